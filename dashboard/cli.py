@@ -1,0 +1,115 @@
+"""Command line: ingest, template, query (and the tools built on them)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dashboard.dataset import data_dir
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from dashboard.ingest import ImportFailed, ingest
+
+    try:
+        counts = ingest(Path(args.source), Path(args.out))
+    except ImportFailed as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
+        return 1
+    total = sum(counts.values())
+    print(
+        f"imported {total} rows into {args.out}: "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from dashboard.template import write_template
+
+    write_template(Path(args.out))
+    print(f"wrote the template to {args.out}")
+    return 0
+
+
+def _cmd_contract(args: argparse.Namespace) -> int:
+    from dashboard.template import contract_markdown
+
+    text = contract_markdown()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from dashboard.db import Database, DatasetError, QueryError, load_query
+    from dashboard.export import iter_csv
+    from dashboard.filters import Filters
+
+    if args.year is not None and (args.year_from is not None or args.year_to is not None):
+        print("give either --year or --from/--to", file=sys.stderr)
+        return 2
+    year_from = args.year if args.year is not None else args.year_from
+    year_to = args.year if args.year is not None else args.year_to
+    filters = Filters(tuple(args.org or ()), year_from, year_to, tuple(args.goal or ()))
+    try:
+        query = load_query(args.name)
+        extra = {"search": args.search, "limit": None, "offset": 0}
+        db = Database(Path(args.data) if args.data else data_dir())
+        params = filters.params_for(query.name, **extra)
+        out = sys.stdout.buffer
+        for chunk in iter_csv(list(query.columns), db.batches(query.name, params), args.lang):
+            out.write(chunk)
+        out.flush()
+    except (QueryError, DatasetError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, exposed for tests and --help."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="validate a CSV folder or .xlsx and replace a dataset")
+    p.add_argument("source", help="folder of CSV files (one per table) or an .xlsx workbook")
+    p.add_argument("--out", default=str(data_dir()), help="dataset folder to replace")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("template", help="write the empty import template")
+    p.add_argument("--out", required=True, help="PATH.xlsx, PATH.zip or a folder for CSV files")
+    p.set_defaults(func=_cmd_template)
+
+    p = sub.add_parser("contract", help="print the data contract as Markdown")
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.set_defaults(func=_cmd_contract)
+
+    p = sub.add_parser("query", help="run a query from queries/ and print CSV")
+    p.add_argument("name", help="query name, e.g. goal_coverage")
+    p.add_argument("--org", action="append", help="organisation id (repeatable)")
+    p.add_argument("--year", type=int, help="a single year")
+    p.add_argument("--from", dest="year_from", type=int, help="first year of a range")
+    p.add_argument("--to", dest="year_to", type=int, help="last year of a range")
+    p.add_argument("--goal", action="append", help="goal id (repeatable)")
+    p.add_argument("--search", help="part of the title (activities)")
+    p.add_argument(
+        "--lang",
+        default="en",
+        choices=("en", "sv", "da"),
+        help="CSV dialect: en = comma and decimal point; sv/da = ';' and decimal comma",
+    )
+    p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
+    p.set_defaults(func=_cmd_query)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,387 @@
+"""The data contract: every table, column, type, allowed value and reference.
+
+This module is the single source of truth for what a dataset holds. The import
+validates against it, the template is generated from it, the README table of the
+contract is generated from it, and the Parquet layout (sort order) is declared here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColType = Literal["str", "int", "float", "date"]
+
+ORG_KINDS = ("municipality", "region", "association")
+GOAL_KINDS = ("vision", "purpose", "goal", "priority_area", "focus_area", "target")
+NETWORK_KINDS = ("network", "organisation", "twin_town", "partner", "office")
+PROJECT_ROLES = ("lead_partner", "partner")
+PROJECT_STATUSES = ("idea", "applied", "granted", "running", "closed", "rejected")
+ACTIVITY_STATUSES = ("planned", "ongoing", "done", "cancelled")
+MEMBERSHIP_ROLES = ("member", "board", "chair", "secretariat", "partner", "service_partner")
+DIRECTIONS = ("higher", "lower")
+ASSESSMENT_STATUSES = ("achieved", "on_track", "at_risk", "off_track", "not_assessed")
+COUNTRIES = (
+    "SE",
+    "DK",
+    "NO",
+    "FI",
+    "IS",
+    "EE",
+    "LV",
+    "LT",
+    "PL",
+    "DE",
+    "RU",
+    "BE",
+    "FR",
+    "ES",
+    "IT",
+    "NL",
+    "GB",
+    "IE",
+    "TZ",
+    "IN",
+    "EU",
+    "INT",
+)
+
+MIN_YEAR = 1950
+MAX_YEAR = 2100
+ILLUSTRATIVE = "illustrative"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its type, whether it must be filled, and what it may hold."""
+
+    name: str
+    type: ColType
+    doc: str
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    ref: tuple[str, str] | None = None  # (table, column) this value must exist in
+    money: bool = False  # non-negative, needs the row's currency
+    year: bool = False  # between MIN_YEAR and MAX_YEAR
+    derived: bool = False  # written by the import, not filled in by users
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the contract and how it is laid out on disk."""
+
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    sort_by: tuple[str, ...] = field(default=())
+
+    @property
+    def input_columns(self) -> tuple[Column, ...]:
+        """Columns a user fills in (the template's columns)."""
+        return tuple(c for c in self.columns if not c.derived)
+
+    def column(self, name: str) -> Column:
+        """The column called *name*."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name}")
+
+
+def _source() -> Column:
+    return Column(
+        "source",
+        "str",
+        "Where the row comes from: the document (file and section) or 'illustrative'.",
+        required=True,
+    )
+
+
+def _currency() -> Column:
+    return Column("currency", "str", "ISO 4217 code of every amount in the row (EUR, SEK, DKK).")
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "organisations",
+        "Municipalities, regions and associations whose strategies are followed up.",
+        (
+            Column("org_id", "str", "Short stable id, lower case (gotland).", required=True),
+            Column("name", "str", "Name as the organisation writes it.", required=True),
+            Column("kind", "str", "What kind of body it is.", required=True, allowed=ORG_KINDS),
+            Column("country", "str", "ISO 3166 country code.", required=True, allowed=COUNTRIES),
+            Column("lat", "float", "Latitude of the seat, WGS84."),
+            Column("lon", "float", "Longitude of the seat, WGS84."),
+            _source(),
+        ),
+        key=("org_id",),
+        sort_by=("org_id",),
+    ),
+    Table(
+        "strategies",
+        "Adopted strategies, action plans and guidelines that set the goals.",
+        (
+            Column("strategy_id", "str", "Stable id (gotland-2009).", required=True),
+            Column(
+                "org_id",
+                "str",
+                "Organisation that adopted it.",
+                required=True,
+                ref=("organisations", "org_id"),
+            ),
+            Column("title", "str", "Title as in the document.", required=True),
+            Column("adopted_on", "date", "Date of the decision, if the document gives it."),
+            Column("valid_from", "date", "First day it applies."),
+            Column("valid_to", "date", "Last day it applies (empty: until replaced)."),
+            Column("decided_by", "str", "Body and paragraph that decided it (KS § 130)."),
+            _source(),
+        ),
+        key=("strategy_id",),
+        sort_by=("org_id", "strategy_id"),
+    ),
+    Table(
+        "goals",
+        "Every goal, purpose, priority area, focus area and target of a strategy.",
+        (
+            Column("goal_id", "str", "Stable id (gotland-2009-g1).", required=True),
+            Column(
+                "strategy_id",
+                "str",
+                "Strategy that sets it.",
+                required=True,
+                ref=("strategies", "strategy_id"),
+            ),
+            Column(
+                "code", "str", "Number or code as the document gives it (1, 2, S1).", required=True
+            ),
+            Column("title", "str", "Wording as in the document.", required=True),
+            Column("kind", "str", "What the document calls it.", required=True, allowed=GOAL_KINDS),
+            Column(
+                "parent_goal_id",
+                "str",
+                "Goal this one belongs under, if any.",
+                ref=("goals", "goal_id"),
+            ),
+            Column(
+                "org_id",
+                "str",
+                "Organisation of the strategy (filled in by the import).",
+                derived=True,
+            ),
+        ),
+        key=("goal_id",),
+        sort_by=("org_id", "strategy_id", "goal_id"),
+    ),
+    Table(
+        "networks",
+        "Networks, organisations, offices, twin towns and partner municipalities.",
+        (
+            Column("network_id", "str", "Stable id (cpmr).", required=True),
+            Column("name", "str", "Full name.", required=True),
+            Column("acronym", "str", "Short name (CPMR)."),
+            Column("kind", "str", "What it is.", required=True, allowed=NETWORK_KINDS),
+            Column(
+                "parent_network_id",
+                "str",
+                "Network this one is part of (Islands Commission is part of CPMR).",
+                ref=("networks", "network_id"),
+            ),
+            Column(
+                "country",
+                "str",
+                "ISO 3166 country code, EU or INT for international.",
+                allowed=COUNTRIES,
+            ),
+            Column("lat", "float", "Latitude of the seat or town, WGS84."),
+            Column("lon", "float", "Longitude of the seat or town, WGS84."),
+            _source(),
+        ),
+        key=("network_id",),
+        sort_by=("network_id",),
+    ),
+    Table(
+        "memberships",
+        "Which organisation takes part in which network, when, and at what fee.",
+        (
+            Column(
+                "org_id",
+                "str",
+                "Member organisation.",
+                required=True,
+                ref=("organisations", "org_id"),
+            ),
+            Column("network_id", "str", "Network.", required=True, ref=("networks", "network_id")),
+            Column("since_year", "int", "First year of membership.", required=True, year=True),
+            Column("until_year", "int", "Last year (empty: still a member).", year=True),
+            Column("role", "str", "Role in the network.", allowed=MEMBERSHIP_ROLES),
+            Column("annual_fee", "float", "Yearly fee.", money=True),
+            _currency(),
+            _source(),
+        ),
+        key=("org_id", "network_id", "since_year"),
+        sort_by=("org_id", "network_id", "since_year"),
+    ),
+    Table(
+        "projects",
+        "International and EU projects with their funding.",
+        (
+            Column("project_id", "str", "Stable id (slagelse-interloc).", required=True),
+            Column(
+                "org_id",
+                "str",
+                "Organisation taking part.",
+                required=True,
+                ref=("organisations", "org_id"),
+            ),
+            Column("title", "str", "Title as in the document.", required=True),
+            Column("acronym", "str", "Short name (InterLoc)."),
+            Column("programme", "str", "Funding programme (Interreg, ICLD, ...)."),
+            Column("role", "str", "Lead partner or partner.", allowed=PROJECT_ROLES),
+            Column(
+                "status",
+                "str",
+                "Where the project stands.",
+                required=True,
+                allowed=PROJECT_STATUSES,
+            ),
+            Column("start_date", "date", "First day."),
+            Column("end_date", "date", "Last day."),
+            Column("total_budget", "float", "Whole budget of the project.", money=True),
+            Column("eu_funding", "float", "EU co-financing, at most the total budget.", money=True),
+            Column("own_funding", "float", "The organisation's own financing.", money=True),
+            _currency(),
+            _source(),
+        ),
+        key=("project_id",),
+        sort_by=("org_id", "project_id"),
+    ),
+    Table(
+        "activities",
+        "What the organisation did (or planned) in a year.",
+        (
+            Column("activity_id", "str", "Stable id (gotland-2009-01).", required=True),
+            Column(
+                "org_id",
+                "str",
+                "Organisation that carries it out.",
+                required=True,
+                ref=("organisations", "org_id"),
+            ),
+            Column("year", "int", "Year it belongs to.", required=True, year=True),
+            Column("title", "str", "Title as in the document.", required=True),
+            Column("department", "str", "Department or office responsible."),
+            Column(
+                "activity_type", "str", "Kind of activity (meeting, project, network, visit, ...)."
+            ),
+            Column(
+                "network_id",
+                "str",
+                "Network it is carried out through.",
+                ref=("networks", "network_id"),
+            ),
+            Column("project_id", "str", "Project it belongs to.", ref=("projects", "project_id")),
+            Column("status", "str", "Where it stands.", allowed=ACTIVITY_STATUSES),
+            Column("cost", "float", "Cost borne by the organisation.", money=True),
+            _currency(),
+            _source(),
+        ),
+        key=("activity_id",),
+        sort_by=("org_id", "year", "activity_id"),
+    ),
+    Table(
+        "activity_goals",
+        "Which goals each activity serves: one row per activity and goal.",
+        (
+            Column(
+                "activity_id", "str", "Activity.", required=True, ref=("activities", "activity_id")
+            ),
+            Column("goal_id", "str", "Goal it serves.", required=True, ref=("goals", "goal_id")),
+            Column(
+                "org_id",
+                "str",
+                "Organisation of the activity (filled in by the import).",
+                derived=True,
+            ),
+            Column("year", "int", "Year of the activity (filled in by the import).", derived=True),
+            Column("source", "str", "Where the link comes from (empty: as the activity)."),
+        ),
+        key=("activity_id", "goal_id"),
+        sort_by=("org_id", "year", "goal_id", "activity_id"),
+    ),
+    Table(
+        "project_goals",
+        "Which goals each project serves.",
+        (
+            Column("project_id", "str", "Project.", required=True, ref=("projects", "project_id")),
+            Column("goal_id", "str", "Goal it serves.", required=True, ref=("goals", "goal_id")),
+            Column("source", "str", "Where the link comes from (empty: as the project)."),
+        ),
+        key=("project_id", "goal_id"),
+        sort_by=("project_id", "goal_id"),
+    ),
+    Table(
+        "indicators",
+        "Measurable indicators, each following up one goal.",
+        (
+            Column("indicator_id", "str", "Stable id.", required=True),
+            Column(
+                "org_id", "str", "Organisation.", required=True, ref=("organisations", "org_id")
+            ),
+            Column("goal_id", "str", "Goal it measures.", ref=("goals", "goal_id")),
+            Column("name", "str", "Name of the indicator.", required=True),
+            Column("unit", "str", "Unit of the values (projects, EUR, %).", required=True),
+            Column(
+                "direction",
+                "str",
+                "Whether higher or lower values are better.",
+                required=True,
+                allowed=DIRECTIONS,
+            ),
+            Column("baseline_year", "int", "Year of the baseline value.", year=True),
+            Column("baseline", "float", "Value before the strategy started."),
+            Column("definition", "str", "How it is measured."),
+            _source(),
+        ),
+        key=("indicator_id",),
+        sort_by=("org_id", "indicator_id"),
+    ),
+    Table(
+        "indicator_values",
+        "Target and actual value of an indicator per year.",
+        (
+            Column(
+                "indicator_id",
+                "str",
+                "Indicator.",
+                required=True,
+                ref=("indicators", "indicator_id"),
+            ),
+            Column("year", "int", "Year.", required=True, year=True),
+            Column("target", "float", "Value aimed at for the year."),
+            Column("actual", "float", "Value reached in the year."),
+            _source(),
+        ),
+        key=("indicator_id", "year"),
+        sort_by=("indicator_id", "year"),
+    ),
+    Table(
+        "goal_assessments",
+        "The managers' own verdict per goal and year, with the written analysis.",
+        (
+            Column(
+                "org_id", "str", "Organisation.", required=True, ref=("organisations", "org_id")
+            ),
+            Column("goal_id", "str", "Goal assessed.", required=True, ref=("goals", "goal_id")),
+            Column("year", "int", "Year assessed.", required=True, year=True),
+            Column("status", "str", "The verdict.", required=True, allowed=ASSESSMENT_STATUSES),
+            Column("comment", "str", "Written analysis."),
+            Column("assessed_by", "str", "Who made the assessment."),
+            _source(),
+        ),
+        key=("org_id", "goal_id", "year"),
+        sort_by=("org_id", "year", "goal_id"),
+    ),
+)
+
+TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -1,0 +1,206 @@
+"""The one module that talks to DuckDB.
+
+A single locked-down connection per process reads the Parquet files in place through
+views; each query runs on its own cursor so concurrent Streamlit sessions never share
+a statement. Queries are SQL files in `queries/`, loaded by name, whose declared
+parameters are checked against the ones they use and the ones they are given.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.contract import TABLES
+from dashboard.dataset import data_dir, table_path
+
+QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_HEADER = re.compile(r"^--\s*(params|columns):\s*(.*)$", re.IGNORECASE)
+
+
+class QueryError(Exception):
+    """An unknown query, or parameters that do not match what the query declares."""
+
+
+class DatasetError(Exception):
+    """The dataset folder is missing, incomplete or damaged; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A SQL file: its text, the parameters it declares and the columns it returns."""
+
+    name: str
+    sql: str
+    params: tuple[str, ...]
+    columns: tuple[str, ...]
+    doc: str
+
+
+def _split_names(text: str) -> tuple[str, ...]:
+    text = text.strip()
+    if text.lower() in ("", "none", "-"):
+        return ()
+    return tuple(p.strip().split(" ")[0] for p in text.split(",") if p.strip())
+
+
+def parse_query(name: str, sql: str) -> Query:
+    """Read a query's comment header and check declared parameters against used ones."""
+    declared: tuple[str, ...] | None = None
+    columns: tuple[str, ...] = ()
+    doc: list[str] = []
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER.match(line)
+        if m and m.group(1).lower() == "params":
+            declared = _split_names(m.group(2))
+        elif m:
+            columns = _split_names(m.group(2))
+        else:
+            doc.append(line.lstrip("-").strip())
+    if declared is None:
+        raise QueryError(f"query {name!r} has no '-- params:' header line")
+    body = "\n".join(ln for ln in sql.splitlines() if not ln.lstrip().startswith("--"))
+    used = set(_PARAM.findall(body))
+    if used != set(declared):
+        raise QueryError(f"query {name!r} declares {sorted(declared)} but uses {sorted(used)}")
+    if not columns:
+        raise QueryError(f"query {name!r} has no '-- columns:' header line")
+    return Query(name, sql, declared, columns, " ".join(d for d in doc if d))
+
+
+def query_names() -> list[str]:
+    """Names of every query in `queries/`."""
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql"))
+
+
+@cache
+def load_query(name: str) -> Query:
+    """The query called *name*; raises QueryError for an unknown name."""
+    if not re.fullmatch(r"[a-z0-9_]+", name) or not (QUERY_DIR / f"{name}.sql").is_file():
+        raise QueryError(f"unknown query {name!r}; known: {', '.join(query_names())}")
+    return parse_query(name, (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+
+
+def bind(query: Query, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Check *params* against the query's declaration; returns them as DuckDB binds them."""
+    missing = [p for p in query.params if p not in params]
+    extra = [p for p in params if p not in query.params]
+    if missing:
+        raise QueryError(f"query {query.name!r} needs parameter(s) {', '.join(missing)}")
+    if extra:
+        raise QueryError(f"query {query.name!r} does not declare parameter(s) {', '.join(extra)}")
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Database:
+    """A read-only, locked-down DuckDB connection over one dataset folder."""
+
+    def __init__(
+        self,
+        folder: Path | None = None,
+        *,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+    ) -> None:
+        self.folder = (folder or data_dir()).resolve()
+        self._check_files()
+        threads = threads or int(os.environ.get("DASHBOARD_DUCKDB_THREADS", "2"))
+        memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
+        con = duckdb.connect(
+            config={
+                "threads": threads,
+                "memory_limit": memory_limit,
+                "allow_community_extensions": False,
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+            }
+        )
+        con.execute("set allowed_directories = $dirs", {"dirs": [str(self.folder) + os.sep]})
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+        try:
+            for t in TABLES:
+                path = _sql_string(str(table_path(self.folder, t)))
+                con.execute(f"create view {t.name} as select * from read_parquet({path})")
+                have = {r[0] for r in con.execute(f"describe {t.name}").fetchall()}
+                lacking = [c.name for c in t.columns if c.name not in have]
+                if lacking:
+                    raise DatasetError(
+                        f"{t.name}.parquet in {self.folder} lacks column(s) {', '.join(lacking)}; "
+                        "re-import the dataset with `python -m dashboard ingest`"
+                    )
+        except duckdb.Error as exc:
+            con.close()
+            raise DatasetError(
+                f"the dataset in {self.folder} cannot be read ({exc.__class__.__name__}: "
+                f"{str(exc).splitlines()[0]}); re-import it with `python -m dashboard ingest`"
+            ) from exc
+        self._con = con
+        self._lock = threading.Lock()
+
+    def _check_files(self) -> None:
+        if not self.folder.is_dir():
+            raise DatasetError(
+                f"no dataset folder at {self.folder}; build the sample with `make data` or import "
+                "one with `python -m dashboard ingest SOURCE --out DIR`"
+            )
+        missing = [t.name for t in TABLES if not table_path(self.folder, t).is_file()]
+        if missing:
+            raise DatasetError(
+                f"the dataset in {self.folder} lacks {', '.join(m + '.parquet' for m in missing)}; "
+                "re-import it with `python -m dashboard ingest`"
+            )
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor: DuckDB connections are not safe to share across threads."""
+        with self._lock:
+            return self._con.cursor()
+
+    def _relation(
+        self, cur: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]
+    ) -> duckdb.DuckDBPyRelation:
+        query = load_query(name)
+        rel = cur.sql(query.sql, params=bind(query, params))
+        if rel is None:  # pragma: no cover - every query file is a select
+            raise QueryError(f"query {name!r} returns no rows")
+        return rel
+
+    def df(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run a query with bound parameters and return its result as a DataFrame."""
+        with self.cursor() as cur:
+            return self._relation(cur, name, params or {}).df()
+
+    def arrow(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        """Run a query and return its result as an Arrow table."""
+        with self.cursor() as cur:
+            return self._relation(cur, name, params or {}).to_arrow_table()
+
+    def batches(
+        self, name: str, params: Mapping[str, Any] | None = None, rows: int = 50_000
+    ) -> Iterator[pa.RecordBatch]:
+        """Stream a query's result in record batches, for large downloads."""
+        with self.cursor() as cur:
+            yield from self._relation(cur, name, params or {}).to_arrow_reader(rows)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()

@@ -1,0 +1,66 @@
+"""The one value every page and query receives: what the user selected.
+
+`Filters` is frozen and hashable, so it doubles as the cache key of every cached
+query; the query parameters are derived from it in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dashboard.db import load_query
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Organisations, years and goals chosen; empty tuples and None mean "all"."""
+
+    orgs: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    goals: tuple[str, ...] = ()
+
+    def params(self) -> dict[str, Any]:
+        """Every filter parameter as the queries name them."""
+        return {
+            "org": list(self.orgs) or None,
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "goal": list(self.goals) or None,
+        }
+
+    def params_for(self, query: str, **extra: Any) -> dict[str, Any]:
+        """The parameters *query* declares, taken from the filters and *extra*."""
+        declared = load_query(query).params
+        values = {**self.params(), **extra}
+        return {p: values[p] for p in declared if p in values}
+
+    @property
+    def single_year(self) -> int | None:
+        """The year when exactly one is selected, else None."""
+        if self.year_from is not None and self.year_from == self.year_to:
+            return self.year_from
+        return None
+
+    def slug(self) -> str:
+        """A short file-name part naming the selection (gotland_2009)."""
+        orgs = (
+            "-".join(self.orgs)
+            if 0 < len(self.orgs) <= 3
+            else (f"{len(self.orgs)}orgs" if self.orgs else "all")
+        )
+        if self.year_from is None and self.year_to is None:
+            years = "allyears"
+        elif self.year_from == self.year_to:
+            years = str(self.year_from)
+        else:
+            years = f"{self.year_from or ''}-{self.year_to or ''}"
+        parts = [orgs, years]
+        if self.goals:
+            parts.append(
+                "goal-" + "-".join(self.goals)
+                if len(self.goals) <= 2
+                else f"{len(self.goals)}goals"
+            )
+        return "_".join(parts)

@@ -1,0 +1,68 @@
+-- network_summary: for each organisation and network it is a member of in the selected
+-- years, the membership years in the selection, the fees for those years (per currency,
+-- never summed across currencies), the activities carried out through the network and
+-- how many distinct goals they served. An open-ended membership counts up to $year_to,
+-- or else up to the last activity year of the dataset. With a goal filter only activities
+-- serving a chosen goal count, and networks with none drop out.
+-- params: org, year_from, year_to, goal
+-- columns: org_id, network_id, network, acronym, kind, parent_network_id, parent_network, role, since_year, until_year, member_years, annual_fee, fees, currency, activities, goals_served, goal_codes, source
+with last_year as (
+    select coalesce(max(year), year(current_date)) as y from activities
+),
+m as (
+    select
+        ms.*,
+        greatest(ms.since_year, coalesce($year_from, ms.since_year)) as y0,
+        least(
+            coalesce(ms.until_year, $year_to, greatest(ms.since_year, (select y from last_year))),
+            coalesce($year_to, 9999)
+        ) as y1
+    from memberships ms
+    where ($org is null or ms.org_id = any($org))
+),
+m_sel as (
+    select *, greatest(y1 - y0 + 1, 0) as member_years from m where y1 >= y0
+),
+act as (
+    select
+        a.org_id,
+        a.network_id,
+        count(distinct a.activity_id) as activities,
+        count(distinct ag.goal_id) as goals_served,
+        string_agg(distinct g.code, ', ' order by g.code) as goal_codes
+    from activities a
+    left join activity_goals ag on ag.activity_id = a.activity_id
+    left join goals g on g.goal_id = ag.goal_id
+    where a.network_id is not null
+      and ($org is null or a.org_id = any($org))
+      and ($year_from is null or a.year >= $year_from)
+      and ($year_to is null or a.year <= $year_to)
+      and ($goal is null or a.activity_id in (
+            select x.activity_id from activity_goals x where x.goal_id = any($goal)))
+    group by a.org_id, a.network_id
+)
+select
+    m.org_id,
+    m.network_id,
+    n.name as network,
+    n.acronym,
+    n.kind,
+    n.parent_network_id,
+    pn.name as parent_network,
+    m.role,
+    m.since_year,
+    m.until_year,
+    m.member_years::bigint as member_years,
+    m.annual_fee,
+    m.annual_fee * m.member_years as fees,
+    m.currency,
+    coalesce(act.activities, 0)::bigint as activities,
+    coalesce(act.goals_served, 0)::bigint as goals_served,
+    act.goal_codes,
+    m.source
+from m_sel m
+join networks n on n.network_id = m.network_id
+left join networks pn on pn.network_id = n.parent_network_id
+left join act on act.org_id = m.org_id and act.network_id = m.network_id
+where $goal is null or coalesce(act.activities, 0) > 0
+order by m.org_id, n.name, m.since_year
