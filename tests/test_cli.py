@@ -1,0 +1,64 @@
+"""`python -m dashboard query` prints the same CSV the downloads use."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from dashboard.cli import main
+from tests.conftest import ROOT
+
+
+def test_query_prints_csv(mini_dir: Path, capsysbinary) -> None:
+    code = main(["query", "goal_coverage", "--data", str(mini_dir), "--org", "a", "--year", "2020"])
+    out = capsysbinary.readouterr().out
+    assert code == 0
+    assert out == (
+        "\ufefforg_id,strategy_id,goal_id,goal_code,goal_title,goal_kind,parent_goal_id,"
+        "activities,projects\r\n"
+        "a,a-s,a1,1,Stärka mötesplatsen,goal,,0,1\r\n"
+        "a,a-s,a2,2,Hållbar tillväxt,goal,,1,1\r\n"
+        "a,a-s,a3,3,Kulturutbyte,goal,a1,0,0\r\n"
+    ).encode("utf-8")
+
+
+def test_query_range_goal_and_swedish_dialect(mini_dir: Path, capsysbinary) -> None:
+    code = main(
+        [
+            "query",
+            "activities",
+            "--data",
+            str(mini_dir),
+            "--from",
+            "2019",
+            "--to",
+            "2020",
+            "--goal",
+            "a2",
+            "--lang",
+            "sv",
+        ]
+    )
+    lines = capsysbinary.readouterr().out.decode("utf-8").splitlines()
+    assert code == 0
+    assert [ln.split(";")[2] for ln in lines[1:]] == ["a-01", "a-03"]
+    assert ";250,5;SEK;" in lines[2]
+
+
+def test_query_errors_exit_2(mini_dir: Path, capsys) -> None:
+    assert main(["query", "nope", "--data", str(mini_dir)]) == 2
+    assert "unknown query 'nope'" in capsys.readouterr().err
+    assert main(["query", "activities", "--data", str(mini_dir / "missing")]) == 2
+    assert "no dataset folder" in capsys.readouterr().err
+    assert main(["query", "activities", "--year", "2019", "--from", "2018"]) == 2
+
+
+def test_module_entry_point_runs(mini_dir: Path) -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "dashboard", "query", "project_portfolio", "--data", str(mini_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    assert res.stdout.decode("utf-8").splitlines()[1].startswith("a,pa1,Alfa project,AP,Interreg")

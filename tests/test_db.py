@@ -1,0 +1,105 @@
+"""The query layer: loading by name, parameter checks, lock-down and concurrency."""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard.db import Database, DatasetError, QueryError, load_query, parse_query, query_names
+
+
+def test_every_query_file_has_a_valid_header() -> None:
+    names = query_names()
+    assert {
+        "goal_coverage",
+        "activity_goals",
+        "activities",
+        "network_summary",
+        "project_portfolio",
+        "indicator_status",
+    } <= set(names)
+    for name in names:
+        q = load_query(name)
+        assert q.params, name
+        assert q.columns, name
+        assert q.doc, name
+
+
+def test_declared_parameters_must_match_used_ones() -> None:
+    with pytest.raises(QueryError, match=r"declares \['org'\] but uses \['org', 'year'\]"):
+        parse_query("x", "-- params: org\n-- columns: a\nselect $org, $year as a")
+    with pytest.raises(QueryError, match="no '-- params:'"):
+        parse_query("x", "select 1")
+
+
+def test_unknown_query_and_bad_parameters(mini_db: Database) -> None:
+    with pytest.raises(QueryError, match="unknown query 'nope'; known: activities"):
+        mini_db.df("nope", {})
+    with pytest.raises(QueryError, match="unknown query"):
+        load_query("../etc/passwd")
+    with pytest.raises(QueryError, match="needs parameter\\(s\\) year_from, year_to, goal"):
+        mini_db.df("goal_coverage", {"org": None})
+    with pytest.raises(QueryError, match="does not declare parameter\\(s\\) colour"):
+        mini_db.df(
+            "goal_coverage",
+            {"org": None, "year_from": None, "year_to": None, "goal": None, "colour": 1},
+        )
+
+
+def test_parameters_are_bound_not_spliced(mini_db: Database) -> None:
+    evil = "a') or 1=1 --"
+    df = mini_db.df(
+        "goal_coverage", {"org": [evil], "year_from": None, "year_to": None, "goal": None}
+    )
+    assert df.empty
+
+
+def test_connection_is_locked_down(mini_db: Database) -> None:
+    with mini_db.cursor() as cur:
+        with pytest.raises(duckdb.Error, match="[Pp]ermission|disabled"):
+            cur.execute("select * from read_csv('/etc/passwd')").fetchall()
+        with pytest.raises(duckdb.Error, match="locked"):
+            cur.execute("set enable_external_access = true")
+        assert cur.execute("select current_setting('threads')").fetchone()[0] == 2
+        limit = cur.execute("select current_setting('memory_limit')").fetchone()[0]
+        assert limit.endswith(("GB", "GiB", "MiB", "MB"))
+
+
+def test_concurrent_queries_from_threads(mini_db: Database) -> None:
+    params = {"org": ["a"], "year_from": None, "year_to": None, "goal": None}
+    expected = mini_db.df("goal_coverage", params)["activities"].tolist()
+
+    def one(i: int) -> list[int]:
+        name = "goal_coverage" if i % 2 == 0 else "indicator_status"
+        df = mini_db.df(name, params)
+        return df["activities"].tolist() if name == "goal_coverage" else [len(df)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, range(64)))
+    assert all(r == expected for r in results[::2])
+    assert all(r == [4] for r in results[1::2])
+
+
+def test_missing_dataset_gives_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="no dataset folder .* `make data`"):
+        Database(tmp_path / "nothing")
+
+
+def test_incomplete_dataset_names_the_missing_file(mini_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(mini_dir, copy)
+    (copy / "projects.parquet").unlink()
+    with pytest.raises(DatasetError, match="lacks projects.parquet"):
+        Database(copy)
+
+
+def test_damaged_dataset_gives_a_clear_error(mini_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(mini_dir, copy)
+    (copy / "goals.parquet").write_bytes(b"this is not parquet")
+    with pytest.raises(DatasetError, match="cannot be read .* re-import"):
+        Database(copy)
