@@ -86,7 +86,7 @@ def test_slagelse_projects_and_interloc(sample_db: Database) -> None:
     assert interloc.eu_rate == pytest.approx(0.766, abs=0.001)  # "svarende til 76 pct."
     assert str(interloc.end_date)[:10] == "2013-12-31"
     applied = from_article[from_article["status"] == "applied"]
-    assert list(applied["title"].str.contains("GreenPro")) == [True]
+    assert list(applied["acronym"]) == ["GreenPro + MOK-UP"]
 
 
 def test_networks_structure(sample_db: Database) -> None:
