@@ -1,8 +1,9 @@
 -- activity_goals: each activity of the selection with every goal it serves, one row per
 -- activity and goal (long form of the goal-by-activity matrix). Activities that serve no
 -- goal appear once with empty goal columns. With a goal filter, only activities serving
--- one of the chosen goals are kept, still with all the goals they serve.
--- params: org, year_from, year_to, goal
+-- one of the chosen goals are kept, still with all the goals they serve. $limit caps the
+-- number of activities (null: all), for a matrix the browser can draw.
+-- params: org, year_from, year_to, goal, limit
 -- columns: org_id, year, activity_id, activity_title, goal_id, goal_code, goal_title, goal_kind, source
 with sel as (
     select a.*
@@ -17,6 +18,8 @@ with sel as (
               and ($org is null or ag.org_id = any($org))
               and ($year_from is null or ag.year >= $year_from)
               and ($year_to is null or ag.year <= $year_to)))
+    order by a.org_id, a.year, a.activity_id
+    limit $limit
 )
 select
     s.org_id,

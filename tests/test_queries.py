@@ -13,6 +13,7 @@ ALL = Filters()
 
 
 def run(db: Database, name: str, f: Filters = ALL, **extra) -> list[dict]:
+    extra = {"search": None, "limit": None, "offset": 0, **extra}
     return db.df(name, f.params_for(name, **extra)).to_dict("records")
 
 

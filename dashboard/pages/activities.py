@@ -1,0 +1,71 @@
+"""Activities: the table of the selection with title search, pages and a full download."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.export import iter_csv
+from dashboard.i18n import fmt_int
+from dashboard.ui import View
+
+PAGE_SIZE = 200
+COLUMNS = [
+    "org_id",
+    "year",
+    "title",
+    "department",
+    "activity_type",
+    "network",
+    "project",
+    "status",
+    "cost",
+    "currency",
+    "goal_codes",
+    "goal_titles",
+    "source",
+]
+
+
+def render(view: View) -> None:
+    """Draw the Activities page."""
+    f = view.filters
+    st.title(view.t("activities.title"))
+    search = st.text_input(view.t("activities.search"), key="act_search").strip() or None
+    with st.spinner(view.t("loading")):
+        total = int(data.query("activities_count", f, search=search).iloc[0]["activities"])
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    left, right = st.columns([3, 1])
+    left.markdown(f"**{view.t('activities.count', n=fmt_int(total, view.lang))}**")
+    page = 1
+    if pages > 1:
+        page = int(right.number_input(view.t("activities.page"), 1, pages, 1, key="act_page"))
+        right.caption(view.t("activities.page_of", page=page, pages=pages))
+    with st.spinner(view.t("loading")):
+        rows = data.query(
+            "activities", f, search=search, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
+    ui.illustrative_note(view, rows)
+    ui.show_table(view, rows[COLUMNS], "activities", height=560)
+
+    lang = view.lang
+
+    def whole_selection() -> bytes:
+        """Every matching activity, streamed from DuckDB into the CSV (not just this page)."""
+        batches = data.batches("activities", f, search=search, limit=None, offset=0)
+        from dashboard.db import load_query
+
+        return b"".join(iter_csv(list(load_query("activities").columns), batches, lang))
+
+    st.download_button(
+        view.t("download"),
+        data=whole_selection,
+        file_name=ui.file_name(view, "activities"),
+        mime="text/csv",
+        key="dl-activities",
+        help=view.t("download.help"),
+        on_click="ignore",
+        icon=":material/download:",
+    )

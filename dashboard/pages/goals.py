@@ -1,0 +1,95 @@
+"""Goals: the goal-by-activity matrix, gaps, the strategy hierarchy, and one goal in detail."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, figures, tables, ui
+from dashboard.filters import Filters
+from dashboard.i18n import fmt_int, plotly_separators
+from dashboard.ui import View
+
+MATRIX_LIMIT = 500
+
+
+def render(view: View) -> None:
+    """Draw the Goals page."""
+    f = view.filters
+    st.title(view.t("goals.title"))
+    with st.spinner(view.t("loading")):
+        goals = data.query("goal_options", Filters(f.orgs))
+        if f.goals:
+            goals = goals[goals["goal_id"].isin(f.goals)]
+        links = data.query("activity_goals", f, limit=MATRIX_LIMIT)
+        total = int(data.query("activities_count", f, search=None).iloc[0]["activities"])
+        cov = data.query("goal_coverage", f)
+        orgs = data.query("organisations")
+    names = dict(zip(orgs["org_id"], orgs["name"], strict=True))
+
+    st.subheader(view.t("goals.matrix"))
+    st.caption(view.t("goals.matrix.help"))
+    matrix = tables.goal_matrix(links, goals)
+    gaps = tables.unserved_goals(matrix, goals)
+    if gaps:
+        st.warning(view.t("goals.gaps", codes=", ".join(gaps)), icon=":material/flag:")
+    elif len(matrix):
+        st.success(view.t("goals.no_gaps"), icon=":material/check_circle:")
+    if total > MATRIX_LIMIT:
+        st.info(
+            view.t(
+                "goals.matrix.too_many",
+                n=fmt_int(MATRIX_LIMIT, view.lang),
+                total=fmt_int(total, view.lang),
+            )
+        )
+    ui.illustrative_note(view, links.drop_duplicates("activity_id"))
+    ui.show_table(view, matrix, "matrix")
+    ui.download(view, "matrix", lambda: matrix, "matrix")
+
+    st.subheader(view.t("goals.hierarchy"))
+    fig = figures.hierarchy(
+        cov, links, {"title": view.t("goals.hierarchy")}, plotly_separators(view.lang), names
+    )
+    ui.chart_with_table(
+        view,
+        fig,
+        cov[["org_id", "goal_code", "goal_title", "goal_kind", "activities", "projects"]],
+        "coverage",
+        "hierarchy",
+    )
+
+    st.subheader(view.t("goals.pick"))
+    if goals.empty:
+        st.info(view.t("empty"))
+        return
+    label = {
+        r.goal_id: f"{names.get(r.org_id, r.org_id)} · {r.code}. {r.title}"
+        for r in goals.itertuples()
+    }
+    goal = st.selectbox(
+        view.t("goals.pick"),
+        list(label),
+        format_func=label.get,
+        key="goal_detail",
+        label_visibility="collapsed",
+    )
+    one = Filters(f.orgs, f.year_from, f.year_to, (goal,))
+    acts = data.query("activities", one, search=None, limit=1000, offset=0)
+    projs = data.query("project_portfolio", one)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{view.t('goals.serving_activities')}**: {fmt_int(len(acts), view.lang)}")
+        ui.table_with_download(
+            view,
+            acts[["org_id", "year", "title", "goal_codes", "status", "source"]],
+            "goal_activities",
+            "goal_acts",
+        )
+    with right:
+        st.markdown(f"**{view.t('goals.serving_projects')}**: {fmt_int(len(projs), view.lang)}")
+        ui.table_with_download(
+            view,
+            projs[["org_id", "title", "acronym", "role", "status", "source"]],
+            "goal_projects",
+            "goal_projs",
+        )

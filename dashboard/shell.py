@@ -1,0 +1,140 @@
+"""The app shell: page config, language, the sidebar filters, the URL and the pages list.
+
+`start()` runs before navigation on every rerun and returns the one `View` value
+every page receives. Filter state lives in widget keys (so it survives switching
+pages) and is mirrored into `st.query_params` (so a copied link reproduces the view).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.db import DatasetError
+from dashboard.filters import Filters
+from dashboard.i18n import LANG_NAMES, LANGS, pick_language, t
+from dashboard.ui import View, guarded
+from dashboard.urlstate import parse, to_params
+
+K_LANG, K_ORGS, K_YEARS, K_GOALS, K_INIT = "f_lang", "f_orgs", "f_years", "f_goals", "_url_read"
+
+
+def _notice(key: str, values: dict, lang: str) -> str:
+    return t(key, lang, **values)
+
+
+def _read_url_once(orgs: list[str], goal_org: dict[str, str], years: tuple[int, int]) -> None:
+    """On a session's first run, take language and filters from the link."""
+    if st.session_state.get(K_INIT):
+        return
+    st.session_state[K_INIT] = True
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    state = parse(params, orgs, goal_org, years)
+    lang = state.lang or pick_language(st.context.locale)
+    st.session_state[K_LANG] = lang
+    st.session_state[K_ORGS] = list(state.filters.orgs)
+    f = state.filters
+    st.session_state[K_YEARS] = (f.year_from or years[0], f.year_to or years[1])
+    st.session_state[K_GOALS] = list(f.goals)
+    st.session_state["_notices"] = [(n.key, dict(n.values)) for n in state.notices]
+
+
+def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) -> Filters:
+    lang = view_lang
+    st.sidebar.header(t("filter.header", lang))
+    orgs = st.sidebar.multiselect(
+        t("filter.orgs", lang),
+        options=list(org_names),
+        format_func=lambda o: org_names.get(o, o),
+        key=K_ORGS,
+        placeholder=t("filter.all", lang),
+        help=t("filter.orgs.help", lang),
+    )
+    lo, hi = years
+    if lo < hi:
+        y0, y1 = st.sidebar.select_slider(
+            t("filter.years", lang),
+            options=list(range(lo, hi + 1)),
+            key=K_YEARS,
+            help=t("filter.years.help", lang),
+        )
+    else:
+        y0 = y1 = lo
+    options = data.query("goal_options", Filters(tuple(orgs)))
+    labels = {
+        r.goal_id: (f"{org_names.get(r.org_id, r.org_id)} · " if len(orgs) != 1 else "")
+        + f"{r.code}. {r.title[:60]}"
+        for r in options.itertuples()
+    }
+    kept = [g for g in st.session_state.get(K_GOALS, []) if g in labels]
+    st.session_state[K_GOALS] = kept
+    goals = st.sidebar.multiselect(
+        t("filter.goals", lang),
+        options=list(labels),
+        format_func=lambda g: labels.get(g, g),
+        key=K_GOALS,
+        placeholder=t("filter.all", lang),
+        help=t("filter.goals.help", lang),
+    )
+    all_years = (y0, y1) == (lo, hi)
+    return Filters(
+        tuple(orgs),
+        None if all_years else int(y0),
+        None if all_years else int(y1),
+        tuple(goals),
+    )
+
+
+def start() -> View:
+    """Set up the page, read the link once, draw the sidebar; returns the View for pages."""
+    st.set_page_config(page_title="Målbild", page_icon=":material/flag:", layout="wide")
+    try:
+        orgs_df = data.query("organisations")
+        span = data.query("year_range")
+        goals_df = data.query("goal_options")
+    except DatasetError as exc:
+        lang = pick_language(st.context.locale)
+        st.error(t("error.dataset", lang, detail=str(exc)), icon=":material/database:")
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+    org_names = dict(zip(orgs_df["org_id"], orgs_df["name"], strict=True))
+    lo, hi = span.iloc[0]["min_year"], span.iloc[0]["max_year"]
+    years = (int(lo), int(hi)) if lo == lo and lo is not None else (2000, 2000)
+    goal_org = dict(zip(goals_df["goal_id"], goals_df["org_id"], strict=True))
+    _read_url_once(list(org_names), goal_org, years)
+
+    lang = st.sidebar.selectbox(
+        "🌐",
+        options=list(LANGS),
+        format_func=LANG_NAMES.get,
+        key=K_LANG,
+        label_visibility="collapsed",
+    )
+    st.sidebar.title(t("app.title", lang))
+    st.sidebar.caption(t("app.tagline", lang))
+    for key, values in st.session_state.pop("_notices", []):
+        st.sidebar.warning(_notice(key, values, lang))
+    filters = _sidebar(lang, org_names, years)
+    st.sidebar.caption(t("filter.link", lang))
+    st.query_params.from_dict(to_params(filters, lang))
+    return View(lang, filters)
+
+
+def page(
+    render: Callable[[View], None],
+    view: View,
+    title_key: str,
+    icon: str,
+    url_path: str,
+    default: bool = False,
+) -> st.Page:
+    """A navigation entry for a page module's `render`, guarded against errors."""
+    return st.Page(
+        guarded(render, view),
+        title=view.t(title_key),
+        icon=icon,
+        url_path=url_path,
+        default=default,
+    )

@@ -1,0 +1,155 @@
+"""Shared page parts: tables with downloads, charts with their data, notes and guards.
+
+These are the only Streamlit building blocks pages use, so every table gets a CSV
+download, every chart its table one click away, and illustrative rows their mark.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.export import frame_to_csv
+from dashboard.filters import Filters
+from dashboard.i18n import fmt_date, fmt_int, fmt_money, fmt_num, fmt_pct, t
+from dashboard.tables import ILLUSTRATIVE, illustrative_count
+
+log = logging.getLogger("malbild")
+
+MONEY_COLUMNS = ("cost", "annual_fee", "fees", "total_budget", "eu_funding", "own_funding")
+INT_COLUMNS = (
+    "activities",
+    "projects",
+    "member_years",
+    "goals_served",
+    "networks",
+    "year",
+    "since_year",
+    "until_year",
+    "baseline_year",
+)
+PCT_COLUMNS = ("eu_rate", "progress")
+DATE_COLUMNS = ("start_date", "end_date", "adopted_on", "valid_from", "valid_to")
+
+
+@dataclass(frozen=True)
+class View:
+    """What every page receives: the interface language and the filters."""
+
+    lang: str
+    filters: Filters
+
+    def t(self, key: str, **values: object) -> str:
+        """Translate *key* into the view's language."""
+        return t(key, self.lang, **values)
+
+
+def file_name(view: View, what: str) -> str:
+    """Download file name: what and for which selection (aktiviteter_gotland_2009.csv)."""
+    return f"{view.t('file.' + what)}_{view.filters.slug()}.csv"
+
+
+def download(view: View, what: str, frame: Callable[[], pd.DataFrame], key: str) -> None:
+    """A CSV download whose file is built only when clicked, without rerunning the page."""
+    lang = view.lang
+
+    def build() -> bytes:
+        return frame_to_csv(frame(), lang)
+
+    st.download_button(
+        view.t("download"),
+        data=build,
+        file_name=file_name(view, what),
+        mime="text/csv",
+        key=f"dl-{key}",
+        help=view.t("download.help"),
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _formatter(col: str, df: pd.DataFrame, lang: str) -> Callable[[object], str] | None:
+    if col in MONEY_COLUMNS:
+        return lambda v: fmt_num(v, lang, 0)
+    if col in INT_COLUMNS:
+        return lambda v: fmt_int(v, lang) if col != "year" else ("–" if pd.isna(v) else str(v))
+    if col in PCT_COLUMNS:
+        return lambda v: fmt_pct(v, lang)
+    if col in DATE_COLUMNS:
+        return lambda v: "–" if pd.isna(v) else fmt_date(pd.Timestamp(v).date(), lang)
+    if col == "source":
+        return lambda v: t("source.illustrative", lang) if v == ILLUSTRATIVE else (v or "")
+    if pd.api.types.is_float_dtype(df[col]):
+        return lambda v: fmt_num(v, lang, 2)
+    return None
+
+
+def show_table(
+    view: View,
+    df: pd.DataFrame,
+    key: str,
+    height: int | str = "auto",
+    labels: Mapping[str, str] | None = None,
+) -> None:
+    """A read-only table: translated headers, numbers and dates in the view's language."""
+    shown = df.copy()
+    formats = {c: f for c in shown.columns if (f := _formatter(c, shown, view.lang))}
+    rename = {c: (labels or {}).get(c) or view.t(f"col.{c}") for c in shown.columns}
+    rename = {c: (n if not n.startswith("col.") else c) for c, n in rename.items()}
+    styler = shown.style.format(formats, na_rep="–").relabel_index(
+        [rename[c] for c in shown.columns], axis="columns"
+    )
+    st.dataframe(styler, hide_index=True, height=height, key=f"tbl-{key}")
+
+
+def table_with_download(
+    view: View, df: pd.DataFrame, what: str, key: str, labels: Mapping[str, str] | None = None
+) -> None:
+    """A table, its illustrative-rows note and its CSV download."""
+    illustrative_note(view, df)
+    show_table(view, df, key, labels=labels)
+    download(view, what, lambda: df, key)
+
+
+def chart_with_table(view: View, fig: go.Figure, df: pd.DataFrame, what: str, key: str) -> None:
+    """A chart with its data table one click away, and the data as CSV."""
+    chart, table = st.tabs([view.t("tab.chart"), view.t("tab.table")])
+    with chart:
+        st.plotly_chart(fig, key=f"fig-{key}", config={"displaylogo": False})
+    with table:
+        show_table(view, df, key)
+    download(view, what, lambda: df, key)
+
+
+def illustrative_note(view: View, df: pd.DataFrame) -> None:
+    """Say how many of the rows shown are illustrative, when any are."""
+    n = illustrative_count(df)
+    if n:
+        st.caption(
+            view.t("illustrative.share", n=fmt_int(n, view.lang), total=fmt_int(len(df), view.lang))
+        )
+
+
+def money_line(amounts: pd.DataFrame, value_col: str, lang: str) -> str:
+    """Amounts per currency on one line (403 770 € · 16 000 000 kr), never summed across."""
+    parts = [fmt_money(r[value_col], r["currency"], lang) for _, r in amounts.iterrows()]
+    return " · ".join(parts) if parts else "–"
+
+
+def guarded(render: Callable[[View], None], view: View) -> Callable[[], None]:
+    """Wrap a page so an error shows a short message in the view's language, not a traceback."""
+
+    def page() -> None:
+        try:
+            render(view)
+        except Exception:  # the page-level catch: details go to the server log
+            log.exception("page %s failed for %s", render.__module__, view.filters)
+            st.error(view.t("error.page"), icon=":material/error:")
+
+    page.__name__ = render.__module__.rsplit(".", 1)[-1]
+    return page

@@ -1,0 +1,53 @@
+-- overview_metrics: the Overview page's cards for the selected period ('current') and for
+-- the period of the same length just before it ('previous', only when years are chosen).
+--   activities        activities in the period (with a goal filter: serving a chosen goal);
+--   goals_served      distinct goals those activities serve; goals_total: goals in the selection;
+--   projects_running  projects granted, running or closed whose dates overlap the period;
+--   networks          distinct networks with a membership overlapping the period.
+-- params: org, year_from, year_to, goal
+-- columns: period, year_from, year_to, activities, goals_served, goals_total, projects_running, networks
+with periods as (
+    select 'current' as period, $year_from::integer as y0, $year_to::integer as y1
+    union all
+    select 'previous', ($year_from - ($year_to - $year_from + 1))::integer, ($year_from - 1)::integer
+    where $year_from is not null and $year_to is not null
+),
+links as (
+    select ag.activity_id, ag.goal_id, ag.year
+    from activity_goals ag
+    where ($org is null or ag.org_id = any($org))
+      and ($goal is null or ag.goal_id = any($goal))
+),
+acts as (
+    select a.activity_id, a.year
+    from activities a
+    where ($org is null or a.org_id = any($org))
+      and ($goal is null or a.activity_id in (select activity_id from links))
+)
+select
+    p.period,
+    p.y0 as year_from,
+    p.y1 as year_to,
+    (select count(*) from acts
+      where (p.y0 is null or acts.year >= p.y0) and (p.y1 is null or acts.year <= p.y1))::bigint
+        as activities,
+    (select count(distinct goal_id) from links
+      where (p.y0 is null or links.year >= p.y0) and (p.y1 is null or links.year <= p.y1))::bigint
+        as goals_served,
+    (select count(*) from goals g
+      where ($org is null or g.org_id = any($org))
+        and ($goal is null or g.goal_id = any($goal)))::bigint as goals_total,
+    (select count(*) from projects pr
+      where ($org is null or pr.org_id = any($org))
+        and pr.status in ('granted', 'running', 'closed')
+        and (p.y1 is null or pr.start_date is null or year(pr.start_date) <= p.y1)
+        and (p.y0 is null or pr.end_date is null or year(pr.end_date) >= p.y0)
+        and ($goal is null or pr.project_id in (
+              select pg.project_id from project_goals pg where pg.goal_id = any($goal)))
+    )::bigint as projects_running,
+    (select count(distinct m.network_id) from memberships m
+      where ($org is null or m.org_id = any($org))
+        and (p.y1 is null or m.since_year <= p.y1)
+        and (p.y0 is null or m.until_year is null or m.until_year >= p.y0))::bigint as networks
+from periods p
+order by p.period
