@@ -3,14 +3,11 @@
 import streamlit as st
 
 from dashboard import shell
-from dashboard.pages import activities, goals, overview
 
 view = shell.start()
 pages = [
-    shell.page(
-        overview.render, view, "page.overview", ":material/dashboard:", "overview", default=True
-    ),
-    shell.page(goals.render, view, "page.goals", ":material/flag:", "goals"),
-    shell.page(activities.render, view, "page.activities", ":material/list:", "activities"),
+    shell.page("overview", view, "page.overview", ":material/dashboard:", default=True),
+    shell.page("goals", view, "page.goals", ":material/flag:"),
+    shell.page("activities", view, "page.activities", ":material/list:"),
 ]
 st.navigation(pages).run()

@@ -16,7 +16,8 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard.dataset import MANIFEST, data_dir
-from dashboard.db import Database
+from dashboard.db import Database, load_query
+from dashboard.export import iter_csv
 from dashboard.filters import Filters
 
 ALL = Filters()
@@ -42,19 +43,29 @@ def stamp() -> float:
 
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _query(
-    name: str, filters: Filters, stamp: float, extra: tuple[tuple[str, Any], ...]
+    name: str, filters: Filters, folder: str, stamp: float, extra: tuple[tuple[str, Any], ...]
 ) -> pd.DataFrame:
-    return database().df(name, filters.params_for(name, **dict(extra)))
+    return _database(folder).df(name, filters.params_for(name, **dict(extra)))
 
 
 def query(name: str, filters: Filters = ALL, **extra: Any) -> pd.DataFrame:
     """A query's result for the filters; cached on (name, filters, extra, dataset stamp)."""
-    return _query(name, filters, stamp(), tuple(sorted(extra.items())))
+    return _query(name, filters, str(data_dir()), stamp(), tuple(sorted(extra.items())))
 
 
 def batches(name: str, filters: Filters = ALL, **extra: Any) -> Iterator[pa.RecordBatch]:
     """Stream a query's result (large downloads), uncached."""
     return database().batches(name, filters.params_for(name, **extra))
+
+
+def csv_bytes(name: str, filters: Filters, lang: str, **extra: Any) -> bytes:
+    """A query's whole result as a CSV file, streamed from DuckDB batch by batch.
+
+    The same path as `python -m dashboard query`, so a download and the command line
+    give the same bytes.
+    """
+    columns = list(load_query(name).columns)
+    return b"".join(iter_csv(columns, batches(name, filters, **extra), lang))
 
 
 def clear() -> None:

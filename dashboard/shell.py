@@ -8,6 +8,7 @@ pages) and is mirrored into `st.query_params` (so a copied link reproduces the v
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 
@@ -19,6 +20,8 @@ from dashboard.ui import View, guarded
 from dashboard.urlstate import parse, to_params
 
 K_LANG, K_ORGS, K_YEARS, K_GOALS, K_INIT = "f_lang", "f_orgs", "f_years", "f_goals", "_url_read"
+K_VIEW = "_view"
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 
 def _notice(key: str, values: dict, lang: str) -> str:
@@ -54,12 +57,14 @@ def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) 
     )
     lo, hi = years
     if lo < hi:
-        y0, y1 = st.sidebar.select_slider(
+        chosen = st.sidebar.select_slider(
             t("filter.years", lang),
             options=list(range(lo, hi + 1)),
             key=K_YEARS,
             help=t("filter.years.help", lang),
         )
+        # a range comes back as a tuple; guard against a single value all the same
+        y0, y1 = chosen if isinstance(chosen, tuple | list) else (chosen, chosen)
     else:
         y0 = y1 = lo
     options = data.query("goal_options", Filters(tuple(orgs)))
@@ -119,22 +124,27 @@ def start() -> View:
     filters = _sidebar(lang, org_names, years)
     st.sidebar.caption(t("filter.link", lang))
     st.query_params.from_dict(to_params(filters, lang))
-    return View(lang, filters)
+    view = View(lang, filters)
+    st.session_state[K_VIEW] = view
+    return view
 
 
-def page(
-    render: Callable[[View], None],
-    view: View,
-    title_key: str,
-    icon: str,
-    url_path: str,
-    default: bool = False,
-) -> st.Page:
-    """A navigation entry for a page module's `render`, guarded against errors."""
+def current_view() -> View:
+    """The View `start()` made in this run, for page files run by st.navigation."""
+    return st.session_state[K_VIEW]
+
+
+def run_page(render: Callable[[View], None]) -> None:
+    """Run a page module's `render` with the current view, guarded against errors."""
+    guarded(render, current_view())()
+
+
+def page(name: str, view: View, title_key: str, icon: str, default: bool = False) -> st.Page:
+    """A navigation entry for the page file dashboard/pages/NAME.py."""
     return st.Page(
-        guarded(render, view),
+        str(PAGES_DIR / f"{name}.py"),
         title=view.t(title_key),
         icon=icon,
-        url_path=url_path,
+        url_path=name,
         default=default,
     )

@@ -7,7 +7,6 @@ import math
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.export import iter_csv
 from dashboard.i18n import fmt_int
 from dashboard.ui import View
 
@@ -53,11 +52,8 @@ def render(view: View) -> None:
     lang = view.lang
 
     def whole_selection() -> bytes:
-        """Every matching activity, streamed from DuckDB into the CSV (not just this page)."""
-        batches = data.batches("activities", f, search=search, limit=None, offset=0)
-        from dashboard.db import load_query
-
-        return b"".join(iter_csv(list(load_query("activities").columns), batches, lang))
+        """Every matching activity, not just this page, streamed from DuckDB."""
+        return data.csv_bytes("activities", f, lang, search=search, limit=None, offset=0)
 
     st.download_button(
         view.t("download"),
@@ -69,3 +65,9 @@ def render(view: View) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+if __name__ == "__main__":  # run as a page by st.navigation
+    from dashboard.shell import run_page
+
+    run_page(render)

@@ -93,3 +93,9 @@ def render(view: View) -> None:
             "goal_projects",
             "goal_projs",
         )
+
+
+if __name__ == "__main__":  # run as a page by st.navigation
+    from dashboard.shell import run_page
+
+    run_page(render)

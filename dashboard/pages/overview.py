@@ -131,3 +131,9 @@ def render(view: View) -> None:
                     total=fmt_int(per_year["activities"].sum(), view.lang),
                 )
             )
+
+
+if __name__ == "__main__":  # run as a page by st.navigation
+    from dashboard.shell import run_page
+
+    run_page(render)

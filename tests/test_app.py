@@ -1,0 +1,162 @@
+"""The app through Streamlit's own AppTest, on a fresh import of the sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data
+from dashboard.filters import Filters
+from tests.conftest import ROOT
+from tests.test_sample import GOTLAND_2009
+
+APP = str(ROOT / "streamlit_app.py")
+PAGES = ("overview", "goals", "activities")
+
+
+@pytest.fixture
+def app(sample_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """A factory of AppTests over the sample, optionally opened with URL parameters."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
+
+    def make(**params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at.run()
+
+    return make
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_every_page_renders_in_both_languages(app) -> None:
+    for lang in ("sv", "en"):
+        at = app(lang=lang)
+        assert not at.exception
+        for page in PAGES:
+            at.switch_page(f"dashboard/pages/{page}.py").run()
+            assert not at.exception, (lang, page)
+            assert not at.error, (lang, page, [e.value for e in at.error])
+            assert len(at.title) >= 1
+
+
+def test_language_switches_every_label(app) -> None:
+    at = app(lang="en")
+    assert "Activities" in metrics(at) and "Goals served" in metrics(at)
+    at.selectbox(key="f_lang").set_value("sv").run()
+    assert "Aktiviteter" in metrics(at) and "Mål som tjänas" in metrics(at)
+    assert at.query_params["lang"] == "sv"
+
+
+def test_filters_change_the_overview_and_the_url(app) -> None:
+    at = app(lang="en")
+    assert metrics(at)["Activities"] == "98"
+    at.multiselect(key="f_orgs").set_value(["gotland"]).run()
+    at.select_slider(key="f_years").set_range(2009, 2009).run()
+    shown = metrics(at)
+    assert shown["Activities"] == "16"
+    assert shown["Goals served"] == "7 of 7 goals"
+    assert at.query_params["org"] == "gotland"
+    assert at.query_params["year"] == "2009"
+    at.multiselect(key="f_goals").set_value(["gotland-2009-g5"]).run()
+    assert metrics(at)["Activities"] == "4"  # bullets 08, 09, 10, 16 serve goal 5
+    assert at.query_params["goal"] == "gotland-2009-g5"
+
+
+def test_a_copied_link_reproduces_the_view(app) -> None:
+    at = app(lang="en", org="gotland", year="2009")
+    assert metrics(at)["Activities"] == "16"
+    assert at.multiselect(key="f_orgs").value == ["gotland"]
+    assert at.select_slider(key="f_years").value == (2009, 2009)
+    at.switch_page("dashboard/pages/activities.py").run()
+    assert at.multiselect(key="f_orgs").value == ["gotland"]  # filters survive pages
+
+
+def test_goal_matrix_for_gotland_2009_equals_the_action_plan(app) -> None:
+    at = app(lang="sv", org="gotland", year="2009")
+    at.switch_page("dashboard/pages/goals.py").run()
+    matrix = at.dataframe[0].value
+    assert isinstance(matrix, pd.DataFrame)
+    goal_cols = [str(i) for i in range(1, 8)]
+    got = [
+        (row["activity_title"], {int(c) for c in goal_cols if row[c] == "●"})
+        for _, row in matrix.iterrows()
+    ]
+    assert got == GOTLAND_2009
+    assert not [w.value for w in at.warning]  # every goal is served in 2009
+
+
+def test_goal_gaps_are_flagged(app) -> None:
+    at = app(lang="en", org="alvsbyn")
+    at.switch_page("dashboard/pages/goals.py").run()
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("Goals no activity in the selection serves:") for w in warnings)
+
+
+def test_activities_search_narrows_the_table(app) -> None:
+    at = app(lang="en", org="gotland", year="2009")
+    at.switch_page("dashboard/pages/activities.py").run()
+    assert at.dataframe[0].value.shape[0] == 16
+    at.text_input(key="act_search").set_value("b7").run()
+    assert at.dataframe[0].value.shape[0] == 2
+    assert any("2 activities" in m.value for m in at.markdown)
+
+
+def test_download_holds_the_rows_of_the_selection(sample_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
+    f = Filters(("gotland",), 2009, 2009, ("gotland-2009-g5",))
+    text = data.csv_bytes("activities", f, "sv", search=None, limit=None, offset=0).decode()
+    lines = text.splitlines()
+    assert lines[0].startswith("\ufefforg_id;year;activity_id;title;")
+    assert [ln.split(";")[2] for ln in lines[1:]] == [
+        "gotland-2009-08",
+        "gotland-2009-09",
+        "gotland-2009-10",
+        "gotland-2009-16",
+    ]
+
+
+def test_download_file_names_say_what_and_which_selection() -> None:
+    from dashboard.ui import View, file_name
+
+    assert file_name(View("sv", Filters(("gotland",), 2009, 2009)), "activities") == (
+        "aktiviteter_gotland_2009.csv"
+    )
+    assert file_name(View("en", Filters()), "coverage") == "goal_coverage_all_allyears.csv"
+
+
+def test_a_bad_link_falls_back_with_notices(app) -> None:
+    at = app(lang="xx", org="nowhere,gotland", goal="vkl-g1", year="1900")
+    assert not at.exception
+    notes = " ".join(w.value for w in at.sidebar.warning)
+    assert "nowhere" in notes and "vkl-g1" in notes and "1900" in notes and "xx" in notes
+    assert at.multiselect(key="f_orgs").value == ["gotland"]
+    assert at.multiselect(key="f_goals").value == []
+    assert metrics(at)["Aktiviteter"] == "26"  # Gotland, all years (Swedish by default)
+
+
+def test_a_missing_dataset_shows_a_message_not_a_traceback(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "nothing"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "Datasetet kan inte läsas" in at.error[0].value
+    assert "make data" in at.error[0].value
+
+
+def test_a_failing_page_shows_a_short_message(app, monkeypatch) -> None:
+    at = app(lang="en")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("dashboard.pages.goals.tables.goal_matrix", broken)
+    at.switch_page("dashboard/pages/goals.py").run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Something went wrong while showing this page.")
+    assert "boom" not in at.error[0].value
