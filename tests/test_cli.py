@@ -62,3 +62,13 @@ def test_module_entry_point_runs(mini_dir: Path) -> None:
         check=True,
     )
     assert res.stdout.decode("utf-8").splitlines()[1].startswith("a,pa1,Alfa project,AP,Interreg")
+
+
+def test_contract_doc_is_up_to_date() -> None:
+    from dashboard.template import contract_markdown
+
+    assert (ROOT / "docs" / "data-contract.md").read_text(
+        encoding="utf-8"
+    ) == contract_markdown(), (
+        "regenerate with `python -m dashboard contract --out docs/data-contract.md`"
+    )
