@@ -304,6 +304,11 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def register(texts: dict[str, dict[str, str]]) -> None:
+    """Add a page's own texts (called when the page module is imported)."""
+    TEXTS.update(texts)
+
+
 def t(key: str, lang: str, **values: object) -> str:
     """The text for *key* in *lang*, with ``{placeholders}`` filled in."""
     entry = TEXTS.get(key)

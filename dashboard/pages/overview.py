@@ -87,6 +87,14 @@ def render(view: View) -> None:
         _delta(cur, prev, "networks"),
         border=True,
     )
+    n_ill = int(per_year["illustrative"].sum())
+    if n_ill:
+        total = int(per_year["activities"].sum())
+        st.caption(
+            view.t(
+                "illustrative.share", n=fmt_int(n_ill, view.lang), total=fmt_int(total, view.lang)
+            )
+        )
     ui.download(view, "metrics", lambda: pd.concat([metrics, eu], ignore_index=True), "metrics")
 
     sep = plotly_separators(view.lang)
@@ -123,14 +131,6 @@ def render(view: View) -> None:
             names,
         )
         ui.chart_with_table(view, fig, per_year, "per_year", "per_year")
-        if per_year["illustrative"].sum():
-            st.caption(
-                view.t(
-                    "illustrative.share",
-                    n=fmt_int(per_year["illustrative"].sum(), view.lang),
-                    total=fmt_int(per_year["activities"].sum(), view.lang),
-                )
-            )
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

@@ -1,0 +1,63 @@
+"""Links to and from filters, with every kind of bad value falling back."""
+
+from __future__ import annotations
+
+from dashboard.filters import Filters
+from dashboard.urlstate import parse, to_params
+
+ORGS = ["gotland", "vkl"]
+GOAL_ORG = {"g1": "gotland", "v1": "vkl"}
+YEARS = (2009, 2014)
+
+
+def test_round_trip_of_a_range_and_goals() -> None:
+    f = Filters(("gotland", "vkl"), 2010, 2012, ("g1", "v1"))
+    params = to_params(f, "en")
+    assert params == {
+        "lang": "en",
+        "org": ["gotland", "vkl"],
+        "from": "2010",
+        "to": "2012",
+        "goal": ["g1", "v1"],
+    }
+    state = parse(
+        {k: v if isinstance(v, list) else [v] for k, v in params.items()}, ORGS, GOAL_ORG, YEARS
+    )
+    assert state.filters == f and state.lang == "en" and state.notices == ()
+
+
+def test_comma_lists_and_single_year() -> None:
+    state = parse({"org": ["gotland,vkl"], "year": ["2011"]}, ORGS, GOAL_ORG, YEARS)
+    assert state.filters == Filters(("gotland", "vkl"), 2011, 2011)
+    assert to_params(state.filters, "sv")["year"] == "2011"
+
+
+def test_bad_values_fall_back_with_a_notice_each() -> None:
+    state = parse(
+        {
+            "lang": ["fi"],
+            "org": ["gotland", "malmo"],
+            "goal": ["v1", "nope"],
+            "from": ["2020"],
+            "to": ["2021"],
+        },
+        ORGS,
+        GOAL_ORG,
+        YEARS,
+    )
+    assert state.lang is None
+    assert state.filters == Filters(("gotland",))
+    assert [n.key for n in state.notices] == [
+        "notice.bad_lang",
+        "notice.unknown_org",
+        "notice.unknown_goal",
+        "notice.unknown_goal",
+        "notice.bad_year",
+    ]
+
+
+def test_reversed_or_garbled_years_fall_back() -> None:
+    for params in ({"from": ["2012"], "to": ["2010"]}, {"year": ["twenty"]}, {"from": ["2010"]}):
+        state = parse(params, ORGS, GOAL_ORG, YEARS)
+        assert (state.filters.year_from, state.filters.year_to) == (None, None)
+        assert [n.key for n in state.notices] == ["notice.bad_year"]
