@@ -26,9 +26,15 @@ goals_of as (
         ag.activity_id,
         string_agg(g.code, ', ' order by length(g.code), g.code) as goal_codes,
         string_agg(g.title, ' | ' order by length(g.code), g.code) as goal_titles
-    from activity_goals ag
+    from sel s
+    -- joining on org_id and year too (activity_goals carries them and is sorted by them) lets
+    -- the scan skip the row groups of organisations and years not on this page
+    join activity_goals ag
+      on ag.activity_id = s.activity_id and ag.org_id = s.org_id and ag.year = s.year
     join goals g on g.goal_id = ag.goal_id
-    where ag.activity_id in (select activity_id from sel)
+    where ($org is null or ag.org_id = any($org))
+      and ($year_from is null or ag.year >= $year_from)
+      and ($year_to is null or ag.year <= $year_to)
     group by ag.activity_id
 )
 select

@@ -20,6 +20,17 @@ with sel as (
               and ($year_to is null or ag.year <= $year_to)))
     order by a.org_id, a.year, a.activity_id
     limit $limit
+),
+-- the links of the selected activities; joining on org_id and year too (activity_goals
+-- carries them and is sorted by them) lets the scan skip other organisations and years
+links as (
+    select ag.activity_id, ag.goal_id, ag.source
+    from sel s
+    join activity_goals ag
+      on ag.activity_id = s.activity_id and ag.org_id = s.org_id and ag.year = s.year
+    where ($org is null or ag.org_id = any($org))
+      and ($year_from is null or ag.year >= $year_from)
+      and ($year_to is null or ag.year <= $year_to)
 )
 select
     s.org_id,
@@ -32,6 +43,6 @@ select
     g.kind as goal_kind,
     coalesce(ag.source, s.source) as source
 from sel s
-left join activity_goals ag on ag.activity_id = s.activity_id
+left join links ag on ag.activity_id = s.activity_id
 left join goals g on g.goal_id = ag.goal_id
 order by s.org_id, s.year, s.activity_id, length(g.code), g.code

@@ -12,27 +12,44 @@ with periods as (
     select 'previous', ($year_from - ($year_to - $year_from + 1))::integer, ($year_from - 1)::integer
     where $year_from is not null and $year_to is not null
 ),
-links as (
-    select ag.activity_id, ag.goal_id, ag.year
+-- Both periods are read in one pass over the years they span, pre-aggregated per year: the
+-- org and year predicates skip the row groups of everything else (both tables are sorted by
+-- org_id, year), and the per-period figures are then taken from a few hundred rows.
+act_years as (
+    select a.year, count(*) as activities
+    from activities a
+    where ($org is null or a.org_id = any($org))
+      and ($year_from is null
+           or a.year >= coalesce($year_from - ($year_to - $year_from + 1), $year_from))
+      and ($year_to is null or a.year <= $year_to)
+      and ($goal is null or a.activity_id in (
+            select ag.activity_id
+            from activity_goals ag
+            where ag.goal_id = any($goal)
+              and ($org is null or ag.org_id = any($org))
+              and ($year_from is null
+                   or ag.year >= coalesce($year_from - ($year_to - $year_from + 1), $year_from))
+              and ($year_to is null or ag.year <= $year_to)))
+    group by a.year
+),
+goal_years as (
+    select distinct ag.goal_id, ag.year
     from activity_goals ag
     where ($org is null or ag.org_id = any($org))
       and ($goal is null or ag.goal_id = any($goal))
-),
-acts as (
-    select a.activity_id, a.year
-    from activities a
-    where ($org is null or a.org_id = any($org))
-      and ($goal is null or a.activity_id in (select activity_id from links))
+      and ($year_from is null
+           or ag.year >= coalesce($year_from - ($year_to - $year_from + 1), $year_from))
+      and ($year_to is null or ag.year <= $year_to)
 )
 select
     p.period,
     p.y0 as year_from,
     p.y1 as year_to,
-    (select count(*) from acts
-      where (p.y0 is null or acts.year >= p.y0) and (p.y1 is null or acts.year <= p.y1))::bigint
+    (select coalesce(sum(ay.activities), 0) from act_years ay
+      where (p.y0 is null or ay.year >= p.y0) and (p.y1 is null or ay.year <= p.y1))::bigint
         as activities,
-    (select count(distinct goal_id) from links
-      where (p.y0 is null or links.year >= p.y0) and (p.y1 is null or links.year <= p.y1))::bigint
+    (select count(distinct gy.goal_id) from goal_years gy
+      where (p.y0 is null or gy.year >= p.y0) and (p.y1 is null or gy.year <= p.y1))::bigint
         as goals_served,
     (select count(*) from goals g
       where ($org is null or g.org_id = any($org))
