@@ -72,6 +72,41 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from dashboard.db import Database, DatasetError
+    from dashboard.filters import Filters
+    from dashboard.report import write_report
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".zip"):
+        print("--out must name an .xlsx workbook (or a .zip of CSV files)", file=sys.stderr)
+        return 2
+    filters = Filters(tuple(args.org or ()), args.year, args.year, tuple(args.goal or ()))
+    try:
+        db = Database(Path(args.data) if args.data else data_dir())
+        known = set(db.df("organisations")["org_id"])
+        unknown = [o for o in filters.orgs if o not in known]
+        if unknown:
+            print(
+                f"error: unknown organisation(s) {', '.join(unknown)}; known: "
+                + ", ".join(sorted(known)),
+                file=sys.stderr,
+            )
+            return 2
+        comp = write_report(db, filters, args.lang, out)
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if comp is None:
+        print("error: the selection has no year with data", file=sys.stderr)
+        return 2
+    print(
+        f"wrote the annual compilation for {comp.year} to {out}: "
+        + ", ".join(f"{k} {len(v)}" for k, v in comp.frames.items())
+    )
+    return 0
+
+
 def _cmd_synth(args: argparse.Namespace) -> int:
     import time
 
@@ -125,6 +160,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
     p.set_defaults(func=_cmd_query)
+
+    p = sub.add_parser("report", help="write the annual compilation (.xlsx) for one year")
+    p.add_argument("--org", action="append", help="organisation id (repeatable; default: all)")
+    p.add_argument("--year", type=int, help="year evaluated (default: the last with data)")
+    p.add_argument("--goal", action="append", help="goal id (repeatable)")
+    p.add_argument("--out", required=True, help="PATH.xlsx (or PATH.zip for CSV files)")
+    p.add_argument(
+        "--lang",
+        default="sv",
+        choices=("sv", "en", "da"),
+        help="language of sheet names, headers and statuses (and the CSV dialect)",
+    )
+    p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("synth", help="write a synthetic dataset (for benchmarks and demos)")
     p.add_argument("--activities", type=int, required=True, help="number of activities")

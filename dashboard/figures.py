@@ -148,3 +148,718 @@ def hierarchy(
         )
     )
     return _layout(fig, labels["title"], separators, height=620)
+
+
+# ---------------------------------------------------------------- annual evaluation
+
+STATUS_ORDER = ("reached", "on_track", "at_risk", "off_track", "not_assessable")
+STATUS_COLOR = {
+    "reached": OKABE_ITO[2],  # bluish green
+    "on_track": OKABE_ITO[5],  # sky blue
+    "at_risk": OKABE_ITO[1],  # orange
+    "off_track": OKABE_ITO[3],  # vermillion
+    "not_assessable": "#999999",  # neutral grey: no judgement
+}
+# a second cue besides colour: each status has its own fill pattern
+STATUS_PATTERN = {
+    "reached": "",
+    "on_track": "/",
+    "at_risk": "x",
+    "off_track": "\\",
+    "not_assessable": ".",
+}
+TREND_LIMIT = 20
+
+
+def indicator_status_bar(
+    rollup: pd.DataFrame, labels: Mapping[str, str], separators: str
+) -> go.Figure:
+    """Indicators per goal, stacked by status; goals with no activity and no indicator
+    are drawn as a marked gap at zero, like the coverage chart.
+
+    *rollup* is the `evaluation_rollup` result; *labels* holds title, x, y, gap and one
+    label per status in STATUS_ORDER.
+    """
+    fig = go.Figure()
+    if rollup.empty:
+        return _layout(fig, labels["title"], separators)
+    many = rollup["org_id"].nunique() > 1
+    y = [goal_label(r, many) for _, r in rollup.iterrows()]
+    hover = [str(t)[:90] for t in rollup["goal_title"]]
+    for status in STATUS_ORDER:
+        fig.add_bar(
+            y=y,
+            x=rollup[status],
+            orientation="h",
+            name=labels[status],
+            marker={
+                "color": STATUS_COLOR[status],
+                "pattern": {
+                    "shape": STATUS_PATTERN[status],
+                    "fgcolor": "#FFFFFF",
+                    "fgopacity": 0.6,
+                    "size": 6,
+                },
+                "line": {"color": "#FFFFFF", "width": 1},
+            },
+            hovertext=hover,
+            hovertemplate="%{y}: %{x}<br>%{hovertext}<extra>" + labels[status] + "</extra>",
+        )
+    gap = rollup["verdict"] == "uncovered"
+    fig.add_scatter(
+        y=[v for v, g in zip(y, gap, strict=True) if g],
+        x=[0] * int(gap.sum()),
+        mode="markers",
+        name=labels["gap"],
+        marker={"symbol": "x-thin-open", "size": 14, "color": GAP, "line": {"width": 3}},
+        hovertext=[h for h, g in zip(hover, gap, strict=True) if g],
+        hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
+    )
+    most = int(rollup[list(STATUS_ORDER)].sum(axis=1).max())
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(
+        title=labels["y"], type="category", categoryorder="array", categoryarray=y[::-1]
+    )
+    # a little room left of zero, so the gap marker there is drawn whole
+    fig.update_xaxes(title=labels["x"], range=[-0.25, max(most, 1) + 0.25], dtick=1)
+    fig = _layout(fig, labels["title"], separators, height=max(320, 140 + 28 * len(y)))
+    fig.update_layout(legend={"traceorder": "normal"})
+    return fig
+
+
+def indicator_trends(
+    trend: pd.DataFrame,
+    baselines: pd.DataFrame,
+    labels: Mapping[str, str],
+    separators: str,
+    year: int,
+) -> go.Figure:
+    """One small panel per indicator: actual as a solid line, the target as a dashed line
+    with open markers, the baseline as a diamond and the evaluation year as a dotted line.
+
+    *trend* is the `indicator_status` result over all years, *baselines* one row per
+    indicator with indicator_id, baseline_year and baseline. At most TREND_LIMIT panels.
+    """
+    from plotly.subplots import make_subplots
+
+    ids = list(dict.fromkeys(trend["indicator_id"]))[:TREND_LIMIT]
+    if not ids:
+        return _layout(go.Figure(), labels["title"], separators)
+    cols = 1 if len(ids) == 1 else 2
+    rows = -(-len(ids) // cols)
+    first = trend.drop_duplicates("indicator_id").set_index("indicator_id")
+    titles = [
+        f"{str(first.loc[i, 'name'])[:55]} ({first.loc[i, 'unit']})"
+        + (f" · {first.loc[i, 'org_id']}" if trend["org_id"].nunique() > 1 else "")
+        for i in ids
+    ]
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=titles,
+        vertical_spacing=min(0.12, 0.5 / rows),
+        horizontal_spacing=0.08,
+    )
+    base = baselines.set_index("indicator_id") if len(baselines) else None
+    baseline_legend = True
+    for n, ind in enumerate(ids):
+        r, c = n // cols + 1, n % cols + 1
+        part = trend[trend["indicator_id"] == ind].sort_values("year")
+        shown = n == 0
+        act = part.dropna(subset=["actual"])
+        fig.add_scatter(
+            x=act["year"],
+            y=act["actual"],
+            mode="lines+markers",
+            name=labels["actual"],
+            legendgroup="actual",
+            showlegend=shown,
+            line={"color": SERVED, "width": 2.5},
+            marker={"symbol": "circle", "size": 7},
+            row=r,
+            col=c,
+        )
+        tgt = part.dropna(subset=["target"])
+        fig.add_scatter(
+            x=tgt["year"],
+            y=tgt["target"],
+            mode="lines+markers",
+            name=labels["target"],
+            legendgroup="target",
+            showlegend=shown,
+            line={"color": OKABE_ITO[1], "width": 2, "dash": "dash"},
+            marker={"symbol": "circle-open", "size": 9, "line": {"width": 2}},
+            row=r,
+            col=c,
+        )
+        if base is not None and ind in base.index:
+            b = base.loc[ind]
+            if pd.notna(b["baseline"]) and pd.notna(b["baseline_year"]):
+                fig.add_scatter(
+                    x=[int(b["baseline_year"])],
+                    y=[float(b["baseline"])],
+                    mode="markers",
+                    name=labels["baseline"],
+                    legendgroup="baseline",
+                    showlegend=baseline_legend,
+                    marker={"symbol": "diamond", "size": 10, "color": "#555555"},
+                    row=r,
+                    col=c,
+                )
+                baseline_legend = False
+        fig.add_vline(x=year, line={"color": "#777777", "width": 1, "dash": "dot"}, row=r, col=c)
+        fig.update_xaxes(dtick=1, tickformat="d", row=r, col=c)
+        fig.update_yaxes(rangemode="tozero", row=r, col=c)
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        name=labels["year"],
+        line={"color": "#777777", "width": 1, "dash": "dot"},
+        row=1,
+        col=1,
+    )
+    fig.update_annotations(font={"size": 12})
+    return _layout(fig, labels["title"], separators, height=120 + 260 * rows)
+
+
+# ---------------------------------------------------------------- networks and projects
+
+NETWORK_KIND_COLOR = {
+    "network": OKABE_ITO[0],  # blue
+    "organisation": OKABE_ITO[1],  # orange
+    "twin_town": OKABE_ITO[2],  # bluish green
+    "partner": OKABE_ITO[4],  # reddish purple
+    "office": OKABE_ITO[5],  # sky blue
+}
+SELECTED_ORG_COLOR = OKABE_ITO[7]  # black, drawn as a star
+NOT_A_MEMBER_COLOR = "#E8E8E8"  # light grey: in the structure only as a parent
+PROJECT_STATUS_ORDER = ("idea", "applied", "granted", "running", "closed", "rejected")
+PROJECT_STATUS_COLOR = {
+    "idea": OKABE_ITO[5],  # sky blue
+    "applied": OKABE_ITO[1],  # orange
+    "granted": OKABE_ITO[2],  # bluish green
+    "running": OKABE_ITO[0],  # blue
+    "closed": OKABE_ITO[4],  # reddish purple
+    "rejected": OKABE_ITO[3],  # vermillion
+}
+
+
+def _kind_color(kind: object) -> str:
+    return NETWORK_KIND_COLOR.get(str(kind), OKABE_ITO[7])
+
+
+def _short(text: object, n: int = 40) -> str:
+    s = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _network_label(row: pd.Series, many_orgs: bool) -> str:
+    """A network's short axis label: acronym, else name; prefixed by the organisation."""
+    name = row["acronym"] if isinstance(row["acronym"], str) and row["acronym"] else row["network"]
+    return f"{row['org_id']} · {_short(name, 34)}" if many_orgs else _short(name, 40)
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value))
+
+
+def _amount(value: object, currency: object, separators: str) -> str:
+    """A whole amount with the language's thousands mark (Plotly's separators) and currency."""
+    if not _present(value):
+        return "–"
+    digits = f"{float(value):,.0f}".replace(",", separators[1:2] or ",")
+    return f"{digits} {currency}" if _present(currency) else digits
+
+
+def membership_years(
+    rows: pd.DataFrame, labels: Mapping[str, str], separators: str, kinds: Mapping[str, str]
+) -> go.Figure:
+    """Memberships by year: one row per organisation and network, one square per member year.
+
+    Colour is the network's kind; a filled square marks a year with an activity through the
+    network, an open square a year of membership only (shape, not colour alone).
+    """
+    fig = go.Figure()
+    if rows.empty:
+        return _layout(fig, labels["title"], separators)
+    many = rows["org_id"].nunique() > 1
+    ys = [_network_label(r, many) for _, r in rows.iterrows()]
+    shown = rows.assign(_y=ys)
+    order = list(dict.fromkeys(ys))
+    for kind in NETWORK_KIND_COLOR:
+        part = shown[shown["kind"] == kind]
+        if part.empty:
+            continue
+        fee = [_amount(r["annual_fee"], r["currency"], separators) for _, r in part.iterrows()]
+        fig.add_scatter(
+            x=part["year"],
+            y=part["_y"],
+            mode="markers",
+            name=kinds.get(kind, kind),
+            marker={
+                "symbol": ["square" if a > 0 else "square-open" for a in part["activities"]],
+                "size": 11,
+                "color": _kind_color(kind),
+                "line": {"width": 2, "color": _kind_color(kind)},
+            },
+            customdata=list(
+                zip(
+                    part["network"],
+                    part["role"].fillna("–"),
+                    fee,
+                    part["activities"],
+                    part["org_id"],
+                    strict=True,
+                )
+            ),
+            hovertemplate=(
+                "%{customdata[0]} (%{customdata[4]})<br>%{x}<br>"
+                + labels["role"]
+                + ": %{customdata[1]}<br>"
+                + labels["fee"]
+                + ": %{customdata[2]}<br>"
+                + labels["activities"]
+                + ": %{customdata[3]}<extra></extra>"
+            ),
+        )
+    fig.update_xaxes(
+        title=labels["x"], tickformat="d", dtick=1 if rows["year"].nunique() <= 16 else 5
+    )
+    fig.update_yaxes(
+        type="category", categoryorder="array", categoryarray=order, autorange="reversed"
+    )
+    return _layout(fig, labels["title"], separators, height=160 + 24 * len(order))
+
+
+def network_tree(
+    tree: pd.DataFrame, labels: Mapping[str, str], separators: str, kinds: Mapping[str, str]
+) -> go.Figure:
+    """Treemap of the networks' structure (parent_network_id): CPMR holding the Islands
+    Commission and the Baltic Sea Commission. Colour is the kind; a network the selection is
+    no member of (a parent only, or used through activities) is drawn light grey."""
+    root = "__all__"
+    ids, parents, names, colors, hover = [root], [""], [labels["root"]], ["#FFFFFF"], [""]
+    for _, r in tree.iterrows():
+        ids.append(str(r["network_id"]))
+        parent = r["parent_network_id"]
+        parents.append(str(parent) if _present(parent) else root)
+        names.append(_short(r["network"], 42))
+        member = _present(r["members"])
+        colors.append(_kind_color(r["kind"]) if member else NOT_A_MEMBER_COLOR)
+        hover.append(
+            f"{kinds.get(str(r['kind']), r['kind'])}<br>"
+            + (f"{labels['members']}: {r['members']}" if member else labels["not_member"])
+            + f"<br>{labels['activities']}: {int(r['activities'])}"
+        )
+    fig = go.Figure(
+        go.Treemap(
+            ids=ids,
+            parents=parents,
+            labels=names,
+            values=[0] + [1] * len(tree),
+            branchvalues="remainder",
+            marker={"colors": colors, "line": {"color": "#FFFFFF", "width": 2}},
+            hovertext=hover,
+            hovertemplate="<b>%{label}</b><br>%{hovertext}<extra></extra>",
+            textinfo="label",
+            pathbar={"visible": True},
+            tiling={"pad": 4},
+        )
+    )
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return _layout(fig, labels["title"], separators, height=max(360, 120 + 28 * len(tree)))
+
+
+def cost_contribution(
+    value: pd.DataFrame, labels: Mapping[str, str], separators: str, kinds: Mapping[str, str]
+) -> go.Figure:
+    """Cost against contribution: x = fees in the selection (one panel per currency, never
+    summed across), y = activities through the network, marker size = goals served, colour =
+    kind. Networks with no fee (none recorded, or 0) get their own panel, drawn as open
+    diamonds, so a free network is never mistaken for a cheap one."""
+    from plotly.subplots import make_subplots
+
+    has_fee = value["fees"].fillna(0) > 0
+    paid = value[has_fee]
+    currencies = sorted(paid["currency"].dropna().unique())
+    free_ids = [n for n in dict.fromkeys(value["network_id"]) if n not in set(paid["network_id"])]
+    free = value.drop_duplicates("network_id").set_index("network_id").loc[free_ids].reset_index()
+    panels = [f"{labels['fees']} ({c})" for c in currencies]
+    if len(free):
+        panels.append(labels["no_fee"])
+    if not panels:
+        return _layout(go.Figure(), labels["title"], separators)
+    free_width = min(max(0.45, 0.11 * len(free)), 1.4) if currencies else 1.0
+    widths = [1.0] * len(currencies) + ([free_width] if len(free) else [])
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        shared_yaxes=True,
+        subplot_titles=panels,
+        column_widths=widths,
+        horizontal_spacing=0.06,
+    )
+    seen: set[str] = set()
+
+    def text_of(df: pd.DataFrame) -> list[str]:
+        return [
+            _short(a if isinstance(a, str) and a else n, 16)
+            for a, n in zip(df["acronym"], df["network"], strict=True)
+        ]
+
+    def positions(df: pd.DataFrame) -> pd.Series:
+        """Labels alternate above and below along x among points at the same height, so
+        neighbours do not write over each other."""
+        rank = df.groupby("activities")["fees"].rank(method="first").astype(int)
+        return rank.map(lambda r: "top center" if r % 2 else "bottom center")
+
+    def hover_of(df: pd.DataFrame, cur: str | None) -> list[list[object]]:
+        out = []
+        for _, r in df.iterrows():
+            fee = _amount(r["fees"], cur, separators) if cur else "–"
+            other = _amount(r["other_costs"], r["currency"], separators)
+            out.append(
+                [
+                    r["network"],
+                    fee,
+                    other,
+                    r["goal_codes"] if _present(r["goal_codes"]) else "–",
+                    r["members"] if _present(r["members"]) else "–",
+                    int(r["goals_served"]),
+                ]
+            )
+        return out
+
+    template = (
+        "<b>%{customdata[0]}</b><br>"
+        + labels["fees"]
+        + ": %{customdata[1]}<br>"
+        + labels["other_costs"]
+        + ": %{customdata[2]}<br>"
+        + labels["y"]
+        + ": %{y}<br>"
+        + labels["goals"]
+        + ": %{customdata[5]} (%{customdata[3]})<br>"
+        + labels["members"]
+        + ": %{customdata[4]}<extra></extra>"
+    )
+
+    def size_of(df: pd.DataFrame) -> list[float]:
+        return [8.0 + 4.0 * float(g) for g in df["goals_served"]]
+
+    for col, cur in enumerate(currencies, start=1):
+        part = paid[paid["currency"] == cur]
+        for kind in NETWORK_KIND_COLOR:
+            k = part[part["kind"] == kind]
+            if k.empty:
+                continue
+            fig.add_scatter(
+                x=k["fees"],
+                y=k["activities"],
+                mode="markers+text",
+                text=text_of(k),
+                textposition=positions(part).loc[k.index].tolist(),
+                textfont={"size": 11},
+                name=kinds.get(kind, kind),
+                legendgroup=kind,
+                showlegend=kind not in seen,
+                marker={
+                    "size": size_of(k),
+                    "color": _kind_color(kind),
+                    "opacity": 0.85,
+                    "line": {"width": 1, "color": "#FFFFFF"},
+                },
+                customdata=hover_of(k, cur),
+                hovertemplate=template,
+                row=1,
+                col=col,
+            )
+            seen.add(kind)
+        fees = part["fees"]
+        log = len(fees) > 1 and fees.max() / max(fees.min(), 1e-9) > 50
+        fig.update_xaxes(
+            type="log" if log else "linear",
+            title=labels["x"] + f" ({cur})" + (f" · {labels['log']}" if log else ""),
+            # room on the right for the last point's label
+            range=None if log else [0, float(fees.max()) * 1.2],
+            row=1,
+            col=col,
+        )
+    if len(free):
+        col = len(panels)
+        for kind in NETWORK_KIND_COLOR:
+            k = free[free["kind"] == kind]
+            if k.empty:
+                continue
+            fig.add_scatter(
+                x=text_of(k),
+                y=k["activities"],
+                mode="markers",
+                name=kinds.get(kind, kind),
+                legendgroup=kind,
+                showlegend=kind not in seen,
+                marker={
+                    "size": size_of(k),
+                    "symbol": "diamond-open",
+                    "color": _kind_color(kind),
+                    "line": {"width": 2.5, "color": _kind_color(kind)},
+                },
+                customdata=hover_of(k, None),
+                hovertemplate=template,
+                row=1,
+                col=col,
+            )
+            seen.add(kind)
+        ticks = text_of(free)
+        fig.update_xaxes(
+            type="category",
+            tickangle=-45,
+            tickmode="array",
+            tickvals=ticks,
+            ticktext=ticks,
+            tickfont={"size": 10},
+            row=1,
+            col=col,
+        )
+    top = float(value["activities"].max()) if len(value) else 1.0
+    fig.update_yaxes(range=[-0.1 * top - 0.4, 1.12 * top + 0.6], zeroline=True)
+    if top <= 12:  # whole activities only, no tick below zero
+        fig.update_yaxes(tickmode="array", tickvals=list(range(int(top) + 1)))
+    fig.update_yaxes(title=labels["y"], row=1, col=1)
+    fig.update_annotations(font={"size": 12})
+    fig = _layout(fig, labels["title"], separators, height=480)
+    fig.update_layout(legend={"itemsizing": "constant"})
+    return fig
+
+
+def network_map(
+    points: pd.DataFrame, labels: Mapping[str, str], separators: str, kinds: Mapping[str, str]
+) -> go.Figure:
+    """Map of the selection's networks, twin towns and partner municipalities, coloured by
+    kind, with the selected organisations as black stars and a thin line from each to the
+    places it is linked with. Points without coordinates are not drawn (the page lists them).
+    The view fits the points, so Kibaha and Jhansi outside Europe stay in view."""
+    fig = go.Figure()
+    placed = points[points["lat"].notna() & points["lon"].notna()]
+    orgs = placed[placed["item"] == "organisation"]
+    nets = placed[placed["item"] == "network"]
+    here: dict[tuple[float, float], list[str]] = {}
+    for _, r in placed.iterrows():
+        here.setdefault((round(r["lat"], 3), round(r["lon"], 3)), []).append(str(r["name"]))
+
+    def hover(df: pd.DataFrame, org: bool) -> list[str]:
+        out = []
+        for _, r in df.iterrows():
+            others = [n for n in here[(round(r["lat"], 3), round(r["lon"], 3))] if n != r["name"]]
+            kind = labels["selected"] if org else kinds.get(str(r["kind"]), str(r["kind"]))
+            text = f"<b>{r['name']}</b><br>{kind}"
+            if not org and _present(r["members"]):
+                text += f"<br>{labels['members']}: {r['members']}"
+            text += f"<br>{labels['activities']}: {int(r['activities'])}"
+            if others:
+                text += f"<br>{labels['also_here']}: " + ", ".join(_short(o, 30) for o in others)
+            out.append(text)
+        return out
+
+    pos = {r["id"]: (r["lat"], r["lon"]) for _, r in orgs.iterrows()}
+    lat: list[float | None] = []
+    lon: list[float | None] = []
+    for _, r in nets.iterrows():
+        for org in str(r["members"] or "").split(", ") if _present(r["members"]) else []:
+            if org in pos:
+                lat += [pos[org][0], r["lat"], None]
+                lon += [pos[org][1], r["lon"], None]
+    if lat:
+        fig.add_scattergeo(
+            lat=lat,
+            lon=lon,
+            mode="lines",
+            line={"width": 1, "color": "#9A9A9A"},
+            name=labels["links"],
+            hoverinfo="skip",
+            opacity=0.6,
+        )
+    for kind in NETWORK_KIND_COLOR:
+        part = nets[nets["kind"] == kind]
+        if part.empty:
+            continue
+        fig.add_scattergeo(
+            lat=part["lat"],
+            lon=part["lon"],
+            mode="markers",
+            name=kinds.get(kind, kind),
+            marker={
+                "size": 11,
+                "color": _kind_color(kind),
+                "line": {"width": 1, "color": "#FFFFFF"},
+            },
+            hovertext=hover(part, False),
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    if len(orgs):
+        fig.add_scattergeo(
+            lat=orgs["lat"],
+            lon=orgs["lon"],
+            # names beside the stars only while few: several Swedish seats lie close together
+            mode="markers+text" if len(orgs) <= 3 else "markers",
+            text=[_short(n, 24) for n in orgs["name"]],
+            textposition="middle right",
+            textfont={"size": 11, "color": SELECTED_ORG_COLOR},
+            name=labels["selected"],
+            marker={
+                "size": 16,
+                "symbol": "star",
+                "color": SELECTED_ORG_COLOR,
+                "line": {"width": 1, "color": "#FFFFFF"},
+            },
+            hovertext=hover(orgs, True),
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    fig.update_geos(
+        projection_type="natural earth",
+        fitbounds="locations" if len(placed) else False,
+        showcountries=True,
+        countrycolor="#BBBBBB",
+        showland=True,
+        landcolor="#F4F4F4",
+        showocean=True,
+        oceancolor="#FBFDFF",
+        showframe=False,
+        resolution=50,
+    )
+    fig = _layout(fig, labels["title"], separators, height=560)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    return fig
+
+
+def project_timeline(
+    projects: pd.DataFrame, labels: Mapping[str, str], separators: str, statuses: Mapping[str, str]
+) -> go.Figure:
+    """Gantt chart of the projects with both dates, one bar from start to end (inclusive),
+    coloured by status. Projects lacking a date are not drawn: the page lists them."""
+    fig = go.Figure()
+    dated = projects[projects["start_date"].notna() & projects["end_date"].notna()]
+    if dated.empty:
+        return _layout(fig, labels["title"], separators, height=200)
+    many = dated["org_id"].nunique() > 1
+
+    def label(r: pd.Series) -> str:
+        name = r["acronym"] if _present(r["acronym"]) and r["acronym"] else r["title"]
+        return f"{r['org_id']} · {_short(name, 34)}" if many else _short(name, 44)
+
+    ys = [label(r) for _, r in dated.iterrows()]
+    shown = dated.assign(_y=ys)
+    for status in PROJECT_STATUS_ORDER:
+        part = shown[shown["status"] == status]
+        if part.empty:
+            continue
+        start = pd.to_datetime(part["start_date"])
+        end = pd.to_datetime(part["end_date"]) + pd.Timedelta(days=1)
+        fig.add_bar(
+            y=part["_y"],
+            base=[s.strftime("%Y-%m-%d") for s in start],
+            x=[(e - s).total_seconds() * 1000 for s, e in zip(start, end, strict=True)],
+            orientation="h",
+            name=statuses.get(status, status),
+            marker={"color": PROJECT_STATUS_COLOR[status], "line": {"width": 0}},
+            customdata=list(
+                zip(
+                    part["title"],
+                    [s.strftime("%Y-%m-%d") for s in start],
+                    pd.to_datetime(part["end_date"]).dt.strftime("%Y-%m-%d"),
+                    part["programme"].fillna("–"),
+                    part["role"].fillna("–"),
+                    strict=True,
+                )
+            ),
+            hovertemplate=(
+                "<b>%{customdata[0]}</b><br>%{customdata[1]} – %{customdata[2]}<br>"
+                + labels["programme"]
+                + ": %{customdata[3]}<br>"
+                + labels["role"]
+                + ": %{customdata[4]}<extra>"
+                + statuses.get(status, status)
+                + "</extra>"
+            ),
+        )
+    fig.update_xaxes(type="date", title=labels["x"])
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=list(dict.fromkeys(ys)),
+        autorange="reversed",
+    )
+    fig.update_layout(barmode="overlay", bargap=0.35)
+    return _layout(fig, labels["title"], separators, height=160 + 30 * len(set(ys)))
+
+
+def funding_bars(
+    funding: pd.DataFrame,
+    measure: str,
+    labels: Mapping[str, str],
+    separators: str,
+    statuses: Mapping[str, str],
+) -> go.Figure:
+    """Funding (*measure*: total_budget, eu_funding or own_funding) by programme, stacked by
+    status, one panel per currency: amounts in different currencies are never added."""
+    from plotly.subplots import make_subplots
+
+    rows = funding[funding["currency"].notna() & funding[measure].notna()]
+    currencies = sorted(rows["currency"].unique())
+    if not currencies:
+        return _layout(go.Figure(), labels["title"], separators, height=200)
+    progs = {
+        c: list(dict.fromkeys(rows.loc[rows["currency"] == c, "programme"].fillna(labels["none"])))
+        for c in currencies
+    }
+    fig = make_subplots(
+        rows=len(currencies),
+        cols=1,
+        subplot_titles=[f"{labels['x']} ({c})" for c in currencies],
+        row_heights=[max(len(progs[c]), 1) + 1 for c in currencies],
+        vertical_spacing=min(0.3, 0.5 / len(currencies)) if len(currencies) > 1 else 0.0,
+    )
+    seen: set[str] = set()
+    for i, cur in enumerate(currencies, start=1):
+        part = rows[rows["currency"] == cur]
+        for status in PROJECT_STATUS_ORDER:
+            s = part[part["status"] == status]
+            if s.empty:
+                continue
+            fig.add_bar(
+                y=s["programme"].fillna(labels["none"]),
+                x=s[measure],
+                orientation="h",
+                name=statuses.get(status, status),
+                legendgroup=status,
+                legendrank=PROJECT_STATUS_ORDER.index(status),
+                showlegend=status not in seen,
+                marker={"color": PROJECT_STATUS_COLOR[status]},
+                customdata=s["projects"],
+                hovertemplate=(
+                    "%{y}<br>%{x:,.0f} "
+                    + cur
+                    + "<br>"
+                    + labels["projects"]
+                    + ": %{customdata}<extra>"
+                    + statuses.get(status, status)
+                    + "</extra>"
+                ),
+                row=i,
+                col=1,
+            )
+            seen.add(status)
+        fig.update_xaxes(rangemode="tozero", row=i, col=1)
+        fig.update_yaxes(
+            type="category",
+            categoryorder="array",
+            categoryarray=progs[cur],
+            autorange="reversed",
+            row=i,
+            col=1,
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_annotations(font={"size": 12})
+    n = sum(len(p) for p in progs.values())
+    return _layout(fig, labels["title"], separators, height=160 + 40 * n + 110 * len(currencies))

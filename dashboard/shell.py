@@ -21,6 +21,7 @@ from dashboard.urlstate import parse, to_params
 
 K_LANG, K_ORGS, K_YEARS, K_GOALS, K_INIT = "f_lang", "f_orgs", "f_years", "f_goals", "_url_read"
 K_VIEW = "_view"
+K_YEARS_DEFAULT = "_years_default"
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 
@@ -39,7 +40,8 @@ def _read_url_once(orgs: list[str], goal_org: dict[str, str], years: tuple[int, 
     st.session_state[K_LANG] = lang
     st.session_state[K_ORGS] = list(state.filters.orgs)
     f = state.filters
-    st.session_state[K_YEARS] = (f.year_from or years[0], f.year_to or years[1])
+    # the slider's default (not its state): passing `value` keeps it a range slider
+    st.session_state[K_YEARS_DEFAULT] = (f.year_from or years[0], f.year_to or years[1])
     st.session_state[K_GOALS] = list(f.goals)
     st.session_state["_notices"] = [(n.key, dict(n.values)) for n in state.notices]
 
@@ -60,6 +62,7 @@ def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) 
         chosen = st.sidebar.select_slider(
             t("filter.years", lang),
             options=list(range(lo, hi + 1)),
+            value=st.session_state.get(K_YEARS_DEFAULT, (lo, hi)),
             key=K_YEARS,
             help=t("filter.years.help", lang),
         )

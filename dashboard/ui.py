@@ -33,6 +33,7 @@ INT_COLUMNS = (
     "until_year",
     "baseline_year",
 )
+YEAR_COLUMNS = ("year", "since_year", "until_year", "baseline_year", "year_from", "year_to")
 PCT_COLUMNS = ("eu_rate", "progress")
 DATE_COLUMNS = ("start_date", "end_date", "adopted_on", "valid_from", "valid_to")
 
@@ -77,7 +78,9 @@ def _formatter(col: str, df: pd.DataFrame, lang: str) -> Callable[[object], str]
     if col in MONEY_COLUMNS:
         return lambda v: fmt_num(v, lang, 0)
     if col in INT_COLUMNS:
-        return lambda v: fmt_int(v, lang) if col != "year" else ("–" if pd.isna(v) else str(v))
+        if col in YEAR_COLUMNS:  # a year is a label, not a count: no digit grouping
+            return lambda v: "–" if pd.isna(v) else str(int(v))  # type: ignore[call-overload]
+        return lambda v: fmt_int(v, lang)
     if col in PCT_COLUMNS:
         return lambda v: fmt_pct(v, lang)
     if col in DATE_COLUMNS:
@@ -96,14 +99,27 @@ def show_table(
     height: int | str = "auto",
     labels: Mapping[str, str] | None = None,
 ) -> None:
-    """A read-only table: translated headers, numbers and dates in the view's language."""
+    """A read-only table: translated headers, numbers and dates in the view's language.
+
+    Columns are renamed before styling (Streamlit ignores a Styler's relabelling) and
+    missing text is shown as "–" (it ignores `na_rep` too).
+    """
+    names: list[str] = []
+    for c in df.columns:
+        name = (labels or {}).get(c) or view.t(f"col.{c}")
+        name = c if name.startswith("col.") else name
+        while name in names:  # two source columns with one translation stay apart
+            name += " "
+        names.append(name)
+    formats = {
+        n: f for c, n in zip(df.columns, names, strict=True) if (f := _formatter(c, df, view.lang))
+    }
     shown = df.copy()
-    formats = {c: f for c in shown.columns if (f := _formatter(c, shown, view.lang))}
-    rename = {c: (labels or {}).get(c) or view.t(f"col.{c}") for c in shown.columns}
-    rename = {c: (n if not n.startswith("col.") else c) for c, n in rename.items()}
-    styler = shown.style.format(formats, na_rep="–").relabel_index(
-        [rename[c] for c in shown.columns], axis="columns"
-    )
+    shown.columns = names
+    for n in names:
+        if n not in formats and not pd.api.types.is_numeric_dtype(shown[n]):
+            shown[n] = shown[n].astype(object).where(shown[n].notna(), "–")
+    styler = shown.style.format(formats)
     st.dataframe(styler, hide_index=True, height=height, key=f"tbl-{key}")
 
 

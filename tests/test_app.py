@@ -57,7 +57,14 @@ def test_language_switches_every_label(app) -> None:
 def test_filters_change_the_overview_and_the_url(app) -> None:
     at = app(lang="en")
     assert metrics(at)["Activities"] == "98"
+    at.select_slider(key="f_years").set_range(2010, 2012).run()
+    assert at.select_slider(key="f_years").value == (2010, 2012)
+    assert (at.query_params["from"], at.query_params["to"]) == ("2010", "2012")
+    ranged = metrics(at)["Activities"]
+    assert ranged != "98"
     at.multiselect(key="f_orgs").set_value(["gotland"]).run()
+    assert at.select_slider(key="f_years").value == (2010, 2012)  # survives other changes
+    assert metrics(at)["Activities"] == "10"  # Gotland 2010-2012: 4 + 3 + 3
     at.select_slider(key="f_years").set_range(2009, 2009).run()
     shown = metrics(at)
     assert shown["Activities"] == "16"
@@ -85,7 +92,7 @@ def test_goal_matrix_for_gotland_2009_equals_the_action_plan(app) -> None:
     assert isinstance(matrix, pd.DataFrame)
     goal_cols = [str(i) for i in range(1, 8)]
     got = [
-        (row["activity_title"], {int(c) for c in goal_cols if row[c] == "●"})
+        (row["Aktivitet"], {int(c) for c in goal_cols if row[c] == "●"})
         for _, row in matrix.iterrows()
     ]
     assert got == GOTLAND_2009

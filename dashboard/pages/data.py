@@ -1,0 +1,345 @@
+"""Data: what the loaded dataset holds and how much of it comes from documents, what a
+manager should fix in it, and the import (template, checking filled-in files, replacing)."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from dashboard import data, i18n, report, ui
+from dashboard.dataset import data_dir, read_manifest
+from dashboard.filters import Filters
+from dashboard.i18n import fmt_int
+from dashboard.ui import View
+
+ALLOW_IMPORT = "DASHBOARD_ALLOW_IMPORT"
+
+i18n.register(
+    {
+        "data.title": {"sv": "Data", "en": "Data", "da": "Data"},
+        "data.dataset": {
+            "sv": "Det inlästa datasetet",
+            "en": "The loaded dataset",
+            "da": "Det indlæste datasæt",
+        },
+        "data.dataset.caption": {
+            "sv": "Importerat {imported} från {source} · mapp {folder}",
+            "en": "Imported {imported} from {source} · folder {folder}",
+            "da": "Importeret {imported} fra {source} · mappe {folder}",
+        },
+        "data.dataset.no_manifest": {
+            "sv": "Datasetet saknar manifest (_dataset.json), så importtiden är okänd; "
+            "filernas ändringstid står i tabellen · mapp {folder}",
+            "en": "The dataset has no manifest (_dataset.json), so the import time is unknown; "
+            "the files' modification times are in the table · folder {folder}",
+            "da": "Datasættet mangler manifest (_dataset.json), så importtidspunktet er ukendt; "
+            "filernes ændringstid står i tabellen · mappe {folder}",
+        },
+        "data.tables.help": {
+            "sv": "Hela datasetet, oavsett urval: rader per tabell, hur många som kommer från "
+            "ett källdokument och hur många som är illustrativa (◇, inte från något "
+            "dokument), och när filen senast skrevs.",
+            "en": "The whole dataset, whatever the selection: rows per table, how many come "
+            "from a source document and how many are illustrative (◇, from no document), "
+            "and when the file was last written.",
+            "da": "Hele datasættet, uanset udvalg: rækker pr. tabel, hvor mange der stammer "
+            "fra et kildedokument, og hvor mange der er illustrative (◇, fra intet "
+            "dokument), og hvornår filen sidst blev skrevet.",
+        },
+        "data.metric.rows": {"sv": "Rader", "en": "Rows", "da": "Rækker"},
+        "data.metric.documents": {
+            "sv": "Från dokument",
+            "en": "From documents",
+            "da": "Fra dokumenter",
+        },
+        "data.metric.illustrative": {
+            "sv": "◇ Illustrativa",
+            "en": "◇ Illustrative",
+            "da": "◇ Illustrative",
+        },
+        "data.quality": {"sv": "Datakvalitet", "en": "Data quality", "da": "Datakvalitet"},
+        "data.quality.help": {
+            "sv": "Saker att rätta i källfilerna, för {orgs} (alla år). Exemplen är de "
+            "första fem id:na i bokstavsordning.",
+            "en": "Things to fix in the source files, for {orgs} (all years). The examples are "
+            "the first five ids in alphabetical order.",
+            "da": "Ting at rette i kildefilerne, for {orgs} (alle år). Eksemplerne er de "
+            "første fem id'er i alfabetisk rækkefølge.",
+        },
+        "data.quality.all_orgs": {
+            "sv": "alla organisationer",
+            "en": "every organisation",
+            "da": "alle organisationer",
+        },
+        "data.quality.ok": {
+            "sv": "Inga datakvalitetsproblem för urvalet.",
+            "en": "No data-quality problems for the selection.",
+            "da": "Ingen datakvalitetsproblemer for udvalget.",
+        },
+        "data.quality.found": {
+            "sv": "{check}: {n} (t.ex. {examples})",
+            "en": "{check}: {n} (e.g. {examples})",
+            "da": "{check}: {n} (f.eks. {examples})",
+        },
+        "data.import": {"sv": "Import", "en": "Import", "da": "Import"},
+        "data.template": {"sv": "Tom mall", "en": "Empty template", "da": "Tom skabelon"},
+        "data.template.help": {
+            "sv": "En CSV-fil per tabell, eller en arbetsbok med ett blad per tabell där "
+            "bladet _contract beskriver varje kolumn.",
+            "en": "One CSV file per table, or a workbook with a sheet per table whose "
+            "_contract sheet describes every column.",
+            "da": "Én CSV-fil pr. tabel, eller en projektmappe med et ark pr. tabel, hvor "
+            "arket _contract beskriver hver kolonne.",
+        },
+        "data.template.zip": {
+            "sv": "Mall: CSV-filer (.zip)",
+            "en": "Template: CSV files (.zip)",
+            "da": "Skabelon: CSV-filer (.zip)",
+        },
+        "data.template.xlsx": {
+            "sv": "Mall: arbetsbok (.xlsx)",
+            "en": "Template: workbook (.xlsx)",
+            "da": "Skabelon: projektmappe (.xlsx)",
+        },
+        "data.upload": {
+            "sv": "Kontrollera ifyllda filer",
+            "en": "Check filled-in files",
+            "da": "Kontrollér udfyldte filer",
+        },
+        "data.upload.help": {
+            "sv": "Flera .csv-filer (en per tabell, filnamnet är tabellens namn) eller en "
+            ".xlsx-arbetsbok. Filerna kontrolleras mot datakontraktet; inget skrivs.",
+            "en": "Several .csv files (one per table, named after the table) or one .xlsx "
+            "workbook. The files are checked against the data contract; nothing is written.",
+            "da": "Flere .csv-filer (én pr. tabel, navngivet efter tabellen) eller én "
+            ".xlsx-projektmappe. Filerne kontrolleres mod datakontrakten; intet skrives.",
+        },
+        "data.upload.ok": {
+            "sv": "Inga problem: {rows} rader i {tables} tabeller kan importeras.",
+            "en": "No problems: {rows} rows in {tables} tables can be imported.",
+            "da": "Ingen problemer: {rows} rækker i {tables} tabeller kan importeres.",
+        },
+        "data.upload.problems": {
+            "sv": "{n} problem hittades. Inget kan importeras förrän alla är rättade.",
+            "en": "{n} problem(s) found. Nothing can be imported until all are fixed.",
+            "da": "{n} problem(er) fundet. Intet kan importeres, før alle er rettet.",
+        },
+        "data.upload.empty": {
+            "sv": "Filerna innehåller inga rader.",
+            "en": "The files hold no rows.",
+            "da": "Filerne indeholder ingen rækker.",
+        },
+        "data.problems.download": {
+            "sv": "Problemlistan (.txt)",
+            "en": "List of problems (.txt)",
+            "da": "Problemlisten (.txt)",
+        },
+        "data.replace": {
+            "sv": "Ersätt det aktuella datasetet med filerna",
+            "en": "Replace the live dataset with these files",
+            "da": "Erstat det aktuelle datasæt med filerne",
+        },
+        "data.replace.confirm": {
+            "sv": "Jag vill ersätta datasetet som alla användare ser",
+            "en": "I want to replace the dataset every user sees",
+            "da": "Jeg vil erstatte datasættet, som alle brugere ser",
+        },
+        "data.replace.done": {
+            "sv": "Datasetet är ersatt: {rows} rader importerade.",
+            "en": "The dataset was replaced: {rows} rows imported.",
+            "da": "Datasættet er erstattet: {rows} rækker importeret.",
+        },
+        "data.replace.failed": {
+            "sv": "Importen avbröts och inget skrevs: {n} problem.",
+            "en": "The import stopped and nothing was written: {n} problem(s).",
+            "da": "Importen stoppede, og intet blev skrevet: {n} problem(er).",
+        },
+        "data.replace.disabled": {
+            "sv": "Att ersätta datasetet från sidan är avstängt. Kör på servern "
+            "`python -m dashboard ingest FIL_ELLER_MAPP --out {folder}` (eller starta "
+            "tjänsten med DASHBOARD_ALLOW_IMPORT=1).",
+            "en": "Replacing the dataset from this page is switched off. On the server, run "
+            "`python -m dashboard ingest FILE_OR_FOLDER --out {folder}` (or start the "
+            "service with DASHBOARD_ALLOW_IMPORT=1).",
+            "da": "Det er slået fra at erstatte datasættet fra siden. Kør på serveren "
+            "`python -m dashboard ingest FIL_ELLER_MAPPE --out {folder}` (eller start "
+            "tjenesten med DASHBOARD_ALLOW_IMPORT=1).",
+        },
+        "file.data_tables": {"sv": "datasetets_tabeller", "en": "dataset_tables", "da": "tabeller"},
+        "file.data_quality": {"sv": "datakvalitet", "en": "data_quality", "da": "datakvalitet"},
+        "file.data_problems": {
+            "sv": "importproblem",
+            "en": "import_problems",
+            "da": "importproblemer",
+        },
+    }
+)
+
+
+def _dataset(view: View) -> None:
+    lang = view.lang
+    folder = data_dir()
+    st.subheader(view.t("data.dataset"))
+    with st.spinner(view.t("loading")):
+        tables = data.query("data_tables")
+    manifest = read_manifest(folder)
+    if manifest.get("imported_at"):
+        st.caption(
+            view.t(
+                "data.dataset.caption",
+                imported=report.timestamp_label(manifest["imported_at"]),
+                source=manifest.get("source", "?"),
+                folder=folder,
+            )
+        )
+    else:
+        st.caption(view.t("data.dataset.no_manifest", folder=folder))
+    total = int(tables["row_count"].sum())
+    docs = int(tables["document_rows"].sum())
+    ill = int(tables["illustrative_rows"].sum())
+    c1, c2, c3 = st.columns(3)
+    c1.metric(view.t("data.metric.rows"), fmt_int(total, lang), border=True)
+    c2.metric(
+        view.t("data.metric.documents"),
+        f"{fmt_int(docs, lang)} ({i18n.fmt_pct(docs / total if total else None, lang)})",
+        border=True,
+    )
+    c3.metric(
+        view.t("data.metric.illustrative"),
+        f"{fmt_int(ill, lang)} ({i18n.fmt_pct(ill / total if total else None, lang)})",
+        border=True,
+    )
+    st.caption(view.t("data.tables.help"))
+    overview = report.dataset_overview(tables, folder)
+    ui.show_table(view, overview, "data-tables", height=35 * (len(overview) + 1) + 3)
+    ui.download(view, "data_tables", lambda: overview, "data-tables")
+
+
+def _quality(view: View) -> None:
+    f = view.filters
+    st.subheader(view.t("data.quality"))
+    orgs = ", ".join(f.orgs) if f.orgs else view.t("data.quality.all_orgs")
+    st.caption(view.t("data.quality.help", orgs=orgs))
+    scope = Filters(f.orgs)
+    with st.spinner(view.t("loading")):
+        results = {c: data.query(f"data_{c}", scope) for c in report.QUALITY_CHECKS}
+    checks = report.quality_table(results, view.lang)
+    found = checks[checks["items"] > 0]
+    if found.empty:
+        st.success(view.t("data.quality.ok"), icon=":material/check_circle:")
+    for row in found.itertuples():
+        st.warning(
+            view.t(
+                "data.quality.found",
+                check=row.check,
+                n=fmt_int(row.items, view.lang),
+                examples=row.example_ids,
+            ),
+            icon=":material/build:",
+        )
+    ui.show_table(view, checks, "data-quality")
+    ui.download(view, "data_quality", lambda: checks, "data-quality")
+
+
+def _import(view: View) -> None:
+    from dashboard.template import template_xlsx, template_zip
+
+    st.subheader(view.t("data.import"))
+    st.markdown(f"**{view.t('data.template')}**")
+    st.caption(view.t("data.template.help"))
+    c1, c2, _ = st.columns([1, 1, 2])
+    c1.download_button(
+        view.t("data.template.zip"),
+        data=template_zip,
+        file_name="malbild_template.zip",
+        mime="application/zip",
+        key="dl-template-zip",
+        on_click="ignore",
+        icon=":material/folder_zip:",
+    )
+    c2.download_button(
+        view.t("data.template.xlsx"),
+        data=template_xlsx,
+        file_name="malbild_template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="dl-template-xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
+
+    st.markdown(f"**{view.t('data.upload')}**")
+    uploads = st.file_uploader(
+        view.t("data.upload"),
+        type=["csv", "xlsx"],
+        accept_multiple_files=True,
+        key="data-upload",
+        help=view.t("data.upload.help"),
+        label_visibility="collapsed",
+    )
+    st.caption(view.t("data.upload.help"))
+    allowed = os.environ.get(ALLOW_IMPORT) == "1"
+    if not allowed:
+        st.info(view.t("data.replace.disabled", folder=data_dir()), icon=":material/terminal:")
+    if not uploads:
+        return
+    files = [(u.name, u.getvalue()) for u in uploads]
+    result = report.check_uploads(files)
+    if not result.problems.empty:
+        st.error(
+            view.t("data.upload.problems", n=fmt_int(len(result.problems), view.lang)),
+            icon=":material/error:",
+        )
+        ui.show_table(view, result.problems, "data-problems")
+        c1, c2 = st.columns(2)
+        with c1:
+            ui.download(view, "data_problems", lambda: result.problems, "data-problems")
+        c2.download_button(
+            view.t("data.problems.download"),
+            data=result.text,
+            file_name=f"{view.t('file.data_problems')}.txt",
+            mime="text/plain",
+            key="dl-data-problems-txt",
+            on_click="ignore",
+            icon=":material/description:",
+        )
+        return
+    if not result.ok:
+        st.warning(view.t("data.upload.empty"))
+        return
+    st.success(
+        view.t(
+            "data.upload.ok",
+            rows=fmt_int(sum(result.rows.values()), view.lang),
+            tables=fmt_int(len(result.rows), view.lang),
+        ),
+        icon=":material/check_circle:",
+    )
+    if not allowed:
+        return
+    sure = st.checkbox(view.t("data.replace.confirm"), key="data-replace-sure")
+    if st.button(view.t("data.replace"), disabled=not sure, type="primary", key="data-replace"):
+        from dashboard.ingest import ImportFailed
+
+        try:
+            counts = report.import_uploads(files, data_dir())
+        except ImportFailed as exc:
+            st.error(view.t("data.replace.failed", n=len(exc.problems)))
+            ui.show_table(view, report.problems_frame(exc.problems), "data-replace-problems")
+            return
+        data.clear()
+        st.success(view.t("data.replace.done", rows=fmt_int(sum(counts.values()), view.lang)))
+
+
+def render(view: View) -> None:
+    """Draw the Data page."""
+    st.title(view.t("data.title"))
+    _dataset(view)
+    _quality(view)
+    _import(view)
+
+
+if __name__ == "__main__":  # run as a page by st.navigation
+    from dashboard.shell import run_page
+
+    run_page(render)

@@ -1,0 +1,803 @@
+"""The annual compilation, and the Data page's helpers that touch files.
+
+The Annual evaluation page and `python -m dashboard report` build the same workbook
+here, from a `Database` and `Filters`: one sheet per part (goals, activities per goal,
+networks, projects, indicators, assessments) formatted for reading, or the same parts
+as a zip of CSV files. The year evaluated is the filters' last year, or the last year
+with data for the selected organisations when no year is chosen.
+
+The Data page's file work lives here too, so the page stays UI only: file dates of the
+dataset, the data-quality table, and checking (and, when allowed, importing) uploads.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import tempfile
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from dashboard import i18n
+from dashboard.contract import TABLES
+from dashboard.dataset import read_manifest, table_path
+from dashboard.db import Database
+from dashboard.export import frame_to_csv
+from dashboard.filters import Filters
+from dashboard.i18n import t
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# ---------------------------------------------------------------- texts
+
+STATUS_SYMBOL = {
+    "reached": "✔",
+    "achieved": "✔",
+    "on_track": "●",
+    "at_risk": "▲",
+    "off_track": "✖",
+    "not_assessable": "○",
+    "not_assessed": "○",
+    "uncovered": "⊘",
+}
+
+_TEXTS: dict[str, dict[str, str]] = {
+    # computed status (indicators) and verdict (goals)
+    "evaluation.status.reached": {"sv": "Nått", "en": "Reached", "da": "Nået"},
+    "evaluation.status.on_track": {"sv": "I fas", "en": "On track", "da": "På sporet"},
+    "evaluation.status.at_risk": {"sv": "Risk", "en": "At risk", "da": "I risiko"},
+    "evaluation.status.off_track": {"sv": "Ur fas", "en": "Off track", "da": "Ikke på sporet"},
+    "evaluation.status.not_assessable": {
+        "sv": "Kan inte bedömas",
+        "en": "Cannot be assessed",
+        "da": "Kan ikke vurderes",
+    },
+    "evaluation.status.uncovered": {
+        "sv": "Ingen aktivitet eller indikator",
+        "en": "No activity or indicator",
+        "da": "Ingen aktivitet eller indikator",
+    },
+    # the managers' own verdict (goal_assessments.status)
+    "evaluation.status.achieved": {"sv": "Uppnått", "en": "Achieved", "da": "Opnået"},
+    "evaluation.status.not_assessed": {
+        "sv": "Ej bedömt",
+        "en": "Not assessed",
+        "da": "Ikke vurderet",
+    },
+    "evaluation.direction.higher": {
+        "sv": "högre är bättre",
+        "en": "higher is better",
+        "da": "højere er bedre",
+    },
+    "evaluation.direction.lower": {
+        "sv": "lägre är bättre",
+        "en": "lower is better",
+        "da": "lavere er bedre",
+    },
+    "evaluation.rule.status": {
+        "sv": "**Så beräknas en indikators status** för året, utifrån framsteget från "
+        "basvärdet mot målvärdet i indikatorns riktning: framsteg = (utfall − basvärde) / "
+        "(målvärde − basvärde); ett saknat basvärde räknas som 0.\n\n"
+        "- ✔ **Nått**: utfallet når målvärdet (högre är bättre: utfall ≥ mål; "
+        "lägre är bättre: utfall ≤ mål).\n"
+        "- ● **I fas**: annars, framsteg minst 75 %.\n"
+        "- ▲ **Risk**: framsteg minst 40 %.\n"
+        "- ✖ **Ur fas**: framsteg under 40 % (även när målvärdet är lika med basvärdet).\n"
+        "- ○ **Kan inte bedömas**: målvärde eller utfall för året saknas.",
+        "en": "**How an indicator's status is computed** for the year, from the progress "
+        "from the baseline towards the target in the indicator's direction: progress = "
+        "(actual − baseline) / (target − baseline); a missing baseline counts as 0.\n\n"
+        "- ✔ **Reached**: the actual meets the target (higher is better: actual ≥ target; "
+        "lower is better: actual ≤ target).\n"
+        "- ● **On track**: otherwise, progress of at least 75 %.\n"
+        "- ▲ **At risk**: progress of at least 40 %.\n"
+        "- ✖ **Off track**: progress below 40 % (also when the target equals the "
+        "baseline).\n"
+        "- ○ **Cannot be assessed**: the year's target or actual is missing.",
+        "da": "**Sådan beregnes en indikators status** for året, ud fra fremskridtet fra "
+        "basisværdien mod målværdien i indikatorens retning: fremskridt = (resultat − "
+        "basisværdi) / (målværdi − basisværdi); en manglende basisværdi tæller som 0.\n\n"
+        "- ✔ **Nået**: resultatet når målværdien (højere er bedre: resultat ≥ mål; "
+        "lavere er bedre: resultat ≤ mål).\n"
+        "- ● **På sporet**: ellers et fremskridt på mindst 75 %.\n"
+        "- ▲ **I risiko**: fremskridt på mindst 40 %.\n"
+        "- ✖ **Ikke på sporet**: fremskridt under 40 % (også når målværdien er lig "
+        "basisværdien).\n"
+        "- ○ **Kan ikke vurderes**: årets målværdi eller resultat mangler.",
+    },
+    "evaluation.rule.verdict": {
+        "sv": "**Så beräknas målets bedömning** för året; den svagaste bedömbara "
+        "indikatorn avgör:\n\n"
+        "- ⊘ **Ingen aktivitet eller indikator**: ingen aktivitet under året och ingen "
+        "indikator (projekt räknas inte, eftersom ett projekt räknas varje år det pågår).\n"
+        "- ✖ **Ur fas**: minst en indikator är ur fas.\n"
+        "- ▲ **Risk**: annars är minst en indikator i risk.\n"
+        "- ✔ **Nått**: annars är alla indikatorer som kan bedömas nådda (minst en).\n"
+        "- ● **I fas**: annars kan minst en indikator bedömas (nådd eller i fas).\n"
+        "- ○ **Kan inte bedömas**: aktiviteter eller indikatorer finns, men ingen "
+        "indikator kan bedömas.",
+        "en": "**How a goal's verdict is computed** for the year; the weakest indicator "
+        "that can be assessed decides:\n\n"
+        "- ⊘ **No activity or indicator**: no activity in the year and no indicator "
+        "(projects do not count, since a project counts for every year it runs).\n"
+        "- ✖ **Off track**: at least one indicator is off track.\n"
+        "- ▲ **At risk**: otherwise at least one indicator is at risk.\n"
+        "- ✔ **Reached**: otherwise every indicator that can be assessed is reached "
+        "(at least one).\n"
+        "- ● **On track**: otherwise at least one indicator can be assessed (reached or "
+        "on track).\n"
+        "- ○ **Cannot be assessed**: there are activities or indicators, but no indicator "
+        "can be assessed.",
+        "da": "**Sådan beregnes målets vurdering** for året; den svageste indikator, der "
+        "kan vurderes, afgør:\n\n"
+        "- ⊘ **Ingen aktivitet eller indikator**: ingen aktivitet i året og ingen "
+        "indikator (projekter tæller ikke, da et projekt tæller hvert år, det løber).\n"
+        "- ✖ **Ikke på sporet**: mindst én indikator er ikke på sporet.\n"
+        "- ▲ **I risiko**: ellers er mindst én indikator i risiko.\n"
+        "- ✔ **Nået**: ellers er alle indikatorer, der kan vurderes, nået (mindst én).\n"
+        "- ● **På sporet**: ellers kan mindst én indikator vurderes (nået eller på "
+        "sporet).\n"
+        "- ○ **Kan ikke vurderes**: der er aktiviteter eller indikatorer, men ingen "
+        "indikator kan vurderes.",
+    },
+    "evaluation.col.computed_status": {
+        "sv": "Beräknad status",
+        "en": "Computed status",
+        "da": "Beregnet status",
+    },
+    # the workbook
+    "evaluation.part.goals": {"sv": "Mål", "en": "Goals", "da": "Mål"},
+    "evaluation.part.goal_activities": {
+        "sv": "Aktiviteter per mål",
+        "en": "Activities per goal",
+        "da": "Aktiviteter pr. mål",
+    },
+    "evaluation.part.networks": {"sv": "Nätverk", "en": "Networks", "da": "Netværk"},
+    "evaluation.part.projects": {"sv": "Projekt", "en": "Projects", "da": "Projekter"},
+    "evaluation.part.indicators": {"sv": "Indikatorer", "en": "Indicators", "da": "Indikatorer"},
+    "evaluation.part.assessments": {
+        "sv": "Bedömningar",
+        "en": "Assessments",
+        "da": "Vurderinger",
+    },
+    "evaluation.part.about": {"sv": "Om", "en": "About", "da": "Om"},
+    "evaluation.report.title": {
+        "sv": "Årssammanställning av den internationella strategin {year}",
+        "en": "Annual compilation of the international strategy {year}",
+        "da": "Årsopgørelse af den internationale strategi {year}",
+    },
+    "evaluation.report.orgs": {"sv": "Organisation", "en": "Organisation", "da": "Organisation"},
+    "evaluation.report.year": {"sv": "År", "en": "Year", "da": "År"},
+    "evaluation.report.goals": {"sv": "Målurval", "en": "Goals selected", "da": "Måludvalg"},
+    "evaluation.report.all": {"sv": "alla", "en": "all", "da": "alle"},
+    "evaluation.report.made": {"sv": "Skapad", "en": "Made", "da": "Oprettet"},
+    "evaluation.report.dataset": {
+        "sv": "Dataset importerat",
+        "en": "Dataset imported",
+        "da": "Datasæt importeret",
+    },
+    "evaluation.report.sheet": {"sv": "Blad", "en": "Sheet", "da": "Ark"},
+    "evaluation.report.rows": {"sv": "Rader", "en": "Rows", "da": "Rækker"},
+    "evaluation.report.illustrative": {
+        "sv": "Rader vars källa är 'illustrative' finns inte i något källdokument.",
+        "en": "Rows whose source is 'illustrative' are not taken from any source document.",
+        "da": "Rækker med kilden 'illustrative' stammer ikke fra et kildedokument.",
+    },
+    # file names (ASCII, no spaces)
+    "file.evaluation_compilation": {
+        "sv": "arssammanstallning",
+        "en": "annual_compilation",
+        "da": "arsopgorelse",
+    },
+    "file.evaluation_goals": {"sv": "mal", "en": "goals", "da": "mal"},
+    "file.evaluation_goal_activities": {
+        "sv": "aktiviteter_per_mal",
+        "en": "activities_per_goal",
+        "da": "aktiviteter_pr_mal",
+    },
+    "file.evaluation_networks": {"sv": "natverk", "en": "networks", "da": "netvaerk"},
+    "file.evaluation_projects": {"sv": "projekt", "en": "projects", "da": "projekter"},
+    "file.evaluation_indicators": {"sv": "indikatorer", "en": "indicators", "da": "indikatorer"},
+    "file.evaluation_assessments": {
+        "sv": "bedomningar",
+        "en": "assessments",
+        "da": "vurderinger",
+    },
+    # data-quality checks and upload problems (the Data page)
+    "data.check.activities_without_goal": {
+        "sv": "Aktiviteter som inte tjänar något mål",
+        "en": "Activities serving no goal",
+        "da": "Aktiviteter der ikke tjener noget mål",
+    },
+    "data.check.goals_without_activity": {
+        "sv": "Mål utan aktivitet något år",
+        "en": "Goals with no activity in any year",
+        "da": "Mål uden aktivitet i noget år",
+    },
+    "data.check.projects_without_budget": {
+        "sv": "Projekt utan budget",
+        "en": "Projects with no budget",
+        "da": "Projekter uden budget",
+    },
+    "data.check.indicators_without_target": {
+        "sv": "Indikatorer utan målvärde",
+        "en": "Indicators with no target",
+        "da": "Indikatorer uden målværdi",
+    },
+}
+
+# column headers; only the ones no one else has registered are added
+_COLUMNS: dict[str, dict[str, str]] = {
+    "col.goal_id": {"sv": "Mål-id", "en": "Goal id", "da": "Mål-id"},
+    "col.verdict": {
+        "sv": "Beräknad bedömning",
+        "en": "Computed verdict",
+        "da": "Beregnet vurdering",
+    },
+    "col.indicators": {"sv": "Indikatorer", "en": "Indicators", "da": "Indikatorer"},
+    "col.reached": {"sv": "Nådda", "en": "Reached", "da": "Nået"},
+    "col.on_track": {"sv": "I fas", "en": "On track", "da": "På sporet"},
+    "col.at_risk": {"sv": "Risk", "en": "At risk", "da": "I risiko"},
+    "col.off_track": {"sv": "Ur fas", "en": "Off track", "da": "Ikke på sporet"},
+    "col.not_assessable": {
+        "sv": "Kan inte bedömas",
+        "en": "Cannot be assessed",
+        "da": "Kan ikke vurderes",
+    },
+    "col.assessment_status": {
+        "sv": "Ledningens bedömning",
+        "en": "Managers' verdict",
+        "da": "Ledelsens vurdering",
+    },
+    "col.assessment_comment": {
+        "sv": "Ledningens kommentar",
+        "en": "Managers' comment",
+        "da": "Ledelsens kommentar",
+    },
+    "col.assessed_by": {"sv": "Bedömd av", "en": "Assessed by", "da": "Vurderet af"},
+    "col.comment": {"sv": "Kommentar", "en": "Comment", "da": "Kommentar"},
+    "col.indicator_id": {"sv": "Indikator-id", "en": "Indicator id", "da": "Indikator-id"},
+    "col.name": {"sv": "Namn", "en": "Name", "da": "Navn"},
+    "col.unit": {"sv": "Enhet", "en": "Unit", "da": "Enhed"},
+    "col.direction": {"sv": "Riktning", "en": "Direction", "da": "Retning"},
+    "col.definition": {"sv": "Definition", "en": "Definition", "da": "Definition"},
+    "col.baseline_year": {"sv": "Basår", "en": "Baseline year", "da": "Basisår"},
+    "col.baseline": {"sv": "Basvärde", "en": "Baseline", "da": "Basisværdi"},
+    "col.target": {"sv": "Målvärde", "en": "Target", "da": "Målværdi"},
+    "col.actual": {"sv": "Utfall", "en": "Actual", "da": "Resultat"},
+    "col.progress": {"sv": "Framsteg", "en": "Progress", "da": "Fremskridt"},
+    "col.value_source": {"sv": "Värdets källa", "en": "Value source", "da": "Værdiens kilde"},
+    "col.network_id": {"sv": "Nätverks-id", "en": "Network id", "da": "Netværks-id"},
+    "col.kind": {"sv": "Slag", "en": "Kind", "da": "Type"},
+    "col.parent_network_id": {
+        "sv": "Överordnat nätverk (id)",
+        "en": "Parent network (id)",
+        "da": "Overordnet netværk (id)",
+    },
+    "col.parent_network": {
+        "sv": "Överordnat nätverk",
+        "en": "Parent network",
+        "da": "Overordnet netværk",
+    },
+    "col.since_year": {"sv": "Sedan", "en": "Since", "da": "Siden"},
+    "col.until_year": {"sv": "Till och med", "en": "Until", "da": "Til og med"},
+    "col.member_years": {"sv": "Medlemsår", "en": "Member years", "da": "Medlemsår"},
+    "col.annual_fee": {"sv": "Årsavgift", "en": "Annual fee", "da": "Årligt kontingent"},
+    "col.fees": {"sv": "Avgifter", "en": "Fees", "da": "Kontingenter"},
+    "col.goals_served": {"sv": "Mål som tjänas", "en": "Goals served", "da": "Mål der tjenes"},
+    "col.project_id": {"sv": "Projekt-id", "en": "Project id", "da": "Projekt-id"},
+    "col.table_name": {"sv": "Tabell", "en": "Table", "da": "Tabel"},
+    "col.row_count": {"sv": "Rader", "en": "Rows", "da": "Rækker"},
+    "col.document_rows": {"sv": "Från dokument", "en": "From documents", "da": "Fra dokumenter"},
+    "col.illustrative_rows": {"sv": "Illustrativa", "en": "Illustrative", "da": "Illustrative"},
+    "col.document_pct": {
+        "sv": "Från dokument (%)",
+        "en": "From documents (%)",
+        "da": "Fra dokumenter (%)",
+    },
+    "col.illustrative_pct": {
+        "sv": "Illustrativa (%)",
+        "en": "Illustrative (%)",
+        "da": "Illustrative (%)",
+    },
+    "col.modified": {"sv": "Filen ändrad", "en": "File modified", "da": "Filen ændret"},
+    "col.check": {"sv": "Kontroll", "en": "Check", "da": "Kontrol"},
+    "col.items": {"sv": "Antal", "en": "Count", "da": "Antal"},
+    "col.example_ids": {"sv": "Exempel (id)", "en": "Examples (id)", "da": "Eksempler (id)"},
+    "col.file": {"sv": "Fil", "en": "File", "da": "Fil"},
+    "col.row": {"sv": "Rad", "en": "Row", "da": "Række"},
+    "col.column": {"sv": "Kolumn", "en": "Column", "da": "Kolonne"},
+    "col.message": {"sv": "Problem", "en": "Problem", "da": "Problem"},
+}
+
+i18n.register(_TEXTS)
+i18n.register({k: v for k, v in _COLUMNS.items() if k not in i18n.TEXTS})
+
+
+def status_label(code: object, lang: str, symbol: bool = True) -> str:
+    """A status or verdict code as text, with its symbol (never colour alone): '▲ Risk'."""
+    if code is None or (isinstance(code, float) and math.isnan(code)) or code is pd.NA:
+        return ""
+    text = t(f"evaluation.status.{code}", lang)
+    if text.startswith("evaluation.status."):
+        return str(code)
+    return f"{STATUS_SYMBOL.get(str(code), '')} {text}".strip() if symbol else text
+
+
+def readable(
+    df: pd.DataFrame, columns: Iterable[str], lang: str, symbol: bool = True
+) -> pd.DataFrame:
+    """A copy of *df* whose status/verdict *columns* hold labels instead of codes, and
+    whose indicator direction (if any) is spelled out."""
+    out = df.copy()
+    for col in columns:
+        if col in out:
+            out[col] = [status_label(v, lang, symbol) for v in out[col]]
+    if "direction" in out:
+        out["direction"] = [
+            t(f"evaluation.direction.{v}", lang) if isinstance(v, str) else v
+            for v in out["direction"]
+        ]
+    return out
+
+
+# ---------------------------------------------------------------- the parts
+
+
+@dataclass(frozen=True)
+class Part:
+    """One sheet of the compilation: the query behind it, its status columns and the
+    text keys of headers that need more than `col.<column>` ('status' of what)."""
+
+    name: str
+    query: str
+    status_columns: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+PARTS: tuple[Part, ...] = (
+    Part("goals", "evaluation_rollup", ("verdict", "assessment_status")),
+    Part("goal_activities", "report_goal_activities"),
+    Part("networks", "network_summary"),
+    Part("projects", "project_portfolio"),
+    Part(
+        "indicators",
+        "evaluation_indicators",
+        ("status", "assessment_status"),
+        (("status", "evaluation.col.computed_status"),),
+    ),
+    Part(
+        "assessments",
+        "evaluation_assessments",
+        ("status",),
+        (("status", "col.assessment_status"),),
+    ),
+)
+
+
+def evaluation_year(filters: Filters, last_year: object) -> int | None:
+    """The year evaluated: the selection's last year, else *last_year* (of the data)."""
+    if filters.year_to is not None:
+        return int(filters.year_to)
+    if last_year is None or pd.isna(last_year):
+        return None
+    return int(last_year)  # type: ignore[call-overload]
+
+
+def year_filters(filters: Filters, year: int) -> Filters:
+    """The filters narrowed to the one year evaluated."""
+    return Filters(filters.orgs, year, year, filters.goals)
+
+
+def last_data_year(db: Database, filters: Filters) -> int | None:
+    """The last year with data for the selected organisations (as the year filter's range)."""
+    span = db.df("year_range", Filters(filters.orgs).params_for("year_range"))
+    return evaluation_year(Filters(), span.iloc[0]["max_year"]) if len(span) else None
+
+
+def parts(db: Database, filters: Filters, year: int) -> dict[str, pd.DataFrame]:
+    """Every part of the compilation for *year*, as query results (codes, not labels)."""
+    f = year_filters(filters, year)
+    return {p.name: db.df(p.query, f.params_for(p.query)) for p in PARTS}
+
+
+# ---------------------------------------------------------------- the workbook
+
+MONEY_COLUMNS = ("cost", "annual_fee", "fees", "total_budget", "eu_funding", "own_funding")
+PCT_COLUMNS = ("eu_rate", "progress")
+YEAR_COLUMNS = ("year", "since_year", "until_year", "baseline_year")
+DATE_COLUMNS = ("start_date", "end_date")
+WIDE_COLUMNS = (
+    "goal_title",
+    "goal_titles",
+    "title",
+    "activity_title",
+    "definition",
+    "comment",
+    "assessment_comment",
+    "name",
+    "project",
+    "network",
+)
+
+
+def _cell(value: object, col: str) -> object:
+    """A value as openpyxl should store it: None for missing, dates as dates."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date() if col in DATE_COLUMNS else value.to_pydatetime()
+    if isinstance(value, datetime) and col in DATE_COLUMNS:
+        return value.date()
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return value.item()  # type: ignore[attr-defined]
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        return value  # stored as text below, never as a formula
+    return value
+
+
+def _number_format(col: str, series: pd.Series) -> str | None:
+    if col in MONEY_COLUMNS:
+        return "#,##0"
+    if col in PCT_COLUMNS:
+        return "0%" if col == "progress" else "0.0%"
+    if col in YEAR_COLUMNS:
+        return "0"
+    if col in DATE_COLUMNS:
+        return "yyyy-mm-dd"
+    if pd.api.types.is_integer_dtype(series):
+        return "#,##0"
+    return None
+
+
+def _write_sheet(ws: Worksheet, df: pd.DataFrame, lang: str, headers: Mapping[str, str]) -> None:
+    """Header in bold, frozen, filterable; numbers as numbers, dates as dates, widths set."""
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    names = [t(headers[c], lang) if c in headers else _header(c, lang) for c in df.columns]
+    ws.append(names)
+    for row in df.itertuples(index=False, name=None):
+        ws.append([_cell(v, c) for v, c in zip(row, df.columns, strict=True)])
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in ws[1]:
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    ws.freeze_panes = "A2"
+    n = len(df)
+    for i, col in enumerate(df.columns, start=1):
+        letter = get_column_letter(i)
+        fmt = _number_format(col, df[col])
+        texts = [str(v) for v in df[col].head(500) if v is not None and not pd.isna(v)]
+        longest = max([len(names[i - 1])] + [len(s) for s in texts])
+        wide = col in WIDE_COLUMNS
+        width = min(max(longest + 2, 9), 60 if wide else 40)
+        if fmt == "yyyy-mm-dd":
+            width = max(width, 12)
+        ws.column_dimensions[letter].width = width
+        for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=i, max_col=i):
+            if fmt and cell.value is not None:
+                cell.number_format = fmt
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING  # never a formula, even for '=...'
+                if wide or len(cell.value) > width:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            else:
+                cell.alignment = Alignment(vertical="top")
+    if n:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{n + 1}"
+
+
+def _header(col: str, lang: str) -> str:
+    text = t(f"col.{col}", lang)
+    return col if text.startswith("col.") else text
+
+
+def sheet_name(part: str, lang: str) -> str:
+    """A part's sheet name in the language (Excel allows 31 characters)."""
+    return t(f"evaluation.part.{part}", lang)[:31]
+
+
+def for_reading(frames: Mapping[str, pd.DataFrame], lang: str) -> dict[str, pd.DataFrame]:
+    """The parts with status codes turned into words (no symbols: a workbook is read in
+    Excel, where the word says it all) and directions spelled out."""
+    return {p.name: readable(frames[p.name], p.status_columns, lang, False) for p in PARTS}
+
+
+def workbook_bytes(
+    frames: Mapping[str, pd.DataFrame],
+    lang: str,
+    *,
+    year: int,
+    orgs: str,
+    goals: str,
+    imported_at: str = "",
+) -> bytes:
+    """The compilation as one .xlsx: an 'About' sheet naming organisation, year and the
+    rules, then one sheet per part (header row 1, data from row 2)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    about = wb.active
+    about.title = sheet_name("about", lang)
+    about.append([t("evaluation.report.title", lang, year=year)])
+    about["A1"].font = Font(bold=True, size=14)
+    about.append([])
+    info = [
+        ("evaluation.report.orgs", orgs),
+        ("evaluation.report.year", year),
+        ("evaluation.report.goals", goals),
+        ("evaluation.report.made", datetime.now(UTC).date()),
+        ("evaluation.report.dataset", imported_at),
+    ]
+    for key, value in info:
+        about.append([t(key, lang), value])
+        about.cell(about.max_row, 1).font = Font(bold=True)
+        if isinstance(value, date):
+            about.cell(about.max_row, 2).number_format = "yyyy-mm-dd"
+    about.append([])
+    about.append([t("evaluation.report.sheet", lang), t("evaluation.report.rows", lang)])
+    for cell in about[about.max_row]:
+        cell.font = Font(bold=True)
+    for p in PARTS:
+        about.append([sheet_name(p.name, lang), len(frames[p.name])])
+    about.append([])
+    for key in ("evaluation.rule.status", "evaluation.rule.verdict"):
+        for line in t(key, lang).replace("**", "").split("\n"):
+            if line.strip():
+                about.append([line.lstrip("- ")])
+                about.cell(about.max_row, 1).alignment = Alignment(wrap_text=False)
+        about.append([])
+    about.append([t("evaluation.report.illustrative", lang)])
+    about.column_dimensions["A"].width = 28
+    about.column_dimensions["B"].width = 60
+    for p in PARTS:
+        _write_sheet(
+            wb.create_sheet(sheet_name(p.name, lang)), frames[p.name], lang, dict(p.headers)
+        )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def file_stem(filters: Filters, year: int, lang: str) -> str:
+    """File name without suffix: arssammanstallning_slagelse_2013."""
+    return f"{t('file.evaluation_compilation', lang)}_{year_filters(filters, year).slug()}"
+
+
+def csv_zip(frames: Mapping[str, pd.DataFrame], lang: str, slug: str) -> bytes:
+    """The parts as one CSV each (the downloads' format, status codes kept) in a zip."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in PARTS:
+            name = f"{t(f'file.evaluation_{p.name}', lang)}_{slug}.csv"
+            zf.writestr(name, frame_to_csv(frames[p.name], lang))
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Compilation:
+    """The parts of one year's compilation and what the workbook's 'About' sheet names."""
+
+    year: int
+    frames: dict[str, pd.DataFrame]
+    orgs: str
+    goals: str
+    imported_at: str
+    slug: str
+
+    def xlsx(self, lang: str) -> bytes:
+        """The workbook in *lang*."""
+        return workbook_bytes(
+            for_reading(self.frames, lang),
+            lang,
+            year=self.year,
+            orgs=self.orgs,
+            goals=self.goals,
+            imported_at=self.imported_at,
+        )
+
+    def zip(self, lang: str) -> bytes:
+        """The zip of CSV files in *lang*'s dialect."""
+        return csv_zip(self.frames, lang, self.slug)
+
+
+def compile_year(db: Database, filters: Filters, lang: str) -> Compilation | None:
+    """Everything the compilation holds for the filters' year (None: no year with data)."""
+    year = evaluation_year(filters, None) or last_data_year(db, filters)
+    if year is None:
+        return None
+    frames = parts(db, filters, year)
+    names = db.df("organisations")
+    by_id = dict(zip(names["org_id"], names["name"], strict=True))
+    chosen = filters.orgs or tuple(by_id)
+    orgs = ", ".join(str(by_id.get(o, o)) for o in chosen)
+    if filters.goals:
+        goals_df = frames["goals"]
+        goals = ", ".join(f"{r.org_id} {r.goal_code}" for r in goals_df.itertuples())
+    else:
+        goals = t("evaluation.report.all", lang)
+    imported = timestamp_label(str(read_manifest(db.folder).get("imported_at", "")))
+    return Compilation(year, frames, orgs, goals, imported, year_filters(filters, year).slug())
+
+
+def write_report(db: Database, filters: Filters, lang: str, out: Path) -> Compilation | None:
+    """Write the compilation to *out* (.xlsx, or .zip for the CSV files); None: no data."""
+    comp = compile_year(db, filters, lang)
+    if comp is None:
+        return None
+    out.write_bytes(comp.zip(lang) if out.suffix.lower() == ".zip" else comp.xlsx(lang))
+    return comp
+
+
+def _goal_ref(row: object, many: bool) -> str:
+    code = str(row.goal_code)  # type: ignore[attr-defined]
+    return f"{row.org_id} {code}" if many else code  # type: ignore[attr-defined]
+
+
+def uncovered(rollup: pd.DataFrame) -> list[str]:
+    """Goals with no activity and no indicator in the year, by code (with the organisation
+    when the roll-up spans several)."""
+    many = rollup["org_id"].nunique() > 1
+    return [_goal_ref(r, many) for r in rollup.itertuples() if r.verdict == "uncovered"]
+
+
+def disagreements(rollup: pd.DataFrame) -> list[str]:
+    """Goals whose managers' verdict differs from the computed one, where both judge
+    (the managers' 'achieved' is the computed 'reached')."""
+    same = {"achieved": "reached"}
+    many = rollup["org_id"].nunique() > 1
+    out = []
+    for r in rollup.itertuples():
+        mine = r.assessment_status
+        if not isinstance(mine, str) or mine == "not_assessed":
+            continue
+        if r.verdict in ("not_assessable", "uncovered"):
+            continue
+        if same.get(mine, mine) != r.verdict:
+            out.append(_goal_ref(r, many))
+    return out
+
+
+# ---------------------------------------------------------------- the Data page
+
+QUALITY_CHECKS = (
+    "activities_without_goal",
+    "goals_without_activity",
+    "projects_without_budget",
+    "indicators_without_target",
+)
+
+
+def dataset_overview(tables: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    """The `data_tables` result with each Parquet file's modification time (UTC, minutes)."""
+    out = tables.copy()
+    stamps = []
+    for name in out["table_name"]:
+        try:
+            mtime = table_path(folder, name).stat().st_mtime
+            stamps.append(timestamp_label(datetime.fromtimestamp(mtime, UTC).isoformat()))
+        except OSError:
+            stamps.append("")
+    out["modified"] = stamps
+    return out
+
+
+def timestamp_label(iso: str) -> str:
+    """An ISO time from the manifest as '2026-11-23 18:00 UTC' (as given if unreadable)."""
+    try:
+        when = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%d %H:%M") + (" UTC" if when.tzinfo is not None else "")
+
+
+def quality_table(results: Mapping[str, pd.DataFrame], lang: str) -> pd.DataFrame:
+    """One row per data-quality check: what it checks, how many and example ids."""
+    rows = []
+    for name in QUALITY_CHECKS:
+        r = results[name].iloc[0]
+        examples = r["example_ids"]
+        rows.append(
+            {
+                "check": t(f"data.check.{name}", lang),
+                "items": int(r["items"]),
+                "example_ids": examples if isinstance(examples, str) else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["check", "items", "example_ids"])
+
+
+@dataclass(frozen=True)
+class UploadCheck:
+    """What checking uploaded files found: every problem, and the rows per table."""
+
+    problems: pd.DataFrame  # file, row, column, message
+    rows: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        """True when the files could be imported as they are."""
+        return self.problems.empty and sum(self.rows.values()) > 0
+
+    def text(self) -> bytes:
+        """The problems as the command line prints them, one a line, for download."""
+        lines = [f"{r.file}:{r.row}:{r.column}: {r.message}" for r in self.problems.itertuples()]
+        lines.append(f"{len(self.problems)} problem(s)")
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def problems_frame(problems: Iterable[object]) -> pd.DataFrame:
+    """Import problems (dashboard.ingest.Problem) as a table: file, row, column, message."""
+    rows = [(p.file, p.row, p.column, p.message) for p in problems]  # type: ignore[attr-defined]
+    return pd.DataFrame(rows, columns=["file", "row", "column", "message"])
+
+
+def _mixed(files: list[tuple[str, bytes]]) -> list[tuple[str, int, str, str]]:
+    books = [n for n, _ in files if n.lower().endswith((".xlsx", ".xlsm"))]
+    others = [n for n, _ in files if not n.lower().endswith((".xlsx", ".xlsm", ".csv"))]
+    found = [(n, 0, "-", "expected a .csv file or an .xlsx workbook") for n in others]
+    if len(books) > 1 or (books and len(books) != len(files) - len(others)):
+        found.append(
+            (", ".join(n for n, _ in files), 0, "-", "upload either CSV files or one workbook")
+        )
+    return found
+
+
+def check_uploads(files: Iterable[tuple[str, bytes]]) -> UploadCheck:
+    """Validate uploaded files (several .csv or one .xlsx) against the contract; nothing is
+    written. Every problem is listed, located by file, row and column."""
+    from dashboard.ingest import ingest_bytes
+
+    files = [(Path(n).name, b) for n, b in files]
+    found = _mixed(files)
+    usable = [(n, b) for n, b in files if n.lower().endswith((".csv", ".xlsx", ".xlsm"))]
+    parsed, problems = ingest_bytes(usable) if usable else ({}, [])
+    df = (
+        pd.concat(
+            [
+                pd.DataFrame(found, columns=["file", "row", "column", "message"]),
+                problems_frame(problems),
+            ],
+            ignore_index=True,
+        )
+        if found
+        else problems_frame(problems)
+    )
+    rows = {name: len(p.rows) for name, p in parsed.items() if p.rows}
+    order = [t.name for t in TABLES]
+    return UploadCheck(df, dict(sorted(rows.items(), key=lambda kv: order.index(kv[0]))))
+
+
+def import_uploads(files: Iterable[tuple[str, bytes]], out: Path) -> dict[str, int]:
+    """Replace the dataset at *out* with uploaded files, through the same import as
+    `python -m dashboard ingest` (validated, then swapped in atomically). Raises
+    ImportFailed with every problem; then nothing is written."""
+    from dashboard.ingest import ImportFailed, Problem, ingest
+
+    files = [(Path(n).name, b) for n, b in files]
+    mixed = _mixed(files)
+    if mixed:
+        raise ImportFailed([Problem(*m) for m in mixed])
+    with tempfile.TemporaryDirectory(prefix="malbild-upload-") as tmp:
+        folder = Path(tmp) / "upload"
+        folder.mkdir()
+        for name, data in files:
+            (folder / name).write_bytes(data)
+        books = [n for n, _ in files if n.lower().endswith((".xlsx", ".xlsm"))]
+        return ingest(folder / books[0] if books else folder, out)

@@ -1,0 +1,78 @@
+-- evaluation_indicators: every indicator of the selected organisations (with a goal filter:
+-- of a chosen goal) for the evaluation year, which is $year_to, or when no year is chosen
+-- the last year with data for the selected organisations (as year_range). One row per
+-- indicator, also when it has no value for the year. Columns: the baseline, the year's
+-- target and actual, progress = (actual - baseline) / (target - baseline) (a missing
+-- baseline counts as 0), the computed status, definition, unit and source, and beside it
+-- the managers' own assessment of the indicator's goal for the year. The status rule is the
+-- one of indicator_status, written on the Annual evaluation page:
+--   not_assessable  no value for the year, or its target or actual is missing;
+--   reached         actual meets the target in the indicator's direction;
+--   on_track        otherwise, progress >= 0.75;
+--   at_risk         progress >= 0.40;
+--   off_track       progress below 0.40 (also when the target equals the baseline).
+-- params: org, year_to, goal
+-- columns: org_id, goal_id, goal_code, goal_title, indicator_id, name, unit, direction, definition, baseline_year, baseline, year, target, actual, progress, status, assessment_status, assessment_comment, source, value_source
+with yr as (
+    select coalesce($year_to, (
+        select max(hi) from (
+            select max(year) as hi from activities where $org is null or org_id = any($org)
+            union all
+            select max(iv.year)
+            from indicator_values iv join indicators i on i.indicator_id = iv.indicator_id
+            where $org is null or i.org_id = any($org)
+            union all
+            select max(year(end_date)) from projects where $org is null or org_id = any($org)
+        )
+    ))::integer as y
+),
+v as (
+    select
+        i.org_id,
+        i.goal_id,
+        g.code as goal_code,
+        g.title as goal_title,
+        i.indicator_id,
+        i.name,
+        i.unit,
+        i.direction,
+        i.definition,
+        i.baseline_year,
+        i.baseline,
+        yr.y as year,
+        iv.target,
+        iv.actual,
+        case
+            when iv.target is null or iv.actual is null then null
+            when iv.target = coalesce(i.baseline, 0) then null
+            else (iv.actual - coalesce(i.baseline, 0)) / (iv.target - coalesce(i.baseline, 0))
+        end as progress,
+        i.source,
+        iv.source as value_source
+    from indicators i
+    cross join yr
+    left join indicator_values iv on iv.indicator_id = i.indicator_id and iv.year = yr.y
+    left join goals g on g.goal_id = i.goal_id
+    where ($org is null or i.org_id = any($org))
+      and ($goal is null or i.goal_id = any($goal))
+)
+select
+    v.org_id, v.goal_id, v.goal_code, v.goal_title, v.indicator_id, v.name, v.unit,
+    v.direction, v.definition, v.baseline_year, v.baseline, v.year, v.target, v.actual,
+    v.progress,
+    case
+        when v.target is null or v.actual is null then 'not_assessable'
+        when v.direction = 'higher' and v.actual >= v.target then 'reached'
+        when v.direction = 'lower' and v.actual <= v.target then 'reached'
+        when v.progress >= 0.75 then 'on_track'
+        when v.progress >= 0.40 then 'at_risk'
+        else 'off_track'
+    end as status,
+    ga.status as assessment_status,
+    ga.comment as assessment_comment,
+    v.source,
+    v.value_source
+from v
+left join goal_assessments ga
+    on ga.org_id = v.org_id and ga.goal_id = v.goal_id and ga.year = v.year
+order by v.org_id, length(v.goal_code) nulls last, v.goal_code, v.indicator_id
