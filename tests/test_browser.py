@@ -1,0 +1,533 @@
+"""End to end in a real browser: the app on the sample, driven like a user drives it.
+
+A module-scoped Streamlit server runs `streamlit_app.py` on a free port over a fresh
+import of sample/; headless Chromium (Debian's /usr/bin/chromium, never a downloaded
+one) changes the filters through the sidebar widgets, follows the navigation, downloads
+CSV files, reopens the copied link in a new browser context and switches language.
+Expected numbers come from the sample CSV files, not from the app.
+
+Screenshots of every page land in test-output/screenshots/ (FAILED_*.png on a failure).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample"
+SHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+START_TIMEOUT_S = 60
+FIRST_LOAD_MS = 60_000  # the first run imports plotly, pandas and DuckDB
+STEP_MS = 15_000  # one rerun after a widget change
+
+ORG, ORG_NAME = "gotland", "Gotlands kommun"
+YEAR = 2009
+GOAL, GOAL_CODE = "gotland-2009-g5", "5"
+
+
+# --------------------------------------------------------------------------- the server
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    log: Path
+
+    def log_tail(self, lines: int = 80) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.status == 200 and r.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`streamlit run streamlit_app.py` over a fresh import of the sample; stopped at the end."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(sample_dir), "PYTHONUNBUFFERED": "1"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        # run the code as it was at start, even if files change during the test
+        "--server.fileWatcherType",
+        "none",
+    ]
+    srv = Server(f"http://127.0.0.1:{port}", log)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            # poll() after the health check too: "ok" from another server on a reused port
+            # must not count while ours is exiting with "Port ... is not available"
+            while not _healthy(srv.url) or proc.poll() is not None:
+                if proc.poll() is not None:
+                    pytest.fail(
+                        f"streamlit exited with {proc.returncode} before it was healthy:\n"
+                        + srv.log_tail(),
+                        pytrace=False,
+                    )
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"streamlit not healthy after {START_TIMEOUT_S} s:\n" + srv.log_tail(),
+                        pytrace=False,
+                    )
+                time.sleep(0.25)
+            yield srv
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium; missing Chromium is a failure, never a skip."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} not found: the browser tests need Debian's Chromium. "
+            "Install it with `sudo apt-get install chromium` (CI does); "
+            "do not run `playwright install`.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def expect():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=STEP_MS)
+    return expect
+
+
+# --------------------------------------------------------------------------- expectations
+
+
+def _read_sample(name: str) -> list[dict[str, str]]:
+    with (SAMPLE / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the sample says about a selection: activity ids (in the app's order), goals."""
+
+    ids: tuple[str, ...]
+    goals_served: int
+    goals_total: int
+
+
+def expected(org: str, year_from: int | None, year_to: int | None, goals=()) -> Expected:
+    acts = [
+        a
+        for a in _read_sample("activities.csv")
+        if a["org_id"] == org
+        and (year_from is None or int(a["year"]) >= year_from)
+        and (year_to is None or int(a["year"]) <= year_to)
+    ]
+    links = [x for x in _read_sample("activity_goals.csv") if not goals or x["goal_id"] in goals]
+    linked = {x["activity_id"] for x in links}
+    if goals:
+        acts = [a for a in acts if a["activity_id"] in linked]
+    ids = tuple(a["activity_id"] for a in sorted(acts, key=lambda a: (a["year"], a["activity_id"])))
+    served = {x["goal_id"] for x in links if x["activity_id"] in set(ids)}
+    strategies = {s["strategy_id"] for s in _read_sample("strategies.csv") if s["org_id"] == org}
+    total = [
+        g
+        for g in _read_sample("goals.csv")
+        if g["strategy_id"] in strategies and (not goals or g["goal_id"] in goals)
+    ]
+    return Expected(ids, len(served), len(total))
+
+
+def activities_columns() -> list[str]:
+    """The columns queries/activities.sql declares (the CSV download's header)."""
+    for line in (ROOT / "queries" / "activities.sql").read_text(encoding="utf-8").splitlines():
+        if line.startswith("-- columns:"):
+            return [c.strip() for c in line.split(":", 1)[1].split(",")]
+    raise AssertionError("queries/activities.sql declares no columns")
+
+
+# --------------------------------------------------------------------------- page helpers
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit has no run in flight (use after the visible change was seen)."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        timeout=STEP_MS
+    )
+
+
+def sidebar(page):
+    return page.get_by_test_id("stSidebar")
+
+
+def metric(page, label: str):
+    """The value of the metric card labelled exactly *label*."""
+    card = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+    return card.get_by_test_id("stMetricValue")
+
+
+def metric_texts(page) -> list[str]:
+    return [m.inner_text().strip() for m in page.get_by_test_id("stMetric").all()]
+
+
+def multiselect(page, label: str):
+    return (
+        sidebar(page)
+        .get_by_test_id("stMultiSelect")
+        .filter(has=page.get_by_role("combobox", name=label, exact=True))
+    )
+
+
+def chip(page, label: str, text: str):
+    """A selected value's tag in the sidebar multiselect *label*."""
+    return multiselect(page, label).locator("[data-tag]").filter(has_text=text)
+
+
+def pick(page, label: str, option: str | re.Pattern, close: bool = True) -> None:
+    """Open a sidebar multiselect (or selectbox, close=False) and click one option."""
+    sidebar(page).get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option", name=option).first.click()
+    if close:  # a multiselect stays open for more picks
+        page.keyboard.press("Escape")
+
+
+def year_thumbs(page):
+    return sidebar(page).get_by_test_id("stSlider").locator("input[type=range], [role=slider]")
+
+
+def go_to(page, expect, link: str, heading: str) -> None:
+    """Follow the sidebar navigation link *link* and wait for the page's title."""
+    nav = sidebar(page).get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name=link, exact=True).click()
+    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+    expect(nav.get_by_role("link", name=link, exact=True)).to_have_attribute("aria-current", "page")
+    wait_idle(page)
+
+
+def params(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot: the window grows to the scrolling main area's height first."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    wait_idle(page)
+    height = page.evaluate(
+        """() => Math.max(
+            window.innerHeight,
+            ...['stMain', 'stSidebarContent'].map(
+                (id) => document.querySelector(`[data-testid="${id}"]`)?.scrollHeight || 0))"""
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 6000)})
+    page.wait_for_timeout(400)  # let plotly re-lay out at the new size
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
+def download_csv(page, expect, button: str) -> tuple[str, bytes]:
+    """Click the page's one CSV download button; (suggested file name, bytes)."""
+    btn = page.get_by_test_id("stDownloadButton").filter(has_text=button)
+    expect(btn).to_have_count(1)
+    with page.expect_download(timeout=STEP_MS) as info:
+        btn.get_by_role("button").click()
+    dl = info.value
+    return dl.suggested_filename, Path(dl.path()).read_bytes()
+
+
+def parse_download(raw: bytes, sep: str) -> tuple[list[str], list[list[str]]]:
+    assert raw.startswith(b"\xef\xbb\xbf"), f"no UTF-8 BOM: {raw[:20]!r}"
+    text = raw.decode("utf-8")[1:]
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    return rows[0], rows[1:]
+
+
+class Steps:
+    """Names the current step, so a failure says where it happened and leaves a screenshot."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.name = "start"
+        self.pages: list = []
+
+    def __call__(self, name: str) -> None:
+        self.name = name
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            for i, page in enumerate(self.pages):
+                with contextlib.suppress(Exception):
+                    SHOTS.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(SHOTS / f"FAILED_{self.name}_{i}.png"), full_page=True)
+            print(f"failed in step {self.name!r}; server log:\n{self.server.log_tail()}")
+            raise
+
+
+# --------------------------------------------------------------------------- the scenario
+
+
+def test_filters_links_downloads_and_language(server: Server, browser, expect) -> None:
+    all_acts = len(_read_sample("activities.csv"))
+    org_all = expected(ORG, None, None)
+    org_year = expected(ORG, YEAR, YEAR)
+    org_years2 = expected(ORG, YEAR, YEAR + 1)
+    org_year_goal = expected(ORG, YEAR, YEAR, (GOAL,))
+    # the numbers the brief states, so a changed sample is noticed here first
+    assert len(org_year.ids) == 16 and (org_year.goals_served, org_year.goals_total) == (7, 7)
+    assert len(org_year_goal.ids) == 4
+
+    for old in SHOTS.glob("FAILED_*.png"):
+        old.unlink()
+    steps = Steps(server)
+    ctx = browser.new_context(viewport=VIEWPORT, locale="en-GB", accept_downloads=True)
+    page = ctx.new_page()
+    page.set_default_timeout(STEP_MS)
+    steps.pages.append(page)
+    try:
+        with steps.guard():
+            # 1. the Overview, unfiltered
+            steps("1-load")
+            page.goto(f"{server.url}/?lang=en")
+            activities = metric(page, "Activities")
+            expect(activities).to_have_text(str(all_acts), timeout=FIRST_LOAD_MS)
+            expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+            shot(page, "overview_all")
+
+            steps("1-unfiltered-pages")
+            go_to(page, expect, "Goals", "Goals and activities")
+            assert params(page) == {"lang": ["en"]}, f"navigating changed the filters: {page.url}"
+            shot(page, "goals_all")
+            go_to(page, expect, "Activities", "Activities")
+            expect(
+                page.get_by_text(f"{all_acts} activities", exact=True),
+                f"unfiltered Activities page shows all {all_acts} activities",
+            ).to_be_visible()
+            assert params(page) == {"lang": ["en"]}, f"navigating changed the filters: {page.url}"
+            shot(page, "activities_all")
+            go_to(page, expect, "Overview", "Overview")
+            expect(activities, "back on the Overview, still unfiltered").to_have_text(str(all_acts))
+
+            # 2. organisation, then years, through the sidebar widgets
+            steps("2-org")
+            pick(page, "Organisation", ORG_NAME)
+            expect(chip(page, "Organisation", ORG_NAME)).to_be_visible()
+            expect(
+                activities,
+                f"{ORG_NAME}, all years: {len(org_all.ids)} activities "
+                "(picking an organisation must not change the years)",
+            ).to_have_text(str(len(org_all.ids)))
+            expect(page).to_have_url(re.compile(rf"[?&]org={ORG}(&|$)"))
+            assert "year" not in params(page) and "from" not in params(page), page.url
+            thumbs = year_thumbs(page)
+            expect(thumbs).to_have_count(2)
+            expect(thumbs.nth(0)).to_have_attribute("aria-valuetext", "2009")
+
+            steps("2-years")
+            thumbs.nth(1).focus()
+            page.keyboard.press("Home")  # the end handle down to the first year: 2009 only
+            expect(thumbs.nth(1)).to_have_attribute("aria-valuetext", str(YEAR))
+            expect(activities).to_have_text(str(len(org_year.ids)))
+            expect(page).to_have_url(re.compile(rf"[?&]year={YEAR}(&|$)"))
+            page.keyboard.press("ArrowRight")  # 2009–2010
+            expect(activities).to_have_text(str(len(org_years2.ids)))
+            expect(page).to_have_url(re.compile(rf"[?&]from={YEAR}&to={YEAR + 1}(&|$)"))
+            page.keyboard.press("ArrowLeft")  # back to 2009 only
+            expect(activities).to_have_text(str(len(org_year.ids)))
+            expect(metric(page, "Goals served")).to_have_text(
+                f"{org_year.goals_served} of {org_year.goals_total} goals"
+            )
+            expect(page).to_have_url(re.compile(rf"[?&]year={YEAR}(&|$)"))
+            assert params(page) == {"lang": ["en"], "org": [ORG], "year": [str(YEAR)]}, page.url
+            shot(page, "overview_gotland_2009")
+
+            # 3. one goal
+            steps("3-goal")
+            pick(page, "Goal", re.compile(rf"^{GOAL_CODE}\. utveckling av de kommunala"))
+            expect(chip(page, "Goal", f"{GOAL_CODE}. utveckling")).to_be_visible()
+            expect(activities).to_have_text(str(len(org_year_goal.ids)))
+            expect(metric(page, "Goals served")).to_have_text(
+                f"{org_year_goal.goals_served} of {org_year_goal.goals_total} goals"
+            )
+            expect(page).to_have_url(re.compile(rf"[?&]goal={GOAL}(&|$)"))
+            overview_url = page.url
+            overview_metrics = metric_texts(page)
+            shot(page, "overview_gotland_2009_goal5")
+
+            # 4. the filters survive navigation; the Activities download is the selection
+            steps("4-goals-page")
+            go_to(page, expect, "Goals", "Goals and activities")
+            expect(chip(page, "Organisation", ORG_NAME)).to_be_visible()
+            expect(chip(page, "Goal", f"{GOAL_CODE}. utveckling")).to_be_visible()
+            expect(page.locator("p").filter(has_text="Activities serving the goal")).to_have_text(
+                f"Activities serving the goal: {len(org_year_goal.ids)}"
+            )
+            assert params(page) == {
+                "lang": ["en"],
+                "org": [ORG],
+                "year": [str(YEAR)],
+                "goal": [GOAL],
+            }, page.url
+            shot(page, "goals_gotland_2009_goal5")
+
+            steps("4-activities-page")
+            go_to(page, expect, "Activities", "Activities")
+            expect(chip(page, "Organisation", ORG_NAME)).to_be_visible()
+            expect(
+                page.get_by_text(f"{len(org_year_goal.ids)} activities", exact=True)
+            ).to_be_visible()
+            expect(page).to_have_url(re.compile(rf"/activities\?.*org={ORG}"))
+            assert params(page)["goal"] == [GOAL] and params(page)["year"] == [str(YEAR)]
+            shot(page, "activities_gotland_2009_goal5")
+
+            steps("4-download-en")
+            name, raw = download_csv(page, expect, "Download CSV")
+            assert name == f"activities_{ORG}_{YEAR}_goal-{GOAL}.csv", name
+            header, rows = parse_download(raw, ",")
+            assert header == activities_columns()
+            assert len(rows) == len(org_year_goal.ids)
+            id_col = header.index("activity_id")
+            assert tuple(r[id_col] for r in rows) == org_year_goal.ids
+            assert all(len(r) == len(header) for r in rows)
+            assert {r[header.index("org_id")] for r in rows} == {ORG}
+            activities_url = page.url
+
+            # 5. the copied links reproduce the view in a fresh browser context
+            steps("5-link")
+            ctx2 = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+            try:
+                page2 = ctx2.new_page()
+                page2.set_default_timeout(STEP_MS)
+                steps.pages.append(page2)
+                page2.goto(overview_url)
+                expect(metric(page2, "Activities")).to_have_text(
+                    str(len(org_year_goal.ids)), timeout=FIRST_LOAD_MS
+                )
+                wait_idle(page2)
+                assert metric_texts(page2) == overview_metrics
+                expect(chip(page2, "Organisation", ORG_NAME)).to_be_visible()
+                expect(chip(page2, "Goal", f"{GOAL_CODE}. utveckling")).to_be_visible()
+                thumbs2 = year_thumbs(page2)
+                expect(thumbs2.nth(0)).to_have_attribute("aria-valuetext", str(YEAR))
+                expect(thumbs2.nth(1)).to_have_attribute("aria-valuetext", str(YEAR))
+
+                page2.goto(activities_url)
+                expect(page2.get_by_role("heading", name="Activities", level=1)).to_be_visible(
+                    timeout=FIRST_LOAD_MS
+                )
+                expect(
+                    page2.get_by_text(f"{len(org_year_goal.ids)} activities", exact=True)
+                ).to_be_visible()
+                expect(chip(page2, "Organisation", ORG_NAME)).to_be_visible()
+                expect(
+                    sidebar(page2).get_by_role("link", name="Activities", exact=True)
+                ).to_have_attribute("aria-current", "page")
+                assert params(page2) == params(page), (page2.url, page.url)
+                shot(page2, "activities_from_copied_link")
+            finally:
+                steps.pages.remove(page2)
+                ctx2.close()
+
+            # 6. Swedish: labels, numbers and a ';' separated download
+            steps("6-svenska")
+            go_to(page, expect, "Overview", "Overview")
+            pick(page, "🌐", "Svenska", close=False)
+            expect(page.get_by_role("heading", name="Översikt", level=1)).to_be_visible()
+            expect(metric(page, "Aktiviteter")).to_have_text(str(len(org_year_goal.ids)))
+            expect(metric(page, "Mål som tjänas")).to_have_text(
+                f"{org_year_goal.goals_served} av {org_year_goal.goals_total} mål"
+            )
+            expect(page).to_have_url(re.compile(r"[?&]lang=sv(&|$)"))
+            assert params(page)["org"] == [ORG] and params(page)["goal"] == [GOAL]
+            expect(chip(page, "Mål", f"{GOAL_CODE}. utveckling")).to_be_visible()
+            shot(page, "overview_gotland_2009_goal5_sv")
+
+            steps("6-download-sv")
+            go_to(page, expect, "Aktiviteter", "Aktiviteter")
+            expect(
+                page.get_by_text(f"{len(org_year_goal.ids)} aktiviteter", exact=True)
+            ).to_be_visible()
+            name, raw = download_csv(page, expect, "Ladda ner CSV")
+            assert name == f"aktiviteter_{ORG}_{YEAR}_goal-{GOAL}.csv", name
+            header, rows = parse_download(raw, ";")
+            assert header == activities_columns()
+            assert tuple(r[header.index("activity_id")] for r in rows) == org_year_goal.ids
+            shot(page, "activities_gotland_2009_goal5_sv")
+
+            steps("6-goals-sv")
+            go_to(page, expect, "Mål", "Mål och aktiviteter")
+            shot(page, "goals_gotland_2009_goal5_sv")
+    finally:
+        ctx.close()
