@@ -1,0 +1,88 @@
+-- network_map: the points of the network map: the selected organisations (item
+-- 'organisation', kind from organisations) and every network, twin town and partner
+-- municipality a selected organisation is a member of in the selected years or carried out
+-- an activity through (item 'network', kind from networks), with coordinates where the data
+-- has them (lat and lon empty: not drawn, listed instead). members lists the selected
+-- organisations linked to a network; activities counts the activities of the selection
+-- through the network, or for an organisation the activities it carried out through any
+-- network. Membership years and the goal filter as in network_summary.
+-- params: org, year_from, year_to, goal
+-- columns: item, id, name, acronym, kind, country, lat, lon, members, activities, source
+with last_year as (
+    select coalesce(max(year), year(current_date)) as y from activities
+),
+acts as (
+    select a.activity_id, a.org_id, a.network_id
+    from activities a
+    where a.network_id is not null
+      and ($org is null or a.org_id = any($org))
+      and ($year_from is null or a.year >= $year_from)
+      and ($year_to is null or a.year <= $year_to)
+      and ($goal is null or a.activity_id in (
+            select x.activity_id from activity_goals x where x.goal_id = any($goal)))
+),
+m as (
+    select
+        ms.org_id,
+        ms.network_id,
+        greatest(ms.since_year, coalesce($year_from, ms.since_year)) as y0,
+        least(
+            coalesce(ms.until_year, $year_to, greatest(ms.since_year, (select y from last_year))),
+            coalesce($year_to, 9999)
+        ) as y1
+    from memberships ms
+    where ($org is null or ms.org_id = any($org))
+      and ($goal is null or exists (
+            select 1 from acts
+            where acts.org_id = ms.org_id and acts.network_id = ms.network_id))
+),
+links as (
+    select org_id, network_id from m where y1 >= y0
+    union
+    select org_id, network_id from acts
+),
+nets as (
+    select network_id, string_agg(org_id, ', ' order by org_id) as members
+    from links
+    group by network_id
+),
+net_acts as (
+    select network_id, count(*) as activities from acts group by network_id
+),
+org_acts as (
+    select org_id, count(*) as activities from acts group by org_id
+)
+select * from (
+    select
+        'organisation' as item,
+        o.org_id as id,
+        o.name,
+        null::varchar as acronym,
+        o.kind,
+        o.country,
+        o.lat,
+        o.lon,
+        null::varchar as members,
+        coalesce(oa.activities, 0)::bigint as activities,
+        o.source
+    from organisations o
+    left join org_acts oa on oa.org_id = o.org_id
+    where $org is null or o.org_id = any($org)
+    union all
+    select
+        'network',
+        n.network_id,
+        n.name,
+        n.acronym,
+        n.kind,
+        n.country,
+        n.lat,
+        n.lon,
+        nets.members,
+        coalesce(na.activities, 0)::bigint,
+        n.source
+    from nets
+    join networks n on n.network_id = nets.network_id
+    left join net_acts na on na.network_id = nets.network_id
+)
+order by item desc, name

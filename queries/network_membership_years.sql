@@ -1,0 +1,70 @@
+-- network_membership_years: the memberships of the selected organisations, one row per
+-- organisation, network and year of membership within the selected years, with the role,
+-- the yearly fee (and its currency) and the activities the organisation carried out through
+-- the network that year. Membership years follow network_summary: an open-ended membership
+-- counts up to $year_to, or else up to the last activity year of the dataset. With a goal
+-- filter only activities serving a chosen goal count, and a membership is kept only when the
+-- organisation has such an activity through the network in the selected years.
+-- params: org, year_from, year_to, goal
+-- columns: org_id, network_id, network, acronym, kind, parent_network_id, year, role, annual_fee, currency, activities, source
+with last_year as (
+    select coalesce(max(year), year(current_date)) as y from activities
+),
+acts as (
+    select a.activity_id, a.org_id, a.network_id, a.year
+    from activities a
+    where a.network_id is not null
+      and ($org is null or a.org_id = any($org))
+      and ($year_from is null or a.year >= $year_from)
+      and ($year_to is null or a.year <= $year_to)
+      and ($goal is null or a.activity_id in (
+            select x.activity_id from activity_goals x where x.goal_id = any($goal)))
+),
+m as (
+    select
+        ms.org_id,
+        ms.network_id,
+        ms.role,
+        ms.annual_fee,
+        ms.currency,
+        ms.source,
+        greatest(ms.since_year, coalesce($year_from, ms.since_year)) as y0,
+        least(
+            coalesce(ms.until_year, $year_to, greatest(ms.since_year, (select y from last_year))),
+            coalesce($year_to, 9999)
+        ) as y1
+    from memberships ms
+    where ($org is null or ms.org_id = any($org))
+      and ($goal is null or exists (
+            select 1 from acts
+            where acts.org_id = ms.org_id and acts.network_id = ms.network_id))
+),
+my as (
+    select org_id, network_id, role, annual_fee, currency, source,
+           unnest(generate_series(y0, y1)) as year
+    from m
+    where y1 >= y0
+),
+per_year as (
+    select org_id, network_id, year, count(*) as activities
+    from acts
+    group by org_id, network_id, year
+)
+select
+    my.org_id,
+    my.network_id,
+    n.name as network,
+    n.acronym,
+    n.kind,
+    n.parent_network_id,
+    my.year::bigint as year,
+    my.role,
+    my.annual_fee,
+    my.currency,
+    coalesce(py.activities, 0)::bigint as activities,
+    my.source
+from my
+join networks n on n.network_id = my.network_id
+left join per_year py
+  on py.org_id = my.org_id and py.network_id = my.network_id and py.year = my.year
+order by my.org_id, n.name, my.year

@@ -1,0 +1,64 @@
+-- network_totals: what the selection spent on networks, one row per currency (amounts in
+-- different currencies are never added together): the membership fees (annual_fee of each
+-- membership year in the selected years) and the other costs (the cost of the activities
+-- carried out through a network), and how many networks the amounts concern. Selection,
+-- membership years and the goal filter as in network_costs. source is 'illustrative' when
+-- any membership or activity behind the amounts is.
+-- params: org, year_from, year_to, goal
+-- columns: currency, fees, other_costs, networks, source
+with last_year as (
+    select coalesce(max(year), year(current_date)) as y from activities
+),
+acts as (
+    select a.activity_id, a.org_id, a.network_id, a.year, a.cost, a.currency, a.source
+    from activities a
+    where a.network_id is not null
+      and ($org is null or a.org_id = any($org))
+      and ($year_from is null or a.year >= $year_from)
+      and ($year_to is null or a.year <= $year_to)
+      and ($goal is null or a.activity_id in (
+            select x.activity_id from activity_goals x where x.goal_id = any($goal)))
+),
+m as (
+    select
+        ms.org_id,
+        ms.network_id,
+        ms.annual_fee,
+        ms.currency,
+        ms.source,
+        greatest(ms.since_year, coalesce($year_from, ms.since_year)) as y0,
+        least(
+            coalesce(ms.until_year, $year_to, greatest(ms.since_year, (select y from last_year))),
+            coalesce($year_to, 9999)
+        ) as y1
+    from memberships ms
+    where ($org is null or ms.org_id = any($org))
+      and ($goal is null or exists (
+            select 1 from acts
+            where acts.org_id = ms.org_id and acts.network_id = ms.network_id))
+),
+my as (
+    select network_id, annual_fee, currency, source,
+           unnest(generate_series(y0, y1)) as year
+    from m
+    where y1 >= y0
+),
+money_rows as (
+    select network_id, currency, annual_fee as fee, null::double as cost, source
+    from my
+    where annual_fee is not null
+    union all
+    select network_id, currency, null::double, cost, source
+    from acts
+    where cost is not null
+)
+select
+    currency,
+    sum(fee) as fees,
+    sum(cost) as other_costs,
+    count(distinct network_id)::bigint as networks,
+    case when bool_or(source = 'illustrative') then 'illustrative'
+         else string_agg(distinct source, ', ' order by source) end as source
+from money_rows
+group by currency
+order by currency
