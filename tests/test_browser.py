@@ -279,10 +279,17 @@ def params(page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
 
+CHARTS_DRAWN = """() =>
+    !document.querySelector('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
+        (el) => el.offsetParent === null || el.querySelector('.main-svg'))"""
+
+
 def shot(page, name: str) -> None:
     """A full-page screenshot: the window grows to the scrolling main area's height first."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     wait_idle(page)
+    page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)  # plotly loads lazily
     height = page.evaluate(
         """() => Math.max(
             window.innerHeight,
@@ -291,6 +298,7 @@ def shot(page, name: str) -> None:
     )
     page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 6000)})
     page.wait_for_timeout(400)  # let plotly re-lay out at the new size
+    page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     page.set_viewport_size(VIEWPORT)
 
@@ -339,7 +347,7 @@ class Steps:
 # --------------------------------------------------------------------------- the scenario
 
 
-def test_filters_links_downloads_and_language(server: Server, browser, expect) -> None:
+def test_filters_links_downloads_and_language(browser, server: Server, expect) -> None:
     all_acts = len(_read_sample("activities.csv"))
     org_all = expected(ORG, None, None)
     org_year = expected(ORG, YEAR, YEAR)
@@ -529,5 +537,37 @@ def test_filters_links_downloads_and_language(server: Server, browser, expect) -
             steps("6-goals-sv")
             go_to(page, expect, "Mål", "Mål och aktiviteter")
             shot(page, "goals_gotland_2009_goal5_sv")
+    finally:
+        ctx.close()
+
+
+def test_follow_up_pages_render_with_the_link_filters(server: Server, browser, expect) -> None:
+    """Networks, Projects, Annual evaluation and Data in a real browser, with screenshots."""
+    ctx = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = ctx.new_page()
+    page.set_default_timeout(STEP_MS)
+    steps = Steps(server)
+    steps.pages.append(page)
+    try:
+        with steps.guard():
+            steps("follow-up-load")
+            page.goto(f"{server.url}/networks?lang=en&org=slagelse&from=2011&to=2013")
+            expect(
+                page.get_by_role("heading", name="Networks and partnerships", level=1)
+            ).to_be_visible(timeout=FIRST_LOAD_MS)
+            shot(page, "networks_slagelse_2011-2013")
+            steps("follow-up-projects")
+            go_to(page, expect, "Projects", "Projects")
+            # InterLoc: 403,770 of 527,044 EUR, shown in the selection's language
+            expect(page.get_by_text("76.6 %").first).to_be_visible()
+            assert params(page)["org"] == ["slagelse"], page.url
+            shot(page, "projects_slagelse_2011-2013")
+            steps("follow-up-evaluation")
+            go_to(page, expect, "Annual evaluation", "Annual evaluation 2013")
+            shot(page, "evaluation_slagelse_2013")
+            steps("follow-up-data")
+            go_to(page, expect, "Data", "Data")
+            expect(page.get_by_text("python -m dashboard ingest").first).to_be_visible()
+            shot(page, "data_slagelse")
     finally:
         ctx.close()

@@ -14,12 +14,10 @@ Mini fixture, as used below (tests/fixtures/mini):
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -306,14 +304,12 @@ def shown(at: AppTest, column: str, lang: str) -> list[pd.DataFrame]:
 
 
 def display(at: AppTest, column: str, lang: str) -> list[str]:
-    """What a table cell shows (the styled text), for every table with *column*."""
+    """What a table cell shows (ui.show_table formats cells as text), for every table."""
     out: list[str] = []
     column = t(f"col.{column}", lang)
     for d in at.dataframe:
         if column in d.value.columns:
-            styled = d.proto.arrow_data.styler.display_values
-            frame = pa.ipc.open_stream(io.BytesIO(styled)).read_all().to_pandas()
-            out += [str(v) for v in frame[column]]
+            out += [str(v) for v in d.value[column]]
     return out
 
 

@@ -42,7 +42,16 @@ def render(view: View) -> None:
                 total=fmt_int(total, view.lang),
             )
         )
-    ui.illustrative_note(view, links.drop_duplicates("activity_id"))
+    per_year = data.query("activities_per_year", f)  # illustrative activities, not links
+    n_ill = int(per_year["illustrative"].sum())
+    if n_ill:
+        st.caption(
+            view.t(
+                "illustrative.share",
+                n=fmt_int(n_ill, view.lang),
+                total=fmt_int(int(per_year["activities"].sum()), view.lang),
+            )
+        )
     ui.show_table(view, matrix, "matrix")
     ui.download(view, "matrix", lambda: matrix, "matrix")
 

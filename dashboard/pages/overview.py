@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, ui
+from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, plotly_separators
 from dashboard.ui import View
 
@@ -27,6 +28,10 @@ def render(view: View) -> None:
     cur = metrics[metrics["period"] == "current"].iloc[0]
     prev_rows = metrics[metrics["period"] == "previous"]
     prev = prev_rows.iloc[0] if len(prev_rows) else None
+    first = data.query("year_range", Filters(f.orgs)).iloc[0]["min_year"]
+    if prev is not None and (pd.isna(first) or int(prev["year_from"]) < int(first)):
+        prev = None  # no data that far back: a change against nothing would mislead
+        st.caption(view.t("overview.no_delta"))
     if prev is not None:
         span = (
             str(prev["year_from"])
