@@ -25,6 +25,7 @@ from dashboard.contract import TABLES
 from dashboard.dataset import data_dir, table_path
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+MACRO_DIR = QUERY_DIR / "macros"  # shared parts of queries, created on every connection
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _HEADER = re.compile(r"^--\s*(params|columns):\s*(.*)$", re.IGNORECASE)
 
@@ -150,6 +151,8 @@ class Database:
                         f"{t.name}.parquet in {self.folder} lacks column(s) {', '.join(lacking)}; "
                         "re-import the dataset with `python -m dashboard ingest`"
                     )
+            for macros in sorted(MACRO_DIR.glob("*.sql")):
+                con.execute(macros.read_text(encoding="utf-8"))
         except duckdb.Error as exc:
             con.close()
             raise DatasetError(

@@ -4,17 +4,7 @@
 -- params: org, year_to, goal
 -- columns: org_id, goal_id, goal_code, goal_title, year, status, comment, assessed_by, source
 with yr as (
-    select coalesce($year_to, (
-        select max(hi) from (
-            select max(year) as hi from activities where $org is null or org_id = any($org)
-            union all
-            select max(iv.year)
-            from indicator_values iv join indicators i on i.indicator_id = iv.indicator_id
-            where $org is null or i.org_id = any($org)
-            union all
-            select max(year(end_date)) from projects where $org is null or org_id = any($org)
-        )
-    ))::integer as y
+    select evaluation_year($org, $year_to) as y
 )
 select
     ga.org_id,

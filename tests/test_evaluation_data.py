@@ -5,7 +5,6 @@ sample, the annual compilation (workbook and zip), the upload check and `report`
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 import zipfile
@@ -24,30 +23,10 @@ from dashboard.filters import Filters
 from dashboard.ingest import ImportFailed, check_source
 from dashboard.template import template_xlsx, template_zip
 from tests.conftest import ROOT, SAMPLE_SOURCE
+from tests.helpers import ALL, clean, run
 
-ALL = Filters()
 A_2019 = Filters(("a",), 2019, 2019)
 A_2020 = Filters(("a",), 2020, 2020)
-
-
-def run(db: Database, name: str, f: Filters = ALL) -> list[dict]:
-    return db.df(name, f.params_for(name)).to_dict("records")
-
-
-def clean(rows: list[dict], *cols: str) -> list[tuple]:
-    """Project rows on *cols*, with NaN/None/NA all shown as None."""
-
-    def norm(v):
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return None
-        try:
-            if v != v:  # pandas.NA and NaT
-                return None
-        except TypeError:
-            return None
-        return v
-
-    return [tuple(norm(r[c]) for c in cols) for r in rows]
 
 
 # ---------------------------------------------------------------- queries on the mini fixture
@@ -195,6 +174,7 @@ APP = ROOT / "streamlit_app.py"
 ROUTER = """
 import streamlit as st
 from dashboard import shell
+from tests.helpers import ALL, clean, run
 
 view = shell.start()
 st.navigation([

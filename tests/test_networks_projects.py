@@ -14,7 +14,6 @@ Mini fixture, as used below (tests/fixtures/mini):
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -27,30 +26,10 @@ from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_pct, t
 from tests.conftest import ROOT
+from tests.helpers import ALL, clean, run
 
 APP = ROOT / "streamlit_app.py"
-ALL = Filters()
 INTERLOC_RATE = 403770 / 527044  # "svarende til 76 pct."
-
-
-def run(db: Database, name: str, f: Filters = ALL) -> list[dict]:
-    return db.df(name, f.params_for(name)).to_dict("records")
-
-
-def clean(rows: list[dict], *cols: str) -> list[tuple]:
-    """Project rows on *cols*, with NaN/None/NA all shown as None."""
-
-    def norm(v):
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return None
-        try:
-            if v != v:  # pandas.NA and NaT
-                return None
-        except TypeError:
-            return None
-        return v
-
-    return [tuple(norm(r[c]) for c in cols) for r in rows]
 
 
 # ------------------------------------------------------------------ network queries, mini

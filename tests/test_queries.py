@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from dashboard.db import Database, load_query, query_names
 from dashboard.filters import Filters
-
-ALL = Filters()
-
-
-def run(db: Database, name: str, f: Filters = ALL, **extra) -> list[dict]:
-    extra = {"search": None, "limit": None, "offset": 0, **extra}
-    return db.df(name, f.params_for(name, **extra)).to_dict("records")
-
-
-def clean(rows: list[dict], *cols: str) -> list[tuple]:
-    """Project rows on *cols*, with NaN/None/NA all shown as None."""
-
-    def norm(v):
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return None
-        try:
-            if v != v:  # pandas.NA and NaT
-                return None
-        except TypeError:
-            return None
-        return v
-
-    return [tuple(norm(r[c]) for c in cols) for r in rows]
+from tests.helpers import ALL, clean, run
 
 
 def test_every_query_declares_columns_it_returns(mini_db: Database) -> None:
