@@ -47,7 +47,7 @@ def render(view: View) -> None:
             "activities", f, search=search, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         )
     ui.illustrative_note(view, rows)
-    ui.show_table(view, rows[COLUMNS], "activities", height=560)
+    ui.show_table(view, rows[COLUMNS], "activities", height=560 if len(rows) > 15 else "auto")
 
     lang = view.lang
 

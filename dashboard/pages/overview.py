@@ -40,7 +40,8 @@ def render(view: View) -> None:
         )
         st.caption(view.t("overview.delta", prev=span))
 
-    c1, c2, c3, c4, c5 = st.columns(5)
+    # two rows: five cards side by side cut off values like "8 av 10 mål" and amounts
+    c1, c2, c3 = st.columns(3)
     c1.metric(
         view.t("metric.activities"),
         fmt_int(cur["activities"], view.lang),
@@ -80,6 +81,7 @@ def render(view: View) -> None:
                 "v",
                 view.lang,
             )
+    c4, c5 = st.columns([2, 1])
     c4.metric(
         view.t("metric.eu_funding"),
         ui.money_line(eu_now, "eu_funding", view.lang) if len(eu_now) else view.t("metric.none"),
