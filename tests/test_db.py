@@ -68,6 +68,13 @@ def test_connection_is_locked_down(mini_db: Database) -> None:
         assert limit.endswith(("GB", "GiB", "MiB", "MB"))
 
 
+def test_every_cursor_keeps_parquet_footers_cached(mini_db: Database) -> None:
+    # a plain `set` only reaches the connection that ran it; every query runs on a new
+    # cursor, which without `set global` re-read the footers (12 ms instead of 4 at 10M)
+    with mini_db.cursor() as cur:
+        assert cur.execute("select current_setting('parquet_metadata_cache')").fetchone()[0]
+
+
 def test_concurrent_queries_from_threads(mini_db: Database) -> None:
     params = {"org": ["a"], "year_from": None, "year_to": None, "goal": None}
     expected = mini_db.df("goal_coverage", params)["activities"].tolist()
