@@ -385,3 +385,45 @@ TABLES: tuple[Table, ...] = (
 )
 
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+
+def _summary_col(name: str, type_: ColType, doc: str) -> Column:
+    return Column(name, type_, doc, derived=True)
+
+
+# Summary tables: written by the import and the generator from the tables above (the SQL is
+# in queries/summaries/), never filled in by users. They hold the big tables pre-aggregated
+# per organisation and year, so a page asking about everything reads a few thousand rows
+# instead of ten million.
+SUMMARIES: tuple[Table, ...] = (
+    Table(
+        "summary_activities",
+        "Activities counted per organisation, year, network, currency and source.",
+        (
+            _summary_col("org_id", "str", "Organisation."),
+            _summary_col("year", "int", "Year."),
+            _summary_col("network_id", "str", "Network (empty: none)."),
+            _summary_col("currency", "str", "Currency of the cost (empty: none)."),
+            _summary_col("source", "str", "Source of the activities."),
+            _summary_col("activities", "int", "How many activities."),
+            _summary_col("cost", "float", "Sum of their cost (empty: none has a cost)."),
+            _summary_col("without_goal", "int", "How many of them serve no goal."),
+        ),
+        key=("org_id", "year", "network_id", "currency", "source"),
+        sort_by=("org_id", "year", "network_id", "currency", "source"),
+    ),
+    Table(
+        "summary_goal_links",
+        "Activities serving each goal, per organisation, year, network and link source.",
+        (
+            _summary_col("org_id", "str", "Organisation."),
+            _summary_col("year", "int", "Year."),
+            _summary_col("goal_id", "str", "Goal served."),
+            _summary_col("network_id", "str", "Network of the activities (empty: none)."),
+            _summary_col("source", "str", "Source of the link (the activity's if empty)."),
+            _summary_col("activities", "int", "How many activities serve the goal."),
+        ),
+        key=("org_id", "year", "goal_id", "network_id", "source"),
+        sort_by=("org_id", "year", "goal_id", "network_id", "source"),
+    ),
+)

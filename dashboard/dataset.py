@@ -77,6 +77,14 @@ def write_manifest(folder: Path, counts: Mapping[str, int], source: str) -> None
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
+def finish(folder: Path, counts: Mapping[str, int], source: str) -> None:
+    """Build the summary tables and write the manifest: the last steps before the swap."""
+    from dashboard.db import build_summaries  # db builds on this module; import when used
+
+    build_summaries(folder)
+    write_manifest(folder, counts, source)
+
+
 def read_manifest(folder: Path) -> dict:
     """The manifest of a dataset, or an empty dict where there is none."""
     try:
@@ -147,7 +155,7 @@ def write_dataset(out: Path, tables: Mapping[str, pa.Table], source: str) -> dic
     staged = staging_dir(out)
     try:
         counts = {t.name: write_table(staged, t, tables[t.name]) for t in TABLES}
-        write_manifest(staged, counts, source)
+        finish(staged, counts, source)
         swap_in(staged, out)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -21,11 +22,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.contract import TABLES
-from dashboard.dataset import data_dir, table_path
+from dashboard.contract import SUMMARIES, TABLES, Table
+from dashboard.dataset import data_dir, table_path, write_table
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 MACRO_DIR = QUERY_DIR / "macros"  # shared parts of queries, created on every connection
+SUMMARY_DIR = QUERY_DIR / "summaries"  # how the import builds each summary table
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _HEADER = re.compile(r"^--\s*(params|columns):\s*(.*)$", re.IGNORECASE)
 
@@ -112,6 +114,37 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _create_views(con: duckdb.DuckDBPyConnection, folder: Path, tables: tuple[Table, ...]) -> None:
+    for t in tables:
+        path = _sql_string(str(table_path(folder, t)))
+        con.execute(f"create view {t.name} as select * from read_parquet({path})")
+
+
+def build_summaries(folder: Path) -> dict[str, int]:
+    """Write the summary tables of a freshly written dataset folder; returns their row counts.
+
+    The import and the generator call this before the folder is swapped in, so the
+    summaries always match the tables they are built from. It runs on its own short-lived
+    connection: the dashboard's connection is read-only and locked down.
+    """
+    with tempfile.TemporaryDirectory(prefix="malbild-summaries-") as spill:
+        # 1 GB and a spill folder: the join of 20M goal links to 10M activities takes ~9 s
+        # and 1.2 GB here, rather than ~5 s and 2.2 GB unbounded
+        con = duckdb.connect(
+            config={"threads": os.cpu_count() or 2, "memory_limit": "1GB", "temp_directory": spill}
+        )
+        try:
+            _create_views(con, folder, TABLES)
+            counts = {}
+            for t in SUMMARIES:
+                sql = (SUMMARY_DIR / f"{t.name}.sql").read_text("utf-8")
+                query = parse_query(t.name, sql)
+                counts[t.name] = write_table(folder, t, con.sql(query.sql).to_arrow_table())
+            return counts
+        finally:
+            con.close()
+
+
 class Database:
     """A read-only, locked-down DuckDB connection over one dataset folder."""
 
@@ -142,9 +175,8 @@ class Database:
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
         try:
-            for t in TABLES:
-                path = _sql_string(str(table_path(self.folder, t)))
-                con.execute(f"create view {t.name} as select * from read_parquet({path})")
+            _create_views(con, self.folder, TABLES + SUMMARIES)
+            for t in TABLES + SUMMARIES:
                 have = {r[0] for r in con.execute(f"describe {t.name}").fetchall()}
                 lacking = [c.name for c in t.columns if c.name not in have]
                 if lacking:
@@ -169,7 +201,7 @@ class Database:
                 f"no dataset folder at {self.folder}; build the sample with `make data` or import "
                 "one with `python -m dashboard ingest SOURCE --out DIR`"
             )
-        missing = [t.name for t in TABLES if not table_path(self.folder, t).is_file()]
+        missing = [t.name for t in TABLES + SUMMARIES if not table_path(self.folder, t).is_file()]
         if missing:
             raise DatasetError(
                 f"the dataset in {self.folder} lacks {', '.join(m + '.parquet' for m in missing)}; "

@@ -41,10 +41,10 @@ from dashboard.contract import (
 from dashboard.dataset import (
     ROW_GROUP_SIZE,
     arrow_schema,
+    finish,
     staging_dir,
     swap_in,
     table_path,
-    write_manifest,
     write_table,
 )
 
@@ -1054,7 +1054,7 @@ def generate(n_activities: int, out: Path, seed: int = 0) -> dict[str, int]:
         n_acts, n_links = _stream_activities(world, counts, seed, staged)
         written["activities"], written["activity_goals"] = n_acts, n_links
         result = {t.name: written[t.name] for t in TABLES}
-        write_manifest(staged, result, source=f"{SOURCE} (seed {seed})")
+        finish(staged, result, source=f"{SOURCE} (seed {seed})")
         swap_in(staged, out)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

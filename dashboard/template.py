@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from dashboard.contract import TABLES, Column
+from dashboard.contract import SUMMARIES, TABLES, Column
 
 ABOUT_SHEET = "_contract"  # sheets whose name starts with "_" are ignored by the import
 
@@ -103,5 +103,26 @@ def contract_markdown() -> str:
         for c in t.columns:
             desc = _describe(c) + (" Derived: written by the import." if c.derived else "")
             lines.append(f"| `{c.name}` | {c.type} | {desc} |")
+        lines.append("")
+    lines += [
+        "# Summary tables",
+        "",
+        "Written by the import and the generator from the tables above (the SQL is in "
+        "`queries/summaries/`); never filled in by hand. The pages read them instead of "
+        "scanning millions of activities when they ask about many organisations or years.",
+        "",
+    ]
+    for t in SUMMARIES:
+        lines += [
+            f"## {t.name}",
+            "",
+            t.doc,
+            "",
+            f"One row per {', '.join(t.key)}.",
+            "",
+            "| column | type | description |",
+            "| --- | --- | --- |",
+        ]
+        lines += [f"| `{c.name}` | {c.type} | {c.doc} |" for c in t.columns]
         lines.append("")
     return "\n".join(lines)

@@ -3,11 +3,22 @@
 -- many, and the first five activity ids (sorted) as examples (null when there are none).
 -- params: org
 -- columns: items, example_ids
-with hit as (
+-- summary_activities counts them per organisation and year; only those organisation-years are
+-- read for the examples (none: nothing is read).
+with cells as (
+    select distinct s.org_id, s.year
+    from summary_activities s
+    where s.without_goal > 0 and ($org is null or s.org_id = any($org))
+),
+hit as (
     select a.activity_id as id
     from activities a
-    where ($org is null or a.org_id = any($org))
-      and not exists (select 1 from activity_goals ag where ag.activity_id = a.activity_id)
+    semi join cells c on c.org_id = a.org_id and c.year = a.year
+    where a.org_id in (select org_id from cells)
+      and not exists (
+        select 1 from activity_goals ag
+        where ag.activity_id = a.activity_id and ag.org_id = a.org_id and ag.year = a.year
+          and ag.org_id in (select org_id from cells))
 )
 select
     count(*)::bigint as items,

@@ -8,7 +8,7 @@ with hit as (
     select g.goal_id as id
     from goals g
     where ($org is null or g.org_id = any($org))
-      and not exists (select 1 from activity_goals ag where ag.goal_id = g.goal_id)
+      and not exists (select 1 from summary_goal_links s where s.goal_id = g.goal_id)
 )
 select
     count(*)::bigint as items,

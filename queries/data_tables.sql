@@ -6,32 +6,33 @@
 -- params: none
 -- columns: table_name, row_count, document_rows, illustrative_rows, document_pct, illustrative_pct
 with src as (
-    select 1 as pos, 'organisations' as table_name, source from organisations
+    select 1 as pos, 'organisations' as table_name, source, 1 as n from organisations
     union all
-    select 2, 'strategies', source from strategies
+    select 2, 'strategies', source, 1 from strategies
     union all
-    select 3, 'goals', s.source
+    select 3, 'goals', s.source, 1
     from goals g left join strategies s on s.strategy_id = g.strategy_id
     union all
-    select 4, 'networks', source from networks
+    select 4, 'networks', source, 1 from networks
     union all
-    select 5, 'memberships', source from memberships
+    select 5, 'memberships', source, 1 from memberships
     union all
-    select 6, 'projects', source from projects
+    select 6, 'projects', source, 1 from projects
     union all
-    select 7, 'activities', source from activities
+    -- the two big tables are counted from their summaries (summary_goal_links already gives a
+    -- link without a source its activity's)
+    select 7, 'activities', source, activities from summary_activities
     union all
-    select 8, 'activity_goals', coalesce(ag.source, a.source)
-    from activity_goals ag left join activities a on a.activity_id = ag.activity_id
+    select 8, 'activity_goals', source, activities from summary_goal_links
     union all
-    select 9, 'project_goals', coalesce(pg.source, p.source)
+    select 9, 'project_goals', coalesce(pg.source, p.source), 1
     from project_goals pg left join projects p on p.project_id = pg.project_id
     union all
-    select 10, 'indicators', source from indicators
+    select 10, 'indicators', source, 1 from indicators
     union all
-    select 11, 'indicator_values', source from indicator_values
+    select 11, 'indicator_values', source, 1 from indicator_values
     union all
-    select 12, 'goal_assessments', source from goal_assessments
+    select 12, 'goal_assessments', source, 1 from goal_assessments
 ),
 names as (
     select * from (values
@@ -44,9 +45,10 @@ names as (
 counts as (
     select
         pos,
-        count(*) as row_count,
-        count(*) filter (where source is not null and source <> 'illustrative') as document_rows,
-        count(*) filter (where source = 'illustrative') as illustrative_rows
+        sum(n) as row_count,
+        coalesce(sum(n) filter (where source is not null and source <> 'illustrative'), 0)
+            as document_rows,
+        coalesce(sum(n) filter (where source = 'illustrative'), 0) as illustrative_rows
     from src
     group by pos
 )

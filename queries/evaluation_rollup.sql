@@ -26,11 +26,11 @@ sel_goals as (
       and ($goal is null or g.goal_id = any($goal))
 ),
 act as (
-    select ag.goal_id, count(distinct ag.activity_id) as activities
-    from activity_goals ag, yr
-    where ag.year = yr.y
-      and ($org is null or ag.org_id = any($org))
-    group by ag.goal_id
+    select s.goal_id, sum(s.activities) as activities
+    from summary_goal_links s, yr
+    where s.year = yr.y
+      and ($org is null or s.org_id = any($org))
+    group by s.goal_id
 ),
 proj as (
     select pg.goal_id, count(distinct pg.project_id) as projects

@@ -10,17 +10,16 @@ with sel_goals as (
     where ($org is null or g.org_id = any($org))
       and ($goal is null or g.goal_id = any($goal))
 ),
--- (activity_id, goal_id) is a unique key of activity_goals, so count(*) per goal counts
--- distinct activities; activity_goals carries org_id and year and is sorted by them, so these
--- predicates skip the row groups of other organisations and years.
+-- summary_goal_links counts the activities serving each goal per organisation and year, so
+-- the sum over the selected years is the distinct activities serving the goal.
 act as (
-    select ag.goal_id, count(*) as activities
-    from activity_goals ag
-    where ($org is null or ag.org_id = any($org))
-      and ($year_from is null or ag.year >= $year_from)
-      and ($year_to is null or ag.year <= $year_to)
-      and ($goal is null or ag.goal_id = any($goal))
-    group by ag.goal_id
+    select s.goal_id, sum(s.activities) as activities
+    from summary_goal_links s
+    where ($org is null or s.org_id = any($org))
+      and ($year_from is null or s.year >= $year_from)
+      and ($year_to is null or s.year <= $year_to)
+      and ($goal is null or s.goal_id = any($goal))
+    group by s.goal_id
 ),
 proj as (
     select pg.goal_id, count(distinct pg.project_id) as projects

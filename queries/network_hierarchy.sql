@@ -10,17 +10,11 @@
 -- params: org, year_from, year_to, goal
 -- columns: network_id, network, acronym, kind, parent_network_id, level, path, members, activities, source
 with recursive last_year as (
-    select coalesce(max(year), year(current_date)) as y from activities
+    select coalesce(max(year), year(current_date)) as y from summary_activities
 ),
+-- activities through a network: see queries/macros/network.sql
 acts as (
-    select a.activity_id, a.org_id, a.network_id
-    from activities a
-    where a.network_id is not null
-      and ($org is null or a.org_id = any($org))
-      and ($year_from is null or a.year >= $year_from)
-      and ($year_to is null or a.year <= $year_to)
-      and ($goal is null or a.activity_id in (
-            select x.activity_id from activity_goals x where x.goal_id = any($goal)))
+    select * from network_activities($org, $year_from, $year_to, $goal)
 ),
 m as (
     select
@@ -44,7 +38,7 @@ members as (
     group by network_id
 ),
 through as (
-    select network_id, count(*) as activities from acts group by network_id
+    select network_id, sum(activities) as activities from acts group by network_id
 ),
 up(network_id) as (
     select network_id from members

@@ -9,17 +9,11 @@
 -- params: org, year_from, year_to, goal
 -- columns: item, id, name, acronym, kind, country, lat, lon, members, activities, source
 with last_year as (
-    select coalesce(max(year), year(current_date)) as y from activities
+    select coalesce(max(year), year(current_date)) as y from summary_activities
 ),
+-- activities through a network: see queries/macros/network.sql
 acts as (
-    select a.activity_id, a.org_id, a.network_id
-    from activities a
-    where a.network_id is not null
-      and ($org is null or a.org_id = any($org))
-      and ($year_from is null or a.year >= $year_from)
-      and ($year_to is null or a.year <= $year_to)
-      and ($goal is null or a.activity_id in (
-            select x.activity_id from activity_goals x where x.goal_id = any($goal)))
+    select * from network_activities($org, $year_from, $year_to, $goal)
 ),
 m as (
     select
@@ -47,10 +41,10 @@ nets as (
     group by network_id
 ),
 net_acts as (
-    select network_id, count(*) as activities from acts group by network_id
+    select network_id, sum(activities) as activities from acts group by network_id
 ),
 org_acts as (
-    select org_id, count(*) as activities from acts group by org_id
+    select org_id, sum(activities) as activities from acts group by org_id
 )
 select * from (
     select

@@ -7,7 +7,7 @@
 -- params: org, year_from, year_to, goal
 -- columns: org_id, network_id, network, acronym, kind, parent_network_id, parent_network, role, since_year, until_year, member_years, annual_fee, fees, currency, activities, goals_served, goal_codes, source
 with last_year as (
-    select coalesce(max(year), year(current_date)) as y from activities
+    select coalesce(max(year), year(current_date)) as y from summary_activities
 ),
 m as (
     select
@@ -23,23 +23,27 @@ m as (
 m_sel as (
     select *, greatest(y1 - y0 + 1, 0) as member_years from m where y1 >= y0
 ),
+-- activities through a network: see queries/macros/network.sql
+acts as (
+    select * from network_activities($org, $year_from, $year_to, $goal)
+),
+served_by as (
+    select * from network_goals_served($org, $year_from, $year_to, $goal)
+),
 act as (
-    select
-        a.org_id,
-        a.network_id,
-        count(distinct a.activity_id) as activities,
-        count(distinct ag.goal_id) as goals_served,
-        string_agg(distinct g.code, ', ' order by g.code) as goal_codes
-    from activities a
-    left join activity_goals ag on ag.activity_id = a.activity_id
-    left join goals g on g.goal_id = ag.goal_id
-    where a.network_id is not null
-      and ($org is null or a.org_id = any($org))
-      and ($year_from is null or a.year >= $year_from)
-      and ($year_to is null or a.year <= $year_to)
-      and ($goal is null or a.activity_id in (
-            select x.activity_id from activity_goals x where x.goal_id = any($goal)))
+    select a.org_id, a.network_id, sum(a.activities) as activities
+    from acts a
     group by a.org_id, a.network_id
+),
+goals_of as (
+    select
+        sb.org_id,
+        sb.network_id,
+        count(distinct sb.goal_id) as goals_served,
+        string_agg(distinct g.code, ', ' order by g.code) as goal_codes
+    from served_by sb
+    join goals g on g.goal_id = sb.goal_id
+    group by sb.org_id, sb.network_id
 )
 select
     m.org_id,
@@ -57,12 +61,13 @@ select
     m.annual_fee * m.member_years as fees,
     m.currency,
     coalesce(act.activities, 0)::bigint as activities,
-    coalesce(act.goals_served, 0)::bigint as goals_served,
-    act.goal_codes,
+    coalesce(go.goals_served, 0)::bigint as goals_served,
+    go.goal_codes,
     m.source
 from m_sel m
 join networks n on n.network_id = m.network_id
 left join networks pn on pn.network_id = n.parent_network_id
 left join act on act.org_id = m.org_id and act.network_id = m.network_id
+left join goals_of go on go.org_id = m.org_id and go.network_id = m.network_id
 where $goal is null or coalesce(act.activities, 0) > 0
 order by m.org_id, n.name, m.since_year

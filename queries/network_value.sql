@@ -10,17 +10,11 @@
 -- params: org, year_from, year_to, goal
 -- columns: network_id, network, acronym, kind, members, member_years, fees, other_costs, currency, activities, goals_served, goal_codes, source
 with last_year as (
-    select coalesce(max(year), year(current_date)) as y from activities
+    select coalesce(max(year), year(current_date)) as y from summary_activities
 ),
+-- activities through a network: see queries/macros/network.sql
 acts as (
-    select a.activity_id, a.org_id, a.network_id, a.year, a.cost, a.currency, a.source
-    from activities a
-    where a.network_id is not null
-      and ($org is null or a.org_id = any($org))
-      and ($year_from is null or a.year >= $year_from)
-      and ($year_to is null or a.year <= $year_to)
-      and ($goal is null or a.activity_id in (
-            select x.activity_id from activity_goals x where x.goal_id = any($goal)))
+    select * from network_activities($org, $year_from, $year_to, $goal)
 ),
 m as (
     select
@@ -77,11 +71,13 @@ money as (
     from money_rows
     group by network_id, currency
 ),
+served_by as (
+    select * from network_goals_served($org, $year_from, $year_to, $goal)
+),
 served as (
-    select distinct acts.network_id, g.goal_id, g.org_id, g.code
-    from acts
-    join activity_goals ag on ag.activity_id = acts.activity_id
-    join goals g on g.goal_id = ag.goal_id
+    select distinct sb.network_id, g.goal_id, g.org_id, g.code
+    from served_by sb
+    join goals g on g.goal_id = sb.goal_id
 ),
 served_agg as (
     select
@@ -97,7 +93,7 @@ served_agg as (
 contrib as (
     select
         acts.network_id,
-        count(distinct acts.activity_id) as activities,
+        sum(acts.activities) as activities,
         any_value(sa.goals_served) as goals_served,
         any_value(sa.goal_codes) as goal_codes
     from acts

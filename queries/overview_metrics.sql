@@ -12,34 +12,47 @@ with periods as (
     select 'previous', ($year_from - ($year_to - $year_from + 1))::integer, ($year_from - 1)::integer
     where $year_from is not null and $year_to is not null
 ),
--- Both periods are read in one pass over the years they span, pre-aggregated per year: the
--- org and year predicates skip the row groups of everything else (both tables are sorted by
--- org_id, year), and the per-period figures are then taken from a few hundred rows.
+-- Both periods are read in one pass over the years they span, per year: without a goal filter
+-- from summary_activities, with one from the activities serving a chosen goal (an activity
+-- serving two of them counts once); only one branch runs. Goals served per year come from
+-- summary_goal_links.
 act_years as (
+    select s.year, sum(s.activities) as activities
+    from summary_activities s
+    where $goal is null
+      and ($org is null or s.org_id = any($org))
+      and ($year_from is null
+           or s.year >= coalesce($year_from - ($year_to - $year_from + 1), $year_from))
+      and ($year_to is null or s.year <= $year_to)
+    group by s.year
+    union all
     select a.year, count(*) as activities
     from activities a
-    where ($org is null or a.org_id = any($org))
+    where $goal is not null
+      and ($org is null or a.org_id = any($org))
+      and a.org_id in (select g.org_id from goals g where g.goal_id = any($goal))
       and ($year_from is null
            or a.year >= coalesce($year_from - ($year_to - $year_from + 1), $year_from))
       and ($year_to is null or a.year <= $year_to)
-      and ($goal is null or a.activity_id in (
+      and a.activity_id in (
             select ag.activity_id
             from activity_goals ag
             where ag.goal_id = any($goal)
+              and ag.org_id in (select g.org_id from goals g where g.goal_id = any($goal))
               and ($org is null or ag.org_id = any($org))
               and ($year_from is null
                    or ag.year >= coalesce($year_from - ($year_to - $year_from + 1), $year_from))
-              and ($year_to is null or ag.year <= $year_to)))
+              and ($year_to is null or ag.year <= $year_to))
     group by a.year
 ),
 goal_years as (
-    select distinct ag.goal_id, ag.year
-    from activity_goals ag
-    where ($org is null or ag.org_id = any($org))
-      and ($goal is null or ag.goal_id = any($goal))
+    select distinct s.goal_id, s.year
+    from summary_goal_links s
+    where ($org is null or s.org_id = any($org))
+      and ($goal is null or s.goal_id = any($goal))
       and ($year_from is null
-           or ag.year >= coalesce($year_from - ($year_to - $year_from + 1), $year_from))
-      and ($year_to is null or ag.year <= $year_to)
+           or s.year >= coalesce($year_from - ($year_to - $year_from + 1), $year_from))
+      and ($year_to is null or s.year <= $year_to)
 )
 select
     p.period,

@@ -5,7 +5,7 @@
 -- columns: min_year, max_year
 with years as (
     select min(year) as lo, max(year) as hi
-    from activities where $org is null or org_id = any($org)
+    from summary_activities where $org is null or org_id = any($org)
     union all
     select min(iv.year), max(iv.year)
     from indicator_values iv join indicators i on i.indicator_id = iv.indicator_id

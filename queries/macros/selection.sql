@@ -1,8 +1,8 @@
 -- Macros several queries share, created once per connection by dashboard/db.py (files in
 -- name order). Callers pass their bound parameters through (`evaluation_year($org,
 -- $year_to)`), so the parameter checks of each query file still see every parameter it uses.
--- Only for small lookups: a table macro over the big tables measured 30-60 % slower than the
--- same SQL written in place (DuckDB 2.0, 10M activities), so those stay in each file.
+-- Table macros over the raw activities once measured 30-60 % slower than the same SQL in
+-- place; those over the summary tables (network.sql) measure the same, so they are shared.
 
 -- evaluation_year: the year the Annual evaluation looks at: year_to, or when no year is
 -- chosen the last year with data (activities, indicator values, project ends) for the
@@ -10,7 +10,7 @@
 create or replace macro evaluation_year(org, year_to) as
     coalesce(year_to, (
         select max(hi) from (
-            select max(year) as hi from activities where org is null or org_id = any(org)
+            select max(year) as hi from summary_activities where org is null or org_id = any(org)
             union all
             select max(iv.year)
             from indicator_values iv join indicators i on i.indicator_id = iv.indicator_id
