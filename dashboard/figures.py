@@ -169,6 +169,8 @@ STATUS_PATTERN = {
     "not_assessable": ".",
 }
 TREND_LIMIT = 20
+MEMBERSHIP_ROWS = 60  # organisation-network rows drawn in the memberships chart
+TIMELINE_ROWS = 80  # projects drawn in the timeline
 
 
 def indicator_status_bar(
@@ -384,6 +386,9 @@ def membership_years(
     if rows.empty:
         return _layout(fig, labels["title"], separators)
     many = rows["org_id"].nunique() > 1
+    keys = list(zip(rows["org_id"], rows["network_id"], strict=True))
+    kept = set(list(dict.fromkeys(keys))[:MEMBERSHIP_ROWS])  # a readable chart; table has all
+    rows = rows[[k in kept for k in keys]]
     ys = [_network_label(r, many) for _, r in rows.iterrows()]
     shown = rows.assign(_y=ys)
     order = list(dict.fromkeys(ys))
@@ -740,6 +745,7 @@ def project_timeline(
     coloured by status. Projects lacking a date are not drawn: the page lists them."""
     fig = go.Figure()
     dated = projects[projects["start_date"].notna() & projects["end_date"].notna()]
+    dated = dated.head(TIMELINE_ROWS)  # a readable chart; the table has them all
     if dated.empty:
         return _layout(fig, labels["title"], separators, height=200)
     many = dated["org_id"].nunique() > 1

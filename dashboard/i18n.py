@@ -100,6 +100,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Nothing to show for this selection.",
         "da": "Intet at vise for dette udvalg.",
     },
+    "table.page": {
+        "sv": "Sida (av {pages})",
+        "en": "Page (of {pages})",
+        "da": "Side (af {pages})",
+    },
+    "table.rows": {
+        "sv": "Rad {first}–{last} av {total}. Hämta CSV-filen för alla rader.",
+        "en": "Rows {first}–{last} of {total}. Download the CSV for every row.",
+        "da": "Række {first}–{last} af {total}. Hent CSV-filen for alle rækker.",
+    },
+    "chart.capped": {
+        "sv": "Diagrammet visar de första {n} av {total}; tabellen och CSV-filen har alla. "
+        "Välj färre organisationer eller år för att se resten.",
+        "en": "The chart shows the first {n} of {total}; the table and the CSV have them all. "
+        "Choose fewer organisations or years to see the rest.",
+        "da": "Diagrammet viser de første {n} af {total}; tabellen og CSV-filen har dem alle. "
+        "Vælg færre organisationer eller år for at se resten.",
+    },
     "loading": {"sv": "Hämtar data …", "en": "Loading data …", "da": "Henter data …"},
     "tab.chart": {"sv": "Diagram", "en": "Chart", "da": "Diagram"},
     "tab.table": {"sv": "Tabell", "en": "Table", "da": "Tabel"},

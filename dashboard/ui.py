@@ -102,6 +102,9 @@ def _isna(value: object) -> bool:
         return False
 
 
+TABLE_PAGE = 500  # rows of a table sent to the browser at a time
+
+
 def show_table(
     view: View,
     df: pd.DataFrame,
@@ -111,8 +114,30 @@ def show_table(
 ) -> None:
     """A read-only table: translated headers, numbers and dates in the view's language.
 
-    Missing values show as "–" in every column.
+    Missing values show as "–" in every column. Over TABLE_PAGE rows it shows one page at a
+    time, so the browser never gets more than TABLE_PAGE rows (the download has them all).
     """
+    total = len(df)
+    if total > TABLE_PAGE:
+        pages = -(-total // TABLE_PAGE)
+        page = st.number_input(
+            view.t("table.page", pages=fmt_int(pages, view.lang)),
+            min_value=1,
+            max_value=pages,
+            value=1,
+            step=1,
+            key=f"page-{key}",
+        )
+        first = (int(page) - 1) * TABLE_PAGE
+        df = df.iloc[first : first + TABLE_PAGE]
+        st.caption(
+            view.t(
+                "table.rows",
+                first=fmt_int(first + 1, view.lang),
+                last=fmt_int(first + len(df), view.lang),
+                total=fmt_int(total, view.lang),
+            )
+        )
     names: list[str] = []
     for c in df.columns:
         name = (labels or {}).get(c) or view.t(f"col.{c}")
@@ -125,19 +150,20 @@ def show_table(
     }
     # Cells are formatted here, not by a Styler: Streamlit shows a null as "None" whatever
     # the Styler says. Numbers stay right-aligned; sorting such a column sorts the text.
-    shown = pd.DataFrame(index=df.index)
+    cells: dict[str, object] = {}
     config: dict[str, object] = {}
     for c, n in zip(df.columns, names, strict=True):
         fmt = formats.get(n)
         col = df[c]
         if fmt is not None:
-            shown[n] = [fmt(None if _isna(v) else v) for v in col.astype(object)]
+            cells[n] = [fmt(None if _isna(v) else v) for v in col.astype(object)]
             if c not in DATE_COLUMNS and c != "source":
                 config[n] = st.column_config.TextColumn(n, alignment="right")
         elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
-            shown[n] = col
+            cells[n] = col
         else:
-            shown[n] = col.astype(object).where(col.notna(), "–")
+            cells[n] = col.astype(object).where(col.notna(), "–")
+    shown = pd.DataFrame(cells, index=df.index)  # built at once: the matrix has many columns
     st.dataframe(shown, hide_index=True, height=height, key=f"tbl-{key}", column_config=config)
 
 

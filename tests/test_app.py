@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data
+from dashboard import data, ui
 from dashboard.filters import Filters
 from tests.conftest import ROOT
 from tests.test_sample import GOTLAND_2009
@@ -167,3 +167,32 @@ def test_a_failing_page_shows_a_short_message(app, monkeypatch) -> None:
     assert not at.exception
     assert at.error[0].value.startswith("Something went wrong while showing this page.")
     assert "boom" not in at.error[0].value
+
+
+@pytest.fixture(scope="module")
+def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated dataset of 300 organisations: big enough that long tables are paged."""
+    from dashboard import synth
+
+    out = tmp_path_factory.mktemp("synth") / "data"
+    synth.generate(10_000, out, seed=3)
+    return out
+
+
+def test_long_tables_send_one_page_and_long_charts_are_capped(
+    synth_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(synth_dir))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run().switch_page("dashboard/pages/networks.py").run()
+    assert not at.exception
+    assert all(len(df.value) <= ui.TABLE_PAGE for df in at.dataframe)
+    pages = [n for n in at.number_input if n.label.startswith("Page (of ")]
+    assert pages, "the membership-years table should be paged"
+    assert any(c.value.startswith("The chart shows the first 60 of") for c in at.caption)
+    first = pages[0]
+    total = int(first.label.removeprefix("Page (of ").rstrip(")").replace(",", ""))
+    assert total > 1
+    first.set_value(2).run()
+    assert any(c.value.startswith("Rows 501–1,000 of ") for c in at.caption)

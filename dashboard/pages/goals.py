@@ -28,6 +28,10 @@ def render(view: View) -> None:
 
     st.subheader(view.t("goals.matrix"))
     st.caption(view.t("goals.matrix.help"))
+    if total > MATRIX_LIMIT:
+        # only part of the activities are shown: a column for every goal of every organisation
+        # would send thousands of empty columns and call them all gaps
+        goals = goals[goals["org_id"].isin(links["org_id"].unique())]
     matrix = tables.goal_matrix(links, goals)
     gaps = tables.unserved_goals(matrix, goals)
     if gaps:

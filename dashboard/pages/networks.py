@@ -340,6 +340,15 @@ def render(view: View) -> None:
         st.info(view.t("empty"))
     else:
         st.caption(view.t("networks.memberships.help"))
+        pairs = len(years[["org_id", "network_id"]].drop_duplicates())
+        if pairs > figures.MEMBERSHIP_ROWS:
+            st.caption(
+                view.t(
+                    "chart.capped",
+                    n=i18n.fmt_int(figures.MEMBERSHIP_ROWS, view.lang),
+                    total=i18n.fmt_int(pairs, view.lang),
+                )
+            )
         fig = figures.membership_years(
             years,
             {

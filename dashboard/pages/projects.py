@@ -386,6 +386,14 @@ def render(view: View) -> None:
     dated = portfolio["start_date"].notna() & portfolio["end_date"].notna()
     if dated.any():
         st.caption(view.t("projects.timeline.help"))
+        if dated.sum() > figures.TIMELINE_ROWS:
+            st.caption(
+                view.t(
+                    "chart.capped",
+                    n=fmt_int(figures.TIMELINE_ROWS, view.lang),
+                    total=fmt_int(int(dated.sum()), view.lang),
+                )
+            )
         fig = figures.project_timeline(
             portfolio,
             {
