@@ -596,9 +596,19 @@ def targets(results: dict) -> list[str]:
         "organisations or years: a few hundred thousand rows instead of 30 million.",
         "- The Parquet footer cache is set `global`: a plain `set` reached only the connection, "
         "not the cursors every query runs on, and each query re-read the footers (~8 ms).",
-        "- Queries still above 20 ms for one org and one year join several tables "
-        "(activities with its goal titles, networks and projects; the goal matrix); their cost "
-        "is DuckDB planning and the pandas conversion, not reading data.",
+        "- Target 1, missed by the queries that list activities (activities 38-47 ms, "
+        "activity_goals 29 ms) and those joining five or more tables (overview_metrics, "
+        "evaluation_rollup, network_value/costs/summary/hierarchy, 20-25 ms). EXPLAIN ANALYZE of "
+        "activities: 20 of 40 ms is decompressing the two 32,768-row row groups that hold one "
+        "organisation-year (~1,100 rows) for 12 columns; 8,192-row groups made it slower (89 "
+        "ms, more statistics per query). What would meet it: a narrow per-page projection "
+        "(title and ids only, details on demand) or keeping the current year's activities of "
+        "the chosen organisation in a DuckDB temp table per session.",
+        "- Target 3 at 1m, missed by Goals (~306 ms), Networks (~324 ms), Evaluation (~193 "
+        "ms) and just by Projects (~149 ms): their queries take 20-60 ms together; the rest is "
+        "the page script building 4-7 Plotly figures and formatting tables in Python, which "
+        "AppTest also serialises. What would meet it: cache the built figures per Filters "
+        "(st.cache_data on the figure builders' inputs) and orjson for Plotly serialisation.",
         "- The AppTest reruns include running the whole page script, the shell's sidebar and "
         "building the Plotly figures, not only the queries.",
         "",
