@@ -6,19 +6,8 @@
 -- serving a chosen goal count, and networks with none drop out.
 -- params: org, year_from, year_to, goal
 -- columns: org_id, network_id, network, acronym, kind, parent_network_id, parent_network, role, since_year, until_year, member_years, annual_fee, fees, currency, activities, goals_served, goal_codes, source
-with last_year as (
-    select coalesce(max(year), year(current_date)) as y from summary_activities
-),
-m as (
-    select
-        ms.*,
-        greatest(ms.since_year, coalesce($year_from, ms.since_year)) as y0,
-        least(
-            coalesce(ms.until_year, $year_to, greatest(ms.since_year, (select y from last_year))),
-            coalesce($year_to, 9999)
-        ) as y1
-    from memberships ms
-    where ($org is null or ms.org_id = any($org))
+with m as (
+    select * from network_memberships($org, $year_from, $year_to)
 ),
 m_sel as (
     select *, greatest(y1 - y0 + 1, 0) as member_years from m where y1 >= y0

@@ -6,30 +6,15 @@
 -- any membership or activity behind the amounts is.
 -- params: org, year_from, year_to, goal
 -- columns: currency, fees, other_costs, networks, source
-with last_year as (
-    select coalesce(max(year), year(current_date)) as y from summary_activities
-),
--- activities through a network: see queries/macros/network.sql
+with -- activities through a network: see queries/macros/network.sql
 acts as (
     select * from network_activities($org, $year_from, $year_to, $goal)
 ),
 m as (
-    select
-        ms.org_id,
-        ms.network_id,
-        ms.annual_fee,
-        ms.currency,
-        ms.source,
-        greatest(ms.since_year, coalesce($year_from, ms.since_year)) as y0,
-        least(
-            coalesce(ms.until_year, $year_to, greatest(ms.since_year, (select y from last_year))),
-            coalesce($year_to, 9999)
-        ) as y1
-    from memberships ms
-    where ($org is null or ms.org_id = any($org))
-      and ($goal is null or exists (
-            select 1 from acts
-            where acts.org_id = ms.org_id and acts.network_id = ms.network_id))
+    select *
+    from network_memberships($org, $year_from, $year_to) ms
+    where $goal is null or exists (
+        select 1 from acts where acts.org_id = ms.org_id and acts.network_id = ms.network_id)
 ),
 my as (
     select network_id, annual_fee, currency, source,

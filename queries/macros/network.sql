@@ -63,3 +63,24 @@ create or replace macro network_goals_served(org, year_from, year_to, goal) as t
               and x.org_id in (select g.org_id from goals g where g.goal_id = any(goal))
               and (year_from is null or x.year >= year_from)
               and (year_to is null or x.year <= year_to));
+
+-- network_memberships(org, year_from, year_to): the memberships of the selected organisations
+-- with y0..y1, the membership years inside the selection (y1 < y0: none). An open-ended
+-- membership counts up to year_to, or else up to the last activity year of the dataset. The
+-- goal filter stays in each query (`exists` over its own `acts`): inside this macro it would
+-- compute the activities twice, measured 10-40 % slower with a goal chosen.
+create or replace macro network_memberships(org, year_from, year_to) as table
+select
+    ms.*,
+    greatest(ms.since_year, coalesce(year_from, ms.since_year)) as y0,
+    least(
+        coalesce(
+            ms.until_year,
+            year_to,
+            greatest(ms.since_year, (select coalesce(max(s.year), year(current_date))
+                                     from summary_activities s))
+        ),
+        coalesce(year_to, 9999)
+    ) as y1
+from memberships ms
+where org is null or ms.org_id = any(org);
