@@ -196,3 +196,12 @@ def test_long_tables_send_one_page_and_long_charts_are_capped(
     assert total > 1
     first.set_value(2).run()
     assert any(c.value.startswith("Rows 501–1,000 of ") for c in at.caption)
+
+
+def test_overview_says_so_when_the_years_hold_no_activity(app) -> None:
+    # Gävle's documents have no activities in 2009-2011: no empty chart with a -1..6 axis
+    at = app(lang="en", org="gavle", **{"from": "2009", "to": "2011"})
+    assert not at.exception
+    assert at.metric[0].value == "0"
+    assert any(i.value == "Nothing to show for this selection." for i in at.info)
+    assert "Activities per year" in [s.value for s in at.subheader]
