@@ -10,28 +10,72 @@ from dashboard.dataset import data_dir
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from dashboard.i18n import fmt_int, t
     from dashboard.ingest import ImportFailed, ingest
+    from dashboard.problems import report
 
+    lang = args.lang
     try:
-        counts = ingest(Path(args.source), Path(args.out))
+        outcome = ingest(Path(args.source), Path(args.out))
     except ImportFailed as exc:
-        for p in exc.problems:
-            print(p, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
+        for line in report(exc.problems, lang, limit=args.max_problems):
+            print(line, file=sys.stderr)
+        for line in report(exc.warnings, lang, limit=args.max_problems):
+            print(t("cli.warning", lang, line=line), file=sys.stderr)
+        print(t("cli.failed", lang, n=fmt_int(len(exc.problems), lang)), file=sys.stderr)
         return 1
-    total = sum(counts.values())
-    print(
-        f"imported {total} rows into {args.out}: "
-        + ", ".join(f"{k} {v}" for k, v in counts.items())
-    )
+    for line in report(outcome.warnings, lang, limit=args.max_problems):
+        print(t("cli.warning", lang, line=line), file=sys.stderr)
+    for tb in outcome.tables:
+        before = "–" if tb.before is None else fmt_int(tb.before, lang)
+        print(
+            t(
+                f"cli.table.{tb.action}",
+                lang,
+                table=tb.table,
+                before=before,
+                after=fmt_int(tb.after, lang),
+            )
+        )
+    total = sum(outcome.counts.values())
+    print(t("cli.imported", lang, n=fmt_int(total, lang), out=args.out))
     return 0
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
     from dashboard.template import write_template
+    from dashboard.workbook import template_bytes
 
-    write_template(Path(args.out))
-    print(f"wrote the template to {args.out}")
+    out = Path(args.out)
+    if out.suffix.lower() == ".xlsx" and not args.contract:
+        out.write_bytes(template_bytes(args.lang))
+        print(f"wrote the coordinator's workbook ({args.lang}) to {out}")
+        return 0
+    write_template(out)
+    print(f"wrote the 12-table template to {out}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.db import Database, DatasetError
+    from dashboard.workbook import dataset_rows, only_orgs, workbook_bytes
+
+    folder = Path(args.data) if args.data else data_dir()
+    try:
+        Database(folder).close()  # the same checks as the dashboard: a readable dataset
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    rows = dataset_rows(folder)
+    if args.org:
+        known = {r["org_id"] for r in rows["organisations"]}
+        unknown = [o for o in args.org if o not in known]
+        if unknown:
+            print(f"error: unknown organisation(s) {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        rows = only_orgs(rows, args.org)
+    Path(args.out).write_bytes(workbook_bytes(rows, args.lang))
+    print(f"wrote {sum(len(v) for v in rows.values())} rows to {args.out}")
     return 0
 
 
@@ -132,13 +176,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="validate a CSV folder or .xlsx and replace a dataset")
-    p.add_argument("source", help="folder of CSV files (one per table) or an .xlsx workbook")
-    p.add_argument("--out", default=str(data_dir()), help="dataset folder to replace")
+    p.add_argument(
+        "source",
+        help="folder of CSV files (one per table), one CSV file, the 12-table workbook or the "
+        "coordinator's workbook (.xlsx)",
+    )
+    p.add_argument("--out", default=str(data_dir()), help="dataset folder to update")
+    p.add_argument("--lang", default="en", choices=("en", "sv", "da"), help="language of messages")
+    p.add_argument(
+        "--max-problems", type=int, default=40, help="problem groups printed at most (default 40)"
+    )
     p.set_defaults(func=_cmd_ingest)
 
-    p = sub.add_parser("template", help="write the empty import template")
-    p.add_argument("--out", required=True, help="PATH.xlsx, PATH.zip or a folder for CSV files")
+    p = sub.add_parser("template", help="write the coordinator's workbook or the 12-table template")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="PATH.xlsx: the coordinator's workbook; PATH.zip or a folder: the 12 CSV files",
+    )
+    p.add_argument("--lang", default="sv", choices=("sv", "en", "da"), help="language of sheets")
+    p.add_argument("--contract", action="store_true", help="the 12-table workbook with ids")
     p.set_defaults(func=_cmd_template)
+
+    p = sub.add_parser("export", help="write the dataset as the coordinator's workbook")
+    p.add_argument("--out", required=True, help="PATH.xlsx")
+    p.add_argument("--org", action="append", help="organisation id (repeatable; default: all)")
+    p.add_argument("--lang", default="sv", choices=("sv", "en", "da"), help="language of sheets")
+    p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("contract", help="print the data contract as Markdown")
     p.add_argument("--out", help="write to this file instead of standard output")

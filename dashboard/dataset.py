@@ -1,6 +1,6 @@
 """Where the dataset lives and how its Parquet files are written.
 
-The import and the synthetic generator both write through `write_dataset`, so a
+The import and the synthetic generator both write through `publish.publish`, so a
 dataset always has the same layout: one Parquet file per table, rows sorted by the
 table's `sort_by` columns and cut into row groups small enough that DuckDB can skip
 the ones a filter on organisation and year excludes.
@@ -77,14 +77,6 @@ def write_manifest(folder: Path, counts: Mapping[str, int], source: str) -> None
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
-def finish(folder: Path, counts: Mapping[str, int], source: str) -> None:
-    """Build the summary tables and write the manifest: the last steps before the swap."""
-    from dashboard.db import build_summaries  # db builds on this module; import when used
-
-    build_summaries(folder)
-    write_manifest(folder, counts, source)
-
-
 def read_manifest(folder: Path) -> dict:
     """The manifest of a dataset, or an empty dict where there is none."""
     try:
@@ -139,25 +131,34 @@ def swap_in(staged: Path, out: Path) -> None:
     _fsync_dir(staged)
     if not out.exists():
         os.rename(staged, out)
+        old = None
     elif _exchange(staged, out):
-        shutil.rmtree(staged)  # staged now holds the old dataset
+        old = staged  # staged now holds the old dataset
     else:
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         old.rmdir()
         os.rename(out, old)
         os.rename(staged, out)
-        shutil.rmtree(old)
     _fsync_dir(out.parent)
+    if old is not None:
+        # the new dataset is in place: failing to remove the old one must not report a
+        # failed import (the next import removes what is left, see publish.clean_stale)
+        shutil.rmtree(old, ignore_errors=True)
 
 
-def write_dataset(out: Path, tables: Mapping[str, pa.Table], source: str) -> dict[str, int]:
-    """Write every table of the contract to a staging folder, then swap it in at *out*."""
-    staged = staging_dir(out)
+def has_dataset(folder: Path) -> bool:
+    """True when *folder* holds a dataset (its manifest or any table file)."""
+    return folder.is_dir() and (
+        (folder / MANIFEST).is_file() or any(table_path(folder, t).is_file() for t in TABLES)
+    )
+
+
+def read_table(folder: Path, table: Table) -> pa.Table | None:
+    """One table of a dataset as stored, or None when its file is absent or unreadable."""
+    path = table_path(folder, table)
+    if not path.is_file():
+        return None
     try:
-        counts = {t.name: write_table(staged, t, tables[t.name]) for t in TABLES}
-        finish(staged, counts, source)
-        swap_in(staged, out)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    return counts
+        return pq.read_table(path).cast(arrow_schema(table))
+    except (OSError, pa.ArrowException):
+        return None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import math
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard import i18n
-from dashboard.contract import TABLES
 from dashboard.dataset import read_manifest, table_path
 from dashboard.db import Database
 from dashboard.export import frame_to_csv
@@ -721,83 +719,3 @@ def quality_table(results: Mapping[str, pd.DataFrame], lang: str) -> pd.DataFram
             }
         )
     return pd.DataFrame(rows, columns=["check", "items", "example_ids"])
-
-
-@dataclass(frozen=True)
-class UploadCheck:
-    """What checking uploaded files found: every problem, and the rows per table."""
-
-    problems: pd.DataFrame  # file, row, column, message
-    rows: dict[str, int]
-
-    @property
-    def ok(self) -> bool:
-        """True when the files could be imported as they are."""
-        return self.problems.empty and sum(self.rows.values()) > 0
-
-    def text(self) -> bytes:
-        """The problems as the command line prints them, one a line, for download."""
-        lines = [f"{r.file}:{r.row}:{r.column}: {r.message}" for r in self.problems.itertuples()]
-        lines.append(f"{len(self.problems)} problem(s)")
-        return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def problems_frame(problems: Iterable[object]) -> pd.DataFrame:
-    """Import problems (dashboard.ingest.Problem) as a table: file, row, column, message."""
-    rows = [(p.file, p.row, p.column, p.message) for p in problems]  # type: ignore[attr-defined]
-    return pd.DataFrame(rows, columns=["file", "row", "column", "message"])
-
-
-def _mixed(files: list[tuple[str, bytes]]) -> list[tuple[str, int, str, str]]:
-    books = [n for n, _ in files if n.lower().endswith((".xlsx", ".xlsm"))]
-    others = [n for n, _ in files if not n.lower().endswith((".xlsx", ".xlsm", ".csv"))]
-    found = [(n, 0, "-", "expected a .csv file or an .xlsx workbook") for n in others]
-    if len(books) > 1 or (books and len(books) != len(files) - len(others)):
-        found.append(
-            (", ".join(n for n, _ in files), 0, "-", "upload either CSV files or one workbook")
-        )
-    return found
-
-
-def check_uploads(files: Iterable[tuple[str, bytes]]) -> UploadCheck:
-    """Validate uploaded files (several .csv or one .xlsx) against the contract; nothing is
-    written. Every problem is listed, located by file, row and column."""
-    from dashboard.ingest import ingest_bytes
-
-    files = [(Path(n).name, b) for n, b in files]
-    found = _mixed(files)
-    usable = [(n, b) for n, b in files if n.lower().endswith((".csv", ".xlsx", ".xlsm"))]
-    parsed, problems = ingest_bytes(usable) if usable else ({}, [])
-    df = (
-        pd.concat(
-            [
-                pd.DataFrame(found, columns=["file", "row", "column", "message"]),
-                problems_frame(problems),
-            ],
-            ignore_index=True,
-        )
-        if found
-        else problems_frame(problems)
-    )
-    rows = {name: len(p.rows) for name, p in parsed.items() if p.rows}
-    order = [t.name for t in TABLES]
-    return UploadCheck(df, dict(sorted(rows.items(), key=lambda kv: order.index(kv[0]))))
-
-
-def import_uploads(files: Iterable[tuple[str, bytes]], out: Path) -> dict[str, int]:
-    """Replace the dataset at *out* with uploaded files, through the same import as
-    `python -m dashboard ingest` (validated, then swapped in atomically). Raises
-    ImportFailed with every problem; then nothing is written."""
-    from dashboard.ingest import ImportFailed, Problem, ingest
-
-    files = [(Path(n).name, b) for n, b in files]
-    mixed = _mixed(files)
-    if mixed:
-        raise ImportFailed([Problem(*m) for m in mixed])
-    with tempfile.TemporaryDirectory(prefix="malbild-upload-") as tmp:
-        folder = Path(tmp) / "upload"
-        folder.mkdir()
-        for name, data in files:
-            (folder / name).write_bytes(data)
-        books = [n for n, _ in files if n.lower().endswith((".xlsx", ".xlsm"))]
-        return ingest(folder / books[0] if books else folder, out)

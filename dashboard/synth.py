@@ -6,7 +6,7 @@ indicators, assessments and exactly *n_activities* activities spread over 1996-2
 each serving 1 to 4 goals of its own organisation's strategy.
 
 The dataset goes through the same layout as the import (`dataset.write_table`,
-`dataset.finish` for the summary tables and the manifest, `dataset.swap_in`). The two big
+`publish.publish` for the summary tables, the manifest and the swap). The two big
 tables, activities and activity_goals, are never held whole: they are generated with numpy
 one organisation at a time, in the contract's sort order, and appended to the Parquet
 files in full row groups of `dataset.ROW_GROUP_SIZE` rows. Generating ten million
@@ -22,7 +22,6 @@ any number of activities.
 from __future__ import annotations
 
 import contextlib
-import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -42,9 +41,6 @@ from dashboard.contract import (
 from dashboard.dataset import (
     ROW_GROUP_SIZE,
     arrow_schema,
-    finish,
-    staging_dir,
-    swap_in,
     table_path,
     write_table,
 )
@@ -1046,18 +1042,16 @@ def generate(n_activities: int, out: Path, seed: int = 0) -> dict[str, int]:
     """
     if n_activities < 0:
         raise ValueError("the number of activities cannot be negative")
+    from dashboard.publish import publish
+
     world, counts = _build_world(n_activities, seed)
-    staged = staging_dir(out)
-    try:
+
+    def write(staged: Path) -> dict[str, int]:
         written: dict[str, int] = {}
         for name, data in world.tables.items():
             written[name] = write_table(staged, TABLE_BY_NAME[name], data)
         n_acts, n_links = _stream_activities(world, counts, seed, staged)
         written["activities"], written["activity_goals"] = n_acts, n_links
-        result = {t.name: written[t.name] for t in TABLES}
-        finish(staged, result, source=f"{SOURCE} (seed {seed})")
-        swap_in(staged, out)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    return result
+        return {t.name: written[t.name] for t in TABLES}
+
+    return publish(out, write, source=f"{SOURCE} (seed {seed})")

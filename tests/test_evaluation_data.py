@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from dashboard import report
+from dashboard import report, uploads
 from dashboard.cli import main
 from dashboard.db import Database
 from dashboard.filters import Filters
@@ -340,16 +340,17 @@ def test_data_page_shows_tables_quality_and_follows_the_org_filter(open_page) ->
     assert frame(at, "check", "items")["items"].tolist() == [0, 0, 4, 0]  # Gotland's B7 projects
 
 
-def test_data_page_without_allow_import_shows_the_ingest_command(open_page) -> None:
+def test_data_page_without_allow_import_says_it_is_off(open_page) -> None:
     at = open_page("data", lang="en")
-    assert any("python -m dashboard ingest" in i.value for i in at.info)
+    assert any("switched off" in i.value for i in at.info)
+    assert not any("python -m" in i.value for i in at.info)  # no command lines for managers
     assert not [b for b in at.button if b.key == "data-replace"]
 
 
 def test_data_page_with_allow_import_drops_the_hint(open_page, monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_ALLOW_IMPORT", "1")
     at = open_page("data", lang="en")
-    assert not any("python -m dashboard ingest" in i.value for i in at.info)
+    assert not any("switched off" in i.value for i in at.info)
 
 
 # ---------------------------------------------------------------- the annual compilation
@@ -479,6 +480,14 @@ def _sample_files() -> dict[str, bytes]:
     return {f.name: f.read_bytes() for f in sorted(SAMPLE_SOURCE.glob("*.csv"))}
 
 
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
 def test_upload_with_errors_lists_every_problem(tmp_path: Path) -> None:
     files = _sample_files()
     acts = files["activities.csv"].decode("utf-8").splitlines()
@@ -490,7 +499,7 @@ def test_upload_with_errors_lists_every_problem(tmp_path: Path) -> None:
     acts[2] = acts[2].replace(",2009,", ",1800,", 1)
     files["activities.csv"] = ("\n".join(acts) + "\n").encode("utf-8")
     files["goals.csv"] = files["goals.csv"] + b"gotland-2009-g1,gotland-2009,9,dup,goal,\n"
-    result = report.check_uploads(files.items())
+    result = uploads.check_upload("sample.zip", _zip(files), None)
     # the same problems the command-line import finds in the same files
     folder = tmp_path / "src"
     folder.mkdir()
@@ -498,45 +507,42 @@ def test_upload_with_errors_lists_every_problem(tmp_path: Path) -> None:
         (folder / name).write_bytes(data)
     _, expected = check_source(folder)
     assert len(expected) >= 4
-    got = [tuple(r) for r in result.problems.itertuples(index=False)]
-    assert got == [(p.file, p.row, p.column, p.message) for p in expected]
-    assert list(result.problems.columns) == ["file", "row", "column", "message"]
-    assert ("activities.csv", 2, "org_id") in [g[:3] for g in got]
-    assert ("activities.csv", 3, "year") in [g[:3] for g in got]
-    assert any(g[0] == "goals.csv" and "gotland-2009-g1" in g[3] for g in got)
-    assert not result.ok
-    text = result.text().decode("utf-8").splitlines()
-    assert text[:-1] == [str(p) for p in expected]
-    assert text[-1] == f"{len(expected)} problem(s)"
+    assert [str(p) for p in result.problems] == [str(p) for p in expected]
+    frame = result.frame("en")
+    assert list(frame.columns) == ["file", "row", "column", "message"]
+    assert ("activities.csv", 2, "org_id") in [tuple(r)[:3] for r in frame.itertuples(index=False)]
+    # the same problems in Swedish for the Data page
+    assert "okänt org_id 'nowhere'" in " ".join(result.frame("sv")["message"])
 
 
 def test_clean_upload_counts_rows_and_xlsx_template_is_empty() -> None:
-    result = report.check_uploads(_sample_files().items())
-    assert result.ok and result.problems.empty
+    result = uploads.check_upload("sample.zip", _zip(_sample_files()), None)
+    assert result.ok and not result.problems
     assert result.rows["activities"] == 98 and result.rows["goals"] == 48
-    empty = report.check_uploads([("mall.xlsx", template_xlsx())])
+    empty = uploads.check_upload("mall.xlsx", template_xlsx(), None)
     assert not empty.ok  # the template has headers only
     with zipfile.ZipFile(io.BytesIO(template_zip())) as zf:
         assert "activities.csv" in zf.namelist()
 
 
-def test_upload_mixing_csv_and_workbook_is_refused() -> None:
-    files = [("a.xlsx", template_xlsx()), ("goals.csv", b"goal_id\n"), ("notes.txt", b"x")]
-    problems = report.check_uploads(files).problems
-    messages = problems["message"].tolist()
-    assert "upload either CSV files or one workbook" in messages
-    assert "expected a .csv file or an .xlsx workbook" in messages
+def test_upload_of_another_kind_or_too_large_is_refused(monkeypatch) -> None:
+    assert uploads.check_upload("notes.txt", b"x", None).problems[0].key == "wrong_kind"
+    monkeypatch.setenv("DASHBOARD_UPLOAD_MB", "1")
+    big = uploads.check_upload("big.csv", b"x" * (1024 * 1024 + 1), None)
+    assert [p.text("sv") for p in big.problems] == [
+        "filen är större än 1 MB; dela upp den eller be den som driver tjänsten"
+    ]
 
 
-def test_import_uploads_replaces_a_dataset(tmp_path: Path) -> None:
+def test_import_upload_replaces_a_dataset(tmp_path: Path) -> None:
     out = tmp_path / "data"
-    counts = report.import_uploads(_sample_files().items(), out)
-    assert counts["activities"] == 98
+    outcome = uploads.import_upload("sample.zip", _zip(_sample_files()), out)
+    assert outcome.counts["activities"] == 98
     assert Database(out).df("organisations").shape[0] == 5
     broken = _sample_files()
     broken["projects.csv"] = broken["projects.csv"].replace(b",527044,", b",-1,")
     with pytest.raises(ImportFailed):
-        report.import_uploads(broken.items(), out)
+        uploads.import_upload("broken.zip", _zip(broken), out)
     assert Database(out).df("organisations").shape[0] == 5  # nothing was written
 
 

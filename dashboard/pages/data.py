@@ -7,10 +7,11 @@ import os
 
 import streamlit as st
 
-from dashboard import data, i18n, report, ui
+from dashboard import data, i18n, report, ui, uploads
 from dashboard.dataset import data_dir, read_manifest
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int
+from dashboard.problems import ImportFailed
 from dashboard.ui import View
 
 ALLOW_IMPORT = "DASHBOARD_ALLOW_IMPORT"
@@ -108,12 +109,50 @@ i18n.register(
             "da": "Kontrollér udfyldte filer",
         },
         "data.upload.help": {
-            "sv": "Flera .csv-filer (en per tabell, filnamnet är tabellens namn) eller en "
-            ".xlsx-arbetsbok. Filerna kontrolleras mot datakontraktet; inget skrivs.",
-            "en": "Several .csv files (one per table, named after the table) or one .xlsx "
-            "workbook. The files are checked against the data contract; nothing is written.",
-            "da": "Flere .csv-filer (én pr. tabel, navngivet efter tabellen) eller én "
-            ".xlsx-projektmappe. Filerne kontrolleres mod datakontrakten; intet skrives.",
+            "sv": "En fil, högst {mb} MB: samordnarens arbetsbok, en arbetsbok med de 12 "
+            "tabellerna, en tabell som .csv eller en zip med .csv-filer. Den kontrolleras "
+            "mot datakontraktet och det inlästa datasetet; inget skrivs.",
+            "en": "One file, at most {mb} MB: the coordinator's workbook, a workbook of the 12 "
+            "tables, one table as .csv or a zip of .csv files. It is checked against the data "
+            "contract and the loaded dataset; nothing is written.",
+            "da": "Én fil, højst {mb} MB: koordinatorens projektmappe, en projektmappe med de 12 "
+            "tabeller, én tabel som .csv eller en zip med .csv-filer. Den kontrolleres mod "
+            "datakontrakten og det indlæste datasæt; intet skrives.",
+        },
+        "data.upload.checking": {
+            "sv": "Kontrollerar filen …",
+            "en": "Checking the file …",
+            "da": "Kontrollerer filen …",
+        },
+        "data.upload.warnings": {
+            "sv": "{n} varningar (importen kan ändå göras)",
+            "en": "{n} warning(s) (the import can still be made)",
+            "da": "{n} advarsler (importen kan stadig foretages)",
+        },
+        "data.replace.running": {
+            "sv": "Importerar …",
+            "en": "Importing …",
+            "da": "Importerer …",
+        },
+        "data.table.replaced": {
+            "sv": "{table}: ersatt ({after})",
+            "en": "{table}: replaced ({after})",
+            "da": "{table}: erstattet ({after})",
+        },
+        "data.table.kept": {
+            "sv": "{table}: behölls ({after})",
+            "en": "{table}: kept ({after})",
+            "da": "{table}: beholdt ({after})",
+        },
+        "data.table.emptied": {
+            "sv": "{table}: tömd",
+            "en": "{table}: emptied",
+            "da": "{table}: tømt",
+        },
+        "data.table.created": {
+            "sv": "{table}: ny ({after})",
+            "en": "{table}: created ({after})",
+            "da": "{table}: ny ({after})",
         },
         "data.upload.ok": {
             "sv": "Inga problem: {rows} rader i {tables} tabeller kan importeras.",
@@ -156,15 +195,12 @@ i18n.register(
             "da": "Importen stoppede, og intet blev skrevet: {n} problem(er).",
         },
         "data.replace.disabled": {
-            "sv": "Att ersätta datasetet från sidan är avstängt. Kör på servern "
-            "`python -m dashboard ingest FIL_ELLER_MAPP --out {folder}` (eller starta "
-            "tjänsten med DASHBOARD_ALLOW_IMPORT=1).",
-            "en": "Replacing the dataset from this page is switched off. On the server, run "
-            "`python -m dashboard ingest FILE_OR_FOLDER --out {folder}` (or start the "
-            "service with DASHBOARD_ALLOW_IMPORT=1).",
-            "da": "Det er slået fra at erstatte datasættet fra siden. Kør på serveren "
-            "`python -m dashboard ingest FIL_ELLER_MAPPE --out {folder}` (eller start "
-            "tjenesten med DASHBOARD_ALLOW_IMPORT=1).",
+            "sv": "Att importera från sidan är avstängt i denna tjänst; den som driver "
+            "tjänsten importerar filen åt dig.",
+            "en": "Importing from this page is switched off in this service; whoever runs the "
+            "service imports the file for you.",
+            "da": "Import fra denne side er slået fra i denne tjeneste; den, der driver "
+            "tjenesten, importerer filen for dig.",
         },
         "file.data_tables": {"sv": "datasetets_tabeller", "en": "dataset_tables", "da": "tabeller"},
         "file.data_quality": {"sv": "datakvalitet", "en": "data_quality", "da": "datakvalitet"},
@@ -245,6 +281,7 @@ def _quality(view: View) -> None:
 def _import(view: View) -> None:
     from dashboard.template import template_xlsx, template_zip
 
+    lang = view.lang
     st.subheader(view.t("data.import"))
     st.markdown(f"**{view.t('data.template')}**")
     st.caption(view.t("data.template.help"))
@@ -269,34 +306,41 @@ def _import(view: View) -> None:
     )
 
     st.markdown(f"**{view.t('data.upload')}**")
-    uploads = st.file_uploader(
+    upload = st.file_uploader(
         view.t("data.upload"),
-        type=["csv", "xlsx"],
-        accept_multiple_files=True,
+        type=["xlsx", "csv", "zip"],
+        accept_multiple_files=False,
         key="data-upload",
-        help=view.t("data.upload.help"),
+        help=view.t("data.upload.help", mb=uploads.max_upload_mb()),
         label_visibility="collapsed",
+        max_upload_size=uploads.max_upload_mb(),
     )
-    st.caption(view.t("data.upload.help"))
+    st.caption(view.t("data.upload.help", mb=uploads.max_upload_mb()))
     allowed = os.environ.get(ALLOW_IMPORT) == "1"
     if not allowed:
-        st.info(view.t("data.replace.disabled", folder=data_dir()), icon=":material/terminal:")
-    if not uploads:
+        st.info(view.t("data.replace.disabled"), icon=":material/lock:")
+    if upload is None:
         return
-    files = [(u.name, u.getvalue()) for u in uploads]
-    result = report.check_uploads(files)
-    if not result.problems.empty:
+    name, payload = upload.name, upload.getvalue()
+    bar = st.progress(0.0, text=view.t("data.upload.checking"))
+    result = uploads.check_upload(name, payload, data_dir(), lambda x: bar.progress(min(x, 1.0)))
+    bar.empty()
+    if result.warnings:
+        with st.expander(view.t("data.upload.warnings", n=fmt_int(len(result.warnings), lang))):
+            ui.show_table(view, result.frame(lang, warnings=True), "data-warnings")
+    if result.problems:
         st.error(
-            view.t("data.upload.problems", n=fmt_int(len(result.problems), view.lang)),
+            view.t("data.upload.problems", n=fmt_int(len(result.problems), lang)),
             icon=":material/error:",
         )
-        ui.show_table(view, result.problems, "data-problems")
+        frame = result.frame(lang)
+        ui.show_table(view, frame, "data-problems")
         c1, c2 = st.columns(2)
         with c1:
-            ui.download(view, "data_problems", lambda: result.problems, "data-problems")
+            ui.download(view, "data_problems", lambda: frame, "data-problems")
         c2.download_button(
             view.t("data.problems.download"),
-            data=result.text,
+            data=result.text(lang),
             file_name=f"{view.t('file.data_problems')}.txt",
             mime="text/plain",
             key="dl-data-problems-txt",
@@ -310,8 +354,8 @@ def _import(view: View) -> None:
     st.success(
         view.t(
             "data.upload.ok",
-            rows=fmt_int(sum(result.rows.values()), view.lang),
-            tables=fmt_int(len(result.rows), view.lang),
+            rows=fmt_int(sum(result.rows.values()), lang),
+            tables=fmt_int(len(result.rows), lang),
         ),
         icon=":material/check_circle:",
     )
@@ -319,16 +363,22 @@ def _import(view: View) -> None:
         return
     sure = st.checkbox(view.t("data.replace.confirm"), key="data-replace-sure")
     if st.button(view.t("data.replace"), disabled=not sure, type="primary", key="data-replace"):
-        from dashboard.ingest import ImportFailed
-
         try:
-            counts = report.import_uploads(files, data_dir())
+            with st.spinner(view.t("data.replace.running")):
+                outcome = uploads.import_upload(name, payload, data_dir())
         except ImportFailed as exc:
-            st.error(view.t("data.replace.failed", n=len(exc.problems)))
-            ui.show_table(view, report.problems_frame(exc.problems), "data-replace-problems")
+            st.error(view.t("data.replace.failed", n=fmt_int(len(exc.problems), lang)))
+            failed = uploads.UploadCheck(exc.problems, exc.warnings)
+            ui.show_table(view, failed.frame(lang), "data-replace-problems")
             return
         data.clear()
-        st.success(view.t("data.replace.done", rows=fmt_int(sum(counts.values()), view.lang)))
+        st.success(view.t("data.replace.done", rows=fmt_int(sum(outcome.counts.values()), lang)))
+        st.caption(
+            " · ".join(
+                view.t(f"data.table.{tb.action}", table=tb.table, after=fmt_int(tb.after, lang))
+                for tb in outcome.tables
+            )
+        )
 
 
 def render(view: View) -> None:

@@ -1,0 +1,1418 @@
+"""The coordinator's workbook: the follow-up in a coordinator's own words, without ids.
+
+One .xlsx with a sheet per thing a coordinator keeps (organisation, strategies, goals,
+activities, networks, memberships, projects, indicators and their yearly values,
+assessments), headers and code words in Swedish, Danish or English, references by name
+and goals written as the action plan writes them ("1,4", "1, 2 3,6", "samtliga"). It is
+turned into the contract's tables here (`to_contract`), so it goes through exactly the
+checks of the 12-table import.
+
+Ids are derived from what identifies a row (organisation, year and title for an
+activity; strategy and number for a goal) and so are the same on every import of the
+same file. An exported workbook (`export_bytes`) keeps every row's id in a hidden column:
+correct a title in Excel, import it again, and the row keeps its id; an unchanged file
+changes nothing. A name or goal number that matches nothing is reported with the closest
+existing ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pyarrow as pa
+
+from dashboard import codes
+from dashboard.checks import CellError, parse_cell
+from dashboard.contract import TABLE_BY_NAME
+from dashboard.i18n import LANGS, t
+from dashboard.problems import Problem
+from dashboard.sources import RawTable
+
+FORMAT = "malbild-coordinator-1"
+META_SHEET = "_malbild"
+LISTS_SHEET = "_lists"
+ID = "id"
+ALL_WORDS = ("samtliga", "samtliga mål", "alla", "alla mål", "alle", "alle mål", "all", "all goals")
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a coordinator sheet: its key, the contract column it fills, and how."""
+
+    key: str
+    target: str | None  # contract column; None: resolved (a name or goal numbers)
+    domain: str | None = None  # coded column: a drop-down of words
+    width: int = 14
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One coordinator sheet and the contract table it becomes."""
+
+    key: str
+    table: str
+    cols: tuple[Col, ...]
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "organisation",
+        "organisations",
+        (
+            Col("name", "name", width=34),
+            Col("org_kind", "kind", "org_kind"),
+            Col("country", "country"),
+            Col("lat", "lat", width=10),
+            Col("lon", "lon", width=10),
+            Col("source", "source", width=30),
+        ),
+    ),
+    Sheet(
+        "strategies",
+        "strategies",
+        (
+            Col("organisation", None, width=24),
+            Col("strategy_title", "title", width=50),
+            Col("adopted_on", "adopted_on", width=12),
+            Col("valid_from", "valid_from", width=12),
+            Col("valid_to", "valid_to", width=12),
+            Col("decided_by", "decided_by", width=24),
+            Col("source", "source", width=30),
+        ),
+    ),
+    Sheet(
+        "goals",
+        "goals",
+        (
+            Col("organisation", None, width=24),
+            Col("strategy", None, width=30),
+            Col("number", "code", width=8),
+            Col("wording", "title", width=60),
+            Col("goal_kind", "kind", "goal_kind"),
+            Col("parent", None, width=8),
+        ),
+    ),
+    Sheet(
+        "activities",
+        "activities",
+        (
+            Col("organisation", None, width=24),
+            Col("year", "year", width=8),
+            Col("activity_title", "title", width=50),
+            Col("department", "department", width=20),
+            Col("activity_type", "activity_type", width=16),
+            Col("network", None, width=24),
+            Col("project", None, width=24),
+            Col("activity_status", "status", "activity_status"),
+            Col("cost", "cost", width=12),
+            Col("currency", "currency", width=8),
+            Col("goals", None, width=12),
+            Col("strategy", None, width=24),
+            Col("source", "source", width=30),
+            Col("goals_source", None, width=24),
+        ),
+    ),
+    Sheet(
+        "networks",
+        "networks",
+        (
+            Col("name", "name", width=40),
+            Col("acronym", "acronym", width=10),
+            Col("network_kind", "kind", "network_kind"),
+            Col("part_of", None, width=24),
+            Col("country", "country", width=8),
+            Col("lat", "lat", width=10),
+            Col("lon", "lon", width=10),
+            Col("source", "source", width=30),
+        ),
+    ),
+    Sheet(
+        "memberships",
+        "memberships",
+        (
+            Col("organisation", None, width=24),
+            Col("network", None, width=30),
+            Col("since_year", "since_year", width=8),
+            Col("until_year", "until_year", width=8),
+            Col("membership_role", "role", "membership_role"),
+            Col("annual_fee", "annual_fee", width=12),
+            Col("currency", "currency", width=8),
+            Col("source", "source", width=30),
+        ),
+    ),
+    Sheet(
+        "projects",
+        "projects",
+        (
+            Col("organisation", None, width=24),
+            Col("project_title", "title", width=44),
+            Col("acronym", "acronym", width=12),
+            Col("programme", "programme", width=16),
+            Col("project_role", "role", "project_role"),
+            Col("project_status", "status", "project_status"),
+            Col("start_date", "start_date", width=12),
+            Col("end_date", "end_date", width=12),
+            Col("total_budget", "total_budget", width=12),
+            Col("eu_funding", "eu_funding", width=12),
+            Col("own_funding", "own_funding", width=12),
+            Col("currency", "currency", width=8),
+            Col("goals", None, width=12),
+            Col("strategy", None, width=24),
+            Col("source", "source", width=30),
+            Col("goals_source", None, width=24),
+        ),
+    ),
+    Sheet(
+        "indicators",
+        "indicators",
+        (
+            Col("organisation", None, width=24),
+            Col("indicator_name", "name", width=40),
+            Col("goal", None, width=8),
+            Col("strategy", None, width=24),
+            Col("unit", "unit", width=10),
+            Col("direction", "direction", "direction"),
+            Col("baseline_year", "baseline_year", width=8),
+            Col("baseline", "baseline", width=10),
+            Col("definition", "definition", width=50),
+            Col("source", "source", width=30),
+        ),
+    ),
+    Sheet(
+        "indicator_values",
+        "indicator_values",
+        (
+            Col("organisation", None, width=24),
+            Col("indicator", None, width=40),
+            Col("year", "year", width=8),
+            Col("target", "target", width=10),
+            Col("actual", "actual", width=10),
+            Col("source", "source", width=30),
+        ),
+    ),
+    Sheet(
+        "assessments",
+        "goal_assessments",
+        (
+            Col("organisation", None, width=24),
+            Col("goal", None, width=8),
+            Col("strategy", None, width=24),
+            Col("year", "year", width=8),
+            Col("assessment_status", "status", "assessment_status"),
+            Col("comment", "comment", width=60),
+            Col("assessed_by", "assessed_by", width=24),
+            Col("source", "source", width=30),
+        ),
+    ),
+)
+SHEET_BY_KEY = {s.key: s for s in SHEETS}
+README_KEY = "readme"
+
+
+def sheet_title(key: str, lang: str) -> str:
+    """A sheet's name in *lang* (at most 31 characters, as Excel allows)."""
+    return t(f"wb.sheet.{key}", lang)[:31]
+
+
+def header(key: str, lang: str) -> str:
+    """A column's header in *lang*."""
+    return t(f"wb.col.{key}", lang)
+
+
+def note(key: str, lang: str) -> str:
+    """A column's note in *lang* (the header cell's comment)."""
+    return t(f"wb.note.{key}", lang)
+
+
+def _norm(text: object) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text)).strip().lower())
+
+
+def slug(text: object, limit: int = 40) -> str:
+    """A readable id part: lower case, å ä ö æ ø as a a o ae o, other signs as '-'."""
+    s = unicodedata.normalize("NFC", str(text)).lower()
+    for a, b in (("æ", "ae"), ("ø", "o"), ("ß", "ss"), ("œ", "oe")):
+        s = s.replace(a, b)
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s[:limit].strip("-") or "x"
+
+
+# ---------------------------------------------------------------- recognising a workbook
+
+
+def _sheet_keys() -> dict[str, str]:
+    out = {}
+    for s in (*SHEETS, Sheet(README_KEY, "", ())):
+        for lang in LANGS:
+            out[_norm(sheet_title(s.key, lang))] = s.key
+    return out
+
+
+def _col_keys(sheet: Sheet) -> dict[str, str]:
+    out = {ID: ID}
+    for c in sheet.cols:
+        for lang in LANGS:
+            out[_norm(header(c.key, lang))] = c.key
+    return out
+
+
+def is_coordinator(raw: Mapping[str, RawTable]) -> bool:
+    """True for a coordinator's workbook: its marker sheet, or its sheet names."""
+    if META_SHEET in raw:
+        return True
+    if any(_norm(k) in TABLE_BY_NAME for k in raw):
+        return False
+    keys = _sheet_keys()
+    return any(_norm(k) in keys for k in raw if not k.startswith("_"))
+
+
+def workbook_lang(raw: Mapping[str, RawTable]) -> str | None:
+    """The language the workbook says it is written in (its marker sheet), if any."""
+    meta = raw.get(META_SHEET)
+    for row in meta.rows if meta else []:
+        if len(row) >= 2 and str(row[0]).strip() == "lang" and str(row[1]).strip() in LANGS:
+            return str(row[1]).strip()
+    return None
+
+
+@dataclass
+class _Rows:
+    """A coordinator sheet as read: rows by column key, their lines, the headers."""
+
+    sheet: Sheet
+    file: str
+    rows: list[dict[str, object]]
+    lines: list[int]
+    headers: dict[str, str]  # column key -> the header as the file writes it
+
+
+def _read_sheets(raw: Mapping[str, RawTable], problems: list[Problem]) -> dict[str, _Rows]:
+    keys = _sheet_keys()
+    out: dict[str, _Rows] = {}
+    for name, table in raw.items():
+        if name.startswith("_"):
+            continue
+        key = keys.get(_norm(name))
+        if key is None:
+            problems.append(Problem.of(table.file, 0, "-", "wb_unknown_sheet", value=name))
+            continue
+        if key == README_KEY:
+            continue
+        sheet = SHEET_BY_KEY[key]
+        names = _col_keys(sheet)
+        index: dict[str, int] = {}
+        headers: dict[str, str] = {}
+        for i, h in enumerate(table.header):
+            if not h:
+                continue
+            k = names.get(_norm(h))
+            if k is None:
+                problems.append(Problem.of(table.file, 1, h, "wb_unknown_column", sheet=name))
+            elif k in index:
+                problems.append(Problem.of(table.file, 1, h, "column_twice"))
+            else:
+                index[k], headers[k] = i, h
+        rows, lines = [], []
+        for j, cells in enumerate(table.rows):
+            row = {k: (cells[i] if i < len(cells) else None) for k, i in index.items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
+                continue
+            rows.append(row)
+            lines.append(table.line(j))
+        out[key] = _Rows(sheet, table.file, rows, lines, headers)
+    return out
+
+
+# ---------------------------------------------------------------- resolving names to ids
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _typed(value: object, type_: str) -> object:
+    from dashboard.contract import Column
+
+    try:
+        return parse_cell(value, Column("x", type_, ""), None)[0]  # type: ignore[arg-type]
+    except CellError:
+        return None
+
+
+def _closest(word: str, candidates: Sequence[str]) -> str:
+    found = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.5)
+    if not found:
+        found = sorted(candidates)[:3]
+    return ", ".join(found) if found else "–"
+
+
+class _Ids:
+    """Ids already used in a table, so a derived id never takes another row's."""
+
+    def __init__(self, used: set[str]) -> None:
+        self.used = set(used)
+
+    def take(self, wanted: str) -> str:
+        cand, n = wanted, 2
+        while cand in self.used:
+            cand, n = f"{wanted}-{n}", n + 1
+        self.used.add(cand)
+        return cand
+
+
+@dataclass
+class _Index:
+    """Names and numbers of what rows refer to, from the workbook and the live dataset."""
+
+    orgs: dict[str, str]  # normalised name or id -> org_id
+    org_names: dict[str, str]  # org_id -> name
+    country: dict[str, str]
+    strategies: dict[tuple[str, str], str]  # (org_id, normalised title or id) -> strategy_id
+    strategy_span: dict[
+        str, tuple[str, date | None, date | None, str]
+    ]  # id -> org, from, to, title
+    goals: dict[tuple[str, str], str]  # (strategy_id, normalised code) -> goal_id
+    goal_codes: dict[str, list[str]]  # strategy_id -> codes in order
+    networks: dict[str, str]
+    projects: dict[tuple[str, str], str]
+    indicators: dict[tuple[str, str], str]
+
+
+def _empty_index() -> _Index:
+    return _Index({}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+
+
+def _index_live(ix: _Index, live: Mapping[str, list[dict]]) -> None:
+    for r in live.get("organisations", []):
+        ix.orgs.setdefault(_norm(r["name"]), r["org_id"])
+        ix.orgs.setdefault(_norm(r["org_id"]), r["org_id"])
+        ix.org_names.setdefault(r["org_id"], r["name"])
+        ix.country.setdefault(r["org_id"], r.get("country"))
+    for r in live.get("strategies", []):
+        ix.strategies.setdefault((r["org_id"], _norm(r["title"])), r["strategy_id"])
+        ix.strategies.setdefault((r["org_id"], _norm(r["strategy_id"])), r["strategy_id"])
+        ix.strategy_span.setdefault(
+            r["strategy_id"], (r["org_id"], r.get("valid_from"), r.get("valid_to"), r["title"])
+        )
+    for r in live.get("goals", []):
+        ix.goals.setdefault((r["strategy_id"], _norm(r["code"])), r["goal_id"])
+        ix.goal_codes.setdefault(r["strategy_id"], []).append(str(r["code"]))
+    for r in live.get("networks", []):
+        for k in (r["name"], r.get("acronym"), r["network_id"]):
+            if k:
+                ix.networks.setdefault(_norm(k), r["network_id"])
+    for r in live.get("projects", []):
+        for k in (r["title"], r.get("acronym"), r["project_id"]):
+            if k:
+                ix.projects.setdefault((r["org_id"], _norm(k)), r["project_id"])
+    for r in live.get("indicators", []):
+        for k in (r["name"], r["indicator_id"]):
+            ix.indicators.setdefault((r["org_id"], _norm(k)), r["indicator_id"])
+
+
+class _Resolver:
+    """Turns the coordinator's sheets into the contract's tables, reporting what it cannot."""
+
+    def __init__(
+        self, sheets: dict[str, _Rows], live: Mapping[str, list[dict]], problems: list[Problem]
+    ) -> None:
+        self.sheets = sheets
+        self.live = live
+        self.problems = problems
+        self.ix = _empty_index()
+        self.out: dict[str, tuple[list[list[object]], list[int], list[str], dict[str, str]]] = {}
+
+    # -- helpers
+    def problem(self, rows: _Rows, line: int, col: str, key: str, **values: object) -> None:
+        self.problems.append(
+            Problem.of(
+                rows.file, line, rows.headers.get(col, col), key, table=rows.sheet.table, **values
+            )
+        )
+
+    def emit(
+        self,
+        table: str,
+        rows: _Rows,
+        line: int,
+        values: Mapping[str, object],
+        labels: Mapping[str, str],
+    ) -> None:
+        cols = [c.name for c in TABLE_BY_NAME[table].input_columns]
+        body, lines, files, labs = self.out.setdefault(table, ([], [], [], {}))
+        body.append([values.get(c) for c in cols])
+        lines.append(line)
+        files.append(rows.file)
+        labs.update(labels)
+
+    def labels(self, rows: _Rows, extra: Mapping[str, str] = {}) -> dict[str, str]:
+        out = {
+            c.target: rows.headers[c.key]
+            for c in rows.sheet.cols
+            if c.target and c.key in rows.headers
+        }
+        for target, key in extra.items():
+            if key in rows.headers:
+                out[target] = rows.headers[key]
+        return out
+
+    def live_ids(self, table: str, key: str) -> set[str]:
+        return {r[key] for r in self.live.get(table, [])}
+
+    def org(self, rows: _Rows, line: int, row: Mapping[str, object]) -> str | None:
+        name = _text(row.get("organisation"))
+        if name is None:
+            known = set(self.ix.org_names)
+            if len(known) == 1:
+                return next(iter(known))
+            self.problem(rows, line, "organisation", "wb_org_needed")
+            return None
+        found = self.ix.orgs.get(_norm(name))
+        if found is None:
+            self.problem(
+                rows,
+                line,
+                "organisation",
+                "wb_unknown_name",
+                value=name,
+                closest=_closest(name, list(self.ix.org_names.values())),
+            )
+        return found
+
+    def strategy(
+        self, rows: _Rows, line: int, row: Mapping[str, object], org: str, year: int | None
+    ) -> str | None:
+        named = _text(row.get("strategy"))
+        mine = [(sid, span) for sid, span in self.ix.strategy_span.items() if span[0] == org]
+        if named is not None:
+            found = self.ix.strategies.get((org, _norm(named)))
+            if found is None:
+                self.problem(
+                    rows,
+                    line,
+                    "strategy",
+                    "wb_unknown_name",
+                    value=named,
+                    closest=_closest(named, [s[3] for _, s in mine]),
+                )
+            return found
+        if len(mine) == 1:
+            return mine[0][0]
+        if year is not None:
+            covering = [
+                sid
+                for sid, (_, lo, hi, _t) in mine
+                if (lo is None or lo.year <= year) and (hi is None or hi.year >= year)
+            ]
+            if len(covering) == 1:
+                return covering[0]
+        if not mine:
+            self.problem(
+                rows, line, "strategy", "wb_no_strategy", org=self.ix.org_names.get(org, org)
+            )
+        else:
+            self.problem(
+                rows,
+                line,
+                "strategy",
+                "wb_which_strategy",
+                year=year if year else "–",
+                titles="; ".join(s[3] for _, s in mine),
+            )
+        return None
+
+    def goal_ids(
+        self, rows: _Rows, line: int, col: str, value: object, strategy: str | None
+    ) -> list[str]:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return []
+        if isinstance(value, float) and not value.is_integer():
+            self.problem(rows, line, col, "wb_goals_as_number", value=repr(value))
+            return []
+        if isinstance(value, date):
+            self.problem(rows, line, col, "date_like_code", value=str(value)[:10])
+            return []
+        if strategy is None:
+            return []
+        text = _text(value) or ""
+        codes_in_order = self.ix.goal_codes.get(strategy, [])
+        if _norm(text.strip("() .")) in ALL_WORDS:
+            return [self.ix.goals[(strategy, _norm(c))] for c in codes_in_order]
+        out: list[str] = []
+        for token in re.split(r"[,;\s]+|\b(?:och|og|and)\b", text.strip().strip("()")):
+            token = token.strip().strip("().")
+            if not token:
+                continue
+            span = re.fullmatch(r"(\d+)\s*[-–]\s*(\d+)", token)
+            wanted = [str(i) for i in range(int(span[1]), int(span[2]) + 1)] if span else [token]
+            for w in wanted:
+                gid = self.ix.goals.get((strategy, _norm(w)))
+                if gid is None:
+                    self.problem(
+                        rows,
+                        line,
+                        col,
+                        "wb_unknown_goal",
+                        value=w,
+                        strategy=self.ix.strategy_span.get(strategy, ("", None, None, strategy))[3],
+                        closest=_closest(w, codes_in_order),
+                    )
+                elif gid not in out:
+                    out.append(gid)
+        return out
+
+    def ref(
+        self,
+        rows: _Rows,
+        line: int,
+        col: str,
+        found: str | None,
+        name: str | None,
+        candidates: Sequence[str],
+    ) -> str | None:
+        if name is not None and found is None:
+            self.problem(
+                rows, line, col, "wb_unknown_name", value=name, closest=_closest(name, candidates)
+            )
+        return found
+
+    # -- sheets, in the order references need them
+    def run(self) -> None:
+        _index_live(self.ix, {})
+        self.organisations()
+        _index_live(self.ix, self.live)
+        self.strategies()
+        self.goals()
+        self.networks()
+        self.projects()
+        self.activities()
+        self.memberships()
+        self.indicators()
+        self.indicator_values()
+        self.assessments()
+
+    def organisations(self) -> None:
+        rows = self.sheets.get("organisation")
+        if rows is None:
+            return
+        ids = _Ids(set())
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            name = _text(row.get("name"))
+            oid = _text(row.get(ID)) or ids.take(slug(name or "x", 30))
+            ids.used.add(oid)
+            if name:
+                self.ix.orgs[_norm(name)] = oid
+            self.ix.orgs[_norm(oid)] = oid
+            self.ix.org_names[oid] = name or oid
+            country = _text(row.get("country"))
+            self.ix.country[oid] = country.upper() if country else ""
+            self.emit(
+                "organisations",
+                rows,
+                line,
+                {**row, "org_id": oid, "kind": row.get("org_kind")},
+                self.labels(rows),
+            )
+
+    def strategies(self) -> None:
+        rows = self.sheets.get("strategies")
+        if rows is None:
+            return
+        ids = _Ids(
+            self.live_ids("strategies", "strategy_id") - {_text(r.get(ID)) for r in rows.rows}
+        )
+        mine: set[str] = set()
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            org = self.org(rows, line, row)
+            title = _text(row.get("strategy_title"))
+            if org is None:
+                continue
+            if org not in mine:  # the sheet's strategies replace the organisation's live ones
+                mine.add(org)
+                for sid_, span_ in list(self.ix.strategy_span.items()):
+                    if span_[0] == org:
+                        del self.ix.strategy_span[sid_]
+            sid = _text(row.get(ID)) or ids.take(f"{org}-{slug(title or 'strategi', 30)}")
+            ids.used.add(sid)
+            if title:
+                self.ix.strategies[(org, _norm(title))] = sid
+            self.ix.strategies[(org, _norm(sid))] = sid
+            span = (
+                org,
+                _typed(row.get("valid_from"), "date"),
+                _typed(row.get("valid_to"), "date"),
+                title or sid,
+            )
+            self.ix.strategy_span[sid] = span  # type: ignore[assignment]
+            self.ix.goal_codes[sid] = []
+            self.emit(
+                "strategies",
+                rows,
+                line,
+                {**row, "strategy_id": sid, "org_id": org, "title": row.get("strategy_title")},
+                {"org_id": rows.headers.get("organisation", "organisation"), **self.labels(rows)},
+            )
+
+    def goals(self) -> None:
+        rows = self.sheets.get("goals")
+        if rows is None:
+            return
+        placed: list[tuple[dict, int, str, str]] = []
+        ids = _Ids(set())
+        fresh: set[str] = set()
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            org = self.org(rows, line, row)
+            if org is None:
+                continue
+            sid = self.strategy(rows, line, row, org, None)
+            code = _text(row.get("number"))
+            if sid is None:
+                continue
+            if sid not in fresh:  # the sheet's goals replace the live ones of the strategy
+                fresh.add(sid)
+                self.ix.goal_codes[sid] = []
+                for k in [k for k in self.ix.goals if k[0] == sid]:
+                    del self.ix.goals[k]
+            gid = _text(row.get(ID)) or ids.take(f"{sid}-g{slug(code or 'x', 12)}")
+            ids.used.add(gid)
+            if code is not None:
+                self.ix.goals[(sid, _norm(code))] = gid
+                if code not in self.ix.goal_codes[sid]:
+                    self.ix.goal_codes[sid].append(code)
+            placed.append((row, line, sid, gid))
+        for row, line, sid, gid in placed:
+            parent_code = _text(row.get("parent"))
+            parent = None
+            if parent_code is not None:
+                parent = self.ix.goals.get((sid, _norm(parent_code)))
+                if parent is None:
+                    self.problem(
+                        rows,
+                        line,
+                        "parent",
+                        "wb_unknown_goal",
+                        value=parent_code,
+                        strategy=self.ix.strategy_span[sid][3],
+                        closest=_closest(parent_code, self.ix.goal_codes.get(sid, [])),
+                    )
+            self.emit(
+                "goals",
+                rows,
+                line,
+                {
+                    **row,
+                    "goal_id": gid,
+                    "strategy_id": sid,
+                    "code": row.get("number"),
+                    "title": row.get("wording"),
+                    "kind": row.get("goal_kind"),
+                    "parent_goal_id": parent,
+                },
+                self.labels(rows, {"strategy_id": "strategy", "parent_goal_id": "parent"}),
+            )
+
+    def networks(self) -> None:
+        rows = self.sheets.get("networks")
+        if rows is None:
+            return
+        ids = _Ids(set())
+        placed = []
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            name, acronym = _text(row.get("name")), _text(row.get("acronym"))
+            nid = _text(row.get(ID)) or ids.take(slug(acronym or name or "x", 30))
+            ids.used.add(nid)
+            for k in (name, acronym, nid):
+                if k:
+                    self.ix.networks[_norm(k)] = nid
+            placed.append((row, line, nid))
+        names = [r["name"] for r in self.live.get("networks", [])] + [
+            _text(r.get("name")) or "" for r in rows.rows
+        ]
+        for row, line, nid in placed:
+            part = _text(row.get("part_of"))
+            parent = self.ref(
+                rows,
+                line,
+                "part_of",
+                self.ix.networks.get(_norm(part)) if part else None,
+                part,
+                names,
+            )
+            self.emit(
+                "networks",
+                rows,
+                line,
+                {
+                    **row,
+                    "network_id": nid,
+                    "kind": row.get("network_kind"),
+                    "parent_network_id": parent,
+                },
+                self.labels(rows, {"parent_network_id": "part_of"}),
+            )
+
+    def _network(self, rows: _Rows, line: int, row: Mapping[str, object]) -> str | None:
+        name = _text(row.get("network"))
+        if name is None:
+            return None
+        names = sorted({k for k in self.ix.networks})
+        return self.ref(rows, line, "network", self.ix.networks.get(_norm(name)), name, names)
+
+    def projects(self) -> None:
+        rows = self.sheets.get("projects")
+        if rows is None:
+            return
+        ids = _Ids(self.live_ids("projects", "project_id") - {_text(r.get(ID)) for r in rows.rows})
+        placed = []
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            org = self.org(rows, line, row)
+            if org is None:
+                continue
+            title, acronym = _text(row.get("project_title")), _text(row.get("acronym"))
+            pid = _text(row.get(ID)) or ids.take(f"{org}-{slug(acronym or title or 'x', 30)}")
+            ids.used.add(pid)
+            for k in (title, acronym, pid):
+                if k:
+                    self.ix.projects[(org, _norm(k))] = pid
+            placed.append((row, line, org, pid))
+        for row, line, org, pid in placed:
+            start = _typed(row.get("start_date"), "date")
+            sid = (
+                self.strategy(rows, line, row, org, start.year if isinstance(start, date) else None)
+                if _text(row.get("goals"))
+                else None
+            )
+            goals = self.goal_ids(rows, line, "goals", row.get("goals"), sid)
+            self.emit(
+                "projects",
+                rows,
+                line,
+                {
+                    **row,
+                    "project_id": pid,
+                    "org_id": org,
+                    "title": row.get("project_title"),
+                    "role": row.get("project_role"),
+                    "status": row.get("project_status"),
+                },
+                {"org_id": rows.headers.get("organisation", "organisation"), **self.labels(rows)},
+            )
+            source = (
+                row.get("goals_source") if _text(row.get("goals_source")) else row.get("source")
+            )
+            for g in goals:
+                self.emit(
+                    "project_goals",
+                    rows,
+                    line,
+                    {"project_id": pid, "goal_id": g, "source": source},
+                    {
+                        "goal_id": rows.headers.get("goals", "goals"),
+                        "source": rows.headers.get("goals_source", "source"),
+                    },
+                )
+
+    def activities(self) -> None:
+        rows = self.sheets.get("activities")
+        if rows is None:
+            return
+        ids = _Ids(
+            self.live_ids("activities", "activity_id") - {_text(r.get(ID)) for r in rows.rows}
+        )
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            org = self.org(rows, line, row)
+            if org is None:
+                continue
+            year = _typed(row.get("year"), "int")
+            title = _text(row.get("activity_title"))
+            aid = _text(row.get(ID)) or ids.take(
+                f"{org}-{year if year is not None else 'x'}-{slug(title or 'x', 40)}"
+            )
+            ids.used.add(aid)
+            project = None
+            pname = _text(row.get("project"))
+            if pname is not None:
+                cands = [k[1] for k in self.ix.projects if k[0] == org]
+                project = self.ref(
+                    rows, line, "project", self.ix.projects.get((org, _norm(pname))), pname, cands
+                )
+            sid = (
+                self.strategy(rows, line, row, org, year if isinstance(year, int) else None)
+                if _text(row.get("goals"))
+                else None
+            )
+            goals = self.goal_ids(rows, line, "goals", row.get("goals"), sid)
+            self.emit(
+                "activities",
+                rows,
+                line,
+                {
+                    **row,
+                    "activity_id": aid,
+                    "org_id": org,
+                    "title": row.get("activity_title"),
+                    "network_id": self._network(rows, line, row),
+                    "project_id": project,
+                    "status": row.get("activity_status"),
+                },
+                {
+                    "org_id": rows.headers.get("organisation", "organisation"),
+                    **self.labels(rows, {"network_id": "network", "project_id": "project"}),
+                },
+            )
+            source = (
+                row.get("goals_source") if _text(row.get("goals_source")) else row.get("source")
+            )
+            for g in goals:
+                self.emit(
+                    "activity_goals",
+                    rows,
+                    line,
+                    {"activity_id": aid, "goal_id": g, "source": source},
+                    {
+                        "goal_id": rows.headers.get("goals", "goals"),
+                        "source": rows.headers.get("goals_source", "source"),
+                    },
+                )
+
+    def memberships(self) -> None:
+        rows = self.sheets.get("memberships")
+        if rows is None:
+            return
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            org = self.org(rows, line, row)
+            if org is None:
+                continue
+            self.emit(
+                "memberships",
+                rows,
+                line,
+                {
+                    **row,
+                    "org_id": org,
+                    "network_id": self._network(rows, line, row),
+                    "role": row.get("membership_role"),
+                },
+                {
+                    "org_id": rows.headers.get("organisation", "organisation"),
+                    **self.labels(rows, {"network_id": "network"}),
+                },
+            )
+
+    def indicators(self) -> None:
+        rows = self.sheets.get("indicators")
+        if rows is None:
+            return
+        ids = _Ids(
+            self.live_ids("indicators", "indicator_id") - {_text(r.get(ID)) for r in rows.rows}
+        )
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            org = self.org(rows, line, row)
+            if org is None:
+                continue
+            name = _text(row.get("indicator_name"))
+            iid = _text(row.get(ID)) or ids.take(f"{org}-{slug(name or 'x', 40)}")
+            ids.used.add(iid)
+            for k in (name, iid):
+                if k:
+                    self.ix.indicators[(org, _norm(k))] = iid
+            goal = None
+            if _text(row.get("goal")):
+                by = _typed(row.get("baseline_year"), "int")
+                sid = self.strategy(rows, line, row, org, by if isinstance(by, int) else None)
+                found = self.goal_ids(rows, line, "goal", row.get("goal"), sid)
+                goal = found[0] if found else None
+            self.emit(
+                "indicators",
+                rows,
+                line,
+                {
+                    **row,
+                    "indicator_id": iid,
+                    "org_id": org,
+                    "name": row.get("indicator_name"),
+                    "goal_id": goal,
+                },
+                {
+                    "org_id": rows.headers.get("organisation", "organisation"),
+                    **self.labels(rows, {"goal_id": "goal"}),
+                },
+            )
+
+    def indicator_values(self) -> None:
+        rows = self.sheets.get("indicator_values")
+        if rows is None:
+            return
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            org = self.org(rows, line, row)
+            if org is None:
+                continue
+            name = _text(row.get("indicator"))
+            cands = [k[1] for k in self.ix.indicators if k[0] == org]
+            iid = self.ref(
+                rows,
+                line,
+                "indicator",
+                self.ix.indicators.get((org, _norm(name))) if name else None,
+                name,
+                cands,
+            )
+            self.emit(
+                "indicator_values",
+                rows,
+                line,
+                {**row, "indicator_id": iid},
+                self.labels(rows, {"indicator_id": "indicator"}),
+            )
+
+    def assessments(self) -> None:
+        rows = self.sheets.get("assessments")
+        if rows is None:
+            return
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            org = self.org(rows, line, row)
+            if org is None:
+                continue
+            year = _typed(row.get("year"), "int")
+            sid = self.strategy(rows, line, row, org, year if isinstance(year, int) else None)
+            found = self.goal_ids(rows, line, "goal", row.get("goal"), sid)
+            self.emit(
+                "goal_assessments",
+                rows,
+                line,
+                {
+                    **row,
+                    "org_id": org,
+                    "goal_id": found[0] if found else None,
+                    "status": row.get("assessment_status"),
+                },
+                {
+                    "org_id": rows.headers.get("organisation", "organisation"),
+                    **self.labels(rows, {"goal_id": "goal"}),
+                },
+            )
+
+
+def given_tables(sheets: Mapping[str, object]) -> set[str]:
+    """The contract tables a coordinator workbook with these sheets replaces."""
+    out = {SHEET_BY_KEY[k].table for k in sheets if k in SHEET_BY_KEY}
+    if "activities" in out:
+        out.add("activity_goals")
+    if "projects" in out:
+        out.add("project_goals")
+    return out
+
+
+@dataclass
+class Converted:
+    """A coordinator workbook as contract tables, and what it covers."""
+
+    raw: dict[str, RawTable]
+    labels: dict[str, dict[str, str]]
+    orgs: set[str]  # organisations the workbook speaks for: their rows are replaced
+    networks: set[str]
+
+
+def to_contract(
+    raw: Mapping[str, RawTable],
+    problems: list[Problem],
+    live: Mapping[str, list[dict]] | None = None,
+) -> Converted:
+    """The coordinator's sheets as the contract's tables (ids derived, names resolved)."""
+    lang = workbook_lang(raw)
+    decimal = {"sv": ",", "da": ",", "en": "."}.get(lang or "")
+    sheets = _read_sheets(raw, problems)
+    resolver = _Resolver(sheets, live or {}, problems)
+    resolver.run()
+    out: dict[str, RawTable] = {}
+    labels: dict[str, dict[str, str]] = {}
+    for table in sorted(given_tables(sheets)):
+        body, lines, files, labs = resolver.out.get(table, ([], [], [], {}))
+        cols = [c.name for c in TABLE_BY_NAME[table].input_columns]
+        file = (
+            files[0]
+            if files
+            else next((s.file for s in sheets.values() if s.sheet.table == table), table)
+        )
+        out[table] = RawTable(file, cols, body, decimal=decimal, lines=lines)
+        labels[table] = labs
+    orgs = {r[0] for r in resolver.out.get("organisations", ([], [], [], {}))[0]}
+    for table in (
+        "activities",
+        "projects",
+        "strategies",
+        "memberships",
+        "indicators",
+        "goal_assessments",
+    ):
+        body = resolver.out.get(table, ([], [], [], {}))[0]
+        cols = [c.name for c in TABLE_BY_NAME[table].input_columns]
+        if "org_id" in cols:
+            i = cols.index("org_id")
+            orgs |= {r[i] for r in body if r[i]}
+    nets = {r[0] for r in resolver.out.get("networks", ([], [], [], {}))[0]}
+    return Converted(out, labels, orgs, nets)
+
+
+# ---------------------------------------------------------------- writing a workbook
+
+_TEXT_COLUMNS = {"number", "goals", "goal", "parent"}  # stored as text: Excel would make dates
+_DATE_COLUMNS = {"adopted_on", "valid_from", "valid_to", "start_date", "end_date"}
+
+
+def _goal_text(ids: Sequence[str], code_of: Mapping[str, str], order: Mapping[str, int]) -> str:
+    return ", ".join(code_of[g] for g in sorted(ids, key=lambda g: order.get(g, 0)) if g in code_of)
+
+
+def sheet_rows(
+    tables: Mapping[str, Sequence[Mapping[str, object]]], lang: str
+) -> dict[str, list[dict[str, object]]]:
+    """The contract's rows as the coordinator's sheets: names for ids, words for codes."""
+    get = lambda name: list(tables.get(name, []))  # noqa: E731
+    org_name = {r["org_id"]: r["name"] for r in get("organisations")}
+    strategies = get("strategies")
+    strat_title = {r["strategy_id"]: r["title"] for r in strategies}
+    per_org: dict[object, int] = {}
+    for r in strategies:
+        per_org[r["org_id"]] = per_org.get(r["org_id"], 0) + 1
+    goals = get("goals")
+    code_of = {r["goal_id"]: str(r["code"]) for r in goals}
+    goal_strategy = {r["goal_id"]: r["strategy_id"] for r in goals}
+    order = {r["goal_id"]: i for i, r in enumerate(goals)}
+    net_name = {r["network_id"]: r["name"] for r in get("networks")}
+    proj_title = {r["project_id"]: r["title"] for r in get("projects")}
+    ind_name = {r["indicator_id"]: r["name"] for r in get("indicators")}
+    ind_org = {r["indicator_id"]: r["org_id"] for r in get("indicators")}
+
+    def word(domain: str, code: object) -> object:
+        return codes.label(domain, str(code), lang) if code else None
+
+    def strategy_of(org: object, goal_ids: Sequence[str]) -> object:
+        if per_org.get(org, 0) <= 1 or not goal_ids:
+            return None
+        return strat_title.get(goal_strategy.get(goal_ids[0]))
+
+    links: dict[str, list[tuple[str, object]]] = {}
+    for r in get("activity_goals"):
+        links.setdefault(r["activity_id"], []).append((r["goal_id"], r.get("source")))
+    plinks: dict[str, list[tuple[str, object]]] = {}
+    for r in get("project_goals"):
+        plinks.setdefault(r["project_id"], []).append((r["goal_id"], r.get("source")))
+
+    def link_source(found: list[tuple[str, object]], own: object) -> object:
+        sources = {s for _, s in found if s is not None and s != own}
+        return next(iter(sorted(map(str, sources)))) if sources else None
+
+    out: dict[str, list[dict[str, object]]] = {s.key: [] for s in SHEETS}
+    for r in get("organisations"):
+        out["organisation"].append({ID: r["org_id"], **r, "org_kind": word("org_kind", r["kind"])})
+    for r in strategies:
+        out["strategies"].append(
+            {
+                ID: r["strategy_id"],
+                **r,
+                "organisation": org_name.get(r["org_id"]),
+                "strategy_title": r["title"],
+            }
+        )
+    for r in goals:
+        org = r.get("org_id")
+        parent = r.get("parent_goal_id")
+        out["goals"].append(
+            {
+                ID: r["goal_id"],
+                "organisation": org_name.get(org),
+                "strategy": strat_title.get(r["strategy_id"]) if per_org.get(org, 0) > 1 else None,
+                "number": str(r["code"]),
+                "wording": r["title"],
+                "goal_kind": word("goal_kind", r["kind"]),
+                "parent": code_of.get(parent) if parent else None,
+            }
+        )
+    for r in get("activities"):
+        found = links.get(r["activity_id"], [])
+        ids = [g for g, _ in found]
+        out["activities"].append(
+            {
+                ID: r["activity_id"],
+                **r,
+                "organisation": org_name.get(r["org_id"]),
+                "activity_title": r["title"],
+                "network": net_name.get(r.get("network_id")),
+                "project": proj_title.get(r.get("project_id")),
+                "activity_status": word("activity_status", r.get("status")),
+                "goals": _goal_text(ids, code_of, order) or None,
+                "strategy": strategy_of(r["org_id"], ids),
+                "goals_source": link_source(found, r.get("source")),
+            }
+        )
+    for r in get("networks"):
+        out["networks"].append(
+            {
+                ID: r["network_id"],
+                **r,
+                "network_kind": word("network_kind", r["kind"]),
+                "part_of": net_name.get(r.get("parent_network_id")),
+            }
+        )
+    for r in get("memberships"):
+        out["memberships"].append(
+            {
+                **r,
+                "organisation": org_name.get(r["org_id"]),
+                "network": net_name.get(r["network_id"]),
+                "membership_role": word("membership_role", r.get("role")),
+            }
+        )
+    for r in get("projects"):
+        found = plinks.get(r["project_id"], [])
+        ids = [g for g, _ in found]
+        out["projects"].append(
+            {
+                ID: r["project_id"],
+                **r,
+                "organisation": org_name.get(r["org_id"]),
+                "project_title": r["title"],
+                "project_role": word("project_role", r.get("role")),
+                "project_status": word("project_status", r.get("status")),
+                "goals": _goal_text(ids, code_of, order) or None,
+                "strategy": strategy_of(r["org_id"], ids),
+                "goals_source": link_source(found, r.get("source")),
+            }
+        )
+    for r in get("indicators"):
+        gid = r.get("goal_id")
+        out["indicators"].append(
+            {
+                ID: r["indicator_id"],
+                **r,
+                "organisation": org_name.get(r["org_id"]),
+                "indicator_name": r["name"],
+                "goal": code_of.get(gid) if gid else None,
+                "strategy": strategy_of(r["org_id"], [gid] if gid else []),
+                "direction": word("direction", r.get("direction")),
+            }
+        )
+    for r in get("indicator_values"):
+        out["indicator_values"].append(
+            {
+                **r,
+                "organisation": org_name.get(ind_org.get(r["indicator_id"])),
+                "indicator": ind_name.get(r["indicator_id"]),
+            }
+        )
+    for r in get("goal_assessments"):
+        gid = r["goal_id"]
+        out["assessments"].append(
+            {
+                **r,
+                "organisation": org_name.get(r["org_id"]),
+                "goal": code_of.get(gid),
+                "strategy": strategy_of(r["org_id"], [gid]),
+                "assessment_status": word("assessment_status", r.get("status")),
+            }
+        )
+    return out
+
+
+def workbook_bytes(
+    tables: Mapping[str, Sequence[Mapping[str, object]]], lang: str, *, ids: bool = True
+) -> bytes:
+    """The coordinator's workbook of *tables* in *lang*: one sheet per part, notes on every
+    header, drop-down lists on coded columns, goal numbers as text, each row's id in a
+    hidden first column (*ids*), a 'Read me' sheet with the column reference."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    rows = sheet_rows(tables, lang)
+    wb = Workbook()
+    readme = wb.active
+    readme.title = sheet_title(README_KEY, lang)
+    lists = wb.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    list_ref: dict[str, str] = {}
+    for i, domain in enumerate(codes.DOMAINS, start=1):
+        words = codes.choices(domain, lang)
+        letter = get_column_letter(i)
+        for j, w in enumerate(words, start=1):
+            lists.cell(j, i, w)
+        list_ref[domain] = f"{LISTS_SHEET}!${letter}$1:${letter}${len(words)}"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for sheet in SHEETS:
+        ws = wb.create_sheet(sheet_title(sheet.key, lang))
+        cols = (
+            [Col(ID, None, width=10), *sheet.cols]
+            if sheet.key != "memberships" and sheet.key not in ("indicator_values", "assessments")
+            else list(sheet.cols)
+        )
+        ws.append([ID if c.key == ID else header(c.key, lang) for c in cols])
+        for i, c in enumerate(cols, start=1):
+            cell = ws.cell(1, i)
+            cell.font, cell.fill = bold, fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if c.key != ID:
+                cell.comment = Comment(note(c.key, lang), "Målbild", width=300, height=110)
+            ws.column_dimensions[get_column_letter(i)].width = c.width
+            if c.key == ID:
+                ws.column_dimensions[get_column_letter(i)].hidden = True
+        body = rows[sheet.key]
+        for r in body:
+            values = []
+            for c in cols:
+                v = (
+                    r.get(ID)
+                    if c.key == ID
+                    else r.get(c.key, r.get(c.target) if c.target else None)
+                )
+                if c.key == ID and not ids:
+                    v = None
+                values.append(v)
+            ws.append(values)
+        n = len(body) + 500  # room to add rows with the same formats and lists
+        for i, c in enumerate(cols, start=1):
+            letter = get_column_letter(i)
+            if c.domain:
+                dv = DataValidation(
+                    type="list", formula1=f"={list_ref[c.domain]}", allow_blank=True
+                )
+                dv.error = t("wb.list_error", lang)
+                dv.showErrorMessage = False  # the import accepts other languages' words too
+                ws.add_data_validation(dv)
+                dv.add(f"{letter}2:{letter}{n}")
+            for r in range(2, n + 1):
+                cell = ws.cell(r, i)
+                if c.key in _TEXT_COLUMNS or c.key == ID:
+                    cell.number_format = "@"
+                    if cell.value is not None:
+                        cell.value = str(cell.value)
+                elif c.key in _DATE_COLUMNS:
+                    cell.number_format = "yyyy-mm-dd"
+                if isinstance(cell.value, str):
+                    cell.data_type = TYPE_STRING  # never a formula, even for '=...'
+        ws.freeze_panes = "B2" if cols[0].key == ID else "A2"
+    _readme(readme, lang)
+    meta = wb.create_sheet(META_SHEET)
+    meta.append(["format", FORMAT])
+    meta.append(["lang", lang])
+    meta.sheet_state = "hidden"
+    wb.active = 1 + 2  # the Goals sheet: where a coordinator starts
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _readme(ws: object, lang: str) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws.append([t("wb.readme.title", lang)])  # type: ignore[attr-defined]
+    ws["A1"].font = Font(bold=True, size=14)  # type: ignore[index]
+    for line in t("wb.readme.body", lang).split("\n"):
+        ws.append([line])  # type: ignore[attr-defined]
+    ws.append([])  # type: ignore[attr-defined]
+    ws.append(
+        [
+            t("wb.readme.sheet", lang),
+            t("wb.readme.column", lang),
+            t("wb.readme.note", lang),
+            t("wb.readme.words", lang),
+        ]
+    )  # type: ignore[attr-defined]
+    for cell in ws[ws.max_row]:  # type: ignore[attr-defined,index]
+        cell.font = Font(bold=True)
+    for sheet in SHEETS:
+        for c in sheet.cols:
+            words = ", ".join(codes.choices(c.domain, lang)) if c.domain else ""
+            ws.append([sheet_title(sheet.key, lang), header(c.key, lang), note(c.key, lang), words])  # type: ignore[attr-defined]
+    for letter, width in zip("ABCD", (18, 20, 80, 60), strict=True):
+        ws.column_dimensions[letter].width = width  # type: ignore[attr-defined]
+    for row in ws.iter_rows(min_row=2):  # type: ignore[attr-defined]
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def arrow_rows(tables: Mapping[str, pa.Table]) -> dict[str, list[dict[str, object]]]:
+    """Arrow tables as lists of row dicts (what `workbook_bytes` takes)."""
+    return {name: tb.to_pylist() for name, tb in tables.items()}
+
+
+def only_orgs(tables: Mapping[str, list[dict]], orgs: Sequence[str]) -> dict[str, list[dict]]:
+    """The rows of the chosen organisations (and the networks they use)."""
+    keep = set(orgs)
+    projects = {r["project_id"] for r in tables.get("projects", []) if r["org_id"] in keep}
+    indicators = {r["indicator_id"] for r in tables.get("indicators", []) if r["org_id"] in keep}
+    acts = [r for r in tables.get("activities", []) if r["org_id"] in keep]
+    nets = {r["network_id"] for r in tables.get("memberships", []) if r["org_id"] in keep}
+    nets |= {r["network_id"] for r in acts if r.get("network_id")}
+    parents = {r["network_id"]: r.get("parent_network_id") for r in tables.get("networks", [])}
+    for n in list(nets):
+        while parents.get(n):
+            n = parents[n]
+            nets.add(n)
+    out = {}
+    for name, rows in tables.items():
+        if name == "networks":
+            out[name] = [r for r in rows if r["network_id"] in nets]
+        elif name == "project_goals":
+            out[name] = [r for r in rows if r["project_id"] in projects]
+        elif name == "indicator_values":
+            out[name] = [r for r in rows if r["indicator_id"] in indicators]
+        elif name == "activity_goals":
+            out[name] = [r for r in rows if r["org_id"] in keep]
+        else:
+            out[name] = [r for r in rows if r.get("org_id") in keep]
+    return out
+
+
+def template_bytes(lang: str, examples: Mapping[str, list[dict]] | None = None) -> bytes:
+    """The empty workbook a coordinator starts from: example rows from the documents
+    (Gotland's action plan 2009, without ids), drop-down lists, notes, the reference."""
+    return workbook_bytes(
+        examples if examples is not None else globals()["examples"](), lang, ids=False
+    )
+
+
+def dataset_rows(folder: object) -> dict[str, list[dict[str, object]]]:
+    """Every table of a dataset folder as row dicts."""
+    from pathlib import Path
+
+    from dashboard.dataset import read_table
+
+    out = {}
+    for tb in TABLE_BY_NAME.values():
+        data = read_table(Path(str(folder)), tb)
+        out[tb.name] = data.to_pylist() if data is not None else []
+    return out
+
+
+def examples() -> dict[str, list[dict[str, object]]]:
+    """Example rows for the template: Gotland's action plan 2009 from the shipped sample
+    (its first six activities), as a coordinator would fill them in."""
+    from pathlib import Path
+
+    from dashboard.checks import derive
+    from dashboard.ingest import check
+
+    sample = Path(__file__).resolve().parent.parent / "sample"
+    checked = check(sample)
+    derive(checked.parsed)
+    rows = only_orgs({n: p.rows for n, p in checked.parsed.items()}, ["gotland"])
+    rows["activities"] = rows["activities"][:6]
+    kept = {r["activity_id"] for r in rows["activities"]}
+    rows["activity_goals"] = [r for r in rows["activity_goals"] if r["activity_id"] in kept]
+    return rows
