@@ -1321,6 +1321,14 @@ TEXTS.update(
             "en": "the file is larger than {mb} MB; split it or ask whoever runs the service",
             "da": "filen er større end {mb} MB; del den op eller spørg den, der driver tjenesten",
         },
+        "problem.xml_forbidden": {
+            "sv": "arbetsboken innehåller XML med DTD- eller entitetsdeklarationer, som aldrig "
+            "läses (de kan spränga minnet eller hämta filer); spara den från Excel igen",
+            "en": "the workbook holds XML with DTD or entity declarations, which are never "
+            "read (they can exhaust memory or fetch files); save it from Excel again",
+            "da": "projektmappen indeholder XML med DTD- eller entitetserklæringer, som aldrig "
+            "læses (de kan opbruge hukommelsen eller hente filer); gem den fra Excel igen",
+        },
         "problem.zip_too_large": {
             "sv": "zip-filen har för många eller för stora filer",
             "en": "the zip holds too many or too large files",

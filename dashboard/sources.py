@@ -296,7 +296,8 @@ def read_xlsx_bytes(
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        problems.append(Problem.of(name, 0, "-", "bad_xlsx", reason=_reason(exc)))
+        key = "xml_forbidden" if _forbidden(exc) else "bad_xlsx"
+        problems.append(Problem.of(name, 0, "-", key, reason=_reason(exc)))
         return {}
     out: dict[str, RawTable] = {}
     parser_class = _sheet_parser_class()
@@ -307,7 +308,8 @@ def read_xlsx_bytes(
             try:
                 rows, merges = _sheet_rows(wb, ws, parser_class)
             except Exception as exc:  # a cut-off or forbidden XML stream inside the zip
-                problems.append(Problem.of(file, 0, "-", "bad_sheet", reason=_reason(exc)))
+                key = "xml_forbidden" if _forbidden(exc) else "bad_sheet"
+                problems.append(Problem.of(file, 0, "-", key, reason=_reason(exc)))
                 continue
             if progress is not None:
                 progress((i + 1) / len(sheets))
@@ -326,6 +328,17 @@ def read_xlsx_bytes(
     finally:
         wb.close()
     return out
+
+
+def _forbidden(exc: BaseException) -> bool:
+    """True when defusedxml refused the XML (a DTD, entity or external reference)."""
+    seen = 0
+    cur: BaseException | None = exc
+    while cur is not None and seen < 10:
+        if type(cur).__module__.startswith("defusedxml"):
+            return True
+        cur, seen = cur.__cause__ or cur.__context__, seen + 1
+    return False
 
 
 def _reason(exc: BaseException) -> str:

@@ -352,10 +352,24 @@ def _typed(value: object, type_: str) -> object:
 
 
 def _closest(word: str, candidates: Sequence[str]) -> str:
-    found = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.5)
+    """The (at most three) candidates nearest *word*, ignoring case, as they are written."""
+    shown: dict[str, str] = {}
+    for c in candidates:
+        if c:
+            shown.setdefault(_norm(c), str(c))
+    found = difflib.get_close_matches(_norm(word), list(shown), n=3, cutoff=0.5)
     if not found:
-        found = sorted(candidates)[:3]
-    return ", ".join(found) if found else "–"
+        found = sorted(shown)[:3]
+    return ", ".join(shown[f] for f in found) if found else "–"
+
+
+def _given_ids(rows: _Rows) -> set[str]:
+    """The ids a sheet gives (an exported workbook's hidden column); derived ids avoid them.
+
+    The live dataset's ids are not avoided: the workbook replaces those rows, and a row
+    without an id must get the same derived id on every import of the same file.
+    """
+    return {i for i in (_text(r.get(ID)) for r in rows.rows) if i}
 
 
 class _Ids:
@@ -433,6 +447,8 @@ class _Resolver:
         self.problems = problems
         self.ix = _empty_index()
         self.out: dict[str, tuple[list[list[object]], list[int], list[str], dict[str, str]]] = {}
+        self.own_orgs: set[str] = set()
+        self.network_names: list[str] = []  # names and acronyms as written, for hints
 
     # -- helpers
     def problem(self, rows: _Rows, line: int, col: str, key: str, **values: object) -> None:
@@ -474,7 +490,8 @@ class _Resolver:
     def org(self, rows: _Rows, line: int, row: Mapping[str, object]) -> str | None:
         name = _text(row.get("organisation"))
         if name is None:
-            known = set(self.ix.org_names)
+            # the workbook's own organisation; without an Organisation sheet, the dataset's
+            known = self.own_orgs if self.own_orgs else set(self.ix.org_names)
             if len(known) == 1:
                 return next(iter(known))
             self.problem(rows, line, "organisation", "wb_org_needed")
@@ -593,6 +610,8 @@ class _Resolver:
         _index_live(self.ix, {})
         self.organisations()
         _index_live(self.ix, self.live)
+        for r in self.live.get("networks", []):
+            self.network_names += [k for k in (r.get("acronym"), r["name"]) if k]
         self.strategies()
         self.goals()
         self.networks()
@@ -607,7 +626,7 @@ class _Resolver:
         rows = self.sheets.get("organisation")
         if rows is None:
             return
-        ids = _Ids(set())
+        ids = _Ids(_given_ids(rows))
         for row, line in zip(rows.rows, rows.lines, strict=True):
             name = _text(row.get("name"))
             oid = _text(row.get(ID)) or ids.take(slug(name or "x", 30))
@@ -616,6 +635,7 @@ class _Resolver:
                 self.ix.orgs[_norm(name)] = oid
             self.ix.orgs[_norm(oid)] = oid
             self.ix.org_names[oid] = name or oid
+            self.own_orgs.add(oid)
             country = _text(row.get("country"))
             self.ix.country[oid] = country.upper() if country else ""
             self.emit(
@@ -630,9 +650,7 @@ class _Resolver:
         rows = self.sheets.get("strategies")
         if rows is None:
             return
-        ids = _Ids(
-            self.live_ids("strategies", "strategy_id") - {_text(r.get(ID)) for r in rows.rows}
-        )
+        ids = _Ids(_given_ids(rows))
         mine: set[str] = set()
         for row, line in zip(rows.rows, rows.lines, strict=True):
             org = self.org(rows, line, row)
@@ -670,7 +688,7 @@ class _Resolver:
         if rows is None:
             return
         placed: list[tuple[dict, int, str, str]] = []
-        ids = _Ids(set())
+        ids = _Ids(_given_ids(rows))
         fresh: set[str] = set()
         for row, line in zip(rows.rows, rows.lines, strict=True):
             org = self.org(rows, line, row)
@@ -727,7 +745,7 @@ class _Resolver:
         rows = self.sheets.get("networks")
         if rows is None:
             return
-        ids = _Ids(set())
+        ids = _Ids(_given_ids(rows))
         placed = []
         for row, line in zip(rows.rows, rows.lines, strict=True):
             name, acronym = _text(row.get("name")), _text(row.get("acronym"))
@@ -736,6 +754,7 @@ class _Resolver:
             for k in (name, acronym, nid):
                 if k:
                     self.ix.networks[_norm(k)] = nid
+            self.network_names += [k for k in (acronym, name) if k]
             placed.append((row, line, nid))
         names = [r["name"] for r in self.live.get("networks", [])] + [
             _text(r.get("name")) or "" for r in rows.rows
@@ -767,14 +786,15 @@ class _Resolver:
         name = _text(row.get("network"))
         if name is None:
             return None
-        names = sorted({k for k in self.ix.networks})
-        return self.ref(rows, line, "network", self.ix.networks.get(_norm(name)), name, names)
+        return self.ref(
+            rows, line, "network", self.ix.networks.get(_norm(name)), name, self.network_names
+        )
 
     def projects(self) -> None:
         rows = self.sheets.get("projects")
         if rows is None:
             return
-        ids = _Ids(self.live_ids("projects", "project_id") - {_text(r.get(ID)) for r in rows.rows})
+        ids = _Ids(_given_ids(rows))
         placed = []
         for row, line in zip(rows.rows, rows.lines, strict=True):
             org = self.org(rows, line, row)
@@ -828,9 +848,7 @@ class _Resolver:
         rows = self.sheets.get("activities")
         if rows is None:
             return
-        ids = _Ids(
-            self.live_ids("activities", "activity_id") - {_text(r.get(ID)) for r in rows.rows}
-        )
+        ids = _Ids(_given_ids(rows))
         for row, line in zip(rows.rows, rows.lines, strict=True):
             org = self.org(rows, line, row)
             if org is None:
@@ -915,9 +933,7 @@ class _Resolver:
         rows = self.sheets.get("indicators")
         if rows is None:
             return
-        ids = _Ids(
-            self.live_ids("indicators", "indicator_id") - {_text(r.get(ID)) for r in rows.rows}
-        )
+        ids = _Ids(_given_ids(rows))
         for row, line in zip(rows.rows, rows.lines, strict=True):
             org = self.org(rows, line, row)
             if org is None:

@@ -1,0 +1,514 @@
+"""What Excel really writes, damaged files and partial sources: stored right or refused."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from dashboard import codes, workbook
+from dashboard.cli import main
+from dashboard.contract import TABLES
+from dashboard.dataset import read_table
+from dashboard.i18n import LANGS
+from dashboard.ingest import ImportFailed, check, ingest
+from dashboard.problems import report
+from tests.conftest import MINI_SOURCE, SAMPLE_SOURCE
+
+ROOT = Path(__file__).resolve().parent.parent
+ACT_HEADER = (
+    "activity_id,org_id,year,title,department,activity_type,network_id,project_id,status,"
+    "cost,currency,source"
+)
+
+
+def mini(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    shutil.copytree(MINI_SOURCE, src)
+    return src
+
+
+def lines(found) -> list[str]:
+    return [str(p) for p in found]
+
+
+# ---------------------------------------------------------------- whole tables
+
+
+def test_upper_case_file_names_are_found_and_a_partial_source_keeps_the_rest(tmp_path) -> None:
+    out = tmp_path / "data"
+    ingest(MINI_SOURCE, out)
+    part = tmp_path / "part"
+    part.mkdir()
+    text = (MINI_SOURCE / "activities.csv").read_text("utf-8").replace("Conference", "Konferens")
+    (part / "Activities.CSV").write_text(text, encoding="utf-8")
+    (part / "activity_goals.csv").write_bytes((MINI_SOURCE / "activity_goals.csv").read_bytes())
+    outcome = ingest(part, out)
+    actions = {t.table: (t.action, t.before, t.after) for t in outcome.tables}
+    assert actions["activities"] == ("replaced", 5, 5)
+    assert actions["goals"] == ("kept", 4, 4)
+    assert actions["organisations"][0] == "kept"
+    assert pq.read_table(out / "activities.parquet").column("title")[0].as_py() == "Konferens"
+    assert pq.read_table(out / "goals.parquet").num_rows == 4
+
+
+def test_a_partial_source_is_checked_against_the_kept_tables(tmp_path) -> None:
+    out = tmp_path / "data"
+    ingest(MINI_SOURCE, out)
+    part = tmp_path / "part"
+    part.mkdir()
+    (part / "activities.csv").write_text(ACT_HEADER + "\nz-01,zz,2019,X,,,,,,,,fixture\n", "utf-8")
+    with pytest.raises(ImportFailed) as info:
+        ingest(part, out)
+    found = lines(info.value.problems)
+    assert "activities.csv:2:org_id: unknown org_id 'zz' (not in organisations)" in found
+    # the kept goal links now point at activities that would be gone
+    assert any(p.startswith("activity_goals.parquet:") for p in found)
+
+
+def test_a_header_only_file_empties_its_table_and_says_so(tmp_path) -> None:
+    out = tmp_path / "data"
+    ingest(MINI_SOURCE, out)
+    part = tmp_path / "part"
+    part.mkdir()
+    (part / "goal_assessments.csv").write_text("org_id,goal_id,year,status,source\n", "utf-8")
+    outcome = ingest(part, out)
+    assert next(t for t in outcome.tables if t.table == "goal_assessments").action == "emptied"
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def _network_file(tmp_path: Path, data: bytes) -> list[str]:
+    src = mini(tmp_path)
+    (src / "networks.csv").write_bytes(data)
+    parsed, problems = check(src).parsed, check(src).problems
+    return lines(problems), parsed
+
+
+NETWORKS = (
+    (MINI_SOURCE / "networks.csv")
+    .read_text("utf-8")
+    .replace("Network One", "Åbo Ärö Øresund Ærø Café")
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le"])
+def test_every_encoding_excel_writes_is_read(tmp_path, encoding) -> None:
+    text = NETWORKS.replace(",", "\t") if encoding.startswith("utf-16") else NETWORKS
+    problems, parsed = _network_file(tmp_path, text.encode(encoding))
+    assert problems == []
+    assert parsed["networks"].rows[0]["name"] == "Åbo Ärö Øresund Ærø Café"
+
+
+def test_an_undecidable_encoding_names_the_row_and_byte(tmp_path) -> None:
+    rows = NETWORKS.splitlines() + [f"x{i},Net {i},,network,,,,,fixture" for i in range(40)]
+    data = ("\n".join(rows[:39]) + "\n").encode("utf-8") + b"y,G\xf6teborg,,network,,,,,f\n"
+    problems, _ = _network_file(tmp_path, data)
+    offset = data.index(b"\xf6")
+    assert problems[:1] == [  # the cause first; the tables that refer to it follow
+        "networks.csv:40:-: the encoding cannot be decided: UTF-8 until byte 4 of this line "
+        f"(byte {offset} of the file), which is not; save the file again as "
+        "'CSV UTF-8'"
+    ]
+
+
+# ---------------------------------------------------------------- numbers, dates, text
+
+
+@pytest.mark.parametrize(
+    ("cost", "decimal", "expected"),
+    [
+        ("1,500", ";", 1.5),
+        ("1.500", ";", 1500.0),
+        ("1 500,25", ";", 1500.25),
+        ("1,500", ",", 1500.0),  # a comma-separated file is written with decimal points
+        ("1.5", ",", 1.5),
+    ],
+)
+def test_numbers_as_text_are_read_by_the_files_language(tmp_path, cost, decimal, expected) -> None:
+    src = mini(tmp_path)
+    text = (src / "activities.csv").read_text("utf-8")
+    if decimal == ";":
+        rows = [ln.split(",") for ln in text.splitlines()]
+        rows[1][9] = cost
+        text = "\n".join(";".join(r) for r in rows) + "\n"
+    else:
+        text = text.replace("100,SEK", f'"{cost}",SEK', 1)
+    (src / "activities.csv").write_text(text, "utf-8")
+    checked = check(src)
+    assert checked.problems == []
+    assert checked.parsed["activities"].rows[0]["cost"] == expected
+
+
+@pytest.mark.parametrize(
+    ("cost", "message"),
+    [
+        ("NaN", "'NaN' is not a number that can be stored"),
+        ("inf", "'inf' is not a number that can be stored"),
+        ("1e400", "'1e400' is not a number that can be stored"),
+        ("#N/A", "the cell holds Excel's error value #N/A; correct the formula or type the value"),
+        (
+            "#DIV/0!",
+            "the cell holds Excel's error value #DIV/0!; correct the formula or type the value",
+        ),
+    ],
+)
+def test_non_numbers_are_refused_as_amounts(tmp_path, cost, message) -> None:
+    src = mini(tmp_path)
+    text = (src / "activities.csv").read_text("utf-8").replace("100,SEK", f"{cost},SEK", 1)
+    (src / "activities.csv").write_text(text, "utf-8")
+    assert f"activities.csv:2:cost: {message}" in lines(check(src).problems)
+
+
+def test_control_characters_are_removed_with_a_warning(tmp_path) -> None:
+    src = mini(tmp_path)
+    text = (src / "activities.csv").read_text("utf-8").replace("Conference", "Con\x00fer\x0bence")
+    (src / "activities.csv").write_text(text, "utf-8")
+    checked = check(src)
+    assert checked.problems == []
+    assert checked.parsed["activities"].rows[0]["title"] == "Conference"
+    assert [p.key for p in checked.warnings] == ["control_removed"]
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def _workbook_of_mini(edit=None) -> Workbook:
+    import csv
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for f in sorted(MINI_SOURCE.glob("*.csv")):
+        ws = wb.create_sheet(f.stem)
+        with f.open(encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                ws.append([c if c != "" else None for c in row])
+                for cell in ws[ws.max_row]:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        cell.data_type = "s"
+    if edit:
+        edit(wb)
+    return wb
+
+
+def _problems_of_book(tmp_path: Path, wb: Workbook) -> list[str]:
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    return lines(check(path).problems)
+
+
+def test_workbook_artefacts_are_refused_with_a_hint(tmp_path) -> None:
+    def edit(wb: Workbook) -> None:
+        acts = wb["activities"]
+        acts["J2"] = "=SUM(1,2)"  # a formula openpyxl writes without a saved value
+        acts["J4"] = "1,500"  # a number as text in a workbook that does not say its language
+        goals = wb["goals"]
+        goals["C2"] = date(2026, 2, 1)  # the goal code 1.2 Excel turned into a date
+        projects = wb["projects"]
+        projects["H2"] = 2009  # a year typed into a date column
+
+    found = _problems_of_book(tmp_path, _workbook_of_mini(edit))
+    book = "book.xlsx"
+    assert (
+        f"{book}[activities]:2:cost: a formula (=SUM(1,2)) that was never calculated; "
+        "open the file in Excel and save it, or type the value" in found
+    )
+    assert any(
+        p.startswith(f"{book}[activities]:4:cost: '1,500' reads as a decimal") for p in found
+    )
+    assert any(
+        p.startswith(f"{book}[goals]:2:code: Excel turned this into a date (2026-02-01)")
+        for p in found
+    )
+    assert (
+        f"{book}[projects]:2:start_date: 2009 is a year, not a date; "
+        "write the date as 2009-01-01 (YYYY-MM-DD)" in found
+    )
+
+
+def test_merged_cells_down_one_column_are_filled_and_across_refused(tmp_path) -> None:
+    def edit(wb: Workbook) -> None:
+        acts = wb["activities"]
+        acts["K3"] = None
+        acts.merge_cells("K2:K3")  # currency SEK for two rows
+        acts.merge_cells("D5:E5")  # title over department
+
+    path = tmp_path / "book.xlsx"
+    _workbook_of_mini(edit).save(path)
+    checked = check(path)
+    assert [p.key for p in checked.warnings] == ["merged_filled"]
+    assert lines(checked.problems) == [
+        "book.xlsx[activities]:5:D: cells D5:E5 are merged across columns; unmerge them "
+        "(Home > Merge & Center) and fill in each cell"
+    ]
+
+
+def _zip_with(tmp_path: Path, member: str, payload: bytes, name: str = "bad.xlsx") -> Path:
+    good = tmp_path / "good.xlsx"
+    _workbook_of_mini().save(good)
+    bad = tmp_path / name
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            zout.writestr(item, payload if item.filename == member else data)
+    return bad
+
+
+def test_damaged_workbooks_never_crash(tmp_path) -> None:
+    sheet = "xl/worksheets/sheet1.xml"
+    good = tmp_path / "good.xlsx"
+    _workbook_of_mini().save(good)
+    xml = zipfile.ZipFile(good).read(sheet)
+    cut = _zip_with(tmp_path, sheet, xml[: len(xml) // 2], "cut.xlsx")
+    bomb = _zip_with(
+        tmp_path,
+        sheet,
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+        + (xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml),
+        "bomb.xlsx",
+    )
+    renamed = tmp_path / "renamed.xlsx"
+    renamed.write_bytes(b"PK\x03\x04 this is no zip")
+    for path, expected in ((cut, "bad_sheet"), (bomb, "xml_forbidden"), (renamed, "not_xlsx")):
+        keys = [p.key for p in check(path).problems]
+        assert keys and keys[0].startswith(expected), (path.name, keys)
+        assert main(["ingest", str(path), "--out", str(tmp_path / "never")]) == 1
+    assert not (tmp_path / "never").exists()
+
+
+def test_an_out_that_is_a_symbolic_link_is_refused_before_anything_is_written(
+    tmp_path, capsys
+) -> None:
+    real = tmp_path / "real"
+    ingest(MINI_SOURCE, real)
+    before = {p.name: p.read_bytes() for p in real.iterdir()}
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    assert main(["ingest", str(SAMPLE_SOURCE), "--out", str(link)]) == 1
+    assert "symbolic link" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in real.iterdir()} == before
+    assert link.is_symlink()
+
+
+def test_a_killed_imports_staging_folder_is_removed_by_the_next(tmp_path) -> None:
+    out = tmp_path / "data"
+    stale = tmp_path / ".data.new-killed"
+    stale.mkdir()
+    (stale / "activities.parquet").write_bytes(b"half")
+    ingest(MINI_SOURCE, out)
+    assert not stale.exists()
+
+
+# ---------------------------------------------------------------- the cause first
+
+
+def test_one_cause_of_many_problems_is_reported_first_and_grouped(tmp_path) -> None:
+    src = mini(tmp_path)
+    links = ["activity_id,goal_id"] + [f"a-0{i},gone" for i in (1, 3, 4)]
+    (src / "activity_goals.csv").write_text("\n".join(links) + "\n", "utf-8")
+    text = (src / "goals.csv").read_text("utf-8").replace(",goal,", ",gaol,", 1)
+    (src / "goals.csv").write_text(text, "utf-8")
+    printed = report(check(src).problems, "en")
+    assert printed[0].startswith("goals.csv:2:kind: 'gaol' is not allowed")
+    assert printed[1] == (
+        "activity_goals.csv:2:goal_id: unknown goal_id 'gone' (not in goals) … and 2 more rows "
+        "with the same problem (rows 3, 4)"
+    )
+    assert len(report(check(src).problems, "en", limit=1)) == 2  # capped, with a last line
+
+
+def test_messages_follow_the_chosen_language(tmp_path, capsys) -> None:
+    src = mini(tmp_path)
+    text = (src / "activities.csv").read_text("utf-8").replace("100,SEK", "-1250000,SEK", 1)
+    (src / "activities.csv").write_text(text, "utf-8")
+    assert main(["ingest", str(src), "--out", str(tmp_path / "d"), "--lang", "sv"]) == 1
+    err = capsys.readouterr().err
+    assert "activities.csv:2:cost: beloppet -1 250 000 är negativt" in err.replace("\xa0", " ")
+    assert "1 problem; inget skrevs." in err
+
+
+# ---------------------------------------------------------------- the coordinator's workbook
+
+
+def _tables(folder: Path) -> dict[str, object]:
+    return {t.name: read_table(folder, t) for t in TABLES}
+
+
+def test_the_sample_workbook_imports_as_the_sample(tmp_path) -> None:
+    ingest(SAMPLE_SOURCE, tmp_path / "csv")
+    ingest(ROOT / "sample" / "malbild_sample_sv.xlsx", tmp_path / "book")
+    a, b = _tables(tmp_path / "csv"), _tables(tmp_path / "book")
+    for name in a:
+        assert a[name].equals(b[name]), name
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_export_and_reimport_changes_nothing_and_keeps_ids(tmp_path, lang) -> None:
+    ingest(SAMPLE_SOURCE, tmp_path / "data")
+    book = tmp_path / "book.xlsx"
+    assert (
+        main(["export", "--data", str(tmp_path / "data"), "--out", str(book), "--lang", lang]) == 0
+    )
+    before = _tables(tmp_path / "data")
+    ingest(book, tmp_path / "data")
+    assert all(before[n].equals(t) for n, t in _tables(tmp_path / "data").items())
+    wb = load_workbook(book)
+    ws = wb[workbook.sheet_title("activities", lang)]
+    assert ws.column_dimensions["A"].hidden and ws["A1"].value == "id"
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "gotland-2009-01")
+    ws.cell(row, 4).value = "Almedalsveckans invigning 2009 (ny titel)"
+    wb.save(book)
+    ingest(book, tmp_path / "data")
+    acts = {
+        r["activity_id"]: r["title"] for r in read_table(tmp_path / "data", TABLES[6]).to_pylist()
+    }
+    assert acts["gotland-2009-01"] == "Almedalsveckans invigning 2009 (ny titel)"
+
+
+def _coordinator(tmp_path: Path, activities: list[list[object]], lang: str = "sv") -> Path:
+    """A coordinator's workbook for a made-up three-goal municipality, filled in by hand."""
+    wb = Workbook()
+    wb.remove(wb.active)
+
+    def sheet(key: str, cols: list[str], rows: list[list[object]]) -> None:
+        ws = wb.create_sheet(workbook.sheet_title(key, lang))
+        ws.append([workbook.header(c, lang) for c in cols])
+        for r in rows:
+            ws.append(r)
+
+    sheet(
+        "organisation",
+        ["name", "org_kind", "country", "source"],
+        [["Exempelby kommun", "kommun", "SE", "illustrative"]],
+    )
+    sheet(
+        "strategies",
+        ["strategy_title", "valid_from", "source"],
+        [["Internationell strategi 2024", date(2024, 1, 1), "illustrative"]],
+    )
+    sheet(
+        "goals",
+        ["number", "wording", "goal_kind"],
+        [
+            ["1", "Stärka näringslivet", "mål"],
+            ["2", "Lära av andra", "Mål"],
+            ["3", "Unga möts", "MÅL"],
+        ],
+    )
+    sheet(
+        "networks",
+        ["name", "acronym", "network_kind", "source"],
+        [["Baltic Islands Network", "B7", "nätverk", "illustrative"]],
+    )
+    sheet(
+        "activities",
+        [
+            "year",
+            "activity_title",
+            "network",
+            "activity_status",
+            "cost",
+            "currency",
+            "goals",
+            "source",
+        ],
+        activities,
+    )
+    path = tmp_path / "exempelby.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_coordinator_fills_in_names_goal_numbers_and_swedish_words(tmp_path) -> None:
+    book = _coordinator(
+        tmp_path,
+        [
+            [2024, "Studiebesök i Visby", "B7", "genomförd", 1500, "kr", "1,3", "illustrative"],
+            [
+                2024,
+                "Internationella dagen",
+                None,
+                "Planerad",
+                None,
+                None,
+                "samtliga",
+                "illustrative",
+            ],
+            [2024, "Regionalt nätverk", "b7", "pågår", None, None, "1, 2 3", "illustrative"],
+        ],
+    )
+    out = tmp_path / "data"
+    outcome = ingest(book, out)
+    assert outcome.counts["activities"] == 3
+    acts = {r["title"]: r for r in read_table(out, TABLES[6]).to_pylist()}
+    visit = acts["Studiebesök i Visby"]
+    assert visit["activity_id"] == "exempelby-kommun-2024-studiebesok-i-visby"
+    assert (visit["status"], visit["currency"], visit["network_id"]) == ("done", "SEK", "b7")
+    links = read_table(out, TABLES[7]).to_pylist()
+    served = {}
+    for r in links:
+        served.setdefault(r["activity_id"], set()).add(r["goal_id"].rsplit("-g", 1)[1])
+    assert served[visit["activity_id"]] == {"1", "3"}
+    assert served[acts["Internationella dagen"]["activity_id"]] == {"1", "2", "3"}
+    assert served[acts["Regionalt nätverk"]["activity_id"]] == {"1", "2", "3"}
+    # the same file again: the same ids, nothing changes
+    before = _tables(out)
+    ingest(book, out)
+    assert all(before[n].equals(t) for n, t in _tables(out).items())
+
+
+def test_names_and_goal_numbers_that_match_nothing_say_the_closest(tmp_path) -> None:
+    book = _coordinator(
+        tmp_path,
+        [
+            [2024, "Besök", "B8", "genomförd", None, None, "1,4", "illustrative"],
+            [2024, "Möte", None, "beviljat", None, None, 1.4, "illustrative"],
+        ],
+    )
+    found = [p.text("sv") for p in check(book).problems]
+    assert "'B8' matchar inget; närmast: B7" in found
+    assert "mål 4 finns inte i Internationell strategi 2024; dess mål är 1, 2, 3" in found
+    assert any(f.startswith("'beviljat' är inte tillåtet; använd något av Planerad") for f in found)
+    assert any(f.startswith("Excel har sparat målen som talet 1.4") for f in found)
+
+
+def test_a_coordinators_workbook_replaces_only_its_own_organisation(tmp_path) -> None:
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out)
+    book = _coordinator(
+        tmp_path, [[2024, "Studiebesök", "B7", "genomförd", None, None, "1", "illustrative"]]
+    )
+    ingest(book, out)
+    orgs = {r["org_id"] for r in read_table(out, TABLES[0]).to_pylist()}
+    assert orgs == {"gotland", "gavle", "vkl", "alvsbyn", "slagelse", "exempelby-kommun"}
+    assert read_table(out, TABLES[6]).num_rows == 99  # 98 of the sample, 1 new
+
+
+def test_every_code_word_reads_back_as_its_code() -> None:
+    for domain, values in codes.DOMAINS.items():
+        for code in values:
+            for lang in LANGS:
+                assert codes.resolve(domain, codes.label(domain, code, lang).upper()) == code
+    assert codes.currency("kr", "DK") == "DKK" and codes.currency("kr", "SE") == "SEK"
+
+
+def test_the_template_lists_words_notes_and_drop_downs_in_the_language(tmp_path) -> None:
+    path = tmp_path / "mall.xlsx"
+    assert main(["template", "--out", str(path), "--lang", "sv"]) == 0
+    wb = load_workbook(path)
+    ws = wb["Aktiviteter"]
+    assert ws["C1"].value == "År" and ws["C1"].comment is not None
+    assert ws["A1"].value == "id" and ws["A2"].value is None  # no ids: they are derived
+    assert ws["B2"].value == "Gotlands kommun"  # example rows from the action plan
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert any("_lists" in f for f in lists)
+    assert "Genomförd" in [c.value for c in wb["_lists"]["F"]]
+    assert wb["Mål"]["D1"].value == "Nummer" and wb["Mål"]["D2"].number_format == "@"
+    checked = check(path)  # the examples from the documents import as they are
+    assert checked.problems == [] and checked.kind == "coordinator"
