@@ -37,7 +37,17 @@ class QueryError(Exception):
 
 
 class DatasetError(Exception):
-    """The dataset folder is missing, incomplete or damaged; the message says what to do."""
+    """The dataset folder is missing, incomplete or damaged; the message says what to do.
+
+    The message (with the folder and the command that fixes it) is for the server's log
+    and the command line; *key* and *values* say the same without paths or commands, for
+    the app (`dataset.KEY` in the catalogue).
+    """
+
+    def __init__(self, message: str, key: str = "unreadable", **values: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,21 @@ def build_summaries(folder: Path) -> dict[str, int]:
             con.close()
 
 
+# what DuckDB raises for a Parquet file that is cut off, removed or not Parquet at all
+_DAMAGED = (duckdb.IOException, duckdb.InvalidInputException)
+
+
+def _unreadable(folder: Path, exc: BaseException) -> DatasetError:
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    files = sorted(set(re.findall(r"(\w+)\.parquet", first)))
+    return DatasetError(
+        f"the dataset in {folder} cannot be read ({exc.__class__.__name__}: {first}); "
+        "re-import it with `python -m dashboard ingest`",
+        "unreadable",
+        tables=", ".join(files) or "?",
+    )
+
+
 class Database:
     """A read-only, locked-down DuckDB connection over one dataset folder."""
 
@@ -182,16 +207,15 @@ class Database:
                 if lacking:
                     raise DatasetError(
                         f"{t.name}.parquet in {self.folder} lacks column(s) {', '.join(lacking)}; "
-                        "re-import the dataset with `python -m dashboard ingest`"
+                        "re-import the dataset with `python -m dashboard ingest`",
+                        "lacks_columns",
+                        table=t.name,
                     )
             for macros in sorted(MACRO_DIR.glob("*.sql")):
                 con.execute(macros.read_text(encoding="utf-8"))
         except duckdb.Error as exc:
             con.close()
-            raise DatasetError(
-                f"the dataset in {self.folder} cannot be read ({exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0]}); re-import it with `python -m dashboard ingest`"
-            ) from exc
+            raise _unreadable(self.folder, exc) from exc
         self._con = con
         self._lock = threading.Lock()
 
@@ -199,13 +223,16 @@ class Database:
         if not self.folder.is_dir():
             raise DatasetError(
                 f"no dataset folder at {self.folder}; build the sample with `make data` or import "
-                "one with `python -m dashboard ingest SOURCE --out DIR`"
+                "one with `python -m dashboard ingest SOURCE --out DIR`",
+                "missing",
             )
         missing = [t.name for t in TABLES + SUMMARIES if not table_path(self.folder, t).is_file()]
         if missing:
             raise DatasetError(
                 f"the dataset in {self.folder} lacks {', '.join(m + '.parquet' for m in missing)}; "
-                "re-import it with `python -m dashboard ingest`"
+                "re-import it with `python -m dashboard ingest`",
+                "lacks_files",
+                tables=", ".join(missing),
             )
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -223,21 +250,26 @@ class Database:
         return rel
 
     def df(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """Run a query with bound parameters and return its result as a DataFrame."""
-        with self.cursor() as cur:
-            return self._relation(cur, name, params or {}).df()
+        """Run a query with bound parameters and return its result as a DataFrame.
 
-    def arrow(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        """Run a query and return its result as an Arrow table."""
+        A table file truncated or removed after the connection was made raises
+        DatasetError, so the app says the dataset is damaged instead of failing a page.
+        """
         with self.cursor() as cur:
-            return self._relation(cur, name, params or {}).to_arrow_table()
+            try:
+                return self._relation(cur, name, params or {}).df()
+            except _DAMAGED as exc:
+                raise _unreadable(self.folder, exc) from exc
 
     def batches(
         self, name: str, params: Mapping[str, Any] | None = None, rows: int = 50_000
     ) -> Iterator[pa.RecordBatch]:
         """Stream a query's result in record batches, for large downloads."""
         with self.cursor() as cur:
-            yield from self._relation(cur, name, params or {}).to_arrow_reader(rows)
+            try:
+                yield from self._relation(cur, name, params or {}).to_arrow_reader(rows)
+            except _DAMAGED as exc:
+                raise _unreadable(self.folder, exc) from exc
 
     def close(self) -> None:
         """Close the connection."""

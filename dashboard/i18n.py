@@ -87,6 +87,36 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The dataset cannot be read. {detail}",
         "da": "Datasættet kan ikke læses. {detail}",
     },
+    "dataset.missing": {
+        "sv": "Det finns inget dataset ännu; den som driver tjänsten behöver importera ett.",
+        "en": "There is no dataset yet; whoever runs the service needs to import one.",
+        "da": "Der er intet datasæt endnu; den, der driver tjenesten, skal importere et.",
+    },
+    "dataset.lacks_files": {
+        "sv": "Tabeller saknas i datasetet ({tables}); den som driver tjänsten behöver importera det igen.",
+        "en": "Tables are missing from the dataset ({tables}); whoever runs the service needs to import it again.",
+        "da": "Der mangler tabeller i datasættet ({tables}); den, der driver tjenesten, skal importere det igen.",
+    },
+    "dataset.lacks_columns": {
+        "sv": "Tabellen {table} saknar kolumner; den som driver tjänsten behöver importera datasetet igen.",
+        "en": "The table {table} lacks columns; whoever runs the service needs to import the dataset again.",
+        "da": "Tabellen {table} mangler kolonner; den, der driver tjenesten, skal importere datasættet igen.",
+    },
+    "dataset.unreadable": {
+        "sv": "En tabellfil är skadad eller borttagen ({tables}); den som driver tjänsten behöver importera datasetet igen. Sidan fungerar igen så snart filerna är lagade.",
+        "en": "A table file is damaged or removed ({tables}); whoever runs the service needs to import the dataset again. The page works again as soon as the files are fixed.",
+        "da": "En tabelfil er beskadiget eller fjernet ({tables}); den, der driver tjenesten, skal importere datasættet igen. Siden virker igen, så snart filerne er rettet.",
+    },
+    "notice.gone_org": {
+        "sv": "Datasetet har ersatts och {value} finns inte längre; urvalet visar de andra.",
+        "en": "The dataset was replaced and {value} is no longer in it; the selection shows the others.",
+        "da": "Datasættet er erstattet, og {value} findes ikke længere; udvalget viser de andre.",
+    },
+    "notice.years_changed": {
+        "sv": "Datasetet har ersatts och har nu åren {lo}–{hi}; årsurvalet har anpassats.",
+        "en": "The dataset was replaced and now covers {lo}–{hi}; the years selected were adjusted.",
+        "da": "Datasættet er erstattet og dækker nu {lo}–{hi}; de valgte år er tilpasset.",
+    },
     "error.page": {
         "sv": "Något gick fel när sidan skulle visas. Felet är loggat på servern; "
         "försök med ett annat urval eller kontakta den som driver tjänsten.",

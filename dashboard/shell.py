@@ -16,7 +16,7 @@ from dashboard import data
 from dashboard.db import DatasetError
 from dashboard.filters import Filters
 from dashboard.i18n import LANG_NAMES, LANGS, pick_language, t
-from dashboard.ui import View, guarded
+from dashboard.ui import View, guarded, log
 from dashboard.urlstate import parse, to_params
 
 K_LANG, K_ORGS, K_YEARS, K_GOALS, K_INIT = "f_lang", "f_orgs", "f_years", "f_goals", "_url_read"
@@ -44,6 +44,44 @@ def _read_url_once(orgs: list[str], goal_org: dict[str, str], years: tuple[int, 
     st.session_state[K_YEARS_DEFAULT] = (f.year_from or years[0], f.year_to or years[1])
     st.session_state[K_GOALS] = list(f.goals)
     st.session_state["_notices"] = [(n.key, dict(n.values)) for n in state.notices]
+
+
+def _fit_state(orgs: list[str], years: tuple[int, int]) -> None:
+    """Keep the session's selection inside the dataset as it is now.
+
+    The dataset may be replaced while a session is open: an organisation removed, the
+    span of years shortened. The selection then falls back, with a notice, as a bad link
+    does, instead of handing a widget a value it no longer has.
+    """
+    notices = st.session_state.setdefault("_notices", [])
+    chosen = st.session_state.get(K_ORGS) or []
+    gone = [o for o in chosen if o not in orgs]
+    if gone:
+        st.session_state[K_ORGS] = [o for o in chosen if o in orgs]
+        notices.append(("notice.gone_org", {"value": ", ".join(gone)}))
+    lo, hi = years
+    for key in (K_YEARS, K_YEARS_DEFAULT):
+        value = st.session_state.get(key)
+        if not isinstance(value, tuple | list) or len(value) != 2:
+            continue
+        a, b = int(value[0]), int(value[1])
+        fitted = (min(max(a, lo), hi), min(max(b, lo), hi))
+        if fitted != (a, b):
+            st.session_state[key] = fitted
+            if key == K_YEARS or K_YEARS not in st.session_state:
+                notices.append(("notice.years_changed", {"lo": lo, "hi": hi}))
+
+
+def dataset_error(exc: DatasetError, lang: str) -> None:
+    """The app's own short message for a missing or damaged dataset (no paths, no
+    commands: those go to the server's log), and forget the connection so the next click
+    reconnects once the files are fixed."""
+    log.warning("dataset unavailable: %s", exc)
+    st.error(
+        t("error.dataset", lang, detail=t(f"dataset.{exc.key}", lang, **exc.values)),
+        icon=":material/database:",
+    )
+    data.clear()
 
 
 def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) -> Filters:
@@ -103,8 +141,8 @@ def start() -> View:
         span = data.query("year_range")
         goals_df = data.query("goal_options")
     except DatasetError as exc:
-        lang = pick_language(st.context.locale)
-        st.error(t("error.dataset", lang, detail=str(exc)), icon=":material/database:")
+        lang = st.session_state.get(K_LANG) or pick_language(st.context.locale)
+        dataset_error(exc, lang)
         st.stop()
         raise  # unreachable: st.stop() ends the run
     org_names = dict(zip(orgs_df["org_id"], orgs_df["name"], strict=True))
@@ -112,6 +150,7 @@ def start() -> View:
     years = (int(lo), int(hi)) if lo == lo and lo is not None else (2000, 2000)
     goal_org = dict(zip(goals_df["goal_id"], goals_df["org_id"], strict=True))
     _read_url_once(list(org_names), goal_org, years)
+    _fit_state(list(org_names), years)
 
     lang = st.sidebar.selectbox(
         "🌐",
@@ -139,7 +178,11 @@ def current_view() -> View:
 
 def run_page(render: Callable[[View], None]) -> None:
     """Run a page module's `render` with the current view, guarded against errors."""
-    guarded(render, current_view())()
+    view = current_view()
+    try:
+        guarded(render, view, reraise=(DatasetError,))()
+    except DatasetError as exc:
+        dataset_error(exc, view.lang)
 
 
 def page(name: str, view: View, title_key: str, icon: str, default: bool = False) -> st.Page:

@@ -201,12 +201,17 @@ def money_line(amounts: pd.DataFrame, value_col: str, lang: str) -> str:
     return " · ".join(parts) if parts else "–"
 
 
-def guarded(render: Callable[[View], None], view: View) -> Callable[[], None]:
-    """Wrap a page so an error shows a short message in the view's language, not a traceback."""
+def guarded(
+    render: Callable[[View], None], view: View, reraise: tuple[type[Exception], ...] = ()
+) -> Callable[[], None]:
+    """Wrap a page so an error shows a short message in the view's language, not a traceback
+    (errors of the kinds in *reraise* are left to the caller, which has its own message)."""
 
     def page() -> None:
         try:
             render(view)
+        except reraise:
+            raise
         except Exception:  # the page-level catch: details go to the server log
             log.exception("page %s failed for %s", render.__module__, view.filters)
             st.error(view.t("error.page"), icon=":material/error:")

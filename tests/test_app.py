@@ -153,7 +153,8 @@ def test_a_missing_dataset_shows_a_message_not_a_traceback(tmp_path, monkeypatch
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "Datasetet kan inte läsas" in at.error[0].value
-    assert "make data" in at.error[0].value
+    assert "inget dataset ännu" in at.error[0].value
+    assert "make data" not in at.error[0].value  # commands and paths go to the log
 
 
 def test_a_failing_page_shows_a_short_message(app, monkeypatch) -> None:

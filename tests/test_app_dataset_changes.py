@@ -1,0 +1,86 @@
+"""Open sessions while the dataset changes under them: replaced, replaced from the Data
+page, damaged and fixed. Nothing crashes; the app says what happened and recovers."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.ingest import ingest
+from tests.conftest import MINI_SOURCE, ROOT, SAMPLE_SOURCE
+
+APP = str(ROOT / "streamlit_app.py")
+
+
+@pytest.fixture
+def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(out))
+    return out
+
+
+def session(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_a_replaced_dataset_falls_back_in_an_open_session(live: Path) -> None:
+    at = session(lang="en", org="gavle", **{"from": "2009", "to": "2012"})
+    assert at.multiselect(key="f_orgs").value == ["gavle"]
+    ingest(MINI_SOURCE, live)  # organisations a and b, years 2019-2020
+    at.run()
+    assert not at.exception
+    notes = " ".join(w.value for w in at.sidebar.warning)
+    assert "gavle is no longer in it" in notes
+    assert "now covers 2019–2020" in notes
+    assert at.multiselect(key="f_orgs").value == []
+    at.switch_page("dashboard/pages/activities.py").run()
+    assert not at.exception and not at.error
+
+
+def _mini_zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for f in MINI_SOURCE.glob("*.csv"):
+            zf.writestr(f.name, f.read_bytes())
+    return buf.getvalue()
+
+
+def test_replace_on_the_data_page_crashes_neither_session(live: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DASHBOARD_ALLOW_IMPORT", "1")
+    other = session(lang="en", org="gotland", year="2009")
+    other.switch_page("dashboard/pages/goals.py").run()
+    me = session(lang="en")
+    me.switch_page("dashboard/pages/data.py").run()
+    me.file_uploader(key="data-upload").upload("mini.zip", _mini_zip(), "application/zip").run()
+    assert not me.exception
+    assert any(s.value.startswith("No problems:") for s in me.success)
+    me.checkbox(key="data-replace-sure").check().run()
+    me.button(key="data-replace").click().run()
+    assert not me.exception
+    assert any("The dataset was replaced" in s.value for s in me.success)
+    other.run()
+    assert not other.exception and not other.error
+    assert "gotland is no longer in it" in " ".join(w.value for w in other.sidebar.warning)
+
+
+def test_a_damaged_dataset_shows_the_apps_message_and_recovers(live: Path) -> None:
+    at = session(lang="en")
+    good = (live / "activities.parquet").read_bytes()
+    (live / "activities.parquet").write_bytes(good[: len(good) // 3])  # cut off
+    at.switch_page("dashboard/pages/activities.py").run()
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("The dataset cannot be read. A table file is damaged")
+    assert str(live) not in message and "python -m" not in message
+    (live / "activities.parquet").write_bytes(good)  # fixed, no restart
+    at.run()
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value.shape[0] > 0
