@@ -57,8 +57,10 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.contract import TABLE_BY_NAME
+    from dashboard.dataset import read_table
     from dashboard.db import Database, DatasetError
-    from dashboard.workbook import dataset_rows, only_orgs, workbook_bytes
+    from dashboard.workbook import dataset_rows, workbook_bytes
 
     folder = Path(args.data) if args.data else data_dir()
     try:
@@ -66,14 +68,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    rows = dataset_rows(folder)
     if args.org:
-        known = {r["org_id"] for r in rows["organisations"]}
+        orgs = read_table(folder, TABLE_BY_NAME["organisations"])
+        known = set(orgs.column("org_id").to_pylist()) if orgs is not None else set()
         unknown = [o for o in args.org if o not in known]
         if unknown:
             print(f"error: unknown organisation(s) {', '.join(unknown)}", file=sys.stderr)
             return 2
-        rows = only_orgs(rows, args.org)
+    rows = dataset_rows(folder, tuple(args.org or ()))
     Path(args.out).write_bytes(workbook_bytes(rows, args.lang))
     print(f"wrote {sum(len(v) for v in rows.values())} rows to {args.out}")
     return 0

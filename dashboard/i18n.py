@@ -1359,6 +1359,16 @@ TEXTS.update(
             "da": "projektmappen indeholder XML med DTD- eller entitetserklæringer, som aldrig "
             "læses (de kan opbruge hukommelsen eller hente filer); gem den fra Excel igen",
         },
+        "problem.upload_too_slow": {
+            "sv": "filen tog längre än {seconds} s att kontrollera och avbröts; dela upp den (t.ex. en arbetsbok per organisation)",
+            "en": "checking the file took longer than {seconds} s and was stopped; split it (for example one workbook per organisation)",
+            "da": "kontrollen af filen tog længere end {seconds} s og blev afbrudt; del den op (fx én projektmappe pr. organisation)",
+        },
+        "problem.upload_too_big_memory": {
+            "sv": "filen behövde mer än {mb} MB minne och avbröts; dela upp den (t.ex. en arbetsbok per organisation)",
+            "en": "the file needed more than {mb} MB of memory and was stopped; split it (for example one workbook per organisation)",
+            "da": "filen krævede mere end {mb} MB hukommelse og blev afbrudt; del den op (fx én projektmappe pr. organisation)",
+        },
         "problem.zip_too_large": {
             "sv": "zip-filen har för många eller för stora filer",
             "en": "the zip holds too many or too large files",

@@ -48,6 +48,17 @@ class Checked:
     given: tuple[str, ...]
     kind: str = "contract"  # or "coordinator"
 
+    def source_rows(self) -> dict[str, int]:
+        """Rows per table that the source itself gives (not the live rows kept beside them)."""
+        out = {}
+        for name in self.given:
+            p = self.parsed.get(name)
+            if p is not None:
+                n = sum(1 for _, _, f in p.items() if not f.endswith(".parquet"))
+                if n:
+                    out[name] = n
+        return out
+
 
 @dataclass(frozen=True)
 class TableOutcome:
@@ -123,7 +134,8 @@ def check(
     """Read and validate a source (a path, or uploaded files as (name, bytes)) without
     writing; *out* is the live dataset whose tables a partial source keeps."""
     found: list[Problem] = []
-    raw = _read(source, found, progress)
+    reading = (lambda x: progress(0.7 * x)) if progress is not None else None
+    raw = _read(source, found, reading)
     kind = "contract"
     labels: dict[str, dict[str, str]] = {}
     extra: dict[str, ParsedTable] = {}
@@ -139,8 +151,12 @@ def check(
     if not raw and not found:
         where = str(source) if isinstance(source, Path) else "-"
         found.append(Problem.of(where, 0, "-", "nothing_to_import"))
+    if progress is not None:
+        progress(0.8)
     kept = _kept_tables(out, given)
     parsed = validate(raw, found, kept, labels, extra) if (raw or kept) else {}
+    if progress is not None:
+        progress(1.0)
     errors, warnings = _split(found)
     return Checked(parsed, errors, warnings, given, kind)
 

@@ -1,5 +1,11 @@
 """The Data page's file handling: one uploaded file checked, and imported where allowed.
 
+The checking and the import run in a child process of their own (`in_child`), with a time
+limit (`DASHBOARD_UPLOAD_SECONDS`, default 300) and a memory limit
+(`DASHBOARD_UPLOAD_MEMORY_MB`, default 3000): a large workbook costs one process its
+seconds and memory, which are given back when it ends, and never holds the server's
+Python for the other users' clicks.
+
 The upload is one file: the coordinator's workbook, the 12-table workbook, one table as
 CSV, or a zip of CSV files. It has a size limit of its own (`DASHBOARD_UPLOAD_MB`,
 default 20; Streamlit's own limit in `.streamlit/config.toml` is set to the same), a
@@ -12,7 +18,11 @@ same problems, in the reader's language.
 from __future__ import annotations
 
 import io
+import logging
 import os
+import queue
+import resource
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +35,7 @@ from dashboard.ingest import Outcome, check, ingest
 from dashboard.problems import ImportFailed, Problem, group
 
 MAX_MEMBERS = 50
+log = logging.getLogger("malbild")
 
 
 def max_upload_mb() -> int:
@@ -106,8 +117,9 @@ def check_upload(
     if problems:
         return UploadCheck(problems)
     checked = check(files, out, progress)
-    rows = {n: len(p.rows) for n, p in checked.parsed.items() if n in checked.given and p.rows}
-    return UploadCheck(checked.problems, checked.warnings, rows, checked.given, checked.kind)
+    return UploadCheck(
+        checked.problems, checked.warnings, checked.source_rows(), checked.given, checked.kind
+    )
 
 
 def import_upload(
@@ -119,3 +131,151 @@ def import_upload(
     if problems:
         raise ImportFailed(problems)
     return ingest(files, out, progress)
+
+
+MAX_EXPORT_ACTIVITIES = 50_000  # a workbook beyond this is slow to build and to open in Excel
+
+
+def coordinator_workbook(folder: Path, orgs: tuple[str, ...], lang: str) -> bytes:
+    """The dataset (or the chosen organisations) as the coordinator's workbook, each row's id
+    in a hidden column, so it can be corrected in Excel and imported again."""
+    from dashboard.workbook import dataset_rows, workbook_bytes
+
+    return workbook_bytes(dataset_rows(folder, orgs), lang)
+
+
+def coordinator_template(lang: str) -> bytes:
+    """The coordinator's empty workbook with example rows, in *lang*."""
+    from dashboard.workbook import template_bytes
+
+    return template_bytes(lang)
+
+
+# ---------------------------------------------------------------- in a child process
+
+
+def _limits() -> tuple[float, int]:
+    try:
+        seconds = float(os.environ.get("DASHBOARD_UPLOAD_SECONDS", "300"))
+        memory = int(os.environ.get("DASHBOARD_UPLOAD_MEMORY_MB", "3000"))
+    except ValueError:
+        seconds, memory = 300.0, 3000
+    return seconds, memory
+
+
+def _child_main() -> None:
+    """`python -m dashboard.uploads JOB OUT`: the job on a pickled (name, data) from standard
+    input; progress as lines on standard error, the pickled result on standard output."""
+    import pickle
+    import sys
+
+    job, out = sys.argv[1], sys.argv[2]
+    _, memory_mb = _limits()
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    name, data = pickle.loads(sys.stdin.buffer.read())
+
+    def progress(x: float) -> None:
+        print(f"progress {x:.3f}", file=sys.stderr, flush=True)
+
+    try:
+        if job == "check":
+            checked = check_upload(name, data, Path(out) if out else None, progress)
+            result: object = ("done", checked)
+        else:
+            result = ("done", import_upload(name, data, Path(out), progress))
+    except ImportFailed as exc:
+        result = ("failed", (exc.problems, exc.warnings))
+    except MemoryError:
+        result = ("limit", None)
+    sys.stdout.buffer.write(pickle.dumps(result))
+    sys.stdout.flush()
+
+
+def in_child(
+    job: str,
+    name: str,
+    data: bytes,
+    out: Path | None,
+    progress: Callable[[float], None] | None = None,
+) -> UploadCheck | Outcome:
+    """`check_upload` (job "check") or `import_upload` (job "import") in a child process
+    within the time and memory limits. Raises ImportFailed as they do; a file that needs
+    more time or memory than allowed becomes a problem saying so, and nothing is written
+    (an import killed before its swap leaves the live dataset as it was)."""
+    import pickle
+    import subprocess
+    import sys
+    import threading
+
+    seconds, memory_mb = _limits()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.uploads", job, str(out or "")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    result: list[bytes] = []
+    errors: list[str] = []
+    steps: queue.SimpleQueue[float] = queue.SimpleQueue()
+
+    def read_progress() -> None:
+        for raw in proc.stderr:  # type: ignore[union-attr]
+            line = raw.decode("utf-8", "replace").strip()
+            if line.startswith("progress "):
+                steps.put(float(line.split()[1]))
+            elif line:
+                errors.append(line)
+
+    def report_progress() -> None:  # on the calling thread: Streamlit's widgets live there
+        while not steps.empty():
+            x = steps.get()
+            if progress is not None:
+                progress(x)
+
+    def read_result() -> None:
+        result.append(proc.stdout.read())  # type: ignore[union-attr]
+
+    readers = [threading.Thread(target=f, daemon=True) for f in (read_progress, read_result)]
+    for r in readers:
+        r.start()
+    try:
+        proc.stdin.write(pickle.dumps((name, data)))  # type: ignore[union-attr]
+        proc.stdin.close()  # type: ignore[union-attr]
+    except BrokenPipeError:
+        pass
+    deadline = time.monotonic() + seconds
+    while proc.poll() is None:
+        report_progress()
+        if time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            return _over(job, name, "upload_too_slow", seconds=int(seconds))
+        time.sleep(0.1)
+    for r in readers:
+        r.join(timeout=5)
+    report_progress()
+    if not result or not result[0]:
+        log.warning("upload %s: child exited %s: %s", job, proc.returncode, " | ".join(errors[-5:]))
+        return _over(job, name, "upload_too_big_memory", mb=memory_mb)
+    kind, value = pickle.loads(result[0])
+    if kind == "done":
+        return value
+    if kind == "failed":
+        raise ImportFailed(*value)
+    return _over(job, name, "upload_too_big_memory", mb=memory_mb)
+
+
+def _over(job: str, name: str, key: str, **values: object) -> UploadCheck:
+    problem = Problem.of(name, 0, "-", key, **values)
+    if job == "import":
+        raise ImportFailed([problem])
+    return UploadCheck([problem])
+
+
+if __name__ == "__main__":
+    # through the importable module, so what is pickled names dashboard.uploads, not __main__
+    from dashboard.uploads import _child_main as main
+
+    main()

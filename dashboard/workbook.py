@@ -1403,17 +1403,26 @@ def template_bytes(lang: str, examples: Mapping[str, list[dict]] | None = None) 
     )
 
 
-def dataset_rows(folder: object) -> dict[str, list[dict[str, object]]]:
-    """Every table of a dataset folder as row dicts."""
+def dataset_rows(folder: object, orgs: Sequence[str] = ()) -> dict[str, list[dict[str, object]]]:
+    """The tables of a dataset folder as row dicts: every organisation's, or only those
+    of *orgs* (read with a filter on `org_id`, so a large dataset is not read whole)."""
     from pathlib import Path
 
-    from dashboard.dataset import read_table
+    import pyarrow.parquet as pq
 
-    out = {}
+    from dashboard.dataset import arrow_schema, table_path
+
+    out: dict[str, list[dict[str, object]]] = {}
     for tb in TABLE_BY_NAME.values():
-        data = read_table(Path(str(folder)), tb)
-        out[tb.name] = data.to_pylist() if data is not None else []
-    return out
+        path = table_path(Path(str(folder)), tb)
+        if not path.is_file():
+            out[tb.name] = []
+            continue
+        has_org = any(c.name == "org_id" for c in tb.columns)
+        filters = [("org_id", "in", list(orgs))] if orgs and has_org else None
+        data = pq.read_table(path, filters=filters).cast(arrow_schema(tb))
+        out[tb.name] = data.to_pylist()
+    return only_orgs(out, list(orgs)) if orgs else out
 
 
 def examples() -> dict[str, list[dict[str, object]]]:

@@ -84,3 +84,40 @@ def test_a_damaged_dataset_shows_the_apps_message_and_recovers(live: Path) -> No
     at.run()
     assert not at.exception and not at.error
     assert at.dataframe[0].value.shape[0] > 0
+
+
+def test_the_data_page_offers_the_coordinators_workbook(live: Path, tmp_path: Path) -> None:
+    from dashboard import uploads
+    from dashboard.contract import TABLES
+    from dashboard.dataset import read_table
+
+    at = session(lang="sv", org="slagelse")
+    at.switch_page("dashboard/pages/data.py").run()
+    assert not at.exception
+    keys = {b.proto.id for b in at.get("download_button")}
+    assert any("dl-coordinator-template" in k for k in keys)
+    assert any("dl-coordinator-export" in k for k in keys)
+    # the file behind the button: Slagelse's rows, imported again into a copy, change nothing
+    book = uploads.coordinator_workbook(live, ("slagelse",), "sv")
+    before = {t.name: read_table(live, t) for t in TABLES}
+    uploads.import_upload("slagelse.xlsx", book, live)
+    assert all(before[t.name].equals(read_table(live, t)) for t in TABLES)
+
+
+def test_an_upload_is_checked_in_a_child_within_time_and_memory(live: Path, monkeypatch) -> None:
+    from dashboard import uploads
+
+    book = uploads.coordinator_workbook(live, ("gotland",), "sv")
+    steps: list[float] = []
+    result = uploads.in_child("check", "gotland.xlsx", book, live, steps.append)
+    assert result.ok and result.rows["activities"] == 26
+    assert steps and steps[-1] == 1.0 and steps == sorted(steps)
+    monkeypatch.setenv("DASHBOARD_UPLOAD_SECONDS", "0.2")
+    slow = uploads.in_child("check", "gotland.xlsx", book, live)
+    assert [p.key for p in slow.problems] == ["upload_too_slow"]
+    monkeypatch.setenv("DASHBOARD_UPLOAD_SECONDS", "60")
+    monkeypatch.setenv("DASHBOARD_UPLOAD_MEMORY_MB", "150")
+    big = uploads.in_child("check", "gotland.xlsx", book, live)
+    assert [p.key for p in big.problems] == ["upload_too_big_memory"]
+    with pytest.raises(uploads.ImportFailed):
+        uploads.in_child("import", "gotland.xlsx", book, live)

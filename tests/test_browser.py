@@ -81,12 +81,16 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`streamlit run streamlit_app.py` over a fresh import of the sample; stopped at the end."""
+@contextlib.contextmanager
+def run_server(data_dir: Path, log: Path, **env_extra: str) -> Iterator[Server]:
+    """`streamlit run streamlit_app.py` on a free port over *data_dir*; stopped at the end."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(sample_dir), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DASHBOARD_DATA_DIR": str(data_dir),
+        "PYTHONUNBUFFERED": "1",
+        **env_extra,
+    }
     cmd = [
         sys.executable,
         "-m",
@@ -137,6 +141,14 @@ def server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app over a fresh import of the sample, for the whole module."""
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with run_server(sample_dir, log) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
@@ -571,3 +583,57 @@ def test_follow_up_pages_render_with_the_link_filters(server: Server, browser, e
             shot(page, "data_slagelse")
     finally:
         ctx.close()
+
+
+def test_a_coordinator_imports_a_workbook_in_swedish_and_sees_it(
+    browser, tmp_path: Path, expect
+) -> None:
+    """A made-up municipality's workbook, filled in with names, goal numbers and Swedish
+    words, uploaded on the Data page, imported, and then on the Goals page."""
+    from dashboard.ingest import ingest
+    from tests.test_import_hardening import _coordinator
+
+    data = tmp_path / "data"
+    ingest(SAMPLE, data)
+    book = _coordinator(
+        tmp_path,
+        [
+            [2024, "Studiebesök i Visby", "B7", "genomförd", 1500, "kr", "1,3", "illustrative"],
+            [
+                2024,
+                "Internationella dagen",
+                None,
+                "planerad",
+                None,
+                None,
+                "samtliga",
+                "illustrative",
+            ],
+        ],
+    )
+    with run_server(data, tmp_path / "server.log", DASHBOARD_ALLOW_IMPORT="1") as srv:
+        ctx = browser.new_context(viewport=VIEWPORT, locale="sv-SE")
+        page = ctx.new_page()
+        try:
+            page.goto(f"{srv.url}/data?lang=sv", timeout=FIRST_LOAD_MS)
+            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(book))
+            expect(
+                page.get_by_text(re.compile(r"^Inga problem: \d+ rader i \d+ tabeller"))
+            ).to_be_visible()
+            page.get_by_text("Jag vill ersätta datasetet som alla användare ser").click()
+            page.get_by_role("button", name="Ersätt det aktuella datasetet med filerna").click()
+            expect(page.get_by_text(re.compile(r"^Datasetet är ersatt"))).to_be_visible()
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "data_import_sv.png"), full_page=True)
+            page.goto(f"{srv.url}/goals?lang=sv&org=exempelby-kommun&year=2024", timeout=STEP_MS)
+            matrix = page.get_by_test_id("stDataFrame").first
+            expect(matrix).to_be_visible()
+            wait_idle(page)
+            expect(chip(page, "Organisation", "Exempelby kommun")).to_be_visible()
+            page.screenshot(path=str(SHOTS / "goals_exempelby_sv.png"), full_page=True)
+        except Exception:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "FAILED_coordinator_import.png"), full_page=True)
+            raise
+        finally:
+            ctx.close()

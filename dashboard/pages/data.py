@@ -15,6 +15,7 @@ from dashboard.problems import ImportFailed
 from dashboard.ui import View
 
 ALLOW_IMPORT = "DASHBOARD_ALLOW_IMPORT"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 i18n.register(
     {
@@ -84,7 +85,58 @@ i18n.register(
             "da": "{check}: {n} (f.eks. {examples})",
         },
         "data.import": {"sv": "Import", "en": "Import", "da": "Import"},
-        "data.template": {"sv": "Tom mall", "en": "Empty template", "da": "Tom skabelon"},
+        "data.workbook": {
+            "sv": "Samordnarens arbetsbok",
+            "en": "The coordinator's workbook",
+            "da": "Koordinatorens projektmappe",
+        },
+        "data.workbook.help": {
+            "sv": "Fyll i uppföljningen med namn och målnummer (1,4), utan id:n. Mallen har "
+            "exempel ur Gotlands handlingsplan 2009, listor och en kommentar på varje "
+            "kolumn. Datasetet som arbetsbok (valda organisationer) kan rättas i Excel och "
+            "importeras igen: varje rad behåller sitt id.",
+            "en": "Fill in the follow-up with names and goal numbers (1,4), without ids. The "
+            "template has examples from Gotland's action plan 2009, lists and a comment on "
+            "every column. The dataset as a workbook (the selected organisations) can be "
+            "corrected in Excel and imported again: every row keeps its id.",
+            "da": "Udfyld opfølgningen med navne og målnumre (1,4), uden id'er. Skabelonen har "
+            "eksempler fra Gotlands handlingsplan 2009, lister og en kommentar på hver "
+            "kolonne. Datasættet som projektmappe (de valgte organisationer) kan rettes i "
+            "Excel og importeres igen: hver række beholder sit id.",
+        },
+        "data.workbook.template": {
+            "sv": "Mall att fylla i (.xlsx)",
+            "en": "Template to fill in (.xlsx)",
+            "da": "Skabelon til udfyldning (.xlsx)",
+        },
+        "data.workbook.export": {
+            "sv": "Datasetet som arbetsbok (.xlsx)",
+            "en": "The dataset as a workbook (.xlsx)",
+            "da": "Datasættet som projektmappe (.xlsx)",
+        },
+        "data.workbook.too_big": {
+            "sv": "Urvalet har {n} aktiviteter; välj organisationer med högst {max} för att "
+            "hämta dem som arbetsbok.",
+            "en": "The selection has {n} activities; choose organisations with at most {max} "
+            "to download them as a workbook.",
+            "da": "Udvalget har {n} aktiviteter; vælg organisationer med højst {max} for at "
+            "hente dem som projektmappe.",
+        },
+        "file.coordinator_template": {
+            "sv": "malbild_mall",
+            "en": "malbild_template",
+            "da": "malbild_skabelon",
+        },
+        "file.coordinator_export": {
+            "sv": "malbild_arbetsbok",
+            "en": "malbild_workbook",
+            "da": "malbild_projektmappe",
+        },
+        "data.template": {
+            "sv": "Mall för de 12 tabellerna (med id:n)",
+            "en": "Template of the 12 tables (with ids)",
+            "da": "Skabelon for de 12 tabeller (med id'er)",
+        },
         "data.template.help": {
             "sv": "En CSV-fil per tabell, eller en arbetsbok med ett blad per tabell där "
             "bladet _contract beskriver varje kolumn.",
@@ -283,6 +335,39 @@ def _import(view: View) -> None:
 
     lang = view.lang
     st.subheader(view.t("data.import"))
+    f = view.filters
+    st.markdown(f"**{view.t('data.workbook')}**")
+    st.caption(view.t("data.workbook.help"))
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        view.t("data.workbook.template"),
+        data=lambda: uploads.coordinator_template(lang),
+        file_name=f"{view.t('file.coordinator_template')}.xlsx",
+        mime=XLSX,
+        key="dl-coordinator-template",
+        on_click="ignore",
+        icon=":material/edit_note:",
+    )
+    n = int(data.query("activities_count", Filters(f.orgs), search=None).iloc[0]["activities"])
+    if n <= uploads.MAX_EXPORT_ACTIVITIES:
+        folder = data_dir()
+        c2.download_button(
+            view.t("data.workbook.export"),
+            data=lambda: uploads.coordinator_workbook(folder, f.orgs, lang),
+            file_name=f"{view.t('file.coordinator_export')}_{Filters(f.orgs).slug()}.xlsx",
+            mime=XLSX,
+            key="dl-coordinator-export",
+            on_click="ignore",
+            icon=":material/table_view:",
+        )
+    else:
+        c2.caption(
+            view.t(
+                "data.workbook.too_big",
+                n=fmt_int(n, lang),
+                max=fmt_int(uploads.MAX_EXPORT_ACTIVITIES, lang),
+            )
+        )
     st.markdown(f"**{view.t('data.template')}**")
     st.caption(view.t("data.template.help"))
     c1, c2, _ = st.columns([1, 1, 2])
@@ -299,7 +384,7 @@ def _import(view: View) -> None:
         view.t("data.template.xlsx"),
         data=template_xlsx,
         file_name="malbild_template.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX,
         key="dl-template-xlsx",
         on_click="ignore",
         icon=":material/table_view:",
@@ -323,7 +408,9 @@ def _import(view: View) -> None:
         return
     name, payload = upload.name, upload.getvalue()
     bar = st.progress(0.0, text=view.t("data.upload.checking"))
-    result = uploads.check_upload(name, payload, data_dir(), lambda x: bar.progress(min(x, 1.0)))
+    result = uploads.in_child(
+        "check", name, payload, data_dir(), lambda x: bar.progress(min(x, 1.0))
+    )
     bar.empty()
     if result.warnings:
         with st.expander(view.t("data.upload.warnings", n=fmt_int(len(result.warnings), lang))):
@@ -365,7 +452,7 @@ def _import(view: View) -> None:
     if st.button(view.t("data.replace"), disabled=not sure, type="primary", key="data-replace"):
         try:
             with st.spinner(view.t("data.replace.running")):
-                outcome = uploads.import_upload(name, payload, data_dir())
+                outcome = uploads.in_child("import", name, payload, data_dir())
         except ImportFailed as exc:
             st.error(view.t("data.replace.failed", n=fmt_int(len(exc.problems), lang)))
             failed = uploads.UploadCheck(exc.problems, exc.warnings)
