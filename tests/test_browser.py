@@ -579,7 +579,10 @@ def test_follow_up_pages_render_with_the_link_filters(server: Server, browser, e
             shot(page, "evaluation_slagelse_2013")
             steps("follow-up-data")
             go_to(page, expect, "Data", "Data")
-            expect(page.get_by_text("python -m dashboard ingest").first).to_be_visible()
+            expect(
+                page.get_by_text("Importing from this page is switched off").first
+            ).to_be_visible()
+            expect(page.get_by_role("button", name="Template to fill in (.xlsx)")).to_be_visible()
             shot(page, "data_slagelse")
     finally:
         ctx.close()
@@ -621,7 +624,7 @@ def test_a_coordinator_imports_a_workbook_in_swedish_and_sees_it(
                 page.get_by_text(re.compile(r"^Inga problem: \d+ rader i \d+ tabeller"))
             ).to_be_visible()
             page.get_by_text("Jag vill ersätta datasetet som alla användare ser").click()
-            page.get_by_role("button", name="Ersätt det aktuella datasetet med filerna").click()
+            page.get_by_role("button", name="Ersätt det aktuella datasetet med filen").click()
             expect(page.get_by_text(re.compile(r"^Datasetet är ersatt"))).to_be_visible()
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / "data_import_sv.png"), full_page=True)

@@ -227,9 +227,9 @@ i18n.register(
             "da": "Problemlisten (.txt)",
         },
         "data.replace": {
-            "sv": "Ersätt det aktuella datasetet med filerna",
-            "en": "Replace the live dataset with these files",
-            "da": "Erstat det aktuelle datasæt med filerne",
+            "sv": "Ersätt det aktuella datasetet med filen",
+            "en": "Replace the live dataset with this file",
+            "da": "Erstat det aktuelle datasæt med filen",
         },
         "data.replace.confirm": {
             "sv": "Jag vill ersätta datasetet som alla användare ser",
