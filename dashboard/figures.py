@@ -453,9 +453,9 @@ def network_tree(
         member = _present(r["members"])
         colors.append(_kind_color(r["kind"]) if member else NOT_A_MEMBER_COLOR)
         hover.append(
-            f"{kinds.get(str(r['kind']), r['kind'])}<br>"
+            f"{kinds.get(str(r['kind']), r['kind'])}\n"
             + (f"{labels['members']}: {r['members']}" if member else labels["not_member"])
-            + f"<br>{labels['activities']}: {int(r['activities'])}"
+            + f"\n{labels['activities']}: {int(r['activities'])}"
         )
     fig = go.Figure(
         go.Treemap(
@@ -658,12 +658,12 @@ def network_map(
         for _, r in df.iterrows():
             others = [n for n in here[(round(r["lat"], 3), round(r["lon"], 3))] if n != r["name"]]
             kind = labels["selected"] if org else kinds.get(str(r["kind"]), str(r["kind"]))
-            text = f"<b>{r['name']}</b><br>{kind}"
+            text = f"{r['name']}\n{kind}"
             if not org and _present(r["members"]):
-                text += f"<br>{labels['members']}: {r['members']}"
-            text += f"<br>{labels['activities']}: {int(r['activities'])}"
+                text += f"\n{labels['members']}: {r['members']}"
+            text += f"\n{labels['activities']}: {int(r['activities'])}"
             if others:
-                text += f"<br>{labels['also_here']}: " + ", ".join(_short(o, 30) for o in others)
+                text += f"\n{labels['also_here']}: " + ", ".join(_short(o, 30) for o in others)
             out.append(text)
         return out
 

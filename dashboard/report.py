@@ -562,6 +562,12 @@ def workbook_bytes(
     about.append([t("evaluation.report.illustrative", lang)])
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 60
+    from openpyxl.cell.cell import TYPE_STRING
+
+    for row in about.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING  # an organisation named '=...' is text, not a formula
     for p in PARTS:
         _write_sheet(
             wb.create_sheet(sheet_name(p.name, lang)), frames[p.name], lang, dict(p.headers)

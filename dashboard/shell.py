@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, safe
 from dashboard.db import DatasetError
 from dashboard.filters import Filters
 from dashboard.i18n import LANG_NAMES, LANGS, pick_language, t
@@ -26,7 +26,8 @@ PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 
 def _notice(key: str, values: dict, lang: str) -> str:
-    return t(key, lang, **values)
+    """A notice for the sidebar: the values come from the link, so they are escaped."""
+    return t(key, lang, **{k: safe.md(v) for k, v in values.items()})
 
 
 def _read_url_once(orgs: list[str], goal_org: dict[str, str], years: tuple[int, int]) -> None:
@@ -78,7 +79,11 @@ def dataset_error(exc: DatasetError, lang: str) -> None:
     reconnects once the files are fixed."""
     log.warning("dataset unavailable: %s", exc)
     st.error(
-        t("error.dataset", lang, detail=t(f"dataset.{exc.key}", lang, **exc.values)),
+        t(
+            "error.dataset",
+            lang,
+            detail=t(f"dataset.{exc.key}", lang, **{k: safe.md(v) for k, v in exc.values.items()}),
+        ),
         icon=":material/database:",
     )
     data.clear()

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import safe
 from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_date, fmt_int, fmt_money, fmt_num, fmt_pct, t
@@ -51,6 +52,11 @@ class View:
     def t(self, key: str, **values: object) -> str:
         """Translate *key* into the view's language."""
         return t(key, self.lang, **values)
+
+    def md(self, key: str, **values: object) -> str:
+        """Translate *key* for a Markdown context (markdown, captions, alerts, metric
+        labels): the values, which may come from the data or a link, are escaped."""
+        return t(key, self.lang, **{k: safe.md(v) for k, v in values.items()})
 
 
 def file_name(view: View, what: str) -> str:
@@ -180,7 +186,7 @@ def chart_with_table(view: View, fig: go.Figure, df: pd.DataFrame, what: str, ke
     """A chart with its data table one click away, and the data as CSV."""
     chart, table = st.tabs([view.t("tab.chart"), view.t("tab.table")])
     with chart:
-        st.plotly_chart(fig, key=f"fig-{key}", config=PLOTLY_CONFIG)
+        st.plotly_chart(safe.figure(fig), key=f"fig-{key}", config=PLOTLY_CONFIG)
     with table:
         show_table(view, df, key)
     download(view, what, lambda: df, key)

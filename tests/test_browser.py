@@ -25,7 +25,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -640,3 +640,83 @@ def test_a_coordinator_imports_a_workbook_in_swedish_and_sees_it(
             raise
         finally:
             ctx.close()
+
+
+PAYLOAD_HOST = "example.invalid"
+PAYLOAD = (
+    f"[Logga in](https://{PAYLOAD_HOST}/a) ![x](https://{PAYLOAD_HOST}/i.png) :red[x] $x$ "
+    f'# x <a href="https://{PAYLOAD_HOST}/h">a</a> <span style="color:red">s</span>'
+)
+LINKED = f"""() => [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some(
+    (a) => (a.name.endsWith('href') || a.name === 'src') && a.value.includes('{PAYLOAD_HOST}')
+)).length"""
+
+
+def test_markup_from_a_link_or_the_data_is_shown_as_text_on_every_page(
+    browser, tmp_path: Path, expect
+) -> None:
+    """Markdown and HTML in an organisation's name, a goal code, an activity title and a
+    network name, and in the link, render as the characters they are and fetch nothing."""
+    import shutil
+
+    from dashboard.ingest import ingest
+
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLE, src)
+
+    def put(table: str, old: str, new: str) -> None:
+        path = src / f"{table}.csv"
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    quoted = '"' + PAYLOAD.replace('"', '""') + '"'
+    put("organisations", "Gotlands kommun", quoted)
+    put("goals", "gotland-2009-g5,gotland-2009,5,", f"gotland-2009-g5,gotland-2009,{quoted},")
+    put("activities", "Almedalsveckans invigning", quoted)
+    put("networks", "Baltic Islands Network", quoted)
+    data = tmp_path / "data"
+    ingest(src, data)
+    fetched: list[str] = []
+    with run_server(data, tmp_path / "server.log") as srv:
+        ctx = browser.new_context(viewport=VIEWPORT, locale="sv-SE")
+        page = ctx.new_page()
+        page.on(
+            "request",
+            lambda r: fetched.append(r.url) if urlsplit(r.url).hostname == PAYLOAD_HOST else None,
+        )
+        try:
+            link = f"{srv.url}/?lang=sv&org=gotland&org={quote(PAYLOAD, safe='')}"
+            page.goto(link, timeout=FIRST_LOAD_MS)
+            wait_idle(page)
+            notice = sidebar(page).get_by_test_id("stAlert").first
+            expect(notice).to_be_visible()
+            shown = notice.inner_text().replace("\u2060", "").replace("\n", " ")
+            assert PAYLOAD in shown, shown  # every character, as text
+            for name, heading in (
+                ("Mål", "Mål och aktiviteter"),
+                ("Aktiviteter", "Aktiviteter"),
+                ("Nätverk", "Nätverk och partnerskap"),
+                ("Projekt", None),
+                ("Årlig utvärdering", None),
+                ("Data", "Data"),
+                ("Översikt", "Översikt"),
+            ):
+                nav = sidebar(page).get_by_test_id("stSidebarNav")
+                nav.get_by_role("link", name=name, exact=True).click()
+                if heading:
+                    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+                wait_idle(page)
+                page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
+                for tab in page.get_by_role("tab", name="Tabell").all():
+                    tab.click()  # the tables beside the charts, with the data's texts
+                assert page.evaluate(LINKED) == 0, name
+                assert not page.locator("[data-testid='stSidebar'] img").count(), name
+            shot(page, "overview_markup_payload")
+        except Exception:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "FAILED_markup_payload.png"), full_page=True)
+            raise
+        finally:
+            ctx.close()
+    assert fetched == []

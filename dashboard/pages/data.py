@@ -308,7 +308,7 @@ def _quality(view: View) -> None:
     f = view.filters
     st.subheader(view.t("data.quality"))
     orgs = ", ".join(f.orgs) if f.orgs else view.t("data.quality.all_orgs")
-    st.caption(view.t("data.quality.help", orgs=orgs))
+    st.caption(view.md("data.quality.help", orgs=orgs))
     scope = Filters(f.orgs)
     with st.spinner(view.t("loading")):
         results = {c: data.query(f"data_{c}", scope) for c in report.QUALITY_CHECKS}
@@ -318,7 +318,7 @@ def _quality(view: View) -> None:
         st.success(view.t("data.quality.ok"), icon=":material/check_circle:")
     for row in found.itertuples():
         st.warning(
-            view.t(
+            view.md(
                 "data.quality.found",
                 check=row.check,
                 n=fmt_int(row.items, view.lang),

@@ -337,14 +337,14 @@ def render(view: View) -> None:
     gaps = report.uncovered(rollup)
     if gaps:
         st.warning(
-            view.t("evaluation.uncovered", year=year, codes=", ".join(gaps)),
+            view.md("evaluation.uncovered", year=year, codes=", ".join(gaps)),
             icon=":material/flag:",
         )
     else:
         st.success(view.t("evaluation.covered", year=year), icon=":material/check_circle:")
     differ = report.disagreements(rollup)
     if differ:
-        st.info(view.t("evaluation.disagree", codes=", ".join(differ)), icon=":material/forum:")
+        st.info(view.md("evaluation.disagree", codes=", ".join(differ)), icon=":material/forum:")
     shown = report.readable(rollup[ROLLUP_COLUMNS], ("verdict", "assessment_status"), lang)
     ui.show_table(view, shown, "eval-rollup")
     ui.download(view, "evaluation_goals", lambda: rollup, "eval-rollup")

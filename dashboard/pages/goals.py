@@ -35,7 +35,7 @@ def render(view: View) -> None:
     matrix = tables.goal_matrix(links, goals)
     gaps = tables.unserved_goals(matrix, goals)
     if gaps:
-        st.warning(view.t("goals.gaps", codes=", ".join(gaps)), icon=":material/flag:")
+        st.warning(view.md("goals.gaps", codes=", ".join(gaps)), icon=":material/flag:")
     elif len(matrix):
         st.success(view.t("goals.no_gaps"), icon=":material/check_circle:")
     if total > MATRIX_LIMIT:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, i18n, ui
+from dashboard import data, figures, i18n, safe, ui
 from dashboard.i18n import fmt_int, fmt_money, fmt_pct, plotly_separators
 from dashboard.ui import View
 
@@ -332,13 +332,14 @@ def _targets(view: View, targets: pd.DataFrame, names: dict[str, str]) -> None:
         first = rows.iloc[0]
         with st.container(border=True):
             goal = (
-                f" · {view.t('axis.goal')} {first['goal_code']}"
+                f" · {view.t('axis.goal')} {safe.md(first['goal_code'])}"
                 if isinstance(first["goal_code"], str)
                 else ""
             )
             invented = bool((rows["source"] == "illustrative").all())
             st.markdown(
-                f"**{first['name']}**  \n{names.get(first['org_id'], first['org_id'])}{goal} · "
+                f"**{safe.md(first['name'])}**  \n"
+                + f"{safe.md(names.get(first['org_id'], first['org_id']))}{goal} · "
                 + view.t("projects.target.role", role=_role_name(view, first["role"]))
                 + (f" · {view.t('source.illustrative')}" if invented else "")
             )
