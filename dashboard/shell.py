@@ -25,6 +25,24 @@ K_YEARS_DEFAULT = "_years_default"
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 
+def keep_caches_from_visitors() -> None:
+    """Make Streamlit's "clear cache" request clear only the asking session's state.
+
+    Streamlit (1.6x) lets any websocket client send `clear_cache`, which empties every
+    user's cached results and the shared DuckDB connection; there is no setting to switch
+    it off. This replaces the handler, once per process, so a visitor can reset their own
+    session but not slow down or break everyone else's. Caches are cleared by the app
+    itself (an import changes the dataset stamp; `data.clear()` after a replace).
+    """
+    from streamlit.runtime.app_session import AppSession
+
+    def only_this_session(self: AppSession) -> None:
+        self._session_state.clear()
+
+    if getattr(AppSession._handle_clear_cache_request, "__name__", "") != "only_this_session":
+        AppSession._handle_clear_cache_request = only_this_session  # type: ignore[method-assign]
+
+
 def _notice(key: str, values: dict, lang: str) -> str:
     """A notice for the sidebar: the values come from the link, so they are escaped."""
     return t(key, lang, **{k: safe.md(v) for k, v in values.items()})
@@ -141,6 +159,7 @@ def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) 
 def start() -> View:
     """Set up the page, read the link once, draw the sidebar; returns the View for pages."""
     st.set_page_config(page_title="Målbild", page_icon=":material/flag:", layout="wide")
+    keep_caches_from_visitors()
     try:
         orgs_df = data.query("organisations")
         span = data.query("year_range")

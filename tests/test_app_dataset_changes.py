@@ -121,3 +121,34 @@ def test_an_upload_is_checked_in_a_child_within_time_and_memory(live: Path, monk
     assert [p.key for p in big.problems] == ["upload_too_big_memory"]
     with pytest.raises(uploads.ImportFailed):
         uploads.in_child("import", "gotland.xlsx", book, live)
+
+
+def test_a_visitors_clear_cache_request_clears_only_their_own_session(
+    live: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.runtime.app_session import AppSession
+
+    from dashboard import data
+    from dashboard.db import Database
+    from dashboard.filters import Filters
+
+    session(lang="en")  # the app installs its handler on its first run
+    data.query("goal_coverage", Filters(("vkl",)))
+    calls = []
+    real = Database.df
+    monkeypatch.setattr(
+        Database, "df", lambda self, *a, **k: calls.append(a) or real(self, *a, **k)
+    )
+
+    class Visitor:
+        cleared = False
+
+        class _session_state:
+            @staticmethod
+            def clear() -> None:
+                Visitor.cleared = True
+
+    AppSession._handle_clear_cache_request(Visitor())  # type: ignore[arg-type]
+    assert Visitor.cleared  # the visitor's own session is reset
+    data.query("goal_coverage", Filters(("vkl",)))
+    assert calls == []  # everyone's cached results are still there
