@@ -379,40 +379,21 @@ def parse_table(
 
 
 def _check_value(p: ParsedTable, n: int, col: Column, v: object, problems: list[Problem]) -> None:
-    name = p.table.name
+    def add(key: str, **values: object) -> None:
+        problems.append(Problem.of(p.file, n, p.col(col.name), key, table=p.table.name, **values))
+
     if v is None:
         if col.required:
-            problems.append(Problem.of(p.file, n, p.col(col.name), "required_empty", table=name))
+            add("required_empty")
         return
     if col.allowed is not None and v not in col.allowed:  # a code no word resolved to
-        problems.append(
-            Problem.of(
-                p.file,
-                n,
-                p.col(col.name),
-                "not_allowed",
-                table=name,
-                value=v,
-                choices=", ".join(col.allowed),
-            )
-        )
+        add("not_allowed", value=v, choices=", ".join(col.allowed))
     if col.year and not MIN_YEAR <= int(v) <= MAX_YEAR:  # type: ignore[call-overload]
-        problems.append(
-            Problem.of(
-                p.file,
-                n,
-                p.col(col.name),
-                "year_range",
-                table=name,
-                value=v,
-                lo=MIN_YEAR,
-                hi=MAX_YEAR,
-            )
-        )
+        add("year_range", value=v, lo=MIN_YEAR, hi=MAX_YEAR)
     if col.money and float(v) < 0:  # type: ignore[arg-type]
-        problems.append(Problem.of(p.file, n, p.col(col.name), "negative", table=name, value=v))
+        add("negative", value=v)
     if col.money and abs(float(v)) >= 1e15:  # type: ignore[arg-type]
-        problems.append(Problem.of(p.file, n, p.col(col.name), "too_large", table=name, value=v))
+        add("too_large", value=v)
 
 
 def _country_of(parsed: Mapping[str, ParsedTable]) -> dict[object, object]:

@@ -829,20 +829,27 @@ class _Resolver:
                 },
                 {"org_id": rows.headers.get("organisation", "organisation"), **self.labels(rows)},
             )
-            source = (
-                row.get("goals_source") if _text(row.get("goals_source")) else row.get("source")
-            )
-            for g in goals:
-                self.emit(
-                    "project_goals",
-                    rows,
-                    line,
-                    {"project_id": pid, "goal_id": g, "source": source},
-                    {
-                        "goal_id": rows.headers.get("goals", "goals"),
-                        "source": rows.headers.get("goals_source", "source"),
-                    },
-                )
+            self.links("project_goals", "project_id", pid, goals, rows, line, row)
+
+    def links(
+        self,
+        table: str,
+        key: str,
+        owner: str,
+        goals: list[str],
+        rows: _Rows,
+        line: int,
+        row: Mapping[str, object],
+    ) -> None:
+        """The goal links of one activity or project, with the row's own source unless the
+        goals' source column says otherwise; problems point at the goals column."""
+        source = row.get("goals_source") if _text(row.get("goals_source")) else row.get("source")
+        labels = {
+            "goal_id": rows.headers.get("goals", "goals"),
+            "source": rows.headers.get("goals_source", "source"),
+        }
+        for g in goals:
+            self.emit(table, rows, line, {key: owner, "goal_id": g, "source": source}, labels)
 
     def activities(self) -> None:
         rows = self.sheets.get("activities")
@@ -890,20 +897,7 @@ class _Resolver:
                     **self.labels(rows, {"network_id": "network", "project_id": "project"}),
                 },
             )
-            source = (
-                row.get("goals_source") if _text(row.get("goals_source")) else row.get("source")
-            )
-            for g in goals:
-                self.emit(
-                    "activity_goals",
-                    rows,
-                    line,
-                    {"activity_id": aid, "goal_id": g, "source": source},
-                    {
-                        "goal_id": rows.headers.get("goals", "goals"),
-                        "source": rows.headers.get("goals_source", "source"),
-                    },
-                )
+            self.links("activity_goals", "activity_id", aid, goals, rows, line, row)
 
     def memberships(self) -> None:
         rows = self.sheets.get("memberships")
