@@ -206,3 +206,25 @@ def test_overview_says_so_when_the_years_hold_no_activity(app) -> None:
     assert at.metric[0].value == "0"
     assert any(i.value == "Nothing to show for this selection." for i in at.info)
     assert "Activities per year" in [s.value for s in at.subheader]
+
+
+ALL_PAGES = ("overview", "goals", "activities", "networks", "projects", "evaluation", "data")
+
+
+def page_texts(at: AppTest) -> list[str]:
+    """Every text a manager reads on the page (not the tables' cells)."""
+    out: list[str] = []
+    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [f"{m.label} {m.value}" for m in at.metric]
+    return out
+
+
+def test_no_server_path_or_command_line_on_any_page(app, sample_dir: Path) -> None:
+    at = app(lang="sv")
+    for page in ALL_PAGES:
+        at.switch_page(f"dashboard/pages/{page}.py").run()
+        assert not at.exception, page
+        for text in page_texts(at):
+            assert str(sample_dir) not in text, (page, text)
+            assert "python -m" not in text and "DASHBOARD_" not in text, (page, text)

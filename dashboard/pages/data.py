@@ -26,17 +26,17 @@ i18n.register(
             "da": "Det indlæste datasæt",
         },
         "data.dataset.caption": {
-            "sv": "Importerat {imported} från {source} · mapp {folder}",
-            "en": "Imported {imported} from {source} · folder {folder}",
-            "da": "Importeret {imported} fra {source} · mappe {folder}",
+            "sv": "Importerat {imported} från {source}",
+            "en": "Imported {imported} from {source}",
+            "da": "Importeret {imported} fra {source}",
         },
         "data.dataset.no_manifest": {
-            "sv": "Datasetet saknar manifest (_dataset.json), så importtiden är okänd; "
-            "filernas ändringstid står i tabellen · mapp {folder}",
-            "en": "The dataset has no manifest (_dataset.json), so the import time is unknown; "
-            "the files' modification times are in the table · folder {folder}",
-            "da": "Datasættet mangler manifest (_dataset.json), så importtidspunktet er ukendt; "
-            "filernes ændringstid står i tabellen · mappe {folder}",
+            "sv": "Det är okänt när datasetet importerades; filernas ändringstid står i "
+            "tabellen.",
+            "en": "When the dataset was imported is unknown; the files' modification times are "
+            "in the table.",
+            "da": "Det er ukendt, hvornår datasættet blev importeret; filernes ændringstid står "
+            "i tabellen.",
         },
         "data.tables.help": {
             "sv": "Hela datasetet, oavsett urval: rader per tabell, hur många som kommer från "
@@ -274,15 +274,14 @@ def _dataset(view: View) -> None:
     manifest = read_manifest(folder)
     if manifest.get("imported_at"):
         st.caption(
-            view.t(
+            view.md(
                 "data.dataset.caption",
                 imported=report.timestamp_label(manifest["imported_at"]),
                 source=manifest.get("source", "?"),
-                folder=folder,
             )
         )
     else:
-        st.caption(view.t("data.dataset.no_manifest", folder=folder))
+        st.caption(view.t("data.dataset.no_manifest"))
     total = int(tables["row_count"].sum())
     docs = int(tables["document_rows"].sum())
     ill = int(tables["illustrative_rows"].sum())

@@ -208,14 +208,6 @@ i18n.register(
             "en": "CSV files (.zip)",
             "da": "CSV-filer (.zip)",
         },
-        "evaluation.compilation.cli": {
-            "sv": "Samma arbetsbok utan webbläsare: `python -m dashboard report --org {org} "
-            "--year {year} --out {file}.xlsx`",
-            "en": "The same workbook without a browser: `python -m dashboard report --org {org} "
-            "--year {year} --out {file}.xlsx`",
-            "da": "Samme projektmappe uden browser: `python -m dashboard report --org {org} "
-            "--year {year} --out {file}.xlsx`",
-        },
     }
 )
 
@@ -464,14 +456,7 @@ def render(view: View) -> None:
         on_click="ignore",
         icon=":material/folder_zip:",
     )
-    st.caption(
-        view.t(
-            "evaluation.compilation.cli",
-            org=(f.orgs[0] if len(f.orgs) == 1 else "ID"),
-            year=year,
-            file=stem,
-        )
-    )
+
 
 
 if __name__ == "__main__":  # run as a page by st.navigation
