@@ -214,7 +214,16 @@ ALL_PAGES = ("overview", "goals", "activities", "networks", "projects", "evaluat
 def page_texts(at: AppTest) -> list[str]:
     """Every text a manager reads on the page (not the tables' cells)."""
     out: list[str] = []
-    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+    for kind in (
+        "title",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         out += [str(e.value) for e in getattr(at, kind)]
     out += [f"{m.label} {m.value}" for m in at.metric]
     return out

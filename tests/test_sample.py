@@ -13,11 +13,11 @@ from dashboard.filters import Filters
 from tests.conftest import ROOT
 
 DOCS = {
-    "000_99a8f7e520c703b8.txt",
-    "001_32aae51b1ebf7867.txt",
-    "002_2bbf43eeef7b6eda.txt",
-    "003_35535c40559ed089.txt",
-    "004_8dcd10cea1e9835c.txt",
+    "Gotlands kommun: Handlingsplan för kommunövergripande internationellt samarbete 2009",
+    "Gävle kommun: Internationell strategi",
+    "VKL: Internationell strategi för Västmanlands Kommuner och Landsting",
+    "Älvsbyns kommun: Riktlinje Det internationella arbetet 2019 (KS § 130)",
+    "Kommunen.dk 12 mar 2012: Dansk-svensk-polsk udviklingsnetværk (Slagelse Kommune)",
 }
 
 # Gotland's action plan 2009, the parentheses after each bullet ("samtliga mål" = all seven).
@@ -70,12 +70,17 @@ def test_gotland_2009_activities_match_the_parentheses(sample_db: Database) -> N
     for row in df.itertuples():
         got.setdefault(row.activity_title, set()).add(int(row.goal_code))
     assert list(got.items()) == GOTLAND_2009
-    assert set(df["source"]) == {"000_99a8f7e520c703b8.txt"}
+    assert set(df["source"]) == {
+        "Gotlands kommun: Handlingsplan för kommunövergripande internationellt samarbete 2009"
+    }
 
 
 def test_slagelse_projects_and_interloc(sample_db: Database) -> None:
     df = sample_db.df("project_portfolio", Filters(("slagelse",)).params_for("project_portfolio"))
-    from_article = df[df["source"] == "004_8dcd10cea1e9835c.txt"]
+    from_article = df[
+        df["source"]
+        == "Kommunen.dk 12 mar 2012: Dansk-svensk-polsk udviklingsnetværk (Slagelse Kommune)"
+    ]
     assert len(from_article) == 8
     interloc = df[df["acronym"] == "InterLoc"].iloc[0]
     assert (interloc.total_budget, interloc.eu_funding, interloc.currency) == (
