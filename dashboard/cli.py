@@ -94,7 +94,7 @@ def _cmd_contract(args: argparse.Namespace) -> int:
 
 def _cmd_query(args: argparse.Namespace) -> int:
     from dashboard.db import Database, DatasetError, QueryError, load_query
-    from dashboard.export import iter_csv
+    from dashboard.export import csv_chunks
     from dashboard.filters import Filters
 
     if args.year is not None and (args.year_from is not None or args.year_to is not None):
@@ -109,7 +109,18 @@ def _cmd_query(args: argparse.Namespace) -> int:
         db = Database(Path(args.data) if args.data else data_dir())
         params = filters.params_for(query.name, **extra)
         out = sys.stdout.buffer
-        for chunk in iter_csv(list(query.columns), db.batches(query.name, params), args.lang):
+        shape = None
+        if args.readable:  # the download's headers and words: the same function as the app's
+            from dashboard import ui
+
+            names = db.df("organisations")
+            view = ui.View(
+                args.lang, filters, dict(zip(names["org_id"], names["name"], strict=True))
+            )
+            coded = ui.QUERY_CODES.get(query.name)
+            shape = lambda df: ui.for_download(view, df, coded)  # noqa: E731
+        found = db.batches(query.name, params)
+        for chunk in csv_chunks(found, list(query.columns), args.lang, shape):
             out.write(chunk)
         out.flush()
     except (QueryError, DatasetError) as exc:
@@ -224,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="en",
         choices=("en", "sv", "da"),
         help="CSV dialect: en = comma and decimal point; sv/da = ';' and decimal comma",
+    )
+    p.add_argument(
+        "--readable",
+        action="store_true",
+        help="the download's headers and values (names, words in --lang) instead of the "
+        "query's machine columns",
     )
     p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
     p.set_defaults(func=_cmd_query)

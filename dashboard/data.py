@@ -7,7 +7,7 @@ stamp (so an import invalidates every cached result).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard.dataset import MANIFEST, data_dir
 from dashboard.db import Database, load_query
-from dashboard.export import iter_csv
+from dashboard.export import csv_chunks
 from dashboard.filters import Filters
 
 ALL = Filters()
@@ -58,14 +58,22 @@ def batches(name: str, filters: Filters = ALL, **extra: Any) -> Iterator[pa.Reco
     return database().batches(name, filters.params_for(name, **extra))
 
 
-def csv_bytes(name: str, filters: Filters, lang: str, **extra: Any) -> bytes:
+def csv_bytes(
+    name: str,
+    filters: Filters,
+    lang: str,
+    shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    **extra: Any,
+) -> bytes:
     """A query's whole result as a CSV file, streamed from DuckDB batch by batch.
 
-    The same path as `python -m dashboard query`, so a download and the command line
+    *shape* turns each batch into what the table shows (`ui.for_download`: its headers,
+    names and words); without it the file has the query's own columns. The same path as
+    `python -m dashboard query` (`--readable` shapes it), so a download and the command line
     give the same bytes.
     """
     columns = list(load_query(name).columns)
-    return b"".join(iter_csv(columns, batches(name, filters, **extra), lang))
+    return b"".join(csv_chunks(batches(name, filters, **extra), columns, lang, shape))
 
 
 def clear() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 
 import pandas as pd
@@ -72,6 +72,21 @@ def iter_csv(columns: list[str], batches: Iterable[pa.RecordBatch], lang: str) -
     yield buf.getvalue().encode("utf-8")
 
 
+def iter_frames_csv(frames: Iterable[pd.DataFrame], lang: str) -> Iterator[bytes]:
+    """Stream a CSV file from DataFrames of the same columns (the first gives the header)."""
+    header: list[str] | None = None
+    for df in frames:
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        chunks = iter_csv(list(df.columns), table.to_batches(), lang)
+        first = next(chunks)
+        if header is None:
+            header = list(df.columns)
+            yield first
+        else:  # the header line was written with the first frame
+            yield first.split(b"\r\n", 1)[1] if b"\r\n" in first else b""
+        yield from chunks
+
+
 def arrow_to_csv(table: pa.Table, lang: str) -> bytes:
     """A whole Arrow table as one CSV file's bytes."""
     return b"".join(iter_csv(table.column_names, table.to_batches(), lang))
@@ -81,3 +96,24 @@ def frame_to_csv(df: pd.DataFrame, lang: str) -> bytes:
     """A DataFrame as one CSV file's bytes (same rules as the streaming writer)."""
     table = pa.Table.from_pandas(df, preserve_index=False)
     return arrow_to_csv(table, lang)
+
+
+def csv_chunks(
+    found: Iterator[pa.RecordBatch],
+    columns: list[str],
+    lang: str,
+    shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> Iterator[bytes]:
+    """The CSV chunks of a query's batches, shaped for reading when *shape* is given."""
+    if shape is None:
+        return iter_csv(columns, found, lang)
+
+    def frames() -> Iterator[pd.DataFrame]:
+        seen = False
+        for batch in found:
+            seen = True
+            yield shape(batch.to_pandas())
+        if not seen:
+            yield shape(pd.DataFrame(columns=columns))
+
+    return iter_frames_csv(frames(), lang)

@@ -190,7 +190,7 @@ def start() -> View:
     filters = _sidebar(lang, org_names, years)
     st.sidebar.caption(t("filter.link", lang))
     st.query_params.from_dict(to_params(filters, lang))
-    view = View(lang, filters)
+    view = View(lang, filters, org_names)
     st.session_state[K_VIEW] = view
     return view
 

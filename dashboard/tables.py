@@ -32,6 +32,16 @@ def goal_matrix(links: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def matrix_counts(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The matrix for a spreadsheet: 1 where the activity serves the goal, 0 where not, so
+    a column sums to the activities serving that goal."""
+    out = matrix.copy()
+    for c in out.columns:
+        if c not in ("org_id", "year", "activity_id", "activity_title"):
+            out[c] = (out[c] == MARK).astype(int)
+    return out
+
+
 def unserved_goals(matrix: pd.DataFrame, goals: pd.DataFrame) -> list[str]:
     """Matrix columns (goals) with no mark: the gaps of the selection."""
     cols = goal_columns(matrix, goals)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -48,6 +48,7 @@ class View:
 
     lang: str
     filters: Filters
+    orgs: Mapping[str, str] = field(default_factory=dict, compare=False)  # id -> name
 
     def t(self, key: str, **values: object) -> str:
         """Translate *key* into the view's language."""
@@ -57,6 +58,71 @@ class View:
         """Translate *key* for a Markdown context (markdown, captions, alerts, metric
         labels): the values, which may come from the data or a link, are escaped."""
         return t(key, self.lang, **{k: safe.md(v) for k, v in values.items()})
+
+
+# The stored codes each query's result shows, for the command line's --readable.
+QUERY_CODES: dict[str, dict[str, str]] = {
+    "activities": {"status": "activity_status"},
+    "project_portfolio": {"role": "project_role", "status": "project_status"},
+    "project_funding": {"status": "project_status"},
+    "network_summary": {"kind": "network_kind", "role": "membership_role"},
+    "network_costs": {"kind": "network_kind"},
+}
+
+# Stored codes whose column name says their kind; others are named per table (`coded=`).
+CODED_COLUMNS = {
+    "goal_kind": "goal_kind",
+    "direction": "direction",
+    "assessment_status": "assessment_status",
+}
+
+
+def readable(view: View, df: pd.DataFrame, coded: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The rows as a manager reads them: organisations by name, stored codes in the view's
+    language (`codes.label`), the same on screen and in every download. Numbers and dates
+    stay values; formatting them is the table's and the CSV writer's job."""
+    from dashboard import codes
+
+    out = df.copy()
+    if "org_id" in out and view.orgs:
+        out["org_id"] = [view.orgs.get(v, v) if isinstance(v, str) else v for v in out["org_id"]]
+    for col, domain in {**CODED_COLUMNS, **(coded or {})}.items():
+        if col in out:
+            known = set(codes.DOMAINS[domain])
+            out[col] = [codes.label(domain, v, view.lang) if v in known else v for v in out[col]]
+    return out
+
+
+def headers(view: View, columns: list[str], labels: Mapping[str, str] | None = None) -> list[str]:
+    """Column headers as shown: the catalogue's `col.NAME`, kept apart when two translate alike."""
+    names: list[str] = []
+    for c in columns:
+        name = (labels or {}).get(c) or view.t(f"col.{c}")
+        name = c if name.startswith("col.") else name
+        while name in names:  # two source columns with one translation stay apart
+            name += " "
+        names.append(name)
+    return names
+
+
+def for_download(
+    view: View,
+    df: pd.DataFrame,
+    coded: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The table as its CSV holds it: the headers and the values shown on screen, dates
+    without a time of day, numbers as numbers."""
+    out = readable(view, df, coded)
+    for c in out.columns:
+        if c in DATE_COLUMNS:
+            out[c] = [None if _isna(v) else pd.Timestamp(v).date() for v in out[c]]
+        elif c == "source":
+            out[c] = [
+                t("source.illustrative", view.lang) if v == ILLUSTRATIVE else v for v in out[c]
+            ]
+    out.columns = [h.rstrip() for h in headers(view, list(out.columns), labels)]
+    return out
 
 
 def file_name(view: View, what: str) -> str:
@@ -117,6 +183,7 @@ def show_table(
     key: str,
     height: int | str = "auto",
     labels: Mapping[str, str] | None = None,
+    coded: Mapping[str, str] | None = None,
 ) -> None:
     """A read-only table: translated headers, numbers and dates in the view's language.
 
@@ -144,13 +211,8 @@ def show_table(
                 total=fmt_int(total, view.lang),
             )
         )
-    names: list[str] = []
-    for c in df.columns:
-        name = (labels or {}).get(c) or view.t(f"col.{c}")
-        name = c if name.startswith("col.") else name
-        while name in names:  # two source columns with one translation stay apart
-            name += " "
-        names.append(name)
+    df = readable(view, df, coded)
+    names = headers(view, list(df.columns), labels)
     formats = {
         n: f for c, n in zip(df.columns, names, strict=True) if (f := _formatter(c, df, view.lang))
     }
@@ -174,22 +236,34 @@ def show_table(
 
 
 def table_with_download(
-    view: View, df: pd.DataFrame, what: str, key: str, labels: Mapping[str, str] | None = None
+    view: View,
+    df: pd.DataFrame,
+    what: str,
+    key: str,
+    labels: Mapping[str, str] | None = None,
+    coded: Mapping[str, str] | None = None,
 ) -> None:
-    """A table, its illustrative-rows note and its CSV download."""
+    """A table, its illustrative-rows note and its CSV download (the table as shown)."""
     illustrative_note(view, df)
-    show_table(view, df, key, labels=labels)
-    download(view, what, lambda: df, key)
+    show_table(view, df, key, labels=labels, coded=coded)
+    download(view, what, lambda: for_download(view, df, coded, labels), key)
 
 
-def chart_with_table(view: View, fig: go.Figure, df: pd.DataFrame, what: str, key: str) -> None:
-    """A chart with its data table one click away, and the data as CSV."""
+def chart_with_table(
+    view: View,
+    fig: go.Figure,
+    df: pd.DataFrame,
+    what: str,
+    key: str,
+    coded: Mapping[str, str] | None = None,
+) -> None:
+    """A chart with its data table one click away, and the data as CSV (as shown)."""
     chart, table = st.tabs([view.t("tab.chart"), view.t("tab.table")])
     with chart:
         st.plotly_chart(safe.figure(fig), key=f"fig-{key}", config=PLOTLY_CONFIG)
     with table:
-        show_table(view, df, key)
-    download(view, what, lambda: df, key)
+        show_table(view, df, key, coded=coded)
+    download(view, what, lambda: for_download(view, df, coded), key)
 
 
 def illustrative_note(view: View, df: pd.DataFrame) -> None:

@@ -219,12 +219,18 @@ def expected(org: str, year_from: int | None, year_to: int | None, goals=()) -> 
     return Expected(ids, len(served), len(total))
 
 
-def activities_columns() -> list[str]:
-    """The columns queries/activities.sql declares (the CSV download's header)."""
-    for line in (ROOT / "queries" / "activities.sql").read_text(encoding="utf-8").splitlines():
-        if line.startswith("-- columns:"):
-            return [c.strip() for c in line.split(":", 1)[1].split(",")]
-    raise AssertionError("queries/activities.sql declares no columns")
+def activities_headers(lang: str) -> list[str]:
+    """The Activities table's own headers in *lang*: what its CSV download carries."""
+    from dashboard.filters import Filters
+    from dashboard.pages.activities import COLUMNS
+    from dashboard.ui import View, headers
+
+    return [h.rstrip() for h in headers(View(lang, Filters()), COLUMNS)]
+
+
+def titles_of(ids: tuple[str, ...]) -> tuple[str, ...]:
+    title = {a["activity_id"]: a["title"] for a in _read_sample("activities.csv")}
+    return tuple(title[i] for i in ids)
 
 
 # --------------------------------------------------------------------------- page helpers
@@ -476,12 +482,12 @@ def test_filters_links_downloads_and_language(browser, server: Server, expect) -
             name, raw = download_csv(page, expect, "Download CSV")
             assert name == f"activities_{ORG}_{YEAR}_goal-{GOAL}.csv", name
             header, rows = parse_download(raw, ",")
-            assert header == activities_columns()
+            assert header == activities_headers("en")  # the table's own headers
             assert len(rows) == len(org_year_goal.ids)
-            id_col = header.index("activity_id")
-            assert tuple(r[id_col] for r in rows) == org_year_goal.ids
+            title_col = header.index("Title")
+            assert tuple(r[title_col] for r in rows) == titles_of(org_year_goal.ids)
             assert all(len(r) == len(header) for r in rows)
-            assert {r[header.index("org_id")] for r in rows} == {ORG}
+            assert {r[header.index("Organisation")] for r in rows} == {ORG_NAME}
             activities_url = page.url
 
             # 5. the copied links reproduce the view in a fresh browser context
@@ -542,8 +548,10 @@ def test_filters_links_downloads_and_language(browser, server: Server, expect) -
             name, raw = download_csv(page, expect, "Ladda ner CSV")
             assert name == f"aktiviteter_{ORG}_{YEAR}_goal-{GOAL}.csv", name
             header, rows = parse_download(raw, ";")
-            assert header == activities_columns()
-            assert tuple(r[header.index("activity_id")] for r in rows) == org_year_goal.ids
+            assert header == activities_headers("sv")  # Swedish, as the table shows them
+            assert header[:4] == ["Organisation", "År", "Titel", "Förvaltning"]
+            assert tuple(r[header.index("Titel")] for r in rows) == titles_of(org_year_goal.ids)
+            assert {r[header.index("Status")] for r in rows} <= {"Planerad", "Genomförd"}
             shot(page, "activities_gotland_2009_goal5_sv")
 
             steps("6-goals-sv")

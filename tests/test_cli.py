@@ -72,3 +72,18 @@ def test_contract_doc_is_up_to_date() -> None:
     ) == contract_markdown(), (
         "regenerate with `python -m dashboard contract --out docs/data-contract.md`"
     )
+
+
+def test_query_readable_gives_the_downloads_headers_and_words(
+    sample_dir: Path, capsysbinary
+) -> None:
+    code = main(
+        ["query", "activities", "--data", str(sample_dir), "--org", "gotland", "--year", "2009"]
+        + ["--lang", "sv", "--readable"]
+    )
+    lines = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()
+    assert code == 0
+    assert lines[0].startswith("Organisation;År;Id;Titel;")
+    assert lines[1].startswith("Gotlands kommun;2009;gotland-2009-01;Almedalsveckans invigning;")
+    assert ";Planerad;" in lines[1]
+    assert len(lines) == 17  # the header and Gotland's 16 activities of 2009

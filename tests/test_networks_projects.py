@@ -335,40 +335,43 @@ def test_networks_all_sections_and_illustrative_marks(app) -> None:
 
 def test_networks_follow_the_organisation_filter(app, downloads) -> None:
     at = app("networks", lang="en", org="gotland", year="2009")
+    en = lambda c: t(f"col.{c}", "en")  # noqa: E731 - the download's headers are the table's
     years = downloads["network_years"]
-    assert set(years["org_id"]) == {"gotland"} and set(years["year"]) == {2009}
+    assert set(years[en("org_id")]) == {"Gotlands kommun"} and set(years[en("year")]) == {2009}
     # 11 memberships of Gotland run in 2009 (Jhansi starts in 2010)
-    assert len(years) == 11 and "Jhansi" not in set(years["network"])
+    assert len(years) == 11 and "Jhansi" not in set(years[en("network")])
     structure = downloads["network_tree"]
-    cpmr_parts = set(structure.loc[structure["path"].str.contains("›"), "network"])
+    cpmr_parts = set(structure.loc[structure[en("path")].str.contains("›"), en("network")])
     assert {"Islands Commission", "Baltic Sea Commission"} <= cpmr_parts
-    assert structure["source"].notna().all()
+    assert structure[en("source")].notna().all()
 
     at.multiselect(key="f_orgs").set_value(["gotland", "vkl"]).run()
     assert not at.exception
     years = downloads["network_years"]
-    assert set(years["org_id"]) == {"gotland", "vkl"}
+    both = {"Gotlands kommun", "Västmanlands Kommuner och Landsting"}
+    assert set(years[en("org_id")]) == both
     assert len(years) == 11 + 4  # VKL in 2009: SEU, SKL, VIN, Mälardalsrådet
-    org = t("col.org_id", "en")
-    assert any(set(df[org]) == {"gotland", "vkl"} for df in shown(at, "year", "en") if org in df)
+    org = en("org_id")
+    assert any(set(df[org]) == both for df in shown(at, "year", "en") if org in df)
 
 
 def test_networks_download_rows_and_csv(app, downloads) -> None:
     at = app("networks", lang="sv", org="gotland", year="2010")
     assert not at.exception
-    value = downloads["network_value"].set_index("network")
+    sv = lambda c: t(f"col.{c}", "sv")  # noqa: E731 - the download's headers are the table's
+    value = downloads["network_value"].set_index(sv("network"))
     # Kibaha: a partner at no fee; its 2010 has no activity through it
-    assert value.loc["Kibaha", "fees"] == 0.0
-    assert value.loc["Islands Commission", "fees"] == 40000.0
-    assert value.loc["Islands Commission", "other_costs"] == 28000.0  # the general assembly
+    assert value.loc["Kibaha", sv("fees")] == 0.0
+    assert value.loc["Islands Commission", sv("fees")] == 40000.0
+    assert value.loc["Islands Commission", sv("other_costs")] == 28000.0  # the general assembly
     unplaced = downloads["network_unplaced"]
-    assert {"Islands Commission", "Baltic Islands Network"} <= set(unplaced["name"])
+    assert {"Islands Commission", "Baltic Islands Network"} <= set(unplaced[sv("name")])
     csv = frame_to_csv(downloads["network_costs"], "sv").decode("utf-8-sig")
     lines = csv.splitlines()
-    assert lines[0].startswith("network;kind;year;members;fees;other_costs;currency;")
+    assert lines[0].startswith("Nätverk;Slag;År;Medlemmar;Avgifter;Övriga kostnader;Valuta;")
     assert all(";2010;" in line for line in lines[1:])
     assert any(
-        line.startswith("Islands Commission;network;2010;gotland;40000;28000;SEK;")
+        line.startswith("Islands Commission;Nätverk;2010;gotland;40000;28000;SEK;")
         for line in lines
     )
 
@@ -389,8 +392,8 @@ def test_projects_interloc_rate_in_swedish_and_english(app) -> None:
 def test_projects_targets_and_undated_list(app, downloads) -> None:
     at = app("projects", lang="en", org="slagelse")
     targets = downloads["project_targets"]
-    assert list(targets["role"]) == ["lead_partner", "partner"]
-    assert list(targets["actual"]) == [0, 0]
+    assert list(targets[t("col.role", "en")]) == ["Lead partner", "Partner"]
+    assert list(targets[t("col.actual", "en")]) == [0, 0]
     captions = " ".join(c.value for c in at.caption)
     assert "7 projects without a recorded role cannot be counted." in captions
     bars = at.get("progress")
@@ -403,23 +406,24 @@ def test_projects_targets_and_undated_list(app, downloads) -> None:
 
 def test_projects_follow_the_organisation_filter(app, downloads) -> None:
     at = app("projects", lang="sv", org="gavle", year="2013")
+    sv = lambda c: t(f"col.{c}", "sv")  # noqa: E731 - the download's headers are the table's
     portfolio = downloads["portfolio"]
-    assert list(portfolio["title"]) == [
+    assert list(portfolio[sv("title")]) == [
         "Logistiknoder i Östersjöregionen",
         "Språk och entreprenörskap i gymnasieskolan",
     ]
     assert len(downloads["project_timeline"]) == 2
-    assert set(downloads["project_funding"]["currency"]) == {"SEK"}
+    assert set(downloads["project_funding"][sv("currency")]) == {"SEK"}
     assert not at.exception
 
     at = app("projects", lang="sv", org="vkl", year="2009")
     # projektmobilisering runs 2009-2011; kompetens starts in 2010
-    assert list(downloads["portfolio"]["title"]) == ["Projektmobilisering i Västmanland"]
+    assert list(downloads["portfolio"][sv("title")]) == ["Projektmobilisering i Västmanland"]
     at.multiselect(key="f_orgs").set_value(["vkl", "slagelse"]).run()
     assert not at.exception
     portfolio = downloads["portfolio"]
     # Slagelse's projects have no start date, so they are in every year's portfolio
-    assert list(portfolio["org_id"]).count("slagelse") == 8
-    assert list(portfolio["org_id"]).count("vkl") == 1
+    assert list(portfolio[sv("org_id")]).count("Slagelse Kommune") == 8
+    assert list(portfolio[sv("org_id")]).count("Västmanlands Kommuner och Landsting") == 1
     title = t("col.title", "sv")
     assert [len(df) for df in shown(at, "eu_rate", "sv") if title in df] == [9]  # portfolio

@@ -11,6 +11,7 @@ from dashboard.i18n import fmt_int
 from dashboard.ui import View
 
 PAGE_SIZE = 200
+CODED = ui.QUERY_CODES["activities"]  # the stored codes the table shows
 COLUMNS = [
     "org_id",
     "year",
@@ -47,13 +48,27 @@ def render(view: View) -> None:
             "activities", f, search=search, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         )
     ui.illustrative_note(view, rows)
-    ui.show_table(view, rows[COLUMNS], "activities", height=560 if len(rows) > 15 else "auto")
+    ui.show_table(
+        view,
+        rows[COLUMNS],
+        "activities",
+        height=560 if len(rows) > 15 else "auto",
+        coded=CODED,
+    )
 
     lang = view.lang
 
     def whole_selection() -> bytes:
         """Every matching activity, not just this page, streamed from DuckDB."""
-        return data.csv_bytes("activities", f, lang, search=search, limit=None, offset=0)
+        return data.csv_bytes(
+            "activities",
+            f,
+            lang,
+            shape=lambda df: ui.for_download(view, df[COLUMNS], CODED),
+            search=search,
+            limit=None,
+            offset=0,
+        )
 
     st.download_button(
         view.t("download"),

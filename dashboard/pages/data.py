@@ -31,8 +31,7 @@ i18n.register(
             "da": "Importeret {imported} fra {source}",
         },
         "data.dataset.no_manifest": {
-            "sv": "Det är okänt när datasetet importerades; filernas ändringstid står i "
-            "tabellen.",
+            "sv": "Det är okänt när datasetet importerades; filernas ändringstid står i tabellen.",
             "en": "When the dataset was imported is unknown; the files' modification times are "
             "in the table.",
             "da": "Det er ukendt, hvornår datasættet blev importeret; filernes ændringstid står "
@@ -300,7 +299,7 @@ def _dataset(view: View) -> None:
     st.caption(view.t("data.tables.help"))
     overview = report.dataset_overview(tables, folder)
     ui.show_table(view, overview, "data-tables", height=35 * (len(overview) + 1) + 3)
-    ui.download(view, "data_tables", lambda: overview, "data-tables")
+    ui.download(view, "data_tables", lambda: ui.for_download(view, overview), "data-tables")
 
 
 def _quality(view: View) -> None:
@@ -326,7 +325,7 @@ def _quality(view: View) -> None:
             icon=":material/build:",
         )
     ui.show_table(view, checks, "data-quality")
-    ui.download(view, "data_quality", lambda: checks, "data-quality")
+    ui.download(view, "data_quality", lambda: ui.for_download(view, checks), "data-quality")
 
 
 def _import(view: View) -> None:
@@ -423,7 +422,9 @@ def _import(view: View) -> None:
         ui.show_table(view, frame, "data-problems")
         c1, c2 = st.columns(2)
         with c1:
-            ui.download(view, "data_problems", lambda: frame, "data-problems")
+            ui.download(
+                view, "data_problems", lambda: ui.for_download(view, frame), "data-problems"
+            )
         c2.download_button(
             view.t("data.problems.download"),
             data=result.text(lang),

@@ -339,7 +339,7 @@ def render(view: View) -> None:
         st.info(view.md("evaluation.disagree", codes=", ".join(differ)), icon=":material/forum:")
     shown = report.readable(rollup[ROLLUP_COLUMNS], ("verdict", "assessment_status"), lang)
     ui.show_table(view, shown, "eval-rollup")
-    ui.download(view, "evaluation_goals", lambda: rollup, "eval-rollup")
+    ui.download(view, "evaluation_goals", lambda: ui.for_download(view, shown), "eval-rollup")
 
     labels = {s: report.status_label(s, lang) for s in figures.STATUS_ORDER}
     fig = figures.indicator_status_bar(
@@ -376,7 +376,14 @@ def render(view: View) -> None:
             "eval-indicators",
             labels={"status": view.t("evaluation.col.computed_status")},
         )
-        ui.download(view, "evaluation_indicators", lambda: indicators, "eval-indicators")
+        ui.download(
+            view,
+            "evaluation_indicators",
+            lambda: ui.for_download(
+                view, shown, labels={"status": view.t("evaluation.col.computed_status")}
+            ),
+            "eval-indicators",
+        )
 
         st.subheader(view.t("evaluation.trend"))
         st.caption(view.t("evaluation.trend.help"))
@@ -456,7 +463,6 @@ def render(view: View) -> None:
         on_click="ignore",
         icon=":material/folder_zip:",
     )
-
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

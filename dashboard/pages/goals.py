@@ -57,7 +57,9 @@ def render(view: View) -> None:
             )
         )
     ui.show_table(view, matrix, "matrix")
-    ui.download(view, "matrix", lambda: matrix, "matrix")
+    ui.download(
+        view, "matrix", lambda: ui.for_download(view, tables.matrix_counts(matrix)), "matrix"
+    )
 
     st.subheader(view.t("goals.hierarchy"))
     fig = figures.hierarchy(
@@ -97,6 +99,7 @@ def render(view: View) -> None:
             acts[["org_id", "year", "title", "goal_codes", "status", "source"]],
             "goal_activities",
             "goal_acts",
+            coded={"status": "activity_status"},
         )
     with right:
         st.markdown(f"**{view.t('goals.serving_projects')}**: {fmt_int(len(projs), view.lang)}")
@@ -105,6 +108,7 @@ def render(view: View) -> None:
             projs[["org_id", "title", "acronym", "role", "status", "source"]],
             "goal_projects",
             "goal_projs",
+            coded={"role": "project_role", "status": "project_status"},
         )
 
 

@@ -10,6 +10,7 @@ from dashboard.i18n import plotly_separators
 from dashboard.ui import View
 
 ALL_NETWORKS = "__all__"
+NET_KIND = {"kind": "network_kind"}  # the stored codes these tables show
 KINDS = ("network", "organisation", "twin_town", "partner", "office")
 
 i18n.register(
@@ -280,7 +281,7 @@ def _totals(view: View, totals: pd.DataFrame) -> None:
         help=view.t("networks.totals.help"),
     )
     ui.illustrative_note(view, totals)
-    ui.download(view, "network_totals", lambda: totals, "network_totals")
+    ui.download(view, "network_totals", lambda: ui.for_download(view, totals), "network_totals")
 
 
 def _per_year(view: View, costs: pd.DataFrame) -> None:
@@ -315,6 +316,7 @@ def _per_year(view: View, costs: pd.DataFrame) -> None:
         ],
         "network_costs",
         "network_costs",
+        coded=NET_KIND,
     )
 
 
@@ -380,9 +382,16 @@ def render(view: View) -> None:
             ],
             "network_years",
             "network_years",
+            coded=NET_KIND,
         )
         with st.expander(view.t("networks.summary")):
-            ui.table_with_download(view, summary[SUMMARY_COLUMNS], "network_summary", "nw_summary")
+            ui.table_with_download(
+                view,
+                summary[SUMMARY_COLUMNS],
+                "network_summary",
+                "nw_summary",
+                coded={"kind": "network_kind", "role": "membership_role"},
+            )
 
     st.subheader(view.t("networks.structure"))
     if tree.empty:
@@ -409,6 +418,7 @@ def render(view: View) -> None:
             ],
             "network_tree",
             "network_tree",
+            coded=NET_KIND,
         )
 
     st.subheader(view.t("networks.value"))
@@ -453,6 +463,7 @@ def render(view: View) -> None:
             ],
             "network_value",
             "network_value",
+            coded=NET_KIND,
         )
 
     st.subheader(view.t("networks.per_year"))
@@ -492,6 +503,7 @@ def render(view: View) -> None:
             unplaced[["name", "acronym", "kind", "country", "members", "activities", "source"]],
             "network_unplaced",
             "network_unplaced",
+            coded=NET_KIND,
         )
 
 

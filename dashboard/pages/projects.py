@@ -223,6 +223,7 @@ i18n.register(
     }
 )
 
+PROJECT_CODES = {"role": "project_role", "status": "project_status"}  # stored codes shown
 PORTFOLIO_COLUMNS = [
     "org_id",
     "title",
@@ -360,7 +361,9 @@ def _targets(view: View, targets: pd.DataFrame, names: dict[str, str]) -> None:
                     st.caption(" · ".join(notes))
     if len(indicators) > CARD_LIMIT:
         st.caption(view.t("projects.target.more", n=fmt_int(CARD_LIMIT, lang)))
-    ui.table_with_download(view, targets[TARGET_COLUMNS], "project_targets", "project_targets")
+    ui.table_with_download(
+        view, targets[TARGET_COLUMNS], "project_targets", "project_targets", coded=PROJECT_CODES
+    )
 
 
 def render(view: View) -> None:
@@ -381,7 +384,9 @@ def render(view: View) -> None:
     _secured(view, totals)
 
     st.subheader(view.t("projects.portfolio"))
-    ui.table_with_download(view, portfolio[PORTFOLIO_COLUMNS], "project_portfolio", "portfolio")
+    ui.table_with_download(
+        view, portfolio[PORTFOLIO_COLUMNS], "project_portfolio", "portfolio", coded=PROJECT_CODES
+    )
 
     st.subheader(view.t("projects.timeline"))
     dated = portfolio["start_date"].notna() & portfolio["end_date"].notna()
@@ -415,6 +420,7 @@ def render(view: View) -> None:
             ],
             "project_timeline",
             "project_timeline",
+            coded=PROJECT_CODES,
         )
     else:
         st.info(view.t("projects.no_dated"))
@@ -423,7 +429,9 @@ def render(view: View) -> None:
             ~dated, ["org_id", "title", "acronym", "status", "start_date", "end_date", "source"]
         ]
         st.markdown(f"**{view.t('projects.undated', n=fmt_int(len(undated), view.lang))}**")
-        ui.table_with_download(view, undated, "project_undated", "project_undated")
+        ui.table_with_download(
+            view, undated, "project_undated", "project_undated", coded=PROJECT_CODES
+        )
 
     st.subheader(view.t("projects.funding"))
     st.caption(view.t("projects.funding.help"))
@@ -446,7 +454,9 @@ def render(view: View) -> None:
         sep,
         statuses,
     )
-    ui.chart_with_table(view, fig, funding, "project_funding", "project_funding")
+    ui.chart_with_table(
+        view, fig, funding, "project_funding", "project_funding", coded=PROJECT_CODES
+    )
 
     st.subheader(view.t("projects.targets"))
     st.caption(view.t("projects.targets.help"))
