@@ -77,10 +77,8 @@ def test_contract_doc_is_up_to_date() -> None:
 def test_query_readable_gives_the_downloads_headers_and_words(
     sample_dir: Path, capsysbinary
 ) -> None:
-    code = main(
-        ["query", "activities", "--data", str(sample_dir), "--org", "gotland", "--year", "2009"]
-        + ["--lang", "sv", "--readable"]
-    )
+    args = ["query", "activities", "--data", str(sample_dir), "--org", "gotland"]
+    code = main([*args, "--year", "2009", "--lang", "sv", "--readable"])
     lines = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()
     assert code == 0
     assert lines[0].startswith("Organisation;År;Id;Titel;")
