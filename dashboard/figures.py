@@ -11,6 +11,8 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import tables
+
 OKABE_ITO = (
     "#0072B2",  # blue
     "#E69F00",  # orange
@@ -38,18 +40,24 @@ def _layout(fig: go.Figure, title: str, separators: str, height: int = 420) -> g
     return fig
 
 
-def goal_label(row: pd.Series, many_orgs: bool) -> str:
-    """Short axis label of a goal: its code, prefixed by the organisation when several."""
-    return f"{row['org_id']} · {row['goal_code']}" if many_orgs else str(row["goal_code"])
+def goal_label(row: pd.Series, many_orgs: bool, names: Mapping[str, str] | None = None) -> str:
+    """Short axis label of a goal: its code, after the organisation's name when several."""
+    org = (names or {}).get(row["org_id"], row["org_id"]) if many_orgs else None
+    return tables.goal_label(row["goal_code"], org)
 
 
-def coverage_bar(cov: pd.DataFrame, labels: Mapping[str, str], separators: str) -> go.Figure:
+def coverage_bar(
+    cov: pd.DataFrame,
+    labels: Mapping[str, str],
+    separators: str,
+    names: Mapping[str, str] | None = None,
+) -> go.Figure:
     """Activities per goal; goals with none are drawn as a marked gap at zero."""
     fig = go.Figure()
     if cov.empty:
         return _layout(fig, labels["title"], separators)
     many = cov["org_id"].nunique() > 1
-    x = [goal_label(r, many) for _, r in cov.iterrows()]
+    x = [goal_label(r, many, names) for _, r in cov.iterrows()]
     hover = [str(t)[:90] for t in cov["goal_title"]]
     served = cov["activities"] > 0
     fig.add_bar(
@@ -174,7 +182,10 @@ TIMELINE_ROWS = 80  # projects drawn in the timeline
 
 
 def indicator_status_bar(
-    rollup: pd.DataFrame, labels: Mapping[str, str], separators: str
+    rollup: pd.DataFrame,
+    labels: Mapping[str, str],
+    separators: str,
+    names: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Indicators per goal, stacked by status; goals with no activity and no indicator
     are drawn as a marked gap at zero, like the coverage chart.
@@ -186,7 +197,7 @@ def indicator_status_bar(
     if rollup.empty:
         return _layout(fig, labels["title"], separators)
     many = rollup["org_id"].nunique() > 1
-    y = [goal_label(r, many) for _, r in rollup.iterrows()]
+    y = [goal_label(r, many, names) for _, r in rollup.iterrows()]
     hover = [str(t)[:90] for t in rollup["goal_title"]]
     for status in STATUS_ORDER:
         fig.add_bar(

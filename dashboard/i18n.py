@@ -242,9 +242,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "da": "En række pr. aktivitet, en kolonne pr. mål; ● = aktiviteten tjener målet.",
     },
     "goals.gaps": {
-        "sv": "Mål som ingen aktivitet i urvalet tjänar: {codes}",
-        "en": "Goals no activity in the selection serves: {codes}",
-        "da": "Mål som ingen aktivitet i udvalget tjener: {codes}",
+        "sv": "Ingen aktivitet i urvalet tjänar dessa mål – {codes}",
+        "en": "No activity in the selection serves these goals – {codes}",
+        "da": "Ingen aktivitet i udvalget tjener disse mål – {codes}",
     },
     "goals.no_gaps": {
         "sv": "Varje mål i urvalet tjänas av minst en aktivitet.",

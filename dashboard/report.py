@@ -647,19 +647,21 @@ def write_report(db: Database, filters: Filters, lang: str, out: Path) -> Compil
     return comp
 
 
-def _goal_ref(row: object, many: bool) -> str:
-    code = str(row.goal_code)  # type: ignore[attr-defined]
-    return f"{row.org_id} {code}" if many else code  # type: ignore[attr-defined]
+def _goal_ref(row: object, many: bool, names: Mapping[str, str] | None) -> str:
+    from dashboard.tables import goal_ref
+
+    org = str(row.org_id)  # type: ignore[attr-defined]
+    return goal_ref(row.goal_code, row.goal_title, (names or {}).get(org, org) if many else None)  # type: ignore[attr-defined]
 
 
-def uncovered(rollup: pd.DataFrame) -> list[str]:
-    """Goals with no activity and no indicator in the year, by code (with the organisation
-    when the roll-up spans several)."""
+def uncovered(rollup: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[str]:
+    """Goals with no activity and no indicator in the year, by number and wording (after
+    the organisation's name when the roll-up spans several)."""
     many = rollup["org_id"].nunique() > 1
-    return [_goal_ref(r, many) for r in rollup.itertuples() if r.verdict == "uncovered"]
+    return [_goal_ref(r, many, names) for r in rollup.itertuples() if r.verdict == "uncovered"]
 
 
-def disagreements(rollup: pd.DataFrame) -> list[str]:
+def disagreements(rollup: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[str]:
     """Goals whose managers' verdict differs from the computed one, where both judge
     (the managers' 'achieved' is the computed 'reached')."""
     same = {"achieved": "reached"}
@@ -672,7 +674,7 @@ def disagreements(rollup: pd.DataFrame) -> list[str]:
         if r.verdict in ("not_assessable", "uncovered"):
             continue
         if same.get(mine, mine) != r.verdict:
-            out.append(_goal_ref(r, many))
+            out.append(_goal_ref(r, many, names))
     return out
 
 

@@ -2,25 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 MARK = "●"
 ILLUSTRATIVE = "illustrative"
 
 
-def goal_columns(links: pd.DataFrame, goals: pd.DataFrame) -> list[str]:
-    """Matrix column names in goal order: the code, prefixed by the organisation when several."""
+def goal_label(code: object, org: str | None = None) -> str:
+    """A goal as an axis or a column names it: its number, after the organisation's name
+    when several organisations are shown ("Gotlands kommun · 3")."""
+    return f"{org} · {code}" if org else str(code)
+
+
+def goal_ref(code: object, title: object, org: str | None = None, width: int = 60) -> str:
+    """A goal as a sentence names it: number and wording ("3. kontakter och förståelse …"),
+    so a list of goals never reads as a count."""
+    text = str(title) if isinstance(title, str) else ""
+    short = text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    return f"{goal_label(code, org)}. {short}" if short else goal_label(code, org)
+
+
+def goal_columns(
+    links: pd.DataFrame, goals: pd.DataFrame, names: Mapping[str, str] | None = None
+) -> list[str]:
+    """Matrix column names in goal order: the code, after the organisation's name when
+    several organisations are shown."""
     many = goals["org_id"].nunique() > 1
-    return [f"{r.org_id} · {r.code}" if many else str(r.code) for r in goals.itertuples()]
+    names = names or {}
+    return [
+        goal_label(r.code, names.get(r.org_id, r.org_id) if many else None)
+        for r in goals.itertuples()
+    ]
 
 
-def goal_matrix(links: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
+def goal_matrix(
+    links: pd.DataFrame, goals: pd.DataFrame, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """One row per activity, one column per goal, MARK where the activity serves the goal.
 
     *links* is the `activity_goals` query result (long form), *goals* the `goal_options`
     of the selection (every goal, so goals nothing serves still get a column).
     """
-    cols = goal_columns(links, goals)
+    cols = goal_columns(links, goals, names)
     col_of = dict(zip(goals["goal_id"], cols, strict=True))
     acts = links.drop_duplicates("activity_id")[["org_id", "year", "activity_id", "activity_title"]]
     matrix = pd.DataFrame("", index=acts["activity_id"].tolist(), columns=cols)
@@ -42,10 +67,17 @@ def matrix_counts(matrix: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def unserved_goals(matrix: pd.DataFrame, goals: pd.DataFrame) -> list[str]:
-    """Matrix columns (goals) with no mark: the gaps of the selection."""
-    cols = goal_columns(matrix, goals)
-    return [c for c in cols if c in matrix and not (matrix[c] == MARK).any()]
+def unserved_goals(
+    matrix: pd.DataFrame, goals: pd.DataFrame, names: Mapping[str, str] | None = None
+) -> list[str]:
+    """The goals no activity of the matrix serves (its gaps), each as number and wording."""
+    cols = goal_columns(matrix, goals, names)
+    many = goals["org_id"].nunique() > 1
+    return [
+        goal_ref(r.code, r.title, (names or {}).get(r.org_id, r.org_id) if many else None)
+        for c, r in zip(cols, goals.itertuples(), strict=True)
+        if c in matrix and not (matrix[c] == MARK).any()
+    ]
 
 
 def illustrative_count(df: pd.DataFrame) -> int:

@@ -289,7 +289,9 @@ def test_evaluation_shows_verdicts_gaps_and_the_managers_verdict(open_page) -> N
     assert rollup["verdict"].tolist()[2] == "⊘ No activity or indicator"
     assert rollup["assessment_status"].tolist()[4] == "✔ Achieved"  # T2, the managers' own
     warnings = [w.value for w in at.warning]
-    assert "⊘ Goals with no activity and no indicator in 2013: 3" in warnings
+    assert "⊘ These goals have no activity and no indicator in 2013 – 3. Oplevelse/turisme" in [
+        w.replace("\\", "") for w in warnings
+    ]
     indicators = frame(at, *INDICATORS)
     assert len(indicators) == 4
     # no target for 2013 or no actual: shown as such, in words and with the neutral symbol
@@ -567,12 +569,13 @@ def test_status_labels_never_rely_on_colour() -> None:
 
 def test_gaps_and_disagreements_name_the_goals(mini_db: Database) -> None:
     rollup = mini_db.df("evaluation_rollup", ALL.params_for("evaluation_rollup"))
-    assert report.uncovered(rollup) == ["a 3"]  # two organisations: the code says whose
+    # two organisations: the organisation's name says whose; number and wording say which
+    assert report.uncovered(rollup, {"a": "Kommun A"}) == ["Kommun A · 3. Kulturutbyte"]
     one = mini_db.df("evaluation_rollup", A_2019.params_for("evaluation_rollup"))
-    assert report.uncovered(one) == ["3"]
+    assert report.uncovered(one) == ["3. Kulturutbyte"]
     assert report.disagreements(one) == []  # a1: computed 'reached', managers 'achieved'
     one.loc[0, "assessment_status"] = "at_risk"
-    assert report.disagreements(one) == ["1"]
+    assert report.disagreements(one) == ["1. Stärka mötesplatsen"]
 
 
 def test_figures_draw_target_dashed_and_gaps_marked(mini_db: Database) -> None:

@@ -82,9 +82,9 @@ i18n.register(
             "da": "Sådan beregnes status og vurdering",
         },
         "evaluation.uncovered": {
-            "sv": "⊘ Mål utan aktivitet och utan indikator {year}: {codes}",
-            "en": "⊘ Goals with no activity and no indicator in {year}: {codes}",
-            "da": "⊘ Mål uden aktivitet og uden indikator i {year}: {codes}",
+            "sv": "⊘ Dessa mål har ingen aktivitet och ingen indikator {year} – {codes}",
+            "en": "⊘ These goals have no activity and no indicator in {year} – {codes}",
+            "da": "⊘ Disse mål har ingen aktivitet og ingen indikator i {year} – {codes}",
         },
         "evaluation.covered": {
             "sv": "Varje mål har minst en aktivitet eller indikator {year}.",
@@ -326,17 +326,17 @@ def render(view: View) -> None:
 
     st.subheader(view.t("evaluation.rollup"))
     st.caption(view.t("evaluation.rollup.help"))
-    gaps = report.uncovered(rollup)
+    gaps = report.uncovered(rollup, view.orgs)
     if gaps:
         st.warning(
-            view.md("evaluation.uncovered", year=year, codes=", ".join(gaps)),
+            view.md("evaluation.uncovered", year=year, codes="; ".join(gaps)),
             icon=":material/flag:",
         )
     else:
         st.success(view.t("evaluation.covered", year=year), icon=":material/check_circle:")
-    differ = report.disagreements(rollup)
+    differ = report.disagreements(rollup, view.orgs)
     if differ:
-        st.info(view.md("evaluation.disagree", codes=", ".join(differ)), icon=":material/forum:")
+        st.info(view.md("evaluation.disagree", codes="; ".join(differ)), icon=":material/forum:")
     shown = report.readable(rollup[ROLLUP_COLUMNS], ("verdict", "assessment_status"), lang)
     ui.show_table(view, shown, "eval-rollup")
     ui.download(view, "evaluation_goals", lambda: ui.for_download(view, shown), "eval-rollup")
@@ -352,6 +352,7 @@ def render(view: View) -> None:
             **labels,
         },
         plotly_separators(lang),
+        view.orgs,
     )
     ui.chart_with_table(
         view,

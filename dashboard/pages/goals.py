@@ -32,10 +32,10 @@ def render(view: View) -> None:
         # only part of the activities are shown: a column for every goal of every organisation
         # would send thousands of empty columns and call them all gaps
         goals = goals[goals["org_id"].isin(links["org_id"].unique())]
-    matrix = tables.goal_matrix(links, goals)
-    gaps = tables.unserved_goals(matrix, goals)
+    matrix = tables.goal_matrix(links, goals, names)
+    gaps = tables.unserved_goals(matrix, goals, names)
     if gaps:
-        st.warning(view.md("goals.gaps", codes=", ".join(gaps)), icon=":material/flag:")
+        st.warning(view.md("goals.gaps", codes="; ".join(gaps)), icon=":material/flag:")
     elif len(matrix):
         st.success(view.t("goals.no_gaps"), icon=":material/check_circle:")
     if total > MATRIX_LIMIT:
@@ -56,7 +56,8 @@ def render(view: View) -> None:
                 total=fmt_int(int(per_year["activities"].sum()), view.lang),
             )
         )
-    ui.show_table(view, matrix, "matrix")
+    # the id stays in the download (a spreadsheet's key), not on the screen
+    ui.show_table(view, matrix.drop(columns=["activity_id"]), "matrix")
     ui.download(
         view, "matrix", lambda: ui.for_download(view, tables.matrix_counts(matrix)), "matrix"
     )

@@ -118,6 +118,7 @@ def render(view: View) -> None:
                 "gap": view.t("legend.gap"),
             },
             sep,
+            view.orgs,
         )
         ui.chart_with_table(
             view,
