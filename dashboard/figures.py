@@ -40,6 +40,12 @@ def _layout(fig: go.Figure, title: str, separators: str, height: int = 420) -> g
     return fig
 
 
+def whole_counts(top: float) -> dict[str, object]:
+    """Axis settings for a count: whole-number ticks only (never "0,5 aktiviteter"),
+    one a step while the counts are small."""
+    return {"rangemode": "tozero", "tickformat": ",d", **({"dtick": 1} if top <= 10 else {})}
+
+
 def goal_label(row: pd.Series, many_orgs: bool, names: Mapping[str, str] | None = None) -> str:
     """Short axis label of a goal: its code, after the organisation's name when several."""
     org = (names or {}).get(row["org_id"], row["org_id"]) if many_orgs else None
@@ -78,7 +84,7 @@ def coverage_bar(
         hovertemplate="%{x}: 0<br>%{hovertext}<extra></extra>",
     )
     fig.update_xaxes(title=labels["x"], type="category", categoryorder="array", categoryarray=x)
-    fig.update_yaxes(title=labels["y"], rangemode="tozero")
+    fig.update_yaxes(title=labels["y"], **whole_counts(float(cov["activities"].max())))
     return _layout(fig, labels["title"], separators)
 
 
@@ -96,7 +102,8 @@ def per_year_bar(
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=labels["x"], dtick=1, tickformat="d")
-    fig.update_yaxes(title=labels["y"], rangemode="tozero")
+    top = float(per_year.groupby("year")["activities"].sum().max()) if len(per_year) else 1.0
+    fig.update_yaxes(title=labels["y"], **whole_counts(top))
     return _layout(fig, labels["title"], separators)
 
 

@@ -599,3 +599,17 @@ def test_figures_draw_target_dashed_and_gaps_marked(mini_db: Database) -> None:
     )
     gap = next(tr for tr in fig.data if tr.name == "G")
     assert gap.y == ("3",) and gap.x == (0,)
+
+
+def test_count_axes_have_whole_numbers(sample_db: Database) -> None:
+    from dashboard import figures
+
+    labels = {"title": "t", "x": "x", "y": "y", "served": "s", "gap": "g"}
+    cov = sample_db.df("goal_coverage", Filters(("alvsbyn",)).params_for("goal_coverage"))
+    fig = figures.coverage_bar(cov, labels, ".,")
+    assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.dtick == 1
+    per_year = sample_db.df(
+        "activities_per_year", Filters(("gavle",)).params_for("activities_per_year")
+    )
+    fig = figures.per_year_bar(per_year, labels, ".,", {})
+    assert fig.layout.yaxis.tickformat == ",d"
