@@ -395,9 +395,10 @@ def year_filters(filters: Filters, year: int) -> Filters:
 
 
 def last_data_year(db: Database, filters: Filters) -> int | None:
-    """The last year with data for the selected organisations (as the year filter's range)."""
-    span = db.df("year_range", Filters(filters.orgs).params_for("year_range"))
-    return evaluation_year(Filters(), span.iloc[0]["max_year"]) if len(span) else None
+    """The last year with something to assess for the selected organisations (indicator
+    values, assessments, activities: `queries/evaluation_last_year.sql`)."""
+    last = db.df("evaluation_last_year", Filters(filters.orgs).params_for("evaluation_last_year"))
+    return evaluation_year(Filters(), last.iloc[0]["year"]) if len(last) else None
 
 
 def parts(db: Database, filters: Filters, year: int) -> dict[str, pd.DataFrame]:

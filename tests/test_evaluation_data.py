@@ -327,7 +327,7 @@ def test_evaluation_of_a_range_takes_its_last_year(open_page) -> None:
 def test_evaluation_without_a_year_uses_the_last_year_with_data(open_page) -> None:
     at = open_page("evaluation", lang="sv", org="gotland")
     assert at.main.title[0].value == "Årlig utvärdering 2013"
-    assert any("senaste året med data för urvalet, 2013" in i.value for i in at.info)
+    assert any("gäller 2013, det senaste året med något att bedöma" in i.value for i in at.info)
 
 
 def test_data_page_shows_tables_quality_and_follows_the_org_filter(open_page) -> None:
@@ -613,3 +613,13 @@ def test_count_axes_have_whole_numbers(sample_db: Database) -> None:
     )
     fig = figures.per_year_bar(per_year, labels, ".,", {})
     assert fig.layout.yaxis.tickformat == ",d"
+
+
+def test_evaluation_opens_on_the_last_year_with_something_to_assess(open_page) -> None:
+    # Älvsbyn's projects run to 2024, but nothing can be assessed after 2022
+    at = open_page("evaluation", lang="en", org="alvsbyn")
+    assert not at.exception
+    assert at.title[0].value == "Annual evaluation 2022"
+    note = " ".join(i.value for i in at.info)
+    assert "covers 2022, the last year with something to assess" in note
+    assert "project end dates do not count" in note

@@ -25,12 +25,17 @@ i18n.register(
             "da": "Flere år er valgt ({lo}–{hi}); evalueringen gælder det sidste af dem, {year}.",
         },
         "evaluation.all_years_note": {
-            "sv": "Inget år är valt; utvärderingen gäller det senaste året med data för "
-            "urvalet, {year}. Välj ett år i sidopanelen för ett annat.",
-            "en": "No year is selected; the evaluation covers the last year with data for the "
-            "selection, {year}. Choose a year in the sidebar for another.",
-            "da": "Intet år er valgt; evalueringen gælder det seneste år med data for "
-            "udvalget, {year}. Vælg et år i sidepanelet for et andet.",
+            "sv": "Inget år är valt; utvärderingen gäller {year}, det senaste året med något att "
+            "bedöma för urvalet (indikatorvärden, ledningens bedömningar eller aktiviteter; "
+            "projektens slutdatum räknas inte). Välj ett år i sidopanelen för ett annat.",
+            "en": "No year is selected; the evaluation covers {year}, the last year with "
+            "something to assess for the selection (indicator values, the managers' "
+            "assessments or activities; project end dates do not count). Choose a year in "
+            "the sidebar for another.",
+            "da": "Intet år er valgt; evalueringen gælder {year}, det seneste år med noget at "
+            "vurdere for udvalget (indikatorværdier, ledelsens vurderinger eller "
+            "aktiviteter; projekternes slutdatoer tæller ikke). Vælg et år i sidepanelet "
+            "for et andet.",
         },
         "evaluation.no_year": {
             "sv": "Urvalet har inga år med data att utvärdera.",
@@ -300,8 +305,8 @@ def render(view: View) -> None:
     f = view.filters
     lang = view.lang
     with st.spinner(view.t("loading")):
-        span = data.query("year_range", Filters(f.orgs))
-    year = report.evaluation_year(f, span.iloc[0]["max_year"] if len(span) else None)
+        last = data.query("evaluation_last_year", Filters(f.orgs))
+    year = report.evaluation_year(f, last.iloc[0]["year"] if len(last) else None)
     if year is None:
         st.title(view.t("page.evaluation"))
         st.info(view.t("evaluation.no_year"))
