@@ -247,7 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="write the annual compilation (.xlsx) for one year")
     p.add_argument("--org", action="append", help="organisation id (repeatable; default: all)")
-    p.add_argument("--year", type=int, help="year evaluated (default: the last with something to assess)")
+    p.add_argument(
+        "--year", type=int, help="year evaluated (default: the last with something to assess)"
+    )
     p.add_argument("--goal", action="append", help="goal id (repeatable)")
     p.add_argument("--out", required=True, help="PATH.xlsx (or PATH.zip for CSV files)")
     p.add_argument(

@@ -160,6 +160,14 @@ def start() -> View:
     """Set up the page, read the link once, draw the sidebar; returns the View for pages."""
     st.set_page_config(page_title="Målbild", page_icon=":material/flag:", layout="wide")
     keep_caches_from_visitors()
+    # The grid's own toolbar offers a second CSV of every table, without BOM, formula
+    # protection or the language's separators; Streamlit has no option to switch it off, so
+    # it is hidden here and the page's own download button (the same file as the command
+    # line's) is the one way to a CSV.
+    st.html(
+        '<style>[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]'
+        "{display:none!important}</style>"
+    )
     try:
         orgs_df = data.query("organisations")
         span = data.query("year_range")

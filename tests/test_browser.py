@@ -720,6 +720,11 @@ def test_markup_from_a_link_or_the_data_is_shown_as_text_on_every_page(
                     tab.click()  # the tables beside the charts, with the data's texts
                 assert page.evaluate(LINKED) == 0, name
                 assert not page.locator("[data-testid='stSidebar'] img").count(), name
+                grids = page.get_by_test_id("stDataFrame")
+                if grids.count():
+                    grids.first.hover()  # the grid's toolbar appears; its own CSV is hidden
+                    expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
+                    expect(page.get_by_role("button", name="Search").first).to_be_visible()
             shot(page, "overview_markup_payload")
         except Exception:
             SHOTS.mkdir(parents=True, exist_ok=True)
