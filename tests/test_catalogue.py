@@ -1,0 +1,64 @@
+"""The text catalogues: one per language, every key in each, none twice, none unused."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+from dashboard.i18n import LANGS, LOCALE_DIR, TEXTS
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = [*sorted((ROOT / "dashboard").rglob("*.py")), ROOT / "streamlit_app.py"]
+
+
+def po(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / "malbild.po"
+
+
+def msgids(lang: str) -> list[str]:
+    return re.findall(r'^msgid "(.+)"$', po(lang).read_text("utf-8"), re.MULTILINE)
+
+
+def test_every_key_is_in_every_language() -> None:
+    keys = set(TEXTS)
+    for lang in LANGS:
+        assert set(msgids(lang)) == keys, lang
+        missing = [k for k, v in TEXTS.items() if not v.get(lang, "").strip()]
+        assert missing == [], (lang, missing[:10])
+
+
+def test_no_key_is_defined_twice() -> None:
+    for lang in LANGS:
+        ids = msgids(lang)
+        assert len(ids) == len(set(ids)), lang
+
+
+def test_placeholders_are_the_same_in_every_language() -> None:
+    def fields(text: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+    for key, texts in TEXTS.items():
+        assert fields(texts["sv"]) == fields(texts["en"]) == fields(texts["da"]), key
+
+
+def test_no_text_lives_in_python() -> None:
+    """Texts a manager reads are in the catalogues, not in dictionaries in the code."""
+    for path in CODE:
+        found = re.findall(r'"sv":\s*"[^"]{12,}', path.read_text("utf-8"))
+        assert found == [], (path.name, found[:3])
+
+
+def test_no_key_is_unused() -> None:
+    code = "\n".join(p.read_text("utf-8") for p in CODE)
+    # keys built from a prefix and a value: f"col.{c}", f"code.{domain}.{code}", ...
+    prefixes = set(re.findall(r"f[\"']([a-z_]+(?:\.[a-z_]+)*\.)\{", code))
+    prefixes |= set(re.findall(r"[\"']([a-z_]+(?:\.[a-z_]+)*\.)[\"']\s*\+", code))
+    unused = [
+        k
+        for k in TEXTS
+        if f'"{k}"' not in code
+        and f"'{k}'" not in code
+        and not any(k.startswith(p) for p in prefixes)
+    ]
+    assert unused == []
