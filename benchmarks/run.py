@@ -39,6 +39,8 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dashboard.db import params_for
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -214,7 +216,7 @@ def child_queries(folder: Path, org: str, year: int, warm: int) -> dict:
                 f = Filters()
             elif name in ORG_ONLY:
                 f = Filters(f.orgs)
-            params = f.params_for(name, **extra)
+            params = params_for(name, f, **extra)
             key = (name, json.dumps(params, sort_keys=True, default=str))
             db = Database(folder)  # a fresh connection: the first run is "cold"
             r = timed(lambda db=db, p=params, n=name: db.df(n, p), warm)

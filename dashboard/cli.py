@@ -93,7 +93,7 @@ def _cmd_contract(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from dashboard.db import Database, DatasetError, QueryError, load_query
+    from dashboard.db import Database, DatasetError, QueryError, load_query, params_for
     from dashboard.export import csv_chunks
     from dashboard.filters import Filters
 
@@ -107,7 +107,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
         query = load_query(args.name)
         extra = {"search": args.search, "limit": None, "offset": 0}
         db = Database(Path(args.data) if args.data else data_dir())
-        params = filters.params_for(query.name, **extra)
+        params = params_for(query.name, filters, **extra)
         out = sys.stdout.buffer
         shape = None
         if args.readable:  # the download's headers and words: the same function as the app's

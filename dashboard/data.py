@@ -16,7 +16,7 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard.dataset import MANIFEST, data_dir
-from dashboard.db import Database, load_query
+from dashboard.db import Database, load_query, params_for
 from dashboard.export import csv_chunks
 from dashboard.filters import Filters
 
@@ -45,7 +45,7 @@ def stamp() -> float:
 def _query(
     name: str, filters: Filters, folder: str, stamp: float, extra: tuple[tuple[str, Any], ...]
 ) -> pd.DataFrame:
-    return _database(folder).df(name, filters.params_for(name, **dict(extra)))
+    return _database(folder).df(name, params_for(name, filters, **dict(extra)))
 
 
 def query(name: str, filters: Filters = ALL, **extra: Any) -> pd.DataFrame:
@@ -55,7 +55,7 @@ def query(name: str, filters: Filters = ALL, **extra: Any) -> pd.DataFrame:
 
 def batches(name: str, filters: Filters = ALL, **extra: Any) -> Iterator[pa.RecordBatch]:
     """Stream a query's result (large downloads), uncached."""
-    return database().batches(name, filters.params_for(name, **extra))
+    return database().batches(name, params_for(name, filters, **extra))
 
 
 def csv_bytes(

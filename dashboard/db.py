@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from dashboard.contract import SUMMARIES, TABLES, Table
 from dashboard.dataset import data_dir, table_path, write_table
+from dashboard.filters import Filters
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 MACRO_DIR = QUERY_DIR / "macros"  # shared parts of queries, created on every connection
@@ -107,6 +108,13 @@ def load_query(name: str) -> Query:
     if not re.fullmatch(r"[a-z0-9_]+", name) or not (QUERY_DIR / f"{name}.sql").is_file():
         raise QueryError(f"unknown query {name!r}; known: {', '.join(query_names())}")
     return parse_query(name, (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+
+
+def params_for(name: str, filters: Filters, **extra: Any) -> dict[str, Any]:
+    """The parameters query *name* declares, taken from the filters and *extra*."""
+    declared = load_query(name).params
+    values = {**filters.params(), **extra}
+    return {p: values[p] for p in declared if p in values}
 
 
 def bind(query: Query, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,15 +1,14 @@
 """The one value every page and query receives: what the user selected.
 
 `Filters` is frozen and hashable, so it doubles as the cache key of every cached
-query; the query parameters are derived from it in one place.
+query. It is a pure value: it imports nothing of the database (`db.params_for` picks the
+parameters a query declares from it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-from dashboard.db import load_query
 
 
 @dataclass(frozen=True)
@@ -29,12 +28,6 @@ class Filters:
             "year_to": self.year_to,
             "goal": list(self.goals) or None,
         }
-
-    def params_for(self, query: str, **extra: Any) -> dict[str, Any]:
-        """The parameters *query* declares, taken from the filters and *extra*."""
-        declared = load_query(query).params
-        values = {**self.params(), **extra}
-        return {p: values[p] for p in declared if p in values}
 
     @property
     def single_year(self) -> int | None:

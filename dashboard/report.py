@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard.dataset import read_manifest, table_path
-from dashboard.db import Database
+from dashboard.db import Database, params_for
 from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import t
@@ -124,14 +124,14 @@ def year_filters(filters: Filters, year: int) -> Filters:
 def last_data_year(db: Database, filters: Filters) -> int | None:
     """The last year with something to assess for the selected organisations (indicator
     values, assessments, activities: `queries/evaluation_last_year.sql`)."""
-    last = db.df("evaluation_last_year", Filters(filters.orgs).params_for("evaluation_last_year"))
+    last = db.df("evaluation_last_year", params_for("evaluation_last_year", Filters(filters.orgs)))
     return evaluation_year(Filters(), last.iloc[0]["year"]) if len(last) else None
 
 
 def parts(db: Database, filters: Filters, year: int) -> dict[str, pd.DataFrame]:
     """Every part of the compilation for *year*, as query results (codes, not labels)."""
     f = year_filters(filters, year)
-    return {p.name: db.df(p.query, f.params_for(p.query)) for p in PARTS}
+    return {p.name: db.df(p.query, params_for(p.query, f)) for p in PARTS}
 
 
 # ---------------------------------------------------------------- the workbook

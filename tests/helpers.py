@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from dashboard.db import Database
+from dashboard.db import Database, params_for
 from dashboard.filters import Filters
 
 ALL = Filters()
@@ -13,7 +13,7 @@ ALL = Filters()
 def run(db: Database, name: str, f: Filters = ALL, **extra) -> list[dict]:
     """A query's rows for *f*; paging and search default to "everything"."""
     extra = {"search": None, "limit": None, "offset": 0, **extra}
-    return db.df(name, f.params_for(name, **extra)).to_dict("records")
+    return db.df(name, params_for(name, f, **extra)).to_dict("records")
 
 
 def clean(rows: list[dict], *cols: str) -> list[tuple]:

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import report, uploads
 from dashboard.cli import main
-from dashboard.db import Database
+from dashboard.db import Database, params_for
 from dashboard.filters import Filters
 from dashboard.ingest import ImportFailed, check_source
 from dashboard.template import template_xlsx, template_zip
@@ -362,7 +362,7 @@ def test_compilation_parts_hold_the_rows_of_the_year(sample_db: Database) -> Non
     comp = report.compile_year(sample_db, Filters(("gotland",), 2009, 2009), "en")
     assert comp is not None and comp.year == 2009
     f = Filters(("gotland",), 2009, 2009)
-    expected = {p.name: len(sample_db.df(p.query, f.params_for(p.query))) for p in report.PARTS}
+    expected = {p.name: len(sample_db.df(p.query, params_for(p.query, f))) for p in report.PARTS}
     assert {k: len(v) for k, v in comp.frames.items()} == expected
     assert expected["goals"] == 7
     assert expected["goal_activities"] == 6 + 5 + 7 + 7 + 4 + 7 + 4  # no goal left empty
@@ -550,7 +550,7 @@ def test_import_upload_replaces_a_dataset(tmp_path: Path) -> None:
 
 def test_quality_table_and_file_dates(sample_db: Database, sample_dir: Path) -> None:
     results = {
-        c: sample_db.df(f"data_{c}", ALL.params_for(f"data_{c}")) for c in report.QUALITY_CHECKS
+        c: sample_db.df(f"data_{c}", params_for(f"data_{c}", ALL)) for c in report.QUALITY_CHECKS
     }
     table = report.quality_table(results, "sv")
     assert table["check"].tolist()[0] == "Aktiviteter som inte tjänar något mål"
@@ -568,10 +568,10 @@ def test_status_labels_never_rely_on_colour() -> None:
 
 
 def test_gaps_and_disagreements_name_the_goals(mini_db: Database) -> None:
-    rollup = mini_db.df("evaluation_rollup", ALL.params_for("evaluation_rollup"))
+    rollup = mini_db.df("evaluation_rollup", params_for("evaluation_rollup", ALL))
     # two organisations: the organisation's name says whose; number and wording say which
     assert report.uncovered(rollup, {"a": "Kommun A"}) == ["Kommun A · 3. Kulturutbyte"]
-    one = mini_db.df("evaluation_rollup", A_2019.params_for("evaluation_rollup"))
+    one = mini_db.df("evaluation_rollup", params_for("evaluation_rollup", A_2019))
     assert report.uncovered(one) == ["3. Kulturutbyte"]
     assert report.disagreements(one) == []  # a1: computed 'reached', managers 'achieved'
     one.loc[0, "assessment_status"] = "at_risk"
@@ -581,8 +581,8 @@ def test_gaps_and_disagreements_name_the_goals(mini_db: Database) -> None:
 def test_figures_draw_target_dashed_and_gaps_marked(mini_db: Database) -> None:
     from dashboard import figures
 
-    trend = mini_db.df("indicator_status", Filters(("a",)).params_for("indicator_status"))
-    base = mini_db.df("evaluation_indicators", A_2019.params_for("evaluation_indicators"))
+    trend = mini_db.df("indicator_status", params_for("indicator_status", Filters(("a",))))
+    base = mini_db.df("evaluation_indicators", params_for("evaluation_indicators", A_2019))
     labels = {"title": "t", "actual": "A", "target": "T", "baseline": "B", "year": "Y"}
     fig = figures.indicator_trends(trend, base, labels, ".,", 2019)
     by_name = {}
@@ -592,7 +592,7 @@ def test_figures_draw_target_dashed_and_gaps_marked(mini_db: Database) -> None:
     assert all(tr.line.dash == "dash" for tr in by_name["T"])
     assert by_name["A"][1].y == (80.0,)  # ib has no actual for 2020: no point drawn
     assert [tr.x for tr in by_name["B"]] == [(2018,), (2018,)]  # the baselines
-    rollup = mini_db.df("evaluation_rollup", A_2019.params_for("evaluation_rollup"))
+    rollup = mini_db.df("evaluation_rollup", params_for("evaluation_rollup", A_2019))
     status = {s: s for s in figures.STATUS_ORDER}
     fig = figures.indicator_status_bar(
         rollup, {"title": "t", "x": "x", "y": "y", "gap": "G", **status}, ".,"
@@ -605,11 +605,11 @@ def test_count_axes_have_whole_numbers(sample_db: Database) -> None:
     from dashboard import figures
 
     labels = {"title": "t", "x": "x", "y": "y", "served": "s", "gap": "g"}
-    cov = sample_db.df("goal_coverage", Filters(("alvsbyn",)).params_for("goal_coverage"))
+    cov = sample_db.df("goal_coverage", params_for("goal_coverage", Filters(("alvsbyn",))))
     fig = figures.coverage_bar(cov, labels, ".,")
     assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.dtick == 1
     per_year = sample_db.df(
-        "activities_per_year", Filters(("gavle",)).params_for("activities_per_year")
+        "activities_per_year", params_for("activities_per_year", Filters(("gavle",)))
     )
     fig = figures.per_year_bar(per_year, labels, ".,", {})
     assert fig.layout.yaxis.tickformat == ",d"

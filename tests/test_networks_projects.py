@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import figures
-from dashboard.db import Database
+from dashboard.db import Database, params_for
 from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_pct, t
@@ -207,7 +207,7 @@ def test_interloc_rate_in_the_totals(sample_db: Database) -> None:
 
 
 def test_cost_contribution_panels_per_currency_and_no_fee(sample_db: Database) -> None:
-    value = sample_db.df("network_value", ALL.params_for("network_value"))
+    value = sample_db.df("network_value", params_for("network_value", ALL))
     labels = dict.fromkeys(
         ("title", "x", "y", "fees", "other_costs", "goals", "members", "no_fee", "log"), "t"
     )
@@ -223,7 +223,7 @@ def test_cost_contribution_panels_per_currency_and_no_fee(sample_db: Database) -
 
 
 def test_map_and_timeline_draw_only_what_has_coordinates_or_dates(sample_db: Database) -> None:
-    points = sample_db.df("network_map", Filters(("gotland",)).params_for("network_map"))
+    points = sample_db.df("network_map", params_for("network_map", Filters(("gotland",))))
     labels = dict.fromkeys(
         ("title", "selected", "members", "activities", "also_here", "links"), "t"
     )
@@ -234,7 +234,7 @@ def test_map_and_timeline_draw_only_what_has_coordinates_or_dates(sample_db: Dat
     assert drawn == int(points["lat"].notna().sum())
     assert fig.layout.geo.fitbounds == "locations"
 
-    projects = sample_db.df("project_portfolio", ALL.params_for("project_portfolio"))
+    projects = sample_db.df("project_portfolio", params_for("project_portfolio", ALL))
     fig = figures.project_timeline(
         projects, dict.fromkeys(("title", "x", "programme", "role"), "t"), ", ", {}
     )

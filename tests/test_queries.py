@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.db import Database, load_query, query_names
+from dashboard.db import Database, load_query, params_for, query_names
 from dashboard.filters import Filters
 from tests.helpers import ALL, clean, run
 
@@ -13,7 +13,7 @@ def test_every_query_declares_columns_it_returns(mini_db: Database) -> None:
     for name in query_names():
         q = load_query(name)
         extra = {"search": None, "limit": None, "offset": 0}
-        df = mini_db.df(name, ALL.params_for(name, **extra))
+        df = mini_db.df(name, params_for(name, ALL, **extra))
         assert tuple(df.columns) == q.columns, name
 
 

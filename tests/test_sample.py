@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dashboard.contract import TABLES
-from dashboard.db import Database
+from dashboard.db import Database, params_for
 from dashboard.filters import Filters
 from tests.conftest import ROOT
 
@@ -65,7 +65,7 @@ def test_every_goal_the_documents_list(sample_db: Database) -> None:
 
 def test_gotland_2009_activities_match_the_parentheses(sample_db: Database) -> None:
     f = Filters(("gotland",), 2009, 2009)
-    df = sample_db.df("activity_goals", f.params_for("activity_goals", limit=None))
+    df = sample_db.df("activity_goals", params_for("activity_goals", f, limit=None))
     got: dict[str, set[int]] = {}
     for row in df.itertuples():
         got.setdefault(row.activity_title, set()).add(int(row.goal_code))
@@ -76,7 +76,7 @@ def test_gotland_2009_activities_match_the_parentheses(sample_db: Database) -> N
 
 
 def test_slagelse_projects_and_interloc(sample_db: Database) -> None:
-    df = sample_db.df("project_portfolio", Filters(("slagelse",)).params_for("project_portfolio"))
+    df = sample_db.df("project_portfolio", params_for("project_portfolio", Filters(("slagelse",))))
     from_article = df[
         df["source"]
         == "Kommunen.dk 12 mar 2012: Dansk-svensk-polsk udviklingsnetværk (Slagelse Kommune)"

@@ -61,3 +61,12 @@ def test_reversed_or_garbled_years_fall_back() -> None:
         state = parse(params, ORGS, GOAL_ORG, YEARS)
         assert (state.filters.year_from, state.filters.year_to) == (None, None)
         assert [n.key for n in state.notices] == ["notice.bad_year"]
+
+
+def test_filters_is_a_pure_value() -> None:
+    """The cache key of every query imports no database code (db.params_for reads it)."""
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parent.parent / "dashboard" / "filters.py").read_text()
+    assert "from dashboard" not in source and "import duckdb" not in source
+    assert hash(Filters(("a",), 2019, 2019, ("g",))) == hash(Filters(("a",), 2019, 2019, ("g",)))
