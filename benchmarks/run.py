@@ -39,8 +39,6 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dashboard.db import params_for
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -200,7 +198,7 @@ def pick_selection(folder: Path) -> tuple[str, int]:
 
 def child_queries(folder: Path, org: str, year: int, warm: int) -> dict:
     """Time every page query at the three selections; rows returned; peak memory."""
-    from dashboard.db import Database
+    from dashboard.db import Database, params_for
     from dashboard.filters import Filters
 
     sels = {
