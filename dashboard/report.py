@@ -1,13 +1,10 @@
-"""The annual compilation, and the Data page's helpers that touch files.
+"""The annual compilation: the one workbook the page and the command line both write.
 
-The Annual evaluation page and `python -m dashboard report` build the same workbook
-here, from a `Database` and `Filters`: one sheet per part (goals, activities per goal,
-networks, projects, indicators, assessments) formatted for reading, or the same parts
-as a zip of CSV files. The year evaluated is the filters' last year, or the last year
-with data for the selected organisations when no year is chosen.
-
-The Data page's file work lives here too, so the page stays UI only: file dates of the
-dataset, the data-quality table, and checking (and, when allowed, importing) uploads.
+The Annual evaluation page and `python -m dashboard report` build the same workbook here,
+from a `Database` and `Filters`: one sheet per part (goals, activities per goal, networks,
+projects, indicators, assessments) formatted for reading, or the same parts as a zip of
+CSV files. How statuses read and which year is evaluated are `dashboard.verdicts`; the Data
+page's file handling is `dashboard.datainfo` and `dashboard.uploads`.
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ from __future__ import annotations
 import io
 import math
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,55 +20,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dashboard.dataset import read_manifest, table_path
+from dashboard.datainfo import timestamp_label
+from dashboard.dataset import read_manifest
 from dashboard.db import Database, params_for
 from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import t
+from dashboard.verdicts import evaluation_year, readable, year_filters
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
-
-# ---------------------------------------------------------------- texts
-
-STATUS_SYMBOL = {
-    "reached": "✔",
-    "achieved": "✔",
-    "on_track": "●",
-    "at_risk": "▲",
-    "off_track": "✖",
-    "not_assessable": "○",
-    "not_assessed": "○",
-    "uncovered": "⊘",
-}
-
-
-def status_label(code: object, lang: str, symbol: bool = True) -> str:
-    """A status or verdict code as text, with its symbol (never colour alone): '▲ Risk'."""
-    if code is None or (isinstance(code, float) and math.isnan(code)) or code is pd.NA:
-        return ""
-    text = t(f"evaluation.status.{code}", lang)
-    if text.startswith("evaluation.status."):
-        return str(code)
-    return f"{STATUS_SYMBOL.get(str(code), '')} {text}".strip() if symbol else text
-
-
-def readable(
-    df: pd.DataFrame, columns: Iterable[str], lang: str, symbol: bool = True
-) -> pd.DataFrame:
-    """A copy of *df* whose status/verdict *columns* hold labels instead of codes, and
-    whose indicator direction (if any) is spelled out."""
-    out = df.copy()
-    for col in columns:
-        if col in out:
-            out[col] = [status_label(v, lang, symbol) for v in out[col]]
-    if "direction" in out:
-        out["direction"] = [
-            t(f"evaluation.direction.{v}", lang) if isinstance(v, str) else v
-            for v in out["direction"]
-        ]
-    return out
-
 
 # ---------------------------------------------------------------- the parts
 
@@ -105,20 +63,6 @@ PARTS: tuple[Part, ...] = (
         (("status", "col.assessment_status"),),
     ),
 )
-
-
-def evaluation_year(filters: Filters, last_year: object) -> int | None:
-    """The year evaluated: the selection's last year, else *last_year* (of the data)."""
-    if filters.year_to is not None:
-        return int(filters.year_to)
-    if last_year is None or pd.isna(last_year):
-        return None
-    return int(last_year)  # type: ignore[call-overload]
-
-
-def year_filters(filters: Filters, year: int) -> Filters:
-    """The filters narrowed to the one year evaluated."""
-    return Filters(filters.orgs, year, year, filters.goals)
 
 
 def last_data_year(db: Database, filters: Filters) -> int | None:
@@ -373,85 +317,3 @@ def write_report(db: Database, filters: Filters, lang: str, out: Path) -> Compil
         return None
     out.write_bytes(comp.zip(lang) if out.suffix.lower() == ".zip" else comp.xlsx(lang))
     return comp
-
-
-def _goal_ref(row: object, many: bool, names: Mapping[str, str] | None) -> str:
-    from dashboard.tables import goal_ref
-
-    org = str(row.org_id)  # type: ignore[attr-defined]
-    return goal_ref(row.goal_code, row.goal_title, (names or {}).get(org, org) if many else None)  # type: ignore[attr-defined]
-
-
-def uncovered(rollup: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[str]:
-    """Goals with no activity and no indicator in the year, by number and wording (after
-    the organisation's name when the roll-up spans several)."""
-    many = rollup["org_id"].nunique() > 1
-    return [_goal_ref(r, many, names) for r in rollup.itertuples() if r.verdict == "uncovered"]
-
-
-def disagreements(rollup: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[str]:
-    """Goals whose managers' verdict differs from the computed one, where both judge
-    (the managers' 'achieved' is the computed 'reached')."""
-    same = {"achieved": "reached"}
-    many = rollup["org_id"].nunique() > 1
-    out = []
-    for r in rollup.itertuples():
-        mine = r.assessment_status
-        if not isinstance(mine, str) or mine == "not_assessed":
-            continue
-        if r.verdict in ("not_assessable", "uncovered"):
-            continue
-        if same.get(mine, mine) != r.verdict:
-            out.append(_goal_ref(r, many, names))
-    return out
-
-
-# ---------------------------------------------------------------- the Data page
-
-QUALITY_CHECKS = (
-    "activities_without_goal",
-    "goals_without_activity",
-    "projects_without_budget",
-    "indicators_without_target",
-)
-
-
-def dataset_overview(tables: pd.DataFrame, folder: Path) -> pd.DataFrame:
-    """The `data_tables` result with each Parquet file's modification time (UTC, minutes)."""
-    out = tables.copy()
-    stamps = []
-    for name in out["table_name"]:
-        try:
-            mtime = table_path(folder, name).stat().st_mtime
-            stamps.append(timestamp_label(datetime.fromtimestamp(mtime, UTC).isoformat()))
-        except OSError:
-            stamps.append("")
-    out["modified"] = stamps
-    return out
-
-
-def timestamp_label(iso: str) -> str:
-    """An ISO time from the manifest as '2026-11-23 18:00 UTC' (as given if unreadable)."""
-    try:
-        when = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return str(iso)
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%d %H:%M") + (" UTC" if when.tzinfo is not None else "")
-
-
-def quality_table(results: Mapping[str, pd.DataFrame], lang: str) -> pd.DataFrame:
-    """One row per data-quality check: what it checks, how many and example ids."""
-    rows = []
-    for name in QUALITY_CHECKS:
-        r = results[name].iloc[0]
-        examples = r["example_ids"]
-        rows.append(
-            {
-                "check": t(f"data.check.{name}", lang),
-                "items": int(r["items"]),
-                "example_ids": examples if isinstance(examples, str) else "",
-            }
-        )
-    return pd.DataFrame(rows, columns=["check", "items", "example_ids"])

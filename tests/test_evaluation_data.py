@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from dashboard import report, uploads
+from dashboard import datainfo, report, uploads, verdicts
 from dashboard.cli import main
 from dashboard.db import Database, params_for
 from dashboard.filters import Filters
@@ -550,32 +550,32 @@ def test_import_upload_replaces_a_dataset(tmp_path: Path) -> None:
 
 def test_quality_table_and_file_dates(sample_db: Database, sample_dir: Path) -> None:
     results = {
-        c: sample_db.df(f"data_{c}", params_for(f"data_{c}", ALL)) for c in report.QUALITY_CHECKS
+        c: sample_db.df(f"data_{c}", params_for(f"data_{c}", ALL)) for c in datainfo.QUALITY_CHECKS
     }
-    table = report.quality_table(results, "sv")
+    table = datainfo.quality_table(results, "sv")
     assert table["check"].tolist()[0] == "Aktiviteter som inte tjänar något mål"
     assert table["items"].tolist() == [0, 8, 9, 0]
     assert table["example_ids"].tolist()[0] == ""
-    overview = report.dataset_overview(sample_db.df("data_tables"), sample_dir)
+    overview = datainfo.dataset_overview(sample_db.df("data_tables"), sample_dir)
     assert overview["modified"].str.match(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC").all()
 
 
 def test_status_labels_never_rely_on_colour() -> None:
-    assert report.status_label("not_assessable", "en") == "○ Cannot be assessed"
-    assert report.status_label("at_risk", "sv") == "▲ Risk"
-    assert report.status_label("uncovered", "da") == "⊘ Ingen aktivitet eller indikator"
-    assert report.status_label(None, "en") == ""
+    assert verdicts.status_label("not_assessable", "en") == "○ Cannot be assessed"
+    assert verdicts.status_label("at_risk", "sv") == "▲ Risk"
+    assert verdicts.status_label("uncovered", "da") == "⊘ Ingen aktivitet eller indikator"
+    assert verdicts.status_label(None, "en") == ""
 
 
 def test_gaps_and_disagreements_name_the_goals(mini_db: Database) -> None:
     rollup = mini_db.df("evaluation_rollup", params_for("evaluation_rollup", ALL))
     # two organisations: the organisation's name says whose; number and wording say which
-    assert report.uncovered(rollup, {"a": "Kommun A"}) == ["Kommun A · 3. Kulturutbyte"]
+    assert verdicts.uncovered(rollup, {"a": "Kommun A"}) == ["Kommun A · 3. Kulturutbyte"]
     one = mini_db.df("evaluation_rollup", params_for("evaluation_rollup", A_2019))
-    assert report.uncovered(one) == ["3. Kulturutbyte"]
-    assert report.disagreements(one) == []  # a1: computed 'reached', managers 'achieved'
+    assert verdicts.uncovered(one) == ["3. Kulturutbyte"]
+    assert verdicts.disagreements(one) == []  # a1: computed 'reached', managers 'achieved'
     one.loc[0, "assessment_status"] = "at_risk"
-    assert report.disagreements(one) == ["1. Stärka mötesplatsen"]
+    assert verdicts.disagreements(one) == ["1. Stärka mötesplatsen"]
 
 
 def test_figures_draw_target_dashed_and_gaps_marked(mini_db: Database) -> None:

@@ -7,7 +7,7 @@ import os
 
 import streamlit as st
 
-from dashboard import data, i18n, report, ui, uploads
+from dashboard import data, datainfo, i18n, ui, uploads
 from dashboard.dataset import data_dir, read_manifest
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int
@@ -29,7 +29,7 @@ def _dataset(view: View) -> None:
         st.caption(
             view.md(
                 "data.dataset.caption",
-                imported=report.timestamp_label(manifest["imported_at"]),
+                imported=datainfo.timestamp_label(manifest["imported_at"]),
                 source=manifest.get("source", "?"),
             )
         )
@@ -51,7 +51,7 @@ def _dataset(view: View) -> None:
         border=True,
     )
     st.caption(view.t("data.tables.help"))
-    overview = report.dataset_overview(tables, folder)
+    overview = datainfo.dataset_overview(tables, folder)
     ui.show_table(view, overview, "data-tables", height=35 * (len(overview) + 1) + 3)
     ui.download(view, "data_tables", lambda: ui.for_download(view, overview), "data-tables")
 
@@ -63,8 +63,8 @@ def _quality(view: View) -> None:
     st.caption(view.md("data.quality.help", orgs=orgs))
     scope = Filters(f.orgs)
     with st.spinner(view.t("loading")):
-        results = {c: data.query(f"data_{c}", scope) for c in report.QUALITY_CHECKS}
-    checks = report.quality_table(results, view.lang)
+        results = {c: data.query(f"data_{c}", scope) for c in datainfo.QUALITY_CHECKS}
+    checks = datainfo.quality_table(results, view.lang)
     found = checks[checks["items"] > 0]
     if found.empty:
         st.success(view.t("data.quality.ok"), icon=":material/check_circle:")

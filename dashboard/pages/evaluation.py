@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, report, ui
+from dashboard import data, figures, report, ui, verdicts
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, plotly_separators
 from dashboard.ui import View
@@ -101,12 +101,12 @@ def render(view: View) -> None:
     lang = view.lang
     with st.spinner(view.t("loading")):
         last = data.query("evaluation_last_year", Filters(f.orgs))
-    year = report.evaluation_year(f, last.iloc[0]["year"] if len(last) else None)
+    year = verdicts.evaluation_year(f, last.iloc[0]["year"] if len(last) else None)
     if year is None:
         st.title(view.t("page.evaluation"))
         st.info(view.t("evaluation.no_year"))
         return
-    ef = report.year_filters(f, year)
+    ef = verdicts.year_filters(f, year)
     st.title(view.t("evaluation.title", year=year))
     _year_note(view, year)
     with st.spinner(view.t("loading")):
@@ -126,7 +126,7 @@ def render(view: View) -> None:
 
     st.subheader(view.t("evaluation.rollup"))
     st.caption(view.t("evaluation.rollup.help"))
-    gaps = report.uncovered(rollup, view.orgs)
+    gaps = verdicts.uncovered(rollup, view.orgs)
     if gaps:
         st.warning(
             view.md("evaluation.uncovered", year=year, codes="; ".join(gaps)),
@@ -134,14 +134,14 @@ def render(view: View) -> None:
         )
     else:
         st.success(view.t("evaluation.covered", year=year), icon=":material/check_circle:")
-    differ = report.disagreements(rollup, view.orgs)
+    differ = verdicts.disagreements(rollup, view.orgs)
     if differ:
         st.info(view.md("evaluation.disagree", codes="; ".join(differ)), icon=":material/forum:")
-    shown = report.readable(rollup[ROLLUP_COLUMNS], ("verdict", "assessment_status"), lang)
+    shown = verdicts.readable(rollup[ROLLUP_COLUMNS], ("verdict", "assessment_status"), lang)
     ui.show_table(view, shown, "eval-rollup")
     ui.download(view, "evaluation_goals", lambda: ui.for_download(view, shown), "eval-rollup")
 
-    labels = {s: report.status_label(s, lang) for s in figures.STATUS_ORDER}
+    labels = {s: verdicts.status_label(s, lang) for s in figures.STATUS_ORDER}
     fig = figures.indicator_status_bar(
         rollup,
         {
@@ -167,7 +167,7 @@ def render(view: View) -> None:
         st.info(view.t("evaluation.indicators.none"))
     else:
         st.caption(view.t("evaluation.indicators.help"))
-        shown = report.readable(
+        shown = verdicts.readable(
             indicators[INDICATOR_COLUMNS], ("status", "assessment_status"), lang
         )
         ui.illustrative_note(view, indicators)
@@ -225,7 +225,7 @@ def render(view: View) -> None:
         st.caption(view.t("evaluation.assessments.help"))
         ui.table_with_download(
             view,
-            report.readable(
+            verdicts.readable(
                 assessments[ASSESSMENT_COLUMNS],
                 ("status",),
                 lang,
