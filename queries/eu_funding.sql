@@ -15,7 +15,7 @@ join projects pr
   on (p.y1 is null or pr.start_date is null or year(pr.start_date) <= p.y1)
  and (p.y0 is null or pr.end_date is null or year(pr.end_date) >= p.y0)
 where ($org is null or pr.org_id = any($org))
-  and pr.status in ('granted', 'running', 'closed')
+  and secured(pr.status)
   and pr.eu_funding is not null
   and ($goal is null or pr.project_id in (
         select pg.project_id from project_goals pg where pg.goal_id = any($goal)))

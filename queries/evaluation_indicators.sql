@@ -32,11 +32,7 @@ v as (
         yr.y as year,
         iv.target,
         iv.actual,
-        case
-            when iv.target is null or iv.actual is null then null
-            when iv.target = coalesce(i.baseline, 0) then null
-            else (iv.actual - coalesce(i.baseline, 0)) / (iv.target - coalesce(i.baseline, 0))
-        end as progress,
+        progress(iv.actual, iv.target, i.baseline) as progress,
         i.source,
         iv.source as value_source
     from indicators i
@@ -50,14 +46,7 @@ select
     v.org_id, v.goal_id, v.goal_code, v.goal_title, v.indicator_id, v.name, v.unit,
     v.direction, v.definition, v.baseline_year, v.baseline, v.year, v.target, v.actual,
     v.progress,
-    case
-        when v.target is null or v.actual is null then 'not_assessable'
-        when v.direction = 'higher' and v.actual >= v.target then 'reached'
-        when v.direction = 'lower' and v.actual <= v.target then 'reached'
-        when v.progress >= 0.75 then 'on_track'
-        when v.progress >= 0.40 then 'at_risk'
-        else 'off_track'
-    end as status,
+    indicator_status(v.actual, v.target, v.direction, v.progress) as status,
     ga.status as assessment_status,
     ga.comment as assessment_comment,
     v.source,

@@ -38,7 +38,7 @@ proj as (
     join projects p on p.project_id = pg.project_id
     cross join yr
     where ($org is null or p.org_id = any($org))
-      and p.status in ('granted', 'running', 'closed')
+      and secured(p.status)
       and (p.start_date is null or year(p.start_date) <= yr.y)
       and (p.end_date is null or year(p.end_date) >= yr.y)
     group by pg.goal_id
@@ -49,11 +49,7 @@ ind as (
         i.direction,
         iv.target,
         iv.actual,
-        case
-            when iv.target is null or iv.actual is null then null
-            when iv.target = coalesce(i.baseline, 0) then null
-            else (iv.actual - coalesce(i.baseline, 0)) / (iv.target - coalesce(i.baseline, 0))
-        end as progress
+        progress(iv.actual, iv.target, i.baseline) as progress
     from indicators i
     cross join yr
     left join indicator_values iv on iv.indicator_id = i.indicator_id and iv.year = yr.y
@@ -63,14 +59,7 @@ ind as (
 ind_status as (
     select
         goal_id,
-        case
-            when target is null or actual is null then 'not_assessable'
-            when direction = 'higher' and actual >= target then 'reached'
-            when direction = 'lower' and actual <= target then 'reached'
-            when progress >= 0.75 then 'on_track'
-            when progress >= 0.40 then 'at_risk'
-            else 'off_track'
-        end as status
+        indicator_status(actual, target, direction, progress) as status
     from ind
 ),
 ind_count as (

@@ -25,11 +25,7 @@ with v as (
         iv.target,
         iv.actual,
         iv.source,
-        case
-            when iv.target is null or iv.actual is null then null
-            when iv.target = coalesce(i.baseline, 0) then null
-            else (iv.actual - coalesce(i.baseline, 0)) / (iv.target - coalesce(i.baseline, 0))
-        end as progress
+        progress(iv.actual, iv.target, i.baseline) as progress
     from indicators i
     join indicator_values iv on iv.indicator_id = i.indicator_id
     left join goals g on g.goal_id = i.goal_id
@@ -41,14 +37,7 @@ with v as (
 select
     org_id, indicator_id, name, unit, direction, goal_id, goal_code, goal_title, definition,
     year, baseline_year, baseline, target, actual, progress,
-    case
-        when target is null or actual is null then 'not_assessable'
-        when direction = 'higher' and actual >= target then 'reached'
-        when direction = 'lower' and actual <= target then 'reached'
-        when progress >= 0.75 then 'on_track'
-        when progress >= 0.40 then 'at_risk'
-        else 'off_track'
-    end as status,
+    indicator_status(actual, target, direction, progress) as status,
     source
 from v
 order by org_id, indicator_id, year

@@ -69,7 +69,7 @@ select
         and ($goal is null or g.goal_id = any($goal)))::bigint as goals_total,
     (select count(*) from projects pr
       where ($org is null or pr.org_id = any($org))
-        and pr.status in ('granted', 'running', 'closed')
+        and secured(pr.status)
         and (p.y1 is null or pr.start_date is null or year(pr.start_date) <= p.y1)
         and (p.y0 is null or pr.end_date is null or year(pr.end_date) >= p.y0)
         and ($goal is null or pr.project_id in (

@@ -62,7 +62,7 @@ counted as (
         ) as undated
     from t
     join projects p
-      on p.org_id = t.org_id and p.status in ('granted', 'running', 'closed')
+      on p.org_id = t.org_id and secured(p.status)
     group by t.indicator_id, t.deadline
 )
 select

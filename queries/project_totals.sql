@@ -10,7 +10,7 @@ with sel as (
     select p.*
     from projects p
     where ($org is null or p.org_id = any($org))
-      and p.status in ('granted', 'running', 'closed')
+      and secured(p.status)
       and ($year_to is null or p.start_date is null or year(p.start_date) <= $year_to)
       and ($year_from is null or p.end_date is null or year(p.end_date) >= $year_from)
       and ($goal is null or p.project_id in (

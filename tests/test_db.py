@@ -109,3 +109,26 @@ def test_damaged_dataset_gives_a_clear_error(mini_dir: Path, tmp_path: Path) -> 
     (copy / "goals.parquet").write_bytes(b"this is not parquet")
     with pytest.raises(DatasetError, match="cannot be read .* re-import"):
         Database(copy)
+
+
+def test_shared_rules_live_in_one_macro() -> None:
+    """What counts as secured, the indicator-status thresholds and the progress formula are
+    written once (queries/macros/selection.sql) and used by every query that needs them."""
+    from dashboard.db import MACRO_DIR, QUERY_DIR
+
+    def code(path) -> str:  # the SQL without its comments
+        return "\n".join(ln.split("--")[0] for ln in path.read_text("utf-8").splitlines())
+
+    queries = {p.name: code(p) for p in QUERY_DIR.glob("*.sql")}
+    macros = "\n".join(code(p) for p in MACRO_DIR.glob("*.sql"))
+    for rule in ("'granted', 'running', 'closed'", "0.75", "0.40", "coalesce(baseline, 0))"):
+        assert rule in macros
+        assert [n for n, sql in queries.items() if rule in sql] == [], rule
+    users = {n for n, sql in queries.items() if "secured(" in sql}
+    assert {"eu_funding", "overview_metrics", "project_targets", "project_totals"} <= {
+        n.removesuffix(".sql") for n in users
+    }
+    assert all(
+        "indicator_status(" in queries[f"{n}.sql"]
+        for n in ("evaluation_indicators", "evaluation_rollup", "indicator_status")
+    )

@@ -5,8 +5,9 @@
 -- place; those over the summary tables (network.sql) measure the same, so they are shared.
 
 -- evaluation_year: the year the Annual evaluation looks at: year_to, or when no year is
--- chosen the last year with data (activities, indicator values, project ends) for the
--- selected organisations.
+-- chosen the last year with something to assess for the selected organisations: an
+-- indicator value (target or actual), a managers' assessment or an activity. Project dates
+-- are left out: a project running to 2024 gives 2024 nothing to assess.
 create or replace macro evaluation_year(org, year_to) as
     coalesce(year_to, (
         select max(hi) from (
@@ -14,8 +15,38 @@ create or replace macro evaluation_year(org, year_to) as
             union all
             select max(iv.year)
             from indicator_values iv join indicators i on i.indicator_id = iv.indicator_id
-            where org is null or i.org_id = any(org)
+            where (org is null or i.org_id = any(org))
+              and (iv.target is not null or iv.actual is not null)
             union all
-            select max(year(end_date)) from projects where org is null or org_id = any(org)
+            select max(year) from goal_assessments where org is null or org_id = any(org)
         )
     ))::integer;
+
+
+-- secured: a project whose funding counts as secured (granted, running or closed; not an
+-- idea, an application or a rejection). Overview, Projects, the targets and the Evaluation
+-- all count projects with it.
+create or replace macro secured(status) as status in ('granted', 'running', 'closed');
+
+-- progress: how far an indicator has come from its baseline towards its target (a missing
+-- baseline counts as 0); null when target or actual is missing or the target is the baseline.
+create or replace macro progress(actual, target, baseline) as
+    case
+        when target is null or actual is null then null
+        when target = coalesce(baseline, 0) then null
+        else (actual - coalesce(baseline, 0)) / (target - coalesce(baseline, 0))
+    end;
+
+-- indicator_status: the computed status of an indicator in a year, the rule the Evaluation
+-- page writes out: reached when the actual meets the target in the indicator's direction,
+-- else on track from 75 % progress, at risk from 40 %, else off track; not assessable
+-- without the year's target or actual.
+create or replace macro indicator_status(actual, target, direction, progress) as
+    case
+        when target is null or actual is null then 'not_assessable'
+        when direction = 'higher' and actual >= target then 'reached'
+        when direction = 'lower' and actual <= target then 'reached'
+        when progress >= 0.75 then 'on_track'
+        when progress >= 0.40 then 'at_risk'
+        else 'off_track'
+    end;
