@@ -257,13 +257,32 @@ def chart_with_table(
     key: str,
     coded: Mapping[str, str] | None = None,
 ) -> None:
-    """A chart with its data table one click away, and the data as CSV (as shown)."""
+    """A chart with its data table one click away, and the data as CSV (as shown).
+
+    The one guard every chart passes: with no rows (or no trace with a point) it says
+    "nothing to show" instead of drawing empty axes from -1 to 6; its texts are escaped.
+    """
+    if df.empty or not _has_points(fig):
+        title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else None
+        if title:
+            st.markdown(f"**{safe.md(title)}**")
+        st.info(view.t("empty"), icon=":material/bar_chart_off:")
+        return
     chart, table = st.tabs([view.t("tab.chart"), view.t("tab.table")])
     with chart:
         st.plotly_chart(safe.figure(fig), key=f"fig-{key}", config=PLOTLY_CONFIG)
     with table:
         show_table(view, df, key, coded=coded)
     download(view, what, lambda: for_download(view, df, coded), key)
+
+
+def _has_points(fig: go.Figure) -> bool:
+    """True when at least one trace has something to draw."""
+    for trace in fig.data:
+        for attr in ("x", "y", "values", "labels", "lat", "locations"):
+            if attr in trace and trace[attr] is not None and len(trace[attr]) > 0:
+                return True
+    return False
 
 
 def illustrative_note(view: View, df: pd.DataFrame) -> None:

@@ -427,3 +427,11 @@ def test_projects_follow_the_organisation_filter(app, downloads) -> None:
     assert list(portfolio[sv("org_id")]).count("Västmanlands Kommuner och Landsting") == 1
     title = t("col.title", "sv")
     assert [len(df) for df in shown(at, "eu_rate", "sv") if title in df] == [9]  # portfolio
+
+
+def test_a_chart_with_nothing_to_draw_says_so(app) -> None:
+    # Gotland's four projects have no amounts: no empty funding chart with axes -1..6
+    at = app("projects", lang="en", org="gotland")
+    assert not at.exception
+    assert "**Funding by programme and status**" in [m.value for m in at.markdown]
+    assert any(i.value == "Nothing to show for this selection." for i in at.info)

@@ -128,10 +128,6 @@ def render(view: View) -> None:
             "coverage",
         )
     with right:
-        if per_year.empty:  # an empty chart would show a meaningless axis from -1 to 6
-            st.subheader(view.t("chart.per_year"))
-            st.info(view.t("empty"))
-            return
         fig = figures.per_year_bar(
             per_year,
             {
