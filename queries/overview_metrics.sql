@@ -3,7 +3,9 @@
 --   activities        activities in the period (with a goal filter: serving a chosen goal);
 --   goals_served      distinct goals those activities serve; goals_total: goals in the selection;
 --   projects_running  projects granted, running or closed whose dates overlap the period;
---   networks          distinct networks with a membership overlapping the period.
+--   networks          distinct networks with a membership overlapping the period (with a
+--                     goal filter: through which an activity of the period served a chosen
+--                     goal, as the Networks page counts them).
 -- params: org, year_from, year_to, goal
 -- columns: period, year_from, year_to, activities, goals_served, goals_total, projects_running, networks
 with periods as (
@@ -78,6 +80,15 @@ select
     (select count(distinct m.network_id) from memberships m
       where ($org is null or m.org_id = any($org))
         and (p.y1 is null or m.since_year <= p.y1)
-        and (p.y0 is null or m.until_year is null or m.until_year >= p.y0))::bigint as networks
+        and (p.y0 is null or m.until_year is null or m.until_year >= p.y0)
+        -- with a goal filter, as the Networks page: only networks through which an
+        -- activity of the period served a chosen goal
+        and ($goal is null or exists (
+              select 1 from activities a
+              join activity_goals x on x.activity_id = a.activity_id
+              where a.org_id = m.org_id and a.network_id = m.network_id
+                and x.goal_id = any($goal)
+                and (p.y0 is null or a.year >= p.y0)
+                and (p.y1 is null or a.year <= p.y1))))::bigint as networks
 from periods p
 order by p.period

@@ -435,3 +435,34 @@ def test_a_chart_with_nothing_to_draw_says_so(app) -> None:
     assert not at.exception
     assert "**Funding by programme and status**" in [m.value for m in at.markdown]
     assert any(i.value == "Nothing to show for this selection." for i in at.info)
+
+
+@pytest.fixture(scope="module")
+def small_synth(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    from dashboard import synth
+
+    out = tmp_path_factory.mktemp("synth-networks") / "data"
+    synth.generate(5_000, out, seed=7)
+    return Database(out)
+
+
+def test_overview_and_networks_count_the_same_networks(sample_db, small_synth) -> None:
+    """One answer: the Overview's network card and the Networks page's list agree, with and
+    without a goal filter, on the sample and on a generated dataset."""
+    for db in (sample_db, small_synth):
+        goals = db.df("goal_options", params_for("goal_options", ALL))
+        orgs = list(dict.fromkeys(goals["org_id"]))[:3]
+        some = [Filters(), Filters((orgs[0],)), Filters(tuple(orgs), 2010, 2013)]
+        for org in orgs:
+            mine = goals[goals["org_id"] == org]["goal_id"].tolist()
+            some += [
+                Filters((org,), None, None, (mine[0],)),
+                Filters((org,), 2009, 2012, tuple(mine[:2])),
+            ]
+        for f in some:
+            cards = db.df("overview_metrics", params_for("overview_metrics", f))
+            card = int(cards[cards["period"] == "current"]["networks"].iloc[0])
+            listed = db.df("network_summary", params_for("network_summary", f))[
+                "network_id"
+            ].nunique()
+            assert card == listed, f
