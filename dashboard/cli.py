@@ -10,7 +10,7 @@ from dashboard.dataset import data_dir
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from dashboard.i18n import fmt_int, t
+    from dashboard.i18n import fmt_int, t, tn
     from dashboard.ingest import ImportFailed, ingest
     from dashboard.problems import report
 
@@ -22,15 +22,17 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         for line in report(exc.warnings, lang, limit=args.max_problems):
             print(t("cli.warning", lang, line=line), file=sys.stderr)
-        print(t("cli.failed", lang, n=fmt_int(len(exc.problems), lang)), file=sys.stderr)
+        n = len(exc.problems)
+        print(tn("cli.failed", n, lang, n=fmt_int(n, lang)), file=sys.stderr)
         return 1
     for line in report(outcome.warnings, lang, limit=args.max_problems):
         print(t("cli.warning", lang, line=line), file=sys.stderr)
     for tb in outcome.tables:
         before = "–" if tb.before is None else fmt_int(tb.before, lang)
         print(
-            t(
+            tn(
                 f"cli.table.{tb.action}",
+                tb.after,
                 lang,
                 table=tb.table,
                 before=before,

@@ -53,6 +53,15 @@ def t(key: str, lang: str, **values: object) -> str:
     return key
 
 
+def tn(key: str, count: int, lang: str, /, **values: object) -> str:
+    """*key*'s text for *count* things: `KEY.one` for exactly one where the catalogue has
+    it ("1 aktivitet", "1 rad"), else KEY ("{n} aktiviteter"). Swedish, Danish and English
+    all have these two forms."""
+    if count == 1 and f"{key}.one" in TEXTS:
+        key = f"{key}.one"
+    return t(key, lang, **values)
+
+
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

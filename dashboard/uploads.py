@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.i18n import fmt_int, t
+from dashboard.i18n import fmt_int, t, tn
 from dashboard.ingest import Outcome, check, ingest
 from dashboard.problems import ImportFailed, Problem, group
 
@@ -105,7 +105,8 @@ class UploadCheck:
     def text(self, lang: str) -> bytes:
         """Every problem as the command line prints it, one a line, for download."""
         lines = [p.line(lang) for p in self.problems]
-        lines.append(t("cli.failed", lang, n=fmt_int(len(self.problems), lang)))
+        n = len(self.problems)
+        lines.append(tn("cli.failed", n, lang, n=fmt_int(n, lang)))
         return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -7,7 +7,7 @@ import math
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.i18n import fmt_int
+from dashboard.i18n import fmt_int, tn
 from dashboard.ui import View
 
 PAGE_SIZE = 200
@@ -38,7 +38,7 @@ def render(view: View) -> None:
         total = int(data.query("activities_count", f, search=search).iloc[0]["activities"])
     pages = max(1, math.ceil(total / PAGE_SIZE))
     left, right = st.columns([3, 1])
-    left.markdown(f"**{view.t('activities.count', n=fmt_int(total, view.lang))}**")
+    left.markdown(f"**{tn('activities.count', total, view.lang, n=fmt_int(total, view.lang))}**")
     page = 1
     if pages > 1:
         page = int(right.number_input(view.t("activities.page"), 1, pages, 1, key="act_page"))

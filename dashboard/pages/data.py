@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import data, datainfo, i18n, ui, uploads
 from dashboard.dataset import data_dir, read_manifest
 from dashboard.filters import Filters
-from dashboard.i18n import fmt_int
+from dashboard.i18n import fmt_int, tn
 from dashboard.problems import ImportFailed
 from dashboard.ui import View
 
@@ -169,7 +169,12 @@ def _import(view: View) -> None:
             ui.show_table(view, result.frame(lang, warnings=True), "data-warnings")
     if result.problems:
         st.error(
-            view.t("data.upload.problems", n=fmt_int(len(result.problems), lang)),
+            tn(
+                "data.upload.problems",
+                len(result.problems),
+                lang,
+                n=fmt_int(len(result.problems), lang),
+            ),
             icon=":material/error:",
         )
         frame = result.frame(lang)
