@@ -502,6 +502,9 @@ def test_filters_links_downloads_and_language(browser, server: Server, expect) -
                     str(len(org_year_goal.ids)), timeout=FIRST_LOAD_MS
                 )
                 wait_idle(page2)
+                # the cards come one by one: wait for all of them before reading them
+                expect(page2.get_by_test_id("stMetric")).to_have_count(len(overview_metrics))
+                wait_idle(page2)
                 assert metric_texts(page2) == overview_metrics
                 expect(chip(page2, "Organisation", ORG_NAME)).to_be_visible()
                 expect(chip(page2, "Goal", f"{GOAL_CODE}. utveckling")).to_be_visible()
