@@ -86,6 +86,11 @@ def readable(view: View, df: pd.DataFrame, coded: Mapping[str, str] | None = Non
     out = df.copy()
     if "org_id" in out and view.orgs:
         out["org_id"] = [view.orgs.get(v, v) if isinstance(v, str) else v for v in out["org_id"]]
+    if "members" in out and view.orgs:  # the networks' members, listed by the queries as ids
+        out["members"] = [
+            ", ".join(view.orgs.get(o, o) for o in v.split(", ")) if isinstance(v, str) else v
+            for v in out["members"]
+        ]
     for col, domain in {**CODED_COLUMNS, **(coded or {})}.items():
         if col in out:
             known = set(codes.DOMAINS[domain])

@@ -371,7 +371,7 @@ def test_networks_download_rows_and_csv(app, downloads) -> None:
     assert lines[0].startswith("Nätverk;Slag;År;Medlemmar;Avgifter;Övriga kostnader;Valuta;")
     assert all(";2010;" in line for line in lines[1:])
     assert any(
-        line.startswith("Islands Commission;Nätverk;2010;gotland;40000;28000;SEK;")
+        line.startswith("Islands Commission;Nätverk;2010;Gotlands kommun;40000;28000;SEK;")
         for line in lines
     )
 
