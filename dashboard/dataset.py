@@ -153,6 +153,14 @@ def has_dataset(folder: Path) -> bool:
     )
 
 
+def row_count(folder: Path, table: Table) -> int | None:
+    """How many rows a table file holds, from its footer (None when absent or unreadable)."""
+    try:
+        return pq.ParquetFile(table_path(folder, table)).metadata.num_rows
+    except (OSError, pa.ArrowException):
+        return None
+
+
 def read_table(folder: Path, table: Table) -> pa.Table | None:
     """One table of a dataset as stored, or None when its file is absent or unreadable."""
     path = table_path(folder, table)

@@ -28,7 +28,7 @@ import pyarrow as pa
 from dashboard import workbook
 from dashboard.checks import ParsedTable, derive, validate
 from dashboard.contract import TABLES
-from dashboard.dataset import arrow_schema, has_dataset, read_table, write_table
+from dashboard.dataset import arrow_schema, has_dataset, read_table, row_count, write_table
 from dashboard.problems import ERROR, ImportFailed, Problem
 from dashboard.sources import RawTable, read_csv_bytes, read_path, read_xlsx_bytes
 
@@ -88,8 +88,11 @@ def _split(found: list[Problem]) -> tuple[list[Problem], list[Problem]]:
     return errors, warnings
 
 
-def _kept_tables(out: Path | None, given: Iterable[str]) -> dict[str, ParsedTable]:
-    """The live tables a partial source leaves as they are, as parsed rows."""
+def _kept_tables(
+    out: Path | None, given: Iterable[str], live: Mapping[str, list[dict]] | None = None
+) -> dict[str, ParsedTable]:
+    """The live tables a partial source leaves as they are, as parsed rows (taken from
+    *live* where the caller has already read them)."""
     if out is None or not has_dataset(out):
         return {}
     kept: dict[str, ParsedTable] = {}
@@ -97,10 +100,13 @@ def _kept_tables(out: Path | None, given: Iterable[str]) -> dict[str, ParsedTabl
     for table in TABLES:
         if table.name in given:
             continue
-        data = read_table(out, table)
-        if data is None:
-            continue
-        rows = data.to_pylist()
+        if live is not None and table.name in live:
+            rows = live[table.name]
+        else:
+            data = read_table(out, table)
+            if data is None:
+                continue
+            rows = data.to_pylist()
         kept[table.name] = ParsedTable(
             table, f"{table.name}.parquet", rows, list(range(2, len(rows) + 2))
         )
@@ -139,6 +145,7 @@ def check(
     kind = "contract"
     labels: dict[str, dict[str, str]] = {}
     extra: dict[str, ParsedTable] = {}
+    live: dict[str, list[dict]] | None = None
     if workbook.is_coordinator(raw):
         kind = "coordinator"
         live = _live_rows(out)
@@ -153,7 +160,7 @@ def check(
         found.append(Problem.of(where, 0, "-", "nothing_to_import"))
     if progress is not None:
         progress(0.8)
-    kept = _kept_tables(out, given)
+    kept = _kept_tables(out, given, live)
     parsed = validate(raw, found, kept, labels, extra) if (raw or kept) else {}
     if progress is not None:
         progress(1.0)
@@ -288,11 +295,8 @@ def ingest(
     checked = check(source, out, progress)
     if checked.problems:
         raise ImportFailed(checked.problems, checked.warnings)
-    before: dict[str, int | None] = {}
     live = has_dataset(out)
-    for table in TABLES:
-        data = read_table(out, table) if live else None
-        before[table.name] = None if data is None else data.num_rows
+    before = {t.name: row_count(out, t) if live else None for t in TABLES}
     derive(checked.parsed)
     tables = to_arrow(checked.parsed)
 

@@ -19,7 +19,6 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 
 from dashboard.problems import WARNING, Problem
@@ -375,8 +374,3 @@ def read_path(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
         return {path.stem.strip().lower(): read} if read is not None else {}
     problems.append(Problem.of(path.name, 0, "-", "wrong_kind"))
     return {}
-
-
-def is_date_value(value: object) -> bool:
-    """A date or date-time that a workbook cell held."""
-    return isinstance(value, date | datetime | time)

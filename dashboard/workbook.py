@@ -25,8 +25,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import pyarrow as pa
-
 from dashboard import codes
 from dashboard.checks import CellError, parse_cell
 from dashboard.contract import TABLE_BY_NAME
@@ -482,6 +480,8 @@ class _Resolver:
         for target, key in extra.items():
             if key in rows.headers:
                 out[target] = rows.headers[key]
+        if any(c.key == "organisation" for c in rows.sheet.cols):  # resolved to org_id
+            out["org_id"] = rows.headers.get("organisation", "organisation")
         return out
 
     def live_ids(self, table: str, key: str) -> set[str]:
@@ -607,8 +607,7 @@ class _Resolver:
 
     # -- sheets, in the order references need them
     def run(self) -> None:
-        _index_live(self.ix, {})
-        self.organisations()
+        self.organisations()  # the workbook's own organisations first: they win over live ones
         _index_live(self.ix, self.live)
         for r in self.live.get("networks", []):
             self.network_names += [k for k in (r.get("acronym"), r["name"]) if k]
@@ -680,7 +679,7 @@ class _Resolver:
                 rows,
                 line,
                 {**row, "strategy_id": sid, "org_id": org, "title": row.get("strategy_title")},
-                {"org_id": rows.headers.get("organisation", "organisation"), **self.labels(rows)},
+                self.labels(rows),
             )
 
     def goals(self) -> None:
@@ -827,7 +826,7 @@ class _Resolver:
                     "role": row.get("project_role"),
                     "status": row.get("project_status"),
                 },
-                {"org_id": rows.headers.get("organisation", "organisation"), **self.labels(rows)},
+                self.labels(rows),
             )
             self.links("project_goals", "project_id", pid, goals, rows, line, row)
 
@@ -892,10 +891,7 @@ class _Resolver:
                     "project_id": project,
                     "status": row.get("activity_status"),
                 },
-                {
-                    "org_id": rows.headers.get("organisation", "organisation"),
-                    **self.labels(rows, {"network_id": "network", "project_id": "project"}),
-                },
+                self.labels(rows, {"network_id": "network", "project_id": "project"}),
             )
             self.links("activity_goals", "activity_id", aid, goals, rows, line, row)
 
@@ -917,10 +913,7 @@ class _Resolver:
                     "network_id": self._network(rows, line, row),
                     "role": row.get("membership_role"),
                 },
-                {
-                    "org_id": rows.headers.get("organisation", "organisation"),
-                    **self.labels(rows, {"network_id": "network"}),
-                },
+                self.labels(rows, {"network_id": "network"}),
             )
 
     def indicators(self) -> None:
@@ -955,10 +948,7 @@ class _Resolver:
                     "name": row.get("indicator_name"),
                     "goal_id": goal,
                 },
-                {
-                    "org_id": rows.headers.get("organisation", "organisation"),
-                    **self.labels(rows, {"goal_id": "goal"}),
-                },
+                self.labels(rows, {"goal_id": "goal"}),
             )
 
     def indicator_values(self) -> None:
@@ -1008,10 +998,7 @@ class _Resolver:
                     "goal_id": found[0] if found else None,
                     "status": row.get("assessment_status"),
                 },
-                {
-                    "org_id": rows.headers.get("organisation", "organisation"),
-                    **self.labels(rows, {"goal_id": "goal"}),
-                },
+                self.labels(rows, {"goal_id": "goal"}),
             )
 
 
@@ -1354,11 +1341,6 @@ def _readme(ws: object, lang: str) -> None:
     for row in ws.iter_rows(min_row=2):  # type: ignore[attr-defined]
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def arrow_rows(tables: Mapping[str, pa.Table]) -> dict[str, list[dict[str, object]]]:
-    """Arrow tables as lists of row dicts (what `workbook_bytes` takes)."""
-    return {name: tb.to_pylist() for name, tb in tables.items()}
 
 
 def only_orgs(tables: Mapping[str, list[dict]], orgs: Sequence[str]) -> dict[str, list[dict]]:
