@@ -59,7 +59,11 @@ def _dataset(view: View) -> None:
 def _quality(view: View) -> None:
     f = view.filters
     st.subheader(view.t("data.quality"))
-    orgs = ", ".join(f.orgs) if f.orgs else view.t("data.quality.all_orgs")
+    orgs = (
+        ", ".join(view.orgs.get(o, o) for o in f.orgs)
+        if f.orgs
+        else view.t("data.quality.all_orgs")
+    )
     st.caption(view.md("data.quality.help", orgs=orgs))
     scope = Filters(f.orgs)
     with st.spinner(view.t("loading")):
