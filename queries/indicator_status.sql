@@ -1,13 +1,16 @@
 -- indicator_status: every indicator of the selected organisations with its value for each
--- selected year and a computed status. The rule (shown on the Annual evaluation page):
---   not_assessable  target or actual is missing;
+-- selected year and a computed status. actual is the value reported for the year; a year
+-- with a target is measured against latest_actual (that year's actual, else the latest
+-- reported before it; its year is actual_year), as the Evaluation and the Projects page's
+-- count targets measure it. The rule (shown on the Annual evaluation page):
+--   not_assessable  no target, or no actual reported in or before the year;
 --   reached         actual meets the target in the indicator's direction;
 --   on_track        otherwise, progress from the baseline towards the target >= 0.75;
 --   at_risk         progress >= 0.40;
 --   off_track       progress below 0.40 (a missing baseline counts as 0).
 -- With a goal filter only indicators of a chosen goal are kept.
 -- params: org, year_from, year_to, goal
--- columns: org_id, indicator_id, name, unit, direction, goal_id, goal_code, goal_title, definition, year, baseline_year, baseline, target, actual, progress, status, source
+-- columns: org_id, indicator_id, name, unit, direction, goal_id, goal_code, goal_title, definition, year, baseline_year, baseline, target, actual, actual_year, progress, status, source
 with v as (
     select
         i.org_id,
@@ -25,7 +28,7 @@ with v as (
         iv.target,
         iv.actual,
         iv.source,
-        progress(iv.actual, iv.target, i.baseline) as progress
+        case when iv.target is not null then latest_actual(i.indicator_id, iv.year) end as la
     from indicators i
     join indicator_values iv on iv.indicator_id = i.indicator_id
     left join goals g on g.goal_id = i.goal_id
@@ -36,8 +39,11 @@ with v as (
 )
 select
     org_id, indicator_id, name, unit, direction, goal_id, goal_code, goal_title, definition,
-    year, baseline_year, baseline, target, actual, progress,
-    indicator_status(actual, target, direction, progress) as status,
+    year, baseline_year, baseline, target, actual,
+    la.year::bigint as actual_year,
+    progress(la.actual, target, baseline) as progress,
+    indicator_status(la.actual, target, direction, progress(la.actual, target, baseline))
+        as status,
     source
 from v
 order by org_id, indicator_id, year

@@ -54,11 +54,14 @@ def test_evaluation_indicators_2019(mini_db: Database) -> None:
     ]
 
 
-def test_evaluation_indicators_2020_missing_actual_cannot_be_assessed(mini_db: Database) -> None:
+def test_evaluation_2020_without_an_actual_uses_the_latest_reported(mini_db: Database) -> None:
     rows = run(mini_db, "evaluation_indicators", A_2020)
-    assert clean(rows, "indicator_id", "target", "actual", "progress", "status") == [
-        ("ia", 4.0, 3.0, 0.75, "on_track"),  # (3-0)/(4-0) = 0.75, exactly the on-track bound
-        ("ib", 40.0, None, None, "not_assessable"),  # ib,2020,40, (no actual)
+    cols = ("indicator_id", "target", "actual", "actual_year", "progress", "status")
+    assert clean(rows, *cols) == [
+        ("ia", 4.0, 3.0, 2020, 0.75, "on_track"),  # (3-0)/(4-0) = 0.75, the on-track bound
+        # ib,2020,40, has no actual: measured against 2019's 80, said so by actual_year;
+        # lower is better: (80-100)/(40-100) = 1/3 -> off track
+        ("ib", 40.0, 80.0, 2019, pytest.approx(1 / 3), "off_track"),
     ]
 
 
@@ -76,7 +79,7 @@ def test_evaluation_year_defaults_to_the_last_year_with_data(mini_db: Database) 
     assert {r["year"] for r in run(mini_db, "evaluation_rollup")} == {2020}
     # a range is evaluated at its last year (year_to)
     rows = run(mini_db, "evaluation_indicators", Filters(("a",), 2019, 2020))
-    assert clean(rows, "year", "status") == [(2020, "on_track"), (2020, "not_assessable")]
+    assert clean(rows, "year", "status") == [(2020, "on_track"), (2020, "off_track")]
 
 
 def test_evaluation_rollup_2019(mini_db: Database) -> None:
@@ -294,8 +297,14 @@ def test_evaluation_shows_verdicts_gaps_and_the_managers_verdict(open_page) -> N
     ]
     indicators = frame(at, *INDICATORS)
     assert len(indicators) == 4
-    # no target for 2013 or no actual: shown as such, in words and with the neutral symbol
-    assert set(indicators["status"]) == {"○ Cannot be assessed"}
+    # 2013's targets are measured against what was last reported (2012), in words and with
+    # a symbol; the lead-partner target is due in 2014, so 2013 has none to assess
+    assert dict(zip(indicators["name"], indicators["status"], strict=True)) == {
+        "Projekter med Slagelse Kommune som lead partner": "○ Cannot be assessed",
+        "Yderligere projekter med Slagelse Kommune som partner": "● On track",  # 3 of 4
+        "Egenfinansiering i partnerprojekter": "▲ At risk",  # 61,000 of 90,000
+        "EU-konsulenter finansieret af de internationale projekter": "▲ At risk",  # 1 of 2
+    }
     assessments = frame(at, *ASSESSMENTS)
     assert assessments["goal_code"].tolist() == ["1", "T2", "T3"]
 

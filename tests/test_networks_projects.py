@@ -134,20 +134,30 @@ def test_project_funding_and_totals(mini_db: Database) -> None:
     assert run(mini_db, "project_totals", Filters(year_from=2021, year_to=2021)) == []
 
 
-def test_project_targets_computed_from_projects(mini_db: Database) -> None:
+def test_project_targets_measure_the_reported_actual_beside_the_projects_count(
+    mini_db: Database,
+) -> None:
     rows = run(mini_db, "project_targets")
-    cols = ("indicator_id", "role", "target", "deadline", "as_of_year", "actual", "progress")
+    cols = ("indicator_id", "role", "target", "deadline", "as_of_year", "actual", "actual_year")
     assert clean(rows, *cols) == [
-        # "Projects running" names no role: every role counts; pa1 started 2019
-        ("ia", None, 2.0, 2019, 2019, 1, 0.5),
-        ("ia", None, 4.0, 2020, 2020, 1, 0.25),
+        # ia reports 2 for 2019 and 3 for 2020 (indicator_values.csv)
+        ("ia", None, 2.0, 2019, 2019, 2.0, 2019),
+        ("ia", None, 4.0, 2020, 2020, 3.0, 2020),
     ]
-    assert clean(rows, "without_role", "undated") == [(None, 0), (None, 0)]
-    # the state at the end of 2018, before pa1 started; targets due before 2018 would drop
+    # progress from the baseline 0, as the Evaluation computes it: 2/2 and 3/4
+    assert [r["progress"] for r in rows] == [1.0, 0.75]
+    # "Projects running" names no role: every role counts; the projects table holds pa1
+    # (started 2019) as its one secured project
+    assert clean(rows, "counted", "without_role", "undated") == [(1, None, 0), (1, None, 0)]
+    # the state at the end of 2018, before anything was reported or pa1 started; targets
+    # due before 2018 would drop
     rows = run(mini_db, "project_targets", Filters(year_from=2018, year_to=2018))
-    assert clean(rows, "deadline", "as_of_year", "actual") == [(2019, 2018, 0), (2020, 2018, 0)]
+    assert clean(rows, "deadline", "as_of_year", "actual", "progress", "counted") == [
+        (2019, 2018, None, None, 0),
+        (2020, 2018, None, None, 0),
+    ]
     rows = run(mini_db, "project_targets", Filters(year_from=2020, year_to=2020))
-    assert clean(rows, "deadline", "actual") == [(2020, 1)]
+    assert clean(rows, "deadline", "actual", "counted") == [(2020, 3.0, 1)]
     assert run(mini_db, "project_targets", Filters(goals=("a2",))) == []  # ia follows a1
 
 
@@ -156,22 +166,26 @@ def test_project_targets_computed_from_projects(mini_db: Database) -> None:
 
 def test_slagelse_targets_say_the_roles_are_missing(sample_db: Database) -> None:
     rows = run(sample_db, "project_targets", Filters(("slagelse",)))
-    assert clean(rows, "indicator_id", "role", "target", "deadline", "actual", "without_role") == [
-        # the article: lead partner in three projects by 2014 ...
-        ("slagelse-lead-partner-projects", "lead_partner", 3.0, 2014, 0, 7),
-        # ... and partner in four more by 2013. The sample records no role for Slagelse's
-        # projects, so the honest count is 0, with 7 running projects lacking a role
-        # (GreenPro + MOK-UP is only applied for).
-        ("slagelse-partner-projects", "partner", 4.0, 2013, 0, 7),
+    cols = ("indicator_id", "role", "target", "deadline", "actual", "actual_year")
+    assert clean(rows, *cols) == [
+        # the article: lead partner in three projects by 2014, measured against the last
+        # value reported (2 in 2013), as the Evaluation measures it ...
+        ("slagelse-lead-partner-projects", "lead_partner", 3.0, 2014, 2.0, 2013),
+        # ... and partner in four more by 2013 (3 reported for 2012)
+        ("slagelse-partner-projects", "partner", 4.0, 2013, 3.0, 2012),
     ]
+    # The sample records no role for Slagelse's projects, so the projects table's own count
+    # is 0, with 7 running projects lacking a role (GreenPro + MOK-UP is only applied for).
+    assert clean(rows, "counted", "without_role") == [(0, 7), (0, 7)]
     gavle = run(sample_db, "project_targets", Filters(("gavle",), 2012, 2012))
-    # no role named: logistics (running) and school exchange (closed), both started in 2012;
-    # every target due from 2012 on, as it stood at the end of 2012
-    assert clean(gavle, "role", "deadline", "as_of_year", "target", "actual") == [
-        (None, 2012, 2012, 5.0, 2),
-        (None, 2013, 2012, 7.0, 2),
-        (None, 2014, 2012, 8.0, 2),
-        (None, 2015, 2012, 10.0, 2),
+    # every target due from 2012 on, as it stood at the end of 2012: 5 projects reported for
+    # 2012; the projects table counts 2 (logistics, running, and school exchange, closed,
+    # both started in 2012; no role named, so every role counts)
+    assert clean(gavle, "role", "deadline", "as_of_year", "target", "actual", "counted") == [
+        (None, 2012, 2012, 5.0, 5.0, 2),
+        (None, 2013, 2012, 7.0, 5.0, 2),
+        (None, 2014, 2012, 8.0, 5.0, 2),
+        (None, 2015, 2012, 10.0, 5.0, 2),
     ]
 
 
@@ -393,9 +407,15 @@ def test_projects_targets_and_undated_list(app, downloads) -> None:
     at = app("projects", lang="en", org="slagelse")
     targets = downloads["project_targets"]
     assert list(targets[t("col.role", "en")]) == ["Lead partner", "Partner"]
-    assert list(targets[t("col.actual", "en")]) == [0, 0]
+    assert list(targets[t("col.actual", "en")]) == [2, 3]
+    assert list(targets[t("col.counted", "en")]) == [0, 0]
     captions = " ".join(c.value for c in at.caption)
     assert "7 projects without a recorded role cannot be counted." in captions
+    assert "The actual was reported for 2013." in captions
+    assert "The projects table counts 0 projects." in captions
+    # the same target on the Evaluation: 2 of 3 for 2014, measured alike
+    bars = [b.proto.text for b in at.get("progress")]
+    assert bars[0] == "2 of 3 projects by 2014 (66.7 %)"
     bars = at.get("progress")
     assert len(bars) == 2
     # all eight Slagelse projects lack a start date: listed, none drawn
@@ -466,3 +486,30 @@ def test_overview_and_networks_count_the_same_networks(sample_db, small_synth) -
                 "network_id"
             ].nunique()
             assert card == listed, f
+
+
+def test_projects_and_evaluation_measure_a_count_target_alike(sample_db, small_synth) -> None:
+    """One answer: a target counted in projects reads the same on the Projects page, in the
+    Evaluation of its deadline year and in the Evaluation's trend (actual, year of the
+    actual, progress, status), on the sample and on a generated dataset."""
+    compared = 0
+    for db in (sample_db, small_synth):
+        targets = db.df("project_targets", params_for("project_targets", ALL))
+        assert len(targets), "no count target to compare"
+        trend = db.df("indicator_status", params_for("indicator_status", ALL))
+        trend = trend.set_index(["indicator_id", "year"])
+        groups = list(targets.groupby(["org_id", "deadline"]))
+        for (org, deadline), rows in groups[:: max(len(groups) // 15, 1)]:  # about 15 each
+            f = Filters((org,), int(deadline), int(deadline))
+            ev = db.df("evaluation_indicators", params_for("evaluation_indicators", f))
+            ev = ev.set_index("indicator_id")
+            for _, r in rows.iterrows():
+                e = ev.loc[r["indicator_id"]]
+                same = [(r["actual"], e["actual"]), (r["actual_year"], e["actual_year"])]
+                same += [(r["progress"], e["progress"])]
+                same += [(r["progress"], trend.loc[(r["indicator_id"], deadline), "progress"])]
+                for a, b in same:
+                    assert (pd.isna(a) and pd.isna(b)) or a == pytest.approx(b), (r, e)
+                assert e["status"] == trend.loc[(r["indicator_id"], deadline), "status"]
+                compared += 1
+    assert compared > 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dashboard.db import Database, load_query, params_for, query_names
@@ -128,8 +129,10 @@ def test_indicator_status_rule(mini_db: Database) -> None:
         ("ia", 2019, "reached"),
         ("ia", 2020, "on_track"),  # (3-0)/(4-0) = 0.75
         ("ib", 2019, "at_risk"),  # lower is better: (80-100)/(50-100) = 0.40
-        ("ib", 2020, "not_assessable"),  # no actual value
+        ("ib", 2020, "off_track"),  # no actual for 2020: 2019's 80 against the target 40
     ]
+    assert [r["actual_year"] for r in rows] == [2019, 2020, 2019, 2019]
+    assert pd.isna(rows[3]["actual"])  # the value reported for the year stays as it was
     assert rows[2]["progress"] == pytest.approx(0.4)
 
 

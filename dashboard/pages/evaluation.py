@@ -37,6 +37,7 @@ INDICATOR_COLUMNS = [
     "baseline",
     "target",
     "actual",
+    "actual_year",
     "progress",
     "status",
     "assessment_status",
@@ -44,6 +45,9 @@ INDICATOR_COLUMNS = [
     "source",
     "value_source",
 ]
+
+TREND_COLUMNS = ["org_id", "name", "unit", "year", "target", "actual", "actual_year", "status"]
+TREND_COLUMNS += ["source"]
 
 ASSESSMENT_COLUMNS = [
     "org_id",
@@ -213,7 +217,7 @@ def render(view: View) -> None:
         ui.chart_with_table(
             view,
             fig,
-            trend[["org_id", "name", "unit", "year", "target", "actual", "status", "source"]],
+            trend[TREND_COLUMNS],
             "evaluation_indicators",
             "eval-trend",
         )

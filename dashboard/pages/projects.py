@@ -53,7 +53,9 @@ TARGET_COLUMNS = [
     "deadline",
     "as_of_year",
     "actual",
+    "actual_year",
     "progress",
+    "counted",
     "without_role",
     "undated",
     "definition",
@@ -101,11 +103,16 @@ def _role_name(view: View, role: object) -> str:
 
 
 def _target_notes(view: View, r: pd.Series, mark_illustrative: bool) -> list[str]:
-    """What the reader must know about one computed actual: as of when, and what it misses."""
+    """What the reader must know about one target: as of when, the year its actual was
+    reported, what the projects table counts beside it, and what that count misses."""
     lang = view.lang
     notes = []
     if r["as_of_year"] != r["deadline"]:
         notes.append(view.t("projects.target.as_of", year=str(r["as_of_year"])))
+    if pd.notna(r["actual_year"]) and r["actual_year"] != r["as_of_year"]:
+        notes.append(view.t("projects.target.reported", year=str(r["actual_year"])))
+    counted = int(r["counted"])
+    notes.append(i18n.tn("projects.target.counted", counted, lang, n=fmt_int(counted, lang)))
     if pd.notna(r["without_role"]) and r["without_role"] > 0:
         notes.append(view.t("projects.target.without_role", n=fmt_int(r["without_role"], lang)))
     if r["undated"] > 0:
@@ -116,8 +123,8 @@ def _target_notes(view: View, r: pd.Series, mark_illustrative: bool) -> list[str
 
 
 def _targets(view: View, targets: pd.DataFrame, names: dict[str, str]) -> None:
-    """One card per indicator, one bar per target year: the actual computed from the projects
-    table against the target and its deadline, and what the count could not include."""
+    """One card per indicator, one bar per target year: the last reported actual against the
+    target and its deadline (as the Evaluation measures it), and the projects table's count."""
     lang = view.lang
     indicators = list(dict.fromkeys(targets["indicator_id"]))
     for ind in indicators[:CARD_LIMIT]:
@@ -138,16 +145,21 @@ def _targets(view: View, targets: pd.DataFrame, names: dict[str, str]) -> None:
             )
             for _, r in rows.iterrows():
                 progress = float(r["progress"]) if pd.notna(r["progress"]) else 0.0
-                st.progress(
-                    min(max(progress, 0.0), 1.0),
-                    text=view.t(
+                values = {
+                    "target": i18n.fmt_num(r["target"], lang, 1),
+                    "deadline": str(r["deadline"]),
+                }
+                text = (
+                    view.t(
                         "projects.target.line",
-                        actual=fmt_int(r["actual"], lang),
-                        target=i18n.fmt_num(r["target"], lang, 1),
-                        deadline=str(r["deadline"]),
+                        actual=i18n.fmt_num(r["actual"], lang, 1),
                         pct=fmt_pct(r["progress"], lang),
-                    ),
+                        **values,
+                    )
+                    if pd.notna(r["actual"])
+                    else view.t("projects.target.no_actual", **values)
                 )
+                st.progress(min(max(progress, 0.0), 1.0), text=text)
                 notes = _target_notes(view, r, mark_illustrative=not invented)
                 if notes:
                     st.caption(" · ".join(notes))

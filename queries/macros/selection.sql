@@ -50,3 +50,14 @@ create or replace macro indicator_status(actual, target, direction, progress) as
         when progress >= 0.40 then 'at_risk'
         else 'off_track'
     end;
+
+-- latest_actual: the actual an indicator's target in year y is measured against: the value
+-- reported for y, or else the latest one reported before y, as {actual, year} (null when
+-- none). A target "by 2014" read in 2014 is measured against what was last reported (2013),
+-- and says so; the Evaluation, its trend and the Projects page's count targets all use it,
+-- so they give one answer to "how far are we".
+create or replace macro latest_actual(ind, y) as (
+    select arg_max({'actual': lv.actual, 'year': lv.year}, lv.year)
+    from indicator_values lv
+    where lv.indicator_id = ind and lv.year <= y and lv.actual is not null
+);
