@@ -113,13 +113,13 @@ def _cmd_query(args: argparse.Namespace) -> int:
         out = sys.stdout.buffer
         shape = None
         if args.readable:  # the download's headers and words: the same function as the app's
-            from dashboard import ui
+            from dashboard import codes, ui
 
             names = db.df("organisations")
             view = ui.View(
                 args.lang, filters, dict(zip(names["org_id"], names["name"], strict=True))
             )
-            coded = ui.QUERY_CODES.get(query.name)
+            coded = codes.QUERY_CODES.get(query.name)
             shape = lambda df: ui.for_download(view, df, coded)  # noqa: E731
         found = db.batches(query.name, params)
         for chunk in csv_chunks(found, list(query.columns), args.lang, shape):

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
+
+import pandas as pd
 
 from dashboard import contract
 from dashboard.i18n import LANGS, t
@@ -26,6 +29,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "membership_role": contract.MEMBERSHIP_ROLES,
     "direction": contract.DIRECTIONS,
     "assessment_status": contract.ASSESSMENT_STATUSES,
+    "activity_type": contract.ACTIVITY_TYPES,
+    "unit": contract.UNITS,
 }
 
 # More words accepted for a code, beyond its label in each language and the code itself.
@@ -87,6 +92,147 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "off_track": ("ur fas", "ikke på sporet", "off track"),
         "not_assessed": ("ej bedömt", "inte bedömt", "ikke vurderet", "not assessed"),
     },
+    "activity_type": {
+        "meeting": ("möte", "möten", "møde", "møder", "meeting", "sammanträde"),
+        "visit": (
+            "besök",
+            "studiebesök",
+            "besøg",
+            "studiebesøg",
+            "visit",
+            "study visit",
+            "studieresa",
+            "studietur",
+            "delegation",
+        ),
+        "conference": (
+            "konferens",
+            "konference",
+            "conference",
+            "online conference",
+            "webbinarium",
+            "webinar",
+            "digital konferens",
+            "onlinekonference",
+        ),
+        "seminar": ("seminarium", "seminarier", "seminar", "frukostseminarium"),
+        "workshop": ("workshop", "workshops", "arbetsmöte"),
+        "event": (
+            "evenemang",
+            "arrangemang",
+            "arrangement",
+            "event",
+            "mässa",
+            "messe",
+            "fair",
+            "festival",
+        ),
+        "training": ("utbildning", "kurs", "uddannelse", "kursus", "training", "course"),
+        "exchange": ("utbyte", "udveksling", "exchange", "elevutbyte", "personalutbyte"),
+        "project": ("projekt", "project", "projektarbete"),
+        "application": ("ansökan", "projektansökan", "ansøgning", "application"),
+        "network": (
+            "nätverk",
+            "nätverksarbete",
+            "netværk",
+            "netværksarbejde",
+            "network",
+            "network task",
+            "nätverksuppdrag",
+        ),
+        "partnership": (
+            "partnerskap",
+            "partnerskab",
+            "partnership",
+            "vänort",
+            "vänortsarbete",
+            "venskabsby",
+            "twin town",
+        ),
+        "business": (
+            "näringsliv",
+            "näringslivskontakter",
+            "erhverv",
+            "erhvervskontakter",
+            "business",
+            "business contacts",
+        ),
+        "policy": (
+            "påverkan",
+            "påverkansarbete",
+            "policy",
+            "policyarbete",
+            "påvirkning",
+            "påvirkningsarbejde",
+            "lobbying",
+            "advocacy",
+        ),
+        "planning": (
+            "planering",
+            "planlægning",
+            "planning",
+            "handlingsplan",
+            "action plan",
+            "strategiarbete",
+        ),
+        "action": ("åtgärd", "åtgärdspunkt", "indsats", "handling", "action", "action point"),
+        "evaluation": ("utvärdering", "evaluering", "evaluation"),
+        "follow_up": (
+            "uppföljning",
+            "opfølgning",
+            "follow up",
+            "follow-up",
+            "rapportering",
+            "reporting",
+        ),
+        "monitoring": (
+            "omvärldsbevakning",
+            "bevakning",
+            "omverdensovervågning",
+            "overvågning",
+            "monitoring",
+        ),
+        "support": (
+            "stöd",
+            "stödfunktion",
+            "støtte",
+            "støttefunktion",
+            "support",
+            "support post",
+            "support post task",
+            "rådgivning",
+            "advice",
+        ),
+        "other": ("annat", "övrigt", "andet", "øvrigt", "other"),
+    },
+    "unit": {
+        "projects": ("projekt", "projekter", "antal projekt", "projects", "project"),
+        "activities": ("aktiviteter", "aktivitet", "activities", "activity"),
+        "meetings": ("möten", "møder", "meetings", "möte", "møde"),
+        "visits": ("besök", "besøg", "visits", "studiebesök", "studiebesøg"),
+        "contacts": ("kontakter", "contacts", "kontakt"),
+        "participants": ("deltagare", "deltagere", "participants"),
+        "persons": (
+            "personer",
+            "person",
+            "persons",
+            "people",
+            "konsulter",
+            "konsulenter",
+            "consultants",
+            "anställda",
+            "ansatte",
+            "employees",
+        ),
+        "networks": ("nätverk", "netværk", "networks"),
+        "days": ("dagar", "dage", "days", "dag"),
+        "tonnes_co2": ("ton co2", "ton koldioxid", "tonnes co2", "tons co2", "t co2", "ton"),
+        "percent": ("%", "procent", "percent", "andel", "andel %", "pct"),
+        "MSEK": ("mnkr", "mkr", "miljoner kronor", "msek", "mio sek"),
+        "MDKK": ("mio. kr.", "mio kr", "millioner kroner", "mdkk", "mio dkk"),
+        "MEUR": ("meur", "mio eur", "miljoner euro", "millioner euro", "million euro"),
+        "EUR": ("euro", "€"),
+    },
 }
 
 # Which domain each coded contract column uses.
@@ -100,7 +246,101 @@ COLUMN_DOMAIN: dict[tuple[str, str], str] = {
     ("memberships", "role"): "membership_role",
     ("indicators", "direction"): "direction",
     ("goal_assessments", "status"): "assessment_status",
+    ("activities", "activity_type"): "activity_type",
+    ("indicators", "unit"): "unit",
 }
+
+
+# Stored codes whose column name says their domain, in any query's result.
+CODED_COLUMNS: dict[str, str] = {
+    "goal_kind": "goal_kind",
+    "direction": "direction",
+    "assessment_status": "assessment_status",
+    "activity_type": "activity_type",
+    "unit": "unit",
+}
+
+# The coded columns of a query's result whose name alone does not say the domain ('status'
+# of what); the pages, the downloads, the annual workbook and `query --readable` all read
+# them from here.
+QUERY_CODES: dict[str, dict[str, str]] = {
+    "activities": {"status": "activity_status"},
+    "report_goal_activities": {"status": "activity_status"},
+    "project_portfolio": {"role": "project_role", "status": "project_status"},
+    "project_funding": {"status": "project_status"},
+    "project_targets": {"role": "project_role"},
+    "network_summary": {"kind": "network_kind", "role": "membership_role"},
+    "network_membership_years": {"kind": "network_kind", "role": "membership_role"},
+    "network_costs": {"kind": "network_kind"},
+    "network_value": {"kind": "network_kind"},
+    "network_hierarchy": {"kind": "network_kind"},
+}
+
+
+def labelled(df: pd.DataFrame, lang: str, coded: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A copy of *df* whose stored codes read as words of *lang*: the columns of
+    `CODED_COLUMNS` and those *coded* names (column -> domain). The one formatter of codes
+    for tables, charts, CSV and XLSX; a value that is no code of its domain is kept."""
+    out = df.copy()
+    for col, domain in {**CODED_COLUMNS, **(coded or {})}.items():
+        if col in out:
+            known = set(DOMAINS[domain])
+            out[col] = [label(domain, v, lang) if v in known else v for v in out[col]]
+    return out
+
+
+def readable(
+    df: pd.DataFrame,
+    lang: str,
+    orgs: Mapping[str, str] | None = None,
+    coded: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The rows as a manager reads them, on screen and in every file: organisations by name
+    (org_id, and the networks' members, which the queries list as ids) and stored codes as
+    words of *lang* (`labelled`). Numbers and dates stay values."""
+    out = df.copy()
+    if orgs and "org_id" in out:
+        out["org_id"] = [orgs.get(v, v) if isinstance(v, str) else v for v in out["org_id"]]
+    if orgs and "members" in out:
+        out["members"] = [
+            ", ".join(orgs.get(o, o) for o in v.split(", ")) if isinstance(v, str) else v
+            for v in out["members"]
+        ]
+    return labelled(out, lang, coded)
+
+
+def table_label(table: str, lang: str) -> str:
+    """A contract table's name in *lang* ("Aktiviteter"), as the Data page shows it."""
+    text = t(f"contract.table.{table}", lang)
+    return table if text.startswith("contract.table.") else text
+
+
+DATE_COLUMNS = ("start_date", "end_date", "adopted_on", "valid_from", "valid_to")
+
+
+def for_file(
+    df: pd.DataFrame,
+    lang: str,
+    orgs: Mapping[str, str] | None = None,
+    coded: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The rows as a downloaded file holds them (`readable`, then dates without a time of
+    day and the invented values' source in words): the one shape of every CSV and sheet."""
+    out = readable(df, lang, orgs, coded)
+    for c in out.columns:
+        if c in DATE_COLUMNS:
+            out[c] = [None if _missing(v) else pd.Timestamp(v).date() for v in out[c]]
+        elif c == "source":
+            words = t("source.illustrative", lang)
+            out[c] = [words if v == contract.ILLUSTRATIVE else v for v in out[c]]
+    return out
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values, not missing
+        return False
 
 
 def normal(text: str) -> str:

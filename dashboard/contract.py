@@ -21,6 +21,19 @@ ACTIVITY_STATUSES = ("planned", "ongoing", "done", "cancelled")
 MEMBERSHIP_ROLES = ("member", "board", "chair", "secretariat", "partner", "service_partner")
 DIRECTIONS = ("higher", "lower")
 ASSESSMENT_STATUSES = ("achieved", "on_track", "at_risk", "off_track", "not_assessed")
+# What an activity is; each has its word in every language (code.activity_type.*).
+ACTIVITY_TYPES = (
+    "meeting", "visit", "conference", "seminar", "workshop", "event", "training", "exchange",
+    "project", "application", "network", "partnership", "business", "policy", "planning",
+    "action", "evaluation", "follow_up", "monitoring", "support", "other",
+)  # fmt: skip
+# What an indicator counts or measures. A currency or a million of one is money; projects is
+# what the Projects page's count targets read.
+CURRENCY_UNITS = ("SEK", "DKK", "EUR", "NOK", "ISK", "MSEK", "MDKK", "MEUR")
+UNITS = (
+    "projects", "activities", "meetings", "visits", "contacts", "participants", "persons",
+    "networks", "days", "tonnes_co2", "percent", *CURRENCY_UNITS,
+)  # fmt: skip
 COUNTRIES = (
     "SE",
     "DK",
@@ -272,7 +285,10 @@ TABLES: tuple[Table, ...] = (
             Column("title", "str", "Title as in the document.", required=True),
             Column("department", "str", "Department or office responsible."),
             Column(
-                "activity_type", "str", "Kind of activity (meeting, project, network, visit, ...)."
+                "activity_type",
+                "str",
+                "Kind of activity (meeting, visit, project, network, ...).",
+                allowed=ACTIVITY_TYPES,
             ),
             Column(
                 "network_id",
@@ -330,7 +346,13 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("goal_id", "str", "Goal it measures.", ref=("goals", "goal_id")),
             Column("name", "str", "Name of the indicator.", required=True),
-            Column("unit", "str", "Unit of the values (projects, EUR, %).", required=True),
+            Column(
+                "unit",
+                "str",
+                "Unit of the values (projects, percent, EUR, ...).",
+                required=True,
+                allowed=UNITS,
+            ),
             Column(
                 "direction",
                 "str",

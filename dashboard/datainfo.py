@@ -50,12 +50,12 @@ def quality_table(results: Mapping[str, pd.DataFrame], lang: str) -> pd.DataFram
     rows = []
     for name in QUALITY_CHECKS:
         r = results[name].iloc[0]
-        examples = r["example_ids"]
+        examples = r["examples"]
         rows.append(
             {
                 "check": t(f"data.check.{name}", lang),
                 "items": int(r["items"]),
-                "example_ids": examples if isinstance(examples, str) else "",
+                "examples": examples if isinstance(examples, str) else "",
             }
         )
-    return pd.DataFrame(rows, columns=["check", "items", "example_ids"])
+    return pd.DataFrame(rows, columns=["check", "items", "examples"])

@@ -384,16 +384,19 @@ def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value))
 
 
-def _amount(value: object, currency: object, separators: str) -> str:
-    """A whole amount with the language's thousands mark (Plotly's separators) and currency."""
-    if not _present(value):
-        return "–"
-    digits = f"{float(value):,.0f}".replace(",", separators[1:2] or ",")
-    return f"{digits} {currency}" if _present(currency) else digits
+def _amount(value: object, currency: object, lang: str) -> str:
+    """A whole amount as the language writes money (`i18n.fmt_money`: 14 260 000 kr)."""
+    from dashboard.i18n import fmt_money
+
+    return fmt_money(value, str(currency) if _present(currency) else None, lang)
 
 
 def membership_years(
-    rows: pd.DataFrame, labels: Mapping[str, str], separators: str, kinds: Mapping[str, str]
+    rows: pd.DataFrame,
+    labels: Mapping[str, str],
+    separators: str,
+    kinds: Mapping[str, str],
+    lang: str = "en",
 ) -> go.Figure:
     """Memberships by year: one row per organisation and network, one square per member year.
 
@@ -414,7 +417,7 @@ def membership_years(
         part = shown[shown["kind"] == kind]
         if part.empty:
             continue
-        fee = [_amount(r["annual_fee"], r["currency"], separators) for _, r in part.iterrows()]
+        fee = [_amount(r["annual_fee"], r["currency"], lang) for _, r in part.iterrows()]
         fig.add_scatter(
             x=part["year"],
             y=part["_y"],
@@ -495,7 +498,11 @@ def network_tree(
 
 
 def cost_contribution(
-    value: pd.DataFrame, labels: Mapping[str, str], separators: str, kinds: Mapping[str, str]
+    value: pd.DataFrame,
+    labels: Mapping[str, str],
+    separators: str,
+    kinds: Mapping[str, str],
+    lang: str = "en",
 ) -> go.Figure:
     """Cost against contribution: x = fees in the selection (one panel per currency, never
     summed across), y = activities through the network, marker size = goals served, colour =
@@ -540,8 +547,8 @@ def cost_contribution(
     def hover_of(df: pd.DataFrame, cur: str | None) -> list[list[object]]:
         out = []
         for _, r in df.iterrows():
-            fee = _amount(r["fees"], cur, separators) if cur else "–"
-            other = _amount(r["other_costs"], r["currency"], separators)
+            fee = _amount(r["fees"], cur, lang) if cur else "–"
+            other = _amount(r["other_costs"], r["currency"], lang)
             out.append(
                 [
                     r["network"],

@@ -81,19 +81,30 @@ def fmt_num(value: object, lang: str, digits: int = 1) -> str:
     return format_decimal(float(value), format=pattern, locale=lang)  # type: ignore[arg-type]
 
 
+# The currency each language writes with its own sign ("kr", "kr."); the euro has its sign
+# everywhere; every other currency is written with its ISO code, which reads the same in
+# every language (a Swedish reader does not know "Dkr").
+HOME_CURRENCY = {"sv": "SEK", "da": "DKK"}
+
+
 def fmt_money(value: object, currency: str | None, lang: str) -> str:
-    """An amount with its currency, without decimals (527 044 €)."""
+    """An amount with its currency, without decimals, as the language writes money:
+    "14 260 000 kr" and "527 044 €" in Swedish, "SEK 14,260,000" and "€527,044" in English,
+    "14.260.000 kr." in Danish."""
     if _missing(value):
         return "–"
     if not currency:
         return fmt_num(value, lang, 0)
-    return format_currency(
-        float(value),  # type: ignore[arg-type]
-        currency,
-        format="#,##0 ¤" if lang != "en" else "¤#,##0",
-        locale=lang,
-        currency_digits=False,
-    )
+    number = fmt_num(round(float(value)), lang, 0)  # type: ignore[arg-type]
+    if currency == "EUR" or HOME_CURRENCY.get(lang) == currency:
+        return format_currency(
+            float(value),  # type: ignore[arg-type]
+            currency,
+            format="#,##0 ¤" if lang != "en" else "¤#,##0",
+            locale=lang,
+            currency_digits=False,
+        )
+    return f"{currency}\u00a0{number}" if lang == "en" else f"{number}\u00a0{currency}"
 
 
 def fmt_pct(value: object, lang: str) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dashboard import codes
 from dashboard.datainfo import timestamp_label
 from dashboard.dataset import read_manifest
 from dashboard.db import Database, params_for
@@ -135,7 +136,7 @@ def _write_sheet(ws: Worksheet, df: pd.DataFrame, lang: str, headers: Mapping[st
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    names = [t(headers[c], lang) if c in headers else _header(c, lang) for c in df.columns]
+    names = _headers(list(df.columns), lang, headers)
     ws.append(names)
     for row in df.itertuples(index=False, name=None):
         ws.append([_cell(v, c) for v, c in zip(row, df.columns, strict=True)])
@@ -170,9 +171,14 @@ def _write_sheet(ws: Worksheet, df: pd.DataFrame, lang: str, headers: Mapping[st
         ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{n + 1}"
 
 
-def _header(col: str, lang: str) -> str:
-    text = t(f"col.{col}", lang)
-    return col if text.startswith("col.") else text
+def _headers(columns: list[str], lang: str, headers: Mapping[str, str]) -> list[str]:
+    """A part's headers, the sheet's and the CSV's alike: the part's own text key where it
+    names one ('status' of what), else the catalogue's `col.NAME`."""
+    out = []
+    for col in columns:
+        text = t(headers.get(col, f"col.{col}"), lang)
+        out.append(col if text.startswith("col.") else text)
+    return out
 
 
 def sheet_name(part: str, lang: str) -> str:
@@ -180,10 +186,21 @@ def sheet_name(part: str, lang: str) -> str:
     return t(f"evaluation.part.{part}", lang)[:31]
 
 
-def for_reading(frames: Mapping[str, pd.DataFrame], lang: str) -> dict[str, pd.DataFrame]:
-    """The parts with status codes turned into words (no symbols: a workbook is read in
-    Excel, where the word says it all) and directions spelled out."""
-    return {p.name: readable(frames[p.name], p.status_columns, lang, False) for p in PARTS}
+def for_reading(
+    frames: Mapping[str, pd.DataFrame], lang: str, orgs: Mapping[str, str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The parts as the pages show them: organisations by name, every stored code as a
+    word of *lang* (`codes.for_file`, the downloads' own formatter), status codes as words (no
+    symbols: a file is read in Excel, where the word says it all). Internal ids are left
+    out (goals by number and wording, the rest by name); the contract's own export keeps
+    them for those who need them."""
+    out = {}
+    for p in PARTS:
+        df = frames[p.name]
+        df = df[[c for c in df.columns if c == "org_id" or not c.endswith("_id")]]
+        df = readable(df, p.status_columns, lang, False)
+        out[p.name] = codes.for_file(df, lang, orgs, codes.QUERY_CODES.get(p.query))
+    return out
 
 
 def workbook_bytes(
@@ -255,12 +272,15 @@ def file_stem(filters: Filters, year: int, lang: str) -> str:
 
 
 def csv_zip(frames: Mapping[str, pd.DataFrame], lang: str, slug: str) -> bytes:
-    """The parts as one CSV each (the downloads' format, status codes kept) in a zip."""
+    """The parts (as `for_reading` gives them) as one CSV each in a zip, with the
+    workbook's headers and words, in the downloads' format."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for p in PARTS:
             name = f"{t(f'file.evaluation_{p.name}', lang)}_{slug}.csv"
-            zf.writestr(name, frame_to_csv(frames[p.name], lang))
+            df = frames[p.name]
+            df = df.set_axis(_headers(list(df.columns), lang, dict(p.headers)), axis=1)
+            zf.writestr(name, frame_to_csv(df, lang))
     return buf.getvalue()
 
 
@@ -274,11 +294,12 @@ class Compilation:
     goals: str
     imported_at: str
     slug: str
+    names: Mapping[str, str]  # organisation id -> name
 
     def xlsx(self, lang: str) -> bytes:
         """The workbook in *lang*."""
         return workbook_bytes(
-            for_reading(self.frames, lang),
+            for_reading(self.frames, lang, self.names),
             lang,
             year=self.year,
             orgs=self.orgs,
@@ -288,7 +309,7 @@ class Compilation:
 
     def zip(self, lang: str) -> bytes:
         """The zip of CSV files in *lang*'s dialect."""
-        return csv_zip(self.frames, lang, self.slug)
+        return csv_zip(for_reading(self.frames, lang, self.names), lang, self.slug)
 
 
 def compile_year(db: Database, filters: Filters, lang: str) -> Compilation | None:
@@ -303,11 +324,14 @@ def compile_year(db: Database, filters: Filters, lang: str) -> Compilation | Non
     orgs = ", ".join(str(by_id.get(o, o)) for o in chosen)
     if filters.goals:
         goals_df = frames["goals"]
-        goals = ", ".join(f"{r.org_id} {r.goal_code}" for r in goals_df.itertuples())
+        goals = ", ".join(
+            f"{by_id.get(r.org_id, r.org_id)} {r.goal_code}" for r in goals_df.itertuples()
+        )
     else:
         goals = t("evaluation.report.all", lang)
     imported = timestamp_label(str(read_manifest(db.folder).get("imported_at", "")))
-    return Compilation(year, frames, orgs, goals, imported, year_filters(filters, year).slug())
+    slug = year_filters(filters, year).slug()
+    return Compilation(year, frames, orgs, goals, imported, slug, by_id)
 
 
 def write_report(db: Database, filters: Filters, lang: str, out: Path) -> Compilation | None:

@@ -272,13 +272,13 @@ _PROJECT_ADJ = ("Green", "Smart", "Blue", "Circular", "Inclusive", "Resilient", 
 _PROJECT_NOUN = ("Mobility", "Ports", "Energy", "Tourism", "Heritage", "Skills", "Innovation",
                  "Water", "Food", "Cities", "Islands", "Health", "Housing", "Enterprise",
                  "Democracy", "Welcome")  # fmt: skip
-# Swedish name | Danish name | unit (empty: the local currency) | direction | baseline range
+# Swedish name | Danish name | unit code (empty: the local currency) | direction | baseline range
 _INDICATOR_TEXT = """
 Antal internationella projekt | Antal internationale projekter | projects | higher | 2 | 10
 Beviljad EU-finansiering | Bevilget EU-finansiering | EUR | higher | 100000 | 2000000
-Andel skolor med utbyte | Andel skoler med udveksling | % | higher | 10 | 40
+Andel skolor med utbyte | Andel skoler med udveksling | percent | higher | 10 | 40
 Antal deltagare i utbyten | Antal deltagere i udvekslinger | participants | higher | 20 | 300
-Utsläpp från tjänsteresor | Udledning fra tjenesterejser | tonnes CO2 | lower | 50 | 500
+Utsläpp från tjänsteresor | Udledning fra tjenesterejser | tonnes_co2 | lower | 50 | 500
 Antal aktiva nätverk | Antal aktive netværk | networks | higher | 2 | 8
 Kostnad per projekt | Omkostning per projekt | | lower | 200000 | 900000
 Antal studiebesök | Antal studiebesøg | visits | higher | 5 | 40
@@ -785,7 +785,7 @@ def _indicators(
             iid = f"{org}-i{j + 1:02d}"
             base_year = int(rng.integers(max(int(first_year[o]), 2005), 2021))
             base = float(rng.uniform(lo, hi))
-            digits = -3 if hi > 1000 else (1 if unit == "%" else 0)
+            digits = -3 if hi > 1000 else (1 if unit == "percent" else 0)
             ind["indicator_id"].append(iid)
             ind["org_id"].append(org)
             ind["goal_id"].append(goal_ids[int(goal_off[o]) + int(rng.integers(g))])
@@ -802,7 +802,7 @@ def _indicators(
             t_years = years - base_year
             target = np.maximum(base * (1 + step * t_years), 0)
             actual = np.maximum(target * rng.normal(0.95, 0.15, len(years)), 0)
-            if unit == "%":
+            if unit == "percent":
                 target, actual = np.minimum(target, 100), np.minimum(actual, 100)
             report = rng.random(len(years)) < 0.92
             report[:-1] |= True  # only the latest year may lack an outcome

@@ -59,8 +59,9 @@ def goal_matrix(
 
 def matrix_counts(matrix: pd.DataFrame) -> pd.DataFrame:
     """The matrix for a spreadsheet: 1 where the activity serves the goal, 0 where not, so
-    a column sums to the activities serving that goal."""
-    out = matrix.copy()
+    a column sums to the activities serving that goal; activities by title and year, as on
+    screen (no id)."""
+    out = matrix.drop(columns=["activity_id"])
     for c in out.columns:
         if c not in ("org_id", "year", "activity_id", "activity_title"):
             out[c] = (out[c] == MARK).astype(int)

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import safe
+from dashboard.codes import DATE_COLUMNS
 from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_date, fmt_int, fmt_money, fmt_num, fmt_pct, t
@@ -39,7 +40,6 @@ INT_COLUMNS = (
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "app/static/topojson/"}
 YEAR_COLUMNS = ("year", "since_year", "until_year", "baseline_year", "year_from", "year_to")
 PCT_COLUMNS = ("eu_rate", "progress")
-DATE_COLUMNS = ("start_date", "end_date", "adopted_on", "valid_from", "valid_to")
 
 
 @dataclass(frozen=True)
@@ -60,42 +60,13 @@ class View:
         return t(key, self.lang, **{k: safe.md(v) for k, v in values.items()})
 
 
-# The stored codes each query's result shows, for the command line's --readable.
-QUERY_CODES: dict[str, dict[str, str]] = {
-    "activities": {"status": "activity_status"},
-    "project_portfolio": {"role": "project_role", "status": "project_status"},
-    "project_funding": {"status": "project_status"},
-    "network_summary": {"kind": "network_kind", "role": "membership_role"},
-    "network_costs": {"kind": "network_kind"},
-}
-
-# Stored codes whose column name says their kind; others are named per table (`coded=`).
-CODED_COLUMNS = {
-    "goal_kind": "goal_kind",
-    "direction": "direction",
-    "assessment_status": "assessment_status",
-}
-
-
 def readable(view: View, df: pd.DataFrame, coded: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The rows as a manager reads them: organisations by name, stored codes in the view's
     language (`codes.label`), the same on screen and in every download. Numbers and dates
     stay values; formatting them is the table's and the CSV writer's job."""
     from dashboard import codes
 
-    out = df.copy()
-    if "org_id" in out and view.orgs:
-        out["org_id"] = [view.orgs.get(v, v) if isinstance(v, str) else v for v in out["org_id"]]
-    if "members" in out and view.orgs:  # the networks' members, listed by the queries as ids
-        out["members"] = [
-            ", ".join(view.orgs.get(o, o) for o in v.split(", ")) if isinstance(v, str) else v
-            for v in out["members"]
-        ]
-    for col, domain in {**CODED_COLUMNS, **(coded or {})}.items():
-        if col in out:
-            known = set(codes.DOMAINS[domain])
-            out[col] = [codes.label(domain, v, view.lang) if v in known else v for v in out[col]]
-    return out
+    return codes.readable(df, view.lang, view.orgs, coded)
 
 
 def headers(view: View, columns: list[str], labels: Mapping[str, str] | None = None) -> list[str]:
@@ -118,14 +89,9 @@ def for_download(
 ) -> pd.DataFrame:
     """The table as its CSV holds it: the headers and the values shown on screen, dates
     without a time of day, numbers as numbers."""
-    out = readable(view, df, coded)
-    for c in out.columns:
-        if c in DATE_COLUMNS:
-            out[c] = [None if _isna(v) else pd.Timestamp(v).date() for v in out[c]]
-        elif c == "source":
-            out[c] = [
-                t("source.illustrative", view.lang) if v == ILLUSTRATIVE else v for v in out[c]
-            ]
+    from dashboard import codes
+
+    out = codes.for_file(df, view.lang, view.orgs, coded)
     out.columns = [h.rstrip() for h in headers(view, list(out.columns), labels)]
     return out
 

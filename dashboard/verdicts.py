@@ -41,17 +41,12 @@ def status_label(code: object, lang: str, symbol: bool = True) -> str:
 def readable(
     df: pd.DataFrame, columns: Iterable[str], lang: str, symbol: bool = True
 ) -> pd.DataFrame:
-    """A copy of *df* whose status/verdict *columns* hold labels instead of codes, and
-    whose indicator direction (if any) is spelled out."""
+    """A copy of *df* whose status/verdict *columns* hold labels instead of codes (the
+    other stored codes, the direction among them, are `codes.labelled`'s)."""
     out = df.copy()
     for col in columns:
         if col in out:
             out[col] = [status_label(v, lang, symbol) for v in out[col]]
-    if "direction" in out:
-        out["direction"] = [
-            t(f"evaluation.direction.{v}", lang) if isinstance(v, str) else v
-            for v in out["direction"]
-        ]
     return out
 
 

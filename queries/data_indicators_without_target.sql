@@ -1,12 +1,15 @@
--- data_indicators_without_target: data-quality check: indicators of the selected
--- organisations with no target in any year, so their status can never be assessed. Returns
--- one row: how many, and the first five indicator ids (sorted) as examples (null when there
--- are none).
+-- data_indicators_without_target: data-quality check: indicators of the selected organisations
+-- with no target in any year, so their status can never be assessed. Returns one row: how
+-- many, and the first five indicators by name (sorted by organisation and name, separated by
+-- '; ') as examples (null when there are none).
 -- params: org
--- columns: items, example_ids
+-- columns: items, examples
 with hit as (
-    select i.indicator_id as id
+    select
+        i.name as label,
+        [o.name, i.name, i.indicator_id] as sort_key
     from indicators i
+    join organisations o on o.org_id = i.org_id
     where ($org is null or i.org_id = any($org))
       and not exists (
             select 1 from indicator_values iv
@@ -14,5 +17,5 @@ with hit as (
 )
 select
     count(*)::bigint as items,
-    nullif(array_to_string(list_slice(list(id order by id), 1, 5), ', '), '') as example_ids
+    nullif(array_to_string(list_slice(list(label order by sort_key), 1, 5), '; '), '') as examples
 from hit

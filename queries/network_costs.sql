@@ -10,6 +10,8 @@
 -- a membership is kept only when its organisation has such an activity through the network.
 -- goal_codes are prefixed by the organisation when the goals belong to several. source is
 -- 'illustrative' when any membership or activity behind the row is.
+-- goal_codes lists the goals' numbers, each after its organisation's name when the goals
+-- are of several organisations.
 -- params: org, year_from, year_to, goal
 -- columns: network_id, network, acronym, kind, year, members, fees, other_costs, currency, activities, goals_served, goal_codes, source
 with -- activities through a network: see queries/macros/network.sql
@@ -61,16 +63,17 @@ served_by as (
     select * from network_goals_served($org, $year_from, $year_to, $goal)
 ),
 served as (
-    select distinct sb.network_id, sb.year, g.goal_id, g.org_id, g.code
+    select distinct sb.network_id, sb.year, g.goal_id, g.org_id, o.name as org_name, g.code
     from served_by sb
     join goals g on g.goal_id = sb.goal_id
+    join organisations o on o.org_id = g.org_id
 ),
 served_agg as (
     select
         network_id, year,
         count(*) as goals_served,
         case when count(distinct org_id) > 1
-             then string_agg(org_id || ' ' || code, ', ' order by org_id, length(code), code)
+             then string_agg(org_name || ' ' || code, ', ' order by org_name, length(code), code)
              else string_agg(code, ', ' order by length(code), code)
         end as goal_codes
     from served

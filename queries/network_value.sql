@@ -7,6 +7,8 @@
 -- network's activities and goals. member_years counts organisation-years of membership.
 -- Selection, membership years and the goal filter as in network_costs. source is
 -- 'illustrative' when any membership or activity behind the row is.
+-- goal_codes lists the goals' numbers, each after its organisation's name when the goals
+-- are of several organisations.
 -- params: org, year_from, year_to, goal
 -- columns: network_id, network, acronym, kind, members, member_years, fees, other_costs, currency, activities, goals_served, goal_codes, source
 with -- activities through a network: see queries/macros/network.sql
@@ -60,16 +62,17 @@ served_by as (
     select * from network_goals_served($org, $year_from, $year_to, $goal)
 ),
 served as (
-    select distinct sb.network_id, g.goal_id, g.org_id, g.code
+    select distinct sb.network_id, g.goal_id, g.org_id, o.name as org_name, g.code
     from served_by sb
     join goals g on g.goal_id = sb.goal_id
+    join organisations o on o.org_id = g.org_id
 ),
 served_agg as (
     select
         network_id,
         count(*) as goals_served,
         case when count(distinct org_id) > 1
-             then string_agg(org_id || ' ' || code, ', ' order by org_id, length(code), code)
+             then string_agg(org_name || ' ' || code, ', ' order by org_name, length(code), code)
              else string_agg(code, ', ' order by length(code), code)
         end as goal_codes
     from served

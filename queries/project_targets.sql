@@ -26,7 +26,7 @@ with ind as (
         lower(i.name || ' ' || coalesce(i.definition, '')) as words
     from indicators i
     left join goals g on g.goal_id = i.goal_id
-    where lower(trim(i.unit)) = 'projects'
+    where i.unit = 'projects'
       and ($org is null or i.org_id = any($org))
       and ($goal is null or i.goal_id = any($goal))
 ),

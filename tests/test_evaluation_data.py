@@ -50,7 +50,7 @@ def test_evaluation_indicators_2019(mini_db: Database) -> None:
     ]
     assert clean(rows, "unit", "definition", "source") == [
         ("projects", "Projects running", "fixture"),
-        ("tonnes", "Emissions", "fixture"),
+        ("tonnes_co2", "Emissions", "fixture"),
     ]
 
 
@@ -162,11 +162,13 @@ def test_data_tables_rows_and_sources(mini_db: Database) -> None:
 
 def test_data_quality_checks(mini_db: Database) -> None:
     def check(name: str, f: Filters = ALL) -> tuple:
-        return clean(run(mini_db, f"data_{name}", f), "items", "example_ids")[0]
+        return clean(run(mini_db, f"data_{name}", f), "items", "examples")[0]
 
-    assert check("activities_without_goal") == (1, "a-04")  # no activity_goals row
-    assert check("goals_without_activity") == (1, "a3")
-    assert check("projects_without_budget") == (1, "pb1")  # no total_budget
+    # examples by name, never by id: an activity by title and year, a goal by its
+    # organisation's name and number, a project by acronym
+    assert check("activities_without_goal") == (1, "Nothing linked (2020)")  # a-04: no links
+    assert check("goals_without_activity") == (1, "Alfa kommun 3")  # a3
+    assert check("projects_without_budget") == (1, "BA")  # pb1: no total_budget
     assert check("projects_without_budget", Filters(("a",))) == (0, None)
     assert check("indicators_without_target") == (0, None)  # ia and ib both have targets
 
@@ -402,7 +404,7 @@ def test_workbook_has_every_sheet_formatted_for_reading(sample_db: Database) -> 
         assert all(c.font.bold for c in ws[1])
     goals = wb["Mål"]
     header = [c.value for c in goals[1]]
-    assert header[:3] == ["Organisation", "Mål-id", "Mål"]
+    assert header[:3] == ["Organisation", "Mål", "Lydelse"]  # no ids in a manager's file
     verdict = header.index("Beräknad bedömning") + 1
     assert goals.cell(4, verdict).value == "Ingen aktivitet eller indikator"  # focus area 3
     assert isinstance(goals.cell(2, header.index("Aktiviteter") + 1).value, int)
@@ -447,10 +449,14 @@ def test_zip_holds_one_csv_per_part_in_the_view_language(mini_db: Database) -> N
         goals = zf.read("mal_a_2019.csv").decode("utf-8")
         indicators = zf.read("indikatorer_a_2019.csv").decode("utf-8")
     lines = goals.splitlines()
-    assert lines[0].startswith("\ufefforg_id;goal_id;goal_code;")
+    # the workbook's headers and words, as every download: names, not ids or codes
+    assert lines[0].startswith("\ufeffOrganisation;Mål;Lydelse;Slag;År;")
+    assert "goal_id" not in lines[0] and "Mål-id" not in lines[0]
     assert len(lines) == 1 + 3
-    assert lines[3].split(";")[14] == "uncovered"  # codes, as every CSV download
-    assert ";0,4;at_risk;" in indicators  # decimal comma in Swedish
+    assert lines[1].startswith("Alfa kommun;1;Stärka mötesplatsen;Mål;2019;")
+    assert lines[3].split(";")[13] == verdicts.status_label("uncovered", "sv", False)
+    assert ";0,4;Risk;" in indicators  # decimal comma in Swedish, the status in words
+    assert "at_risk" not in indicators
 
 
 def test_cli_report_writes_the_workbook(mini_dir: Path, tmp_path: Path, capsys) -> None:
@@ -564,7 +570,7 @@ def test_quality_table_and_file_dates(sample_db: Database, sample_dir: Path) -> 
     table = datainfo.quality_table(results, "sv")
     assert table["check"].tolist()[0] == "Aktiviteter som inte tjänar något mål"
     assert table["items"].tolist() == [0, 8, 9, 0]
-    assert table["example_ids"].tolist()[0] == ""
+    assert table["examples"].tolist()[0] == ""
     overview = datainfo.dataset_overview(sample_db.df("data_tables"), sample_dir)
     assert overview["modified"].str.match(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC").all()
 

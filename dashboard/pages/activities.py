@@ -6,12 +6,12 @@ import math
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import codes, data, ui
 from dashboard.i18n import fmt_int, tn
 from dashboard.ui import View
 
 PAGE_SIZE = 200
-CODED = ui.QUERY_CODES["activities"]  # the stored codes the table shows
+CODED = codes.QUERY_CODES["activities"]  # the stored codes the table shows
 COLUMNS = [
     "org_id",
     "year",
@@ -27,6 +27,20 @@ COLUMNS = [
     "goal_titles",
     "source",
 ]
+
+
+def whole_selection(view: View, search: str | None) -> bytes:
+    """The download: every matching activity, not just the page shown, streamed from DuckDB,
+    with the table's own headers and words."""
+    return data.csv_bytes(
+        "activities",
+        view.filters,
+        view.lang,
+        shape=lambda df: ui.for_download(view, df[COLUMNS], CODED),
+        search=search,
+        limit=None,
+        offset=0,
+    )
 
 
 def render(view: View) -> None:
@@ -56,23 +70,9 @@ def render(view: View) -> None:
         coded=CODED,
     )
 
-    lang = view.lang
-
-    def whole_selection() -> bytes:
-        """Every matching activity, not just this page, streamed from DuckDB."""
-        return data.csv_bytes(
-            "activities",
-            f,
-            lang,
-            shape=lambda df: ui.for_download(view, df[COLUMNS], CODED),
-            search=search,
-            limit=None,
-            offset=0,
-        )
-
     st.download_button(
         view.t("download"),
-        data=whole_selection,
+        data=lambda: whole_selection(view, search),
         file_name=ui.file_name(view, "activities"),
         mime="text/csv",
         key="dl-activities",

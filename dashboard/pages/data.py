@@ -7,7 +7,7 @@ import os
 
 import streamlit as st
 
-from dashboard import data, datainfo, i18n, ui, uploads
+from dashboard import codes, data, datainfo, i18n, ui, uploads
 from dashboard.dataset import data_dir, read_manifest
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, tn
@@ -52,6 +52,7 @@ def _dataset(view: View) -> None:
     )
     st.caption(view.t("data.tables.help"))
     overview = datainfo.dataset_overview(tables, folder)
+    overview["table_name"] = [codes.table_label(n, view.lang) for n in overview["table_name"]]
     ui.show_table(view, overview, "data-tables", height=35 * (len(overview) + 1) + 3)
     ui.download(view, "data_tables", lambda: ui.for_download(view, overview), "data-tables")
 
@@ -78,7 +79,7 @@ def _quality(view: View) -> None:
                 "data.quality.found",
                 check=row.check,
                 n=fmt_int(row.items, view.lang),
-                examples=row.example_ids,
+                examples=row.examples,
             ),
             icon=":material/build:",
         )
@@ -225,7 +226,11 @@ def _import(view: View) -> None:
         st.success(view.t("data.replace.done", rows=fmt_int(sum(outcome.counts.values()), lang)))
         st.caption(
             " · ".join(
-                view.t(f"data.table.{tb.action}", table=tb.table, after=fmt_int(tb.after, lang))
+                view.t(
+                    f"data.table.{tb.action}",
+                    table=codes.table_label(tb.table, lang),
+                    after=fmt_int(tb.after, lang),
+                )
                 for tb in outcome.tables
             )
         )

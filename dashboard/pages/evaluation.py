@@ -161,7 +161,11 @@ def render(view: View) -> None:
     ui.chart_with_table(
         view,
         fig,
-        rollup[["org_id", "goal_code", "goal_title", *figures.STATUS_ORDER, "verdict"]],
+        verdicts.readable(
+            rollup[["org_id", "goal_code", "goal_title", *figures.STATUS_ORDER, "verdict"]],
+            ("verdict",),
+            lang,
+        ),
         "evaluation_goals",
         "eval-status",
     )
@@ -202,7 +206,7 @@ def render(view: View) -> None:
                 )
             )
         fig = figures.indicator_trends(
-            trend,
+            ui.readable(view, trend),  # organisations by name, units in words
             indicators[["indicator_id", "baseline_year", "baseline"]],
             {
                 "title": view.t("evaluation.chart.trend"),
@@ -217,7 +221,7 @@ def render(view: View) -> None:
         ui.chart_with_table(
             view,
             fig,
-            trend[TREND_COLUMNS],
+            verdicts.readable(trend[TREND_COLUMNS], ("status",), lang),
             "evaluation_indicators",
             "eval-trend",
         )

@@ -5,13 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, i18n, ui
+from dashboard import codes, data, figures, i18n, ui
 from dashboard.i18n import plotly_separators
 from dashboard.ui import View
 
 ALL_NETWORKS = "__all__"
 NET_KIND = {"kind": "network_kind"}  # the stored codes these tables show
-KINDS = ("network", "organisation", "twin_town", "partner", "office")
 
 
 SUMMARY_COLUMNS = [
@@ -35,7 +34,7 @@ SUMMARY_COLUMNS = [
 
 
 def _kinds(view: View) -> dict[str, str]:
-    return {k: view.t(f"networks.kind.{k}") for k in KINDS}
+    return {k: codes.label("network_kind", k, view.lang) for k in codes.DOMAINS["network_kind"]}
 
 
 def _totals(view: View, totals: pd.DataFrame) -> None:
@@ -95,6 +94,19 @@ def _per_year(view: View, costs: pd.DataFrame) -> None:
     )
 
 
+def _point_kinds(view: View, points: pd.DataFrame) -> pd.DataFrame:
+    """The map's points with their kind in words: an organisation's kind (kommun, region)
+    for the selected organisations, a network's kind for the networks."""
+    out = points.copy()
+    out["kind"] = [
+        codes.label("org_kind" if item == "organisation" else "network_kind", kind, view.lang)
+        if isinstance(kind, str)
+        else kind
+        for item, kind in zip(points["item"], points["kind"], strict=True)
+    ]
+    return out
+
+
 def render(view: View) -> None:
     """Draw the Networks page."""
     f = view.filters
@@ -127,7 +139,7 @@ def render(view: View) -> None:
                 )
             )
         fig = figures.membership_years(
-            years,
+            ui.readable(view, years, {"role": "membership_role"}),  # names and roles as words
             {
                 "title": view.t("networks.memberships"),
                 "x": view.t("axis.year"),
@@ -137,6 +149,7 @@ def render(view: View) -> None:
             },
             sep,
             kinds,
+            lang=view.lang,
         )
         ui.chart_with_table(
             view,
@@ -157,7 +170,7 @@ def render(view: View) -> None:
             ],
             "network_years",
             "network_years",
-            coded=NET_KIND,
+            coded=codes.QUERY_CODES["network_membership_years"],
         )
         with st.expander(view.t("networks.summary")):
             ui.table_with_download(
@@ -174,7 +187,7 @@ def render(view: View) -> None:
     else:
         st.caption(view.t("networks.structure.help"))
         fig = figures.network_tree(
-            tree,
+            ui.readable(view, tree),  # members by name
             {
                 "title": view.t("networks.structure"),
                 "root": view.t("networks.root"),
@@ -202,7 +215,7 @@ def render(view: View) -> None:
     else:
         st.caption(view.t("networks.value.help"))
         fig = figures.cost_contribution(
-            value,
+            ui.readable(view, value),  # members by name
             {
                 "title": view.t("networks.value"),
                 "x": view.t("networks.fees_axis"),
@@ -216,6 +229,7 @@ def render(view: View) -> None:
             },
             sep,
             kinds,
+            lang=view.lang,
         )
         ui.chart_with_table(
             view,
@@ -254,7 +268,7 @@ def render(view: View) -> None:
         return
     st.caption(view.t("networks.map.help"))
     fig = figures.network_map(
-        points,
+        ui.readable(view, points),  # members by name
         {
             "title": view.t("networks.map"),
             "selected": view.t("networks.selected"),
@@ -266,9 +280,13 @@ def render(view: View) -> None:
         sep,
         kinds,
     )
-    map_cols = ["item", "name", "acronym", "kind", "country", "lat", "lon", "members"]
+    map_cols = ["name", "acronym", "kind", "country", "lat", "lon", "members"]
     ui.chart_with_table(
-        view, fig, points[[*map_cols, "activities", "source"]], "network_map", "network_map"
+        view,
+        fig,
+        _point_kinds(view, points)[[*map_cols, "activities", "source"]],
+        "network_map",
+        "network_map",
     )
     unplaced = points[points["lat"].isna() | points["lon"].isna()]
     if len(unplaced):

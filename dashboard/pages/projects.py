@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, i18n, safe, ui
+from dashboard import codes, data, figures, i18n, safe, ui
 from dashboard.i18n import fmt_int, fmt_money, fmt_pct, plotly_separators
 from dashboard.ui import View
 
@@ -64,7 +64,7 @@ TARGET_COLUMNS = [
 
 
 def _statuses(view: View) -> dict[str, str]:
-    return {s: view.t(f"projects.status.{s}") for s in STATUSES}
+    return {s: codes.label("project_status", s, view.lang) for s in STATUSES}
 
 
 def _secured(view: View, totals: pd.DataFrame) -> None:
@@ -99,7 +99,9 @@ def _secured(view: View, totals: pd.DataFrame) -> None:
 
 
 def _role_name(view: View, role: object) -> str:
-    return view.t(f"projects.role.{role}") if role in ROLES else view.t("projects.role.any")
+    if role in ROLES:
+        return codes.label("project_role", str(role), view.lang)
+    return view.t("projects.role.any")
 
 
 def _target_notes(view: View, r: pd.Series, mark_illustrative: bool) -> list[str]:
@@ -205,7 +207,7 @@ def render(view: View) -> None:
                 )
             )
         fig = figures.project_timeline(
-            portfolio,
+            ui.readable(view, portfolio, {"role": "project_role"}),  # names, roles as words
             {
                 "title": view.t("projects.timeline"),
                 "x": view.t("projects.axis.date"),

@@ -1,0 +1,258 @@
+"""What a manager reads carries no internal id and no stored code: every page in Swedish,
+on the sample and on a generated dataset, with and without filters.
+
+The text is gathered from everything Streamlit draws (titles, Markdown, captions, notices,
+metrics, tabs, expanders), from every visible column of every table, and from every text a
+Plotly chart shows (titles, axis ticks and titles, legend names, labels, hover texts). An id
+is any key of the dataset (org_id, goal_id, network_id, ...) found as a whole word; a stored
+code is a code of a coded column whose Swedish word differs from it, found as a whole cell,
+a whole chart label or part of one, or (codes with an underscore) anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import codes
+from tests.conftest import ROOT
+
+APP = str(ROOT / "streamlit_app.py")
+PAGES = ("overview", "goals", "activities", "networks", "projects", "evaluation", "data")
+ID_COLUMNS = {
+    "organisations": "org_id",
+    "strategies": "strategy_id",
+    "goals": "goal_id",
+    "networks": "network_id",
+    "projects": "project_id",
+    "activities": "activity_id",
+    "indicators": "indicator_id",
+}
+# Keys of a Plotly trace or layout whose strings the reader sees.
+SHOWN_KEYS = {
+    "text",
+    "hovertext",
+    "labels",
+    "name",
+    "x",
+    "y",
+    "customdata",
+    "ticktext",
+    "header",
+    "cells",
+    "values",
+    "legendgrouptitle",
+}
+WORD = re.compile(r"[\w.\-]+")
+
+
+def dataset_ids(folder: Path) -> set[str]:
+    ids: set[str] = set()
+    for table, col in ID_COLUMNS.items():
+        ids |= {str(v) for v in pq.read_table(folder / f"{table}.parquet", columns=[col])[col]}
+    return ids
+
+
+def stored_codes() -> set[str]:
+    """Codes a Swedish reader must never see: their Swedish word is something else."""
+    out = set()
+    for domain, values in codes.DOMAINS.items():
+        for code in values:
+            if codes.label(domain, code, "sv").lower() != code.lower():
+                out.add(code)
+    return out
+
+
+def _strings(value: object, shown: bool = False) -> Iterator[str]:
+    """Every string a Plotly spec shows: values under SHOWN_KEYS and every title's text."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in ("ids", "parents", "uid", "meta", "legendgroup", "hovertemplate"):
+                continue  # internal references, not drawn as text
+            if k == "title" or k == "annotations" or (k == "text" and shown):
+                yield from _strings(v, True)
+            else:
+                yield from _strings(v, shown or k in SHOWN_KEYS)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v, shown)
+    elif isinstance(value, str) and shown:
+        yield value
+
+
+def page_texts(at: AppTest) -> Iterator[tuple[str, str]]:
+    """(where, text) for everything the page shows a reader."""
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning"):
+        for e in getattr(at, kind):
+            yield kind, str(e.value)
+    for kind in ("error", "success"):
+        for e in getattr(at, kind):
+            yield kind, str(e.value)
+    for m in at.metric:
+        yield "metric", f"{m.label} {m.value}"
+    for tab in at.tabs:
+        yield "tab", str(tab.label)
+    for ex in at.expander:
+        yield "expander", str(ex.label)
+    for box in (*at.selectbox, *at.multiselect):
+        yield "filter", " | ".join(str(o) for o in box.options)
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for s in _strings(spec):
+            yield "chart", s
+
+
+def table_cells(at: AppTest) -> Iterator[tuple[str, str]]:
+    """(column, cell) for every visible cell of every table."""
+    for d in at.dataframe:
+        config = json.loads(d.proto.columns) if d.proto.columns else {}
+        for col in d.value.columns:
+            if config.get(str(col), {}).get("hidden"):
+                continue
+            for v in d.value[col]:
+                if isinstance(v, str):
+                    yield str(col), v
+
+
+def offences(at: AppTest, ids: set[str], stored: set[str]) -> list[tuple[str, str, str]]:
+    found = []
+    underscored = {c for c in stored if "_" in c}
+    for where, text in page_texts(at):
+        words = set(WORD.findall(text))
+        parts = {p.strip() for p in re.split(r" · |, |\(|\)", text)}
+        for bad in (words & ids) | (words & underscored):
+            found.append((where, bad, text[:120]))
+        if where == "chart":
+            for bad in parts & stored:
+                found.append((where, bad, text[:120]))
+    for col, cell in table_cells(at):
+        words = set(WORD.findall(cell))
+        for bad in (words & ids) | (words & underscored) | ({cell.strip()} & stored):
+            found.append((f"table:{col}", bad, cell[:120]))
+    return found
+
+
+def visit(folder: Path, monkeypatch: pytest.MonkeyPatch, params: list[dict[str, str]]) -> list:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(folder))
+    ids, stored = dataset_ids(folder), stored_codes()
+    found = []
+    for p in params:
+        at = AppTest.from_file(APP, default_timeout=90)
+        for k, v in {"lang": "sv", **p}.items():
+            at.query_params[k] = v
+        at.run()
+        for page in PAGES:
+            at.switch_page(f"dashboard/pages/{page}.py").run()
+            assert not at.exception, (page, p, at.exception)
+            found += [(page, str(p), *o) for o in offences(at, ids, stored)]
+    return found
+
+
+def test_the_checker_finds_an_id_and_a_code() -> None:
+    """The check itself: it flags the very things issue #11 found on the pages."""
+    ids = {"alvsbyn", "gotland-2009-01"}
+    stored = {"running", "lead_partner"}
+
+    class Fake:
+        title = header = subheader = caption = info = warning = error = success = ()
+        metric = tabs = expander = selectbox = multiselect = dataframe = ()
+        markdown = (type("M", (), {"value": "Mål: alvsbyn · M2 och lead_partner"})(),)
+
+        def get(self, kind: str) -> list:
+            spec = {"data": [{"x": ["running", "Beviljat"], "ids": ["gotland-2009-01"]}]}
+            return [type("C", (), {"proto": type("P", (), {"spec": json.dumps(spec)})()})()]
+
+    found = {(w, bad) for w, bad, _ in offences(Fake(), ids, stored)}  # type: ignore[arg-type]
+    assert found == {("markdown", "alvsbyn"), ("markdown", "lead_partner"), ("chart", "running")}
+
+
+def test_no_id_or_stored_code_on_any_page_of_the_sample(sample_dir: Path, monkeypatch) -> None:
+    params = [
+        {},
+        {"org": "gotland", "year": "2009"},
+        {"org": "slagelse,vkl,gavle", "goal": "slagelse-t1,gavle-m1"},
+        {"org": "alvsbyn,gotland", "from": "2019", "to": "2024"},
+    ]
+    assert visit(sample_dir, monkeypatch, params) == []
+
+
+def test_no_id_or_stored_code_on_any_page_of_a_generated_dataset(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch
+) -> None:
+    from dashboard import synth
+
+    out = tmp_path_factory.mktemp("synth-readable") / "data"
+    synth.generate(3_000, out, seed=11)
+    orgs = pq.read_table(out / "organisations.parquet", columns=["org_id"])["org_id"]
+    two = ",".join(str(o) for o in orgs.to_pylist()[:2])
+    assert visit(out, monkeypatch, [{}, {"org": two, "from": "2015", "to": "2020"}]) == []
+
+
+def file_offences(name: str, df, ids: set[str], stored: set[str]) -> list[tuple[str, str, str]]:
+    found = []
+    underscored = {c for c in stored if "_" in c}
+    for col in df.columns:
+        for v in df[col]:
+            if isinstance(v, str):
+                words = set(WORD.findall(v))
+                for bad in (words & ids) | (words & underscored) | ({v.strip()} & stored):
+                    found.append((f"{name}:{col}", bad, v[:120]))
+    return found
+
+
+def test_no_id_or_stored_code_in_any_download_or_the_annual_workbook(
+    sample_dir: Path, monkeypatch
+) -> None:
+    """Every CSV a page offers (as the button would write it) and the annual compilation
+    (workbook and zip), in Swedish on the sample, with Swedish headers."""
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    from dashboard import report
+    from dashboard.db import Database
+    from dashboard.filters import Filters
+    from dashboard.i18n import t
+
+    got: dict[str, pd.DataFrame] = {}
+    monkeypatch.setattr(
+        "dashboard.ui.download", lambda view, what, frame, key: got.update({key: frame()})
+    )
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
+    ids, stored = dataset_ids(sample_dir), stored_codes()
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = "sv"
+    at.run()
+    for page in PAGES:
+        at.switch_page(f"dashboard/pages/{page}.py").run()
+    assert len(got) >= 20
+    found = []
+    for key, df in got.items():
+        found += file_offences(key, df, ids, stored)
+    # the Activities page's own download, as its button writes it
+    from dashboard.pages import activities
+    from dashboard.ui import View
+
+    names = Database(sample_dir).df("organisations")
+    view = View("sv", Filters(), dict(zip(names["org_id"], names["name"], strict=True)))
+    csv = pd.read_csv(io.BytesIO(activities.whole_selection(view, None)), sep=";", dtype=str)
+    header = [t(f"col.{c}", "sv") for c in activities.COLUMNS]
+    assert [c.lstrip("\ufeff") for c in csv.columns] == header  # the table's Swedish headers
+    assert len(csv) == 98
+    found += file_offences("activities", csv, ids, stored)
+    comp = report.compile_year(Database(sample_dir), Filters(("slagelse", "vkl")), "sv")
+    assert comp is not None
+    for name, df in pd.read_excel(io.BytesIO(comp.xlsx("sv")), sheet_name=None).items():
+        found += file_offences(f"xlsx:{name}", df, ids, stored)
+    with zipfile.ZipFile(io.BytesIO(comp.zip("sv"))) as zf:
+        for name in zf.namelist():
+            df = pd.read_csv(zf.open(name), sep=";", dtype=str, encoding="utf-8-sig")
+            found += file_offences(f"zip:{name}", df, ids, stored)
+    assert found == []
