@@ -6,6 +6,7 @@ of colour blindness; gaps are also drawn with a distinct marker, not by colour a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -63,6 +64,8 @@ def coverage_bar(
     if cov.empty:
         return _layout(fig, labels["title"], separators)
     many = cov["org_id"].nunique() > 1
+    if many:
+        return _coverage_by_org(cov, labels, separators, names or {})
     x = [goal_label(r, many, names) for _, r in cov.iterrows()]
     hover = [str(t)[:90] for t in cov["goal_title"]]
     served = cov["activities"] > 0
@@ -86,6 +89,53 @@ def coverage_bar(
     fig.update_xaxes(title=labels["x"], type="category", categoryorder="array", categoryarray=x)
     fig.update_yaxes(title=labels["y"], **whole_counts(float(cov["activities"].max())))
     return _layout(fig, labels["title"], separators)
+
+
+def _coverage_by_org(
+    cov: pd.DataFrame, labels: Mapping[str, str], separators: str, names: Mapping[str, str]
+) -> go.Figure:
+    """Activities per goal over several organisations: horizontal bars grouped by
+    organisation (its name once, beside its goals' numbers), as tall as the goals need, so
+    no label is cut or written over another."""
+    fig = go.Figure()
+    orgs = [str(names.get(o, o)) for o in cov["org_id"]]
+    codes: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for org, code in zip(orgs, cov["goal_code"], strict=True):
+        n = seen[(org, str(code))] = seen.get((org, str(code)), 0) + 1
+        codes.append(str(code) if n == 1 else f"{code} ({n})")  # two strategies, one number
+    served = (cov["activities"] > 0).tolist()
+    hover = [str(t)[:90] for t in cov["goal_title"]]
+    # one bar a goal, in the table's order (a gap is a bar of 0): the axis keeps this order
+    fig.add_bar(
+        y=[orgs, codes],
+        x=cov["activities"],
+        orientation="h",
+        name=labels["served"],
+        marker_color=SERVED,
+        hovertext=hover,
+        hovertemplate="%{y}: %{x}<br>%{hovertext}<extra></extra>",
+    )
+    gaps = [i for i, s in enumerate(served) if not s]
+    fig.add_scatter(
+        y=[[orgs[i] for i in gaps], [codes[i] for i in gaps]],
+        x=[0] * len(gaps),
+        mode="markers",
+        name=labels["gap"],
+        marker={"symbol": "x-thin-open", "size": 12, "color": GAP, "line": {"width": 3}},
+        cliponaxis=False,  # the whole mark at 0, not half of it
+        hovertext=[hover[i] for i in gaps],
+        hovertemplate="%{y}: 0<br>%{hovertext}<extra></extra>",
+    )
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 11}, title=None)
+    fig.update_xaxes(title=labels["y"], **whole_counts(float(cov["activities"].max())))
+    fig = _layout(fig, labels["title"], separators, height=max(420, 17 * len(cov) + 160))
+    # the legend below the axis title, in the figure's own margin
+    fig.update_layout(
+        legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom"},
+        margin={"b": 70},
+    )
+    return fig
 
 
 def per_year_bar(
@@ -497,6 +547,46 @@ def network_tree(
     return _layout(fig, labels["title"], separators, height=max(360, 120 + 28 * len(tree)))
 
 
+def declutter(
+    xs: list[float],
+    ys: list[float],
+    texts: list[str],
+    x_span: tuple[float, float] | None,
+    y_span: tuple[float, float],
+    width_px: float = 500.0,
+    height_px: float = 330.0,
+) -> list[tuple[str, str]]:
+    """(text, textposition) per point so that no two labels overlap: the points with most
+    activities (then the dearest) are labelled first, above or else below their marker; a
+    label that would write over one already placed is left out (the point keeps its hover
+    text, and the table beside the chart names every network). Positions are compared on
+    the panel's scale (log fees already logged by the caller) in approximate pixels."""
+    if not xs:
+        return []
+    lo, hi = x_span if x_span else (min(xs), max(xs))
+    pad = (hi - lo) * 0.08 or 1.0
+    lo, hi = (lo, hi) if x_span else (lo - pad, hi + pad)
+    ylo, yhi = y_span
+    px = [(x - lo) / ((hi - lo) or 1.0) * width_px for x in xs]
+    py = [(y - ylo) / ((yhi - ylo) or 1.0) * height_px for y in ys]
+    boxes: list[tuple[float, float, float, float]] = []
+    out = [("", "top center")] * len(xs)
+    order = sorted(range(len(xs)), key=lambda i: (-ys[i], -xs[i]))
+    for i in order:
+        w = 6.5 * len(texts[i]) + 4
+        for pos, dy in (("top center", 14.0), ("bottom center", -14.0)):
+            box = (px[i] - w / 2, py[i] + dy - 7, px[i] + w / 2, py[i] + dy + 7)
+            inside = box[0] >= -w / 4 and box[2] <= width_px + w / 4
+            clear = all(
+                box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in boxes
+            )
+            if inside and clear:
+                boxes.append(box)
+                out[i] = (texts[i], pos)
+                break
+    return out
+
+
 def cost_contribution(
     value: pd.DataFrame,
     labels: Mapping[str, str],
@@ -538,12 +628,6 @@ def cost_contribution(
             for a, n in zip(df["acronym"], df["network"], strict=True)
         ]
 
-    def positions(df: pd.DataFrame) -> pd.Series:
-        """Labels alternate above and below along x among points at the same height, so
-        neighbours do not write over each other."""
-        rank = df.groupby("activities")["fees"].rank(method="first").astype(int)
-        return rank.map(lambda r: "top center" if r % 2 else "bottom center")
-
     def hover_of(df: pd.DataFrame, cur: str | None) -> list[list[object]]:
         out = []
         for _, r in df.iterrows():
@@ -578,8 +662,22 @@ def cost_contribution(
     def size_of(df: pd.DataFrame) -> list[float]:
         return [8.0 + 4.0 * float(g) for g in df["goals_served"]]
 
+    top = float(value["activities"].max()) if len(value) else 1.0
+    panel_px = 1000 * (1.0 / sum(widths)) if widths else 1000.0
     for col, cur in enumerate(currencies, start=1):
         part = paid[paid["currency"] == cur]
+        fees = part["fees"]
+        log = len(fees) > 1 and fees.max() / max(fees.min(), 1e-9) > 50
+        placed = declutter(
+            [math.log10(max(float(v), 1.0)) if log else float(v) for v in fees],
+            [float(v) for v in part["activities"]],
+            text_of(part),
+            x_span=None if log else (0.0, float(fees.max()) * 1.2),
+            y_span=(-0.1 * top - 0.4, 1.12 * top + 0.6),
+            width_px=panel_px,
+        )
+        shown_text = dict(zip(part.index, (t for t, _ in placed), strict=True))
+        shown_pos = dict(zip(part.index, (p for _, p in placed), strict=True))
         for kind in NETWORK_KIND_COLOR:
             k = part[part["kind"] == kind]
             if k.empty:
@@ -588,8 +686,8 @@ def cost_contribution(
                 x=k["fees"],
                 y=k["activities"],
                 mode="markers+text",
-                text=text_of(k),
-                textposition=positions(part).loc[k.index].tolist(),
+                text=[shown_text[i] for i in k.index],
+                textposition=[shown_pos[i] for i in k.index],
                 textfont={"size": 11},
                 name=kinds.get(kind, kind),
                 legendgroup=kind,
@@ -606,13 +704,16 @@ def cost_contribution(
                 col=col,
             )
             seen.add(kind)
-        fees = part["fees"]
-        log = len(fees) > 1 and fees.max() / max(fees.min(), 1e-9) > 50
         fig.update_xaxes(
             type="log" if log else "linear",
             title=labels["x"] + f" ({cur})" + (f" · {labels['log']}" if log else ""),
             # room on the right for the last point's label
             range=None if log else [0, float(fees.max()) * 1.2],
+            # whole amounts with the language's thousands mark (100 000), not 100k or 1M;
+            # on a log scale only the powers of ten are marked
+            tickformat=",.0f",
+            exponentformat="none",
+            dtick=1 if log else None,
             row=1,
             col=col,
         )
@@ -652,7 +753,6 @@ def cost_contribution(
             row=1,
             col=col,
         )
-    top = float(value["activities"].max()) if len(value) else 1.0
     fig.update_yaxes(range=[-0.1 * top - 0.4, 1.12 * top + 0.6], zeroline=True)
     if top <= 12:  # whole activities only, no tick below zero
         fig.update_yaxes(tickmode="array", tickvals=list(range(int(top) + 1)))

@@ -241,3 +241,32 @@ def test_no_server_path_or_command_line_on_any_page(app, sample_dir: Path) -> No
         for text in page_texts(at):
             assert str(sample_dir) not in text, (page, text)
             assert "python -m" not in text and "DASHBOARD_" not in text, (page, text)
+
+
+def test_the_overview_cards_and_their_csv_say_the_same(sample_dir: Path, monkeypatch) -> None:
+    """One answer: the comparison with the period before is one frame, which the cards show
+    and the CSV holds; with no data that far back neither compares."""
+    from dashboard.i18n import fmt_int, t
+
+    got: dict[str, pd.DataFrame] = {}
+    monkeypatch.setattr(
+        "dashboard.ui.download", lambda v, w, frame, key: got.update({key: frame()})
+    )
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
+    for years, compared in (({"from": "2012", "to": "2013"}, True), ({"year": "2009"}, False)):
+        at = AppTest.from_file(APP, default_timeout=60)
+        for k, v in {"lang": "sv", **years}.items():
+            at.query_params[k] = v
+        at.run()
+        csv = got["metrics"].set_index(t("col.measure", "sv"))
+        cards = {m.label: m for m in at.metric}
+        for key in ("activities", "networks", "projects_running"):
+            row = csv.loc[t(f"metric.{key}", "sv")]
+            card = cards[t(f"metric.{key}", "sv")]
+            assert card.value == fmt_int(row[t("col.current", "sv")], "sv")
+            change = row[t("col.change", "sv")]
+            if compared:
+                assert int(card.proto.delta.replace("\u2212", "-")) == int(change)
+            else:
+                assert not card.proto.delta and pd.isna(change)
+                assert pd.isna(row[t("col.previous", "sv")])

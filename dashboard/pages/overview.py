@@ -10,9 +10,49 @@ from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, plotly_separators
 from dashboard.ui import View
 
+CARD_MEASURES = ("activities", "goals_served", "projects_running", "networks")
 
-def _delta(cur: pd.Series, prev: pd.Series | None, col: str) -> int | None:
-    return None if prev is None else int(cur[col]) - int(prev[col])
+
+def comparison(
+    metrics: pd.DataFrame, eu: pd.DataFrame, first_year: object
+) -> tuple[pd.DataFrame, tuple[int, int] | None]:
+    """The Overview's figures, one row per measure (EU funding one per currency): this
+    period, the period before and the change; and the years compared against, or None when
+    there is no comparison (no years chosen, or no data that far back: a change against
+    nothing would mislead). The cards and their CSV both read this one frame, so they say
+    the same."""
+    cur = metrics[metrics["period"] == "current"].iloc[0]
+    prev_rows = metrics[metrics["period"] == "previous"]
+    prev = prev_rows.iloc[0] if len(prev_rows) else None
+    if prev is not None and (pd.isna(first_year) or int(prev["year_from"]) < int(first_year)):
+        prev = None
+    rows = []
+    for m in CARD_MEASURES:
+        now = int(cur[m])
+        before = None if prev is None else int(prev[m])
+        rows.append((m, now, before, None if before is None else now - before, None))
+    eu_now = eu[eu["period"] == "current"]
+    eu_prev = eu[eu["period"] == "previous"]
+    for _, r in eu_now.iterrows():
+        same = eu_prev[eu_prev["currency"] == r["currency"]]
+        before = None if prev is None else float(same["eu_funding"].sum())
+        now = float(r["eu_funding"])
+        rows.append(
+            ("eu_funding", now, before, None if before is None else now - before, r["currency"])
+        )
+    frame = pd.DataFrame(rows, columns=["measure", "current", "previous", "change", "currency"])
+    frame["goals_total"] = [
+        int(cur["goals_total"]) if m == "goals_served" else None for m in frame["measure"]
+    ]
+    years = None if prev is None else (int(prev["year_from"]), int(prev["year_to"]))
+    return frame, years
+
+
+def _for_download(view: View, frame: pd.DataFrame) -> pd.DataFrame:
+    """The cards as a table: the measure in words, the numbers as numbers."""
+    out = frame.drop(columns=["goals_total"])
+    out["measure"] = [view.t(f"metric.{m}") for m in out["measure"]]
+    return ui.for_download(view, out)
 
 
 def render(view: View) -> None:
@@ -25,73 +65,59 @@ def render(view: View) -> None:
         cov = data.query("goal_coverage", f)
         per_year = data.query("activities_per_year", f)
         orgs = data.query("organisations")
-    cur = metrics[metrics["period"] == "current"].iloc[0]
-    prev_rows = metrics[metrics["period"] == "previous"]
-    prev = prev_rows.iloc[0] if len(prev_rows) else None
     first = data.query("year_range", Filters(f.orgs)).iloc[0]["min_year"]
-    if prev is not None and (pd.isna(first) or int(prev["year_from"]) < int(first)):
-        prev = None  # no data that far back: a change against nothing would mislead
+    cards, compared = comparison(metrics, eu, first)
+    if compared is None and len(metrics) > 1:
         st.caption(view.t("overview.no_delta"))
-    if prev is not None:
-        span = (
-            str(prev["year_from"])
-            if prev["year_from"] == prev["year_to"]
-            else f"{prev['year_from']}–{prev['year_to']}"
-        )
-        st.caption(view.t("overview.delta", prev=span))
+    if compared is not None:
+        lo, hi = compared
+        st.caption(view.t("overview.delta", prev=str(lo) if lo == hi else f"{lo}–{hi}"))
+    by = cards.set_index("measure")
+    lang = view.lang
+
+    def delta(m: str) -> int | None:
+        v = by.loc[m, "change"]
+        return None if pd.isna(v) else int(v)
 
     # two rows: five cards side by side cut off values like "8 av 10 mål" and amounts
     c1, c2, c3 = st.columns(3)
     c1.metric(
         view.t("metric.activities"),
-        fmt_int(cur["activities"], view.lang),
-        _delta(cur, prev, "activities"),
+        fmt_int(by.loc["activities", "current"], lang),
+        delta("activities"),
         border=True,
     )
     c2.metric(
         view.t("metric.goals_served"),
         view.t(
             "metric.goals_of",
-            x=fmt_int(cur["goals_served"], view.lang),
-            y=fmt_int(cur["goals_total"], view.lang),
+            x=fmt_int(by.loc["goals_served", "current"], lang),
+            y=fmt_int(by.loc["goals_served", "goals_total"], lang),
         ),
-        _delta(cur, prev, "goals_served"),
+        delta("goals_served"),
         border=True,
     )
     c3.metric(
-        view.t("metric.projects"),
-        fmt_int(cur["projects_running"], view.lang),
-        _delta(cur, prev, "projects_running"),
+        view.t("metric.projects_running"),
+        fmt_int(by.loc["projects_running", "current"], lang),
+        delta("projects_running"),
         border=True,
     )
-    eu_now = eu[eu["period"] == "current"]
-    eu_prev = eu[eu["period"] == "previous"]
+    eu_rows = cards[cards["measure"] == "eu_funding"]
     eu_delta = None
-    if prev is not None and len(eu_now) == 1 and len(eu_prev) <= 1:
-        before = float(eu_prev["eu_funding"].sum()) if len(eu_prev) else 0.0
-        same = len(eu_prev) == 0 or eu_prev.iloc[0]["currency"] == eu_now.iloc[0]["currency"]
-        if same:
-            eu_delta = ui.money_line(
-                pd.DataFrame(
-                    {
-                        "v": [float(eu_now.iloc[0]["eu_funding"]) - before],
-                        "currency": [eu_now.iloc[0]["currency"]],
-                    }
-                ),
-                "v",
-                view.lang,
-            )
+    if len(eu_rows) == 1 and pd.notna(eu_rows.iloc[0]["change"]):
+        eu_delta = ui.money_line(eu_rows, "change", lang)
     c4, c5 = st.columns([2, 1])
     c4.metric(
         view.t("metric.eu_funding"),
-        ui.money_line(eu_now, "eu_funding", view.lang) if len(eu_now) else view.t("metric.none"),
+        ui.money_line(eu_rows, "current", lang) if len(eu_rows) else view.t("metric.none"),
         eu_delta,
         border=True,
     )
     c5.metric(
         view.t("metric.networks"),
-        fmt_int(cur["networks"], view.lang),
-        _delta(cur, prev, "networks"),
+        fmt_int(by.loc["networks", "current"], lang),
+        delta("networks"),
         border=True,
     )
     n_ill = int(per_year["illustrative"].sum())
@@ -102,7 +128,7 @@ def render(view: View) -> None:
                 "illustrative.share", n=fmt_int(n_ill, view.lang), total=fmt_int(total, view.lang)
             )
         )
-    ui.download(view, "metrics", lambda: pd.concat([metrics, eu], ignore_index=True), "metrics")
+    ui.download(view, "metrics", lambda: _for_download(view, cards), "metrics")
 
     sep = plotly_separators(view.lang)
     names = dict(zip(orgs["org_id"], orgs["name"], strict=True))
