@@ -576,7 +576,7 @@ def declutter(
         w = 6.5 * len(texts[i]) + 4
         for pos, dy in (("top center", 14.0), ("bottom center", -14.0)):
             box = (px[i] - w / 2, py[i] + dy - 7, px[i] + w / 2, py[i] + dy + 7)
-            inside = box[0] >= -w / 4 and box[2] <= width_px + w / 4
+            inside = box[0] >= 0 and box[2] <= width_px
             clear = all(
                 box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in boxes
             )

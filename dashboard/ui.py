@@ -162,6 +162,9 @@ def show_table(
     time, so the browser never gets more than TABLE_PAGE rows (the download has them all).
     """
     total = len(df)
+    if total == 0:  # Streamlit's own empty grid says "empty" in English
+        st.caption(view.t("table.empty"))
+        return
     if total > TABLE_PAGE:
         pages = -(-total // TABLE_PAGE)
         page = st.number_input(

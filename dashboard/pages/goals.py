@@ -10,6 +10,10 @@ from dashboard.i18n import fmt_int, plotly_separators
 from dashboard.ui import View
 
 MATRIX_LIMIT = 500
+# The sunburst is drawn up to this many activity-goal links: beyond, its slices are too thin
+# to read (measured on the sample: all five organisations, 152 links, unreadable; one
+# organisation, under 60, readable).
+SUNBURST_LIMIT = 80
 
 
 def render(view: View) -> None:
@@ -63,16 +67,22 @@ def render(view: View) -> None:
     )
 
     st.subheader(view.t("goals.hierarchy"))
-    fig = figures.hierarchy(
-        cov, links, {"title": view.t("goals.hierarchy")}, plotly_separators(view.lang), names
-    )
-    ui.chart_with_table(
-        view,
-        fig,
-        cov[["org_id", "goal_code", "goal_title", "goal_kind", "activities", "projects"]],
-        "coverage",
-        "hierarchy",
-    )
+    shown = cov[["org_id", "goal_code", "goal_title", "goal_kind", "activities", "projects"]]
+    leaves = int(links["goal_id"].notna().sum())
+    if leaves > SUNBURST_LIMIT:  # thin slices whose labels nobody can read
+        st.info(
+            view.t(
+                "goals.hierarchy.too_many",
+                n=fmt_int(SUNBURST_LIMIT, view.lang),
+                total=fmt_int(leaves, view.lang),
+            )
+        )
+        ui.table_with_download(view, shown, "coverage", "hierarchy")
+    else:
+        fig = figures.hierarchy(
+            cov, links, {"title": view.t("goals.hierarchy")}, plotly_separators(view.lang), names
+        )
+        ui.chart_with_table(view, fig, shown, "coverage", "hierarchy")
 
     st.subheader(view.t("goals.pick"))
     if goals.empty:
