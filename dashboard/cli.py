@@ -40,7 +40,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             )
         )
     total = sum(outcome.counts.values())
-    print(t("cli.imported", lang, n=fmt_int(total, lang), out=args.out))
+    print(tn("cli.imported", total, lang, n=fmt_int(total, lang), out=args.out))
     return 0
 
 

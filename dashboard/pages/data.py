@@ -223,7 +223,8 @@ def _import(view: View) -> None:
             ui.show_table(view, failed.frame(lang), "data-replace-problems")
             return
         data.clear()
-        st.success(view.t("data.replace.done", rows=fmt_int(sum(outcome.counts.values()), lang)))
+        rows = sum(outcome.counts.values())
+        st.success(i18n.tn("data.replace.done", rows, lang, rows=fmt_int(rows, lang)))
         st.caption(
             " · ".join(
                 view.t(

@@ -86,8 +86,10 @@ def _secured(view: View, totals: pd.DataFrame) -> None:
                 help=view.t("projects.rate.help"),
             )
             col.caption(
-                view.t(
+                i18n.tn(
                     "projects.rate.amounts",
+                    int(r["projects"]),
+                    lang,
                     eu=fmt_money(r["eu_funding"], cur, lang),
                     total=fmt_money(r["total_budget"], cur, lang),
                     n=fmt_int(r["projects"], lang),
@@ -116,9 +118,11 @@ def _target_notes(view: View, r: pd.Series, mark_illustrative: bool) -> list[str
     counted = int(r["counted"])
     notes.append(i18n.tn("projects.target.counted", counted, lang, n=fmt_int(counted, lang)))
     if pd.notna(r["without_role"]) and r["without_role"] > 0:
-        notes.append(view.t("projects.target.without_role", n=fmt_int(r["without_role"], lang)))
+        n = int(r["without_role"])
+        notes.append(i18n.tn("projects.target.without_role", n, lang, n=fmt_int(n, lang)))
     if r["undated"] > 0:
-        notes.append(view.t("projects.target.undated", n=fmt_int(r["undated"], lang)))
+        n = int(r["undated"])
+        notes.append(i18n.tn("projects.target.undated", n, lang, n=fmt_int(n, lang)))
     if mark_illustrative and r["source"] == "illustrative":
         notes.append(view.t("source.illustrative"))
     return notes
