@@ -28,6 +28,102 @@ SERVED = OKABE_ITO[0]
 GAP = OKABE_ITO[3]
 
 
+# ------------------------------------------------------------ contrast (WCAG 1.4.3, 1.4.11)
+
+OUTLINE = "#333333"  # 12.6:1 on white: the edge that makes a light mark visible
+GRAPHIC_CONTRAST = 3.0  # WCAG 1.4.11, non-text contrast
+TEXT_CONTRAST = 4.5  # WCAG 1.4.3
+
+
+def _rgb(colour: str) -> tuple[float, float, float] | None:
+    c = colour.strip().lstrip("#")
+    if len(c) == 3:
+        c = "".join(ch * 2 for ch in c)
+    if len(c) != 6 or not all(ch in "0123456789abcdefABCDEF" for ch in c):
+        return None
+    return tuple(int(c[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def luminance(colour: str) -> float | None:
+    """Relative luminance of a #RRGGBB colour, as WCAG defines it (None: not such a colour)."""
+    rgb = _rgb(colour)
+    if rgb is None:
+        return None
+    lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str = "#FFFFFF") -> float | None:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = luminance(a), luminance(b)
+    if la is None or lb is None:
+        return None
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def darker(colour: str, ratio: float = GRAPHIC_CONTRAST) -> str:
+    """The same hue darkened until it has *ratio* against white (a light colour drawn as a
+    line or an open symbol, which no outline can help)."""
+    rgb = _rgb(colour)
+    if rgb is None or (contrast(colour) or 21) >= ratio:
+        return colour
+    for step in range(1, 21):
+        f = 1 - step * 0.05
+        out = "#" + "".join(f"{round(v * f * 255):02X}" for v in rgb)
+        if (contrast(out) or 0) >= ratio:
+            return out
+    return OUTLINE
+
+
+def _light(colour: object) -> bool:
+    return isinstance(colour, str) and (contrast(colour) or 21) < GRAPHIC_CONTRAST
+
+
+def accessible_marks(fig: go.Figure) -> go.Figure:
+    """Every mark visible against the white background (WCAG 1.4.11, 3:1): a light filled
+    marker or bar gets a dark outline, a light line or open symbol is drawn in a darker
+    shade of its hue, and text on a coloured tile is black or white, whichever reads (4.5:1).
+    Applied to every chart by `ui.chart_with_table`, like `safe.figure`."""
+    for tr in fig.data:
+        kind = tr.type
+        line = getattr(tr, "line", None)
+        if kind == "scatter" and line is not None and _light(line.color):
+            tr.line.color = darker(str(line.color))
+        marker = getattr(tr, "marker", None)
+        if marker is None:
+            continue
+        if kind in ("treemap", "sunburst"):
+            tiles = list(marker.colors) if marker.colors is not None else []
+            if tiles and all(isinstance(c, str) for c in tiles):
+                tr.insidetextfont = {
+                    "color": [
+                        "#000000" if (contrast(c, "#000000") or 0) >= TEXT_CONTRAST else "#FFFFFF"
+                        for c in tiles
+                    ]
+                }
+                tr.marker.line = {"color": OUTLINE, "width": 1}
+            continue
+        colours = marker.color if isinstance(marker.color, (list, tuple)) else [marker.color]
+        symbol = str(getattr(marker, "symbol", None) or "")
+        if "open" in symbol or (kind == "scatter" and tr.mode == "lines"):
+            if any(_light(c) for c in colours):
+                marker.color = (
+                    [darker(c) if isinstance(c, str) else c for c in colours]
+                    if isinstance(marker.color, (list, tuple))
+                    else darker(str(marker.color))
+                )
+                if marker.line is not None and _light(marker.line.color):
+                    marker.line.color = darker(str(marker.line.color))
+            continue
+        if any(_light(c) for c in colours):
+            line = marker.line
+            width = line.width if line is not None and line.width else 0
+            if line is None or line.color is None or _light(line.color) or width < 1:
+                marker.line = {"color": OUTLINE, "width": max(float(width or 0), 1.0)}
+    return fig
+
+
 def _layout(fig: go.Figure, title: str, separators: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
@@ -402,6 +498,15 @@ NETWORK_KIND_COLOR = {
     "partner": OKABE_ITO[4],  # reddish purple
     "office": OKABE_ITO[5],  # sky blue
 }
+# Each kind has its own shape as well as its colour, so the kind never rests on colour alone
+# (WCAG 1.4.1); the legend shows both.
+NETWORK_KIND_SYMBOL = {
+    "network": "circle",
+    "organisation": "square",
+    "twin_town": "diamond",
+    "partner": "triangle-up",
+    "office": "pentagon",
+}
 SELECTED_ORG_COLOR = OKABE_ITO[7]  # black, drawn as a star
 NOT_A_MEMBER_COLOR = "#E8E8E8"  # light grey: in the structure only as a parent
 PROJECT_STATUS_ORDER = ("idea", "applied", "granted", "running", "closed", "rejected")
@@ -694,6 +799,7 @@ def cost_contribution(
                 showlegend=kind not in seen,
                 marker={
                     "size": size_of(k),
+                    "symbol": NETWORK_KIND_SYMBOL.get(kind, "circle"),
                     "color": _kind_color(kind),
                     "opacity": 0.85,
                     "line": {"width": 1, "color": "#FFFFFF"},
@@ -732,7 +838,7 @@ def cost_contribution(
                 showlegend=kind not in seen,
                 marker={
                     "size": size_of(k),
-                    "symbol": "diamond-open",
+                    "symbol": NETWORK_KIND_SYMBOL.get(kind, "circle") + "-open",
                     "color": _kind_color(kind),
                     "line": {"width": 2.5, "color": _kind_color(kind)},
                 },
@@ -821,6 +927,7 @@ def network_map(
             name=kinds.get(kind, kind),
             marker={
                 "size": 11,
+                "symbol": NETWORK_KIND_SYMBOL.get(kind, "circle"),
                 "color": _kind_color(kind),
                 "line": {"width": 1, "color": "#FFFFFF"},
             },

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import safe
+from dashboard import figures, safe
 from dashboard.codes import DATE_COLUMNS
 from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
@@ -244,7 +244,9 @@ def chart_with_table(
         return
     chart, table = st.tabs([view.t("tab.chart"), view.t("tab.table")])
     with chart:
-        st.plotly_chart(safe.figure(fig), key=f"fig-{key}", config=PLOTLY_CONFIG)
+        st.plotly_chart(
+            safe.figure(figures.accessible_marks(fig)), key=f"fig-{key}", config=PLOTLY_CONFIG
+        )
     with table:
         show_table(view, df, key, coded=coded)
     download(view, what, lambda: for_download(view, df, coded), key)

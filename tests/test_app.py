@@ -212,7 +212,16 @@ def test_overview_says_so_when_the_years_hold_no_activity(app) -> None:
     assert "**Activities per year**" in [m.value for m in at.markdown]  # the one guard: ui
 
 
-ALL_PAGES = ("overview", "goals", "activities", "networks", "projects", "evaluation", "data")
+ALL_PAGES = (
+    "overview",
+    "goals",
+    "activities",
+    "networks",
+    "projects",
+    "evaluation",
+    "data",
+    "accessibility",
+)
 
 
 def page_texts(at: AppTest) -> list[str]:
@@ -220,6 +229,7 @@ def page_texts(at: AppTest) -> list[str]:
     out: list[str] = []
     for kind in (
         "title",
+        "header",
         "subheader",
         "markdown",
         "caption",

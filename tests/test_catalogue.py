@@ -52,8 +52,8 @@ def test_no_text_lives_in_python() -> None:
 def test_no_key_is_unused() -> None:
     code = "\n".join(p.read_text("utf-8") for p in CODE)
     # keys built from a prefix and a value: f"col.{c}", f"code.{domain}.{code}", ...
-    prefixes = set(re.findall(r"f[\"']([a-z_]+(?:\.[a-z_]+)*\.)\{", code))
-    prefixes |= set(re.findall(r"[\"']([a-z_]+(?:\.[a-z_]+)*\.)[\"']\s*\+", code))
+    prefixes = set(re.findall(r"f[\"']([a-z0-9_]+(?:\.[a-z0-9_]+)*\.)\{", code))
+    prefixes |= set(re.findall(r"[\"']([a-z0-9_]+(?:\.[a-z0-9_]+)*\.)[\"']\s*\+", code))
     unused = [
         k
         for k in TEXTS

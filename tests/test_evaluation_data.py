@@ -283,7 +283,7 @@ def test_both_pages_render_in_swedish_and_english(open_page) -> None:
     assert "Så beräknas en indikators status" in _texts(at)  # the rule is on the page
     at = open_page("data", lang="en")
     assert at.main.title[0].value == "Data"
-    assert "The loaded dataset" in [s.value for s in at.subheader]
+    assert "The loaded dataset" in [s.value for s in at.header]
 
 
 def test_evaluation_shows_verdicts_gaps_and_the_managers_verdict(open_page) -> None:

@@ -24,7 +24,16 @@ from dashboard import codes
 from tests.conftest import ROOT
 
 APP = str(ROOT / "streamlit_app.py")
-PAGES = ("overview", "goals", "activities", "networks", "projects", "evaluation", "data")
+PAGES = (
+    "overview",
+    "goals",
+    "activities",
+    "networks",
+    "projects",
+    "evaluation",
+    "data",
+    "accessibility",
+)
 ID_COLUMNS = {
     "organisations": "org_id",
     "strategies": "strategy_id",

@@ -21,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _dataset(view: View) -> None:
     lang = view.lang
     folder = data_dir()
-    st.subheader(view.t("data.dataset"))
+    st.header(view.t("data.dataset"))
     with st.spinner(view.t("loading")):
         tables = data.query("data_tables")
     manifest = read_manifest(folder)
@@ -59,7 +59,7 @@ def _dataset(view: View) -> None:
 
 def _quality(view: View) -> None:
     f = view.filters
-    st.subheader(view.t("data.quality"))
+    st.header(view.t("data.quality"))
     orgs = (
         ", ".join(view.orgs.get(o, o) for o in f.orgs)
         if f.orgs
@@ -91,7 +91,7 @@ def _import(view: View) -> None:
     from dashboard.template import template_xlsx, template_zip
 
     lang = view.lang
-    st.subheader(view.t("data.import"))
+    st.header(view.t("data.import"))
     f = view.filters
     st.markdown(f"**{view.t('data.workbook')}**")
     st.caption(view.t("data.workbook.help"))

@@ -128,7 +128,7 @@ def render(view: View) -> None:
         left.markdown(view.t("evaluation.rule.status"))
         right.markdown(view.t("evaluation.rule.verdict"))
 
-    st.subheader(view.t("evaluation.rollup"))
+    st.header(view.t("evaluation.rollup"))
     st.caption(view.t("evaluation.rollup.help"))
     gaps = verdicts.uncovered(rollup, view.orgs)
     if gaps:
@@ -170,7 +170,7 @@ def render(view: View) -> None:
         "eval-status",
     )
 
-    st.subheader(view.t("evaluation.indicators", year=year))
+    st.header(view.t("evaluation.indicators", year=year))
     if indicators.empty:
         st.info(view.t("evaluation.indicators.none"))
     else:
@@ -194,7 +194,7 @@ def render(view: View) -> None:
             "eval-indicators",
         )
 
-        st.subheader(view.t("evaluation.trend"))
+        st.header(view.t("evaluation.trend"))
         st.caption(view.t("evaluation.trend.help"))
         total = int(trend["indicator_id"].nunique())
         if total > figures.TREND_LIMIT:
@@ -226,7 +226,7 @@ def render(view: View) -> None:
             "eval-trend",
         )
 
-    st.subheader(view.t("evaluation.assessments", year=year))
+    st.header(view.t("evaluation.assessments", year=year))
     if assessments.empty:
         st.info(view.t("evaluation.assessments.none", year=year))
     else:
@@ -243,7 +243,7 @@ def render(view: View) -> None:
             labels={"status": view.t("col.assessment_status")},
         )
 
-    st.subheader(view.t("evaluation.compilation"))
+    st.header(view.t("evaluation.compilation"))
     st.caption(view.t("evaluation.compilation.help", year=year))
     stem = report.file_stem(f, year, lang)
 

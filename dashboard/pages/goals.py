@@ -30,7 +30,7 @@ def render(view: View) -> None:
         orgs = data.query("organisations")
     names = dict(zip(orgs["org_id"], orgs["name"], strict=True))
 
-    st.subheader(view.t("goals.matrix"))
+    st.header(view.t("goals.matrix"))
     st.caption(view.t("goals.matrix.help"))
     if total > MATRIX_LIMIT:
         # only part of the activities are shown: a column for every goal of every organisation
@@ -66,7 +66,7 @@ def render(view: View) -> None:
         view, "matrix", lambda: ui.for_download(view, tables.matrix_counts(matrix)), "matrix"
     )
 
-    st.subheader(view.t("goals.hierarchy"))
+    st.header(view.t("goals.hierarchy"))
     shown = cov[["org_id", "goal_code", "goal_title", "goal_kind", "activities", "projects"]]
     leaves = int(links["goal_id"].notna().sum())
     if leaves > SUNBURST_LIMIT:  # thin slices whose labels nobody can read
@@ -84,7 +84,7 @@ def render(view: View) -> None:
         )
         ui.chart_with_table(view, fig, shown, "coverage", "hierarchy")
 
-    st.subheader(view.t("goals.pick"))
+    st.header(view.t("goals.pick"))
     if goals.empty:
         st.info(view.t("empty"))
         return

@@ -124,7 +124,7 @@ def render(view: View) -> None:
     kinds = _kinds(view)
     _totals(view, totals)
 
-    st.subheader(view.t("networks.memberships"))
+    st.header(view.t("networks.memberships"))
     if years.empty:
         st.info(view.t("empty"))
     else:
@@ -181,7 +181,7 @@ def render(view: View) -> None:
                 coded={"kind": "network_kind", "role": "membership_role"},
             )
 
-    st.subheader(view.t("networks.structure"))
+    st.header(view.t("networks.structure"))
     if tree.empty:
         st.info(view.t("empty"))
     else:
@@ -209,7 +209,7 @@ def render(view: View) -> None:
             coded=NET_KIND,
         )
 
-    st.subheader(view.t("networks.value"))
+    st.header(view.t("networks.value"))
     if value.empty:
         st.info(view.t("empty"))
     else:
@@ -255,14 +255,14 @@ def render(view: View) -> None:
             coded=NET_KIND,
         )
 
-    st.subheader(view.t("networks.per_year"))
+    st.header(view.t("networks.per_year"))
     if costs.empty:
         st.info(view.t("empty"))
     else:
         st.caption(view.t("networks.per_year.help"))
         _per_year(view, costs)
 
-    st.subheader(view.t("networks.map"))
+    st.header(view.t("networks.map"))
     if points.empty:
         st.info(view.t("empty"))
         return

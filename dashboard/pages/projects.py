@@ -193,12 +193,12 @@ def render(view: View) -> None:
 
     _secured(view, totals)
 
-    st.subheader(view.t("projects.portfolio"))
+    st.header(view.t("projects.portfolio"))
     ui.table_with_download(
         view, portfolio[PORTFOLIO_COLUMNS], "project_portfolio", "portfolio", coded=PROJECT_CODES
     )
 
-    st.subheader(view.t("projects.timeline"))
+    st.header(view.t("projects.timeline"))
     dated = portfolio["start_date"].notna() & portfolio["end_date"].notna()
     if dated.any():
         st.caption(view.t("projects.timeline.help"))
@@ -243,7 +243,7 @@ def render(view: View) -> None:
             view, undated, "project_undated", "project_undated", coded=PROJECT_CODES
         )
 
-    st.subheader(view.t("projects.funding"))
+    st.header(view.t("projects.funding"))
     st.caption(view.t("projects.funding.help"))
     measure = st.radio(
         view.t("projects.measure"),
@@ -268,7 +268,7 @@ def render(view: View) -> None:
         view, fig, funding, "project_funding", "project_funding", coded=PROJECT_CODES
     )
 
-    st.subheader(view.t("projects.targets"))
+    st.header(view.t("projects.targets"))
     st.caption(view.t("projects.targets.help"))
     if targets.empty:
         st.info(view.t("projects.no_targets"))

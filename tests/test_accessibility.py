@@ -1,0 +1,278 @@
+"""WCAG 2.1 AA in a real browser: axe-core on every page, the page's language, the keyboard,
+and reflow at 320 CSS pixels and at 200 % zoom.
+
+The app runs on a fresh import of the sample (`streamlit run` on a free port, stopped at the
+end); Debian's Chromium is driven by Playwright. axe-core is the copy that the
+`axe-playwright-python` package ships (4.12). Results per page and impact are written to
+test-output/axe-results.json, and screenshots to test-output/screenshots/a11y_*.png.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.test_browser import (
+    CHARTS_DRAWN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIRST_LOAD_MS,
+    SHOTS,
+    STEP_MS,
+    VIEWPORT,
+    Server,
+    run_server,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "test-output" / "axe-results.json"
+PAGES = ("", "goals", "activities", "networks", "projects", "evaluation", "data", "accessibility")
+# Each language with filters set, as a manager opens a link to their own selection.
+SELECTIONS = {
+    "sv": "lang=sv&org=gotland&from=2009&to=2012",
+    "en": "lang=en&org=slagelse&org=vkl&from=2011&to=2014",
+}
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    log = tmp_path_factory.mktemp("streamlit-a11y") / "server.log"
+    with run_server(sample_dir, log) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def expect():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=STEP_MS)
+    return expect
+
+
+def main_h1(page):
+    return page.get_by_test_id("stMain").get_by_role("heading", level=1)
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url, timeout=FIRST_LOAD_MS)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        timeout=FIRST_LOAD_MS
+    )
+    page.get_by_role("heading", level=1).first.wait_for(timeout=STEP_MS)
+    wait_idle(page)
+    page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
+
+
+def axe_violations(page) -> list[dict]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
+    return Axe().run(page, options=options).response["violations"]
+
+
+def open_everything(page) -> None:
+    """Every 'Table' tab and every expander open, so axe sees what they hide."""
+    for tab in page.get_by_role("tab", name=re.compile("^(Tabell|Table)$")).all():
+        tab.click()
+    for summary in page.locator('[data-testid="stExpander"] details:not([open]) > summary').all():
+        summary.click()
+    wait_idle(page)
+
+
+def test_axe_finds_nothing_serious_on_any_page_in_swedish_or_english(
+    server: Server, browser
+) -> None:
+    """Target of issue 14: no violation of impact serious or critical, on every page, in
+    Swedish and English, with filters set: as it opens (charts), with every table tab and
+    expander open, and on the Data page with a workbook uploaded and checked."""
+    found: dict[str, dict[str, list[str]]] = {}
+    blocking: list[str] = []
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        for lang, query in SELECTIONS.items():
+            for path in PAGES:
+                open_page(page, f"{server.url}/{path}?{query}")
+                assert page.evaluate("document.documentElement.lang") == lang
+                states = [("as opened", axe_violations(page))]
+                open_everything(page)
+                states.append(("tables and expanders open", axe_violations(page)))
+                if path == "data":
+                    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                        str(ROOT / "sample" / "malbild_sample_sv.xlsx")
+                    )
+                    page.get_by_test_id("stAlertContentSuccess").first.wait_for(timeout=STEP_MS)
+                    wait_idle(page)
+                    states.append(("workbook uploaded", axe_violations(page)))
+                name = f"{lang}/{path or 'overview'}"
+                for state, violations in states:
+                    for v in violations:
+                        key = f"{v['impact']}: {v['id']}"
+                        found.setdefault(name, {}).setdefault(key, []).append(state)
+                        if v["impact"] in BLOCKING:
+                            nodes = [n["target"] for n in v["nodes"][:3]]
+                            blocking.append(f"{name} ({state}): {v['id']} {v['help']} {nodes}")
+    finally:
+        page.close()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8")
+    assert blocking == []
+
+
+def test_the_page_language_follows_the_interface(server: Server, browser, expect) -> None:
+    """`<html lang>` is the interface's language (Streamlit alone says "en" on every page),
+    from the link and after choosing another language in the sidebar."""
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        for lang in ("sv", "da", "en"):
+            open_page(page, f"{server.url}/goals?lang={lang}")
+            assert page.evaluate("document.documentElement.lang") == lang
+        page.get_by_role("combobox", name="Språk · Language · Sprog").click()
+        page.get_by_role("option", name="Svenska").click()
+        expect(main_h1(page)).to_have_text("Mål och aktiviteter")
+        page.wait_for_function("document.documentElement.lang === 'sv'", timeout=STEP_MS)
+    finally:
+        page.close()
+
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const widget = el.closest('[data-testid]');
+    return {
+        tag: el.tagName.toLowerCase(),
+        role: el.getAttribute('role') || '',
+        name: (el.getAttribute('aria-label') || el.innerText || el.value || '').trim().slice(0, 60),
+        testid: widget ? widget.getAttribute('data-testid') : '',
+        sidebar: !!el.closest('[data-testid="stSidebar"]'),
+        visible: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2)
+                 || style.boxShadow !== 'none',
+    };
+}"""
+
+
+def start(page) -> None:
+    """Put the keyboard at the top of the page, as a fresh visit has it."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.mouse.click(2, 2)
+
+
+def tab_through(page, presses: int) -> list[dict]:
+    stops = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+    return stops
+
+
+def test_keyboard_alone_reaches_every_control_in_order_with_a_visible_focus(
+    server: Server, browser, expect
+) -> None:
+    """Tab goes through the navigation, the language, every filter, the tabs and the
+    downloads, in reading order, each with a visible focus; Shift+Tab goes back; Space
+    opens a table tab; Enter on a download button downloads; the language is chosen with
+    Enter and the arrow keys."""
+    page = browser.new_page(viewport=VIEWPORT, accept_downloads=True)
+    try:
+        open_page(page, f"{server.url}/?lang=sv&org=gotland&from=2009&to=2012")
+        start(page)
+        stops = tab_through(page, 45)
+
+        def first(pred) -> int:
+            hits = [i for i, s in enumerate(stops) if pred(s)]
+            assert hits, f"never reached; stops: {[(s['testid'], s['name']) for s in stops]}"
+            return hits[0]
+
+        nav = first(
+            lambda s: s["testid"] == "stSidebarNavLink" or (s["tag"] == "a" and s["sidebar"])
+        )
+        lang = first(lambda s: "Language" in s["name"] or s["testid"] == "stSelectbox")
+        org = first(
+            lambda s: s["testid"].startswith("stMultiSelect") and s["name"] == "Organisation"
+        )
+        years = [i for i, s in enumerate(stops) if s["testid"] == "stSlider"]
+        goal = first(lambda s: s["testid"].startswith("stMultiSelect") and s["name"] == "Mål")
+        tab = first(lambda s: s["role"] == "tab")
+        download = first(lambda s: s["name"].endswith("Ladda ner CSV"))
+        assert len(years) == 2, "both ends of the year range"
+        assert nav < lang < org < years[0] < years[1] < goal < download < tab
+        unseen = [s for s in stops if not s["visible"] and s["tag"] != "body"]
+        assert unseen == [], "focus without a visible indicator"
+
+        # Shift+Tab steps back to the stop before
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(FOCUSED) == stops[-2]
+
+        # Space on the first chart's Table tab opens the table
+        start(page)
+        for _ in range(tab + 1):
+            page.keyboard.press("Tab")
+        page.keyboard.press("ArrowRight")  # tabs move by arrow keys, as WAI-ARIA says
+        page.keyboard.press("Space")
+        expect(page.get_by_role("tab", name="Tabell").first).to_have_attribute(
+            "aria-selected", "true"
+        )
+
+        # Enter on the first download button downloads
+        start(page)
+        for _ in range(download + 1):
+            page.keyboard.press("Tab")
+        with page.expect_download(timeout=STEP_MS) as info:
+            page.keyboard.press("Enter")
+        assert info.value.suggested_filename.endswith(".csv")
+
+        # the language: Enter opens it, arrows choose, Enter confirms
+        start(page)
+        for _ in range(lang + 1):
+            page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        page.keyboard.type("English")
+        page.keyboard.press("Enter")
+        expect(main_h1(page)).to_have_text("Overview")
+        page.wait_for_function("document.documentElement.lang === 'en'", timeout=STEP_MS)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(("width", "scale", "name"), [(320, 1, "320px"), (640, 2, "zoom200")])
+def test_pages_reflow_without_sideways_scrolling(
+    server: Server, browser, width: int, scale: int, name: str
+) -> None:
+    """WCAG 1.4.10 and 1.4.4: at 320 CSS pixels wide, and at 200 % zoom of a 1280-pixel
+    window (640 CSS pixels), no page scrolls sideways (tables scroll inside their own
+    frame, which the criterion allows for data tables). Screenshots are kept."""
+    ctx = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=scale)
+    page = ctx.new_page()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for path in ("", "networks", "evaluation", "accessibility"):
+            open_page(page, f"{server.url}/{path}?lang=sv&org=gotland")
+            wide = page.evaluate(
+                "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+            )
+            page.screenshot(path=str(SHOTS / f"a11y_{name}_{path or 'overview'}.png"))
+            assert wide <= width + 1, (path, wide)
+    finally:
+        ctx.close()
