@@ -13,10 +13,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from dashboard.i18n import fmt_int, t, tn
     from dashboard.ingest import ImportFailed, ingest
     from dashboard.problems import report
+    from dashboard.publish import Change, default_who
 
     lang = args.lang
+    change = Change(who=args.who or default_who(), action="import", comment=args.comment or "")
     try:
-        outcome = ingest(Path(args.source), Path(args.out))
+        outcome = ingest(Path(args.source), Path(args.out), change=change)
     except ImportFailed as exc:
         for line in report(exc.problems, lang, limit=args.max_problems):
             print(line, file=sys.stderr)
@@ -185,6 +187,38 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_history(args: argparse.Namespace) -> int:
+    import csv
+
+    from dashboard import history
+
+    out = Path(args.data)
+    if args.prune is not None:
+        gone = history.prune(out, args.prune)
+        print(f"removed the files of {len(gone)} version(s); the record keeps every change")
+        return 0
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    for row in history.iter_csv_rows(out, args.org, args.limit):
+        writer.writerow(row)
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from dashboard.publish import Change, default_who, restore
+
+    try:
+        version = restore(
+            Path(args.data),
+            args.version,
+            Change(who=args.who or default_who(), action="restore", comment=args.comment or ""),
+        )
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"version {args.version} restored as version {version}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and --help."""
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
@@ -201,7 +235,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--max-problems", type=int, default=40, help="problem groups printed at most (default 40)"
     )
+    p.add_argument("--who", help="who imports, for the history (default: the server's user)")
+    p.add_argument("--comment", help="why, for the history")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("history", help="print the record of changes as CSV, newest first")
+    p.add_argument("--data", default=str(data_dir()), help="dataset folder")
+    p.add_argument("--org", help="only changes that touched this organisation (its id)")
+    p.add_argument("--limit", type=int, help="at most this many changes")
+    p.add_argument("--prune", type=int, metavar="KEEP", help="remove all but the newest KEEP "
+                   "versions' files (the record itself is kept)")  # fmt: skip
+    p.set_defaults(func=_cmd_history)
+
+    p = sub.add_parser("restore", help="publish an earlier version again, as a new version")
+    p.add_argument("version", type=int, help="the version to restore (see history)")
+    p.add_argument("--data", default=str(data_dir()), help="dataset folder")
+    p.add_argument("--who", help="who restores, for the history (default: the server's user)")
+    p.add_argument("--comment", help="why, for the history")
+    p.set_defaults(func=_cmd_restore)
 
     p = sub.add_parser("template", help="write the coordinator's workbook or the 12-table template")
     p.add_argument(

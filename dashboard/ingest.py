@@ -30,6 +30,7 @@ from dashboard.checks import ParsedTable, derive, validate
 from dashboard.contract import TABLES
 from dashboard.dataset import arrow_schema, has_dataset, read_table, row_count, write_table
 from dashboard.problems import ERROR, ImportFailed, Problem
+from dashboard.publish import Change
 from dashboard.sources import RawTable, read_csv_bytes, read_path, read_xlsx_bytes
 
 __all__ = ["ImportFailed", "Outcome", "Problem", "check_source", "ingest"]
@@ -284,10 +285,12 @@ def ingest(
     source: Path | list[tuple[str, bytes]],
     out: Path,
     progress: Progress | None = None,
+    change: Change | None = None,
 ) -> Outcome:
     """Validate *source* and, only if it is clean, publish the dataset at *out*.
 
-    Raises ImportFailed listing every problem; in that case nothing is written.
+    Raises ImportFailed listing every problem; in that case nothing is written. *change*
+    says who imports and why, for the history (default: the server's user).
     """
     from dashboard.publish import check_out, publish
 
@@ -304,5 +307,5 @@ def ingest(
         return {t.name: write_table(staged, t, tables[t.name]) for t in TABLES}
 
     name = source.name if isinstance(source, Path) else ", ".join(n for n, _ in source)
-    counts = publish(out, write, source=name)
+    counts = publish(out, write, source=name, change=change)
     return Outcome(counts, _outcomes(checked, before, counts), checked.warnings)

@@ -11,12 +11,16 @@ written: swapping a link would replace the link, not the dataset it points to.
 from __future__ import annotations
 
 import fcntl
+import getpass
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.dataset import staging_dir, swap_in, write_manifest
+from dashboard import history
+from dashboard.dataset import has_dataset, read_manifest, staging_dir, swap_in, write_manifest
 from dashboard.db import build_summaries
 from dashboard.problems import ImportFailed, Problem
 
@@ -53,10 +57,39 @@ def clean_stale(out: Path) -> list[Path]:
     return removed
 
 
-def publish(out: Path, write: Callable[[Path], Mapping[str, int]], source: str) -> dict[str, int]:
+@dataclass(frozen=True)
+class Change:
+    """Who publishes, and why: what the history records beside the new version."""
+
+    who: str = ""
+    action: str = "import"  # import | save | restore
+    comment: str = ""
+    restored_from: int | None = None
+
+
+def default_who() -> str:
+    """Who runs a command on the server: the operating system's user."""
+    try:
+        return f"{getpass.getuser()} (server)"
+    except Exception:  # no user name in this environment
+        return "unknown (server)"
+
+
+def publish(
+    out: Path,
+    write: Callable[[Path], Mapping[str, int]],
+    source: str,
+    change: Change | None = None,
+) -> dict[str, int]:
     """Write a dataset with *write(staging_folder)* and swap it in at *out*; returns the
-    row counts *write* reported. On any error nothing at *out* changes."""
+    row counts *write* reported. On any error nothing at *out* changes.
+
+    Every publish is a version in the history (`dashboard.history`): its files are kept
+    (hard links, shared with the previous version where a table did not change) and a
+    line records who, when, what and which rows changed. A dataset published before the
+    history existed is first kept as version 1 ("baseline"), so nothing is ever lost."""
     check_out(out)
+    change = change or Change(who=default_who())
     with locked(out):
         clean_stale(out)
         staged = staging_dir(out)
@@ -64,8 +97,87 @@ def publish(out: Path, write: Callable[[Path], Mapping[str, int]], source: str) 
             counts = dict(write(staged))
             build_summaries(staged)
             write_manifest(staged, counts, source)
+            version = _next_version(out)
+            if version == 1 and has_dataset(out):
+                _keep_baseline(out)
+                version = 2
+            with tempfile.TemporaryDirectory() as nothing:  # the 'before' of a first import
+                before = out if has_dataset(out) else Path(nothing)
+                changes = history.diff(before, staged)
+                orgs = tuple(
+                    sorted(
+                        set(history.orgs_touched(staged, changes))
+                        | set(history.orgs_touched(before, changes))  # deleted rows' too
+                    )
+                )
+            history.keep_version(out, staged, version)
             swap_in(staged, out)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
+        history.record(
+            out,
+            history.Entry(
+                version,
+                history.now(),
+                change.who or default_who(),
+                change.action,
+                orgs,
+                {k: v.as_json() for k, v in changes.items()},
+                change.comment,
+                change.restored_from,
+            ),
+        )
     return counts
+
+
+def _next_version(out: Path) -> int:
+    """One past the last version recorded or kept (a version kept by a publish that was
+    killed before its line was written is not reused)."""
+    root = history.history_dir(out) / history.VERSIONS
+    kept = [int(p.name) for p in root.iterdir() if p.name.isdigit()] if root.exists() else []
+    return max([history.last_version(out), *kept]) + 1
+
+
+def _keep_baseline(out: Path) -> None:
+    """The live dataset as version 1, before the first recorded change replaces it."""
+    history.keep_version(out, out, 1)
+    manifest = read_manifest(out)
+    history.record(
+        out,
+        history.Entry(
+            1,
+            str(manifest.get("imported_at") or history.now()),
+            "unknown (before the history)",
+            "baseline",
+            (),
+            {},
+            str(manifest.get("source", "")),
+        ),
+    )
+
+
+def restore(out: Path, version: int, change: Change) -> int:
+    """Publish the tables of *version* again, as a new version recorded as a restore;
+    returns the new version. LookupError when that version's files are gone (pruned) or
+    never were."""
+    from dashboard.contract import TABLES
+    from dashboard.dataset import table_path
+
+    folder = history.version_dir(out, version)
+    if not folder.is_dir():
+        raise LookupError(f"version {version} is not kept (see `history`; pruned versions "
+                          "keep their record but not their files)")  # fmt: skip
+
+    def write(staged: Path) -> dict[str, int]:
+        counts = {}
+        for t in TABLES:
+            src = table_path(folder, t)
+            if src.exists():
+                shutil.copy2(src, table_path(staged, t))
+                counts[t.name] = history.row_count(src)
+        return counts
+
+    restored = Change(change.who, "restore", change.comment, restored_from=version)
+    publish(out, write, source=f"version {version}", change=restored)
+    return history.last_version(out)

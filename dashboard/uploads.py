@@ -33,6 +33,7 @@ import pandas as pd
 from dashboard.i18n import fmt_int, t, tn
 from dashboard.ingest import Outcome, check, ingest
 from dashboard.problems import ImportFailed, Problem, group
+from dashboard.publish import Change
 
 MAX_MEMBERS = 50
 log = logging.getLogger("malbild")
@@ -131,7 +132,9 @@ def import_upload(
     files, problems = unpack(name, data)
     if problems:
         raise ImportFailed(problems)
-    return ingest(files, out, progress)
+    # no sign-in yet: the history says the file came through the Data page, and its name
+    change = Change(who="Data page (not signed in)", action="import", comment=name)
+    return ingest(files, out, progress, change=change)
 
 
 MAX_EXPORT_ACTIVITIES = 50_000  # a workbook beyond this is slow to build and to open in Excel

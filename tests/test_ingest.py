@@ -280,10 +280,8 @@ def test_a_bad_import_writes_nothing(tmp_path: Path) -> None:
         ingest(src, out)
     assert "activities.csv:2:cost: amount -100 is negative" in [str(p) for p in info.value.problems]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == [
-        "data",
-        "src",
-    ]
+    # the dataset, its history (of the earlier good import) and the source; no staging
+    assert listing(tmp_path) == ["data", "data.history", "src"]
 
 
 def test_a_crash_while_writing_leaves_the_old_dataset(tmp_path: Path, monkeypatch) -> None:
@@ -305,7 +303,7 @@ def test_a_crash_while_writing_leaves_the_old_dataset(tmp_path: Path, monkeypatc
     with pytest.raises(OSError, match="disk full"):
         ingest(MINI_SOURCE, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert listing(tmp_path) == ["data"]
+    assert listing(tmp_path) == ["data", "data.history"]
 
 
 def test_swap_replaces_the_dataset(tmp_path: Path) -> None:
@@ -316,10 +314,8 @@ def test_swap_replaces_the_dataset(tmp_path: Path) -> None:
     ingest(src, out)
     titles = pq.read_table(out / "activities.parquet").column("title").to_pylist()
     assert titles[0] == "Konferens"
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == [
-        "data",
-        "src",
-    ]
+    # the dataset, its history (of the earlier good import) and the source; no staging
+    assert listing(tmp_path) == ["data", "data.history", "src"]
 
 
 def test_cli_ingest_reports_and_exits_non_zero(tmp_path: Path, capsys) -> None:

@@ -1,0 +1,295 @@
+"""The dataset's history: every published version kept, and a record of every change.
+
+Beside a dataset folder `data/` lies `data.history/`:
+
+    data.history/log.jsonl            one line per change, appended, never rewritten
+    data.history/versions/000007/     the files of version 7, as published
+
+A version folder holds the dataset's Parquet files and manifest as they were published.
+Its files are hard links: to the live dataset's files while it is the current version, and
+to the previous version's file where a table did not change, so a version costs the disk
+of the tables it changed, not of the whole dataset. DuckDB keeps reading the live folder in
+place, as before; a version folder is a complete dataset folder too, which `restore`
+publishes again (as a new version: history only grows).
+
+A log line names the version, the time (UTC), who made the change, what it was (import,
+save, restore), which organisations and which rows of which tables (keys added, removed
+and changed, at most KEYS_LISTED per kind and table; the counts are always complete), and
+an optional comment. Before and after of any row are the two versions' files. Pruning
+(`prune`) removes old version folders but never a log line, so the record of who changed
+what survives the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dashboard.contract import TABLES, Table
+
+LOG = "log.jsonl"
+VERSIONS = "versions"
+KEYS_LISTED = 200  # keys named per table and kind in one log line
+DIFF_ROWS_LIMIT = 2_000_000  # larger tables are compared by file and counted, not itemised
+
+
+def history_dir(out: Path) -> Path:
+    """Where the history of the dataset folder *out* is kept (`data` -> `data.history`)."""
+    return out.parent / f"{out.name}.history"
+
+
+@dataclass(frozen=True)
+class TableChange:
+    """What one change did to one table."""
+
+    before: int
+    after: int
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    counts: Mapping[str, int] = field(default_factory=dict)  # added/removed/changed, all
+
+    def as_json(self) -> dict:
+        return {
+            "before": self.before,
+            "after": self.after,
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": list(self.changed),
+            "counts": dict(self.counts),
+        }
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the record."""
+
+    version: int
+    time: str
+    who: str
+    action: str  # import | save | restore
+    orgs: tuple[str, ...]
+    tables: Mapping[str, Mapping[str, object]]
+    comment: str = ""
+    restored_from: int | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "version": self.version,
+            "time": self.time,
+            "who": self.who,
+            "action": self.action,
+            "orgs": list(self.orgs),
+            "tables": {k: dict(v) for k, v in self.tables.items()},
+            "comment": self.comment,
+            "restored_from": self.restored_from,
+        }
+
+
+def _digest(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _keys(data: pa.Table, table: Table) -> list[str]:
+    cols = [data.column(k).to_pylist() for k in table.key]
+    return ["/".join("" if v is None else str(v) for v in row) for row in zip(*cols, strict=True)]
+
+
+def _rows(path: Path, table: Table) -> dict[str, tuple] | None:
+    """Key -> row of a table file (None: too large to itemise)."""
+    if not path.exists():
+        return {}
+    if pq.ParquetFile(path).metadata.num_rows > DIFF_ROWS_LIMIT:
+        return None
+    data = pq.read_table(path)
+    values = [data.column(c.name).to_pylist() for c in table.columns]
+    rows = list(zip(*values, strict=True)) if values else []
+    return dict(zip(_keys(data, table), rows, strict=True))
+
+
+def row_count(path: Path) -> int:
+    """Rows of a Parquet file, from its footer (0 when there is no file)."""
+    return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+
+
+_count = row_count
+
+
+def diff_table(old: Path, new: Path, table: Table) -> TableChange | None:
+    """What changed in *table* between two dataset folders (None: nothing)."""
+    a, b = old / f"{table.name}.parquet", new / f"{table.name}.parquet"
+    if _digest(a) == _digest(b):
+        return None
+    before, after = _rows(a, table), _rows(b, table)
+    if before is None or after is None:
+        return TableChange(_count(a), _count(b))
+    added = sorted(k for k in after if k not in before)
+    removed = sorted(k for k in before if k not in after)
+    changed = sorted(k for k in after if k in before and after[k] != before[k])
+    if not (added or removed or changed):
+        return None  # rewritten, same rows
+    counts = {"added": len(added), "removed": len(removed), "changed": len(changed)}
+    cut = KEYS_LISTED
+    return TableChange(
+        len(before), len(after), tuple(added[:cut]), tuple(removed[:cut]), tuple(changed[:cut]),
+        counts,
+    )  # fmt: skip
+
+
+def diff(old: Path, new: Path) -> dict[str, TableChange]:
+    """Every contract table that differs between two dataset folders."""
+    out = {}
+    for table in TABLES:
+        change = diff_table(old, new, table)
+        if change is not None:
+            out[table.name] = change
+    return out
+
+
+def entries(out: Path) -> list[Entry]:
+    """The record of the dataset at *out*, oldest first."""
+    path = history_dir(out) / LOG
+    if not path.exists():
+        return []
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        found.append(
+            Entry(
+                int(d["version"]),
+                d["time"],
+                d["who"],
+                d["action"],
+                tuple(d.get("orgs", ())),
+                d.get("tables", {}),
+                d.get("comment", ""),
+                d.get("restored_from"),
+            )
+        )
+    return found
+
+
+def last_version(out: Path) -> int:
+    return max((e.version for e in entries(out)), default=0)
+
+
+def version_dir(out: Path, version: int) -> Path:
+    return history_dir(out) / VERSIONS / f"{version:06d}"
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system: a copy
+        import shutil
+
+        shutil.copy2(src, dst)
+
+
+def keep_version(out: Path, staged: Path, version: int) -> Path:
+    """Keep the files of *staged* (about to become *out*) as version *version*: each file a
+    hard link to the previous version's file where its bytes are the same, else to the
+    staged file itself (which the live dataset will be)."""
+    folder = version_dir(out, version)
+    tmp = folder.with_name(folder.name + ".tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    prev = version_dir(out, version - 1) if version > 1 else None
+    for f in sorted(staged.iterdir()):
+        if not f.is_file():
+            continue
+        old = prev / f.name if prev is not None else None
+        same = old is not None and old.exists() and _digest(old) == _digest(f)
+        _link_or_copy(old if same and old is not None else f, tmp / f.name)
+    os.replace(tmp, folder)
+    return folder
+
+
+def record(out: Path, entry: Entry) -> None:
+    """Append *entry* to the record (one line, flushed and synced before returning)."""
+    path = history_dir(out) / LOG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps(entry.as_json(), ensure_ascii=False, sort_keys=True) + "\n"
+    with path.open("a", encoding="utf-8") as f:
+        f.write(line)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def orgs_touched(new: Path, changes: Mapping[str, TableChange]) -> tuple[str, ...]:
+    """The organisations whose rows a change touched, read from the keys' organisation
+    columns where a table has one (activities, projects, ...), else every organisation
+    the dataset's changed tables name."""
+    found: set[str] = set()
+    for name, ch in changes.items():
+        table = next(t for t in TABLES if t.name == name)
+        if not any(c.name == "org_id" for c in table.columns):
+            continue
+        keys = set(ch.added) | set(ch.removed) | set(ch.changed)
+        path = new / f"{name}.parquet"
+        if not keys or not path.exists() or _count(path) > DIFF_ROWS_LIMIT:
+            continue
+        data = pq.read_table(path)
+        for k, org in zip(_keys(data, table), data.column("org_id").to_pylist(), strict=True):
+            if k in keys and org:
+                found.add(str(org))
+        if name == "organisations":
+            found |= {k for k in keys}
+    return tuple(sorted(found))
+
+
+def iter_csv_rows(out: Path, org: str | None = None, limit: int | None = None) -> Iterator[list]:
+    """The record as rows for `python -m dashboard history`: newest first."""
+    yield ["version", "time", "who", "action", "organisations", "tables", "comment"]
+    shown = 0
+    for e in reversed(entries(out)):
+        if org and org not in e.orgs:
+            continue
+        what = "; ".join(
+            f"{name} {v.get('before')}→{v.get('after')}"
+            + "".join(
+                f" {kind} {n}"
+                for kind, n in (v.get("counts") or {}).items()
+                if n  # type: ignore[union-attr]
+            )
+            for name, v in e.tables.items()
+        )
+        comment = e.comment + (f" (restores {e.restored_from})" if e.restored_from else "")
+        yield [e.version, e.time, e.who, e.action, ", ".join(e.orgs), what, comment]
+        shown += 1
+        if limit is not None and shown >= limit:
+            break
+
+
+def prune(out: Path, keep: int) -> list[int]:
+    """Remove all but the newest *keep* version folders (never the current one, never a
+    log line); returns the versions removed."""
+    import shutil
+
+    root = history_dir(out) / VERSIONS
+    if not root.exists():
+        return []
+    versions = sorted(int(p.name) for p in root.iterdir() if p.name.isdigit())
+    gone = versions[: max(len(versions) - max(keep, 1), 0)]
+    for v in gone:
+        shutil.rmtree(version_dir(out, v), ignore_errors=True)
+    return gone

@@ -1,0 +1,146 @@
+"""The history from which nothing is lost: every publish a kept version and a recorded
+change; `history` and `restore` on the command line, on a copy of the sample."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard import history
+from dashboard.cli import main
+from dashboard.contract import TABLES
+from dashboard.ingest import ingest
+from dashboard.publish import Change, publish
+from tests.conftest import SAMPLE_SOURCE
+
+
+def edited_sample(tmp_path: Path) -> Path:
+    """The sample with one activity's title corrected and another deleted (with its links)."""
+    src = tmp_path / "edited"
+    shutil.copytree(SAMPLE_SOURCE, src)
+    acts = (src / "activities.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    out = []
+    for line in acts:
+        if line.startswith("gotland-2009-08,"):
+            continue  # deleted
+        if line.startswith("gotland-2009-07,"):
+            line = line.replace("Hansedagar i Novgorod", "Hansedagar i Novgorod (juni)", 1)
+        out.append(line)
+    (src / "activities.csv").write_text("".join(out), encoding="utf-8")
+    links = (src / "activity_goals.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [ln for ln in links if not ln.startswith("gotland-2009-08,")]
+    (src / "activity_goals.csv").write_text("".join(kept), encoding="utf-8")
+    return src
+
+
+def read_all(folder: Path) -> dict:
+    return {t.name: pq.read_table(folder / f"{t.name}.parquet") for t in TABLES}
+
+
+def test_every_import_is_a_version_with_who_what_and_which_rows(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out, change=Change("Anna Andersson", "import", "årets första"))
+    ingest(edited_sample(tmp_path), out, change=Change("Bo Berg", "import", "rättad titel"))
+    first, second = history.entries(out)
+    assert (first.version, first.who, first.action, first.comment) == (
+        1,
+        "Anna Andersson",
+        "import",
+        "årets första",
+    )
+    assert first.tables["activities"]["counts"] == {"added": 98, "removed": 0, "changed": 0}
+    assert set(first.orgs) == {"alvsbyn", "gavle", "gotland", "slagelse", "vkl"}
+    assert (second.version, second.who, second.orgs) == (2, "Bo Berg", ("gotland",))
+    acts = second.tables["activities"]
+    assert (acts["before"], acts["after"]) == (98, 97)
+    assert acts["changed"] == ["gotland-2009-07"]
+    assert acts["removed"] == ["gotland-2009-08"]
+    assert set(second.tables) == {"activities", "activity_goals"}  # nothing else changed
+    # a version is a whole dataset: before and after of any row are the two versions' files
+    v1 = pq.read_table(history.version_dir(out, 1) / "activities.parquet").to_pylist()
+    v2 = pq.read_table(history.version_dir(out, 2) / "activities.parquet").to_pylist()
+    title = {r["activity_id"]: r["title"] for r in v1}["gotland-2009-07"]
+    assert title == "Hansedagar i Novgorod"
+    assert {r["activity_id"]: r["title"] for r in v2}["gotland-2009-07"].endswith("(juni)")
+    # unchanged tables share their bytes with the version before (hard links)
+    same = history.version_dir(out, 1) / "goals.parquet"
+    assert os.stat(same).st_ino == os.stat(history.version_dir(out, 2) / "goals.parquet").st_ino
+    assert (
+        os.stat(history.version_dir(out, 1) / "activities.parquet").st_ino
+        != os.stat(history.version_dir(out, 2) / "activities.parquet").st_ino
+    )
+
+
+def test_restore_brings_a_deleted_activity_back_as_a_new_version(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out)
+    ingest(edited_sample(tmp_path), out)
+    assert main(["restore", "1", "--data", str(out), "--who", "Cia", "--comment", "ångra"]) == 0
+    assert "version 1 restored as version 3" in capsys.readouterr().out
+    now, v1 = read_all(out), read_all(history.version_dir(out, 1))
+    assert all(now[t].equals(v1[t]) for t in now), "the dataset is version 1's again"
+    last = history.entries(out)[-1]
+    assert (last.version, last.action, last.who, last.restored_from) == (3, "restore", "Cia", 1)
+    assert last.tables["activities"]["added"] == ["gotland-2009-08"]
+    assert len(history.entries(out)) == 3  # history only grows: version 2 is still there
+    assert history.version_dir(out, 2).is_dir()
+
+
+def test_the_history_command_prints_csv_newest_first_by_organisation(
+    tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out, change=Change("Anna", "import"))
+    ingest(edited_sample(tmp_path), out, change=Change("Bo", "import", "titel"))
+    assert main(["history", "--data", str(out), "--org", "gotland", "--limit", "1"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["version", "time", "who", "action", "organisations", "tables", "comment"]
+    assert len(rows) == 2 and rows[1][0] == "2" and rows[1][2] == "Bo"
+    assert "activities 98→97" in rows[1][5] and rows[1][6] == "titel"
+    assert main(["history", "--data", str(out), "--org", "slagelse"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert [r[0] for r in rows[1:]] == ["1"]  # the edit did not touch Slagelse
+
+
+def test_a_dataset_from_before_the_history_is_kept_as_a_baseline(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out)
+    shutil.rmtree(history.history_dir(out))  # as a dataset published by an older Målbild
+    before = read_all(out)
+    ingest(edited_sample(tmp_path), out)
+    base, change = history.entries(out)
+    assert (base.version, base.action, change.version) == (1, "baseline", 2)
+    kept = read_all(history.version_dir(out, 1))
+    assert all(kept[t].equals(before[t]) for t in kept)
+
+
+def test_a_failed_publish_records_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out)
+
+    def broken(staged: Path) -> dict[str, int]:
+        (staged / "activities.parquet").write_bytes(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        publish(out, broken, "broken", Change("X"))
+    assert [e.version for e in history.entries(out)] == [1]
+    assert not history.version_dir(out, 2).exists()
+
+
+def test_pruning_removes_files_never_the_record(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out)
+    ingest(edited_sample(tmp_path), out)
+    assert main(["history", "--data", str(out), "--prune", "1"]) == 0
+    assert not history.version_dir(out, 1).exists() and history.version_dir(out, 2).exists()
+    assert [e.version for e in history.entries(out)] == [1, 2]
+    capsys.readouterr()
+    assert main(["restore", "1", "--data", str(out)]) == 2
+    assert "not kept" in capsys.readouterr().err
