@@ -13,6 +13,7 @@ pages = [
     shell.page("projects", view, "page.projects", ":material/euro:"),
     shell.page("evaluation", view, "page.evaluation", ":material/fact_check:"),
     shell.page("data", view, "page.data", ":material/database:"),
+    shell.page("history", view, "page.history", ":material/history:"),
     shell.page("accessibility", view, "page.accessibility", ":material/accessibility:"),
 ]
 st.navigation(pages).run()

@@ -33,7 +33,17 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "test-output" / "axe-results.json"
-PAGES = ("", "goals", "activities", "networks", "projects", "evaluation", "data", "accessibility")
+PAGES = (
+    "",
+    "goals",
+    "activities",
+    "networks",
+    "projects",
+    "evaluation",
+    "data",
+    "history",
+    "accessibility",
+)
 # Each language with filters set, as a manager opens a link to their own selection.
 SELECTIONS = {
     "sv": "lang=sv&org=gotland&from=2009&to=2012",

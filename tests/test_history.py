@@ -144,3 +144,34 @@ def test_pruning_removes_files_never_the_record(tmp_path: Path, capsys) -> None:
     capsys.readouterr()
     assert main(["restore", "1", "--data", str(out)]) == 2
     assert "not kept" in capsys.readouterr().err
+
+
+def test_the_history_page_lists_changes_and_shows_before_and_after(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out, change=Change("Anna", "import"))
+    ingest(edited_sample(tmp_path), out, change=Change("Bo", "import", "rättad titel"))
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(out))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["lang"] = "sv"
+    at.run()
+    at.switch_page("dashboard/pages/history.py").run()
+    assert not at.exception
+    changes = at.dataframe[0].value
+    assert list(changes["Version"]) == ["2", "1"] or list(changes["Version"]) == [2, 1]
+    assert list(changes["Vem"]) == ["Bo", "Anna"]
+    assert changes["Organisationer"].iloc[0] == "Gotlands kommun"
+    assert "Aktiviteter 1 ändrade, 1 borttagna" in changes["Tabeller"].iloc[0]
+    shown = [d.value for d in at.dataframe[1:]]
+    titles = [t for df in shown if "Titel" in df for t in df["Titel"]]
+    # the corrected activity before and after, and the deleted one as it was
+    assert "Hansedagar i Novgorod" in titles and "Hansedagar i Novgorod (juni)" in titles
+    assert "Internationella dagen" in titles
+    # filter by person
+    at.main.selectbox[0].set_value("Anna").run()
+    assert list(at.dataframe[0].value["Vem"]) == ["Anna"]

@@ -1,0 +1,158 @@
+"""History: every change to the dataset (who, when, which organisations, which rows), and
+what one change did, row by row, before and after. Read from the dataset's history
+(`dashboard.history`), which only the import, the restore and editing append to."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow.parquet as pq
+import streamlit as st
+
+from dashboard import codes, history, ui
+from dashboard.contract import TABLES
+from dashboard.dataset import data_dir
+from dashboard.i18n import fmt_int
+from dashboard.ui import View
+
+ACTIONS = ("import", "save", "restore", "baseline")
+KINDS = ("added", "removed", "changed")
+
+
+def changes_frame(view: View, entries: list[history.Entry]) -> pd.DataFrame:
+    """One row per change, newest first, in the reader's words."""
+    rows = []
+    for e in reversed(entries):
+        tables = "; ".join(
+            codes.table_label(name, view.lang)
+            + " "
+            + ", ".join(
+                view.t(f"history.kind.{k}", n=fmt_int(n, view.lang))
+                for k, n in (v.get("counts") or {}).items()  # type: ignore[union-attr]
+                if n
+            )
+            for name, v in e.tables.items()
+        )
+        rows.append(
+            {
+                "version": e.version,
+                "time": e.time.replace("T", " ").replace("+00:00", " UTC"),
+                "who": e.who,
+                "action": view.t(f"history.action.{e.action}"),
+                "organisations": ", ".join(view.orgs.get(o, o) for o in e.orgs),
+                "tables_changed": tables or view.t("history.nothing"),
+                "comment": e.comment,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["version", "time", "who", "action", "organisations", "tables_changed", "comment"],
+    )
+
+
+# Where an id column's rows are named: the table and its name column (goals by number).
+NAMED_BY = {
+    "activity_id": ("activities", "title"),
+    "goal_id": ("goals", "code"),
+    "parent_goal_id": ("goals", "code"),
+    "project_id": ("projects", "title"),
+    "network_id": ("networks", "name"),
+    "parent_network_id": ("networks", "name"),
+    "strategy_id": ("strategies", "title"),
+    "indicator_id": ("indicators", "name"),
+}
+
+
+def _rows(version: int, table: str, keys: list[str]) -> pd.DataFrame:
+    """The rows of *table* with *keys* as version *version* holds them, every id replaced
+    by the name it stands for in that version (a manager reads names)."""
+    folder = history.version_dir(data_dir(), version)
+    path = folder / f"{table}.parquet"
+    if not path.exists() or not keys:
+        return pd.DataFrame()
+    spec = next(t for t in TABLES if t.name == table)
+    df = pq.read_table(path).to_pandas()
+    key = df[list(spec.key)].astype(str).agg("/".join, axis=1)
+    df = df[key.isin(set(keys))].copy()
+    for col, (other, name) in NAMED_BY.items():
+        if col in df and (folder / f"{other}.parquet").exists():
+            ref = pq.read_table(folder / f"{other}.parquet").to_pandas()
+            idcol = "goal_id" if other == "goals" else f"{other.removesuffix('s')}_id"
+            idcol = "activity_id" if other == "activities" else idcol
+            idcol = "strategy_id" if other == "strategies" else idcol
+            names = dict(zip(ref[idcol], ref[name], strict=True))
+            df[col] = [names.get(v, v) for v in df[col]]
+    return df
+
+
+def _what_it_did(view: View, entry: history.Entry, previous: int | None) -> None:
+    st.header(view.t("history.change", version=entry.version))
+    if not entry.tables:
+        st.caption(view.t("history.nothing"))
+        return
+    for name, v in entry.tables.items():
+        st.markdown(f"**{codes.table_label(name, view.lang)}**")
+        for kind in KINDS:
+            keys = list(v.get(kind) or [])  # type: ignore[call-overload]
+            total = int((v.get("counts") or {}).get(kind, len(keys)))  # type: ignore[union-attr]
+            if not total:
+                continue
+            st.caption(view.t(f"history.kind.{kind}", n=fmt_int(total, view.lang)))
+            if len(keys) < total:
+                st.caption(view.t("history.first_keys", n=fmt_int(len(keys), view.lang)))
+            before = _rows(previous, name, keys) if previous and kind != "added" else None
+            after = _rows(entry.version, name, keys) if kind != "removed" else None
+            if before is not None:
+                st.markdown(view.t("history.before"))
+                ui.show_table(view, before, f"h-{entry.version}-{name}-{kind}-b")
+            if after is not None:
+                st.markdown(view.t("history.after"))
+                ui.show_table(view, after, f"h-{entry.version}-{name}-{kind}-a")
+
+
+def render(view: View) -> None:
+    """Draw the History page."""
+    st.title(view.t("history.title"))
+    st.caption(view.t("history.intro"))
+    entries = history.entries(data_dir())
+    if not entries:
+        st.info(view.t("history.none"))
+        return
+    chosen = set(view.filters.orgs)
+    if chosen:
+        entries = [e for e in entries if chosen & set(e.orgs) or not e.orgs]
+    people = sorted({e.who for e in entries})
+    tables = sorted({t for e in entries for t in e.tables})
+    c1, c2, c3 = st.columns(3)
+    who = c1.selectbox(
+        view.t("history.who"), ["", *people], format_func=lambda p: p or view.t("history.all")
+    )
+    table = c2.selectbox(
+        view.t("history.table"),
+        ["", *tables],
+        format_func=lambda n: codes.table_label(n, view.lang) if n else view.t("history.all"),
+    )
+    days = sorted({e.time[:10] for e in entries})
+    period = c3.select_slider(view.t("history.period"), days, value=(days[0], days[-1]))
+    shown = [
+        e
+        for e in entries
+        if (not who or e.who == who)
+        and (not table or table in e.tables)
+        and period[0] <= e.time[:10] <= period[1]
+    ]
+    st.header(view.t("history.changes"))
+    ui.table_with_download(view, changes_frame(view, shown), "history", "history")
+    if not shown:
+        return
+    versions = [e.version for e in reversed(shown)]
+    pick = st.selectbox(view.t("history.pick"), versions, key="history_pick")
+    entry = next(e for e in shown if e.version == pick)
+    kept = [e.version for e in history.entries(data_dir()) if e.version < pick]
+    _what_it_did(view, entry, kept[-1] if kept else None)
+    st.caption(view.t("history.restore_note"))
+
+
+if __name__ == "__main__":  # run as a page by st.navigation
+    from dashboard.shell import run_page
+
+    run_page(render)
