@@ -48,14 +48,84 @@ def _query(
     return _database(folder).df(name, params_for(name, filters, **dict(extra)))
 
 
+# -------------------------------------------------------------- who may read what
+
+K_SCOPE = "_read_scope"  # the organisations this session may read (absent: every one)
+NOTHING = "\x00"  # an organisation id no dataset has: a scope that reads no row
+
+
+def set_scope(orgs: tuple[str, ...] | None) -> None:
+    """Limit every read of this session to *orgs* (None: no limit). Set by the shell from
+    the signed-in user's grants, before any page reads."""
+    if orgs is None:
+        st.session_state.pop(K_SCOPE, None)
+    else:
+        st.session_state[K_SCOPE] = tuple(orgs)
+
+
+_SESSION = object()  # "the scope of the session running this code"
+
+
+def scope() -> tuple[str, ...] | None:
+    """The organisations this session may read (None: every one). Code that runs outside a
+    session's script run (a download button's callable runs on another thread) reads
+    nothing when sign-in is configured: pass the scope captured in the run instead."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        from dashboard.shell import sign_in_configured
+
+        return () if sign_in_configured() else None
+    return st.session_state.get(K_SCOPE)
+
+
+def scoped(filters: Filters, allowed: object = _SESSION) -> Filters:
+    """*filters* narrowed to what may be read (*allowed*, by default this session's scope):
+    no selection means every readable organisation, and an organisation outside the scope
+    (a crafted link) reads nothing. Every query, download and the annual report go
+    through here."""
+    allowed = scope() if allowed is _SESSION else allowed
+    if allowed is None:
+        return filters
+    assert isinstance(allowed, tuple)
+    orgs = tuple(o for o in filters.orgs if o in allowed) if filters.orgs else allowed
+    return Filters(orgs or (NOTHING,), filters.year_from, filters.year_to, filters.goals)
+
+
+def _only_readable(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of other organisations dropped from a result whose query takes no organisation
+    (the list of organisations itself, say)."""
+    allowed = scope()
+    if allowed is None or "org_id" not in df:
+        return df
+    return df[df["org_id"].isin(allowed)].reset_index(drop=True)
+
+
 def query(name: str, filters: Filters = ALL, **extra: Any) -> pd.DataFrame:
-    """A query's result for the filters; cached on (name, filters, extra, dataset stamp)."""
-    return _query(name, filters, str(data_dir()), stamp(), tuple(sorted(extra.items())))
+    """A query's result for the filters (narrowed to what this session may read); cached
+    on (name, filters, extra, dataset stamp)."""
+    f = scoped(filters)
+    df = _query(name, f, str(data_dir()), stamp(), tuple(sorted(extra.items())))
+    return _only_readable(df)
 
 
-def batches(name: str, filters: Filters = ALL, **extra: Any) -> Iterator[pa.RecordBatch]:
-    """Stream a query's result (large downloads), uncached."""
-    return database().batches(name, params_for(name, filters, **extra))
+def batches(
+    name: str, filters: Filters = ALL, allowed: object = _SESSION, **extra: Any
+) -> Iterator[pa.RecordBatch]:
+    """Stream a query's result (large downloads), uncached, narrowed like `query` (to
+    *allowed*, by default this session's scope)."""
+    allowed = scope() if allowed is _SESSION else allowed
+    f = scoped(filters, allowed)
+    found = database().batches(name, params_for(name, f, **extra))
+    if allowed is None:
+        return found
+    import pyarrow.compute as pc
+
+    keep = pa.array(list(allowed))  # type: ignore[call-overload]
+    return (
+        b.filter(pc.is_in(b.column("org_id"), value_set=keep)) if "org_id" in b.schema.names else b
+        for b in found
+    )
 
 
 def csv_bytes(
@@ -63,6 +133,7 @@ def csv_bytes(
     filters: Filters,
     lang: str,
     shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    allowed: object = _SESSION,
     **extra: Any,
 ) -> bytes:
     """A query's whole result as a CSV file, streamed from DuckDB batch by batch.
@@ -73,7 +144,8 @@ def csv_bytes(
     give the same bytes.
     """
     columns = list(load_query(name).columns)
-    return b"".join(csv_chunks(batches(name, filters, **extra), columns, lang, shape))
+    found = batches(name, filters, allowed, **extra)
+    return b"".join(csv_chunks(found, columns, lang, shape))
 
 
 def clear() -> None:

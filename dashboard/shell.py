@@ -12,7 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, safe
+from dashboard import access, data, safe
+from dashboard.access import Person
 from dashboard.db import DatasetError
 from dashboard.filters import Filters
 from dashboard.i18n import LANG_NAMES, LANGS, pick_language, t
@@ -171,9 +172,14 @@ def start() -> View:
         st.stop()
         raise  # unreachable: st.stop() ends the run
     org_names = dict(zip(orgs_df["org_id"], orgs_df["name"], strict=True))
+    person = sign_in(list(org_names))  # stops the run until a visitor has signed in
+    if person is not None:
+        org_names = {o: n for o, n in org_names.items() if o in person.readable(org_names)}
     lo, hi = span.iloc[0]["min_year"], span.iloc[0]["max_year"]
     years = (int(lo), int(hi)) if lo == lo and lo is not None else (2000, 2000)
-    goal_org = dict(zip(goals_df["goal_id"], goals_df["org_id"], strict=True))
+    goal_org = {
+        g: o for g, o in zip(goals_df["goal_id"], goals_df["org_id"], strict=True) if o in org_names
+    }
     _read_url_once(list(org_names), goal_org, years)
     _fit_state(list(org_names), years)
 
@@ -193,8 +199,10 @@ def start() -> View:
         st.sidebar.warning(_notice(key, values, lang))
     filters = _sidebar(lang, org_names, years)
     st.sidebar.caption(t("filter.link", lang))
+    if person is not None:
+        _signed_in(person, lang, org_names)
     st.query_params.from_dict(to_params(filters, lang))
-    view = View(lang, filters, org_names)
+    view = View(lang, filters, org_names, person, data.scope())
     st.session_state[K_VIEW] = view
     return view
 
@@ -234,6 +242,64 @@ def page_language(lang: str) -> None:
         "</script>",
         unsafe_allow_javascript=True,
     )
+
+
+def sign_in_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` configures sign-in (an [auth] section)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def sign_in(orgs: list[str]) -> Person | None:
+    """The signed-in person, with the read scope set for this session; None when no
+    sign-in is configured (then the dashboard is read-only for every visitor). A visitor
+    who has not signed in sees the sign-in page and nothing else; one the access file lets
+    read no organisation sees a message and nothing else."""
+    if not sign_in_configured():
+        data.set_scope(None)
+        return None
+    asked = st.query_params.get("lang")
+    lang = (
+        st.session_state.get(K_LANG)
+        or (asked if asked in LANGS else None)
+        or pick_language(st.context.locale)
+    )
+    if not st.user.is_logged_in:
+        data.set_scope(())  # nothing until signed in, whatever runs
+        st.title(t("auth.title", lang))
+        st.markdown(t("auth.intro", lang))
+        st.button(t("auth.login", lang), on_click=st.login, type="primary", key="login")
+        st.stop()
+    try:
+        policy = access.policy()
+    except access.AccessFileError:
+        log.exception("the access file cannot be read")
+        data.set_scope(())
+        st.error(t("auth.access_file", lang))
+        st.stop()
+        raise  # unreachable
+    person = access.person(policy, st.user.to_dict())
+    readable = person.readable(orgs)
+    data.set_scope(None if len(readable) == len(orgs) else readable)
+    if not readable:
+        st.title(t("auth.title", lang))
+        st.warning(t("auth.no_access", lang, who=safe.md(person.label)))
+        st.button(t("auth.logout", lang), on_click=st.logout, key="logout")
+        st.stop()
+    return person
+
+
+def _signed_in(person: Person, lang: str, names: dict[str, str]) -> None:
+    """Who is signed in, with which roles, and the way out."""
+    roles = ", ".join(
+        t("auth.role." + g.role, lang)
+        + f" ({t('auth.every_org', lang) if g.org == access.ALL else names.get(g.org, g.org)})"
+        for g in person.grants
+    ) or t("auth.role.viewer", lang)
+    st.sidebar.caption(t("auth.signed_in", lang, who=safe.md(person.label), roles=safe.md(roles)))
+    st.sidebar.button(t("auth.logout", lang), on_click=st.logout, key="logout")
 
 
 def current_view() -> View:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import figures, safe
+from dashboard.access import Person
 from dashboard.codes import DATE_COLUMNS
 from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
@@ -56,6 +57,8 @@ class View:
     lang: str
     filters: Filters
     orgs: Mapping[str, str] = field(default_factory=dict, compare=False)  # id -> name
+    person: Person | None = field(default=None, compare=False)  # None: no sign-in configured
+    scope: tuple[str, ...] | None = field(default=None, compare=False)  # readable orgs
 
     def t(self, key: str, **values: object) -> str:
         """Translate *key* into the view's language."""

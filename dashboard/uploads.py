@@ -125,15 +125,19 @@ def check_upload(
 
 
 def import_upload(
-    name: str, data: bytes, out: Path, progress: Callable[[float], None] | None = None
+    name: str,
+    data: bytes,
+    out: Path,
+    progress: Callable[[float], None] | None = None,
+    who: str = "",
 ) -> Outcome:
     """Import one uploaded file into the dataset at *out*, through the same import as
     `python -m dashboard ingest`. Raises ImportFailed; then nothing is written."""
     files, problems = unpack(name, data)
     if problems:
         raise ImportFailed(problems)
-    # no sign-in yet: the history says the file came through the Data page, and its name
-    change = Change(who="Data page (not signed in)", action="import", comment=name)
+    # the history names who (the signed-in user, or the Data page without sign-in) and the file
+    change = Change(who=who or "Data page (not signed in)", action="import", comment=name)
     return ingest(files, out, progress, change=change)
 
 
@@ -177,7 +181,7 @@ def _child_main() -> None:
     _, memory_mb = _limits()
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    name, data = pickle.loads(sys.stdin.buffer.read())
+    name, data, who = pickle.loads(sys.stdin.buffer.read())
 
     def progress(x: float) -> None:
         print(f"progress {x:.3f}", file=sys.stderr, flush=True)
@@ -187,7 +191,7 @@ def _child_main() -> None:
             checked = check_upload(name, data, Path(out) if out else None, progress)
             result: object = ("done", checked)
         else:
-            result = ("done", import_upload(name, data, Path(out), progress))
+            result = ("done", import_upload(name, data, Path(out), progress, who))
     except ImportFailed as exc:
         result = ("failed", (exc.problems, exc.warnings))
     except MemoryError:
@@ -202,6 +206,7 @@ def in_child(
     data: bytes,
     out: Path | None,
     progress: Callable[[float], None] | None = None,
+    who: str = "",
 ) -> UploadCheck | Outcome:
     """`check_upload` (job "check") or `import_upload` (job "import") in a child process
     within the time and memory limits. Raises ImportFailed as they do; a file that needs
@@ -245,7 +250,7 @@ def in_child(
     for r in readers:
         r.start()
     try:
-        proc.stdin.write(pickle.dumps((name, data)))  # type: ignore[union-attr]
+        proc.stdin.write(pickle.dumps((name, data, who)))  # type: ignore[union-attr]
         proc.stdin.close()  # type: ignore[union-attr]
     except BrokenPipeError:
         pass

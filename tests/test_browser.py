@@ -82,9 +82,16 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def run_server(data_dir: Path, log: Path, **env_extra: str) -> Iterator[Server]:
-    """`streamlit run streamlit_app.py` on a free port over *data_dir*; stopped at the end."""
-    port = _free_port()
+def run_server(
+    data_dir: Path,
+    log: Path,
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+    **env_extra: str,
+) -> Iterator[Server]:
+    """`streamlit run streamlit_app.py` on a free port (or *port*) over *data_dir*, with
+    extra Streamlit *args*; stopped at the end."""
+    port = port or _free_port()
     env = {
         **os.environ,
         "DASHBOARD_DATA_DIR": str(data_dir),
@@ -108,6 +115,7 @@ def run_server(data_dir: Path, log: Path, **env_extra: str) -> Iterator[Server]:
         # run the code as it was at start, even if files change during the test
         "--server.fileWatcherType",
         "none",
+        *args,
     ]
     srv = Server(f"http://127.0.0.1:{port}", log)
     with log.open("wb") as out:

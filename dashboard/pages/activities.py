@@ -37,6 +37,7 @@ def whole_selection(view: View, search: str | None) -> bytes:
         view.filters,
         view.lang,
         shape=lambda df: ui.for_download(view, df[COLUMNS], CODED),
+        allowed=view.scope,  # captured in the run: the button's callable runs on its own
         search=search,
         limit=None,
         offset=0,

@@ -158,7 +158,7 @@ def _import(view: View) -> None:
         max_upload_size=uploads.max_upload_mb(),
     )
     st.caption(view.t("data.upload.help", mb=uploads.max_upload_mb()))
-    allowed = os.environ.get(ALLOW_IMPORT) == "1"
+    allowed = may_replace(view)
     if not allowed:
         st.info(view.t("data.replace.disabled"), icon=":material/lock:")
     if upload is None:
@@ -214,9 +214,13 @@ def _import(view: View) -> None:
         return
     sure = st.checkbox(view.t("data.replace.confirm"), key="data-replace-sure")
     if st.button(view.t("data.replace"), disabled=not sure, type="primary", key="data-replace"):
+        if not may_replace(view):  # checked again at the moment of the write
+            st.error(view.t("data.replace.disabled"))
+            return
+        who = (view.person.email or view.person.label) if view.person else ""
         try:
             with st.spinner(view.t("data.replace.running")):
-                outcome = uploads.in_child("import", name, payload, data_dir())
+                outcome = uploads.in_child("import", name, payload, data_dir(), who=who)
         except ImportFailed as exc:
             st.error(view.t("data.replace.failed", n=fmt_int(len(exc.problems), lang)))
             failed = uploads.UploadCheck(exc.problems, exc.warnings)
@@ -235,6 +239,15 @@ def _import(view: View) -> None:
                 for tb in outcome.tables
             )
         )
+
+
+def may_replace(view: View) -> bool:
+    """Whether this session may replace the whole dataset: with sign-in, an administrator;
+    without it, only where the server was started with DASHBOARD_ALLOW_IMPORT=1 (the local
+    single-user mode, see README)."""
+    if view.person is not None:
+        return view.person.may("replace_dataset", "*")
+    return os.environ.get(ALLOW_IMPORT) == "1"
 
 
 def render(view: View) -> None:

@@ -248,7 +248,7 @@ def render(view: View) -> None:
     stem = report.file_stem(f, year, lang)
 
     def compiled() -> report.Compilation:
-        comp = report.compile_year(data.database(), ef, lang)
+        comp = report.compile_year(data.database(), data.scoped(ef, view.scope), lang)
         assert comp is not None  # the year has data: the page got this far
         return comp
 

@@ -149,7 +149,39 @@ def render(view: View) -> None:
     entry = next(e for e in shown if e.version == pick)
     kept = [e.version for e in history.entries(data_dir()) if e.version < pick]
     _what_it_did(view, entry, kept[-1] if kept else None)
-    st.caption(view.t("history.restore_note"))
+    _restore(view, entry.version)
+
+
+def restorable_by(view: View, version: int) -> bool:
+    """Whether the signed-in person may restore *version*: a coordinator (or admin) of every
+    organisation whose rows would change. Without sign-in nobody may (read-only)."""
+    if view.person is None or not history.version_dir(data_dir(), version).is_dir():
+        return False
+    folder = history.version_dir(data_dir(), version)
+    changes = history.diff(data_dir(), folder)
+    orgs = set(history.orgs_touched(folder, changes)) | set(
+        history.orgs_touched(data_dir(), changes)
+    )
+    return bool(changes) and all(view.person.may("restore", o) for o in orgs or {"*"})
+
+
+def _restore(view: View, version: int) -> None:
+    if not restorable_by(view, version):
+        st.caption(view.t("history.restore_note"))
+        return
+    comment = st.text_input(view.t("history.restore.comment"), key="restore-comment")
+    if st.button(view.t("history.restore", version=version), key="restore", type="primary"):
+        from dashboard import data
+        from dashboard.publish import Change, restore
+
+        if not restorable_by(view, version):  # checked again at the moment of the write
+            st.error(view.t("history.restore_note"))
+            return
+        person = view.person
+        assert person is not None
+        new = restore(data_dir(), version, Change(person.email or person.label, "restore", comment))
+        data.clear()
+        st.success(view.t("history.restored", version=version, new=new))
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

@@ -1,0 +1,236 @@
+"""Sign-in and roles in a real browser against a real OpenID Connect provider.
+
+`oidc-provider-mock` runs an OIDC provider in a thread on a free local port; each user's
+claims are set over its HTTP API (PUT /users/SUB). Streamlit signs in through it with
+`st.login` (Authlib), configured by a secrets file written for the test
+(`--secrets.files`), and the access file gives the roles. Read is restricted to the users'
+own organisations ("own"), so a user of Gävle must see nothing of Gotland, also through a
+crafted link and the downloads; a coordinator of Gotland restores an earlier version on the
+History page, and the history records it under their address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard import history
+from dashboard.ingest import ingest
+from dashboard.publish import Change
+from tests.conftest import SAMPLE_SOURCE
+from tests.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIRST_LOAD_MS,
+    STEP_MS,
+    VIEWPORT,
+    Server,
+    _free_port,
+    run_server,
+    wait_idle,
+)
+from tests.test_history import edited_sample
+
+pytestmark = pytest.mark.browser
+
+USERS = {
+    "anna": {"email": "anna@gavle.se", "name": "Anna Gävle"},
+    "gustav": {"email": "gustav@gotland.se", "name": "Gustav Gotland"},
+    "nils": {"email": "nils@example.org", "name": "Nils Nobody"},
+}
+ACCESS = """
+read = "own"
+
+[[grant]]
+email = "anna@gavle.se"
+org = "gavle"
+role = "reporter"
+
+[[grant]]
+claim = "groups"
+value = "gotland-international"
+org = "gotland"
+role = "coordinator"
+"""
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    from oidc_provider_mock import run_server_in_thread
+
+    with run_server_in_thread(port=0) as srv:
+        url = f"http://localhost:{srv.server_port}"
+        for sub, claims in USERS.items():
+            extra = {"groups": ["gotland-international"]} if sub == "gustav" else {}
+            body = json.dumps({**claims, **extra}).encode()
+            req = urllib.request.Request(
+                f"{url}/users/{sub}", data=body, method="PUT",
+                headers={"Content-Type": "application/json"},
+            )  # fmt: skip
+            with urllib.request.urlopen(req, timeout=5) as r:
+                assert r.status == 204
+        yield url
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample, then an edit of one Gotland activity: two versions in the history."""
+    root = tmp_path_factory.mktemp("signin")
+    out = root / "data"
+    ingest(SAMPLE_SOURCE, out, change=Change("import", "import"))
+    ingest(edited_sample(root), out, change=Change("Bo", "import", "rättad titel"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def app(provider: str, dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("signin-app")
+    port = _free_port()
+    secrets = root / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "a-long-random-secret-for-the-test-only"\n'
+        'client_id = "malbild"\n'
+        'client_secret = "malbild-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    access = root / "access.toml"
+    access.write_text(ACCESS, encoding="utf-8")
+    with run_server(
+        dataset,
+        root / "server.log",
+        port=port,
+        args=("--secrets.files", str(secrets)),
+        DASHBOARD_ACCESS_FILE=str(access),
+    ) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def expect():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=STEP_MS)
+    return expect
+
+
+@contextlib.contextmanager
+def signed_in(browser, app: Server, sub: str, expect, path: str = "") -> Iterator:
+    # a Swedish browser: after the provider sends the user back, the app opens in Swedish
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="sv-SE")
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app.url}/{path}?lang=sv", timeout=FIRST_LOAD_MS)
+        expect(page.get_by_role("heading", name="Logga in på Målbild")).to_be_visible(
+            timeout=FIRST_LOAD_MS
+        )
+        page.get_by_role("button", name="Logga in").click()
+        page.locator("input[name=sub]").fill(sub)  # the provider's own sign-in form
+        page.get_by_role("button", name="Authorize").click()
+        page.wait_for_url(re.compile(re.escape(app.url)), timeout=STEP_MS)
+        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+            timeout=FIRST_LOAD_MS
+        )
+        if path:  # the provider sends the user back to the start page; go on from there
+            page.goto(f"{app.url}/{path}?lang=sv", timeout=FIRST_LOAD_MS)
+            page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
+            wait_idle(page)
+        yield page
+    finally:
+        ctx.close()
+
+
+def main_text(page) -> str:
+    return page.get_by_test_id("stMain").inner_text()
+
+
+def test_nobody_reads_anything_before_signing_in(browser, app: Server, expect) -> None:
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(f"{app.url}/activities?lang=sv&org=gotland", timeout=FIRST_LOAD_MS)
+        expect(page.get_by_role("button", name="Logga in")).to_be_visible(timeout=FIRST_LOAD_MS)
+        text = page.locator("body").inner_text()
+        assert "Gotlands kommun" not in text and "Hansedagar" not in text
+    finally:
+        page.close()
+
+
+def test_a_gavle_reporter_sees_nothing_of_gotland(browser, app: Server, expect) -> None:
+    with signed_in(browser, app, "anna", expect) as page:
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar).to_contain_text("Inloggad: Anna Gävle · rapportör (Gävle kommun)")
+        expect(page.get_by_test_id("stMain").get_by_role("heading", level=1)).to_have_text(
+            "Översikt"
+        )
+        # the organisation filter offers Gävle only
+        sidebar.get_by_role("combobox", name="Organisation", exact=True).click()
+        options = [o.inner_text() for o in page.get_by_role("option").all()]
+        page.keyboard.press("Escape")
+        assert options == ["Gävle kommun"]
+        # every page, and a crafted link to Gotland
+        for path in ("", "goals", "activities", "networks", "projects", "evaluation", "history"):
+            for query in ("lang=sv", "lang=sv&org=gotland&year=2009"):
+                page.goto(f"{app.url}/{path}?{query}", timeout=FIRST_LOAD_MS)
+                page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
+                wait_idle(page)
+                text = main_text(page)
+                for other in ("Gotlands kommun", "Slagelse", "Hansedagar", "Västmanland"):
+                    assert other not in text, (path, query, other)
+        # the download of the whole selection
+        page.goto(f"{app.url}/activities?lang=sv&org=gotland", timeout=FIRST_LOAD_MS)
+        page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
+        wait_idle(page)
+        with page.expect_download(timeout=STEP_MS) as info:
+            page.get_by_test_id("stDownloadButton").first.get_by_role("button").click()
+        rows = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+        assert len(rows) > 1 and all(r.startswith("Gävle kommun;") for r in rows[1:])
+        # a reporter restores nothing
+        page.goto(f"{app.url}/history?lang=sv", timeout=FIRST_LOAD_MS)
+        page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
+        wait_idle(page)
+        expect(page.get_by_role("button", name=re.compile("^Återställ"))).to_have_count(0)
+
+
+def test_a_user_without_a_grant_reads_nothing(browser, app: Server, expect) -> None:
+    with signed_in(browser, app, "nils", expect) as page:
+        expect(page.get_by_text("ingen behörighet till någon organisation")).to_be_visible()
+        assert "Gotlands kommun" not in page.locator("body").inner_text()
+
+
+def test_a_gotland_coordinator_restores_the_earlier_version(
+    browser, app: Server, dataset: Path, expect
+) -> None:
+    with signed_in(browser, app, "gustav", expect, "history") as page:
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("samordnare (Gotlands kommun)")
+        main = page.get_by_test_id("stMain")
+        main.get_by_role("combobox", name="Visa vad en version ändrade").click()
+        page.get_by_role("option", name="1", exact=True).click()
+        wait_idle(page)
+        main.get_by_label("Varför (syns i historiken)").fill("ångrar rättelsen")
+        main.get_by_role("button", name="Återställ version 1").click()
+        expect(main.get_by_text("Version 1 är återställd som version 3.")).to_be_visible()
+    last = history.entries(dataset)[-1]
+    assert (last.version, last.action, last.who) == (3, "restore", "gustav@gotland.se")
+    assert (last.comment, last.restored_from, last.orgs) == ("ångrar rättelsen", 1, ("gotland",))
