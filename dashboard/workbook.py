@@ -104,7 +104,7 @@ SHEETS: tuple[Sheet, ...] = (
             Col("year", "year", width=8),
             Col("activity_title", "title", width=50),
             Col("department", "department", width=20),
-            Col("activity_type", "activity_type", width=16),
+            Col("activity_type", "activity_type", "activity_type", width=16),
             Col("network", None, width=24),
             Col("project", None, width=24),
             Col("activity_status", "status", "activity_status"),
@@ -174,7 +174,7 @@ SHEETS: tuple[Sheet, ...] = (
             Col("indicator_name", "name", width=40),
             Col("goal", None, width=8),
             Col("strategy", None, width=24),
-            Col("unit", "unit", width=10),
+            Col("unit", "unit", "unit", width=10),
             Col("direction", "direction", "direction"),
             Col("baseline_year", "baseline_year", width=8),
             Col("baseline", "baseline", width=10),
@@ -1150,6 +1150,7 @@ def sheet_rows(
                 "network": net_name.get(r.get("network_id")),
                 "project": proj_title.get(r.get("project_id")),
                 "activity_status": word("activity_status", r.get("status")),
+                "activity_type": word("activity_type", r.get("activity_type")),
                 "goals": _goal_text(ids, code_of, order) or None,
                 "strategy": strategy_of(r["org_id"], ids),
                 "goals_source": link_source(found, r.get("source")),
@@ -1200,6 +1201,7 @@ def sheet_rows(
                 "goal": code_of.get(gid) if gid else None,
                 "strategy": strategy_of(r["org_id"], [gid] if gid else []),
                 "direction": word("direction", r.get("direction")),
+                "unit": word("unit", r.get("unit")),
             }
         )
     for r in get("indicator_values"):
