@@ -65,6 +65,9 @@ class Change:
     action: str = "import"  # import | save | restore
     comment: str = ""
     restored_from: int | None = None
+    # called with the dataset folder under the lock, before anything is written: an edit
+    # checks there that nobody changed its rows since it read them (raises to refuse)
+    guard: Callable[[Path], None] | None = None
 
 
 def default_who() -> str:
@@ -92,6 +95,8 @@ def publish(
     change = change or Change(who=default_who())
     with locked(out):
         clean_stale(out)
+        if change.guard is not None:
+            change.guard(out)
         staged = staging_dir(out)
         try:
             counts = dict(write(staged))
@@ -178,6 +183,6 @@ def restore(out: Path, version: int, change: Change) -> int:
                 counts[t.name] = history.row_count(src)
         return counts
 
-    restored = Change(change.who, "restore", change.comment, restored_from=version)
+    restored = Change(change.who, "restore", change.comment, version, change.guard)
     publish(out, write, source=f"version {version}", change=restored)
     return history.last_version(out)

@@ -1232,6 +1232,14 @@ def workbook_bytes(
     """The coordinator's workbook of *tables* in *lang*: one sheet per part, notes on every
     header, drop-down lists on coded columns, goal numbers as text, each row's id in a
     hidden first column (*ids*), a 'Read me' sheet with the column reference."""
+    return sheets_bytes(sheet_rows(tables, lang), lang, ids=ids)
+
+
+def sheets_bytes(
+    rows: Mapping[str, Sequence[Mapping[str, object]]], lang: str, *, ids: bool = True
+) -> bytes:
+    """The coordinator's workbook of sheet rows (`sheet_rows`' shape): what the export
+    writes, and what an edit in the browser hands to the import, so both take one path."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.comments import Comment
@@ -1239,7 +1247,6 @@ def workbook_bytes(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    rows = sheet_rows(tables, lang)
     wb = Workbook()
     readme = wb.active
     readme.title = sheet_title(README_KEY, lang)
@@ -1254,6 +1261,8 @@ def workbook_bytes(
         list_ref[domain] = f"{LISTS_SHEET}!${letter}$1:${letter}${len(words)}"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for sheet in SHEETS:
+        if sheet.key not in rows:  # a partial workbook (an edit) holds only its own sheets
+            continue
         ws = wb.create_sheet(sheet_title(sheet.key, lang))
         cols = (
             [Col(ID, None, width=10), *sheet.cols]

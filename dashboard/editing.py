@@ -1,0 +1,142 @@
+"""Editing in the browser, through the import's own code path.
+
+An edit of one organisation's activities of one year is a partial coordinator workbook:
+the activities sheet of that organisation and year, in the user's language, with names
+and goal numbers ("1, 4"), exactly as the export writes it and a coordinator fills it in.
+Saving hands that workbook to `ingest`, so a save is checked by the same contract checks
+as an import (refused whole, each problem at its row and column, nothing written), is
+published atomically with the summary tables rebuilt, and becomes a version in the history
+(action "save", who, comment).
+
+Two people editing the same rows: the later save is refused, never silently written over
+the earlier. The editor remembers the rows it started from; under the dataset's lock, just
+before anything is written, the save compares them with the rows as they are now (the
+`guard` of `publish.Change`), and if someone else changed, added or deleted any activity of
+that organisation and year meanwhile, it raises `Conflict` naming those rows, and nothing is
+written. Edits of other organisations or years never conflict: their saves do not touch
+these rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard import workbook
+from dashboard.access import Person
+from dashboard.ingest import Outcome, ingest
+from dashboard.publish import Change
+
+ID = workbook.ID
+# The sheet's columns an editor shows, in the sheet's order (organisation and year are the
+# edit's own; strategy and goals' source stay as they are).
+EDITABLE = (
+    "activity_title",
+    "department",
+    "activity_type",
+    "activity_status",
+    "cost",
+    "currency",
+    "goals",
+    "network",
+    "project",
+    "source",
+)
+
+
+class NotAllowed(PermissionError):
+    """The person may not change these rows (checked at the moment of the save)."""
+
+
+@dataclass
+class Conflict(Exception):
+    """Someone else changed this organisation's activities of the year since the editor
+    read them: their rows, as they are now (changed or added) or were (deleted)."""
+
+    changed: list[dict[str, object]]
+    added: list[dict[str, object]]
+    removed: list[dict[str, object]]
+
+
+def load(folder: Path, org: str, year: int, lang: str) -> list[dict[str, object]]:
+    """The activities of *org* in *year* as the coordinator's sheet has them (with ids)."""
+    rows = workbook.sheet_rows(workbook.dataset_rows(folder, [org]), lang)["activities"]
+    return [r for r in rows if r.get("year") == year]
+
+
+def _same(a: Mapping[str, object], b: Mapping[str, object]) -> bool:
+    cols = (*EDITABLE, "strategy", "goals_source")
+    return all(a.get(c) == b.get(c) for c in cols)
+
+
+def _by_id(rows: Sequence[Mapping[str, object]]) -> dict[object, Mapping[str, object]]:
+    return {r.get(ID): r for r in rows if r.get(ID)}
+
+
+def conflicts(
+    base: Sequence[Mapping[str, object]], now: Sequence[Mapping[str, object]]
+) -> Conflict | None:
+    """What changed between the rows an editor read (*base*) and the rows now."""
+    was, is_ = _by_id(base), _by_id(now)
+    changed = [dict(is_[k]) for k in is_ if k in was and not _same(was[k], is_[k])]
+    added = [dict(is_[k]) for k in is_ if k not in was]
+    removed = [dict(was[k]) for k in was if k not in is_]
+    return Conflict(changed, added, removed) if changed or added or removed else None
+
+
+def _check_allowed(
+    person: Person,
+    org: str,
+    base: Sequence[Mapping[str, object]],
+    edited: Sequence[Mapping[str, object]],
+) -> None:
+    """Every row the save adds, changes or deletes must be the person's to change (a
+    reporter of one department: rows of that department, before and after)."""
+    was = _by_id(base)
+    touched: list[object] = []
+    kept = {r.get(ID) for r in edited if r.get(ID)}
+    for r in edited:
+        old = was.get(r.get(ID))
+        if old is None or not _same(old, r):
+            touched.append(r.get("department"))
+            if old is not None:
+                touched.append(old.get("department"))
+    touched += [r.get("department") for k, r in was.items() if k not in kept]
+    for dept in touched:
+        if not person.may("edit_activities", org, None if dept is None else str(dept)):
+            raise NotAllowed(org)
+
+
+def save(
+    folder: Path,
+    org: str,
+    year: int,
+    lang: str,
+    base: Sequence[Mapping[str, object]],
+    edited: Sequence[Mapping[str, object]],
+    person: Person,
+    comment: str = "",
+) -> Outcome:
+    """Save the edited activities of *org* in *year*: permission, conflict and contract
+    checks, then one atomic publish recorded as a save. Raises NotAllowed, Conflict or
+    ImportFailed (each problem at its sheet row and column); then nothing is written."""
+    _check_allowed(person, org, base, edited)
+    tables = workbook.dataset_rows(folder, [org])
+    name = next(r["name"] for r in tables["organisations"] if r["org_id"] == org)
+    rows = []
+    for r in edited:
+        row = {k: r.get(k) for k in (ID, *EDITABLE, "strategy", "goals_source")}
+        rows.append({**row, "organisation": name, "year": year})
+
+    def guard(out: Path) -> None:
+        found = conflicts(base, load(out, org, year, lang))
+        if found is not None:
+            raise found
+
+    guard(folder)  # early: a conflict is said before the checks; again under the lock
+    data = workbook.sheets_bytes({"activities": rows}, lang)
+    who = person.email or person.label
+    change = Change(who=who, action="save", comment=comment, guard=guard)
+    label = workbook.sheet_title("activities", lang)
+    return ingest([(f"{label}.xlsx", data)], folder, change=change)

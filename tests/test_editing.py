@@ -1,0 +1,114 @@
+"""Editing activities through the import's code path: checks, permissions, the history,
+and two people saving the same rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard import editing, history
+from dashboard.access import Grant, Person
+from dashboard.ingest import ingest
+from dashboard.problems import ImportFailed
+from tests.conftest import SAMPLE_SOURCE
+
+GOTLAND = Person("Gustav", "gustav@gotland.se", (Grant("gotland", "coordinator"),), False)
+GAVLE = Person("Anna", "anna@gavle.se", (Grant("gavle", "reporter", "Kulturförvaltningen"),), False)
+VIEWER = Person("Vera", "vera@gotland.se", (Grant("gotland", "viewer"),), True)
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, folder)
+    return folder
+
+
+def goals_of(folder: Path, activity: str) -> list[str]:
+    links = pq.read_table(folder / "activity_goals.parquet").to_pylist()
+    return sorted(r["goal_id"] for r in links if r["activity_id"] == activity)
+
+
+def test_correcting_an_activitys_goals_is_a_recorded_save(out: Path) -> None:
+    base = editing.load(out, "gotland", 2009, "sv")
+    first = next(r for r in base if r[editing.ID] == "gotland-2009-01")
+    assert first["goals"] == "1, 4"  # as the action plan's "(1,4)"
+    edited = [dict(r, goals="1, 2") if r is first else dict(r) for r in base]
+    editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND, "mål rättade")
+    assert goals_of(out, "gotland-2009-01") == ["gotland-2009-g1", "gotland-2009-g2"]
+    last = history.entries(out)[-1]
+    assert (last.action, last.who, last.comment, last.orgs) == (
+        "save",
+        "gustav@gotland.se",
+        "mål rättade",
+        ("gotland",),
+    )
+    assert set(last.tables) == {"activity_goals"}  # the activity row itself is unchanged
+
+
+def test_a_bad_value_is_refused_at_its_row_and_column_and_nothing_is_written(out: Path) -> None:
+    base = editing.load(out, "gotland", 2009, "sv")
+    edited = [dict(r) for r in base]
+    edited[2]["goals"] = "99"
+    edited[3]["activity_status"] = "kanske"
+    before = len(history.entries(out))
+    with pytest.raises(ImportFailed) as info:
+        editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND)
+    texts = [p.text("sv") for p in info.value.problems]
+    where = [(p.row, p.column) for p in info.value.problems]
+    assert (4, "Mål") in where and (5, "Status") in where, (where, texts)
+    assert any("99" in text for text in texts)
+    assert len(history.entries(out)) == before
+
+
+def test_the_later_of_two_saves_of_the_same_rows_is_refused(out: Path) -> None:
+    anna_reads = editing.load(out, "gotland", 2009, "sv")
+    bo_reads = editing.load(out, "gotland", 2009, "sv")
+    mine = [dict(r) for r in anna_reads]
+    mine[0]["activity_title"] = "Almedalsveckans invigning (Annas rättelse)"
+    editing.save(out, "gotland", 2009, "sv", anna_reads, mine, GOTLAND)
+    theirs = [dict(r) for r in bo_reads]
+    theirs[5].update(cost=12000, currency="SEK")
+    with pytest.raises(editing.Conflict) as info:
+        editing.save(out, "gotland", 2009, "sv", bo_reads, theirs, GOTLAND)
+    assert [r["activity_title"] for r in info.value.changed] == [
+        "Almedalsveckans invigning (Annas rättelse)"
+    ]
+    saves = [e for e in history.entries(out) if e.action == "save"]
+    assert len(saves) == 1  # Bo's save wrote nothing
+    # after reading again, Bo's save goes through, on top of Anna's
+    again = editing.load(out, "gotland", 2009, "sv")
+    theirs = [dict(r) for r in again]
+    theirs[5].update(cost=12000, currency="SEK")
+    editing.save(out, "gotland", 2009, "sv", again, theirs, GOTLAND)
+    now = editing.load(out, "gotland", 2009, "sv")
+    assert now[0]["activity_title"].endswith("(Annas rättelse)") and now[5]["cost"] == 12000
+
+
+def test_edits_of_other_organisations_do_not_conflict(out: Path) -> None:
+    gotland = editing.load(out, "gotland", 2009, "sv")
+    gavle = editing.load(out, "gavle", 2012, "sv")
+    assert gavle, "Gävle has activities in 2012"
+    admin = Person("Ada", "ada@x.se", (Grant("*", "admin"),), True)
+    editing.save(
+        out, "gavle", 2012, "sv", gavle, [dict(r, cost=1, currency="SEK") for r in gavle], admin
+    )
+    editing.save(out, "gotland", 2009, "sv", gotland, [dict(r) for r in gotland][1:], admin)
+    assert len(editing.load(out, "gotland", 2009, "sv")) == len(gotland) - 1
+
+
+def test_only_those_with_the_role_may_save(out: Path) -> None:
+    base = editing.load(out, "gotland", 2009, "sv")
+    edited = [dict(r) for r in base][1:]
+    with pytest.raises(editing.NotAllowed):
+        editing.save(out, "gotland", 2009, "sv", base, edited, VIEWER)
+    with pytest.raises(editing.NotAllowed):
+        editing.save(out, "gotland", 2009, "sv", base, edited, GAVLE)  # another organisation
+    gavle = editing.load(out, "gavle", 2012, "sv")
+    other = next(r for r in gavle if r.get("department") != "Kulturförvaltningen")
+    changed = [dict(r, cost=5, currency="SEK") if r is other else dict(r) for r in gavle]
+    with pytest.raises(editing.NotAllowed):  # a reporter of another department's row
+        editing.save(out, "gavle", 2012, "sv", gavle, changed, GAVLE)
+    assert [e.action for e in history.entries(out)] == ["import"]
