@@ -234,3 +234,40 @@ def test_a_gotland_coordinator_restores_the_earlier_version(
     last = history.entries(dataset)[-1]
     assert (last.version, last.action, last.who) == (3, "restore", "gustav@gotland.se")
     assert (last.comment, last.restored_from, last.orgs) == ("ångrar rättelsen", 1, ("gotland",))
+
+
+def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
+    browser, app: Server, dataset: Path, expect
+) -> None:
+    """The action plan's "(1,4)" in the browser: Anna, reporter of Gävle, adds goal 3 to the
+    pupil exchange of 2012 in the edit form; the save goes through the import's checks and
+    shows on the pages and in the History, under her address."""
+    from dashboard import editing
+
+    with signed_in(browser, app, "anna", expect, "activities") as page:
+        page.goto(f"{app.url}/activities?lang=sv&org=gavle&year=2012", timeout=FIRST_LOAD_MS)
+        main = page.get_by_test_id("stMain")
+        main.get_by_role("heading", level=1).wait_for()
+        wait_idle(page)
+        main.get_by_text("Lägg till, rätta eller ta bort aktiviteter").click()
+        main.get_by_role("combobox", name="Aktivitet", exact=True).click()
+        page.get_by_role("option", name="Elevutbyte med partnerskola").click()
+        wait_idle(page)
+        form = main.get_by_test_id("stForm")
+        form.get_by_role("combobox", name="Mål", exact=True).click()
+        page.keyboard.type("Omvärldsbevakning")  # the goal's words, as a user finds it
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        expect(form.get_by_text("3. Omvärldsbevakning")).to_be_visible()
+        form.get_by_label("Kommentar (syns i historiken)").fill("mål 3 saknades")
+        form.get_by_role("button", name="Spara").click()
+        expect(main.get_by_text("Sparat.")).to_be_visible()
+        page.goto(f"{app.url}/history?lang=sv", timeout=FIRST_LOAD_MS)
+        page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
+        wait_idle(page)
+        expect(page.get_by_test_id("stMain")).to_contain_text("Version")
+    row = next(r for r in editing.load(dataset, "gavle", 2012, "sv") if "Elevutbyte" in str(
+        r["activity_title"]))  # fmt: skip
+    assert row["goals"] == "1, 3"
+    last = [e for e in history.entries(dataset) if e.action == "save"][-1]
+    assert (last.who, last.comment, last.orgs) == ("anna@gavle.se", "mål 3 saknades", ("gavle",))

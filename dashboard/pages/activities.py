@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import codes, data, ui
+from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, tn
 from dashboard.ui import View
 
@@ -81,6 +83,134 @@ def render(view: View) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+    _edit(view)
+
+
+NEW = "__new__"
+
+
+def _editable_orgs(view: View) -> list[str]:
+    person = view.person
+    if person is None:
+        return []
+    return [o for o in view.orgs if person.may("edit_activities", o) or any(
+        g.role == "reporter" and g.department and g.org == o for g in person.grants
+    )]  # fmt: skip
+
+
+def _position(words: list[str], word: object) -> int:
+    """Where *word* is among the choices ["", *words] (0: the empty choice)."""
+    return words.index(word) + 1 if word in words else 0
+
+
+def _edit(view: View) -> None:
+    """Add, correct and delete one organisation's activities of one year: a form per
+    activity (keyboard- and screen-reader-friendly, unlike a canvas grid), the goals picked
+    from the organisation's goals. The save goes through the import's checks
+    (`editing.save`); the permission is checked there, at the moment of the save."""
+    from dashboard import editing
+    from dashboard.dataset import data_dir
+    from dashboard.problems import ImportFailed
+    from dashboard.uploads import UploadCheck
+
+    orgs = _editable_orgs(view)
+    if not orgs:
+        return
+    lang = view.lang
+    with st.expander(view.t("edit.title"), icon=":material/edit:"):
+        c1, c2 = st.columns(2)
+        org = c1.selectbox(view.t("filter.orgs"), orgs, format_func=view.orgs.get, key="ed_org")
+        year = int(
+            c2.number_input(
+                view.t("col.year"), 1990, 2100, view.filters.year_to or 2026, key="ed_year"
+            )
+        )
+        key = f"ed_base_{org}_{year}"
+        if key not in st.session_state:  # the rows this editor started from
+            st.session_state[key] = editing.load(data_dir(), org, year, lang)
+        base = st.session_state[key]
+        goals = data.query("goal_options", Filters((org,)))
+        goal_words = {str(g.code): f"{g.code}. {str(g.title)[:70]}" for g in goals.itertuples()}
+        titles = {str(r[editing.ID]): str(r["activity_title"]) for r in base}
+        pick = st.selectbox(
+            view.t("edit.pick"),
+            [NEW, *titles],
+            format_func=lambda k: view.t("edit.new") if k == NEW else titles[k],
+            key=f"ed_pick_{org}_{year}",
+        )
+        row = next((r for r in base if str(r[editing.ID]) == pick), {})
+        types = codes.choices("activity_type", lang)
+        statuses = codes.choices("activity_status", lang)
+        with st.form(f"ed_form_{org}_{year}_{pick}"):
+            title = st.text_input(view.t("col.title"), row.get("activity_title") or "")
+            dept = st.text_input(view.t("col.department"), row.get("department") or "")
+            kind = st.selectbox(
+                view.t("col.activity_type"),
+                ["", *types],
+                index=_position(types, row.get("activity_type")),
+            )
+            status = st.selectbox(
+                view.t("col.status"),
+                ["", *statuses],
+                index=_position(statuses, row.get("activity_status")),
+            )
+            cost = st.number_input(
+                view.t("col.cost"), min_value=0.0, value=row.get("cost"), step=1000.0
+            )
+            currency = st.text_input(view.t("col.currency"), row.get("currency") or "")
+            had = [c.strip() for c in str(row.get("goals") or "").split(",") if c.strip()]
+            chosen = st.multiselect(
+                view.t("col.goal_codes"),
+                list(goal_words),
+                default=[c for c in had if c in goal_words],
+                format_func=goal_words.get,
+            )
+            source = st.text_input(view.t("col.source"), row.get("source") or "")
+            comment = st.text_input(view.t("edit.comment"))
+            delete = bool(row) and st.checkbox(view.t("edit.delete"))
+            saved = st.form_submit_button(view.t("edit.save"), type="primary")
+        if not saved:
+            return
+        new = {
+            **row,
+            "activity_title": title.strip() or None,
+            "department": dept.strip() or None,
+            "activity_type": kind or None,
+            "activity_status": status or None,
+            "cost": cost,
+            "currency": currency.strip() or None,
+            "goals": ", ".join(chosen) or None,
+            "source": source.strip() or None,
+        }
+        others = [dict(r) for r in base if str(r[editing.ID]) != pick]
+        edited = others if delete else (
+            [dict(r) if str(r[editing.ID]) != pick else new for r in base] if row
+            else [*others, new]
+        )  # fmt: skip
+        assert view.person is not None
+        try:
+            with st.spinner(view.t("edit.saving")):
+                editing.save(data_dir(), org, year, lang, base, edited, view.person, comment)
+        except editing.NotAllowed:
+            st.error(view.t("edit.not_allowed"))
+            return
+        except editing.Conflict as exc:
+            st.warning(view.t("edit.conflict"))
+            theirs = exc.changed + exc.added + exc.removed
+            ui.show_table(
+                view,
+                pd.DataFrame([{c: r.get(c) for c in editing.EDITABLE} for r in theirs]),
+                "ed-conflict",
+            )
+            st.session_state.pop(key, None)  # the next try starts from the rows as they are
+            return
+        except ImportFailed as exc:
+            st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), lang)))
+            ui.show_table(view, UploadCheck(exc.problems, exc.warnings).frame(lang), "ed-problems")
+            return
+        data.clear()
+        st.session_state.pop(key, None)
+        st.success(view.t("edit.saved"))
 
 
 if __name__ == "__main__":  # run as a page by st.navigation
