@@ -45,6 +45,35 @@ EDITABLE = (
 )
 
 
+@dataclass(frozen=True)
+class Part:
+    """One editable part: the coordinator sheet, the columns an editor changes, what
+    identifies a row, and the action a person must be allowed."""
+
+    sheet: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    action: str
+
+
+PARTS = {
+    "activities": Part(
+        "activities", (*EDITABLE, "strategy", "goals_source"), (ID,), "edit_activities"
+    ),
+    # the yearly target and actual of each indicator (a reporter's)
+    "indicator_values": Part(
+        "indicator_values", ("target", "actual", "source"), ("indicator",), "edit_values"
+    ),
+    # the managers' verdict and analysis of each goal (a coordinator's)
+    "assessments": Part(
+        "assessments",
+        ("assessment_status", "comment", "assessed_by", "source"),
+        ("goal", "strategy"),
+        "edit_organisation",
+    ),
+}
+
+
 class NotAllowed(PermissionError):
     """The person may not change these rows (checked at the moment of the save)."""
 
@@ -59,27 +88,38 @@ class Conflict(Exception):
     removed: list[dict[str, object]]
 
 
-def load(folder: Path, org: str, year: int, lang: str) -> list[dict[str, object]]:
-    """The activities of *org* in *year* as the coordinator's sheet has them (with ids)."""
-    rows = workbook.sheet_rows(workbook.dataset_rows(folder, [org]), lang)["activities"]
+def load(
+    folder: Path, org: str, year: int, lang: str, part: str = "activities"
+) -> list[dict[str, object]]:
+    """The rows of *part* of *org* in *year* as the coordinator's sheet has them."""
+    rows = workbook.sheet_rows(workbook.dataset_rows(folder, [org]), lang)[PARTS[part].sheet]
     return [r for r in rows if r.get("year") == year]
 
 
-def _same(a: Mapping[str, object], b: Mapping[str, object]) -> bool:
-    cols = (*EDITABLE, "strategy", "goals_source")
-    return all(a.get(c) == b.get(c) for c in cols)
+def _same(a: Mapping[str, object], b: Mapping[str, object], part: str = "activities") -> bool:
+    return all(a.get(c) == b.get(c) for c in PARTS[part].columns)
 
 
-def _by_id(rows: Sequence[Mapping[str, object]]) -> dict[object, Mapping[str, object]]:
-    return {r.get(ID): r for r in rows if r.get(ID)}
+def _by_id(
+    rows: Sequence[Mapping[str, object]], part: str = "activities"
+) -> dict[object, Mapping[str, object]]:
+    key = PARTS[part].key
+    out = {}
+    for r in rows:
+        k = tuple(r.get(c) for c in key)
+        if any(v is not None for v in k):
+            out[k] = r
+    return out
 
 
 def conflicts(
-    base: Sequence[Mapping[str, object]], now: Sequence[Mapping[str, object]]
+    base: Sequence[Mapping[str, object]],
+    now: Sequence[Mapping[str, object]],
+    part: str = "activities",
 ) -> Conflict | None:
     """What changed between the rows an editor read (*base*) and the rows now."""
-    was, is_ = _by_id(base), _by_id(now)
-    changed = [dict(is_[k]) for k in is_ if k in was and not _same(was[k], is_[k])]
+    was, is_ = _by_id(base, part), _by_id(now, part)
+    changed = [dict(is_[k]) for k in is_ if k in was and not _same(was[k], is_[k], part)]
     added = [dict(is_[k]) for k in is_ if k not in was]
     removed = [dict(was[k]) for k in was if k not in is_]
     return Conflict(changed, added, removed) if changed or added or removed else None
@@ -90,14 +130,19 @@ def _check_allowed(
     org: str,
     base: Sequence[Mapping[str, object]],
     edited: Sequence[Mapping[str, object]],
+    part: str = "activities",
 ) -> None:
     """Every row the save adds, changes or deletes must be the person's to change (a
-    reporter of one department: rows of that department, before and after)."""
+    reporter of one department: activities of that department, before and after)."""
+    if part != "activities":
+        if not person.may(PARTS[part].action, org):
+            raise NotAllowed(org)
+        return
     was = _by_id(base)
     touched: list[object] = []
-    kept = {r.get(ID) for r in edited if r.get(ID)}
+    kept = {(r.get(ID),) for r in edited if r.get(ID)}
     for r in edited:
-        old = was.get(r.get(ID))
+        old = was.get((r.get(ID),))
         if old is None or not _same(old, r):
             touched.append(r.get("department"))
             if old is not None:
@@ -117,26 +162,29 @@ def save(
     edited: Sequence[Mapping[str, object]],
     person: Person,
     comment: str = "",
+    part: str = "activities",
 ) -> Outcome:
-    """Save the edited activities of *org* in *year*: permission, conflict and contract
-    checks, then one atomic publish recorded as a save. Raises NotAllowed, Conflict or
-    ImportFailed (each problem at its sheet row and column); then nothing is written."""
-    _check_allowed(person, org, base, edited)
+    """Save the edited rows of *part* (activities, indicator values, assessments) of *org*
+    in *year*: permission, conflict and contract checks, then one atomic publish recorded
+    as a save. Raises NotAllowed, Conflict or ImportFailed (each problem at its sheet row
+    and column); then nothing is written."""
+    _check_allowed(person, org, base, edited, part)
+    spec = PARTS[part]
     tables = workbook.dataset_rows(folder, [org])
     name = next(r["name"] for r in tables["organisations"] if r["org_id"] == org)
     rows = []
     for r in edited:
-        row = {k: r.get(k) for k in (ID, *EDITABLE, "strategy", "goals_source")}
+        row = {k: r.get(k) for k in (*spec.key, *spec.columns)}
         rows.append({**row, "organisation": name, "year": year})
 
     def guard(out: Path) -> None:
-        found = conflicts(base, load(out, org, year, lang))
+        found = conflicts(base, load(out, org, year, lang, part), part)
         if found is not None:
             raise found
 
     guard(folder)  # early: a conflict is said before the checks; again under the lock
-    data = workbook.sheets_bytes({"activities": rows}, lang)
+    data = workbook.sheets_bytes({spec.sheet: rows}, lang)
     who = person.email or person.label
     change = Change(who=who, action="save", comment=comment, guard=guard)
-    label = workbook.sheet_title("activities", lang)
+    label = workbook.sheet_title(spec.sheet, lang)
     return ingest([(f"{label}.xlsx", data)], folder, change=change)

@@ -198,7 +198,6 @@ def _out_of_scope(
             continue
         i, j = raw.header.index(col_org), raw.header.index("year")
         years[table] = {(r[i], _year(r[j])) for r in raw.rows}
-    ind_org = {r["indicator_id"]: r["org_id"] for r in live.get("indicators", [])}
     proj_org = {r["project_id"]: r["org_id"] for r in live.get("projects", [])}
     raw_iv = conv.raw.get("indicator_values")
     iv_years = set()
@@ -216,11 +215,8 @@ def _out_of_scope(
             return (r["org_id"], r["year"]) not in act_years
         if table == "goal_assessments":
             return (r["org_id"], r["year"]) not in years.get(table, set())
-        if table == "indicator_values":
-            return (
-                ind_org.get(r["indicator_id"]) not in orgs
-                or (r["indicator_id"], r["year"]) not in iv_years
-            )
+        if table == "indicator_values":  # the workbook speaks for each indicator-year it holds
+            return (r["indicator_id"], r["year"]) not in iv_years
         if table == "project_goals":
             return proj_org.get(r["project_id"]) not in orgs
         return r.get("org_id") not in orgs

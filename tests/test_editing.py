@@ -112,3 +112,38 @@ def test_only_those_with_the_role_may_save(out: Path) -> None:
     with pytest.raises(editing.NotAllowed):  # a reporter of another department's row
         editing.save(out, "gavle", 2012, "sv", gavle, changed, GAVLE)
     assert [e.action for e in history.entries(out)] == ["import"]
+
+
+def test_a_department_reporter_saves_their_own_rows_beside_others(out: Path) -> None:
+    gavle = editing.load(out, "gavle", 2012, "sv")
+    own = next(r for r in gavle if r.get("department") == "Utbildningsförvaltningen")
+    school = Person(
+        "Sara", "sara@gavle.se", (Grant("gavle", "reporter", "Utbildningsförvaltningen"),), False
+    )
+    changed = [dict(r, cost=900, currency="SEK") if r is own else dict(r) for r in gavle]
+    editing.save(out, "gavle", 2012, "sv", gavle, changed, school)
+    assert history.entries(out)[-1].tables["activities"]["changed"] == [own[editing.ID]]
+
+
+def test_indicator_values_and_assessments_are_saved_by_their_roles(out: Path) -> None:
+    values = editing.load(out, "slagelse", 2014, "sv", "indicator_values")
+    lead = next(r for r in values if "lead partner" in str(r["indicator"]))
+    assert (lead["target"], lead["actual"]) == (3.0, None)
+    edited = [dict(r, actual=3) if r is lead else dict(r) for r in values]
+    reporter = Person("Rut", "rut@slagelse.dk", (Grant("slagelse", "reporter"),), False)
+    editing.save(out, "slagelse", 2014, "da", values, edited, reporter, part="indicator_values")
+    now = editing.load(out, "slagelse", 2014, "sv", "indicator_values")
+    assert next(r for r in now if "lead partner" in str(r["indicator"]))["actual"] == 3
+    # the verdict and analysis of a goal are a coordinator's
+    goals = editing.load(out, "slagelse", 2013, "sv", "assessments")
+    assert goals
+    verdict = [dict(goals[0], assessment_status="Uppnått", comment="Tre projekt beviljade.")]
+    with pytest.raises(editing.NotAllowed):
+        editing.save(out, "slagelse", 2013, "sv", goals, verdict, reporter, part="assessments")
+    coordinator = Person("Kim", "kim@slagelse.dk", (Grant("slagelse", "coordinator"),), False)
+    editing.save(out, "slagelse", 2013, "sv", goals, verdict, coordinator, part="assessments")
+    saved = editing.load(out, "slagelse", 2013, "sv", "assessments")
+    assert (saved[0]["assessment_status"], saved[0]["comment"]) == (
+        "Uppnått",
+        "Tre projekt beviljade.",
+    )
