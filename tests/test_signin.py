@@ -271,3 +271,42 @@ def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
     assert row["goals"] == "1, 3"
     last = [e for e in history.entries(dataset) if e.action == "save"][-1]
     assert (last.who, last.comment, last.orgs) == ("anna@gavle.se", "mål 3 saknades", ("gavle",))
+
+
+def test_a_coordinator_enters_an_actual_and_an_assessment(
+    browser, app: Server, dataset: Path, expect
+) -> None:
+    """Gustav, coordinator of Gotland, enters 2013's actual of an indicator and writes the
+    assessment of goal 1 on the Annual evaluation page; both are saved as his."""
+    from dashboard import editing
+
+    with signed_in(browser, app, "gustav", expect, "evaluation") as page:
+        page.goto(f"{app.url}/evaluation?lang=sv&org=gotland&year=2013", timeout=FIRST_LOAD_MS)
+        main = page.get_by_test_id("stMain")
+        main.get_by_role("heading", level=1).wait_for()
+        wait_idle(page)
+        main.get_by_text("Rätta indikatorvärden och bedömningar för 2013").click()
+        forms = main.get_by_test_id("stForm")
+        actual = forms.nth(0).get_by_label(
+            "Internationella möten och konferenser på Gotland: Utfall"
+        )
+        actual.fill("23")
+        forms.nth(0).get_by_role("button", name="Spara").click()
+        expect(main.get_by_text("Sparat.")).to_be_visible()
+        wait_idle(page)
+        forms = main.get_by_test_id("stForm")
+        forms.nth(1).get_by_role("combobox", name="Mål 1", exact=True).click()
+        page.get_by_role("option", name="I fas").click()
+        forms.nth(1).get_by_label("Kommentar 1", exact=True).fill("Fler möten än målet.")
+        forms.nth(1).get_by_role("button", name="Spara").click()
+        wait_idle(page)
+        expect(main.get_by_text("Sparat.")).to_be_visible()
+        expect(main.get_by_text("Inget sparades")).to_have_count(0)
+    values = editing.load(dataset, "gotland", 2013, "sv", "indicator_values")
+    assert [v["actual"] for v in values] == [23]
+    verdicts = editing.load(dataset, "gotland", 2013, "sv", "assessments")
+    assert [(v["goal"], v["assessment_status"], v["comment"]) for v in verdicts] == [
+        ("1", "I fas", "Fler möten än målet.")
+    ]
+    saves = [e for e in history.entries(dataset) if e.action == "save"][-2:]
+    assert [e.who for e in saves] == ["gustav@gotland.se"] * 2

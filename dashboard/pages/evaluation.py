@@ -3,6 +3,8 @@ trends, the managers' own verdict beside the computed one, and the annual compil
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -272,6 +274,103 @@ def render(view: View) -> None:
         on_click="ignore",
         icon=":material/folder_zip:",
     )
+    _edit(view, year)
+
+
+def _edit(view: View, year: int) -> None:
+    """Correct the year's indicator values (a reporter) and write the goals' assessments (a
+    coordinator), in forms, saved through the import's checks (`editing.save`)."""
+    from dashboard import codes, editing
+    from dashboard.dataset import data_dir
+    from dashboard.problems import ImportFailed
+    from dashboard.uploads import UploadCheck
+
+    person = view.person
+    if person is None:
+        return
+    orgs = [o for o in view.orgs if person.may("edit_values", o)]
+    if not orgs:
+        return
+    lang = view.lang
+    with st.expander(view.t("edit.values.title", year=year), icon=":material/edit:"):
+        org = st.selectbox(view.t("filter.orgs"), orgs, format_func=view.orgs.get, key="ev_org")
+        parts = ["indicator_values"]
+        if person.may("edit_organisation", org):
+            parts.append("assessments")
+        for part in parts:
+            key = f"ev_base_{part}_{org}_{year}"
+            if key not in st.session_state:
+                st.session_state[key] = editing.load(data_dir(), org, year, lang, part)
+            base = st.session_state[key]
+            if part == "indicator_values":
+                names = data.query("evaluation_indicators", verdicts.year_filters(
+                    Filters((org,)), year))["name"].tolist()  # fmt: skip
+                rows = {str(r["indicator"]): r for r in base}
+                for n in names:
+                    rows.setdefault(str(n), {"indicator": n, "target": None, "actual": None})
+            else:
+                goals = data.query("goal_options", Filters((org,)))
+                rows = {str(r["goal"]): r for r in base}
+                for g in goals.itertuples():
+                    rows.setdefault(str(g.code), {"goal": g.code, "assessment_status": None})
+            with st.form(f"ev_form_{part}_{org}_{year}"):
+                st.markdown(f"**{view.t(f'edit.{part}')}**")
+                new = []
+                for n, (label, r) in enumerate(rows.items()):
+                    k = f"ev_{part}_{org}_{year}_{n}"
+                    if part == "indicator_values":
+                        c1, c2 = st.columns(2)
+                        target = c1.number_input(
+                            f"{label}: {view.t('col.target')}", value=r.get("target"), key=k + "t"
+                        )
+                        actual = c2.number_input(
+                            f"{label}: {view.t('col.actual')}", value=r.get("actual"), key=k + "a"
+                        )
+                        if target is not None or actual is not None:
+                            new.append({**r, "target": target, "actual": actual})
+                    else:
+                        words = codes.choices("assessment_status", lang)
+                        now = r.get("assessment_status")
+                        c1, c2 = st.columns([1, 2])
+                        verdict = c1.selectbox(
+                            f"{view.t('col.goal')} {label}",
+                            ["", *words],
+                            index=words.index(now) + 1 if now in words else 0,
+                            key=k + "v",
+                        )
+                        text = c2.text_input(
+                            f"{view.t('col.comment')} {label}", r.get("comment") or "", key=k + "c"
+                        )
+                        if verdict:
+                            new.append({**r, "assessment_status": verdict, "comment": text or None})
+                source = st.text_input(
+                    view.t("edit.source"),
+                    view.t("edit.source.default", who=person.label, date=str(date.today())),
+                )
+                comment = st.text_input(view.t("edit.comment"))
+                saved = st.form_submit_button(view.t("edit.save"), type="primary")
+            new = [r if r.get("source") else {**r, "source": source or None} for r in new]
+            if not saved:
+                continue
+            try:
+                with st.spinner(view.t("edit.saving")):
+                    editing.save(data_dir(), org, year, lang, base, new, person, comment, part)
+            except editing.NotAllowed:
+                st.error(view.t("edit.not_allowed"))
+                continue
+            except editing.Conflict:
+                st.warning(view.t("edit.conflict"))
+                st.session_state.pop(key, None)
+                continue
+            except ImportFailed as exc:
+                st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), lang)))
+                ui.show_table(
+                    view, UploadCheck(exc.problems, exc.warnings).frame(lang), f"ev-p-{part}"
+                )
+                continue
+            data.clear()
+            st.session_state.pop(key, None)
+            st.success(view.t("edit.saved"))
 
 
 if __name__ == "__main__":  # run as a page by st.navigation
