@@ -189,6 +189,15 @@ def start(page) -> None:
     page.mouse.click(2, 2)
 
 
+def tab_to(page, stop: dict, presses: int = 120) -> None:
+    """Press Tab until the focus is on *stop* (as `FOCUSED` describes it)."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED) == stop:
+            return
+    raise AssertionError(f"Tab never reached {stop}")
+
+
 def tab_through(page, presses: int) -> list[dict]:
     """The focus after each Tab, once round the page (stops when it comes back)."""
     stops: list[dict] = []
@@ -236,17 +245,12 @@ def test_keyboard_alone_reaches_every_control_in_order_with_a_visible_focus(
         assert unseen == [], "focus without a visible indicator"
 
         # Shift+Tab steps back to the stop before
-        start(page)
-        for _ in range(org + 2):
-            page.keyboard.press("Tab")
-        assert page.evaluate(FOCUSED) == stops[org + 1]
+        tab_to(page, stops[org + 1])
         page.keyboard.press("Shift+Tab")
         assert page.evaluate(FOCUSED) == stops[org]
 
         # Space on the first chart's Table tab opens the table
-        start(page)
-        for _ in range(tab + 1):
-            page.keyboard.press("Tab")
+        tab_to(page, stops[tab])
         page.keyboard.press("ArrowRight")  # tabs move by arrow keys, as WAI-ARIA says
         page.keyboard.press("Space")
         expect(page.get_by_role("tab", name="Tabell").first).to_have_attribute(
@@ -254,17 +258,13 @@ def test_keyboard_alone_reaches_every_control_in_order_with_a_visible_focus(
         )
 
         # Enter on the first download button downloads
-        start(page)
-        for _ in range(download + 1):
-            page.keyboard.press("Tab")
+        tab_to(page, stops[download])
         with page.expect_download(timeout=STEP_MS) as info:
             page.keyboard.press("Enter")
         assert info.value.suggested_filename.endswith(".csv")
 
         # the language: Enter opens it, arrows choose, Enter confirms
-        start(page)
-        for _ in range(lang + 1):
-            page.keyboard.press("Tab")
+        tab_to(page, stops[lang])
         page.keyboard.press("Enter")
         page.keyboard.type("English")
         page.keyboard.press("Enter")
