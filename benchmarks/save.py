@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import editing, history, synth  # noqa: E402
-from dashboard.access import Grant, Person  # noqa: E402
+from dashboard import editing, history, synth
+from dashboard.access import Grant, Person
 
 
 def du(path: Path) -> int:

@@ -28,15 +28,48 @@ def _database(folder: str) -> Database:
     return Database(Path(folder))
 
 
+K_AS_OF = "_as_of_version"  # the earlier version this session looks at (absent: the live one)
+
+
+def as_of() -> int | None:
+    """The earlier version this session shows, read-only (None: the live dataset)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get(K_AS_OF)
+
+
+def show_version(version: int | None) -> None:
+    """Show the dashboard as it was at *version* (None: back to the live dataset)."""
+    if version is None:
+        st.session_state.pop(K_AS_OF, None)
+    else:
+        st.session_state[K_AS_OF] = int(version)
+
+
+def folder() -> Path:
+    """The dataset folder this session reads: the live one, or a kept version's."""
+    from dashboard import history
+
+    version = as_of()
+    if version is not None:
+        kept = history.version_dir(data_dir(), version)
+        if kept.is_dir():
+            return kept
+        show_version(None)  # pruned meanwhile: back to the live dataset
+    return data_dir()
+
+
 def database() -> Database:
-    """The process-wide connection over the current dataset folder."""
-    return _database(str(data_dir()))
+    """The process-wide connection over the folder this session reads."""
+    return _database(str(folder()))
 
 
 def stamp() -> float:
     """Changes whenever the dataset is re-imported (the manifest's modification time)."""
     try:
-        return (data_dir() / MANIFEST).stat().st_mtime
+        return (folder() / MANIFEST).stat().st_mtime
     except OSError:
         return 0.0
 
@@ -105,7 +138,7 @@ def query(name: str, filters: Filters = ALL, **extra: Any) -> pd.DataFrame:
     """A query's result for the filters (narrowed to what this session may read); cached
     on (name, filters, extra, dataset stamp)."""
     f = scoped(filters)
-    df = _query(name, f, str(data_dir()), stamp(), tuple(sorted(extra.items())))
+    df = _query(name, f, str(folder()), stamp(), tuple(sorted(extra.items())))
     return _only_readable(df)
 
 

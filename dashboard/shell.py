@@ -201,6 +201,7 @@ def start() -> View:
     st.sidebar.caption(t("filter.link", lang))
     if person is not None:
         _signed_in(person, lang, org_names)
+    _as_of_notice(lang)
     st.query_params.from_dict(to_params(filters, lang))
     view = View(lang, filters, org_names, person, data.scope())
     st.session_state[K_VIEW] = view
@@ -300,6 +301,18 @@ def _signed_in(person: Person, lang: str, names: dict[str, str]) -> None:
     ) or t("auth.role.viewer", lang)
     st.sidebar.caption(t("auth.signed_in", lang, who=safe.md(person.label), roles=safe.md(roles)))
     st.sidebar.button(t("auth.logout", lang), on_click=st.logout, key="logout")
+
+
+def _as_of_notice(lang: str) -> None:
+    """While the session looks at an earlier version: say so on every page, and the way
+    back. Nothing can be changed meanwhile (the editors show only on the live dataset)."""
+    version = data.as_of()
+    if version is None:
+        return
+    st.sidebar.warning(t("history.as_of", lang, version=version), icon=":material/history:")
+    st.sidebar.button(
+        t("history.as_of.back", lang), on_click=data.show_version, args=(None,), key="as_of_back"
+    )
 
 
 def current_view() -> View:

@@ -175,3 +175,33 @@ def test_the_history_page_lists_changes_and_shows_before_and_after(
     # filter by person
     at.main.selectbox[0].set_value("Anna").run()
     assert list(at.dataframe[0].value["Vem"]) == ["Anna"]
+
+
+def test_the_dashboard_as_it_was_at_an_earlier_version(tmp_path: Path, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out)
+    ingest(edited_sample(tmp_path), out)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(out))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["lang"] = "sv"
+    at.query_params["org"] = "gotland"
+    at.run()
+
+    def titles() -> list[str]:
+        at.switch_page("dashboard/pages/activities.py").run()
+        assert not at.exception
+        return [t for d in at.dataframe if "Titel" in d.value for t in d.value["Titel"]]
+
+    assert "Hansedagar i Novgorod (juni)" in titles() and "Internationella dagen" not in titles()
+    at.switch_page("dashboard/pages/history.py").run()
+    at.main.selectbox(key="history_pick").set_value(1).run()
+    at.button(key="history_show").click().run()
+    now = titles()
+    assert "Hansedagar i Novgorod" in now and "Internationella dagen" in now  # as it was
+    assert any("version 1" in w.value for w in at.sidebar.warning)
+    at.button(key="as_of_back").click().run()
+    assert "Internationella dagen" not in titles()

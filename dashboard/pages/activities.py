@@ -114,7 +114,7 @@ def _edit(view: View) -> None:
     from dashboard.uploads import UploadCheck
 
     orgs = _editable_orgs(view)
-    if not orgs:
+    if not orgs or data.as_of() is not None:  # an earlier version is read-only
         return
     lang = view.lang
     with st.expander(view.t("edit.title"), icon=":material/edit:"):

@@ -286,7 +286,7 @@ def _edit(view: View, year: int) -> None:
     from dashboard.uploads import UploadCheck
 
     person = view.person
-    if person is None:
+    if person is None or data.as_of() is not None:  # an earlier version is read-only
         return
     orgs = [o for o in view.orgs if person.may("edit_values", o)]
     if not orgs:

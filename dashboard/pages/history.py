@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import streamlit as st
 
-from dashboard import codes, history, ui
+from dashboard import codes, data, history, ui
 from dashboard.contract import TABLES
 from dashboard.dataset import data_dir
 from dashboard.i18n import fmt_int
@@ -149,6 +149,14 @@ def render(view: View) -> None:
     entry = next(e for e in shown if e.version == pick)
     kept = [e.version for e in history.entries(data_dir()) if e.version < pick]
     _what_it_did(view, entry, kept[-1] if kept else None)
+    if history.version_dir(data_dir(), entry.version).is_dir():
+        st.button(
+            view.t("history.show", version=entry.version),
+            on_click=data.show_version,
+            args=(entry.version,),
+            key="history_show",
+            icon=":material/visibility:",
+        )
     _restore(view, entry.version)
 
 
@@ -171,7 +179,6 @@ def _restore(view: View, version: int) -> None:
         return
     comment = st.text_input(view.t("history.restore.comment"), key="restore-comment")
     if st.button(view.t("history.restore", version=version), key="restore", type="primary"):
-        from dashboard import data
         from dashboard.publish import Change, restore
 
         if not restorable_by(view, version):  # checked again at the moment of the write
