@@ -142,6 +142,12 @@ def query(name: str, filters: Filters = ALL, **extra: Any) -> pd.DataFrame:
     return _only_readable(df)
 
 
+def every_organisation() -> pd.DataFrame:
+    """Every organisation of the dataset, whatever this session may read: only for the
+    shell, to work out what the signed-in person may read (the scope itself)."""
+    return _query("organisations", ALL, str(folder()), stamp(), ())
+
+
 def batches(
     name: str, filters: Filters = ALL, allowed: object = _SESSION, **extra: Any
 ) -> Iterator[pa.RecordBatch]:

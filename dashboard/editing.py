@@ -54,6 +54,7 @@ class Part:
     columns: tuple[str, ...]
     key: tuple[str, ...]
     action: str
+    per_year: bool = True  # an edit covers one year (else every row of the organisation)
 
 
 PARTS = {
@@ -70,6 +71,21 @@ PARTS = {
         ("assessment_status", "comment", "assessed_by", "source"),
         ("goal", "strategy"),
         "edit_organisation",
+    ),
+    # a coordinator's: the organisation's projects and its memberships, all years at once
+    "projects": Part(
+        "projects",
+        tuple(c.key for c in workbook.SHEET_BY_KEY["projects"].cols if c.key != "organisation"),
+        (ID,),
+        "edit_organisation",
+        per_year=False,
+    ),
+    "memberships": Part(
+        "memberships",
+        ("since_year", "until_year", "membership_role", "annual_fee", "currency", "source"),
+        ("network",),
+        "edit_organisation",
+        per_year=False,
     ),
 }
 
@@ -92,8 +108,9 @@ def load(
     folder: Path, org: str, year: int, lang: str, part: str = "activities"
 ) -> list[dict[str, object]]:
     """The rows of *part* of *org* in *year* as the coordinator's sheet has them."""
-    rows = workbook.sheet_rows(workbook.dataset_rows(folder, [org]), lang)[PARTS[part].sheet]
-    return [r for r in rows if r.get("year") == year]
+    spec = PARTS[part]
+    rows = workbook.sheet_rows(workbook.dataset_rows(folder, [org]), lang)[spec.sheet]
+    return [r for r in rows if r.get("year") == year] if spec.per_year else rows
 
 
 def _same(a: Mapping[str, object], b: Mapping[str, object], part: str = "activities") -> bool:
@@ -175,7 +192,7 @@ def save(
     rows = []
     for r in edited:
         row = {k: r.get(k) for k in (*spec.key, *spec.columns)}
-        rows.append({**row, "organisation": name, "year": year})
+        rows.append({**row, "organisation": name, **({"year": year} if spec.per_year else {})})
 
     def guard(out: Path) -> None:
         found = conflicts(base, load(out, org, year, lang, part), part)

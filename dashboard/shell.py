@@ -163,7 +163,7 @@ def start() -> View:
     keep_caches_from_visitors()
     st.html(f"<style>{PAGE_CSS}</style>")  # see PAGE_CSS
     try:
-        orgs_df = data.query("organisations")
+        orgs_df = data.every_organisation()
         span = data.query("year_range")
         goals_df = data.query("goal_options")
     except DatasetError as exc:
@@ -172,7 +172,10 @@ def start() -> View:
         st.stop()
         raise  # unreachable: st.stop() ends the run
     org_names = dict(zip(orgs_df["org_id"], orgs_df["name"], strict=True))
-    person = sign_in(list(org_names))  # stops the run until a visitor has signed in
+    # stops the run until a visitor has signed in; the scope is worked out from every
+    # organisation, not from the list this session already reads (that would widen nothing
+    # but would forget the limit on the next run)
+    person = sign_in(list(data.every_organisation()["org_id"]))
     if person is not None:
         org_names = {o: n for o, n in org_names.items() if o in person.readable(org_names)}
     lo, hi = span.iloc[0]["min_year"], span.iloc[0]["max_year"]

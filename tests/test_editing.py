@@ -147,3 +147,29 @@ def test_indicator_values_and_assessments_are_saved_by_their_roles(out: Path) ->
         "Uppnått",
         "Tre projekt beviljade.",
     )
+
+
+def test_projects_and_memberships_are_a_coordinators(out: Path) -> None:
+    """Slagelse's projects record no role; a coordinator gives InterLoc its role (the Projects
+    page then counts it), and Gotland's coordinator records a membership fee."""
+    kim = Person("Kim", "kim@slagelse.dk", (Grant("slagelse", "coordinator"),), False)
+    base = editing.load(out, "slagelse", 0, "sv", "projects")
+    assert len(base) == 8
+    edited = [
+        dict(r, project_role="Lead partner") if r["acronym"] == "InterLoc" else dict(r)
+        for r in base
+    ]
+    editing.save(out, "slagelse", 0, "sv", base, edited, kim, "roll", part="projects")
+    projects = pq.read_table(out / "projects.parquet").to_pylist()
+    assert next(p for p in projects if p["acronym"] == "InterLoc")["role"] == "lead_partner"
+    with pytest.raises(editing.NotAllowed):  # a reporter changes no project
+        rut = Person("Rut", "rut@slagelse.dk", (Grant("slagelse", "reporter"),), False)
+        editing.save(out, "slagelse", 0, "sv", base, edited, rut, part="projects")
+    gus = Person("Gus", "gus@gotland.se", (Grant("gotland", "coordinator"),), False)
+    members = editing.load(out, "gotland", 0, "sv", "memberships")
+    b7 = [dict(r, annual_fee=55000, currency="SEK") if r["network"] == "Baltic Islands Network"
+          else dict(r) for r in members]  # fmt: skip
+    editing.save(out, "gotland", 0, "sv", members, b7, gus, part="memberships")
+    rows = pq.read_table(out / "memberships.parquet").to_pylist()
+    fee = next(r for r in rows if r["org_id"] == "gotland" and r["network_id"] == "b7")
+    assert (fee["annual_fee"], fee["currency"]) == (55000.0, "SEK")

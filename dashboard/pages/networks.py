@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import codes, data, figures, i18n, ui
+from dashboard import codes, data, editform, figures, i18n, ui
 from dashboard.i18n import plotly_separators
 from dashboard.ui import View
 
@@ -108,6 +108,12 @@ def _point_kinds(view: View, points: pd.DataFrame) -> pd.DataFrame:
 
 
 def render(view: View) -> None:
+    """Draw the page, then (for a signed-in coordinator) the form that changes it."""
+    _render(view)
+    editform.row_form(view, "memberships", "edit.memberships.title")
+
+
+def _render(view: View) -> None:
     """Draw the Networks page."""
     f = view.filters
     st.title(view.t("networks.title"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import codes, data, figures, i18n, safe, ui
+from dashboard import codes, data, editform, figures, i18n, safe, ui
 from dashboard.i18n import fmt_int, fmt_money, fmt_pct, plotly_separators
 from dashboard.ui import View
 
@@ -177,6 +177,12 @@ def _targets(view: View, targets: pd.DataFrame, names: dict[str, str]) -> None:
 
 
 def render(view: View) -> None:
+    """Draw the page, then (for a signed-in coordinator) the form that changes it."""
+    _render(view)
+    editform.row_form(view, "projects", "edit.projects.title")
+
+
+def _render(view: View) -> None:
     """Draw the Projects page."""
     f = view.filters
     st.title(view.t("projects.title"))

@@ -1,0 +1,126 @@
+"""One form for a row of an editable part (projects, memberships): the coordinator sheet's
+columns as inputs in the interface language, saved through `editing.save`, so the import's
+checks, the permission, the conflict guard and the history apply as everywhere else."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import codes, data, editing, ui, workbook
+from dashboard.dataset import data_dir
+from dashboard.filters import Filters
+from dashboard.i18n import fmt_int
+from dashboard.ui import View
+
+NEW = "__new__"
+NUMBERS = ("total_budget", "eu_funding", "own_funding", "annual_fee")
+YEARS = ("since_year", "until_year")
+
+
+def _label(part: str, r: dict) -> str:
+    if part == "projects":
+        return str(r.get("acronym") or r.get("project_title") or "")
+    return f"{r.get('network')} ({r.get('since_year')})"
+
+
+def row_form(view: View, part: str, title_key: str) -> None:
+    """An expander with a form for one row of *part* of an organisation the signed-in
+    person may change (coordinators); nothing when there is none, or while an earlier
+    version is shown."""
+    from dashboard.problems import ImportFailed
+    from dashboard.uploads import UploadCheck
+
+    person = view.person
+    if person is None or data.as_of() is not None:
+        return
+    orgs = [o for o in view.orgs if person.may(editing.PARTS[part].action, o)]
+    if not orgs:
+        return
+    lang = view.lang
+    sheet = workbook.SHEET_BY_KEY[editing.PARTS[part].sheet]
+    with st.expander(view.t(title_key), icon=":material/edit:"):
+        org = st.selectbox(
+            view.t("filter.orgs"), orgs, format_func=view.orgs.get, key=f"ef_org_{part}"
+        )
+        key = f"ef_base_{part}_{org}"
+        if key not in st.session_state:
+            st.session_state[key] = editing.load(data_dir(), org, 0, lang, part)
+        base = st.session_state[key]
+        labels = {str(i): _label(part, r) for i, r in enumerate(base)}
+        pick = st.selectbox(
+            view.t("edit.pick.row"),
+            [NEW, *labels],
+            format_func=lambda k: view.t("edit.new.row") if k == NEW else labels[k],
+            key=f"ef_pick_{part}_{org}",
+        )
+        row = base[int(pick)] if pick != NEW else {}
+        goals = data.query("goal_options", Filters((org,)))
+        goal_words = {str(g.code): f"{g.code}. {str(g.title)[:70]}" for g in goals.itertuples()}
+        networks = data.query("network_summary", Filters())["network"].dropna().unique().tolist()
+        new: dict[str, object] = dict(row)
+        with st.form(f"ef_form_{part}_{org}_{pick}"):
+            for c in sheet.cols:
+                if c.key in ("organisation", "strategy", "goals_source"):
+                    continue
+                label = workbook.header(c.key, lang)
+                now = row.get(c.key)
+                if c.domain:
+                    words = codes.choices(c.domain, lang)
+                    at = words.index(now) + 1 if now in words else 0
+                    new[c.key] = st.selectbox(label, ["", *words], index=at) or None
+                elif c.key == "goals":
+                    had = [g.strip() for g in str(now or "").split(",") if g.strip()]
+                    chosen = st.multiselect(
+                        label,
+                        list(goal_words),
+                        default=[g for g in had if g in goal_words],
+                        format_func=goal_words.get,
+                    )
+                    new[c.key] = ", ".join(chosen) or None
+                elif c.key == "network":
+                    options = sorted({*networks, *([now] if now else [])}, key=str.lower)
+                    at = options.index(now) + 1 if now in options else 0
+                    new[c.key] = st.selectbox(label, ["", *options], index=at) or None
+                elif c.key in NUMBERS:
+                    new[c.key] = st.number_input(label, min_value=0.0, value=now, step=1000.0)
+                elif c.key in YEARS:
+                    v = st.number_input(label, 1900, 2100, value=now, step=1)
+                    new[c.key] = None if v is None else int(v)
+                else:
+                    text = st.text_input(label, "" if now is None else str(now))
+                    new[c.key] = text.strip() or None
+            comment = st.text_input(view.t("edit.comment"))
+            delete = bool(row) and st.checkbox(view.t("edit.delete.row"))
+            saved = st.form_submit_button(view.t("edit.save"), type="primary")
+        if not saved:
+            return
+        others = [dict(r) for i, r in enumerate(base) if str(i) != pick]
+        if delete:
+            edited = others
+        elif row:
+            edited = [new if str(i) == pick else dict(r) for i, r in enumerate(base)]
+        else:
+            edited = [*others, new]
+        try:
+            with st.spinner(view.t("edit.saving")):
+                editing.save(data_dir(), org, 0, lang, base, edited, person, comment, part)
+        except editing.NotAllowed:
+            st.error(view.t("edit.not_allowed"))
+            return
+        except editing.Conflict as exc:
+            st.warning(view.t("edit.conflict"))
+            theirs = exc.changed + exc.added + exc.removed
+            cols = [c for c in editing.PARTS[part].columns if c != workbook.ID]
+            ui.show_table(
+                view, pd.DataFrame([{c: r.get(c) for c in cols} for r in theirs]), f"efc-{part}"
+            )
+            st.session_state.pop(key, None)
+            return
+        except ImportFailed as exc:
+            st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), lang)))
+            ui.show_table(view, UploadCheck(exc.problems, exc.warnings).frame(lang), f"efp-{part}")
+            return
+        data.clear()
+        st.session_state.pop(key, None)
+        st.success(view.t("edit.saved"))
