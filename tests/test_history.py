@@ -172,6 +172,8 @@ def test_the_history_page_lists_changes_and_shows_before_and_after(
     # the corrected activity before and after, and the deleted one as it was
     assert "Hansedagar i Novgorod" in titles and "Hansedagar i Novgorod (juni)" in titles
     assert "Internationella dagen" in titles
+    statuses = {v for df in shown if "Status" in df for v in df["Status"]}
+    assert statuses == {"Planerad"}  # the stored code in the reader's words
     # filter by person
     at.main.selectbox[0].set_value("Anna").run()
     assert list(at.dataframe[0].value["Vem"]) == ["Anna"]

@@ -36,7 +36,7 @@ def changes_frame(view: View, entries: list[history.Entry]) -> pd.DataFrame:
             {
                 "version": e.version,
                 "time": e.time.replace("T", " ").replace("+00:00", " UTC"),
-                "who": e.who,
+                "who": view.t("history.who.unknown") if e.action == "baseline" else e.who,
                 "action": view.t(f"history.action.{e.action}"),
                 "organisations": ", ".join(view.orgs.get(o, o) for o in e.orgs),
                 "tables_changed": tables or view.t("history.nothing"),
@@ -101,12 +101,13 @@ def _what_it_did(view: View, entry: history.Entry, previous: int | None) -> None
                 st.caption(view.t("history.first_keys", n=fmt_int(len(keys), view.lang)))
             before = _rows(previous, name, keys) if previous and kind != "added" else None
             after = _rows(entry.version, name, keys) if kind != "removed" else None
+            coded = {c: d for (t, c), d in codes.COLUMN_DOMAIN.items() if t == name}
             if before is not None:
                 st.markdown(view.t("history.before"))
-                ui.show_table(view, before, f"h-{entry.version}-{name}-{kind}-b")
+                ui.show_table(view, before, f"h-{entry.version}-{name}-{kind}-b", coded=coded)
             if after is not None:
                 st.markdown(view.t("history.after"))
-                ui.show_table(view, after, f"h-{entry.version}-{name}-{kind}-a")
+                ui.show_table(view, after, f"h-{entry.version}-{name}-{kind}-a", coded=coded)
 
 
 def render(view: View) -> None:
