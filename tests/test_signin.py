@@ -163,17 +163,24 @@ def signed_in(browser, app: Server, sub: str, expect, path: str = "") -> Iterato
         ctx.close()
 
 
-def choose(page, box, typed: str) -> None:
-    """Open a select box, wait for its list, type the choice's words and take it."""
-    wait_idle(page)
-    page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)  # nothing moves any more
-    box.scroll_into_view_if_needed()
-    box.click()
-    if not page.get_by_role("option").first.is_visible():
-        box.click()  # a click that landed while the page moved opens nothing
-    page.get_by_role("option").first.wait_for(timeout=STEP_MS)
-    page.keyboard.type(typed)
-    page.get_by_role("option", name=re.compile(re.escape(typed))).first.click()
+def choose(page, box, typed: str, attempts: int = 4) -> None:
+    """Open a select box, type the choice's words and take it. A rerun may replace the box
+    while it is clicked (Streamlit redraws after every change), so it is tried again on a
+    fresh element, a few times, before the step fails."""
+    for attempt in range(attempts):
+        try:
+            wait_idle(page)
+            page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)  # nothing moves any more
+            box.click(timeout=10_000)
+            page.get_by_role("option").first.wait_for(timeout=10_000)
+            page.keyboard.type(typed)
+            option = page.get_by_role("option", name=re.compile(re.escape(typed))).first
+            option.click(timeout=10_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
 
 
 def main_text(page) -> str:
@@ -239,8 +246,7 @@ def test_a_gotland_coordinator_restores_the_earlier_version(
     with signed_in(browser, app, "gustav", expect, "history") as page:
         expect(page.get_by_test_id("stSidebar")).to_contain_text("samordnare (Gotlands kommun)")
         main = page.get_by_test_id("stMain")
-        main.get_by_role("combobox", name="Visa vad en version ändrade").click()
-        page.get_by_role("option", name="1", exact=True).click()
+        choose(page, main.get_by_role("combobox", name="Visa vad en version ändrade"), "1")
         wait_idle(page)
         main.get_by_label("Varför (syns i historiken)").fill("ångrar rättelsen")
         main.get_by_role("button", name="Återställ version 1").click()
@@ -264,8 +270,7 @@ def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
         main.get_by_role("heading", level=1).wait_for()
         wait_idle(page)
         main.get_by_text("Lägg till, rätta eller ta bort aktiviteter").click()
-        main.get_by_role("combobox", name="Aktivitet", exact=True).click()
-        page.get_by_role("option", name="Elevutbyte med partnerskola").click()
+        choose(page, main.get_by_role("combobox", name="Aktivitet", exact=True), "Elevutbyte")
         wait_idle(page)
         form = main.get_by_test_id("stForm")
         choose(page, form.get_by_role("combobox", name="Mål", exact=True), "Omvärldsbevakning")
@@ -331,8 +336,7 @@ def test_a_coordinator_closes_a_project_in_the_projects_form(
     with signed_in(browser, app, "gustav", expect, "projects") as page:
         main = page.get_by_test_id("stMain")
         main.get_by_text("Lägg till, rätta eller ta bort projekt").click()
-        main.get_by_role("combobox", name="Rad", exact=True).click()
-        page.get_by_role("option", name="TRANSPLAN", exact=True).click()
+        choose(page, main.get_by_role("combobox", name="Rad", exact=True), "TRANSPLAN")
         wait_idle(page)
         form = main.get_by_test_id("stForm")
         # the run after picking a row still reads Gotland only (a rerun once forgot the limit)
