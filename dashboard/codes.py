@@ -329,14 +329,15 @@ def for_file(
     out = readable(df, lang, orgs, coded)
     for c in out.columns:
         if c in DATE_COLUMNS:
-            out[c] = [None if _missing(v) else pd.Timestamp(v).date() for v in out[c]]
+            out[c] = [None if missing(v) else pd.Timestamp(v).date() for v in out[c]]
         elif c == "source":
             words = t("source.illustrative", lang)
             out[c] = [words if v == contract.ILLUSTRATIVE else v for v in out[c]]
     return out
 
 
-def _missing(value: object) -> bool:
+def missing(value: object) -> bool:
+    """A missing value (None, NaN, NA, NaT); lists and arrays are values."""
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # lists and arrays are values, not missing

@@ -4,6 +4,8 @@ checks, the permission, the conflict guard and the history apply as everywhere e
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +20,45 @@ NUMBERS = ("total_budget", "eu_funding", "own_funding", "annual_fee")
 YEARS = ("since_year", "until_year")
 
 
+def save_and_report(
+    view: View, save: Callable[[], object], state_key: str, table_key: str, part: str
+) -> bool:
+    """Run one edit's *save* and tell the user how it went, in the interface language: a
+    refusal (permission), a conflict with the other person's rows, or the import's problems
+    at their row and column; on success the caches are cleared. The editor's remembered
+    rows (*state_key*) are forgotten after a conflict or a save, so the next edit starts
+    from the rows as they are. Returns whether it saved. Every edit form calls this."""
+    from dashboard.problems import ImportFailed
+    from dashboard.uploads import UploadCheck
+
+    try:
+        with st.spinner(view.t("edit.saving")):
+            save()
+    except editing.NotAllowed:
+        st.error(view.t("edit.not_allowed"))
+        return False
+    except editing.LastRowOfYear:
+        st.error(view.t("edit.last_row"))
+        return False
+    except editing.Conflict as exc:
+        st.warning(view.t("edit.conflict"))
+        theirs = exc.changed + exc.added + exc.removed
+        cols = [c for c in editing.PARTS[part].columns if c != workbook.ID]
+        rows = pd.DataFrame([{c: r.get(c) for c in cols} for r in theirs])
+        ui.show_table(view, rows, f"{table_key}-conflict")
+        st.session_state.pop(state_key, None)
+        return False
+    except ImportFailed as exc:
+        st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), view.lang)))
+        found = UploadCheck(exc.problems, exc.warnings).frame(view.lang)
+        ui.show_table(view, found, f"{table_key}-problems")
+        return False
+    data.clear()
+    st.session_state.pop(state_key, None)
+    st.success(view.t("edit.saved"))
+    return True
+
+
 def _label(part: str, r: dict) -> str:
     if part == "projects":
         return str(r.get("acronym") or r.get("project_title") or "")
@@ -28,9 +69,6 @@ def row_form(view: View, part: str, title_key: str) -> None:
     """An expander with a form for one row of *part* of an organisation the signed-in
     person may change (coordinators); nothing when there is none, or while an earlier
     version is shown."""
-    from dashboard.problems import ImportFailed
-    from dashboard.uploads import UploadCheck
-
     person = view.person
     if person is None or data.as_of() is not None:
         return
@@ -102,25 +140,10 @@ def row_form(view: View, part: str, title_key: str) -> None:
             edited = [new if str(i) == pick else dict(r) for i, r in enumerate(base)]
         else:
             edited = [*others, new]
-        try:
-            with st.spinner(view.t("edit.saving")):
-                editing.save(data_dir(), org, 0, lang, base, edited, person, comment, part)
-        except editing.NotAllowed:
-            st.error(view.t("edit.not_allowed"))
-            return
-        except editing.Conflict as exc:
-            st.warning(view.t("edit.conflict"))
-            theirs = exc.changed + exc.added + exc.removed
-            cols = [c for c in editing.PARTS[part].columns if c != workbook.ID]
-            ui.show_table(
-                view, pd.DataFrame([{c: r.get(c) for c in cols} for r in theirs]), f"efc-{part}"
-            )
-            st.session_state.pop(key, None)
-            return
-        except ImportFailed as exc:
-            st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), lang)))
-            ui.show_table(view, UploadCheck(exc.problems, exc.warnings).frame(lang), f"efp-{part}")
-            return
-        data.clear()
-        st.session_state.pop(key, None)
-        st.success(view.t("edit.saved"))
+        save_and_report(
+            view,
+            lambda: editing.save(data_dir(), org, 0, lang, base, edited, person, comment, part),
+            key,
+            f"ef-{part}",
+            part,
+        )

@@ -175,7 +175,7 @@ def start() -> View:
     # stops the run until a visitor has signed in; the scope is worked out from every
     # organisation, not from the list this session already reads (that would widen nothing
     # but would forget the limit on the next run)
-    person = sign_in(list(data.every_organisation()["org_id"]))
+    person = sign_in(list(orgs_df["org_id"]))
     if person is not None:
         org_names = {o: n for o, n in org_names.items() if o in person.readable(org_names)}
     lo, hi = span.iloc[0]["min_year"], span.iloc[0]["max_year"]

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import figures, safe
+from dashboard import codes, figures, safe
 from dashboard.access import Person
 from dashboard.codes import DATE_COLUMNS
 from dashboard.export import frame_to_csv
@@ -74,7 +74,6 @@ def readable(view: View, df: pd.DataFrame, coded: Mapping[str, str] | None = Non
     """The rows as a manager reads them: organisations by name, stored codes in the view's
     language (`codes.label`), the same on screen and in every download. Numbers and dates
     stay values; formatting them is the table's and the CSV writer's job."""
-    from dashboard import codes
 
     return codes.readable(df, view.lang, view.orgs, coded)
 
@@ -99,7 +98,6 @@ def for_download(
 ) -> pd.DataFrame:
     """The table as its CSV holds it: the headers and the values shown on screen, dates
     without a time of day, numbers as numbers."""
-    from dashboard import codes
 
     out = codes.for_file(df, view.lang, view.orgs, coded)
     out.columns = [h.rstrip() for h in headers(view, list(out.columns), labels)]
@@ -148,11 +146,7 @@ def _formatter(col: str, df: pd.DataFrame, lang: str) -> Callable[[object], str]
     return None
 
 
-def _isna(value: object) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # lists and arrays are values, not missing
-        return False
+_isna = codes.missing  # one rule for a missing cell, on screen and in files
 
 
 TABLE_PAGE = 500  # rows of a table sent to the browser at a time

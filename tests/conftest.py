@@ -41,3 +41,41 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_db(sample_dir: Path) -> Database:
     """A connection over the freshly imported sample."""
     return Database(sample_dir)
+
+
+# ---------------------------------------------------------------- the browser tests'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium, one per test module; missing Chromium is a failure, never
+    a skip."""
+    from tests.test_browser import CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} not found: the browser tests need Debian's Chromium. "
+            "Install it with `sudo apt-get install chromium` (CI does); "
+            "do not run `playwright install`.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def expect():
+    from playwright.sync_api import expect
+
+    from tests.test_browser import STEP_MS
+
+    expect.set_options(timeout=STEP_MS)
+    return expect

@@ -9,6 +9,12 @@ from dashboard.filters import Filters
 
 ALL = Filters()
 
+# Every page module in dashboard/pages/, as the navigation lists them.
+ALL_PAGES = (
+    "overview", "goals", "activities", "networks", "projects", "evaluation", "data",
+    "history", "accessibility",
+)  # fmt: skip
+
 
 def run(db: Database, name: str, f: Filters = ALL, **extra) -> list[dict]:
     """A query's rows for *f*; paging and search default to "everything"."""

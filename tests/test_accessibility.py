@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import ALL_PAGES
 from tests.test_browser import (
     CHARTS_DRAWN,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FIRST_LOAD_MS,
     SHOTS,
     STEP_MS,
@@ -33,17 +32,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "test-output" / "axe-results.json"
-PAGES = (
-    "",
-    "goals",
-    "activities",
-    "networks",
-    "projects",
-    "evaluation",
-    "data",
-    "history",
-    "accessibility",
-)
+PAGES = tuple("" if p == "overview" else p for p in ALL_PAGES)  # URL paths
 # Each language with filters set, as a manager opens a link to their own selection.
 SELECTIONS = {
     "sv": "lang=sv&org=gotland&from=2009&to=2012",
@@ -58,28 +47,6 @@ def server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     log = tmp_path_factory.mktemp("streamlit-a11y") / "server.log"
     with run_server(sample_dir, log) as srv:
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def expect():
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=STEP_MS)
-    return expect
 
 
 def main_h1(page):

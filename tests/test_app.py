@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import data, ui
 from dashboard.filters import Filters
 from tests.conftest import ROOT
+from tests.helpers import ALL_PAGES
 from tests.test_sample import GOTLAND_2009
 
 APP = str(ROOT / "streamlit_app.py")
@@ -210,18 +211,6 @@ def test_overview_says_so_when_the_years_hold_no_activity(app) -> None:
     assert at.metric[0].value == "0"
     assert any(i.value == "Nothing to show for this selection." for i in at.info)
     assert "**Activities per year**" in [m.value for m in at.markdown]  # the one guard: ui
-
-
-ALL_PAGES = (
-    "overview",
-    "goals",
-    "activities",
-    "networks",
-    "projects",
-    "evaluation",
-    "data",
-    "accessibility",
-)
 
 
 def page_texts(at: AppTest) -> list[str]:

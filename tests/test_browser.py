@@ -159,34 +159,6 @@ def server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         yield srv
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Debian Chromium; missing Chromium is a failure, never a skip."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: the browser tests need Debian's Chromium. "
-            "Install it with `sudo apt-get install chromium` (CI does); "
-            "do not run `playwright install`.",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def expect():
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=STEP_MS)
-    return expect
-
-
 # --------------------------------------------------------------------------- expectations
 
 

@@ -22,18 +22,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import codes
 from tests.conftest import ROOT
+from tests.helpers import ALL_PAGES
 
 APP = str(ROOT / "streamlit_app.py")
-PAGES = (
-    "overview",
-    "goals",
-    "activities",
-    "networks",
-    "projects",
-    "evaluation",
-    "data",
-    "accessibility",
-)
+
 ID_COLUMNS = {
     "organisations": "org_id",
     "strategies": "strategy_id",
@@ -156,7 +148,7 @@ def visit(folder: Path, monkeypatch: pytest.MonkeyPatch, params: list[dict[str, 
         for k, v in {"lang": "sv", **p}.items():
             at.query_params[k] = v
         at.run()
-        for page in PAGES:
+        for page in ALL_PAGES:
             at.switch_page(f"dashboard/pages/{page}.py").run()
             assert not at.exception, (page, p, at.exception)
             found += [(page, str(p), *o) for o in offences(at, ids, stored)]
@@ -239,7 +231,7 @@ def test_no_id_or_stored_code_in_any_download_or_the_annual_workbook(
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["lang"] = "sv"
     at.run()
-    for page in PAGES:
+    for page in ALL_PAGES:
         at.switch_page(f"dashboard/pages/{page}.py").run()
     assert len(got) >= 20
     found = []

@@ -26,8 +26,6 @@ from dashboard.publish import Change
 from tests.conftest import SAMPLE_SOURCE
 from tests.test_browser import (
     CHARTS_DRAWN,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FIRST_LOAD_MS,
     STEP_MS,
     VIEWPORT,
@@ -113,28 +111,6 @@ def app(provider: str, dataset: Path, tmp_path_factory: pytest.TempPathFactory) 
         DASHBOARD_ACCESS_FILE=str(access),
     ) as srv:
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def expect():
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=STEP_MS)
-    return expect
 
 
 @contextlib.contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import codes, data, ui
@@ -108,10 +107,8 @@ def _edit(view: View) -> None:
     activity (keyboard- and screen-reader-friendly, unlike a canvas grid), the goals picked
     from the organisation's goals. The save goes through the import's checks
     (`editing.save`); the permission is checked there, at the moment of the save."""
-    from dashboard import editing
+    from dashboard import editform, editing
     from dashboard.dataset import data_dir
-    from dashboard.problems import ImportFailed
-    from dashboard.uploads import UploadCheck
 
     orgs = _editable_orgs(view)
     if not orgs or data.as_of() is not None:  # an earlier version is read-only
@@ -188,29 +185,14 @@ def _edit(view: View) -> None:
             else [*others, new]
         )  # fmt: skip
         assert view.person is not None
-        try:
-            with st.spinner(view.t("edit.saving")):
-                editing.save(data_dir(), org, year, lang, base, edited, view.person, comment)
-        except editing.NotAllowed:
-            st.error(view.t("edit.not_allowed"))
-            return
-        except editing.Conflict as exc:
-            st.warning(view.t("edit.conflict"))
-            theirs = exc.changed + exc.added + exc.removed
-            ui.show_table(
-                view,
-                pd.DataFrame([{c: r.get(c) for c in editing.EDITABLE} for r in theirs]),
-                "ed-conflict",
-            )
-            st.session_state.pop(key, None)  # the next try starts from the rows as they are
-            return
-        except ImportFailed as exc:
-            st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), lang)))
-            ui.show_table(view, UploadCheck(exc.problems, exc.warnings).frame(lang), "ed-problems")
-            return
-        data.clear()
-        st.session_state.pop(key, None)
-        st.success(view.t("edit.saved"))
+        person = view.person
+        editform.save_and_report(
+            view,
+            lambda: editing.save(data_dir(), org, year, lang, base, edited, person, comment),
+            key,
+            "ed",
+            "activities",
+        )
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

@@ -4,6 +4,7 @@ trends, the managers' own verdict beside the computed one, and the annual compil
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -280,10 +281,8 @@ def render(view: View) -> None:
 def _edit(view: View, year: int) -> None:
     """Correct the year's indicator values (a reporter) and write the goals' assessments (a
     coordinator), in forms, saved through the import's checks (`editing.save`)."""
-    from dashboard import codes, editing
+    from dashboard import codes, editform, editing
     from dashboard.dataset import data_dir
-    from dashboard.problems import ImportFailed
-    from dashboard.uploads import UploadCheck
 
     person = view.person
     if person is None or data.as_of() is not None:  # an earlier version is read-only
@@ -352,25 +351,15 @@ def _edit(view: View, year: int) -> None:
             new = [r if r.get("source") else {**r, "source": source or None} for r in new]
             if not saved:
                 continue
-            try:
-                with st.spinner(view.t("edit.saving")):
-                    editing.save(data_dir(), org, year, lang, base, new, person, comment, part)
-            except editing.NotAllowed:
-                st.error(view.t("edit.not_allowed"))
-                continue
-            except editing.Conflict:
-                st.warning(view.t("edit.conflict"))
-                st.session_state.pop(key, None)
-                continue
-            except ImportFailed as exc:
-                st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), lang)))
-                ui.show_table(
-                    view, UploadCheck(exc.problems, exc.warnings).frame(lang), f"ev-p-{part}"
-                )
-                continue
-            data.clear()
-            st.session_state.pop(key, None)
-            st.success(view.t("edit.saved"))
+            editform.save_and_report(
+                view,
+                partial(
+                    editing.save, data_dir(), org, year, lang, base, new, person, comment, part
+                ),
+                key,
+                f"ev-{part}",
+                part,
+            )
 
 
 if __name__ == "__main__":  # run as a page by st.navigation
