@@ -90,6 +90,12 @@ PARTS = {
 }
 
 
+class LastRowOfYear(ValueError):
+    """An edit that would leave the year with no rows. The partial workbook an edit becomes
+    speaks only for the years its rows name, so an empty one would replace nothing and
+    the save would claim success while changing nothing; it is refused instead."""
+
+
 class NotAllowed(PermissionError):
     """The person may not change these rows (checked at the moment of the save)."""
 
@@ -187,6 +193,8 @@ def save(
     and column); then nothing is written."""
     _check_allowed(person, org, base, edited, part)
     spec = PARTS[part]
+    if base and not edited:  # per year, or (projects, memberships) the organisation's last
+        raise LastRowOfYear(org, year)
     tables = workbook.dataset_rows(folder, [org])
     name = next(r["name"] for r in tables["organisations"] if r["org_id"] == org)
     rows = []

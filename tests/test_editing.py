@@ -173,3 +173,26 @@ def test_projects_and_memberships_are_a_coordinators(out: Path) -> None:
     rows = pq.read_table(out / "memberships.parquet").to_pylist()
     fee = next(r for r in rows if r["org_id"] == "gotland" and r["network_id"] == "b7")
     assert (fee["annual_fee"], fee["currency"]) == (55000.0, "SEK")
+
+
+def test_deleting_the_last_activity_of_a_year_is_refused_not_falsely_saved(out: Path) -> None:
+    """An edit speaks only for the years its rows name; with no row left it would replace
+    nothing and still count as a save. It is refused, and nothing is recorded."""
+    admin = Person("Ada", "ada@x.se", (Grant("*", "admin"),), True)
+    base = editing.load(out, "alvsbyn", 2020, "sv")
+    assert len(base) == 2
+    with pytest.raises(editing.LastRowOfYear):
+        editing.save(out, "alvsbyn", 2020, "sv", base, [], admin)
+    assert len(editing.load(out, "alvsbyn", 2020, "sv")) == 2
+    assert [e.action for e in history.entries(out)] == ["import"]
+    editing.save(out, "alvsbyn", 2020, "sv", base, base[:1], admin)  # one of two: fine
+    assert len(editing.load(out, "alvsbyn", 2020, "sv")) == 1
+
+
+def test_deleting_an_organisations_last_membership_is_refused_too(out: Path) -> None:
+    admin = Person("Ada", "ada@x.se", (Grant("*", "admin"),), True)
+    base = editing.load(out, "alvsbyn", 0, "sv", "memberships")
+    assert base
+    with pytest.raises(editing.LastRowOfYear):
+        editing.save(out, "alvsbyn", 0, "sv", base, [], admin, part="memberships")
+    assert editing.load(out, "alvsbyn", 0, "sv", "memberships") == base
