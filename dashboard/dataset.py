@@ -161,12 +161,16 @@ def row_count(folder: Path, table: Table) -> int | None:
         return None
 
 
-def read_table(folder: Path, table: Table) -> pa.Table | None:
-    """One table of a dataset as stored, or None when its file is absent or unreadable."""
+def read_table(folder: Path, table: Table, columns: list[str] | None = None) -> pa.Table | None:
+    """One table of a dataset as stored (only *columns*, where given), or None when its
+    file is absent or unreadable."""
     path = table_path(folder, table)
     if not path.is_file():
         return None
+    schema = arrow_schema(table)
+    if columns is not None:
+        schema = pa.schema([schema.field(c) for c in columns])
     try:
-        return pq.read_table(path).cast(arrow_schema(table))
+        return pq.read_table(path, columns=columns).cast(schema)
     except (OSError, pa.ArrowException):
         return None

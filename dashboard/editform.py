@@ -1,6 +1,7 @@
-"""One form for a row of an editable part (projects, memberships): the coordinator sheet's
-columns as inputs in the interface language, saved through `editing.save`, so the import's
-checks, the permission, the conflict guard and the history apply as everywhere else."""
+"""One form for a row of an editable part (projects, memberships, strategies, goals,
+networks): the coordinator sheet's columns as inputs in the interface language, saved
+through `editing.save`, so the import's checks, the permission, the conflict guard and the
+history apply as everywhere else."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dashboard.i18n import fmt_int
 from dashboard.ui import View
 
 NEW = "__new__"
+FLASH = "edit_flash"  # the message of a save, shown after the rerun that redraws the page
 NUMBERS = ("total_budget", "eu_funding", "own_funding", "annual_fee")
 YEARS = ("since_year", "until_year")
 
@@ -25,9 +27,11 @@ def save_and_report(
 ) -> bool:
     """Run one edit's *save* and tell the user how it went, in the interface language: a
     refusal (permission), a conflict with the other person's rows, or the import's problems
-    at their row and column; on success the caches are cleared. The editor's remembered
+    at their row and column; on success the caches are cleared and the page is drawn again
+    at once (`st.rerun`), with the message above it (`flash`). The editor's remembered
     rows (*state_key*) are forgotten after a conflict or a save, so the next edit starts
-    from the rows as they are. Returns whether it saved. Every edit form calls this."""
+    from the rows as they are. Returns False when it did not save (on success it does not
+    return: the rerun replaces this run). Every edit form calls this."""
     from dashboard.problems import ImportFailed
     from dashboard.uploads import UploadCheck
 
@@ -55,14 +59,36 @@ def save_and_report(
         return False
     data.clear()
     st.session_state.pop(state_key, None)
-    st.success(view.t("edit.saved"))
-    return True
+    # redraw the page at once, so what the save changed is on it; say so above it
+    st.session_state[FLASH] = view.t("edit.saved")
+    st.rerun()
+    return True  # pragma: no cover - st.rerun does not return
+
+
+def flash() -> None:
+    """The message of the save that caused this run, once, above the page."""
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
 
 
 def _label(part: str, r: dict) -> str:
     if part == "projects":
         return str(r.get("acronym") or r.get("project_title") or "")
+    if part == "strategies":
+        return str(r.get("strategy_title") or "")
+    if part == "goals":
+        return f"{r.get('number')}. {str(r.get('wording') or '')[:70]}"
+    if part == "networks":
+        return str(r.get("name") or "")
     return f"{r.get('network')} ({r.get('since_year')})"
+
+
+def _pick_one(label: str, options: list[str], now: object) -> str | None:
+    """A drop-down of names (a strategy, a network) with an empty first choice."""
+    options = sorted({*options, *([str(now)] if now else [])}, key=str.lower)
+    at = options.index(str(now)) + 1 if now and str(now) in options else 0
+    return st.selectbox(label, ["", *options], index=at) or None
 
 
 def row_form(view: View, part: str, title_key: str) -> None:
@@ -96,14 +122,25 @@ def row_form(view: View, part: str, title_key: str) -> None:
         goals = data.query("goal_options", Filters((org,)))
         goal_words = {str(g.code): f"{g.code}. {str(g.title)[:70]}" for g in goals.itertuples()}
         networks = data.query("network_summary", Filters())["network"].dropna().unique().tolist()
+        if part == "networks":  # every network, also those no organisation uses yet
+            networks = [str(r["name"]) for r in base]
+        strategies = []
+        if part == "goals":
+            found = editing.load(data_dir(), org, 0, lang, "strategies")
+            strategies = [str(r["strategy_title"]) for r in found]
+        skip = ("organisation", "goals_source") + (() if part == "goals" else ("strategy",))
         new: dict[str, object] = dict(row)
         with st.form(f"ef_form_{part}_{org}_{pick}"):
             for c in sheet.cols:
-                if c.key in ("organisation", "strategy", "goals_source"):
+                if c.key in skip:
                     continue
                 label = workbook.header(c.key, lang)
                 now = row.get(c.key)
-                if c.domain:
+                if c.key == "strategy":
+                    new[c.key] = _pick_one(label, strategies, now)
+                elif c.key == "part_of":
+                    new[c.key] = _pick_one(label, [n for n in networks if n != now], now)
+                elif c.domain:
                     words = codes.choices(c.domain, lang)
                     at = words.index(now) + 1 if now in words else 0
                     new[c.key] = st.selectbox(label, ["", *words], index=at) or None
@@ -117,9 +154,7 @@ def row_form(view: View, part: str, title_key: str) -> None:
                     )
                     new[c.key] = ", ".join(chosen) or None
                 elif c.key == "network":
-                    options = sorted({*networks, *([now] if now else [])}, key=str.lower)
-                    at = options.index(now) + 1 if now in options else 0
-                    new[c.key] = st.selectbox(label, ["", *options], index=at) or None
+                    new[c.key] = _pick_one(label, networks, now)
                 elif c.key in NUMBERS:
                     new[c.key] = st.number_input(label, min_value=0.0, value=now, step=1000.0)
                 elif c.key in YEARS:
@@ -129,7 +164,10 @@ def row_form(view: View, part: str, title_key: str) -> None:
                     text = st.text_input(label, "" if now is None else str(now))
                     new[c.key] = text.strip() or None
             comment = st.text_input(view.t("edit.comment"))
-            delete = bool(row) and st.checkbox(view.t("edit.delete.row"))
+            # a network is shared and never removed (the workbook only adds and updates)
+            delete = (
+                bool(row) and part not in editing.SHARED and st.checkbox(view.t("edit.delete.row"))
+            )
             saved = st.form_submit_button(view.t("edit.save"), type="primary")
         if not saved:
             return

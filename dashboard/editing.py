@@ -87,7 +87,35 @@ PARTS = {
         "edit_organisation",
         per_year=False,
     ),
+    # a coordinator's: the organisation's strategies and their numbered goals. A goal that
+    # activities, projects, indicators or assessments still name cannot be deleted: the
+    # import's reference check refuses the save, at the row that names it.
+    "strategies": Part(
+        "strategies",
+        ("strategy_title", "adopted_on", "valid_from", "valid_to", "decided_by", "source"),
+        (ID,),
+        "edit_organisation",
+        per_year=False,
+    ),
+    "goals": Part(
+        "goals",
+        ("strategy", "number", "wording", "goal_kind", "parent"),
+        (ID,),
+        "edit_organisation",
+        per_year=False,
+    ),
+    # networks are shared by every organisation: a coordinator adds one, and corrects one
+    # that only organisations they coordinate use; one that others use, only an admin.
+    # The workbook adds and updates networks by id and never removes one.
+    "networks": Part(
+        "networks",
+        ("name", "acronym", "network_kind", "part_of", "country", "lat", "lon", "source"),
+        (ID,),
+        "edit_organisation",
+        per_year=False,
+    ),
 }
+SHARED = ("networks",)  # parts every organisation shares (not narrowed to one)
 
 
 class LastRowOfYear(ValueError):
@@ -115,8 +143,37 @@ def load(
 ) -> list[dict[str, object]]:
     """The rows of *part* of *org* in *year* as the coordinator's sheet has them."""
     spec = PARTS[part]
-    rows = workbook.sheet_rows(workbook.dataset_rows(folder, [org]), lang)[spec.sheet]
+    if part in SHARED:
+        tables = {part: _table_rows(folder, part)}
+    else:
+        tables = workbook.dataset_rows(folder, [org])
+    rows = workbook.sheet_rows(tables, lang)[spec.sheet]
     return [r for r in rows if r.get("year") == year] if spec.per_year else rows
+
+
+def _table_rows(folder: Path, table: str) -> list[dict[str, object]]:
+    from dashboard.contract import TABLE_BY_NAME
+    from dashboard.dataset import read_table
+
+    data = read_table(folder, TABLE_BY_NAME[table])
+    return [] if data is None else data.to_pylist()
+
+
+def network_users(folder: Path) -> dict[str, set[str]]:
+    """Which organisations use each network (a membership or an activity), by network id."""
+    from dashboard.contract import TABLE_BY_NAME
+    from dashboard.dataset import read_table
+
+    users: dict[str, set[str]] = {}
+    for table in ("memberships", "activities"):
+        data = read_table(folder, TABLE_BY_NAME[table], columns=["org_id", "network_id"])
+        if data is None:
+            continue
+        orgs, nets = (data.column(c).to_pylist() for c in ("org_id", "network_id"))
+        for o, n in zip(orgs, nets, strict=True):
+            if n is not None:
+                users.setdefault(n, set()).add(o)
+    return users
 
 
 def _same(a: Mapping[str, object], b: Mapping[str, object], part: str = "activities") -> bool:
@@ -154,9 +211,13 @@ def _check_allowed(
     base: Sequence[Mapping[str, object]],
     edited: Sequence[Mapping[str, object]],
     part: str = "activities",
+    users: Mapping[str, set[str]] | None = None,
 ) -> None:
     """Every row the save adds, changes or deletes must be the person's to change (a
     reporter of one department: activities of that department, before and after)."""
+    if part == "networks":
+        _check_networks(person, org, base, edited, users)
+        return
     if part != "activities":
         if not person.may(PARTS[part].action, org):
             raise NotAllowed(org)
@@ -176,6 +237,27 @@ def _check_allowed(
             raise NotAllowed(org)
 
 
+def _check_networks(
+    person: Person,
+    org: str,
+    base: Sequence[Mapping[str, object]],
+    edited: Sequence[Mapping[str, object]],
+    users: Mapping[str, set[str]] | None,
+) -> None:
+    """A coordinator (of *org*) adds networks; a changed network must be used only by
+    organisations the person coordinates (else an admin's); none is ever removed."""
+    if not person.may("edit_organisation", org):
+        raise NotAllowed(org)
+    was = _by_id(base, "networks")
+    for r in edited:
+        old = was.get((r.get(ID),))
+        if old is None or _same(old, r, "networks"):
+            continue
+        for user in (users or {}).get(str(r.get(ID)), set()):
+            if not person.may("edit_organisation", user):
+                raise NotAllowed(user)
+
+
 def save(
     folder: Path,
     org: str,
@@ -191,8 +273,12 @@ def save(
     in *year*: permission, conflict and contract checks, then one atomic publish recorded
     as a save. Raises NotAllowed, Conflict or ImportFailed (each problem at its sheet row
     and column); then nothing is written."""
-    _check_allowed(person, org, base, edited, part)
+    users = network_users(folder) if part == "networks" else None
+    _check_allowed(person, org, base, edited, part, users)
     spec = PARTS[part]
+    if part == "networks":  # none is removed (the workbook only adds and updates)
+        kept = {(r.get(ID),) for r in edited}
+        edited = [*edited, *(dict(r) for k, r in _by_id(base, part).items() if k not in kept)]
     if base and not edited:  # per year, or (projects, memberships) the organisation's last
         raise LastRowOfYear(org, year)
     tables = workbook.dataset_rows(folder, [org])
@@ -200,7 +286,9 @@ def save(
     rows = []
     for r in edited:
         row = {k: r.get(k) for k in (*spec.key, *spec.columns)}
-        rows.append({**row, "organisation": name, **({"year": year} if spec.per_year else {})})
+        if part not in SHARED:
+            row["organisation"] = name
+        rows.append({**row, **({"year": year} if spec.per_year else {})})
 
     def guard(out: Path) -> None:
         found = conflicts(base, load(out, org, year, lang, part), part)

@@ -325,7 +325,10 @@ def current_view() -> View:
 
 def run_page(render: Callable[[View], None]) -> None:
     """Run a page module's `render` with the current view, guarded against errors."""
+    from dashboard import editform
+
     view = current_view()
+    editform.flash()
     try:
         guarded(render, view, reraise=(DatasetError,))()
     except DatasetError as exc:

@@ -1059,6 +1059,13 @@ def to_contract(
         if "org_id" in cols:
             i = cols.index("org_id")
             orgs |= {r[i] for r in body if r[i]}
+    # a goal names its organisation through its strategy (goals have no org_id to fill in)
+    goal_cols = [c.name for c in TABLE_BY_NAME["goals"].input_columns]
+    at = goal_cols.index("strategy_id")
+    for r in resolver.out.get("goals", ([], [], [], {}))[0]:
+        span = resolver.ix.strategy_span.get(r[at])
+        if span is not None:
+            orgs.add(span[0])
     nets = {r[0] for r in resolver.out.get("networks", ([], [], [], {}))[0]}
     return Converted(out, labels, orgs, nets)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, figures, tables, ui
+from dashboard import data, editform, figures, tables, ui
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, plotly_separators
 from dashboard.ui import View
@@ -17,6 +17,14 @@ SUNBURST_LIMIT = 80
 
 
 def render(view: View) -> None:
+    """Draw the page, then (for a signed-in coordinator) the forms that change the
+    organisation's strategies and goals."""
+    _render(view)
+    editform.row_form(view, "strategies", "edit.strategies.title")
+    editform.row_form(view, "goals", "edit.goals.title")
+
+
+def _render(view: View) -> None:
     """Draw the Goals page."""
     f = view.filters
     st.title(view.t("goals.title"))

@@ -111,6 +111,7 @@ def render(view: View) -> None:
     """Draw the page, then (for a signed-in coordinator) the form that changes it."""
     _render(view)
     editform.row_form(view, "memberships", "edit.memberships.title")
+    editform.row_form(view, "networks", "edit.networks.title")
 
 
 def _render(view: View) -> None:

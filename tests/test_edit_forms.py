@@ -1,0 +1,203 @@
+"""The editing forms as a signed-in person meets them (AppTest, with `AppTest.user` as the
+identity provider's claims and an access file giving the roles): strategies and goals on
+the Goals page, networks on the Networks page, their error messages in Swedish, and two
+sessions saving the same rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import editing, history
+from dashboard.access import Grant, Person
+from dashboard.ingest import ingest
+from tests.conftest import ROOT, SAMPLE_SOURCE
+
+ACCESS = """
+read = "all"
+
+[[grant]]
+email = "kim@slagelse.dk"
+org = "slagelse"
+role = "coordinator"
+
+[[grant]]
+email = "rut@slagelse.dk"
+org = "slagelse"
+role = "reporter"
+"""
+SAVED = "Sparat. Ändringen syns på alla sidor och i historiken."
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:1/oauth2callback",
+    "cookie_secret": "a-long-random-secret-for-the-test-only",
+    "client_id": "malbild",
+    "client_secret": "malbild-secret",
+    "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
+}
+
+
+@pytest.fixture
+def out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, folder)
+    access = tmp_path / "access.toml"
+    access.write_text(ACCESS, encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(folder))
+    monkeypatch.setenv("DASHBOARD_ACCESS_FILE", str(access))
+    return folder
+
+
+def session(email: str, page: str) -> AppTest:
+    """A signed-in session on *page*, in Swedish, Slagelse chosen."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": email, "name": email.split("@")[0]}
+    at.query_params["lang"] = "sv"
+    at.query_params["org"] = "slagelse"
+    at.run()
+    at.switch_page(f"dashboard/pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def form_of(at: AppTest, title: str):
+    """The expander of the edit form called *title*."""
+    found = [e for e in at.expander if e.label == title]
+    assert found, [e.label for e in at.expander]
+    return found[0]
+
+
+def pick(at: AppTest, exp, label: str, option: str) -> None:
+    box = next(s for s in exp.selectbox if s.label == label)
+    box.set_value(option).run()
+    assert not at.exception, at.exception
+
+
+def field(exp, label: str, kind: str = "text_input"):
+    return next(w for w in getattr(exp, kind) if w.label == label)
+
+
+def submit(at: AppTest, exp) -> None:
+    exp.button[0].click().run()
+    assert not at.exception, at.exception
+
+
+def goals_of(folder: Path, org: str) -> dict[str, str]:
+    rows = pq.read_table(folder / "goals.parquet").to_pylist()
+    return {str(r["code"]): r["title"] for r in rows if r["org_id"] == org}
+
+
+def test_a_coordinator_adds_a_goal_in_the_goals_form(out: Path) -> None:
+    before = goals_of(out, "slagelse")
+    at = session("kim@slagelse.dk", "goals")
+    exp = form_of(at, "Lägg till, rätta eller ta bort mål")
+    pick(at, exp, "Rad", "__new__")
+    exp = form_of(at, "Lägg till, rätta eller ta bort mål")
+    strategy = next(s for s in exp.selectbox if s.label == "Strategi")
+    strategy.set_value(strategy.options[1])
+    field(exp, "Nummer").input("9")
+    field(exp, "Lydelse").input("Fler unga deltar i internationella utbyten")
+    next(s for s in exp.selectbox if s.label == "Slag").set_value("Mål")
+    submit(at, exp)
+    assert SAVED in [s.value for s in at.success]
+    now = goals_of(out, "slagelse")
+    assert now["9"] == "Fler unga deltar i internationella utbyten"
+    assert {k: v for k, v in now.items() if k != "9"} == before
+    last = history.entries(out)[-1]
+    assert (last.who, last.action, last.orgs) == ("kim@slagelse.dk", "save", ("slagelse",))
+
+
+def test_a_goal_without_wording_is_refused_at_its_row_and_column(out: Path) -> None:
+    before = goals_of(out, "slagelse")
+    at = session("kim@slagelse.dk", "goals")
+    exp = form_of(at, "Lägg till, rätta eller ta bort mål")
+    pick(at, exp, "Rad", "__new__")
+    exp = form_of(at, "Lägg till, rätta eller ta bort mål")
+    field(exp, "Nummer").input("9")
+    submit(at, exp)
+    assert at.error and at.error[0].value.startswith("Inget sparades")
+    problems = at.dataframe[-1].value
+    assert "Lydelse" in set(problems.astype(str).stack())  # the column, in Swedish
+    assert goals_of(out, "slagelse") == before
+    assert [e.action for e in history.entries(out)] == ["import"]
+
+
+def test_a_reporter_gets_no_strategy_goal_or_network_form(out: Path) -> None:
+    at = session("rut@slagelse.dk", "goals")
+    assert not [e for e in at.expander if e.label.startswith("Lägg till")]
+    at.switch_page("dashboard/pages/networks.py").run()
+    assert "Lägg till eller rätta nätverk" not in [e.label for e in at.expander]
+
+
+def test_a_coordinator_corrects_a_strategy_and_adds_a_network(out: Path) -> None:
+    at = session("kim@slagelse.dk", "goals")
+    exp = form_of(at, "Lägg till eller rätta strategier")
+    box = next(s for s in exp.selectbox if s.label == "Rad")
+    pick(at, exp, "Rad", box.options[1])
+    exp = form_of(at, "Lägg till eller rätta strategier")
+    field(exp, "Beslutad av").input("Byrådet 2023-06-22 § 12")
+    submit(at, exp)
+    assert SAVED in [s.value for s in at.success], [e.value for e in at.error]
+    strategies = pq.read_table(out / "strategies.parquet").to_pylist()
+    assert "Byrådet 2023-06-22 § 12" in {s["decided_by"] for s in strategies}
+
+    at.switch_page("dashboard/pages/networks.py").run()
+    exp = form_of(at, "Lägg till eller rätta nätverk")
+    pick(at, exp, "Rad", "__new__")
+    exp = form_of(at, "Lägg till eller rätta nätverk")
+    field(exp, "Namn").input("Energy Cities")
+    next(s for s in exp.selectbox if s.label == "Slag").set_value("Nätverk")
+    field(exp, "Land").input("INT")
+    field(exp, "Källa").input("medlemsbrev 2026")
+    submit(at, exp)
+    assert SAVED in [s.value for s in at.success], [e.value for e in at.error]
+    names = {r["name"] for r in pq.read_table(out / "networks.parquet").to_pylist()}
+    assert "Energy Cities" in names and len(names) > 1  # added, none removed
+
+
+def test_two_sessions_saving_the_same_strategy_the_later_is_refused(out: Path) -> None:
+    """Both open the form on the same strategy; the first saves; the second's save is
+    refused with the first one's row shown, and the first one's change stays."""
+    first = session("kim@slagelse.dk", "goals")
+    second = session("kim@slagelse.dk", "goals")
+    for at in (first, second):
+        exp = form_of(at, "Lägg till eller rätta strategier")
+        box = next(s for s in exp.selectbox if s.label == "Rad")
+        pick(at, exp, "Rad", box.options[1])
+    exp = form_of(first, "Lägg till eller rätta strategier")
+    field(exp, "Beslutad av").input("Byrådet § 1")
+    submit(first, exp)
+    assert SAVED in [s.value for s in first.success]
+    exp = form_of(second, "Lägg till eller rätta strategier")
+    field(exp, "Beslutad av").input("Byrådet § 2")
+    submit(second, exp)
+    assert SAVED not in [s.value for s in second.success]
+    assert second.warning and "någon annan" in second.warning[0].value.lower()
+    theirs = second.dataframe[-1].value
+    assert "Byrådet § 1" in set(theirs.astype(str).stack())
+    decided = {s["decided_by"] for s in pq.read_table(out / "strategies.parquet").to_pylist()}
+    assert "Byrådet § 1" in decided and "Byrådet § 2" not in decided
+
+
+def test_a_used_goal_cannot_be_deleted_and_a_shared_network_is_an_admins(out: Path) -> None:
+    kim = Person("Kim", "kim@slagelse.dk", (Grant("slagelse", "coordinator"),), False)
+    goals = editing.load(out, "slagelse", 0, "sv", "goals")
+    from dashboard.problems import ImportFailed
+
+    with pytest.raises(ImportFailed) as refused:
+        editing.save(out, "slagelse", 0, "sv", goals, goals[1:], kim, part="goals")
+    assert {p.key for p in refused.value.problems} == {"unknown_ref"}
+    gus = Person("Gus", "gus@gotland.se", (Grant("gotland", "coordinator"),), False)
+    nets = editing.load(out, "gotland", 0, "sv", "networks")
+    users = editing.network_users(out)
+    shared = next(r for r in nets if len(users.get(str(r["id"]), ())) > 1)
+    edited = [dict(r, acronym="X") if r["id"] == shared["id"] else dict(r) for r in nets]
+    with pytest.raises(editing.NotAllowed):
+        editing.save(out, "gotland", 0, "sv", nets, edited, gus, part="networks")
+    admin = Person("Ada", "ada@x.se", (Grant("*", "admin"),), True)
+    editing.save(out, "gotland", 0, "sv", nets, edited, admin, part="networks")
+    rows = {r["network_id"]: r for r in pq.read_table(out / "networks.parquet").to_pylist()}
+    assert rows[shared["id"]]["acronym"] == "X" and len(rows) == len(nets)
