@@ -43,6 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from dashboard.contract import TABLE_BY_NAME  # noqa: E402
+from dashboard.dataset import read_table, table_source  # noqa: E402
+
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 PAGE_SIZE = 200  # the Activities page's page
 MATRIX_LIMIT = 500  # the Goals page's matrix cap
@@ -184,7 +187,7 @@ def pick_selection(folder: Path) -> tuple[str, int]:
     import duckdb
 
     con = duckdb.connect()
-    path = str(folder / "activities.parquet").replace("'", "''")
+    path = table_source(folder, TABLE_BY_NAME["activities"]).replace("'", "''")
     rows = con.execute(
         f"select org_id, count(*) n, max(year) y from read_parquet('{path}') "
         "group by org_id order by n, org_id"
@@ -285,7 +288,7 @@ def child_pandas(folder: Path, org: str, year: int, runs: int) -> dict:
     import pandas as pd
 
     def coverage():
-        ag = pd.read_parquet(folder / "activity_goals.parquet")
+        ag = read_table(folder, TABLE_BY_NAME["activity_goals"]).to_pandas()
         goals = pd.read_parquet(folder / "goals.parquet")
         ag = ag[(ag.org_id == org) & (ag.year == year)]
         n = ag.groupby("goal_id").size().rename("activities")
@@ -293,7 +296,7 @@ def child_pandas(folder: Path, org: str, year: int, runs: int) -> dict:
         return g.fillna({"activities": 0})
 
     def activities():
-        a = pd.read_parquet(folder / "activities.parquet")
+        a = read_table(folder, TABLE_BY_NAME["activities"]).to_pandas()
         a = a[(a.org_id == org) & (a.year == year)]
         return a.sort_values(["org_id", "year", "activity_id"]).head(PAGE_SIZE)
 
@@ -633,7 +636,7 @@ def run_size(size: str, cache: Path, warm: int) -> dict:
     print(f"[{size}] streamlit run", file=sys.stderr)
     start = startup(folder)
     return {
-        "folder_mb": sum(p.stat().st_size for p in folder.glob("*.parquet")) / 2**20,
+        "folder_mb": sum(p.stat().st_size for p in folder.rglob("*.parquet")) / 2**20,
         "org": org,
         "year": year,
         "queries": qs["queries"],

@@ -44,9 +44,11 @@ def main() -> None:
         t0 = time.perf_counter()
         synth.generate(args.activities, out, seed=1)
         print(f"generated {args.activities:,} activities in {time.perf_counter() - t0:.1f} s")
-        import pyarrow.parquet as pq
+        from dashboard.contract import TABLE_BY_NAME
+        from dashboard.dataset import read_table
 
-        first = pq.read_table(out / "activities.parquet", columns=["org_id", "year"]).slice(0, 1)
+        acts = read_table(out, TABLE_BY_NAME["activities"], columns=["org_id", "year"])
+        first = acts.slice(0, 1)
         org, year = first["org_id"][0].as_py(), first["year"][0].as_py()
         admin = Person("bench", "bench@example.org", (Grant("*", "admin"),), True)
         base_disk = du(Path(tmp))

@@ -88,6 +88,9 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     sort_by: tuple[str, ...] = field(default=())
+    # stored as one file per organisation (a folder of Parquet files) where the table grows
+    # with the activities: a save of one organisation then rewrites only that file
+    partitioned: bool = False
 
     @property
     def input_columns(self) -> tuple[Column, ...]:
@@ -304,6 +307,7 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("activity_id",),
         sort_by=("org_id", "year", "activity_id"),
+        partitioned=True,
     ),
     Table(
         "activity_goals",
@@ -324,6 +328,7 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("activity_id", "goal_id"),
         sort_by=("org_id", "year", "goal_id", "activity_id"),
+        partitioned=True,
     ),
     Table(
         "project_goals",
@@ -433,6 +438,7 @@ SUMMARIES: tuple[Table, ...] = (
         ),
         key=("org_id", "year", "network_id", "currency", "source"),
         sort_by=("org_id", "year", "network_id", "currency", "source"),
+        partitioned=True,
     ),
     Table(
         "summary_goal_links",
@@ -447,5 +453,6 @@ SUMMARIES: tuple[Table, ...] = (
         ),
         key=("org_id", "year", "goal_id", "network_id", "source"),
         sort_by=("org_id", "year", "goal_id", "network_id", "source"),
+        partitioned=True,
     ),
 )

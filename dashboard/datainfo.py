@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.dataset import table_path
+from dashboard.contract import SUMMARIES, TABLES
+from dashboard.dataset import table_files
 from dashboard.i18n import t
+
+TABLE_BY_NAME = {tb.name: tb for tb in (*TABLES, *SUMMARIES)}
 
 QUALITY_CHECKS = (
     "activities_without_goal",
@@ -26,9 +29,10 @@ def dataset_overview(tables: pd.DataFrame, folder: Path) -> pd.DataFrame:
     stamps = []
     for name in out["table_name"]:
         try:
-            mtime = table_path(folder, name).stat().st_mtime
+            files = table_files(folder, TABLE_BY_NAME[name])
+            mtime = max(f.stat().st_mtime for f in files)
             stamps.append(timestamp_label(datetime.fromtimestamp(mtime, UTC).isoformat()))
-        except OSError:
+        except (OSError, KeyError, ValueError):  # absent: no time to show
             stamps.append("")
     out["modified"] = stamps
     return out

@@ -23,7 +23,15 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.contract import SUMMARIES, TABLES, Table
-from dashboard.dataset import data_dir, table_path, write_table
+from dashboard.dataset import (
+    data_dir,
+    ensure_marker,
+    partition_name,
+    table_exists,
+    table_path,
+    table_source,
+    write_table,
+)
 from dashboard.filters import Filters
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -132,18 +140,35 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _create_views(con: duckdb.DuckDBPyConnection, folder: Path, tables: tuple[Table, ...]) -> None:
+def _create_views(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    tables: tuple[Table, ...],
+    orgs: tuple[str, ...] | None = None,
+) -> None:
     for t in tables:
-        path = _sql_string(str(table_path(folder, t)))
+        if orgs is not None and t.partitioned:  # only these organisations' files
+            files = [table_path(folder, t) / partition_name(o) for o in orgs]
+            found = [_sql_string(str(f)) for f in files if f.is_file()]
+            if not found:
+                names = ", ".join(c.name for c in t.columns)
+                con.execute(f"create view {t.name} as select {names} from {t.name}_empty")
+                continue
+            path = "[" + ", ".join(found) + "]"
+        else:
+            path = _sql_string(table_source(folder, t))
         con.execute(f"create view {t.name} as select * from read_parquet({path})")
 
 
-def build_summaries(folder: Path) -> dict[str, int]:
+def build_summaries(folder: Path, orgs: tuple[str, ...] | None = None) -> dict[str, int]:
     """Write the summary tables of a freshly written dataset folder; returns their row counts.
 
     The import and the generator call this before the folder is swapped in, so the
     summaries always match the tables they are built from. It runs on its own short-lived
-    connection: the dashboard's connection is read-only and locked down.
+    connection: the dashboard's connection is read-only and locked down. With *orgs* (a
+    save of those organisations' rows) only their parts of the summaries are built, from
+    their parts of the tables (every summary is per organisation); the caller has linked
+    the other organisations' parts. The counts are then of those parts.
     """
     with tempfile.TemporaryDirectory(prefix="malbild-summaries-") as spill:
         # 1 GB and a spill folder: the join of 20M goal links to 10M activities takes ~9 s
@@ -152,16 +177,27 @@ def build_summaries(folder: Path) -> dict[str, int]:
             config={"threads": os.cpu_count() or 2, "memory_limit": "1GB", "temp_directory": spill}
         )
         try:
-            _create_views(con, folder, TABLES)
+            if orgs is not None:
+                for t in TABLES:
+                    if t.partitioned:  # an empty stand-in, for organisations with no rows left
+                        cols = ", ".join(
+                            f"null::{_SQL_TYPES[c.type]} as {c.name}" for c in t.columns
+                        )
+                        con.execute(f"create view {t.name}_empty as select {cols} limit 0")
+            _create_views(con, folder, TABLES, orgs)
             counts = {}
             for t in SUMMARIES:
                 sql = (SUMMARY_DIR / f"{t.name}.sql").read_text("utf-8")
                 query = parse_query(t.name, sql)
-                counts[t.name] = write_table(folder, t, con.sql(query.sql).to_arrow_table())
+                data = con.sql(query.sql).to_arrow_table()
+                counts[t.name] = write_table(folder, t, data, orgs)
+                ensure_marker(folder, t)
             return counts
         finally:
             con.close()
 
+
+_SQL_TYPES = {"str": "varchar", "int": "bigint", "float": "double", "date": "date"}
 
 # what DuckDB raises for a Parquet file that is cut off, removed or not Parquet at all
 _DAMAGED = (duckdb.IOException, duckdb.InvalidInputException)
@@ -169,7 +205,8 @@ _DAMAGED = (duckdb.IOException, duckdb.InvalidInputException)
 
 def _unreadable(folder: Path, exc: BaseException) -> DatasetError:
     first = str(exc).splitlines()[0] if str(exc) else ""
-    files = sorted(set(re.findall(r"(\w+)\.parquet", first)))
+    # a table's file (activities.parquet) or one of its folder's (activities/x-1f.parquet)
+    files = sorted(set(re.findall(r"(\w+)(?:\.parquet|/[^/\s'\"]+\.parquet)", first)))
     return DatasetError(
         f"the dataset in {folder} cannot be read ({exc.__class__.__name__}: {first}); "
         "re-import it with `python -m dashboard ingest`",
@@ -234,7 +271,7 @@ class Database:
                 "one with `python -m dashboard ingest SOURCE --out DIR`",
                 "missing",
             )
-        missing = [t.name for t in TABLES + SUMMARIES if not table_path(self.folder, t).is_file()]
+        missing = [t.name for t in TABLES + SUMMARIES if not table_exists(self.folder, t)]
         if missing:
             raise DatasetError(
                 f"the dataset in {self.folder} lacks {', '.join(m + '.parquet' for m in missing)}; "

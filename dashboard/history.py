@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.contract import TABLES, Table
+from dashboard.dataset import link_or_copy, table_files
 
 LOG = "log.jsonl"
 VERSIONS = "versions"
@@ -56,6 +57,7 @@ class TableChange:
     removed: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     counts: Mapping[str, int] = field(default_factory=dict)  # added/removed/changed, all
+    orgs: tuple[str, ...] = ()  # organisations of the rows added, removed or changed
 
     def as_json(self) -> dict:
         return {
@@ -109,16 +111,17 @@ def _keys(data: pa.Table, table: Table) -> list[str]:
     return ["/".join("" if v is None else str(v) for v in row) for row in zip(*cols, strict=True)]
 
 
-def _rows(path: Path, table: Table) -> dict[str, tuple] | None:
-    """Key -> row of a table file (None: too large to itemise)."""
-    if not path.exists():
-        return {}
-    if pq.ParquetFile(path).metadata.num_rows > DIFF_ROWS_LIMIT:
+def _rows(files: list[Path], table: Table) -> dict[str, tuple] | None:
+    """Key -> row of a table's files (None: too large to itemise)."""
+    if sum(row_count(f) for f in files) > DIFF_ROWS_LIMIT:
         return None
-    data = pq.read_table(path)
-    values = [data.column(c.name).to_pylist() for c in table.columns]
-    rows = list(zip(*values, strict=True)) if values else []
-    return dict(zip(_keys(data, table), rows, strict=True))
+    found: dict[str, tuple] = {}
+    for f in files:
+        data = pq.read_table(f)
+        values = [data.column(c.name).to_pylist() for c in table.columns]
+        rows = list(zip(*values, strict=True)) if values else []
+        found.update(zip(_keys(data, table), rows, strict=True))
+    return found
 
 
 def row_count(path: Path) -> int:
@@ -126,17 +129,31 @@ def row_count(path: Path) -> int:
     return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
 
 
-_count = row_count
+def _same_file(a: Path, b: Path) -> bool:
+    """The same bytes: one file linked twice (checked first: cheap), or equal digests."""
+    try:
+        sa, sb = a.stat(), b.stat()
+    except OSError:
+        return False
+    if (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev):
+        return True
+    return sa.st_size == sb.st_size and _digest(a) == _digest(b)
 
 
 def diff_table(old: Path, new: Path, table: Table) -> TableChange | None:
-    """What changed in *table* between two dataset folders (None: nothing)."""
-    a, b = old / f"{table.name}.parquet", new / f"{table.name}.parquet"
-    if _digest(a) == _digest(b):
+    """What changed in *table* between two dataset folders (None: nothing). Files the two
+    share (a partitioned table's other organisations) are not read."""
+    a_files = {f.relative_to(old): f for f in table_files(old, table)}
+    b_files = {f.relative_to(new): f for f in table_files(new, table)}
+    same = {k for k in a_files.keys() & b_files.keys() if _same_file(a_files[k], b_files[k])}
+    differ_a = [f for k, f in a_files.items() if k not in same]
+    differ_b = [f for k, f in b_files.items() if k not in same]
+    if not differ_a and not differ_b:
         return None
-    before, after = _rows(a, table), _rows(b, table)
+    before, after = _rows(differ_a, table), _rows(differ_b, table)
+    total_a, total_b = row_count_of(old, table), row_count_of(new, table)
     if before is None or after is None:
-        return TableChange(_count(a), _count(b))
+        return TableChange(total_a, total_b)
     added = sorted(k for k in after if k not in before)
     removed = sorted(k for k in before if k not in after)
     changed = sorted(k for k in after if k in before and after[k] != before[k])
@@ -144,10 +161,22 @@ def diff_table(old: Path, new: Path, table: Table) -> TableChange | None:
         return None  # rewritten, same rows
     counts = {"added": len(added), "removed": len(removed), "changed": len(changed)}
     cut = KEYS_LISTED
+    at = next((i for i, c in enumerate(table.columns) if c.name == "org_id"), None)
+    orgs: set[str] = set()
+    if at is not None:
+        orgs |= {str(after[k][at]) for k in (*added, *changed) if after[k][at] is not None}
+        orgs |= {str(before[k][at]) for k in removed if before[k][at] is not None}
+    if table.name == "organisations":
+        orgs |= {*added, *removed, *changed}
     return TableChange(
-        len(before), len(after), tuple(added[:cut]), tuple(removed[:cut]), tuple(changed[:cut]),
-        counts,
+        total_a, total_b, tuple(added[:cut]), tuple(removed[:cut]), tuple(changed[:cut]),
+        counts, tuple(sorted(orgs)),
     )  # fmt: skip
+
+
+def row_count_of(folder: Path, table: Table) -> int:
+    """Rows of a table in a dataset folder (0 when absent)."""
+    return sum(row_count(f) for f in table_files(folder, table))
 
 
 def diff(old: Path, new: Path) -> dict[str, TableChange]:
@@ -193,29 +222,27 @@ def version_dir(out: Path, version: int) -> Path:
     return history_dir(out) / VERSIONS / f"{version:06d}"
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:  # another file system: a copy
-        import shutil
-
-        shutil.copy2(src, dst)
-
-
 def keep_version(out: Path, staged: Path, version: int) -> Path:
     """Keep the files of *staged* (about to become *out*) as version *version*: each file a
     hard link to the previous version's file where its bytes are the same, else to the
-    staged file itself (which the live dataset will be)."""
+    staged file itself (which the live dataset will be). A save links the files it did
+    not change from the live dataset, which are the previous version's: nothing to read."""
     folder = version_dir(out, version)
     tmp = folder.with_name(folder.name + ".tmp")
-    tmp.mkdir(parents=True, exist_ok=True)
+    if tmp.exists():  # left by a publish that was killed
+        import shutil
+
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
     prev = version_dir(out, version - 1) if version > 1 else None
-    for f in sorted(staged.iterdir()):
+    for f in sorted(staged.rglob("*")):
         if not f.is_file():
             continue
-        old = prev / f.name if prev is not None else None
-        same = old is not None and old.exists() and _digest(old) == _digest(f)
-        _link_or_copy(old if same and old is not None else f, tmp / f.name)
+        rel = f.relative_to(staged)
+        old = prev / rel if prev is not None else None
+        same = old is not None and _same_file(old, f)
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(old if same and old is not None else f, tmp / rel)
     os.replace(tmp, folder)
     return folder
 
@@ -235,26 +262,10 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def orgs_touched(new: Path, changes: Mapping[str, TableChange]) -> tuple[str, ...]:
-    """The organisations whose rows a change touched, read from the keys' organisation
-    columns where a table has one (activities, projects, ...), else every organisation
-    the dataset's changed tables name."""
-    found: set[str] = set()
-    for name, ch in changes.items():
-        table = next(t for t in TABLES if t.name == name)
-        if not any(c.name == "org_id" for c in table.columns):
-            continue
-        keys = set(ch.added) | set(ch.removed) | set(ch.changed)
-        path = new / f"{name}.parquet"
-        if not keys or not path.exists() or _count(path) > DIFF_ROWS_LIMIT:
-            continue
-        data = pq.read_table(path)
-        for k, org in zip(_keys(data, table), data.column("org_id").to_pylist(), strict=True):
-            if k in keys and org:
-                found.add(str(org))
-        if name == "organisations":
-            found |= {k for k in keys}
-    return tuple(sorted(found))
+def orgs_touched(changes: Mapping[str, TableChange]) -> tuple[str, ...]:
+    """The organisations whose rows a change touched (added, removed or changed rows, of
+    every table with an organisation column)."""
+    return tuple(sorted({o for ch in changes.values() for o in ch.orgs}))
 
 
 def iter_csv_rows(out: Path, org: str | None = None, limit: int | None = None) -> Iterator[list]:

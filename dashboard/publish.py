@@ -109,12 +109,7 @@ def publish(
             with tempfile.TemporaryDirectory() as nothing:  # the 'before' of a first import
                 before = out if has_dataset(out) else Path(nothing)
                 changes = history.diff(before, staged)
-                orgs = tuple(
-                    sorted(
-                        set(history.orgs_touched(staged, changes))
-                        | set(history.orgs_touched(before, changes))  # deleted rows' too
-                    )
-                )
+                orgs = history.orgs_touched(changes)
             history.keep_version(out, staged, version)
             swap_in(staged, out)
         except BaseException:
@@ -167,7 +162,7 @@ def restore(out: Path, version: int, change: Change) -> int:
     returns the new version. LookupError when that version's files are gone (pruned) or
     never were."""
     from dashboard.contract import TABLES
-    from dashboard.dataset import table_path
+    from dashboard.dataset import link_table, row_count
 
     folder = history.version_dir(out, version)
     if not folder.is_dir():
@@ -176,11 +171,9 @@ def restore(out: Path, version: int, change: Change) -> int:
 
     def write(staged: Path) -> dict[str, int]:
         counts = {}
-        for t in TABLES:
-            src = table_path(folder, t)
-            if src.exists():
-                shutil.copy2(src, table_path(staged, t))
-                counts[t.name] = history.row_count(src)
+        for t in TABLES:  # a version's files never change: linked, not copied
+            if link_table(folder, staged, t):
+                counts[t.name] = row_count(staged, t) or 0
         return counts
 
     restored = Change(change.who, "restore", change.comment, version, change.guard)

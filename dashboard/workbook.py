@@ -1402,20 +1402,12 @@ def dataset_rows(folder: object, orgs: Sequence[str] = ()) -> dict[str, list[dic
     of *orgs* (read with a filter on `org_id`, so a large dataset is not read whole)."""
     from pathlib import Path
 
-    import pyarrow.parquet as pq
-
-    from dashboard.dataset import arrow_schema, table_path
+    from dashboard.dataset import read_table
 
     out: dict[str, list[dict[str, object]]] = {}
     for tb in TABLE_BY_NAME.values():
-        path = table_path(Path(str(folder)), tb)
-        if not path.is_file():
-            out[tb.name] = []
-            continue
-        has_org = any(c.name == "org_id" for c in tb.columns)
-        filters = [("org_id", "in", list(orgs))] if orgs and has_org else None
-        data = pq.read_table(path, filters=filters).cast(arrow_schema(tb))
-        out[tb.name] = data.to_pylist()
+        data = read_table(Path(str(folder)), tb, orgs=list(orgs) if orgs else None)
+        out[tb.name] = [] if data is None else data.to_pylist()
     return only_orgs(out, list(orgs)) if orgs else out
 
 

@@ -36,3 +36,32 @@ def clean(rows: list[dict], *cols: str) -> list[tuple]:
         return v
 
     return [tuple(norm(r[c]) for c in cols) for r in rows]
+
+
+def read_rows(folder, name: str) -> list[dict]:
+    """Every row of one table of a dataset folder (of every file of a partitioned table)."""
+    from dashboard.contract import SUMMARIES, TABLES
+    from dashboard.dataset import read_table
+
+    table = next(t for t in (*TABLES, *SUMMARIES) if t.name == name)
+    data = read_table(folder, table)
+    return [] if data is None else data.to_pylist()
+
+
+def table_file(folder, name: str):
+    """A file of one table (of a partitioned table: its first organisation's file)."""
+    from dashboard.contract import SUMMARIES, TABLES
+    from dashboard.dataset import table_files
+
+    table = next(t for t in (*TABLES, *SUMMARIES) if t.name == name)
+    return table_files(folder, table)[0]
+
+
+def snapshot(folder) -> dict[str, bytes]:
+    """Every file under a dataset folder, by its path inside it, with its bytes."""
+    from pathlib import Path
+
+    root = Path(folder)
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }

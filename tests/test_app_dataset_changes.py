@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.ingest import ingest
 from tests.conftest import MINI_SOURCE, ROOT, SAMPLE_SOURCE
+from tests.helpers import table_file
 
 APP = str(ROOT / "streamlit_app.py")
 
@@ -73,14 +74,17 @@ def test_replace_on_the_data_page_crashes_neither_session(live: Path, monkeypatc
 
 def test_a_damaged_dataset_shows_the_apps_message_and_recovers(live: Path) -> None:
     at = session(lang="en")
-    good = (live / "activities.parquet").read_bytes()
-    (live / "activities.parquet").write_bytes(good[: len(good) // 3])  # cut off
+    damaged = table_file(live, "activities")
+    good = damaged.read_bytes()
+    damaged.unlink()  # (not written in place: the history shares the file)
+    damaged.write_bytes(good[: len(good) // 3])  # cut off
     at.switch_page("dashboard/pages/activities.py").run()
     assert not at.exception
     message = at.error[0].value
     assert message.startswith("The dataset cannot be read. A table file is damaged")
     assert str(live) not in message and "python -m" not in message
-    (live / "activities.parquet").write_bytes(good)  # fixed, no restart
+    damaged.unlink()
+    damaged.write_bytes(good)  # fixed, no restart
     at.run()
     assert not at.exception and not at.error
     assert at.dataframe[0].value.shape[0] > 0

@@ -13,6 +13,7 @@ from dashboard.access import Grant, Person
 from dashboard.ingest import ingest
 from dashboard.problems import ImportFailed
 from tests.conftest import SAMPLE_SOURCE
+from tests.helpers import read_rows
 
 GOTLAND = Person("Gustav", "gustav@gotland.se", (Grant("gotland", "coordinator"),), False)
 GAVLE = Person("Anna", "anna@gavle.se", (Grant("gavle", "reporter", "Kulturförvaltningen"),), False)
@@ -27,7 +28,7 @@ def out(tmp_path: Path) -> Path:
 
 
 def goals_of(folder: Path, activity: str) -> list[str]:
-    links = pq.read_table(folder / "activity_goals.parquet").to_pylist()
+    links = read_rows(folder, "activity_goals")
     return sorted(r["goal_id"] for r in links if r["activity_id"] == activity)
 
 

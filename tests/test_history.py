@@ -9,15 +9,16 @@ import os
 import shutil
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from dashboard import history
 from dashboard.cli import main
 from dashboard.contract import TABLES
+from dashboard.dataset import read_table
 from dashboard.ingest import ingest
 from dashboard.publish import Change, publish
 from tests.conftest import SAMPLE_SOURCE
+from tests.helpers import read_rows
 
 
 def edited_sample(tmp_path: Path) -> Path:
@@ -40,7 +41,7 @@ def edited_sample(tmp_path: Path) -> Path:
 
 
 def read_all(folder: Path) -> dict:
-    return {t.name: pq.read_table(folder / f"{t.name}.parquet") for t in TABLES}
+    return {t.name: read_table(folder, t) for t in TABLES}
 
 
 def test_every_import_is_a_version_with_who_what_and_which_rows(tmp_path: Path) -> None:
@@ -63,17 +64,25 @@ def test_every_import_is_a_version_with_who_what_and_which_rows(tmp_path: Path) 
     assert acts["removed"] == ["gotland-2009-08"]
     assert set(second.tables) == {"activities", "activity_goals"}  # nothing else changed
     # a version is a whole dataset: before and after of any row are the two versions' files
-    v1 = pq.read_table(history.version_dir(out, 1) / "activities.parquet").to_pylist()
-    v2 = pq.read_table(history.version_dir(out, 2) / "activities.parquet").to_pylist()
+    v1 = read_rows(history.version_dir(out, 1), "activities")
+    v2 = read_rows(history.version_dir(out, 2), "activities")
     title = {r["activity_id"]: r["title"] for r in v1}["gotland-2009-07"]
     assert title == "Hansedagar i Novgorod"
     assert {r["activity_id"]: r["title"] for r in v2}["gotland-2009-07"].endswith("(juni)")
     # unchanged tables share their bytes with the version before (hard links)
     same = history.version_dir(out, 1) / "goals.parquet"
     assert os.stat(same).st_ino == os.stat(history.version_dir(out, 2) / "goals.parquet").st_ino
+    from dashboard.dataset import partition_name
+
+    def gotland(v: int) -> Path:
+        return history.version_dir(out, v) / "activities" / partition_name("gotland")
+
+    def gavle(v: int) -> Path:
+        return history.version_dir(out, v) / "activities" / partition_name("gavle")
+
     assert (
-        os.stat(history.version_dir(out, 1) / "activities.parquet").st_ino
-        != os.stat(history.version_dir(out, 2) / "activities.parquet").st_ino
+        os.stat(gotland(1)).st_ino != os.stat(gotland(2)).st_ino
+        and os.stat(gavle(1)).st_ino == os.stat(gavle(2)).st_ino  # one file per organisation
     )
 
 
@@ -125,7 +134,7 @@ def test_a_failed_publish_records_nothing(tmp_path: Path) -> None:
     ingest(SAMPLE_SOURCE, out)
 
     def broken(staged: Path) -> dict[str, int]:
-        (staged / "activities.parquet").write_bytes(b"half")
+        (staged / "organisations.parquet").write_bytes(b"half")
         raise OSError("disk full")
 
     with pytest.raises(OSError):

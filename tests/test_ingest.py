@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -13,6 +14,7 @@ from dashboard import dataset
 from dashboard.cli import main
 from dashboard.ingest import ImportFailed, check_source, ingest
 from tests.conftest import MINI_SOURCE
+from tests.helpers import read_rows, snapshot
 
 
 def copy_mini(tmp_path: Path) -> Path:
@@ -41,7 +43,7 @@ def problems_of(src: Path) -> list[str]:
 def test_mini_imports_with_derived_columns(tmp_path: Path) -> None:
     counts = ingest(MINI_SOURCE, tmp_path / "data")
     assert counts["activities"] == 5 and counts["activity_goals"] == 5
-    links = pq.read_table(tmp_path / "data" / "activity_goals.parquet").to_pylist()
+    links = read_rows(tmp_path / "data", "activity_goals")
     assert links[0] == {
         "activity_id": "a-01",
         "goal_id": "a1",
@@ -71,7 +73,7 @@ def test_swedish_excel_csv_semicolons_decimal_comma_bom_excel_dates(tmp_path: Pa
     replace(src, "projects", "2019-01-01", "43466")
     out = tmp_path / "data"
     ingest(src, out)
-    acts = pq.read_table(out / "activities.parquet").to_pydict()
+    acts = pa.Table.from_pylist(read_rows(out, "activities")).to_pydict()
     assert acts["cost"][:3] == [1250.5, 1000000.25, 7.0]
     assert acts["title"][0] == "Konferens, Visby"
     assert pq.read_table(out / "projects.parquet").column("start_date")[0].as_py() == date(
@@ -273,13 +275,13 @@ def test_file_level_problems(tmp_path: Path) -> None:
 def test_a_bad_import_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "data"
     ingest(MINI_SOURCE, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
     src = copy_mini(tmp_path)
     replace(src, "activities", "100,SEK", "-100,SEK")
     with pytest.raises(ImportFailed) as info:
         ingest(src, out)
     assert "activities.csv:2:cost: amount -100 is negative" in [str(p) for p in info.value.problems]
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot(out) == before
     # the dataset, its history (of the earlier good import) and the source; no staging
     assert listing(tmp_path) == ["data", "data.history", "src"]
 
@@ -287,7 +289,7 @@ def test_a_bad_import_writes_nothing(tmp_path: Path) -> None:
 def test_a_crash_while_writing_leaves_the_old_dataset(tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "data"
     ingest(MINI_SOURCE, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
     calls = {"n": 0}
     from dashboard import ingest as ingest_module
 
@@ -302,7 +304,7 @@ def test_a_crash_while_writing_leaves_the_old_dataset(tmp_path: Path, monkeypatc
     monkeypatch.setattr(ingest_module, "write_table", flaky)
     with pytest.raises(OSError, match="disk full"):
         ingest(MINI_SOURCE, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot(out) == before
     assert listing(tmp_path) == ["data", "data.history"]
 
 
@@ -312,7 +314,7 @@ def test_swap_replaces_the_dataset(tmp_path: Path) -> None:
     src = copy_mini(tmp_path)
     replace(src, "activities", "Conference", "Konferens")
     ingest(src, out)
-    titles = pq.read_table(out / "activities.parquet").column("title").to_pylist()
+    titles = [r["title"] for r in read_rows(out, "activities")]
     assert titles[0] == "Konferens"
     # the dataset, its history (of the earlier good import) and the source; no staging
     assert listing(tmp_path) == ["data", "data.history", "src"]

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import codes
 from tests.conftest import ROOT
-from tests.helpers import ALL_PAGES
+from tests.helpers import ALL_PAGES, read_rows
 
 APP = str(ROOT / "streamlit_app.py")
 
@@ -56,7 +56,7 @@ WORD = re.compile(r"[\w.\-]+")
 def dataset_ids(folder: Path) -> set[str]:
     ids: set[str] = set()
     for table, col in ID_COLUMNS.items():
-        ids |= {str(v) for v in pq.read_table(folder / f"{table}.parquet", columns=[col])[col]}
+        ids |= {str(r[col]) for r in read_rows(folder, table)}
     return ids
 
 

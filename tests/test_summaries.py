@@ -116,6 +116,6 @@ def test_goal_filtered_branch_agrees_with_summary_branch(
 def test_dataset_without_summaries_asks_for_a_reimport(sample_dir: Path, tmp_path: Path) -> None:
     old = tmp_path / "old"
     shutil.copytree(sample_dir, old)
-    (old / "summary_goal_links.parquet").unlink()
-    with pytest.raises(DatasetError, match=r"summary_goal_links\.parquet.*re-import"):
+    shutil.rmtree(old / "summary_goal_links")
+    with pytest.raises(DatasetError, match=r"summary_goal_links.*re-import"):
         Database(old)

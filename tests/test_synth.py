@@ -9,10 +9,19 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import synth
+from dashboard import dataset, synth
 from dashboard.cli import main
-from dashboard.contract import TABLES
-from dashboard.dataset import ROW_GROUP_SIZE, read_manifest, table_path
+from dashboard.contract import TABLE_BY_NAME, TABLES
+from dashboard.dataset import (
+    ROW_GROUP_SIZE,
+    partition_name,
+    read_manifest,
+    read_table,
+    row_count,
+    table_files,
+    table_path,
+    table_source,
+)
 from dashboard.ingest import check_source
 
 N = 5_000
@@ -28,7 +37,7 @@ def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _sql(folder: Path, sql: str) -> list[tuple]:
     con = duckdb.connect()
     for t in TABLES:
-        path = str(table_path(folder, t)).replace("'", "''")
+        path = table_source(folder, t).replace("'", "''")
         con.execute(f"create view {t.name} as select * from read_parquet('{path}')")
     return con.execute(sql).fetchall()
 
@@ -49,19 +58,17 @@ def test_same_seed_same_tables_other_seed_differs(synth_dir: Path, tmp_path: Pat
     synth.generate(N, again, seed=7)
     synth.generate(N, other, seed=8)
     for t in TABLES:
-        first = pq.read_table(table_path(synth_dir, t))
-        assert first.equals(pq.read_table(table_path(again, t))), t.name
-        assert table_path(synth_dir, t).read_bytes() == table_path(again, t).read_bytes(), t.name
-    differs = [
-        t.name
-        for t in TABLES
-        if not pq.read_table(table_path(synth_dir, t)).equals(pq.read_table(table_path(other, t)))
-    ]
+        first = read_table(synth_dir, t)
+        assert first.equals(read_table(again, t)), t.name
+        a, b = table_files(synth_dir, t), table_files(again, t)
+        assert [f.name for f in a] == [f.name for f in b], t.name
+        assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b, strict=True)), t.name
+    differs = [t.name for t in TABLES if not read_table(synth_dir, t).equals(read_table(other, t))]
     assert "activities" in differs and "activity_goals" in differs and "goals" in differs
 
 
 def test_counts_links_and_goals(synth_dir: Path) -> None:
-    assert pq.read_metadata(table_path(synth_dir, "activities")).num_rows == N
+    assert row_count(synth_dir, TABLE_BY_NAME["activities"]) == N
     ((orgs, countries, kinds),) = _sql(
         synth_dir,
         "select count(*), count(distinct country), count(distinct kind) from organisations",
@@ -116,13 +123,18 @@ def test_counts_links_and_goals(synth_dir: Path) -> None:
 
 def test_files_sorted_by_the_contract(synth_dir: Path) -> None:
     for t in TABLES:
-        data = pq.read_table(table_path(synth_dir, t))
+        data = read_table(synth_dir, t)
         keys = [(c, "ascending") for c in t.sort_by]
         assert data.num_rows > 0, t.name
         assert data.equals(data.sort_by(keys)), t.name
-        meta = pq.read_metadata(table_path(synth_dir, t))
-        groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
-        assert all(g == ROW_GROUP_SIZE for g in groups[:-1]), t.name
+        for f in table_files(synth_dir, t):
+            meta = pq.read_metadata(f)
+            groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+            assert all(g == ROW_GROUP_SIZE for g in groups[:-1]), t.name
+        if t.partitioned:  # one file per organisation, named after it
+            for f in table_files(synth_dir, t):
+                orgs = set(pq.read_table(f, columns=["org_id"])["org_id"].to_pylist())
+                assert len(orgs) == 1 and f.name == partition_name(orgs.pop()), f
 
 
 def test_streamed_row_groups_are_full_across_chunks(
@@ -130,11 +142,18 @@ def test_streamed_row_groups_are_full_across_chunks(
 ) -> None:
     monkeypatch.setattr(synth, "CHUNK_ROWS", 10_000)  # many chunks, none a row-group multiple
     small = tmp_path / "small"
+    monkeypatch.setattr(synth, "ROW_GROUP_SIZE", 64)  # so one organisation's file has many
+    monkeypatch.setattr(dataset, "ROW_GROUP_SIZE", 64)
     synth.generate(80_000, small, seed=1)
-    meta = pq.read_metadata(table_path(small, "activities"))
-    groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
-    assert groups == [ROW_GROUP_SIZE, ROW_GROUP_SIZE, 80_000 - 2 * ROW_GROUP_SIZE]
-    acts = pq.read_table(table_path(small, "activities"))
+    files = table_files(small, TABLE_BY_NAME["activities"])
+    total = 0
+    for f in files:  # every group of a file full but its last, whatever the chunks were
+        meta = pq.read_metadata(f)
+        groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        assert all(g == 64 for g in groups[:-1]) and 0 < groups[-1] <= 64, (f, groups)
+        total += meta.num_rows
+    assert total == 80_000 and len(files) > 100
+    acts = read_table(small, TABLE_BY_NAME["activities"])
     assert acts.equals(acts.sort_by([(c, "ascending") for c in ("org_id", "year", "activity_id")]))
 
 

@@ -5,12 +5,11 @@ what one change did, row by row, before and after. Read from the dataset's histo
 from __future__ import annotations
 
 import pandas as pd
-import pyarrow.parquet as pq
 import streamlit as st
 
 from dashboard import codes, data, history, ui
-from dashboard.contract import TABLES
-from dashboard.dataset import data_dir
+from dashboard.contract import TABLE_BY_NAME, TABLES
+from dashboard.dataset import data_dir, read_table
 from dashboard.i18n import fmt_int
 from dashboard.ui import View
 
@@ -62,20 +61,22 @@ NAMED_BY = {
 }
 
 
-def _rows(version: int, table: str, keys: list[str]) -> pd.DataFrame:
+def _rows(version: int, table: str, keys: list[str], orgs: tuple[str, ...] = ()) -> pd.DataFrame:
     """The rows of *table* with *keys* as version *version* holds them, every id replaced
-    by the name it stands for in that version (a manager reads names)."""
+    by the name it stands for in that version (a manager reads names). Of a table kept
+    per organisation only the files of *orgs* (the change's) are read."""
     folder = history.version_dir(data_dir(), version)
-    path = folder / f"{table}.parquet"
-    if not path.exists() or not keys:
-        return pd.DataFrame()
     spec = next(t for t in TABLES if t.name == table)
-    df = pq.read_table(path).to_pandas()
+    found = read_table(folder, spec, orgs=list(orgs) if orgs and spec.partitioned else None)
+    if found is None or not keys:
+        return pd.DataFrame()
+    df = found.to_pandas()
     key = df[list(spec.key)].astype(str).agg("/".join, axis=1)
     df = df[key.isin(set(keys))].copy()
     for col, (other, name) in NAMED_BY.items():
-        if col in df and (folder / f"{other}.parquet").exists():
-            ref = pq.read_table(folder / f"{other}.parquet").to_pandas()
+        ref_table = read_table(folder, TABLE_BY_NAME[other]) if col in df else None
+        if ref_table is not None:
+            ref = ref_table.to_pandas()
             idcol = "goal_id" if other == "goals" else f"{other.removesuffix('s')}_id"
             idcol = "activity_id" if other == "activities" else idcol
             idcol = "strategy_id" if other == "strategies" else idcol
@@ -99,8 +100,9 @@ def _what_it_did(view: View, entry: history.Entry, previous: int | None) -> None
             st.caption(view.t(f"history.kind.{kind}", n=fmt_int(total, view.lang)))
             if len(keys) < total:
                 st.caption(view.t("history.first_keys", n=fmt_int(len(keys), view.lang)))
-            before = _rows(previous, name, keys) if previous and kind != "added" else None
-            after = _rows(entry.version, name, keys) if kind != "removed" else None
+            at = (previous, name, keys, entry.orgs)
+            before = _rows(*at) if previous and kind != "added" else None
+            after = _rows(entry.version, name, keys, entry.orgs) if kind != "removed" else None
             coded = {c: d for (t, c), d in codes.COLUMN_DOMAIN.items() if t == name}
             if before is not None:
                 st.markdown(view.t("history.before"))
@@ -168,9 +170,7 @@ def restorable_by(view: View, version: int) -> bool:
         return False
     folder = history.version_dir(data_dir(), version)
     changes = history.diff(data_dir(), folder)
-    orgs = set(history.orgs_touched(folder, changes)) | set(
-        history.orgs_touched(data_dir(), changes)
-    )
+    orgs = set(history.orgs_touched(changes))
     return bool(changes) and all(view.person.may("restore", o) for o in orgs or {"*"})
 
 
