@@ -44,7 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dashboard.contract import TABLE_BY_NAME  # noqa: E402
-from dashboard.dataset import read_table, table_source  # noqa: E402
+from dashboard.dataset import read_table, view_sql  # noqa: E402
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 PAGE_SIZE = 200  # the Activities page's page
@@ -187,10 +187,9 @@ def pick_selection(folder: Path) -> tuple[str, int]:
     import duckdb
 
     con = duckdb.connect()
-    path = table_source(folder, TABLE_BY_NAME["activities"]).replace("'", "''")
+    acts = view_sql(folder, TABLE_BY_NAME["activities"])
     rows = con.execute(
-        f"select org_id, count(*) n, max(year) y from read_parquet('{path}') "
-        "group by org_id order by n, org_id"
+        f"select org_id, count(*) n, max(year) y from ({acts}) group by org_id order by n, org_id"
     ).fetchall()
     org, _, last = rows[len(rows) // 2]
     return org, int(last) - 1

@@ -10,16 +10,20 @@ go to benchmarks/RESULTS.md by hand, with the command that made them.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from dashboard import editing, history, synth
-from dashboard.access import Grant, Person
+from dashboard import editing, history, synth  # noqa: E402
+from dashboard.access import Grant, Person  # noqa: E402
 
 
 def du(path: Path) -> int:
@@ -32,6 +36,38 @@ def du(path: Path) -> int:
                 seen.add(st.st_ino)
                 total += st.st_blocks * 512
     return total
+
+
+READER = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from dashboard.db import Database, params_for
+from dashboard.filters import Filters
+from pathlib import Path
+db = Database(Path({out!r}))
+f = Filters(({org!r},), {year}, {year})
+params = params_for("activities", f, search=None, limit=200, offset=0)
+stop = time.time() + {seconds}
+while time.time() < stop:
+    t = time.time()
+    db.df("activities", params)
+    print(json.dumps([t, (time.time() - t) * 1000]), flush=True)
+"""
+
+
+def _reader(out: Path, org: str, year: int, seconds: float) -> subprocess.Popen:
+    """A process that runs the Activities page's query for another organisation in a loop,
+    printing when each run started and how long it took (a reader beside the saves)."""
+    code = READER.format(root=str(ROOT), out=str(out), org=org, year=year, seconds=seconds)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+
+
+def _summary(ms: list[float]) -> str:
+    if not ms:
+        return "no runs"
+    ms = sorted(ms)
+    p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
+    return f"{len(ms)} runs, median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms"
 
 
 def main() -> None:
@@ -50,17 +86,25 @@ def main() -> None:
         acts = read_table(out, TABLE_BY_NAME["activities"], columns=["org_id", "year"])
         first = acts.slice(0, 1)
         org, year = first["org_id"][0].as_py(), first["year"][0].as_py()
+        other = acts.slice(acts.num_rows // 2, 1)
+        o_org, o_year = other["org_id"][0].as_py(), other["year"][0].as_py()
         admin = Person("bench", "bench@example.org", (Grant("*", "admin"),), True)
         base_disk = du(Path(tmp))
+        pause = 2.0
+        reader = _reader(out, o_org, o_year, seconds=pause * (2 * args.saves + 3) + 5)
+        time.sleep(pause * 2)  # the reader runs alone first
+        windows = []
         for i in range(args.saves):
             t = time.perf_counter()
             rows = editing.load(out, org, year, "sv")
             t_load = time.perf_counter() - t
             edited = [dict(r) for r in rows]
             edited[0]["activity_title"] = f"{edited[0]['activity_title']} ({i})"
+            started = time.time()
             t = time.perf_counter()
             editing.save(out, org, year, "sv", rows, edited, admin, "benchmark")
             t_save = time.perf_counter() - t
+            windows.append((started, time.time()))
             grown = du(Path(tmp)) - base_disk
             print(
                 f"save {i + 1}: load {t_load:.2f} s, save {t_save:.2f} s "
@@ -68,6 +112,18 @@ def main() -> None:
                 f"{grown / 1e6:.1f} MB in all; last change: "
                 f"{history.entries(out)[-1].tables['activities']['counts']}"
             )
+            time.sleep(pause)
+        reader.terminate()
+        lines = (reader.communicate()[0] or "").splitlines()
+        during, apart = [], []
+        for line in lines:
+            t, ms = json.loads(line)
+            busy = any(a <= t <= b for a, b in windows)
+            (during if busy else apart).append(ms)
+        print(
+            f"page query (activities of {o_org} {o_year}, another process) while no save "
+            f"runs: {_summary(apart)}; while a save runs: {_summary(during)}"
+        )
 
 
 if __name__ == "__main__":

@@ -498,7 +498,11 @@ def _check_keys(p: ParsedTable, problems: list[Problem]) -> None:
             seen[key] = n
 
 
-def _check_refs(parsed: Mapping[str, ParsedTable], problems: list[Problem]) -> None:
+def _check_refs(
+    parsed: Mapping[str, ParsedTable],
+    problems: list[Problem],
+    known: Mapping[tuple[str, str], set] | None = None,
+) -> None:
     ids: dict[tuple[str, str], set] = {}
     for p in parsed.values():
         for col in p.table.columns:
@@ -506,10 +510,10 @@ def _check_refs(parsed: Mapping[str, ParsedTable], problems: list[Problem]) -> N
                 continue
             target = ids.setdefault(
                 col.ref,
-                {r.get(col.ref[1]) for r in parsed[col.ref[0]].rows}
-                if col.ref[0] in parsed
-                else set(),
-            )
+                ({r.get(col.ref[1]) for r in parsed[col.ref[0]].rows}
+                 if col.ref[0] in parsed else set())
+                | (known or {}).get(col.ref, set()),
+            )  # fmt: skip
             for row, n, file in p.items():
                 v = row.get(col.name)
                 if v is not None and v not in target:
@@ -599,13 +603,19 @@ def _check_cross(parsed: Mapping[str, ParsedTable], problems: list[Problem]) -> 
                 cur = parent_of.get(cur)
 
 
-def check_tables(parsed: Mapping[str, ParsedTable], problems: list[Problem]) -> None:
-    """Every check across rows and tables, on tables already parsed (import, upload, edit)."""
+def check_tables(
+    parsed: Mapping[str, ParsedTable],
+    problems: list[Problem],
+    known: Mapping[tuple[str, str], set] | None = None,
+) -> None:
+    """Every check across rows and tables, on tables already parsed (import, upload, edit).
+    *known* holds ids that references may name besides the parsed rows' (other
+    organisations' rows, when only some organisations' rows are checked)."""
     countries = _country_of(parsed)
     for p in parsed.values():
         _check_rows(p, countries, problems)
         _check_keys(p, problems)
-    _check_refs(parsed, problems)
+    _check_refs(parsed, problems, known)
     _check_cross(parsed, problems)
 
 
@@ -615,6 +625,7 @@ def validate(
     kept: Mapping[str, ParsedTable] | None = None,
     labels: Mapping[str, Mapping[str, str]] | None = None,
     extra: Mapping[str, ParsedTable] | None = None,
+    known: Mapping[tuple[str, str], set] | None = None,
 ) -> dict[str, ParsedTable]:
     """Parse and check every table; appends to *problems* and returns what parsed.
 
@@ -656,7 +667,7 @@ def validate(
                     Problem.of(f"{table.name}.csv", 0, "-", "missing_table", table=table.name)
                 )
             parsed[table.name] = ParsedTable(table, f"{table.name}.csv", [], [])
-    check_tables(parsed, problems)
+    check_tables(parsed, problems, known)
     return parsed
 
 

@@ -6,29 +6,33 @@ table's `sort_by` columns and cut into row groups small enough that DuckDB can s
 the ones a filter on organisation and year excludes.
 
 The tables that grow with the activities (`Table.partitioned`: activities, their goal
-links and the two summaries) are a folder of files instead, one per organisation
-(`activities/<org>-<hash>.parquet`), so that a save of one organisation's rows writes one
-small file and shares every other file, by hard link, with the previous version. DuckDB
-reads the folder as one table (`table_source`); a table with no rows keeps one empty file
-so its schema is always there.
+links and the two summaries) are a folder of three files instead, so that a save of one
+organisation's rows need not rewrite millions of others:
+
+    activities/base.parquet    every organisation's rows as the last whole import wrote them
+    activities/delta.parquet   the current rows of the organisations saved since then
+    activities/moved.parquet   those organisations (org_id): their rows in base are stale
+
+The table is base without the moved organisations' rows, plus delta (`view_sql`, and
+`read_table` for Python). A save writes a new delta and moved (small) and shares base, by
+hard link, with the previous version. When delta grows past `COMPACT_SHARE` of base, the
+save writes one base again (`write_scoped`). Reading stays one scan of one large sorted
+file plus a small one: one file per organisation was measured at 20 ms a scan for 300
+files, against 2 ms for one.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import hashlib
-import itertools
 import json
 import os
-import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -38,7 +42,6 @@ from dashboard.contract import TABLES, Table
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = "_dataset.json"
 ROW_GROUP_SIZE = 32_768
-EMPTY_PART = "_empty.parquet"  # the one file of a partitioned table without rows
 PARTITION_COLUMN = "org_id"
 
 _ARROW_TYPES = {
@@ -69,19 +72,18 @@ def table_path(folder: Path, table: Table | str) -> Path:
     return folder / f"{name}.parquet"
 
 
-def partition_name(org: object) -> str:
-    """The file name of one organisation's part: its id made safe for a file name, and a
-    hash of the exact id so that two ids never share a file."""
-    text = str(org)
-    safe = re.sub(r"[^a-z0-9_-]+", "_", text.lower())[:48].strip("_") or "org"
-    return f"{safe}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}.parquet"
+BASE, DELTA, MOVED = "base.parquet", "delta.parquet", "moved.parquet"
+COMPACT_SHARE = 0.1  # delta beyond this share of base's rows: the save writes one base
+COMPACT_MIN_ROWS = 50_000  # ... and beyond this many rows (small datasets never compact)
+_MOVED_SCHEMA = pa.schema([pa.field(PARTITION_COLUMN, pa.string())])
 
 
 def table_files(folder: Path, table: Table) -> list[Path]:
     """The Parquet files a table is stored in (none: the table is absent)."""
     path = table_path(folder, table)
     if table.partitioned:
-        return sorted(path.glob("*.parquet")) if path.is_dir() else []
+        files = [path / BASE, path / DELTA, path / MOVED]
+        return files if all(f.is_file() for f in files) else []
     return [path] if path.is_file() else []
 
 
@@ -90,10 +92,27 @@ def table_exists(folder: Path, table: Table) -> bool:
     return bool(table_files(folder, table))
 
 
-def table_source(folder: Path, table: Table) -> str:
-    """What DuckDB's read_parquet reads for a table: its file, or its folder's files."""
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def view_sql(folder: Path, table: Table, orgs: Sequence[str] | None = None) -> str:
+    """The select DuckDB reads a table with: its file, or base without the moved
+    organisations plus delta. Every file is read when the query runs, so a connection made
+    before a save still reads one consistent version (the folder is swapped whole). With
+    *orgs*, only those organisations' rows."""
     path = table_path(folder, table)
-    return str(path / "*.parquet") if table.partitioned else str(path)
+    only = ""
+    if orgs is not None:
+        only = f" where {PARTITION_COLUMN} in ({', '.join(_sql_string(o) for o in orgs) or 'null'})"
+    if not table.partitioned:
+        return f"select * from read_parquet({_sql_string(str(path))}){only}"
+    base, delta, moved = (_sql_string(str(path / n)) for n in (BASE, DELTA, MOVED))
+    return (
+        f"select * from (select * from read_parquet({base}) where {PARTITION_COLUMN} not in "
+        f"(select {PARTITION_COLUMN} from read_parquet({moved})) "
+        f"union all select * from read_parquet({delta})){only}"
+    )
 
 
 def _write_file(path: Path, data: pa.Table) -> None:
@@ -102,51 +121,73 @@ def _write_file(path: Path, data: pa.Table) -> None:
     )
 
 
-def org_runs(data: pa.Table) -> Iterable[tuple[str, pa.Table]]:
-    """The rows of each organisation of a table sorted by organisation, as slices."""
-    if not data.num_rows:
-        return
-    col = data.column(PARTITION_COLUMN).combine_chunks()
-    codes = pc.dictionary_encode(col).indices.to_numpy(zero_copy_only=False)
-    starts = [0, *(np.flatnonzero(np.diff(codes)) + 1).tolist(), data.num_rows]
-    for a, b in itertools.pairwise(starts):
-        yield str(col[a].as_py()), data.slice(a, b - a)
-
-
-def write_table(
-    folder: Path, table: Table, data: pa.Table, orgs: Sequence[str] | None = None
-) -> int:
-    """Write one table sorted by its layout columns; returns the number of rows.
-
-    A partitioned table is written one file per organisation; with *orgs*, only those
-    organisations' files are written (the rest of the folder is the caller's: a save
-    links the files it did not change)."""
+def _sorted(table: Table, data: pa.Table) -> pa.Table:
     data = data.select([c.name for c in table.columns]).cast(arrow_schema(table))
     if table.sort_by and data.num_rows:
         data = data.sort_by([(c, "ascending") for c in table.sort_by])
+    return data
+
+
+def write_table(folder: Path, table: Table, data: pa.Table) -> int:
+    """Write one table sorted by its layout columns; returns the number of rows. A
+    partitioned table's rows all go to its base (its delta and moved are empty)."""
+    data = _sorted(table, data)
     if not table.partitioned:
         _write_file(table_path(folder, table), data)
         return data.num_rows
     part = table_path(folder, table)
     part.mkdir(exist_ok=True)
-    for org, rows in org_runs(data):
-        _write_file(part / partition_name(org), rows)
-    if orgs is None and not data.num_rows:
-        _write_file(part / EMPTY_PART, data)
+    _write_file(part / BASE, data)
+    write_empty_delta(folder, table)
     return data.num_rows
 
 
-def link_table(src: Path, dst: Path, table: Table, except_orgs: Iterable[str] = ()) -> list[Path]:
+def write_empty_delta(folder: Path, table: Table) -> None:
+    """A partitioned table's delta and moved, empty (after its base was written)."""
+    part = table_path(folder, table)
+    _write_file(part / DELTA, arrow_schema(table).empty_table())
+    _write_file(part / MOVED, _MOVED_SCHEMA.empty_table())
+
+
+def _read(path: Path, columns: list[str] | None = None, filters: object = None) -> pa.Table:
+    return pq.read_table(path, columns=columns, filters=filters)
+
+
+def moved_orgs(folder: Path, table: Table) -> set[str]:
+    """The organisations whose rows of a partitioned table are in its delta."""
+    path = table_path(folder, table) / MOVED
+    return set(_read(path).column(PARTITION_COLUMN).to_pylist()) if path.is_file() else set()
+
+
+def write_scoped(src: Path, staged: Path, table: Table, rows: pa.Table, orgs: Sequence[str]) -> int:
+    """Write a partitioned table into *staged* as *src*'s with the rows of *orgs* replaced
+    by *rows*: base shared by hard link, a new delta and moved; or, once delta has grown
+    past its share, one new base. Returns the rows of the table."""
+    part_src, part = table_path(src, table), table_path(staged, table)
+    part.mkdir(exist_ok=True)
+    schema = arrow_schema(table)
+    scope = pa.array(sorted(set(orgs)), pa.string())
+    old_delta = _read(part_src / DELTA).cast(schema)
+    keep = pc.invert(pc.is_in(old_delta.column(PARTITION_COLUMN), value_set=scope))
+    delta = _sorted(table, pa.concat_tables([old_delta.filter(keep), rows.cast(schema)]))
+    moved = sorted(moved_orgs(src, table) | set(orgs))
+    base_rows = pq.ParquetFile(part_src / BASE).metadata.num_rows
+    if delta.num_rows > max(COMPACT_MIN_ROWS, COMPACT_SHARE * base_rows):
+        base = _read(part_src / BASE).cast(schema)
+        stale = pc.is_in(base.column(PARTITION_COLUMN), value_set=pa.array(moved, pa.string()))
+        whole = pa.concat_tables([base.filter(pc.invert(stale)), delta])
+        return write_table(staged, table, whole)
+    link_or_copy(part_src / BASE, part / BASE)
+    _write_file(part / DELTA, delta)
+    _write_file(part / MOVED, pa.table({PARTITION_COLUMN: pa.array(moved, pa.string())}))
+    return row_count(staged, table) or 0
+
+
+def link_table(src: Path, dst: Path, table: Table) -> list[Path]:
     """Hard-link a table's files from dataset folder *src* into *dst* (a copy across file
-    systems), leaving out the files of *except_orgs* (a partitioned table's) and, when
-    anything is left out, the empty marker; returns the files linked."""
-    skip = {partition_name(o) for o in except_orgs}
-    if skip:
-        skip.add(EMPTY_PART)
+    systems); returns the files linked."""
     linked = []
     for f in table_files(src, table):
-        if f.name in skip:
-            continue
         target = dst / f.relative_to(src)
         target.parent.mkdir(parents=True, exist_ok=True)
         link_or_copy(f, target)
@@ -160,14 +201,6 @@ def link_or_copy(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
-
-
-def ensure_marker(folder: Path, table: Table) -> None:
-    """A partitioned table left with no file gets its empty one (its schema for DuckDB)."""
-    if table.partitioned and not table_files(folder, table):
-        part = table_path(folder, table)
-        part.mkdir(exist_ok=True)
-        _write_file(part / EMPTY_PART, arrow_schema(table).empty_table())
 
 
 def write_manifest(folder: Path, counts: Mapping[str, int], source: str) -> None:
@@ -260,13 +293,21 @@ def has_dataset(folder: Path) -> bool:
 
 
 def row_count(folder: Path, table: Table) -> int | None:
-    """How many rows a table holds, from its files' footers (None when absent or
-    unreadable)."""
+    """How many rows a table holds (None when absent or unreadable): from the file's
+    footer; of a partitioned table, base's less its moved organisations' plus delta's."""
     files = table_files(folder, table)
     if not files:
         return None
     try:
-        return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        if not table.partitioned:
+            return pq.ParquetFile(files[0]).metadata.num_rows
+        base, delta, _ = files
+        n = pq.ParquetFile(base).metadata.num_rows + pq.ParquetFile(delta).metadata.num_rows
+        moved = moved_orgs(folder, table)
+        if moved:
+            flt = [(PARTITION_COLUMN, "in", sorted(moved))]
+            n -= _read(base, columns=[PARTITION_COLUMN], filters=flt).num_rows
+        return n
     except (OSError, pa.ArrowException):
         return None
 
@@ -278,23 +319,34 @@ def read_table(
     orgs: Sequence[str] | None = None,
 ) -> pa.Table | None:
     """One table of a dataset as stored (only *columns*, and only the rows of *orgs*,
-    where given), or None when it is absent or unreadable. Of a partitioned table only
-    the files of *orgs* are read."""
+    where given), or None when it is absent or unreadable. A partitioned table is read as
+    its base without the moved organisations plus its delta, in its sort order."""
     files = table_files(folder, table)
     if not files:
         return None
     schema = arrow_schema(table)
     has_org = any(c.name == PARTITION_COLUMN for c in table.columns)
-    if orgs is not None and table.partitioned:
-        wanted = {partition_name(o) for o in orgs}
-        files = [f for f in files if f.name in wanted]
     filters = [(PARTITION_COLUMN, "in", list(orgs))] if orgs is not None and has_org else None
-    if orgs is not None and not orgs and has_org:
-        files = []
     if columns is not None:
         schema = pa.schema([schema.field(c) for c in columns])
     try:
-        parts = [pq.read_table(f, columns=columns, filters=filters).cast(schema) for f in files]
+        if orgs is not None and not orgs and has_org:
+            return schema.empty_table()
+        if not table.partitioned:
+            return _read(files[0], columns, filters).cast(schema)
+        base_file, delta_file, _ = files
+        moved = moved_orgs(folder, table)
+        want = None if columns is None else sorted({*columns, PARTITION_COLUMN})
+        base = _read(base_file, want, filters)
+        if moved:
+            stale = pc.is_in(base.column(PARTITION_COLUMN), value_set=pa.array(sorted(moved)))
+            base = base.filter(pc.invert(stale))
+        delta = _read(delta_file, want, filters)
+        if not delta.num_rows and not moved:
+            return base.select(schema.names).cast(schema)
+        both = pa.concat_tables([base, delta.cast(base.schema)])
+        keys = [(c, "ascending") for c in table.sort_by if c in both.column_names]
+        both = both.sort_by(keys) if keys else both  # in the order one file would hold
+        return both.select(schema.names).cast(schema)
     except (OSError, pa.ArrowException):
         return None
-    return pa.concat_tables(parts) if parts else schema.empty_table()

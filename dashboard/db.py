@@ -23,15 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.contract import SUMMARIES, TABLES, Table
-from dashboard.dataset import (
-    data_dir,
-    ensure_marker,
-    partition_name,
-    table_exists,
-    table_path,
-    table_source,
-    write_table,
-)
+from dashboard.dataset import data_dir, table_exists, view_sql, write_scoped, write_table
 from dashboard.filters import Filters
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -136,10 +128,6 @@ def bind(query: Query, params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _create_views(
     con: duckdb.DuckDBPyConnection,
     folder: Path,
@@ -147,28 +135,21 @@ def _create_views(
     orgs: tuple[str, ...] | None = None,
 ) -> None:
     for t in tables:
-        if orgs is not None and t.partitioned:  # only these organisations' files
-            files = [table_path(folder, t) / partition_name(o) for o in orgs]
-            found = [_sql_string(str(f)) for f in files if f.is_file()]
-            if not found:
-                names = ", ".join(c.name for c in t.columns)
-                con.execute(f"create view {t.name} as select {names} from {t.name}_empty")
-                continue
-            path = "[" + ", ".join(found) + "]"
-        else:
-            path = _sql_string(table_source(folder, t))
-        con.execute(f"create view {t.name} as select * from read_parquet({path})")
+        only = orgs if orgs is not None and t.partitioned else None
+        con.execute(f"create view {t.name} as {view_sql(folder, t, only)}")
 
 
-def build_summaries(folder: Path, orgs: tuple[str, ...] | None = None) -> dict[str, int]:
+def build_summaries(
+    folder: Path, orgs: tuple[str, ...] | None = None, live: Path | None = None
+) -> dict[str, int]:
     """Write the summary tables of a freshly written dataset folder; returns their row counts.
 
     The import and the generator call this before the folder is swapped in, so the
     summaries always match the tables they are built from. It runs on its own short-lived
     connection: the dashboard's connection is read-only and locked down. With *orgs* (a
-    save of those organisations' rows) only their parts of the summaries are built, from
-    their parts of the tables (every summary is per organisation); the caller has linked
-    the other organisations' parts. The counts are then of those parts.
+    save of those organisations' rows) only their rows of the summaries are built, from
+    their rows of the tables (every summary is per organisation), and written beside the
+    live summaries' other rows (`dataset.write_scoped`) of the dataset at *live*.
     """
     with tempfile.TemporaryDirectory(prefix="malbild-summaries-") as spill:
         # 1 GB and a spill folder: the join of 20M goal links to 10M activities takes ~9 s
@@ -177,27 +158,21 @@ def build_summaries(folder: Path, orgs: tuple[str, ...] | None = None) -> dict[s
             config={"threads": os.cpu_count() or 2, "memory_limit": "1GB", "temp_directory": spill}
         )
         try:
-            if orgs is not None:
-                for t in TABLES:
-                    if t.partitioned:  # an empty stand-in, for organisations with no rows left
-                        cols = ", ".join(
-                            f"null::{_SQL_TYPES[c.type]} as {c.name}" for c in t.columns
-                        )
-                        con.execute(f"create view {t.name}_empty as select {cols} limit 0")
             _create_views(con, folder, TABLES, orgs)
             counts = {}
             for t in SUMMARIES:
                 sql = (SUMMARY_DIR / f"{t.name}.sql").read_text("utf-8")
                 query = parse_query(t.name, sql)
                 data = con.sql(query.sql).to_arrow_table()
-                counts[t.name] = write_table(folder, t, data, orgs)
-                ensure_marker(folder, t)
+                if orgs is None:
+                    counts[t.name] = write_table(folder, t, data)
+                else:
+                    assert live is not None
+                    counts[t.name] = write_scoped(live, folder, t, data, orgs)
             return counts
         finally:
             con.close()
 
-
-_SQL_TYPES = {"str": "varchar", "int": "bigint", "float": "double", "date": "date"}
 
 # what DuckDB raises for a Parquet file that is cut off, removed or not Parquet at all
 _DAMAGED = (duckdb.IOException, duckdb.InvalidInputException)

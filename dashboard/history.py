@@ -34,7 +34,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.contract import TABLES, Table
-from dashboard.dataset import link_or_copy, table_files
+from dashboard.dataset import link_or_copy, moved_orgs, read_table, table_files
+from dashboard.dataset import row_count as dataset_row_count
 
 LOG = "log.jsonl"
 VERSIONS = "versions"
@@ -111,17 +112,16 @@ def _keys(data: pa.Table, table: Table) -> list[str]:
     return ["/".join("" if v is None else str(v) for v in row) for row in zip(*cols, strict=True)]
 
 
-def _rows(files: list[Path], table: Table) -> dict[str, tuple] | None:
-    """Key -> row of a table's files (None: too large to itemise)."""
-    if sum(row_count(f) for f in files) > DIFF_ROWS_LIMIT:
+def _rows(folder: Path, table: Table, orgs: list[str] | None = None) -> dict[str, tuple] | None:
+    """Key -> row of a table (of *orgs* only, where given; None: too large to itemise)."""
+    if orgs is None and row_count_of(folder, table) > DIFF_ROWS_LIMIT:
         return None
-    found: dict[str, tuple] = {}
-    for f in files:
-        data = pq.read_table(f)
-        values = [data.column(c.name).to_pylist() for c in table.columns]
-        rows = list(zip(*values, strict=True)) if values else []
-        found.update(zip(_keys(data, table), rows, strict=True))
-    return found
+    data = read_table(folder, table, orgs=orgs)
+    if data is None:
+        return {}
+    values = [data.column(c.name).to_pylist() for c in table.columns]
+    rows = list(zip(*values, strict=True)) if values else []
+    return dict(zip(_keys(data, table), rows, strict=True))
 
 
 def row_count(path: Path) -> int:
@@ -141,16 +141,18 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def diff_table(old: Path, new: Path, table: Table) -> TableChange | None:
-    """What changed in *table* between two dataset folders (None: nothing). Files the two
-    share (a partitioned table's other organisations) are not read."""
-    a_files = {f.relative_to(old): f for f in table_files(old, table)}
-    b_files = {f.relative_to(new): f for f in table_files(new, table)}
-    same = {k for k in a_files.keys() & b_files.keys() if _same_file(a_files[k], b_files[k])}
-    differ_a = [f for k, f in a_files.items() if k not in same]
-    differ_b = [f for k, f in b_files.items() if k not in same]
-    if not differ_a and not differ_b:
+    """What changed in *table* between two dataset folders (None: nothing). Of a
+    partitioned table whose base the two share, only the moved organisations' rows are
+    read (base is not)."""
+    a_files, b_files = table_files(old, table), table_files(new, table)
+    if [f.name for f in a_files] == [f.name for f in b_files] and all(
+        _same_file(x, y) for x, y in zip(a_files, b_files, strict=True)
+    ):
         return None
-    before, after = _rows(differ_a, table), _rows(differ_b, table)
+    orgs = None
+    if table.partitioned and a_files and b_files and _same_file(a_files[0], b_files[0]):
+        orgs = sorted(moved_orgs(old, table) | moved_orgs(new, table))
+    before, after = _rows(old, table, orgs), _rows(new, table, orgs)
     total_a, total_b = row_count_of(old, table), row_count_of(new, table)
     if before is None or after is None:
         return TableChange(total_a, total_b)
@@ -176,7 +178,7 @@ def diff_table(old: Path, new: Path, table: Table) -> TableChange | None:
 
 def row_count_of(folder: Path, table: Table) -> int:
     """Rows of a table in a dataset folder (0 when absent)."""
-    return sum(row_count(f) for f in table_files(folder, table))
+    return dataset_row_count(folder, table) or 0
 
 
 def diff(old: Path, new: Path) -> dict[str, TableChange]:

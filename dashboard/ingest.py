@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from dashboard import workbook
+from dashboard import partial, workbook
 from dashboard.checks import ParsedTable, derive, validate
 from dashboard.contract import TABLES
 from dashboard.dataset import arrow_schema, has_dataset, read_table, row_count, write_table
@@ -48,6 +48,9 @@ class Checked:
     warnings: list[Problem]
     given: tuple[str, ...]
     kind: str = "contract"  # or "coordinator"
+    # a coordinator's workbook over a live dataset: the organisations it speaks for, whose
+    # rows alone were checked and will be written (`dashboard.partial`)
+    scope: partial.Scope | None = None
 
     def source_rows(self) -> dict[str, int]:
         """Rows per table that the source itself gives (not the live rows kept beside them)."""
@@ -147,11 +150,20 @@ def check(
     labels: dict[str, dict[str, str]] = {}
     extra: dict[str, ParsedTable] = {}
     live: dict[str, list[dict]] | None = None
+    scope: partial.Scope | None = None
+    known: dict[tuple[str, str], set] | None = None
     if workbook.is_coordinator(raw):
         kind = "coordinator"
-        live = _live_rows(out)
-        conv = workbook.to_contract(raw, found, live)
+        small = partial.small_live(out) if out is not None and has_dataset(out) else {}
+        conv = workbook.to_contract(raw, found, small)
         raw, labels = conv.raw, conv.labels
+        if small and conv.orgs and partial.ENABLED:  # only its organisations' rows
+            assert out is not None
+            scope = partial.scope(out, small, sorted(conv.orgs))
+            live = scope.rows
+            known = partial.outside_refs(scope)
+        else:
+            live = _live_rows(out)
         extra = _out_of_scope(live, conv)
     else:
         raw = {k.strip().lower(): v for k, v in raw.items() if not k.startswith("_")}
@@ -162,11 +174,14 @@ def check(
     if progress is not None:
         progress(0.8)
     kept = _kept_tables(out, given, live)
-    parsed = validate(raw, found, kept, labels, extra) if (raw or kept) else {}
+    parsed = validate(raw, found, kept, labels, extra, known) if (raw or kept) else {}
+    if scope is not None:
+        assert out is not None
+        partial.cross_checks(out, scope, parsed, found)
     if progress is not None:
         progress(1.0)
     errors, warnings = _split(found)
-    return Checked(parsed, errors, warnings, given, kind)
+    return Checked(parsed, errors, warnings, given, kind, scope)
 
 
 def _live_rows(out: Path | None) -> dict[str, list[dict]]:
@@ -297,11 +312,21 @@ def ingest(
     live = has_dataset(out)
     before = {t.name: row_count(out, t) if live else None for t in TABLES}
     derive(checked.parsed)
-    tables = to_arrow(checked.parsed)
+    scope = checked.scope
+    if scope is not None:  # only the given tables' rows of the organisations it speaks for
+        given = checked.given
+        tables = to_arrow({n: checked.parsed[n] for n in given})
 
-    def write(staged: Path) -> dict[str, int]:
-        return {t.name: write_table(staged, t, tables[t.name]) for t in TABLES}
+        def write(staged: Path) -> dict[str, int]:
+            assert scope is not None
+            return partial.write(out, staged, scope, given, tables)
+
+    else:
+        tables = to_arrow(checked.parsed)
+
+        def write(staged: Path) -> dict[str, int]:
+            return {t.name: write_table(staged, t, tables[t.name]) for t in TABLES}
 
     name = source.name if isinstance(source, Path) else ", ".join(n for n, _ in source)
-    counts = publish(out, write, source=name, change=change)
+    counts = publish(out, write, source=name, change=change, summaries=scope is None)
     return Outcome(counts, _outcomes(checked, before, counts), checked.warnings)

@@ -83,9 +83,12 @@ def publish(
     write: Callable[[Path], Mapping[str, int]],
     source: str,
     change: Change | None = None,
+    summaries: bool = True,
 ) -> dict[str, int]:
     """Write a dataset with *write(staging_folder)* and swap it in at *out*; returns the
-    row counts *write* reported. On any error nothing at *out* changes.
+    row counts *write* reported. On any error nothing at *out* changes. The summary
+    tables are built from the written tables, unless *summaries* is False (then *write*
+    has written them: an import of some organisations builds theirs alone).
 
     Every publish is a version in the history (`dashboard.history`): its files are kept
     (hard links, shared with the previous version where a table did not change) and a
@@ -100,7 +103,8 @@ def publish(
         staged = staging_dir(out)
         try:
             counts = dict(write(staged))
-            build_summaries(staged)
+            if summaries:
+                build_summaries(staged)
             write_manifest(staged, counts, source)
             version = _next_version(out)
             if version == 1 and has_dataset(out):

@@ -39,12 +39,11 @@ from dashboard.contract import (
     Table,
 )
 from dashboard.dataset import (
+    BASE,
     ROW_GROUP_SIZE,
     arrow_schema,
-    ensure_marker,
-    org_runs,
-    partition_name,
     table_path,
+    write_empty_delta,
     write_table,
 )
 
@@ -307,48 +306,33 @@ _ASSESSORS = {
 
 
 class StreamWriter:
-    """Append sorted chunks to one table's Parquet file (of a partitioned table: to one
-    file per organisation), in full row groups.
+    """Append sorted chunks to one table's Parquet file, in full row groups.
 
-    The files get the same schema, compression and row-group cut as `write_table`
+    The file gets the same schema, compression and row-group cut as `write_table`
     (rows are buffered until a whole row group is available, so every group but the
-    last of a file holds exactly `ROW_GROUP_SIZE` rows). The caller must hand in chunks
-    already in the table's `sort_by` order.
+    last holds exactly `ROW_GROUP_SIZE` rows). The caller must hand in chunks already
+    in the table's `sort_by` order.
     """
 
     def __init__(self, folder: Path, table: Table):
         self.table = table
-        self.folder = folder
         self.schema = arrow_schema(table)
         self.names = [c.name for c in table.columns]
-        self._writer: pq.ParquetWriter | None = None
-        self._org: str | None = None
-        if not table.partitioned:
-            self._writer = self._open(table_path(folder, table))
-        else:
-            table_path(folder, table).mkdir(exist_ok=True)
+        self.folder = folder
+        path = table_path(folder, table)
+        if table.partitioned:  # its rows all go to its base (delta and moved empty)
+            path.mkdir(exist_ok=True)
+            path = path / BASE
+        self._writer = pq.ParquetWriter(
+            path, self.schema, compression="zstd", write_statistics=True
+        )
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
         self.rows = 0
 
-    def _open(self, path: Path) -> pq.ParquetWriter:
-        return pq.ParquetWriter(path, self.schema, compression="zstd", write_statistics=True)
-
     def write(self, data: pa.Table) -> None:
         """Queue a chunk; writes every whole row group available so far."""
         data = data.select(self.names).cast(self.schema)
-        if not self.table.partitioned:
-            self._append(data)
-            return
-        for org, rows in org_runs(data):
-            if org != self._org:
-                self._finish_file()
-                self._org = org
-                self._writer = self._open(table_path(self.folder, self.table) / partition_name(org))
-            self._append(rows)
-
-    def _append(self, data: pa.Table) -> None:
-        assert self._writer is not None
         self._pending.append(data)
         self._pending_rows += data.num_rows
         self.rows += data.num_rows
@@ -360,28 +344,22 @@ class StreamWriter:
             self._pending = [rest] if rest.num_rows else []
             self._pending_rows = rest.num_rows
 
-    def _finish_file(self) -> None:
-        if self._writer is None:
-            return
-        if self._pending_rows:
-            self._writer.write_table(pa.concat_tables(self._pending), row_group_size=ROW_GROUP_SIZE)
-        self._pending, self._pending_rows = [], 0
-        self._writer.close()
-        self._writer = None
-
     def abort(self) -> None:
         """Close the file after a failure, dropping what is buffered."""
-        self._pending, self._pending_rows = [], 0
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self._pending = []
+        self._writer.close()
 
     def close(self) -> int:
         """Write what is left and close the file; returns the number of rows."""
-        if self.rows == 0 and self._writer is not None:
+        if self._pending_rows:
+            buf = pa.concat_tables(self._pending)
+            self._writer.write_table(buf, row_group_size=ROW_GROUP_SIZE)
+        elif self.rows == 0:
             self._writer.write_table(self.schema.empty_table())
-        self._finish_file()
-        ensure_marker(self.folder, self.table)
+        self._pending = []
+        self._writer.close()
+        if self.table.partitioned:
+            write_empty_delta(self.folder, self.table)
         return self.rows
 
 

@@ -9,18 +9,17 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import dataset, synth
+from dashboard import synth
 from dashboard.cli import main
 from dashboard.contract import TABLE_BY_NAME, TABLES
 from dashboard.dataset import (
     ROW_GROUP_SIZE,
-    partition_name,
     read_manifest,
     read_table,
     row_count,
     table_files,
     table_path,
-    table_source,
+    view_sql,
 )
 from dashboard.ingest import check_source
 
@@ -37,8 +36,7 @@ def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _sql(folder: Path, sql: str) -> list[tuple]:
     con = duckdb.connect()
     for t in TABLES:
-        path = table_source(folder, t).replace("'", "''")
-        con.execute(f"create view {t.name} as select * from read_parquet('{path}')")
+        con.execute(f"create view {t.name} as {view_sql(folder, t)}")
     return con.execute(sql).fetchall()
 
 
@@ -131,10 +129,10 @@ def test_files_sorted_by_the_contract(synth_dir: Path) -> None:
             meta = pq.read_metadata(f)
             groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
             assert all(g == ROW_GROUP_SIZE for g in groups[:-1]), t.name
-        if t.partitioned:  # one file per organisation, named after it
-            for f in table_files(synth_dir, t):
-                orgs = set(pq.read_table(f, columns=["org_id"])["org_id"].to_pylist())
-                assert len(orgs) == 1 and f.name == partition_name(orgs.pop()), f
+        if t.partitioned:  # every row in base; delta and moved empty until a save
+            base, delta, moved = table_files(synth_dir, t)
+            assert pq.read_metadata(base).num_rows == data.num_rows, t.name
+            assert pq.read_metadata(delta).num_rows == pq.read_metadata(moved).num_rows == 0
 
 
 def test_streamed_row_groups_are_full_across_chunks(
@@ -142,17 +140,11 @@ def test_streamed_row_groups_are_full_across_chunks(
 ) -> None:
     monkeypatch.setattr(synth, "CHUNK_ROWS", 10_000)  # many chunks, none a row-group multiple
     small = tmp_path / "small"
-    monkeypatch.setattr(synth, "ROW_GROUP_SIZE", 64)  # so one organisation's file has many
-    monkeypatch.setattr(dataset, "ROW_GROUP_SIZE", 64)
     synth.generate(80_000, small, seed=1)
-    files = table_files(small, TABLE_BY_NAME["activities"])
-    total = 0
-    for f in files:  # every group of a file full but its last, whatever the chunks were
-        meta = pq.read_metadata(f)
-        groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
-        assert all(g == 64 for g in groups[:-1]) and 0 < groups[-1] <= 64, (f, groups)
-        total += meta.num_rows
-    assert total == 80_000 and len(files) > 100
+    base = table_files(small, TABLE_BY_NAME["activities"])[0]
+    meta = pq.read_metadata(base)
+    groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert groups == [ROW_GROUP_SIZE, ROW_GROUP_SIZE, 80_000 - 2 * ROW_GROUP_SIZE]
     acts = read_table(small, TABLE_BY_NAME["activities"])
     assert acts.equals(acts.sort_by([(c, "ascending") for c in ("org_id", "year", "activity_id")]))
 

@@ -1,0 +1,180 @@
+"""A coordinator's workbook (every edit in the browser) is checked and written for its own
+organisations alone (`dashboard.partial`). It must give exactly the dataset the
+whole-dataset import gives: compared table by table, summaries included, on the sample and
+on a generated dataset, for every editable part; and the rules that reach across
+organisations are still enforced."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard import editing, partial, synth
+from dashboard.access import Grant, Person
+from dashboard.contract import SUMMARIES, TABLE_BY_NAME, TABLES
+from dashboard.dataset import read_table
+from dashboard.ingest import ingest
+from dashboard.problems import ImportFailed
+from tests.conftest import SAMPLE_SOURCE
+
+ADMIN = Person("Ada", "ada@x.se", (Grant("*", "admin"),), True)
+
+
+def rows_of(folder: Path) -> dict[str, list[tuple]]:
+    found = {}
+    for t in (*TABLES, *SUMMARIES):
+        data = read_table(folder, t)
+        assert data is not None, t.name
+        found[t.name] = sorted(
+            (tuple(str(v) for v in r.values()) for r in data.to_pylist()), key=str
+        )
+    return found
+
+
+Edit = Callable[[Path], None]
+
+
+def edit_activity(org: str, year: int) -> Edit:
+    def run(out: Path) -> None:
+        base = editing.load(out, org, year, "sv")
+        edited = [dict(r) for r in base]
+        edited[0]["activity_title"] = f"{edited[0]['activity_title']} (rättad)"
+        edited[0]["goals"] = None  # serves no goal now: the summaries count it
+        edited = edited[:-1] if len(edited) > 2 else edited  # one deleted
+        edited.append({"activity_title": "Ny aktivitet", "goals": "1", "source": "test"})
+        editing.save(out, org, year, "sv", base, edited, ADMIN)
+
+    return run
+
+
+def edit_part(org: str, part: str, change: Callable[[list[dict]], list[dict]]) -> Edit:
+    """An edit of a part that covers every year (projects, memberships, goals, ...)."""
+
+    def run(out: Path) -> None:
+        base = editing.load(out, org, 0, "sv", part)
+        editing.save(out, org, 0, "sv", base, change([dict(r) for r in base]), ADMIN, part=part)
+
+    return run
+
+
+def same_both_ways(folder: Path, tmp: Path, edit: Edit, monkeypatch) -> None:
+    fast, whole = tmp / "fast" / "data", tmp / "whole" / "data"
+    for d in (fast, whole):
+        shutil.copytree(folder, d)
+    edit(fast)
+    monkeypatch.setattr(partial, "ENABLED", False)
+    edit(whole)
+    monkeypatch.setattr(partial, "ENABLED", True)
+    a, b = rows_of(fast), rows_of(whole)
+    assert a != rows_of(folder)  # the edit changed something
+    for name in a:
+        assert a[name] == b[name], name
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("partial") / "data"
+    ingest(SAMPLE_SOURCE, out)
+    return out
+
+
+SAMPLE_EDITS = {
+    "activities": edit_activity("gotland", 2009),
+    "projects": edit_part(
+        "slagelse", "projects", lambda rs: [dict(r, project_role="Lead partner") for r in rs]
+    ),
+    "memberships": edit_part(
+        "gotland", "memberships", lambda rs: [dict(rs[0], annual_fee=1200, currency="SEK"), *rs[2:]]
+    ),
+    "goals": edit_part(
+        "gavle", "goals", lambda rs: [*rs, {"number": "99", "wording": "Nytt", "goal_kind": "Mål"}]
+    ),
+    "strategies": edit_part(
+        "vkl", "strategies", lambda rs: [dict(r, decided_by="Förbundsstyrelsen") for r in rs]
+    ),
+    "networks": edit_part(
+        "gotland", "networks", lambda rs: [{"name": "Nytt nätverk", "network_kind": "Nätverk",
+                                            "country": "SE", "source": "test"}]
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("part", list(SAMPLE_EDITS))
+def test_an_edit_gives_the_dataset_the_whole_import_gives(
+    part: str, sample: Path, tmp_path: Path, monkeypatch
+) -> None:
+    same_both_ways(sample, tmp_path, SAMPLE_EDITS[part], monkeypatch)
+
+
+def test_values_and_assessments_the_same_both_ways(
+    sample: Path, tmp_path: Path, monkeypatch
+) -> None:
+    def run(out: Path) -> None:
+        for part in ("indicator_values", "assessments"):
+            table = "goal_assessments" if part == "assessments" else part
+            year = max(r["year"] for r in read_table(out, TABLE_BY_NAME[table]).to_pylist())
+            base = editing.load(out, "slagelse", year, "sv", part)
+            field = "actual" if part == "indicator_values" else "comment"
+            edited = [dict(r, **{field: 7 if field == "actual" else "Ny analys"}) for r in base]
+            editing.save(out, "slagelse", year, "sv", base, edited, ADMIN, part=part)
+
+    same_both_ways(sample, tmp_path, run, monkeypatch)
+
+
+def test_an_edit_on_a_generated_dataset_the_same_both_ways(tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "gen" / "data"
+    synth.generate(20_000, out, seed=3)
+    acts = read_table(out, TABLE_BY_NAME["activities"], columns=["org_id", "year"]).to_pylist()
+    org, year = acts[len(acts) // 2]["org_id"], acts[len(acts) // 2]["year"]
+    same_both_ways(out, tmp_path, edit_activity(org, year), monkeypatch)
+    # base is shared: the save wrote that organisation's rows to delta, and nothing else
+    fast = tmp_path / "fast" / "data"
+    for name in ("activities", "activity_goals", "summary_activities", "summary_goal_links"):
+        assert (fast / name / "base.parquet").read_bytes() == (
+            out / name / "base.parquet"
+        ).read_bytes()
+        orgs = set(pq.read_table(fast / name / "delta.parquet")["org_id"].to_pylist())
+        assert orgs == {org}, name
+        assert pq.read_table(fast / name / "moved.parquet")["org_id"].to_pylist() == [org]
+
+
+def test_an_id_another_organisation_has_is_refused(sample: Path, tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    shutil.copytree(sample, out)
+    gavle = read_table(out, TABLE_BY_NAME["activities"], orgs=["gavle"])
+    theirs = gavle["activity_id"][0].as_py()  # a Gävle activity's id
+    base = editing.load(out, "gotland", 2009, "sv")
+    edited = [*base, {editing.ID: theirs, "activity_title": "Kopierad rad", "source": "x"}]
+    with pytest.raises(ImportFailed) as refused:
+        editing.save(out, "gotland", 2009, "sv", base, edited, ADMIN)
+    assert [p.key for p in refused.value.problems] == ["id_taken"]
+    assert "används redan av en annan organisations rad" in refused.value.problems[0].text("sv")
+
+
+def test_a_project_another_organisations_activity_belongs_to_stays(
+    sample: Path, tmp_path: Path
+) -> None:
+    """A contract import may let Gävle's activity belong to Gotland's project; Gotland's
+    coordinator then cannot remove that project (the whole import would refuse it too)."""
+    out = tmp_path / "data"
+    shutil.copytree(sample, out)
+    acts = read_table(out, TABLE_BY_NAME["activities"])
+    rows = acts.to_pylist()
+    gavle = next(i for i, r in enumerate(rows) if r["org_id"] == "gavle")
+    rows[gavle]["project_id"] = "gotland-b7-turism"
+    src = tmp_path / "src"
+    src.mkdir()
+    t = acts.from_pylist(rows, schema=acts.schema)
+    pacsv.write_csv(t.drop_columns([]), src / "activities.csv")
+    ingest(src, out)
+    projects = editing.load(out, "gotland", 0, "sv", "projects")
+    kept = [r for r in projects if r[editing.ID] != "gotland-b7-turism"]
+    with pytest.raises(ImportFailed) as refused:
+        editing.save(out, "gotland", 0, "sv", projects, kept, ADMIN, part="projects")
+    assert [p.key for p in refused.value.problems] == ["project_still_used"]
+    assert "B7-projekt – turism" in refused.value.problems[0].text("sv")
