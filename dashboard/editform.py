@@ -66,10 +66,13 @@ def save_and_report(
 
 
 def flash() -> None:
-    """The message of the save that caused this run, once, above the page."""
+    """The message of the save that caused this run, once, above the page. Its container
+    is there on every run, so the elements below keep their places and an open form
+    stays open after the save."""
+    slot = st.container()
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        slot.success(message, icon=":material/check_circle:")
 
 
 def _label(part: str, r: dict) -> str:

@@ -42,6 +42,7 @@ USERS = {
     "anna": {"email": "anna@gavle.se", "name": "Anna Gävle"},
     "gustav": {"email": "gustav@gotland.se", "name": "Gustav Gotland"},
     "nils": {"email": "nils@example.org", "name": "Nils Nobody"},
+    "vera": {"email": "vera@gotland.se", "name": "Vera Viewer"},
 }
 ACCESS = """
 read = "own"
@@ -50,6 +51,11 @@ read = "own"
 email = "anna@gavle.se"
 org = "gavle"
 role = "reporter"
+
+[[grant]]
+email = "vera@gotland.se"
+org = "gotland"
+role = "viewer"
 
 [[grant]]
 claim = "groups"
@@ -255,6 +261,21 @@ def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
         form.get_by_label("Kommentar (syns i historiken)").fill("mål 3 saknades")
         form.get_by_role("button", name="Spara").click()
         expect(main.get_by_text("Sparat.")).to_be_visible()
+        # the goal matrix now marks goal 3 for the exchange (its download: the table as shown)
+        page.goto(f"{app.url}/goals?lang=sv&org=gavle&year=2012", timeout=FIRST_LOAD_MS)
+        page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
+        wait_idle(page)
+        with page.expect_download(timeout=STEP_MS) as info:
+            page.get_by_test_id("stMain").get_by_test_id("stDownloadButton").first.get_by_role(
+                "button"
+            ).click()
+        lines = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+        header = lines[0].split(";")
+        exchange = next(r.split(";") for r in lines[1:] if "Elevutbyte" in r)
+        served = {
+            h.split(".")[0].strip() for h, v in zip(header, exchange, strict=False) if v == "1"
+        }
+        assert {"1", "3"} <= served, (header, exchange)
         page.goto(f"{app.url}/history?lang=sv", timeout=FIRST_LOAD_MS)
         page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
         wait_idle(page)
@@ -327,3 +348,19 @@ def test_a_coordinator_closes_a_project_in_the_projects_form(
     assert next(r for r in rows if r["acronym"] == "TRANSPLAN")["status"] == "closed"
     last = history.entries(dataset)[-1]
     assert (last.action, last.who, list(last.tables)) == ("save", "gustav@gotland.se", ["projects"])
+
+
+def test_a_viewer_finds_no_way_to_edit(browser, app: Server, expect) -> None:
+    """Vera reads Gotland; no page offers her a form, a save or a restore."""
+    with signed_in(browser, app, "vera", expect) as page:
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("läsare (Gotlands kommun)")
+        for path in ("goals", "activities", "networks", "projects", "evaluation", "history"):
+            page.goto(f"{app.url}/{path}?lang=sv&org=gotland&year=2009", timeout=FIRST_LOAD_MS)
+            main = page.get_by_test_id("stMain")
+            main.get_by_role("heading", level=1).wait_for()
+            wait_idle(page)
+            expect(main.get_by_test_id("stForm")).to_have_count(0)
+            expect(main.get_by_text(re.compile("^(Lägg till|Rätta) "))).to_have_count(0)
+            expect(main.get_by_role("button", name=re.compile("^(Spara|Återställ)"))).to_have_count(
+                0
+            )
