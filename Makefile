@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint data install clean bench chromium
+.PHONY: run test lint data install clean bench chromium haproxy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,18 @@ chromium:
 	    sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
 	  else echo "the browser test needs Debian's chromium: apt-get install chromium" >&2; exit 1; fi; }
 
+## Debian's HAProxy is the load balancer the deployment test runs deploy/haproxy.cfg with.
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update -qq && sudo apt-get install -y -qq haproxy >/dev/null; \
+	  else echo "the deployment test needs Debian's haproxy: apt-get install haproxy" >&2; exit 1; fi; }
+
 ## Install everything and run every test (lint, unit, app, browser, benchmark smoke).
-test: $(STAMP) chromium
+test: $(STAMP) chromium haproxy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
