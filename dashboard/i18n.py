@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_currency,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+)
 
 LANGS = ("sv", "en", "da")
 DEFAULT_LANG = "sv"
@@ -66,19 +73,37 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+@cache
+def _symbols(lang: str) -> tuple[str, str]:
+    return get_group_symbol(lang), get_decimal_symbol(lang)
+
+
+def _decimal(value: Decimal, lang: str, digits: int) -> str:
+    """What Babel's format_decimal writes with the pattern "#,##0.##" (*digits* optional
+    decimals, half-even rounding of the decimal value), written directly: a table formats
+    thousands of cells a rerun, and Babel takes 12-30 µs a number where this takes 2.
+    `tests/test_i18n_numbers.py` compares the two on thousands of values."""
+    text = f"{value.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN):,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    negative = text.startswith("-")
+    group, point = _symbols(lang)
+    text = text.lstrip("-").replace(",", "\0").replace(".", point).replace("\0", group)
+    return "-" + text if negative else text
+
+
 def fmt_int(value: object, lang: str) -> str:
     """A whole number with the language's digit grouping (1 234 / 1,234 / 1.234)."""
     if _missing(value):
         return "–"
-    return format_decimal(int(value), locale=lang)  # type: ignore[call-overload]
+    return _decimal(Decimal(int(value)), lang, 0)  # type: ignore[call-overload]
 
 
 def fmt_num(value: object, lang: str, digits: int = 1) -> str:
     """A number with at most *digits* decimals, in the language's format."""
     if _missing(value):
         return "–"
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(float(value), format=pattern, locale=lang)  # type: ignore[arg-type]
+    return _decimal(Decimal(str(float(value))), lang, digits)  # type: ignore[arg-type]
 
 
 # The currency each language writes with its own sign ("kr", "kr."); the euro has its sign

@@ -149,7 +149,8 @@ def render(view: View) -> None:
     ui.download(view, "evaluation_goals", lambda: ui.for_download(view, shown), "eval-rollup")
 
     labels = {s: verdicts.status_label(s, lang) for s in figures.STATUS_ORDER}
-    fig = figures.indicator_status_bar(
+    fig = partial(
+        figures.indicator_status_bar,
         rollup,
         {
             "title": view.t("evaluation.chart.status", year=year),
@@ -208,7 +209,8 @@ def render(view: View) -> None:
                     total=fmt_int(total, lang),
                 )
             )
-        fig = figures.indicator_trends(
+        fig = partial(
+            figures.indicator_trends,
             ui.readable(view, trend),  # organisations by name, units in words
             indicators[["indicator_id", "baseline_year", "baseline"]],
             {

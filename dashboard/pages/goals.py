@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import data, editform, figures, tables, ui
@@ -87,8 +89,13 @@ def _render(view: View) -> None:
         )
         ui.table_with_download(view, shown, "coverage", "hierarchy")
     else:
-        fig = figures.hierarchy(
-            cov, links, {"title": view.t("goals.hierarchy")}, plotly_separators(view.lang), names
+        fig = partial(
+            figures.hierarchy,
+            cov,
+            links,
+            {"title": view.t("goals.hierarchy")},
+            plotly_separators(view.lang),
+            names,
         )
         ui.chart_with_table(view, fig, shown, "coverage", "hierarchy")
 

@@ -65,7 +65,17 @@ def _rows(version: int, table: str, keys: list[str], orgs: tuple[str, ...] = ())
     """The rows of *table* with *keys* as version *version* holds them, every id replaced
     by the name it stands for in that version (a manager reads names). Of a table kept
     per organisation only the files of *orgs* (the change's) are read."""
-    folder = history.version_dir(data_dir(), version)
+    return _version_rows(str(data_dir()), version, table, tuple(keys), tuple(orgs))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _version_rows(
+    live: str, version: int, table: str, keys: tuple[str, ...], orgs: tuple[str, ...]
+) -> pd.DataFrame:
+    """`_rows`, kept: a version never changes once published, so its rows are read once."""
+    from pathlib import Path
+
+    folder = history.version_dir(Path(live), version)
     spec = next(t for t in TABLES if t.name == table)
     found = read_table(folder, spec, orgs=list(orgs) if orgs and spec.partitioned else None)
     if found is None or not keys:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -145,7 +147,8 @@ def _render(view: View) -> None:
                     total=i18n.fmt_int(pairs, view.lang),
                 )
             )
-        fig = figures.membership_years(
+        fig = partial(
+            figures.membership_years,
             ui.readable(view, years, {"role": "membership_role"}),  # names and roles as words
             {
                 "title": view.t("networks.memberships"),
@@ -193,7 +196,8 @@ def _render(view: View) -> None:
         st.info(view.t("empty"))
     else:
         st.caption(view.t("networks.structure.help"))
-        fig = figures.network_tree(
+        fig = partial(
+            figures.network_tree,
             ui.readable(view, tree),  # members by name
             {
                 "title": view.t("networks.structure"),
@@ -221,7 +225,8 @@ def _render(view: View) -> None:
         st.info(view.t("empty"))
     else:
         st.caption(view.t("networks.value.help"))
-        fig = figures.cost_contribution(
+        fig = partial(
+            figures.cost_contribution,
             ui.readable(view, value),  # members by name
             {
                 "title": view.t("networks.value"),
@@ -274,7 +279,8 @@ def _render(view: View) -> None:
         st.info(view.t("empty"))
         return
     st.caption(view.t("networks.map.help"))
-    fig = figures.network_map(
+    fig = partial(
+        figures.network_map,
         ui.readable(view, points),  # members by name
         {
             "title": view.t("networks.map"),

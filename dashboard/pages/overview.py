@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -134,7 +136,8 @@ def render(view: View) -> None:
     names = dict(zip(orgs["org_id"], orgs["name"], strict=True))
     left, right = st.columns(2)
     with left:
-        fig = figures.coverage_bar(
+        fig = partial(
+            figures.coverage_bar,
             cov,
             {
                 "title": view.t("chart.coverage"),
@@ -154,7 +157,8 @@ def render(view: View) -> None:
             "coverage",
         )
     with right:
-        fig = figures.per_year_bar(
+        fig = partial(
+            figures.per_year_bar,
             per_year,
             {
                 "title": view.t("chart.per_year"),

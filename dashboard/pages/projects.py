@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -216,7 +218,8 @@ def _render(view: View) -> None:
                     total=fmt_int(int(dated.sum()), view.lang),
                 )
             )
-        fig = figures.project_timeline(
+        fig = partial(
+            figures.project_timeline,
             ui.readable(view, portfolio, {"role": "project_role"}),  # names, roles as words
             {
                 "title": view.t("projects.timeline"),
@@ -258,7 +261,8 @@ def _render(view: View) -> None:
         horizontal=True,
         key="proj_measure",
     )
-    fig = figures.funding_bars(
+    fig = partial(
+        figures.funding_bars,
         funding,
         measure or MEASURES[0],
         {
@@ -271,7 +275,13 @@ def _render(view: View) -> None:
         statuses,
     )
     ui.chart_with_table(
-        view, fig, funding, "project_funding", "project_funding", coded=PROJECT_CODES
+        view,
+        fig,
+        funding,
+        "project_funding",
+        "project_funding",
+        coded=PROJECT_CODES,
+        vary=(measure,),
     )
 
     st.header(view.t("projects.targets"))
