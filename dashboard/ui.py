@@ -288,11 +288,17 @@ def chart_with_table(
             st.markdown(f"**{safe.md(title)}**")
         st.info(view.t("empty"), icon=":material/bar_chart_off:")
         return
-    chart, table = st.tabs([view.t("tab.chart"), view.t("tab.table")])
-    with chart:
-        st.plotly_chart(fig, key=f"fig-{key}", config=PLOTLY_CONFIG)
-    with table:
-        show_table(view, df, key, coded=coded)
+    # only the open tab is drawn: the table (formatted cell by cell, then sent) costs as much
+    # as the chart, and most readers never open it; opening it is one rerun
+    chart, table = st.tabs(
+        [view.t("tab.chart"), view.t("tab.table")], key=f"tabs-{key}", on_change="rerun"
+    )
+    if chart.open is not False:
+        with chart:
+            st.plotly_chart(fig, key=f"fig-{key}", config=PLOTLY_CONFIG)
+    if table.open is not False:
+        with table:
+            show_table(view, df, key, coded=coded)
     download(view, what, lambda: for_download(view, df, coded), key)
 
 

@@ -65,3 +65,15 @@ def snapshot(folder) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+def open_table_tabs(at, lang: str) -> None:
+    """Open every chart's table tab (they are drawn only when open) and rerun: what a
+    reader does who clicks "Tabell" under each chart."""
+    from dashboard.i18n import t
+
+    keys = [k for k in at.session_state if str(k).startswith("tabs-")]
+    for k in keys:
+        at.session_state[k] = t("tab.table", lang)
+    if keys:
+        at.run()

@@ -26,7 +26,7 @@ from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_pct, t
 from tests.conftest import ROOT
-from tests.helpers import ALL, clean, run
+from tests.helpers import ALL, clean, open_table_tabs, run
 
 APP = ROOT / "streamlit_app.py"
 INTERLOC_RATE = 403770 / 527044  # "svarende til 76 pct."
@@ -292,6 +292,7 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, pd.DataFrame]:
 
 def shown(at: AppTest, column: str, lang: str) -> list[pd.DataFrame]:
     """The tables on the page with *column* (under its translated header), as shown."""
+    open_table_tabs(at, lang)
     header = t(f"col.{column}", lang)
     return [d.value for d in at.dataframe if header in d.value.columns]
 
@@ -299,6 +300,7 @@ def shown(at: AppTest, column: str, lang: str) -> list[pd.DataFrame]:
 def display(at: AppTest, column: str, lang: str) -> list[str]:
     """What a table cell shows (ui.show_table formats cells as text), for every table."""
     out: list[str] = []
+    open_table_tabs(at, lang)
     column = t(f"col.{column}", lang)
     for d in at.dataframe:
         if column in d.value.columns:

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import codes
 from tests.conftest import ROOT
-from tests.helpers import ALL_PAGES, read_rows
+from tests.helpers import ALL_PAGES, open_table_tabs, read_rows
 
 APP = str(ROOT / "streamlit_app.py")
 
@@ -150,6 +150,9 @@ def visit(folder: Path, monkeypatch: pytest.MonkeyPatch, params: list[dict[str, 
         at.run()
         for page in ALL_PAGES:
             at.switch_page(f"dashboard/pages/{page}.py").run()
+            assert not at.exception, (page, p, at.exception)
+            found += [(page, str(p), *o) for o in offences(at, ids, stored)]
+            open_table_tabs(at, "sv")  # the charts' tables too
             assert not at.exception, (page, p, at.exception)
             found += [(page, str(p), *o) for o in offences(at, ids, stored)]
     return found
