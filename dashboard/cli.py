@@ -6,7 +6,28 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard.dataset import data_dir
+from dashboard.dataset import data_dir, data_location
+from dashboard.store import Location, is_remote
+
+
+def _ingest_to_store(source: Path, loc: Location, change: object) -> object:
+    """An import into an object store: the current version is fetched into a local working
+    folder, imported into with the usual checks and history, and published to the store as
+    the next version (`store.publish`: new files, file list, log line, then the pointer)."""
+    import tempfile
+
+    from dashboard import history, store
+    from dashboard.ingest import ingest
+
+    with tempfile.TemporaryDirectory(prefix="malbild-store-") as tmp:
+        work = Path(tmp) / "data"
+        version = store.current_version(loc, fresh=True)
+        if version is not None:
+            store.fetch(loc, version, work)
+        outcome = ingest(source, work, change=change)  # type: ignore[arg-type]
+        entry = history.entries(work)[-1].as_json()
+        store.publish(loc, work, entry)
+        return outcome
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -18,7 +39,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     lang = args.lang
     change = Change(who=args.who or default_who(), action="import", comment=args.comment or "")
     try:
-        outcome = ingest(Path(args.source), Path(args.out), change=change)
+        if is_remote(args.out):
+            outcome = _ingest_to_store(Path(args.source), Location.parse(args.out), change)
+        else:
+            outcome = ingest(Path(args.source), Path(args.out), change=change)
     except ImportFailed as exc:
         for line in report(exc.problems, lang, limit=args.max_problems):
             print(line, file=sys.stderr)
@@ -230,7 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder of CSV files (one per table), one CSV file, the 12-table workbook or the "
         "coordinator's workbook (.xlsx)",
     )
-    p.add_argument("--out", default=str(data_dir()), help="dataset folder to update")
+    p.add_argument(
+        "--out",
+        default=data_location(),
+        help="dataset folder to update, or an object store's s3://bucket/prefix",
+    )
     p.add_argument("--lang", default="en", choices=("en", "sv", "da"), help="language of messages")
     p.add_argument(
         "--max-problems", type=int, default=40, help="problem groups printed at most (default 40)"

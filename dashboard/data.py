@@ -15,17 +15,41 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard.dataset import MANIFEST, data_dir
+from dashboard.dataset import MANIFEST, data_dir, data_location
 from dashboard.db import Database, load_query, params_for
 from dashboard.export import csv_chunks
 from dashboard.filters import Filters
+from dashboard.store import Location, current_version, is_remote
 
 ALL = Filters()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _database(folder: str) -> Database:
+    """A connection per dataset folder, or per version of a dataset in an object store
+    (`s3://bucket/prefix@7`: a version never changes, so its connection never goes stale)."""
+    if is_remote(folder):
+        url, _, version = folder.rpartition("@")
+        return Database(store=(Location.parse(url), int(version)))
     return Database(Path(folder))
+
+
+def remote() -> bool:
+    """Whether the dataset is in an object store (then the dashboard only reads it)."""
+    return is_remote(data_location())
+
+
+def _key() -> str:
+    """What this session reads, as the caches key it: a folder, or a store's version."""
+    if remote():
+        loc = Location.parse(data_location())
+        version = current_version(loc)
+        if version is None:
+            from dashboard.db import DatasetError
+
+            raise DatasetError(f"nothing is published in {loc.url} yet", "missing")
+        return f"{loc.url}@{version}"
+    return str(folder())
 
 
 K_AS_OF = "_as_of_version"  # the earlier version this session looks at (absent: the live one)
@@ -62,12 +86,15 @@ def folder() -> Path:
 
 
 def database() -> Database:
-    """The process-wide connection over the folder this session reads."""
-    return _database(str(folder()))
+    """The process-wide connection over the folder (or store version) this session reads."""
+    return _database(_key())
 
 
 def stamp() -> float:
-    """Changes whenever the dataset is re-imported (the manifest's modification time)."""
+    """Changes whenever the dataset is re-imported (the manifest's modification time; in
+    an object store, the version the pointer names)."""
+    if remote():
+        return float(_key().rpartition("@")[2])
     try:
         return (folder() / MANIFEST).stat().st_mtime
     except OSError:
@@ -138,14 +165,14 @@ def query(name: str, filters: Filters = ALL, **extra: Any) -> pd.DataFrame:
     """A query's result for the filters (narrowed to what this session may read); cached
     on (name, filters, extra, dataset stamp)."""
     f = scoped(filters)
-    df = _query(name, f, str(folder()), stamp(), tuple(sorted(extra.items())))
+    df = _query(name, f, _key(), stamp(), tuple(sorted(extra.items())))
     return _only_readable(df)
 
 
 def every_organisation() -> pd.DataFrame:
     """Every organisation of the dataset, whatever this session may read: only for the
     shell, to work out what the signed-in person may read (the scope itself)."""
-    return _query("organisations", ALL, str(folder()), stamp(), ())
+    return _query("organisations", ALL, _key(), stamp(), ())
 
 
 def batches(

@@ -29,7 +29,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,9 +52,19 @@ _ARROW_TYPES = {
 }
 
 
+def data_location() -> str:
+    """Where the dataset is, as set: `DASHBOARD_DATA_DIR` (a folder, or an object store's
+    s3://bucket/prefix, see `dashboard.store`), else the shipped `data/`."""
+    return os.environ.get("DASHBOARD_DATA_DIR") or str(DEFAULT_DATA_DIR)
+
+
 def data_dir() -> Path:
-    """The dataset folder: `DASHBOARD_DATA_DIR` if set, else the shipped `data/`."""
+    """The dataset folder: `DASHBOARD_DATA_DIR` if set, else the shipped `data/`. With the
+    dataset in an object store, a folder that does not exist: the features that write or
+    read the history in place (editing, the History page) find nothing there."""
     env = os.environ.get("DASHBOARD_DATA_DIR")
+    if env and "://" in env:
+        return Path(tempfile.gettempdir()) / "malbild-object-store-has-no-local-folder"
     return Path(env).resolve() if env else DEFAULT_DATA_DIR
 
 
@@ -96,18 +106,32 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def view_sql(folder: Path, table: Table, orgs: Sequence[str] | None = None) -> str:
+def table_rels(table: Table) -> list[str]:
+    """A table's files, relative to the dataset folder."""
+    if table.partitioned:
+        return [f"{table.name}/{n}" for n in (BASE, DELTA, MOVED)]
+    return [f"{table.name}.parquet"]
+
+
+def view_sql(
+    folder: Path | None,
+    table: Table,
+    orgs: Sequence[str] | None = None,
+    locate: Callable[[str], str] | None = None,
+) -> str:
     """The select DuckDB reads a table with: its file, or base without the moved
     organisations plus delta. Every file is read when the query runs, so a connection made
     before a save still reads one consistent version (the folder is swapped whole). With
-    *orgs*, only those organisations' rows."""
-    path = table_path(folder, table)
+    *orgs*, only those organisations' rows. *locate* turns a file's path relative to the
+    dataset into what DuckDB reads (an object in a store); by default, *folder*'s file."""
+    where = locate or (lambda rel: str(folder / rel))  # type: ignore[operator]
+    files = [_sql_string(where(rel)) for rel in table_rels(table)]
     only = ""
     if orgs is not None:
         only = f" where {PARTITION_COLUMN} in ({', '.join(_sql_string(o) for o in orgs) or 'null'})"
     if not table.partitioned:
-        return f"select * from read_parquet({_sql_string(str(path))}){only}"
-    base, delta, moved = (_sql_string(str(path / n)) for n in (BASE, DELTA, MOVED))
+        return f"select * from read_parquet({files[0]}){only}"
+    base, delta, moved = files
     return (
         f"select * from (select * from read_parquet({base}) where {PARTITION_COLUMN} not in "
         f"(select {PARTITION_COLUMN} from read_parquet({moved})) "

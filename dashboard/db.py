@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,8 +23,16 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.contract import SUMMARIES, TABLES, Table
-from dashboard.dataset import data_dir, table_exists, view_sql, write_scoped, write_table
+from dashboard.dataset import (
+    data_dir,
+    table_exists,
+    table_rels,
+    view_sql,
+    write_scoped,
+    write_table,
+)
 from dashboard.filters import Filters
+from dashboard.store import Location, filesystem, version_files
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 MACRO_DIR = QUERY_DIR / "macros"  # shared parts of queries, created on every connection
@@ -130,13 +138,14 @@ def bind(query: Query, params: Mapping[str, Any]) -> dict[str, Any]:
 
 def _create_views(
     con: duckdb.DuckDBPyConnection,
-    folder: Path,
+    folder: Path | None,
     tables: tuple[Table, ...],
     orgs: tuple[str, ...] | None = None,
+    locate: Callable[[str], str] | None = None,
 ) -> None:
     for t in tables:
         only = orgs if orgs is not None and t.partitioned else None
-        con.execute(f"create view {t.name} as {view_sql(folder, t, only)}")
+        con.execute(f"create view {t.name} as {view_sql(folder, t, only, locate)}")
 
 
 def build_summaries(
@@ -199,9 +208,30 @@ class Database:
         *,
         threads: int | None = None,
         memory_limit: str | None = None,
+        store: tuple[Location, int] | None = None,
     ) -> None:
-        self.folder = (folder or data_dir()).resolve()
-        self._check_files()
+        """Over a dataset folder, or (*store*) over one version of a dataset in an object
+        store, read through its fsspec filesystem with access to that prefix only."""
+        locate = None
+        if store is not None:
+            loc, version = store
+            files = version_files(loc, version)
+            self.folder = Path(loc.url)  # for messages; never opened as a folder
+            missing = [t.name for t in TABLES + SUMMARIES
+                       if any(r not in files for r in table_rels(t))]  # fmt: skip
+            if missing:
+                raise DatasetError(
+                    f"version {version} in {loc.url} lacks {', '.join(missing)}; "
+                    "re-import it with `python -m dashboard ingest`",
+                    "lacks_files",
+                    tables=", ".join(missing),
+                )
+            allowed = [loc.allowed]
+            locate = lambda rel: loc.full(files[rel]["object"])  # noqa: E731
+        else:
+            self.folder = (folder or data_dir()).resolve()
+            self._check_files()
+            allowed = [str(self.folder) + os.sep]
         threads = threads or int(os.environ.get("DASHBOARD_DUCKDB_THREADS", "2"))
         memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
         con = duckdb.connect(
@@ -213,14 +243,16 @@ class Database:
                 "autoload_known_extensions": False,
             }
         )
-        con.execute("set allowed_directories = $dirs", {"dirs": [str(self.folder) + os.sep]})
+        if store is not None:  # fsspec's S3 filesystem, registered before the lock-down
+            con.register_filesystem(filesystem())
+        con.execute("set allowed_directories = $dirs", {"dirs": allowed})
         # keep Parquet footers in memory for every cursor (`global`: a plain `set` reaches only
         # this connection, and each query runs on its own cursor); without it ~8 ms a query
         con.execute("set global parquet_metadata_cache = true")
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
         try:
-            _create_views(con, self.folder, TABLES + SUMMARIES)
+            _create_views(con, self.folder, TABLES + SUMMARIES, locate=locate)
             for t in TABLES + SUMMARIES:
                 have = {r[0] for r in con.execute(f"describe {t.name}").fetchall()}
                 lacking = [c.name for c in t.columns if c.name not in have]

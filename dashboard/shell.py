@@ -206,7 +206,10 @@ def start() -> View:
         _signed_in(person, lang, org_names)
     _as_of_notice(lang)
     st.query_params.from_dict(to_params(filters, lang))
-    view = View(lang, filters, org_names, person, data.scope())
+    # a dataset in an object store is published by the import job, not edited here: nobody
+    # gets an edit form or a restore (the read scope above still applies)
+    editor = None if data.remote() else person
+    view = View(lang, filters, org_names, editor, data.scope())
     st.session_state[K_VIEW] = view
     return view
 

@@ -244,7 +244,9 @@ def _import(view: View) -> None:
 def may_replace(view: View) -> bool:
     """Whether this session may replace the whole dataset: with sign-in, an administrator;
     without it, only where the server was started with DASHBOARD_ALLOW_IMPORT=1 (the local
-    single-user mode, see README)."""
+    single-user mode, see README). Never over an object store: its import job publishes."""
+    if data.remote():
+        return False
     if view.person is not None:
         return view.person.may("replace_dataset", "*")
     return os.environ.get(ALLOW_IMPORT) == "1"
