@@ -19,7 +19,7 @@ from dashboard.dataset import MANIFEST, data_dir, data_location
 from dashboard.db import Database, load_query, params_for
 from dashboard.export import csv_chunks
 from dashboard.filters import Filters
-from dashboard.store import Location, current_version, is_remote
+from dashboard.store import Location, current_version, is_remote, mirror, read_mode
 
 ALL = Filters()
 
@@ -29,8 +29,11 @@ def _database(folder: str) -> Database:
     """A connection per dataset folder, or per version of a dataset in an object store
     (`s3://bucket/prefix@7`: a version never changes, so its connection never goes stale)."""
     if is_remote(folder):
-        url, _, version = folder.rpartition("@")
-        return Database(store=(Location.parse(url), int(version)))
+        url, version, mode = folder.rsplit("@", 2)
+        loc = Location.parse(url)
+        if mode == "mirror":
+            return Database(mirror(loc, int(version)))
+        return Database(store=(loc, int(version)))
     return Database(Path(folder))
 
 
@@ -40,7 +43,8 @@ def remote() -> bool:
 
 
 def _key() -> str:
-    """What this session reads, as the caches key it: a folder, or a store's version."""
+    """What this session reads, as the caches key it: a folder, or a store's version and
+    how it is read (s3://bucket/prefix@7@mirror)."""
     if remote():
         loc = Location.parse(data_location())
         version = current_version(loc)
@@ -48,7 +52,7 @@ def _key() -> str:
             from dashboard.db import DatasetError
 
             raise DatasetError(f"nothing is published in {loc.url} yet", "missing")
-        return f"{loc.url}@{version}"
+        return f"{loc.url}@{version}@{read_mode()}"
     return str(folder())
 
 
@@ -94,7 +98,7 @@ def stamp() -> float:
     """Changes whenever the dataset is re-imported (the manifest's modification time; in
     an object store, the version the pointer names)."""
     if remote():
-        return float(_key().rpartition("@")[2])
+        return float(_key().rsplit("@", 2)[1])
     try:
         return (folder() / MANIFEST).stat().st_mtime
     except OSError:

@@ -190,6 +190,49 @@ def fetch(loc: Location, version: int, folder: Path) -> Path:
     return folder
 
 
+READ_SETTING = "DASHBOARD_STORE_READ"  # "mirror" (the default) or "direct"
+
+
+def read_mode() -> str:
+    """How replicas read the store: "mirror" keeps a local copy of the served version (a
+    version never changes, so the copy never goes stale) and DuckDB reads it from disk;
+    "direct" reads every query through fsspec. Measured at 1 million activities
+    (benchmarks/store.py): direct is 35-60 times slower per query than disk, because DuckDB
+    opens and reads the objects again for each query."""
+    mode = os.environ.get(READ_SETTING, "mirror")
+    if mode not in ("mirror", "direct"):
+        raise ValueError(f"{READ_SETTING} must be 'mirror' or 'direct', not {mode!r}")
+    return mode
+
+
+def mirror(loc: Location, version: int, root: Path | None = None) -> Path:
+    """The local copy of *version* (downloaded once, into a folder swapped in whole, so a
+    replica killed mid-download leaves only a temporary folder behind)."""
+    import shutil
+    import tempfile
+
+    root = root or Path(os.environ.get("DASHBOARD_STORE_CACHE") or tempfile.gettempdir())
+    name = hashlib.sha256(loc.url.encode()).hexdigest()[:16]
+    # the version's file list (every file's sha256) names the copy: a bucket emptied and
+    # imported into again never serves an old copy under a reused version number
+    files = json.dumps(version_files(loc, version), sort_keys=True).encode()
+    target = (
+        root / f"malbild-store-{name}" / f"{version:06d}-{hashlib.sha256(files).hexdigest()[:12]}"
+    )
+    if target.is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        fetch(loc, version, work)
+        os.rename(work, target)
+    except OSError:
+        shutil.rmtree(work, ignore_errors=True)
+        if not target.is_dir():  # another thread of this replica won the race: fine
+            raise
+    return target
+
+
 def log(loc: Location) -> list[dict[str, Any]]:
     """The history's lines in the store, oldest first."""
     fs = filesystem()
