@@ -23,25 +23,23 @@ data: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m streamlit run streamlit_app.py --server.port $(PORT)
 
-## Debian's chromium drives the browser test; installed here when missing and we may.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || command -v /usr/bin/chromium >/dev/null 2>&1 || { \
+# $(call debian,PACKAGE,PROGRAM,WHY): install Debian's PACKAGE when PROGRAM is missing and we
+# may (as root, or through sudo); else say WHY it is needed and fail.
+debian = @command -v $(2) >/dev/null 2>&1 || test -x /usr/bin/$(2) || test -x /usr/sbin/$(2) || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 	  elif command -v sudo >/dev/null 2>&1; then \
-	    sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
-	  else echo "the browser test needs Debian's chromium: apt-get install chromium" >&2; exit 1; fi; }
+	    sudo apt-get update -qq && sudo apt-get install -y -qq $(1) >/dev/null; \
+	  else echo "$(3): apt-get install $(1)" >&2; exit 1; fi; }
+
+## Debian's chromium drives the browser test; installed here when missing and we may.
+chromium:
+	$(call debian,chromium,chromium,the browser test needs Debian's chromium)
 
 ## Debian's HAProxy is the load balancer the deployment test runs deploy/haproxy.cfg with.
 haproxy:
-	@command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
-	  elif command -v sudo >/dev/null 2>&1; then \
-	    sudo apt-get update -qq && sudo apt-get install -y -qq haproxy >/dev/null; \
-	  else echo "the deployment test needs Debian's haproxy: apt-get install haproxy" >&2; exit 1; fi; }
+	$(call debian,haproxy,haproxy,the deployment test needs Debian's haproxy)
 
 ## Install everything and run every test (lint, unit, app, browser, benchmark smoke).
 test: $(STAMP) chromium haproxy

@@ -71,7 +71,8 @@ def _wait(url: str, proc: subprocess.Popen, log: Path, what: str) -> None:
         time.sleep(0.25)
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a process started in its own session, and its children: TERM, then KILL."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGTERM)
     try:
@@ -118,7 +119,7 @@ def replica(
             _wait(f"http://127.0.0.1:{port}/_stcore/health", proc, log, "streamlit")
             yield Replica(port, proc, log)
         finally:
-            _stop(proc)
+            stop(proc)
 
 
 @dataclass
@@ -162,7 +163,7 @@ def balancer(
             _wait(f"http://127.0.0.1:{port}/lb-health", proc, log, "haproxy")
             yield Balancer(port, proc, config, log)
         finally:
-            _stop(proc)
+            stop(proc)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,7 +16,6 @@ import csv
 import io
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +27,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+
+from deploy.local import stop
 
 pytestmark = pytest.mark.browser
 
@@ -141,14 +142,7 @@ def run_server(
                 time.sleep(0.25)
             yield srv
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+            stop(proc)
 
 
 @pytest.fixture(scope="module")
