@@ -223,6 +223,8 @@ def test_keyboard_alone_reaches_every_control_in_order_with_a_visible_focus(
         expect(page.get_by_role("tab", name="Tabell").first).to_have_attribute(
             "aria-selected", "true"
         )
+        wait_idle(page)  # the open tab's table is drawn by a rerun
+        expect(page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first).to_be_visible()
 
         # Enter on the first download button downloads
         tab_to(page, stops[download])
