@@ -154,6 +154,7 @@ def row_form(view: View, part: str, title_key: str) -> None:
                         list(goal_words),
                         default=[g for g in had if g in goal_words],
                         format_func=goal_words.get,
+                        select_all=False,  # Streamlit's 'Select all' is English only
                     )
                     new[c.key] = ", ".join(chosen) or None
                 elif c.key == "network":

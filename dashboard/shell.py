@@ -118,6 +118,7 @@ def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) 
         key=K_ORGS,
         placeholder=t("filter.all", lang),
         help=t("filter.orgs.help", lang),
+        select_all=False,  # Streamlit's 'Select all' is English only
     )
     lo, hi = years
     if lo < hi:
@@ -147,6 +148,7 @@ def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) 
         key=K_GOALS,
         placeholder=t("filter.all", lang),
         help=t("filter.goals.help", lang),
+        select_all=False,  # Streamlit's 'Select all' is English only
     )
     all_years = (y0, y1) == (lo, hi)
     return Filters(

@@ -161,6 +161,7 @@ def _edit(view: View) -> None:
                 list(goal_words),
                 default=[c for c in had if c in goal_words],
                 format_func=goal_words.get,
+                select_all=False,  # Streamlit's 'Select all' is English only
             )
             source = st.text_input(view.t("col.source"), row.get("source") or "")
             comment = st.text_input(view.t("edit.comment"))
