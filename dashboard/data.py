@@ -42,7 +42,7 @@ def remote() -> bool:
     return is_remote(data_location())
 
 
-def _key() -> str:
+def source_key() -> str:
     """What this session reads, as the caches key it: a folder, or a store's version and
     how it is read (s3://bucket/prefix@7@mirror)."""
     if remote():
@@ -91,14 +91,14 @@ def folder() -> Path:
 
 def database() -> Database:
     """The process-wide connection over the folder (or store version) this session reads."""
-    return _database(_key())
+    return _database(source_key())
 
 
 def stamp() -> float:
     """Changes whenever the dataset is re-imported (the manifest's modification time; in
     an object store, the version the pointer names)."""
     if remote():
-        return float(_key().rsplit("@", 2)[1])
+        return float(source_key().rsplit("@", 2)[1])
     try:
         return (folder() / MANIFEST).stat().st_mtime
     except OSError:
@@ -169,14 +169,14 @@ def query(name: str, filters: Filters = ALL, **extra: Any) -> pd.DataFrame:
     """A query's result for the filters (narrowed to what this session may read); cached
     on (name, filters, extra, dataset stamp)."""
     f = scoped(filters)
-    df = _query(name, f, _key(), stamp(), tuple(sorted(extra.items())))
+    df = _query(name, f, source_key(), stamp(), tuple(sorted(extra.items())))
     return _only_readable(df)
 
 
 def every_organisation() -> pd.DataFrame:
     """Every organisation of the dataset, whatever this session may read: only for the
     shell, to work out what the signed-in person may read (the scope itself)."""
-    return _query("organisations", ALL, _key(), stamp(), ())
+    return _query("organisations", ALL, source_key(), stamp(), ())
 
 
 def batches(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import json
 import os
 import shutil
@@ -217,6 +218,18 @@ def link_table(src: Path, dst: Path, table: Table) -> list[Path]:
         link_or_copy(f, target)
         linked.append(target)
     return linked
+
+
+def file_digest(path: Path) -> str | None:
+    """The sha256 of a file's bytes (None when there is no file): how the history and the
+    object store tell an unchanged file from a changed one."""
+    if not path.exists():
+        return None
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def link_or_copy(src: Path, dst: Path) -> None:

@@ -22,7 +22,6 @@ what survives the files.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -34,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.contract import TABLES, Table
-from dashboard.dataset import link_or_copy, moved_orgs, read_table, table_files
+from dashboard.dataset import file_digest, link_or_copy, moved_orgs, read_table, table_files
 from dashboard.dataset import row_count as dataset_row_count
 
 LOG = "log.jsonl"
@@ -97,16 +96,6 @@ class Entry:
         }
 
 
-def _digest(path: Path) -> str | None:
-    if not path.exists():
-        return None
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _keys(data: pa.Table, table: Table) -> list[str]:
     cols = [data.column(k).to_pylist() for k in table.key]
     return ["/".join("" if v is None else str(v) for v in row) for row in zip(*cols, strict=True)]
@@ -137,7 +126,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
     if (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev):
         return True
-    return sa.st_size == sb.st_size and _digest(a) == _digest(b)
+    return sa.st_size == sb.st_size and file_digest(a) == file_digest(b)
 
 
 def diff_table(old: Path, new: Path, table: Table) -> TableChange | None:

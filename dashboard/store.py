@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dashboard.dataset import file_digest
+
 POINTER = "CURRENT"
 FILES = "files.json"
 POINTER_TTL_S = 2.0
@@ -146,14 +148,6 @@ def version_files(loc: Location, version: int) -> dict[str, dict[str, Any]]:
     return _files_cache[k]
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def publish(loc: Location, folder: Path, entry: Mapping[str, object]) -> int:
     """Publish the local dataset folder *folder* as the next version: its new files, its
     file list, its log line, then the pointer. Returns the new version."""
@@ -165,7 +159,7 @@ def publish(loc: Location, folder: Path, entry: Mapping[str, object]) -> int:
     files: dict[str, dict[str, Any]] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
-        digest = _digest(path)
+        digest = file_digest(path)
         old = previous.get(rel)
         if old is not None and old["sha256"] == digest:
             files[rel] = old  # unchanged: the earlier version's object

@@ -248,7 +248,7 @@ def built_figure(
     from dashboard import data
 
     maker = getattr(getattr(build, "func", build), "__qualname__", "")
-    k = (key, maker, view.filters, view.lang, data.stamp(), str(data.folder()), data.scope(), vary)
+    k = (key, maker, view.filters, view.lang, data.source_key(), data.stamp(), data.scope(), vary)
     with _figures_lock:
         fig = _figures.get(k)
         if fig is not None:

@@ -84,8 +84,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @dataclass
-class Replica:
-    """One Streamlit process."""
+class Process:
+    """A process started here in its own session, answering on a loopback port."""
 
     port: int
     proc: subprocess.Popen
@@ -96,11 +96,31 @@ class Replica:
         return f"http://127.0.0.1:{self.port}"
 
 
+
+
+@contextlib.contextmanager
+def _started(
+    cmd: Sequence[str], env: Mapping[str, str], log: Path, port: int, check: str, what: str
+) -> Iterator[Process]:
+    """Run *cmd* until the block ends, once GET *check* on *port* answers 200."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            list(cmd), cwd=ROOT, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            _wait(f"http://127.0.0.1:{port}{check}", proc, log, what)
+            yield Process(port, proc, log)
+        finally:
+            stop(proc)
+
+
 @contextlib.contextmanager
 def replica(
-    data_dir: Path, log: Path, port: int | None = None, env: Mapping[str, str] | None = None
-) -> Iterator[Replica]:
-    """`streamlit run streamlit_app.py` on the loopback over *data_dir*; stopped at the end."""
+    data: Path | str, log: Path, port: int | None = None, env: Mapping[str, str] | None = None
+) -> Iterator[Process]:
+    """`streamlit run streamlit_app.py` on the loopback over the dataset *data* (a folder, or
+    an object store's s3://bucket/prefix); stopped at the end."""
     port = port or free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
@@ -108,38 +128,16 @@ def replica(
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    full_env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    full_env = {**os.environ, "DASHBOARD_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"}
     full_env.update(env or {})
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        try:
-            _wait(f"http://127.0.0.1:{port}/_stcore/health", proc, log, "streamlit")
-            yield Replica(port, proc, log)
-        finally:
-            stop(proc)
-
-
-@dataclass
-class Balancer:
-    """The HAProxy process in front of the replicas."""
-
-    port: int
-    proc: subprocess.Popen
-    config: Path
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    with _started(cmd, full_env, log, port, "/_stcore/health", "streamlit") as proc:
+        yield proc
 
 
 @contextlib.contextmanager
 def balancer(
     replicas: Sequence[int], folder: Path, port: int | None = None, cookie_key: str = ""
-) -> Iterator[Balancer]:
+) -> Iterator[Process]:
     """HAProxy with deploy/haproxy.cfg in front of the replicas on *replicas* (ports)."""
     exe = shutil.which("haproxy") or "/usr/sbin/haproxy"
     if not Path(exe).exists():
@@ -147,41 +145,38 @@ def balancer(
     port = port or free_port()
     config = folder / "haproxy.cfg"
     config.write_text(local_config(port, replicas), encoding="utf-8")
-    log = folder / "haproxy.log"
     env = {
         **os.environ,
         "MALBILD_COOKIE_KEY": cookie_key or secrets.token_hex(16),
         "MALBILD_APP": "unused:0",
         "MALBILD_REPLICAS": str(len(replicas)),
     }
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [exe, "-db", "-f", str(config)], env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        try:
-            _wait(f"http://127.0.0.1:{port}/lb-health", proc, log, "haproxy")
-            yield Balancer(port, proc, config, log)
-        finally:
-            stop(proc)
+    cmd = [exe, "-db", "-f", str(config)]
+    with _started(cmd, env, folder / "haproxy.log", port, "/lb-health", "haproxy") as proc:
+        yield proc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--replicas", type=int, default=2)
     ap.add_argument("--port", type=int, default=8080)
-    ap.add_argument("--data", type=Path, default=ROOT / "data", help="the dataset folder")
+    ap.add_argument(
+        "--data",
+        default=os.environ.get("DASHBOARD_DATA_DIR") or str(ROOT / "data"),
+        help="the dataset: a folder, or s3://bucket/prefix (default: DASHBOARD_DATA_DIR)",
+    )
     args = ap.parse_args(argv)
+    data = args.data if "://" in args.data else str(Path(args.data).resolve())
     with tempfile.TemporaryDirectory(prefix="malbild-local-") as tmp, contextlib.ExitStack() as st:
         ports = []
         for i in range(args.replicas):
-            r = st.enter_context(replica(args.data.resolve(), Path(tmp) / f"app{i + 1}.log"))
+            r = st.enter_context(replica(data, Path(tmp) / f"app{i + 1}.log"))
             ports.append(r.port)
             print(f"replica {i + 1}: {r.url}", flush=True)
         lb = st.enter_context(balancer(ports, Path(tmp), args.port))
         print(f"open {lb.url} (Ctrl-C stops everything)", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
-            while all(p.proc.poll() is None for p in [lb]):
+            while lb.proc.poll() is None:
                 time.sleep(1)
     return 0
 
