@@ -96,8 +96,6 @@ class Process:
         return f"http://127.0.0.1:{self.port}"
 
 
-
-
 @contextlib.contextmanager
 def _started(
     cmd: Sequence[str], env: Mapping[str, str], log: Path, port: int, check: str, what: str
