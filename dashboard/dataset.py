@@ -94,8 +94,17 @@ def table_files(folder: Path, table: Table) -> list[Path]:
     path = table_path(folder, table)
     if table.partitioned:
         files = [path / BASE, path / DELTA, path / MOVED]
-        return files if all(f.is_file() for f in files) else []
+        if all(f.is_file() for f in files):
+            return files
+        legacy = legacy_path(folder, table)
+        return [legacy] if legacy.is_file() else []
     return [path] if path.is_file() else []
+
+
+def legacy_path(folder: Path, table: Table) -> Path:
+    """Where a dataset written before the base + delta layout keeps a partitioned table:
+    one file, read as a base without delta (and turned into one by the next save)."""
+    return folder / f"{table.name}.parquet"
 
 
 def table_exists(folder: Path, table: Table) -> bool:
@@ -126,11 +135,16 @@ def view_sql(
     *orgs*, only those organisations' rows. *locate* turns a file's path relative to the
     dataset into what DuckDB reads (an object in a store); by default, *folder*'s file."""
     where = locate or (lambda rel: str(folder / rel))  # type: ignore[operator]
-    files = [_sql_string(where(rel)) for rel in table_rels(table)]
+    rels = table_rels(table)
+    if locate is None and folder is not None and table.partitioned:
+        found = table_files(folder, table)
+        if len(found) == 1:  # the layout before base + delta: one file
+            rels = [found[0].name]
+    files = [_sql_string(where(rel)) for rel in rels]
     only = ""
     if orgs is not None:
         only = f" where {PARTITION_COLUMN} in ({', '.join(_sql_string(o) for o in orgs) or 'null'})"
-    if not table.partitioned:
+    if len(files) == 1:
         return f"select * from read_parquet({files[0]}){only}"
     base, delta, moved = files
     return (
@@ -192,17 +206,20 @@ def write_scoped(src: Path, staged: Path, table: Table, rows: pa.Table, orgs: Se
     part.mkdir(exist_ok=True)
     schema = arrow_schema(table)
     scope = pa.array(sorted(set(orgs)), pa.string())
-    old_delta = _read(part_src / DELTA).cast(schema)
+    src_files = table_files(src, table)
+    src_base = src_files[0] if src_files else part_src / BASE  # a legacy file is the base
+    has_delta = len(src_files) == 3
+    old_delta = _read(part_src / DELTA).cast(schema) if has_delta else schema.empty_table()
     keep = pc.invert(pc.is_in(old_delta.column(PARTITION_COLUMN), value_set=scope))
     delta = _sorted(table, pa.concat_tables([old_delta.filter(keep), rows.cast(schema)]))
     moved = sorted(moved_orgs(src, table) | set(orgs))
-    base_rows = pq.ParquetFile(part_src / BASE).metadata.num_rows
+    base_rows = pq.ParquetFile(src_base).metadata.num_rows
     if delta.num_rows > max(COMPACT_MIN_ROWS, COMPACT_SHARE * base_rows):
-        base = _read(part_src / BASE).cast(schema)
+        base = _read(src_base).cast(schema)
         stale = pc.is_in(base.column(PARTITION_COLUMN), value_set=pa.array(moved, pa.string()))
         whole = pa.concat_tables([base.filter(pc.invert(stale)), delta])
         return write_table(staged, table, whole)
-    link_or_copy(part_src / BASE, part / BASE)
+    link_or_copy(src_base, part / BASE)
     _write_file(part / DELTA, delta)
     _write_file(part / MOVED, pa.table({PARTITION_COLUMN: pa.array(moved, pa.string())}))
     return row_count(staged, table) or 0
@@ -336,7 +353,7 @@ def row_count(folder: Path, table: Table) -> int | None:
     if not files:
         return None
     try:
-        if not table.partitioned:
+        if len(files) == 1:
             return pq.ParquetFile(files[0]).metadata.num_rows
         base, delta, _ = files
         n = pq.ParquetFile(base).metadata.num_rows + pq.ParquetFile(delta).metadata.num_rows
@@ -369,7 +386,7 @@ def read_table(
     try:
         if orgs is not None and not orgs and has_org:
             return schema.empty_table()
-        if not table.partitioned:
+        if len(files) == 1:
             return _read(files[0], columns, filters).cast(schema)
         base_file, delta_file, _ = files
         moved = moved_orgs(folder, table)

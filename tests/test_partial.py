@@ -178,3 +178,41 @@ def test_a_project_another_organisations_activity_belongs_to_stays(
         editing.save(out, "gotland", 0, "sv", projects, kept, ADMIN, part="projects")
     assert [p.key for p in refused.value.problems] == ["project_still_used"]
     assert "B7-projekt – turism" in refused.value.problems[0].text("sv")
+
+
+def test_a_dataset_written_before_the_delta_layout_is_read_and_saved(
+    sample: Path, tmp_path: Path
+) -> None:
+    """A dataset (or a kept version) from before base + delta holds each big table as one
+    file: it is read as it was, a save turns it into base + delta, and the history counts
+    only the changed row, not every row as added."""
+    import shutil as sh
+
+    import pyarrow.parquet as pq_
+
+    from dashboard import history
+    from dashboard.db import Database, params_for
+    from dashboard.filters import Filters
+
+    out = tmp_path / "old" / "data"
+    sh.copytree(sample, out)
+    for t in (*TABLES, *SUMMARIES):
+        if t.partitioned:
+            rows = read_table(out, t)
+            sh.rmtree(out / t.name)
+            pq_.write_table(rows, out / f"{t.name}.parquet")
+    assert rows_of(out) == rows_of(sample)
+    db = Database(out)
+    f = Filters(("gotland",), 2009, 2009)
+    n = int(db.df("activities_count", params_for("activities_count", f, search=None)).iloc[0, 0])
+    db.close()
+    assert n == len(editing.load(sample, "gotland", 2009, "sv"))
+    base = editing.load(out, "gotland", 2009, "sv")
+    edited = [dict(r) for r in base]
+    edited[0]["activity_title"] = "Rättad titel"
+    editing.save(out, "gotland", 2009, "sv", base, edited, ADMIN)
+    assert (out / "activities" / "base.parquet").is_file()
+    counts = history.entries(out)[-1].tables["activities"]["counts"]
+    assert counts == {"added": 0, "removed": 0, "changed": 1}
+    titles = {r[editing.ID]: r["activity_title"] for r in editing.load(out, "gotland", 2009, "sv")}
+    assert titles[edited[0][editing.ID]] == "Rättad titel" and len(titles) == len(base)
