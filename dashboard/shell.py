@@ -21,6 +21,10 @@ from dashboard.ui import View, guarded, log
 from dashboard.urlstate import parse, to_params
 
 K_LANG, K_ORGS, K_YEARS, K_GOALS, K_INIT = "f_lang", "f_orgs", "f_years", "f_goals", "_url_read"
+# the organisation is one choice (one click, one rerun, to switch from one to another);
+# its last option opens the multiselect K_ORGS for comparing several
+K_ORG = "f_org"
+ALL_ORGS, SEVERAL_ORGS = "", "+"
 K_VIEW = "_view"
 K_YEARS_DEFAULT = "_years_default"
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -58,12 +62,38 @@ def _read_url_once(orgs: list[str], goal_org: dict[str, str], years: tuple[int, 
     state = parse(params, orgs, goal_org, years)
     lang = state.lang or pick_language(st.context.locale)
     st.session_state[K_LANG] = lang
-    st.session_state[K_ORGS] = list(state.filters.orgs)
+    _set_orgs(list(state.filters.orgs))
     f = state.filters
     # the slider's default (not its state): passing `value` keeps it a range slider
     st.session_state[K_YEARS_DEFAULT] = (f.year_from or years[0], f.year_to or years[1])
     st.session_state[K_GOALS] = list(f.goals)
     st.session_state["_notices"] = [(n.key, dict(n.values)) for n in state.notices]
+
+
+def _set_orgs(orgs: list[str]) -> None:
+    """Put a list of organisations into the two controls: none is all, one is the single
+    choice, more open the multiselect."""
+    if len(orgs) > 1:
+        st.session_state[K_ORG] = SEVERAL_ORGS
+        st.session_state[K_ORGS] = orgs
+    else:
+        st.session_state[K_ORG] = orgs[0] if orgs else ALL_ORGS
+        st.session_state.pop(K_ORGS, None)
+
+
+def chosen_orgs() -> list[str]:
+    """The organisations this session has chosen (empty: all)."""
+    one = st.session_state.get(K_ORG, ALL_ORGS)
+    if one == SEVERAL_ORGS:
+        return list(st.session_state.get(K_ORGS) or [])
+    return [one] if one else []
+
+
+def _to_several() -> None:
+    """Choosing "several" starts the multiselect from the organisation chosen before."""
+    if st.session_state.get(K_ORG) == SEVERAL_ORGS:
+        last = st.session_state.get("_org_last")
+        st.session_state[K_ORGS] = [last] if last else []
 
 
 def _fit_state(orgs: list[str], years: tuple[int, int]) -> None:
@@ -74,10 +104,14 @@ def _fit_state(orgs: list[str], years: tuple[int, int]) -> None:
     does, instead of handing a widget a value it no longer has.
     """
     notices = st.session_state.setdefault("_notices", [])
-    chosen = st.session_state.get(K_ORGS) or []
+    chosen = chosen_orgs()
     gone = [o for o in chosen if o not in orgs]
     if gone:
-        st.session_state[K_ORGS] = [o for o in chosen if o in orgs]
+        kept = [o for o in chosen if o in orgs]
+        if st.session_state.get(K_ORG) == SEVERAL_ORGS and kept:
+            st.session_state[K_ORGS] = kept  # stays a comparison, of those still there
+        else:
+            _set_orgs(kept)
         notices.append(("notice.gone_org", {"value": ", ".join(gone)}))
     lo, hi = years
     for key in (K_YEARS, K_YEARS_DEFAULT):
@@ -111,15 +145,32 @@ def dataset_error(exc: DatasetError, lang: str) -> None:
 def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) -> Filters:
     lang = view_lang
     st.sidebar.header(t("filter.header", lang))
-    orgs = st.sidebar.multiselect(
+    one_names = {ALL_ORGS: t("filter.orgs.all", lang), **org_names}
+    if len(org_names) > 1:
+        one_names[SEVERAL_ORGS] = t("filter.orgs.several", lang)
+    if st.session_state.get(K_ORG) not in one_names:
+        st.session_state[K_ORG] = ALL_ORGS
+    one = st.sidebar.selectbox(
         t("filter.orgs", lang),
-        options=list(org_names),
-        format_func=lambda o: org_names.get(o, o),
-        key=K_ORGS,
-        placeholder=t("filter.all", lang),
+        options=list(one_names),
+        format_func=lambda o: one_names.get(o, o),
+        key=K_ORG,
+        on_change=_to_several,
         help=t("filter.orgs.help", lang),
-        select_all=False,  # Streamlit's 'Select all' is English only
     )
+    if one == SEVERAL_ORGS:
+        orgs = st.sidebar.multiselect(
+            t("filter.orgs.compare", lang),
+            options=list(org_names),
+            format_func=lambda o: org_names.get(o, o),
+            key=K_ORGS,
+            placeholder=t("filter.all", lang),
+            help=t("filter.orgs.compare.help", lang),
+            select_all=False,  # Streamlit's 'Select all' is English only
+        )
+    else:
+        orgs = [one] if one else []
+        st.session_state["_org_last"] = one
     lo, hi = years
     if lo < hi:
         chosen = st.sidebar.select_slider(

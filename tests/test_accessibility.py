@@ -199,9 +199,7 @@ def test_keyboard_alone_reaches_every_control_in_order_with_a_visible_focus(
             lambda s: s["testid"] == "stSidebarNavLink" or (s["tag"] == "a" and s["sidebar"])
         )
         lang = first(lambda s: "Language" in s["name"] or s["testid"] == "stSelectbox")
-        org = first(
-            lambda s: s["testid"].startswith("stMultiSelect") and s["name"] == "Organisation"
-        )
+        org = first(lambda s: s["testid"].startswith("stSelectbox") and s["name"] == "Organisation")
         years = [i for i, s in enumerate(stops) if s["testid"] == "stSlider"]
         goal = first(lambda s: s["testid"].startswith("stMultiSelect") and s["name"] == "Mål")
         tab = first(lambda s: s["role"] == "tab")

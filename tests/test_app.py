@@ -63,7 +63,7 @@ def test_filters_change_the_overview_and_the_url(app) -> None:
     assert (at.query_params["from"], at.query_params["to"]) == ("2010", "2012")
     ranged = metrics(at)["Activities"]
     assert ranged != "98"
-    at.multiselect(key="f_orgs").set_value(["gotland"]).run()
+    at.selectbox(key="f_org").set_value("gotland").run()
     assert at.select_slider(key="f_years").value == (2010, 2012)  # survives other changes
     assert metrics(at)["Activities"] == "10"  # Gotland 2010-2012: 4 + 3 + 3
     at.select_slider(key="f_years").set_range(2009, 2009).run()
@@ -80,10 +80,10 @@ def test_filters_change_the_overview_and_the_url(app) -> None:
 def test_a_copied_link_reproduces_the_view(app) -> None:
     at = app(lang="en", org="gotland", year="2009")
     assert metrics(at)["Activities"] == "16"
-    assert at.multiselect(key="f_orgs").value == ["gotland"]
+    assert at.selectbox(key="f_org").value == "gotland"
     assert at.select_slider(key="f_years").value == (2009, 2009)
     at.switch_page("dashboard/pages/activities.py").run()
-    assert at.multiselect(key="f_orgs").value == ["gotland"]  # filters survive pages
+    assert at.selectbox(key="f_org").value == "gotland"  # filters survive pages
 
 
 def test_goal_matrix_for_gotland_2009_equals_the_action_plan(app) -> None:
@@ -148,7 +148,7 @@ def test_a_bad_link_falls_back_with_notices(app) -> None:
     assert not at.exception
     notes = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")  # escaped Markdown
     assert "nowhere" in notes and "vkl-g1" in notes and "1900" in notes and "xx" in notes
-    assert at.multiselect(key="f_orgs").value == ["gotland"]
+    assert at.selectbox(key="f_org").value == "gotland"
     assert at.multiselect(key="f_goals").value == []
     assert metrics(at)["Aktiviteter"] == "26"  # Gotland, all years (Swedish by default)
 
@@ -269,3 +269,33 @@ def test_the_overview_cards_and_their_csv_say_the_same(sample_dir: Path, monkeyp
             else:
                 assert not card.proto.delta and pd.isna(change)
                 assert pd.isna(row[t("col.previous", "sv")])
+
+
+def test_switching_organisation_is_one_choice_and_several_can_be_compared(app) -> None:
+    at = app(lang="en", org="gotland")
+    assert metrics(at)["Activities"] == "26"
+    at.selectbox(key="f_org").set_value("vkl").run()  # one change, one rerun
+    assert at.query_params["org"] == "vkl"
+    assert [m.key for m in at.sidebar.multiselect] == ["f_goals"]  # no comparison list
+    vkl = metrics(at)["Activities"]
+    assert vkl != "26"
+    # "several" starts the comparison from the organisation chosen before
+    at.selectbox(key="f_org").set_value("+").run()
+    assert at.multiselect(key="f_orgs").value == ["vkl"]
+    assert metrics(at)["Activities"] == vkl
+    at.multiselect(key="f_orgs").set_value(["vkl", "gotland"]).run()
+    assert sorted(at.query_params["org"]) == ["gotland", "vkl"]
+    assert int(metrics(at)["Activities"]) == int(vkl) + 26
+    # back to all: the comparison list is gone, no organisation in the link
+    at.selectbox(key="f_org").set_value("").run()
+    assert "org" not in at.query_params
+    assert metrics(at)["Activities"] == "98"
+    assert [m.key for m in at.sidebar.multiselect] == ["f_goals"]
+
+
+def test_a_link_with_several_organisations_opens_the_comparison(app) -> None:
+    at = app(lang="sv", org=["gotland", "slagelse"])
+    assert at.selectbox(key="f_org").value == "+"
+    assert at.multiselect(key="f_orgs").value == ["gotland", "slagelse"]
+    names = at.selectbox(key="f_org").options
+    assert names[0] == "Alla organisationer" and names[-1] == "Flera organisationer …"

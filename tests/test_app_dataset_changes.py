@@ -34,14 +34,14 @@ def session(**params: str) -> AppTest:
 
 def test_a_replaced_dataset_falls_back_in_an_open_session(live: Path) -> None:
     at = session(lang="en", org="gavle", **{"from": "2009", "to": "2012"})
-    assert at.multiselect(key="f_orgs").value == ["gavle"]
+    assert at.selectbox(key="f_org").value == "gavle"
     ingest(MINI_SOURCE, live)  # organisations a and b, years 2019-2020
     at.run()
     assert not at.exception
     notes = " ".join(w.value for w in at.sidebar.warning)
     assert "gavle is no longer in it" in notes
     assert "now covers 2019–2020" in notes
-    assert at.multiselect(key="f_orgs").value == []
+    assert at.selectbox(key="f_org").value == ""
     at.switch_page("dashboard/pages/activities.py").run()
     assert not at.exception and not at.error
 

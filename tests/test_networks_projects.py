@@ -362,6 +362,7 @@ def test_networks_follow_the_organisation_filter(app, downloads) -> None:
     assert {"Islands Commission", "Baltic Sea Commission"} <= cpmr_parts
     assert structure[en("source")].notna().all()
 
+    at.selectbox(key="f_org").set_value("+").run()
     at.multiselect(key="f_orgs").set_value(["gotland", "vkl"]).run()
     assert not at.exception
     years = downloads["network_years"]
@@ -442,6 +443,7 @@ def test_projects_follow_the_organisation_filter(app, downloads) -> None:
     at = app("projects", lang="sv", org="vkl", year="2009")
     # projektmobilisering runs 2009-2011; kompetens starts in 2010
     assert list(downloads["portfolio"][sv("title")]) == ["Projektmobilisering i Västmanland"]
+    at.selectbox(key="f_org").set_value("+").run()
     at.multiselect(key="f_orgs").set_value(["vkl", "slagelse"]).run()
     assert not at.exception
     portfolio = downloads["portfolio"]
