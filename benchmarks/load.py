@@ -127,6 +127,14 @@ def _vmhwm_mb(pid: int) -> float:
     return 0.0
 
 
+def _cpu_s(pid: int) -> float:
+    """The process's CPU time so far (user + system), from /proc."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(data: Path, replicas: int, sessions: int, clicks: int) -> dict:
     """One load run: *replicas* local replicas behind HAProxy, *sessions* at once."""
     with tempfile.TemporaryDirectory(prefix="malbild-load-") as tmp, contextlib.ExitStack() as st:
@@ -142,9 +150,11 @@ def run(data: Path, replicas: int, sessions: int, clicks: int) -> dict:
                 *(session(lb.url, clicks, i / sessions, result) for i in range(sessions))
             )
 
+        cpu0 = sum(_cpu_s(r.proc.pid) for r in reps)
         t0 = time.monotonic()
         asyncio.run(everyone())
         wall = time.monotonic() - t0
+        cpu = sum(_cpu_s(r.proc.pid) for r in reps) - cpu0
         peaks = [round(_vmhwm_mb(r.proc.pid)) for r in reps]
     ms = sorted(c * 1000 for c in result.clicks)
     p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else None
@@ -158,6 +168,8 @@ def run(data: Path, replicas: int, sessions: int, clicks: int) -> dict:
         "errors": len(result.errors),
         "first_errors": result.errors[:3],
         "wall_s": round(wall, 1),
+        # the replicas' CPU per click (first loads included): what a click costs the server
+        "cpu_ms_per_click": round(1000 * cpu / max(1, len(ms))),
         "peak_mb": peaks,
     }
 

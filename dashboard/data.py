@@ -25,8 +25,9 @@ ALL = Filters()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _database(folder: str) -> Database:
-    """A connection per dataset folder, or per version of a dataset in an object store
+def _database(folder: str, stamp: float = 0.0) -> Database:
+    """A connection per dataset folder and stamp (a small dataset is held in memory, so a
+    new import needs a new connection), or per version of a dataset in an object store
     (`s3://bucket/prefix@7`: a version never changes, so its connection never goes stale)."""
     if is_remote(folder):
         url, version, mode = folder.rsplit("@", 2)
@@ -91,7 +92,7 @@ def folder() -> Path:
 
 def database() -> Database:
     """The process-wide connection over the folder (or store version) this session reads."""
-    return _database(source_key())
+    return _database(source_key(), stamp())
 
 
 def stamp() -> float:
@@ -109,7 +110,7 @@ def stamp() -> float:
 def _query(
     name: str, filters: Filters, folder: str, stamp: float, extra: tuple[tuple[str, Any], ...]
 ) -> pd.DataFrame:
-    return _database(folder).df(name, params_for(name, filters, **dict(extra)))
+    return _database(folder, stamp).df(name, params_for(name, filters, **dict(extra)))
 
 
 # -------------------------------------------------------------- who may read what

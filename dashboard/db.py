@@ -136,6 +136,39 @@ def bind(query: Query, params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
 
 
+MEMORY_ROWS = 250_000  # DASHBOARD_MEMORY_ROWS: datasets this small are read into memory
+
+
+def memory_rows() -> int:
+    """Up to how many rows (all tables together) a dataset is held in memory."""
+    return int(os.environ.get("DASHBOARD_MEMORY_ROWS", MEMORY_ROWS))
+
+
+def _load_if_small(con: duckdb.DuckDBPyConnection, limit: int) -> bool:
+    """Replace the views by in-memory tables when the whole dataset has at most *limit* rows.
+
+    A query over Parquet files opens and decodes every file it names, whatever their size:
+    on the sample (474 activities) 10-30 ms a page query, of which a third is reading the
+    files; in memory the same queries take 7-20 ms (benchmarks/RESULTS.md). A municipality's
+    dataset (hundreds or thousands of activities) is this small; a large one (a region's
+    generated million) stays on Parquet, where DuckDB reads only the row groups a query
+    needs. The copy is of the version this connection was opened on, like the views: a new
+    version opens a new connection. A file damaged after the copy is noticed by the next
+    connection (a restart, a new version), not by the open one, which keeps serving.
+    """
+    names = [t.name for t in TABLES + SUMMARIES]
+    total = con.execute(
+        "select " + " + ".join(f"(select count(*) from {n})" for n in names)
+    ).fetchone()
+    if total is None or total[0] > limit:
+        return False
+    for n in names:
+        con.execute(f"create table _mem_{n} as select * from {n}")
+        con.execute(f"drop view {n}")
+        con.execute(f"alter table _mem_{n} rename to {n}")
+    return True
+
+
 def _create_views(
     con: duckdb.DuckDBPyConnection,
     folder: Path | None,
@@ -263,6 +296,7 @@ class Database:
                         "lacks_columns",
                         table=t.name,
                     )
+            self.in_memory = _load_if_small(con, memory_rows())
             for macros in sorted(MACRO_DIR.glob("*.sql")):
                 con.execute(macros.read_text(encoding="utf-8"))
         except duckdb.Error as exc:
@@ -307,9 +341,12 @@ class Database:
         A table file truncated or removed after the connection was made raises
         DatasetError, so the app says the dataset is damaged instead of failing a page.
         """
+        query = load_query(name)
         with self.cursor() as cur:
             try:
-                return self._relation(cur, name, params or {}).df()
+                # execute, not a relation (cur.sql): a relation is planned when it is made
+                # and again when it is read, 30 % of a small query's time
+                return cur.execute(query.sql, bind(query, params or {})).df()
             except _DAMAGED as exc:
                 raise _unreadable(self.folder, exc) from exc
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboard import tables
 
@@ -124,6 +125,43 @@ def accessible_marks(fig: go.Figure) -> go.Figure:
     return fig
 
 
+# The look of Plotly's "plotly_white" that the charts use (white ground, light grid, its
+# text colour, its bar outlines), as a template of its own, registered once. Plotly copies
+# and validates a figure's template whenever it is set: the whole plotly_white (defaults for
+# some 30 kinds of trace) cost 10 ms a figure and 6.5 KB sent with every chart; this one
+# costs 1 ms and 0.4 KB (benchmarks/RESULTS.md, "Cost per click").
+_AXIS = {
+    "gridcolor": "#EBF0F8",
+    "linecolor": "#EBF0F8",
+    "zerolinecolor": "#EBF0F8",
+    "zerolinewidth": 2,
+    "ticks": "",
+    "automargin": True,
+    "title": {"standoff": 15},
+}
+TEMPLATE = "malbild"
+pio.templates[TEMPLATE] = go.layout.Template(
+    layout={
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "font": {"color": "#2a3f5f"},
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left"},
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "geo": {
+            "bgcolor": "white",
+            "landcolor": "white",
+            "lakecolor": "white",
+            "subunitcolor": "#C8D4E3",
+            "showland": True,
+            "showlakes": True,
+        },
+    },
+    data={"bar": [{"marker": {"line": {"color": "white", "width": 0.5}}}]},
+)
+
+
 def _layout(fig: go.Figure, title: str, separators: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
@@ -131,7 +169,7 @@ def _layout(fig: go.Figure, title: str, separators: str, height: int = 420) -> g
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend={"orientation": "h", "y": -0.2},
-        template="plotly_white",
+        template=TEMPLATE,
         colorway=list(OKABE_ITO),
     )
     return fig

@@ -7,7 +7,7 @@ pages) and is mirrored into `st.query_params` (so a copied link reproduces the v
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -20,7 +20,8 @@ from dashboard.i18n import LANG_NAMES, LANGS, pick_language, t
 from dashboard.ui import View, guarded, log
 from dashboard.urlstate import parse, to_params
 
-K_LANG, K_ORGS, K_YEARS, K_GOALS, K_INIT = "f_lang", "f_orgs", "f_years", "f_goals", "_url_read"
+K_LANG, K_ORGS, K_YEARS, K_GOALS = "f_lang", "f_orgs", "f_years", "f_goals"
+K_URL = "_url_written"  # the query parameters this session last put in the address bar
 # the organisation is one choice (one click, one rerun, to switch from one to another);
 # its last option opens the multiselect K_ORGS for comparing several
 K_ORG = "f_org"
@@ -53,19 +54,29 @@ def _notice(key: str, values: dict, lang: str) -> str:
     return t(key, lang, **{k: safe.md(v) for k, v in values.items()})
 
 
-def _read_url_once(orgs: list[str], goal_org: dict[str, str], years: tuple[int, int]) -> None:
-    """On a session's first run, take language and filters from the link."""
-    if st.session_state.get(K_INIT):
-        return
-    st.session_state[K_INIT] = True
+def _as_lists(params: Mapping[str, str | list[str]]) -> dict[str, list[str]]:
+    return {k: [v] if isinstance(v, str) else list(v) for k, v in params.items()}
+
+
+def _read_url(orgs: list[str], goal_org: dict[str, str], years: tuple[int, int]) -> None:
+    """Take language and filters from the link: on a session's first run, and whenever the
+    address is another link than the one the app last wrote (the browser's Back and Forward
+    buttons go to an earlier link; a rerun asked with another link). A click on a filter
+    reruns with the address the app wrote, and a click on a page in the sidebar with none
+    (Streamlit drops the query on navigation): the widgets' own state wins then."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
+    written = st.session_state.get(K_URL)
+    if written is not None and (written == params or not params):
+        return
     state = parse(params, orgs, goal_org, years)
     lang = state.lang or pick_language(st.context.locale)
     st.session_state[K_LANG] = lang
     _set_orgs(list(state.filters.orgs))
     f = state.filters
-    # the slider's default (not its state): passing `value` keeps it a range slider
+    # the slider's default (not its state): passing `value` keeps it a range slider; an
+    # earlier state is dropped so the slider starts again from that default
     st.session_state[K_YEARS_DEFAULT] = (f.year_from or years[0], f.year_to or years[1])
+    st.session_state.pop(K_YEARS, None)
     st.session_state[K_GOALS] = list(f.goals)
     st.session_state["_notices"] = [(n.key, dict(n.values)) for n in state.notices]
 
@@ -236,7 +247,7 @@ def start() -> View:
     goal_org = {
         g: o for g, o in zip(goals_df["goal_id"], goals_df["org_id"], strict=True) if o in org_names
     }
-    _read_url_once(list(org_names), goal_org, years)
+    _read_url(list(org_names), goal_org, years)
     _fit_state(list(org_names), years)
 
     lang = st.sidebar.selectbox(
@@ -258,7 +269,9 @@ def start() -> View:
     if person is not None:
         _signed_in(person, lang, org_names)
     _as_of_notice(lang)
-    st.query_params.from_dict(to_params(filters, lang))
+    written = to_params(filters, lang)
+    st.query_params.from_dict(written)
+    st.session_state[K_URL] = _as_lists(written)
     # a dataset in an object store is published by the import job, not edited here: nobody
     # gets an edit form or a restore (the read scope above still applies)
     editor = None if data.remote() else person

@@ -299,3 +299,22 @@ def test_a_link_with_several_organisations_opens_the_comparison(app) -> None:
     assert at.multiselect(key="f_orgs").value == ["gotland", "slagelse"]
     names = at.selectbox(key="f_org").options
     assert names[0] == "Alla organisationer" and names[-1] == "Flera organisationer …"
+
+
+def test_another_link_in_an_open_session_is_followed_and_a_click_is_not_undone(app) -> None:
+    """Back and Forward rerun the page with an earlier link: the view follows that link
+    (organisation, years), while a click on a filter keeps the link the app wrote."""
+    at = app(lang="en", org="gotland", year="2009")
+    assert metrics(at)["Activities"] == "16"
+    at.query_params.clear()
+    at.query_params.update({"lang": "en", "org": "vkl", "from": "2010", "to": "2011"})
+    at.run()
+    assert not at.exception and [w.value for w in at.warning] == []
+    assert at.selectbox(key="f_org").value == "vkl"
+    assert at.select_slider(key="f_years").value == (2010, 2011)
+    assert at.query_params["org"] == "vkl" and at.query_params["from"] == "2010"
+    at.selectbox(key="f_org").set_value("gotland").run()  # a click: the widget wins
+    assert at.query_params["org"] == "gotland"
+    assert at.select_slider(key="f_years").value == (2010, 2011)
+    at.run()  # a rerun with the link the app wrote changes nothing
+    assert at.selectbox(key="f_org").value == "gotland"

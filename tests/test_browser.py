@@ -393,6 +393,14 @@ def test_filters_links_downloads_and_language(browser, server: Server, expect) -
             expect(activities).to_have_text(str(len(expected("slagelse", None, None).ids)))
             pick(page, "Organisation", ORG_NAME, close=False)
             expect(combobox(page, "Organisation")).to_have_value(ORG_NAME)
+            expect(activities).to_have_text(str(len(org_all.ids)))
+            # the browser's Back button goes to the earlier link, and the view follows it
+            page.go_back()
+            expect(page).to_have_url(re.compile(r"[?&]org=slagelse(&|$)"))
+            expect(combobox(page, "Organisation")).to_have_value("Slagelse Kommune")
+            expect(activities).to_have_text(str(len(expected("slagelse", None, None).ids)))
+            page.go_forward()
+            expect(combobox(page, "Organisation")).to_have_value(ORG_NAME)
             expect(
                 activities,
                 f"{ORG_NAME}, all years: {len(org_all.ids)} activities "
