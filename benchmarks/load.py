@@ -151,10 +151,12 @@ def run(data: Path, replicas: int, sessions: int, clicks: int) -> dict:
             )
 
         cpu0 = sum(_cpu_s(r.proc.pid) for r in reps)
+        lb0, me0 = _cpu_s(lb.proc.pid), time.process_time()
         t0 = time.monotonic()
         asyncio.run(everyone())
         wall = time.monotonic() - t0
         cpu = sum(_cpu_s(r.proc.pid) for r in reps) - cpu0
+        lb_cpu, me_cpu = _cpu_s(lb.proc.pid) - lb0, time.process_time() - me0
         peaks = [round(_vmhwm_mb(r.proc.pid)) for r in reps]
     ms = sorted(c * 1000 for c in result.clicks)
     p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else None
@@ -170,6 +172,13 @@ def run(data: Path, replicas: int, sessions: int, clicks: int) -> dict:
         "wall_s": round(wall, 1),
         # the replicas' CPU per click (first loads included): what a click costs the server
         "cpu_ms_per_click": round(1000 * cpu / max(1, len(ms))),
+        # the same machine also runs the load balancer and this client (50 websockets,
+        # every message parsed): their share of the two cores, in CPU seconds
+        "cpu_s": {
+            "replicas": round(cpu, 1),
+            "haproxy": round(lb_cpu, 1),
+            "client": round(me_cpu, 1),
+        },
         "peak_mb": peaks,
     }
 

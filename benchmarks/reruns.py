@@ -3,29 +3,37 @@ median at most 80 ms on the sample, at most 120 ms at 1 million activities).
 
     .venv/bin/python benchmarks/reruns.py [--data data] [--orgs 4] [--repeat 3]
 
-For every page it opens an AppTest session in Swedish, then chooses one organisation after
-another in the sidebar (one rerun each, as a person's click) and times each rerun from the
-change to the page drawn. The first visit of each organisation is "new": nothing of that
-selection is cached yet (queries, figures and tables are built); the later rounds are
-"seen": another session already asked the same (what most clicks are once a few hundred
-managers use the dashboard in the same weeks). Reports the median and the maximum of each.
-Streamlit's caches and the app's figure and table caches are emptied before each page, so
-pages do not warm each other. Run it alone: the machine's two cores are shared.
+It starts the dashboard (`streamlit run`, as deploy/local.py does) over --data and, for
+every page, opens one session over Streamlit's websocket (as benchmarks/load.py does, no
+browser) and asks for the page with one organisation after another in the link: each is
+one rerun of the script with another organisation, as a click on the sidebar's choice or
+the browser's Back button is. A rerun's time is from sending it to the server's
+`script_finished`, on the loopback: the server's time, plus the little the websocket adds.
+
+The first round meets organisations nothing is cached for yet ("new": queries, figures and
+tables are built); the later rounds meet them again ("seen": what most clicks are once
+many managers use the dashboard in the same weeks, since caches are shared by sessions).
+Each page starts from a fresh server, so pages do not warm each other. Reports the median
+and maximum of each; run it alone (the machine's two cores are shared).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import asyncio
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = ("overview", "goals", "activities", "networks", "projects", "evaluation", "data", "history")
+from benchmarks.load import _rerun, _run_to_end  # noqa: E402
+from deploy.local import replica  # noqa: E402
+
+PAGES = ("", "goals", "activities", "networks", "projects", "evaluation", "data", "history")
 
 
 def _orgs(folder: Path, n: int) -> list[str]:
@@ -36,31 +44,36 @@ def _orgs(folder: Path, n: int) -> list[str]:
     return sorted(orgs.to_pylist())[:n]
 
 
-def page_reruns(folder: Path, page: str, orgs: list[str], repeat: int) -> dict:
-    """Rerun times (ms) of *page* as *orgs* are chosen one after another, *repeat* rounds."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
+async def _session(url: str, page: str, orgs: list[str], repeat: int) -> dict[str, list[float]]:
+    import websockets
 
-    from dashboard import ui
+    times: dict[str, list[float]] = {"new": [], "seen": []}
+    async with websockets.connect(
+        url.replace("http://", "ws://") + "/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=60,
+    ) as ws:
+        await ws.send(_rerun(page, "lang=sv"))
+        if error := await _run_to_end(ws, time.monotonic() + 300):
+            raise RuntimeError(f"{page or 'overview'}: {error}")
+        for round_ in range(repeat):
+            for org in orgs:
+                t = time.monotonic()
+                await ws.send(_rerun(page, f"lang=sv&org={org}"))
+                if error := await _run_to_end(ws, t + 300):
+                    raise RuntimeError(f"{page or 'overview'}, {org}: {error}")
+                times["new" if round_ == 0 else "seen"].append((time.monotonic() - t) * 1000)
+    return times
 
-    os.environ["DASHBOARD_DATA_DIR"] = str(folder)
-    st.cache_data.clear()
-    ui.clear_built()
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
-    at.query_params["lang"] = "sv"
-    at.run()
-    if page != "overview":
-        at.switch_page(f"dashboard/pages/{page}.py").run()
-    new, seen = [], []
-    for round_ in range(repeat):
-        for org in orgs:
-            box = at.selectbox(key="f_org")
-            t = time.perf_counter()
-            box.set_value(org).run()
-            (new if round_ == 0 else seen).append((time.perf_counter() - t) * 1000)
-            if at.exception:
-                raise RuntimeError(f"{page}: {at.exception[0].message}")
-    return {"new": new, "seen": seen}
+
+def page_reruns(data: Path, page: str, orgs: list[str], repeat: int) -> dict[str, list[float]]:
+    """Rerun times (ms) of *page* on a fresh server as *orgs* are chosen in turn."""
+    with (
+        tempfile.TemporaryDirectory(prefix="malbild-reruns-") as tmp,
+        replica(data, Path(tmp) / "app.log") as app,
+    ):
+        return asyncio.run(_session(app.url, page, orgs, repeat))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,17 +81,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=ROOT / "data")
     ap.add_argument("--orgs", type=int, default=4, help="organisations chosen in turn")
     ap.add_argument("--repeat", type=int, default=3, help="rounds (the first is 'new')")
-    ap.add_argument("--pages", default=",".join(PAGES))
+    ap.add_argument("--pages", default=",".join(p or "overview" for p in PAGES))
     args = ap.parse_args(argv)
+    if args.orgs > 50 or args.repeat > 20:
+        ap.error("bounded: at most 50 organisations and 20 rounds")
     folder = args.data.resolve()
     orgs = _orgs(folder, args.orgs)
     print(f"{folder}: {len(orgs)} organisations in turn, {args.repeat} rounds")
     print("| page | new selection: median / max ms | seen selection: median / max ms |")
     print("|---|---:|---:|")
-    for page in args.pages.split(","):
-        r = page_reruns(folder, page, orgs, args.repeat)
+    for name in args.pages.split(","):
+        r = page_reruns(folder, "" if name == "overview" else name, orgs, args.repeat)
         cells = [f"{statistics.median(v):.0f} / {max(v):.0f}" if v else "–" for v in r.values()]
-        print(f"| {page} | {cells[0]} | {cells[1]} |", flush=True)
+        print(f"| {name} | {cells[0]} | {cells[1]} |", flush=True)
     return 0
 
 

@@ -248,10 +248,14 @@ def child_apptest(folder: Path, org: str, year: int) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from dashboard import data, ui
+
     os.environ["DASHBOARD_DATA_DIR"] = str(folder)
     res = {}
     for page in PAGES:
         st.cache_data.clear()
+        data.clear()
+        ui.clear_built()
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
         t = time.perf_counter()
         at.run()

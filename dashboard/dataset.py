@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import hashlib
 import json
 import os
@@ -66,7 +67,14 @@ def data_dir() -> Path:
     env = os.environ.get("DASHBOARD_DATA_DIR")
     if env and "://" in env:
         return Path(tempfile.gettempdir()) / "malbild-object-store-has-no-local-folder"
-    return Path(env).resolve() if env else DEFAULT_DATA_DIR
+    return _resolved(env) if env else DEFAULT_DATA_DIR
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(path: str) -> Path:
+    """*path* made absolute and free of symbolic links, once per setting: every query asks
+    for the folder, and resolving it reads every parent folder (3 ms a click)."""
+    return Path(path).resolve()
 
 
 def arrow_schema(table: Table) -> pa.Schema:

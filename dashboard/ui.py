@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -202,14 +203,15 @@ _tables: OrderedDict[tuple, tuple[pa.Table, dict]] = OrderedDict()
 
 
 def _fingerprint(df: pd.DataFrame) -> bytes | None:
-    """A digest of a frame's values, index, columns and types (None: a cell pandas cannot
-    hash, such as a list). Hashing 500 rows takes about 1 ms; formatting them 5-15 ms."""
+    """A digest of a frame: its pickle holds every value, the index, the columns and their
+    types (0.6 ms for 100 rows of 16 columns, against 4 ms for pandas' own row hashes and
+    5-15 ms for formatting them). Equal bytes mean an equal frame; an equal frame pickled
+    differently only costs a rebuild. None when the frame cannot be pickled."""
     try:
-        rows = pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes()
-    except TypeError:
+        raw = pickle.dumps(df, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an unpicklable cell: draw it without the cache
         return None
-    head = repr((list(df.columns), [str(d) for d in df.dtypes])).encode()
-    return hashlib.blake2b(head + rows, digest_size=16).digest()
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def built_table(

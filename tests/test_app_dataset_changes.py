@@ -78,13 +78,12 @@ def test_a_damaged_dataset_shows_the_apps_message_and_recovers(
 ) -> None:
     """On Parquet (a large dataset) the damage shows at the next click; a small dataset is
     held in memory, so the open connection keeps serving its copy and the damage shows
-    when a connection is next opened (here: Streamlit's caches cleared, as by a restart)."""
-    import streamlit as st
-
+    when a connection is next opened (here: the app's caches cleared, as by a restart)."""
+    from dashboard import data
     from dashboard.db import MEMORY_ROWS
 
     monkeypatch.setenv("DASHBOARD_MEMORY_ROWS", str(MEMORY_ROWS if held else 0))
-    st.cache_resource.clear()
+    data.clear()
     at = session(lang="en")
     damaged = table_file(live, "activities")
     good = damaged.read_bytes()
@@ -94,8 +93,7 @@ def test_a_damaged_dataset_shows_the_apps_message_and_recovers(
     assert not at.exception
     if held:
         assert not at.error and at.dataframe[0].value.shape[0] > 0  # the copy serves
-        st.cache_resource.clear()
-        st.cache_data.clear()
+        data.clear()
         at.run()
         assert not at.exception
     message = at.error[0].value
