@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,6 +29,7 @@ from dashboard.i18n import fmt_date, fmt_int, fmt_money, fmt_num, fmt_pct, t
 from dashboard.tables import ILLUSTRATIVE, illustrative_count
 
 log = logging.getLogger("malbild")
+T = TypeVar("T")
 
 MONEY_COLUMNS = ("cost", "annual_fee", "fees", "total_budget", "eu_funding", "own_funding")
 INT_COLUMNS = (
@@ -285,8 +287,8 @@ def table_with_download(
     download(view, what, lambda: for_download(view, df, coded, labels), key)
 
 
-FIGURES_KEPT = 512  # built figures kept per process (a few hundred KB each at most)
-_figures: OrderedDict[tuple, go.Figure] = OrderedDict()
+FIGURES_KEPT = 512  # built figures and values kept per process (a few hundred KB at most)
+_figures: OrderedDict[tuple, Any] = OrderedDict()
 _figures_lock = threading.Lock()
 
 
@@ -315,32 +317,50 @@ def clear_built() -> None:
         _tables.clear()
 
 
-def built_figure(
-    view: View, key: str, build: Callable[[], go.Figure], vary: tuple[Hashable, ...] = ()
-) -> go.Figure:
-    """The figure *build* makes, made once per chart, selection, language, dataset version
-    and read scope (and *vary*: a page's own choices the figure depends on), escaped and
-    with its accessible marks, then shared by every session and rerun that asks the same.
-
-    Building a Plotly figure validates every property (30 ms for a figure with a template,
-    measured on the Networks page, against 1 ms for the query behind it); a rerun that
-    changes nothing in a chart should not pay that again. The figure is never changed once
-    built: callers only pass it to st.plotly_chart."""
+def _built(view: View, key: str, build: Callable[[], Any], vary: tuple[Hashable, ...]) -> Any:
+    """What *build* makes, made once per part of a page (*key* and the builder's name),
+    selection, language, dataset version and read scope (and *vary*: a page's own choices
+    it depends on), then shared by every session and rerun that asks the same. What is
+    kept is never changed: callers only read it or pass it to Streamlit."""
     from dashboard import data
 
     maker = getattr(getattr(build, "func", build), "__qualname__", "")
     k = (key, maker, view.filters, view.lang, data.source_key(), data.stamp(), data.scope(), vary)
     with _figures_lock:
-        fig = _figures.get(k)
-        if fig is not None:
+        if k in _figures:
             _figures.move_to_end(k)
-            return fig
-    fig = SharedFigure.made_from(safe.figure(figures.accessible_marks(build())))
+            return _figures[k]
+    made = build()
     with _figures_lock:
-        _figures[k] = fig
+        _figures[k] = made
         while len(_figures) > FIGURES_KEPT:
             _figures.popitem(last=False)
-    return fig
+    return made
+
+
+def built(view: View, key: str, build: Callable[[], T], vary: tuple[Hashable, ...] = ()) -> T:
+    """A page's derived value (a matrix, its gaps) built once per selection and language
+    like a figure (`built_figure`): for pandas work on query results that every rerun
+    would otherwise repeat (the Goals page's matrix is 45 % of its rerun). *build* must
+    depend on nothing but the view, the dataset and *vary*."""
+    return _built(view, f"value:{key}", build, vary)
+
+
+def built_figure(
+    view: View, key: str, build: Callable[[], go.Figure], vary: tuple[Hashable, ...] = ()
+) -> go.Figure:
+    """The figure *build* makes, escaped and with its accessible marks, built once per
+    chart, selection, language, dataset version and read scope (`built`).
+
+    Building a Plotly figure validates every property (30 ms for a figure with a template,
+    measured on the Networks page, against 1 ms for the query behind it); a rerun that
+    changes nothing in a chart should not pay that again."""
+    return _built(
+        view,
+        f"figure:{key}",
+        lambda: SharedFigure.made_from(safe.figure(figures.accessible_marks(build()))),
+        (getattr(getattr(build, "func", build), "__qualname__", ""), *vary),
+    )
 
 
 def chart_with_table(

@@ -169,6 +169,7 @@ def test_a_failing_page_shows_a_short_message(app, monkeypatch) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr("dashboard.pages.goals.tables.goal_matrix", broken)
+    ui.clear_built()  # the matrix of an earlier test is kept: build it again, and fail
     at.switch_page("dashboard/pages/goals.py").run()
     assert not at.exception
     assert at.error[0].value.startswith("Something went wrong while showing this page.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, editform, figures, tables, ui
@@ -26,6 +27,13 @@ def render(view: View) -> None:
     editform.row_form(view, "goals", "edit.goals.title")
 
 
+def _matrix_and_gaps(
+    links: pd.DataFrame, goals: pd.DataFrame, names: dict[str, str]
+) -> tuple[pd.DataFrame, list[str]]:
+    matrix = tables.goal_matrix(links, goals, names)
+    return matrix, tables.unserved_goals(matrix, goals, names)
+
+
 def _render(view: View) -> None:
     """Draw the Goals page."""
     f = view.filters
@@ -46,8 +54,9 @@ def _render(view: View) -> None:
         # only part of the activities are shown: a column for every goal of every organisation
         # would send thousands of empty columns and call them all gaps
         goals = goals[goals["org_id"].isin(links["org_id"].unique())]
-    matrix = tables.goal_matrix(links, goals, names)
-    gaps = tables.unserved_goals(matrix, goals, names)
+    matrix, gaps = ui.built(
+        view, "goal-matrix", lambda: _matrix_and_gaps(links, goals, names), (total,)
+    )
     if gaps:
         st.warning(view.md("goals.gaps", codes="; ".join(gaps)), icon=":material/flag:")
     elif len(matrix):
