@@ -98,12 +98,18 @@ class Process:
 
 @contextlib.contextmanager
 def _started(
-    cmd: Sequence[str], env: Mapping[str, str], log: Path, port: int, check: str, what: str
+    cmd: Sequence[str],
+    env: Mapping[str, str],
+    log: Path,
+    port: int,
+    check: str,
+    what: str,
+    cwd: Path = ROOT,
 ) -> Iterator[Process]:
-    """Run *cmd* until the block ends, once GET *check* on *port* answers 200."""
+    """Run *cmd* in *cwd* until the block ends, once GET *check* on *port* answers 200."""
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            list(cmd), cwd=ROOT, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
+            list(cmd), cwd=cwd, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
         try:
