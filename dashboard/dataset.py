@@ -138,8 +138,9 @@ def view_sql(
     locate: Callable[[str], str] | None = None,
 ) -> str:
     """The select DuckDB reads a table with: its file, or base without the moved
-    organisations plus delta. Every file is read when the query runs, so a connection made
-    before a save still reads one consistent version (the folder is swapped whole). With
+    organisations plus delta (each left out while it is empty). The files are read when the
+    query runs; a save changes the dataset's stamp, and the app opens a new connection per
+    stamp, so each connection's views match the files it was made for. With
     *orgs*, only those organisations' rows. *locate* turns a file's path relative to the
     dataset into what DuckDB reads (an object in a store); by default, *folder*'s file."""
     where = locate or (lambda rel: str(folder / rel))  # type: ignore[operator]
@@ -155,11 +156,30 @@ def view_sql(
     if len(files) == 1:
         return f"select * from read_parquet({files[0]}){only}"
     base, delta, moved = files
-    return (
-        f"select * from (select * from read_parquet({base}) where {PARTITION_COLUMN} not in "
-        f"(select {PARTITION_COLUMN} from read_parquet({moved})) "
-        f"union all select * from read_parquet({delta})){only}"
-    )
+    # an empty delta or moved (after a whole import, or before the first save) is left out:
+    # each file a view names is planned and opened by every query that reads the table,
+    # 10 ms of planning for the Activities page's query at 10M (benchmarks/RESULTS.md)
+    empty = {rel for rel in rels[1:] if locate is None and _no_rows(folder, rel)}
+    kept = f"select * from read_parquet({base})"
+    if rels[2] not in empty:
+        kept += (
+            f" where {PARTITION_COLUMN} not in "
+            f"(select {PARTITION_COLUMN} from read_parquet({moved}))"
+        )
+    if rels[1] not in empty:
+        kept += f" union all select * from read_parquet({delta})"
+    return f"select * from ({kept}){only}"
+
+
+def _no_rows(folder: Path | None, rel: str) -> bool:
+    """Whether the file *rel* of *folder* holds no row (its footer says so); a file that
+    cannot be read counts as not empty, so the view names it and the query says why."""
+    if folder is None:
+        return False
+    try:
+        return pq.ParquetFile(folder / rel).metadata.num_rows == 0
+    except (OSError, pa.ArrowException):
+        return False
 
 
 def _write_file(path: Path, data: pa.Table) -> None:

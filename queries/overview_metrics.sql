@@ -47,6 +47,26 @@ act_years as (
               and ($year_to is null or ag.year <= $year_to))
     group by a.year
 ),
+-- with a goal filter: the networks through which an activity of either period served a
+-- chosen goal, per organisation and year. Read once, over the selection's organisations and
+-- years only (as act_years), so that without a goal filter it reads next to nothing: DuckDB
+-- plans this part even then, and a scan of every goal link costs 0.3 s at 10M activities.
+goal_networks as (
+    select distinct a.org_id, a.network_id, a.year
+    from activities a
+    join activity_goals x on x.activity_id = a.activity_id
+    where $goal is not null
+      and x.goal_id = any($goal)
+      and a.network_id is not null
+      and ($org is null or a.org_id = any($org))
+      and ($org is null or x.org_id = any($org))
+      and ($year_from is null
+           or a.year >= coalesce($year_from - ($year_to - $year_from + 1), $year_from))
+      and ($year_to is null or a.year <= $year_to)
+      and ($year_from is null
+           or x.year >= coalesce($year_from - ($year_to - $year_from + 1), $year_from))
+      and ($year_to is null or x.year <= $year_to)
+),
 goal_years as (
     select distinct s.goal_id, s.year
     from summary_goal_links s
@@ -84,11 +104,9 @@ select
         -- with a goal filter, as the Networks page: only networks through which an
         -- activity of the period served a chosen goal
         and ($goal is null or exists (
-              select 1 from activities a
-              join activity_goals x on x.activity_id = a.activity_id
-              where a.org_id = m.org_id and a.network_id = m.network_id
-                and x.goal_id = any($goal)
-                and (p.y0 is null or a.year >= p.y0)
-                and (p.y1 is null or a.year <= p.y1))))::bigint as networks
+              select 1 from goal_networks gn
+              where gn.org_id = m.org_id and gn.network_id = m.network_id
+                and (p.y0 is null or gn.year >= p.y0)
+                and (p.y1 is null or gn.year <= p.y1))))::bigint as networks
 from periods p
 order by p.period
