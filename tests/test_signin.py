@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -158,6 +159,14 @@ def choose(page, box, typed: str, attempts: int = 4) -> None:
             page.keyboard.type(typed)
             option = page.get_by_role("option", name=re.compile(re.escape(typed))).first
             option.click(timeout=10_000)
+            # taken only when the box shows it (a click on a list being redrawn may miss): a
+            # select box as its input's value, a multiselect as a chip
+            page.wait_for_function(
+                """([el, typed]) => el.value.includes(typed) || (el.closest(
+                    '[data-testid="stMultiSelect"]') || el).textContent.includes(typed)""",
+                arg=[box.element_handle(timeout=10_000), typed],
+                timeout=10_000,
+            )
             return
         except Exception:
             if attempt == attempts - 1:
@@ -310,10 +319,18 @@ def test_a_coordinator_enters_an_actual_and_an_assessment(
         wait_idle(page)
         forms = main.get_by_test_id("stForm")
         choose(page, forms.nth(1).get_by_role("combobox", name="Mål 1", exact=True), "I fas")
-        forms.nth(1).get_by_label("Kommentar 1", exact=True).fill("Fler möten än målet.")
+        comment = forms.nth(1).get_by_label("Kommentar 1", exact=True)
+        comment.fill("Fler möten än målet.")
+        expect(comment).to_have_value("Fler möten än målet.")
         forms.nth(1).get_by_role("button", name="Spara").click()
         wait_idle(page)
         expect(main.get_by_text("Sparat.")).to_be_visible()
+        # the first save's "Sparat." may still be the one on screen: wait for the second
+        # save itself, in the dataset, before reading it below
+        deadline = time.monotonic() + STEP_MS / 1000
+        while not editing.load(dataset, "gotland", 2013, "sv", "assessments"):
+            assert time.monotonic() < deadline, main.inner_text()[:2000]
+            page.wait_for_timeout(250)
         expect(main.get_by_text("Inget sparades")).to_have_count(0)
     values = editing.load(dataset, "gotland", 2013, "sv", "indicator_values")
     assert [v["actual"] for v in values] == [23]
