@@ -5,6 +5,8 @@ what one change did, row by row, before and after. Read from the dataset's histo
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import streamlit as st
 
 from dashboard import codes, data, history, ui
@@ -80,16 +82,23 @@ def _version_rows(
     found = read_table(folder, spec, orgs=list(orgs) if orgs and spec.partitioned else None)
     if found is None or not keys:
         return pd.DataFrame()
+    # narrowed in Arrow first, on the key's first column (a change lists at most a few
+    # hundred keys; the table may hold millions of rows), then matched exactly as before
+    first = spec.key[0]
+    heads = {k.split("/", 1)[0] for k in keys} if len(spec.key) > 1 else set(keys)
+    found = found.filter(pc.is_in(found[first].cast(pa.string()), pa.array(sorted(heads))))
     df = found.to_pandas()
-    key = df[list(spec.key)].astype(str).agg("/".join, axis=1)
+    key = df[list(spec.key)].astype(str).agg("/".join, axis=1) if len(df) else df[first]
     df = df[key.isin(set(keys))].copy()
     for col, (other, name) in NAMED_BY.items():
         ref_table = read_table(folder, TABLE_BY_NAME[other]) if col in df else None
         if ref_table is not None:
-            ref = ref_table.to_pandas()
             idcol = "goal_id" if other == "goals" else f"{other.removesuffix('s')}_id"
             idcol = "activity_id" if other == "activities" else idcol
             idcol = "strategy_id" if other == "strategies" else idcol
+            wanted = pa.array(sorted({str(v) for v in df[col].dropna()}), pa.string())
+            ref = ref_table.filter(pc.is_in(ref_table[idcol].cast(pa.string()), wanted))
+            ref = ref.select([idcol, name]).to_pandas()
             names = dict(zip(ref[idcol], ref[name], strict=True))
             df[col] = [names.get(v, v) for v in df[col]]
     return df
