@@ -7,8 +7,6 @@ stamp (so an import invalidates every cached result).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from dashboard.dataset import MANIFEST, data_dir, data_location
 from dashboard.db import Database, load_query, params_for
 from dashboard.export import csv_chunks
 from dashboard.filters import Filters
+from dashboard.kept import Kept
 from dashboard.store import Location, current_version, is_remote, mirror, read_mode
 
 ALL = Filters()
@@ -108,34 +107,20 @@ def stamp() -> float:
         return 0.0
 
 
-RESULTS_KEPT = 1024  # query results kept per process, the least recently used dropped
-_results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_results_lock = threading.Lock()
+_results: Kept[pd.DataFrame] = Kept(1024)  # query results of this process
 
 
 def _query(
     name: str, filters: Filters, folder: str, stamp: float, extra: tuple[tuple[str, Any], ...]
 ) -> pd.DataFrame:
     """A query's result, computed once per (name, filters, dataset, stamp, extra) and shared
-    by every session of the process.
-
-    Streamlit's st.cache_data would pickle each result and unpickle a copy on every read,
-    and hash its arguments by inspecting the function: 1-3 ms a query, 15 % of a click's
-    CPU with 50 sessions (benchmarks/RESULTS.md, "Cost per click"). Here the key is a tuple
-    of small values and a read is a dictionary lookup. Each caller gets a shallow copy:
+    by every session of the process (`dashboard.kept`). Each caller gets a shallow copy:
     with pandas' copy-on-write (the default since pandas 3) nothing a caller does to its
     copy, adding a column or changing a cell, reaches the kept result."""
-    key = (name, filters, folder, stamp, extra)
-    with _results_lock:
-        hit = _results.get(key)
-        if hit is not None:
-            _results.move_to_end(key)
-            return hit.copy(deep=False)
-    df = _database(folder, stamp).df(name, params_for(name, filters, **dict(extra)))
-    with _results_lock:
-        _results[key] = df
-        while len(_results) > RESULTS_KEPT:
-            _results.popitem(last=False)
+    df = _results.get_or_make(
+        (name, filters, folder, stamp, extra),
+        lambda: _database(folder, stamp).df(name, params_for(name, filters, **dict(extra))),
+    )
     return df.copy(deep=False)
 
 
@@ -247,6 +232,5 @@ def csv_bytes(
 
 def clear() -> None:
     """Forget cached results and the connection, after the dataset was replaced."""
-    with _results_lock:
-        _results.clear()
+    _results.clear()
     _database.clear()

@@ -153,6 +153,19 @@ def dataset_error(exc: DatasetError, lang: str) -> None:
     data.clear()
 
 
+def _several(lang: str, label: str, help_key: str, names: Mapping[str, str], key: str) -> list[str]:
+    """A sidebar multiselect of *names* (id -> what it shows); none chosen means all."""
+    return st.sidebar.multiselect(
+        t(label, lang),
+        options=list(names),
+        format_func=lambda v: names.get(v, v),
+        key=key,
+        placeholder=t("filter.all", lang),
+        help=t(help_key, lang),
+        select_all=False,  # Streamlit's 'Select all' is English only
+    )
+
+
 def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) -> Filters:
     lang = view_lang
     st.sidebar.header(t("filter.header", lang))
@@ -170,15 +183,7 @@ def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) 
         help=t("filter.orgs.help", lang),
     )
     if one == SEVERAL_ORGS:
-        orgs = st.sidebar.multiselect(
-            t("filter.orgs.compare", lang),
-            options=list(org_names),
-            format_func=lambda o: org_names.get(o, o),
-            key=K_ORGS,
-            placeholder=t("filter.all", lang),
-            help=t("filter.orgs.compare.help", lang),
-            select_all=False,  # Streamlit's 'Select all' is English only
-        )
+        orgs = _several(lang, "filter.orgs.compare", "filter.orgs.compare.help", org_names, K_ORGS)
     else:
         orgs = [one] if one else []
         st.session_state["_org_last"] = one
@@ -203,15 +208,7 @@ def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) 
     }
     kept = [g for g in st.session_state.get(K_GOALS, []) if g in labels]
     st.session_state[K_GOALS] = kept
-    goals = st.sidebar.multiselect(
-        t("filter.goals", lang),
-        options=list(labels),
-        format_func=lambda g: labels.get(g, g),
-        key=K_GOALS,
-        placeholder=t("filter.all", lang),
-        help=t("filter.goals.help", lang),
-        select_all=False,  # Streamlit's 'Select all' is English only
-    )
+    goals = _several(lang, "filter.goals", "filter.goals.help", labels, K_GOALS)
     all_years = (y0, y1) == (lo, hi)
     return Filters(
         tuple(orgs),

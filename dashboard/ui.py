@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -26,6 +24,7 @@ from dashboard.codes import DATE_COLUMNS
 from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_date, fmt_int, fmt_money, fmt_num, fmt_pct, t
+from dashboard.kept import Kept
 from dashboard.tables import ILLUSTRATIVE, illustrative_count
 
 log = logging.getLogger("malbild")
@@ -200,8 +199,8 @@ def show_table(
     st.dataframe(shown, hide_index=True, height=height, key=f"tbl-{key}", column_config=config)
 
 
-TABLES_KEPT = 512  # formatted tables kept per process (at most TABLE_PAGE rows each)
-_tables: OrderedDict[tuple, tuple[pa.Table, dict]] = OrderedDict()
+# formatted tables of this process (at most TABLE_PAGE rows each)
+_tables: Kept[tuple[pa.Table, dict]] = Kept(512)
 
 
 def _fingerprint(df: pd.DataFrame) -> bytes | None:
@@ -228,20 +227,24 @@ def built_table(
     themselves, so no selection or page choice can be forgotten in it. Handed to Streamlit
     as an Arrow table, which it sends without converting a DataFrame again."""
     digest = _fingerprint(df)
-    k = None
-    if digest is not None:
-        k = (
-            digest,
-            view.lang,
-            tuple(sorted(view.orgs.items())),
-            tuple(sorted((labels or {}).items())),
-            tuple(sorted((coded or {}).items())),
-        )
-        with _figures_lock:
-            hit = _tables.get(k)
-            if hit is not None:
-                _tables.move_to_end(k)
-                return hit
+    if digest is None:
+        return _format_table(view, df, labels, coded)
+    key = (
+        digest,
+        view.lang,
+        tuple(sorted(view.orgs.items())),
+        tuple(sorted((labels or {}).items())),
+        tuple(sorted((coded or {}).items())),
+    )
+    return _tables.get_or_make(key, lambda: _format_table(view, df, labels, coded))
+
+
+def _format_table(
+    view: View,
+    df: pd.DataFrame,
+    labels: Mapping[str, str] | None,
+    coded: Mapping[str, str] | None,
+) -> tuple[pa.Table, dict]:
     df = readable(view, df, coded)
     names = headers(view, list(df.columns), labels)
     formats = {
@@ -264,13 +267,7 @@ def built_table(
             cells[n] = col.astype(object).where(col.notna(), "–")
     # built at once (the matrix has many columns), then as Arrow: what Streamlit sends
     shown = pa.Table.from_pandas(pd.DataFrame(cells, index=df.index), preserve_index=False)
-    built = (shown, config)
-    if k is not None:
-        with _figures_lock:
-            _tables[k] = built
-            while len(_tables) > TABLES_KEPT:
-                _tables.popitem(last=False)
-    return built
+    return shown, config
 
 
 def table_with_download(
@@ -287,9 +284,8 @@ def table_with_download(
     download(view, what, lambda: for_download(view, df, coded, labels), key)
 
 
-FIGURES_KEPT = 512  # built figures and values kept per process (a few hundred KB at most)
-_figures: OrderedDict[tuple, Any] = OrderedDict()
-_figures_lock = threading.Lock()
+# built figures and derived values of this process (a few hundred KB each at most)
+_figures: Kept[Any] = Kept(512)
 
 
 class SharedFigure(go.Figure):
@@ -312,38 +308,32 @@ class SharedFigure(go.Figure):
 
 def clear_built() -> None:
     """Forget every built figure and table (the benchmarks start each page from nothing)."""
-    with _figures_lock:
-        _figures.clear()
-        _tables.clear()
+    _figures.clear()
+    _tables.clear()
 
 
-def _built(view: View, key: str, build: Callable[[], Any], vary: tuple[Hashable, ...]) -> Any:
-    """What *build* makes, made once per part of a page (*key* and the builder's name),
-    selection, language, dataset version and read scope (and *vary*: a page's own choices
-    it depends on), then shared by every session and rerun that asks the same. What is
-    kept is never changed: callers only read it or pass it to Streamlit."""
+def _maker(build: Callable[[], Any]) -> str:
+    """The name of what *build* calls (a `functools.partial`'s function), for the key."""
+    return getattr(getattr(build, "func", build), "__qualname__", "")
+
+
+def _built(view: View, key: tuple[Hashable, ...], build: Callable[[], Any]) -> Any:
+    """What *build* makes, made once per *key* (the part of the page, its builder, a page's
+    own choices), selection, language, dataset version and read scope, then shared by
+    every session and rerun that asks the same. What is kept is never changed: callers
+    only read it or pass it to Streamlit."""
     from dashboard import data
 
-    maker = getattr(getattr(build, "func", build), "__qualname__", "")
-    k = (key, maker, view.filters, view.lang, data.source_key(), data.stamp(), data.scope(), vary)
-    with _figures_lock:
-        if k in _figures:
-            _figures.move_to_end(k)
-            return _figures[k]
-    made = build()
-    with _figures_lock:
-        _figures[k] = made
-        while len(_figures) > FIGURES_KEPT:
-            _figures.popitem(last=False)
-    return made
+    k = (*key, view.filters, view.lang, data.source_key(), data.stamp(), data.scope())
+    return _figures.get_or_make(k, build)
 
 
 def built(view: View, key: str, build: Callable[[], T], vary: tuple[Hashable, ...] = ()) -> T:
     """A page's derived value (a matrix, its gaps) built once per selection and language
     like a figure (`built_figure`): for pandas work on query results that every rerun
     would otherwise repeat (the Goals page's matrix is 45 % of its rerun). *build* must
-    depend on nothing but the view, the dataset and *vary*."""
-    return _built(view, f"value:{key}", build, vary)
+    depend on nothing but the view, the dataset and *vary* (a page's own choices)."""
+    return _built(view, ("value", key, _maker(build), vary), build)
 
 
 def built_figure(
@@ -357,9 +347,8 @@ def built_figure(
     changes nothing in a chart should not pay that again."""
     return _built(
         view,
-        f"figure:{key}",
+        ("figure", key, _maker(build), vary),
         lambda: SharedFigure.made_from(safe.figure(figures.accessible_marks(build()))),
-        (getattr(getattr(build, "func", build), "__qualname__", ""), *vary),
     )
 
 

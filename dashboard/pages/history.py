@@ -91,14 +91,15 @@ def _version_rows(
     key = df[list(spec.key)].astype(str).agg("/".join, axis=1) if len(df) else df[first]
     df = df[key.isin(set(keys))].copy()
     for col, (other, name) in NAMED_BY.items():
-        ref_table = read_table(folder, TABLE_BY_NAME[other]) if col in df else None
+        if col not in df:
+            continue
+        (idcol,) = TABLE_BY_NAME[other].key  # every named table has a one-column key
+        # only the id and its name are read, not the whole referred table
+        ref_table = read_table(folder, TABLE_BY_NAME[other], columns=[idcol, name])
         if ref_table is not None:
-            idcol = "goal_id" if other == "goals" else f"{other.removesuffix('s')}_id"
-            idcol = "activity_id" if other == "activities" else idcol
-            idcol = "strategy_id" if other == "strategies" else idcol
             wanted = pa.array(sorted({str(v) for v in df[col].dropna()}), pa.string())
             ref = ref_table.filter(pc.is_in(ref_table[idcol].cast(pa.string()), wanted))
-            ref = ref.select([idcol, name]).to_pandas()
+            ref = ref.to_pandas()
             names = dict(zip(ref[idcol], ref[name], strict=True))
             df[col] = [names.get(v, v) for v in df[col]]
     return df
