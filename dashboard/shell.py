@@ -25,7 +25,9 @@ K_URL = "_url_written"  # the query parameters this session last put in the addr
 # the organisation is one choice (one click, one rerun, to switch from one to another);
 # its last option opens the multiselect K_ORGS for comparing several
 K_ORG = "f_org"
-ALL_ORGS, SEVERAL_ORGS = "", "+"
+# the two choices that are not an organisation: an id is text without control characters
+# (the import refuses them), so no organisation's id can be taken for one of these
+ALL_ORGS, SEVERAL_ORGS = "\x00all", "\x00several"
 K_VIEW = "_view"
 K_YEARS_DEFAULT = "_years_default"
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -97,14 +99,14 @@ def chosen_orgs() -> list[str]:
     one = st.session_state.get(K_ORG, ALL_ORGS)
     if one == SEVERAL_ORGS:
         return list(st.session_state.get(K_ORGS) or [])
-    return [one] if one else []
+    return [] if one == ALL_ORGS else [one]
 
 
 def _to_several() -> None:
     """Choosing "several" starts the multiselect from the organisation chosen before."""
     if st.session_state.get(K_ORG) == SEVERAL_ORGS:
-        last = st.session_state.get("_org_last")
-        st.session_state[K_ORGS] = [last] if last else []
+        last = st.session_state.get("_org_last", ALL_ORGS)
+        st.session_state[K_ORGS] = [] if last == ALL_ORGS else [last]
 
 
 def _fit_state(orgs: list[str], years: tuple[int, int]) -> None:
@@ -185,7 +187,7 @@ def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) 
     if one == SEVERAL_ORGS:
         orgs = _several(lang, "filter.orgs.compare", "filter.orgs.compare.help", org_names, K_ORGS)
     else:
-        orgs = [one] if one else []
+        orgs = [] if one == ALL_ORGS else [one]
         st.session_state["_org_last"] = one
     lo, hi = years
     if lo < hi:

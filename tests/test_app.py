@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data, ui
 from dashboard.filters import Filters
+from dashboard.shell import ALL_ORGS, SEVERAL_ORGS
 from tests.conftest import ROOT
 from tests.helpers import ALL_PAGES
 from tests.test_sample import GOTLAND_2009
@@ -281,14 +282,14 @@ def test_switching_organisation_is_one_choice_and_several_can_be_compared(app) -
     vkl = metrics(at)["Activities"]
     assert vkl != "26"
     # "several" starts the comparison from the organisation chosen before
-    at.selectbox(key="f_org").set_value("+").run()
+    at.selectbox(key="f_org").set_value(SEVERAL_ORGS).run()
     assert at.multiselect(key="f_orgs").value == ["vkl"]
     assert metrics(at)["Activities"] == vkl
     at.multiselect(key="f_orgs").set_value(["vkl", "gotland"]).run()
     assert sorted(at.query_params["org"]) == ["gotland", "vkl"]
     assert int(metrics(at)["Activities"]) == int(vkl) + 26
     # back to all: the comparison list is gone, no organisation in the link
-    at.selectbox(key="f_org").set_value("").run()
+    at.selectbox(key="f_org").set_value(ALL_ORGS).run()
     assert "org" not in at.query_params
     assert metrics(at)["Activities"] == "98"
     assert [m.key for m in at.sidebar.multiselect] == ["f_goals"]
@@ -296,7 +297,7 @@ def test_switching_organisation_is_one_choice_and_several_can_be_compared(app) -
 
 def test_a_link_with_several_organisations_opens_the_comparison(app) -> None:
     at = app(lang="sv", org=["gotland", "slagelse"])
-    assert at.selectbox(key="f_org").value == "+"
+    assert at.selectbox(key="f_org").value == SEVERAL_ORGS
     assert at.multiselect(key="f_orgs").value == ["gotland", "slagelse"]
     names = at.selectbox(key="f_org").options
     assert names[0] == "Alla organisationer" and names[-1] == "Flera organisationer …"

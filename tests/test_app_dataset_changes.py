@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ingest import ingest
+from dashboard.shell import ALL_ORGS
 from tests.conftest import MINI_SOURCE, ROOT, SAMPLE_SOURCE
 from tests.helpers import table_file
 
@@ -41,7 +42,7 @@ def test_a_replaced_dataset_falls_back_in_an_open_session(live: Path) -> None:
     notes = " ".join(w.value for w in at.sidebar.warning)
     assert "gavle is no longer in it" in notes
     assert "now covers 2019–2020" in notes
-    assert at.selectbox(key="f_org").value == ""
+    assert at.selectbox(key="f_org").value == ALL_ORGS
     at.switch_page("dashboard/pages/activities.py").run()
     assert not at.exception and not at.error
 

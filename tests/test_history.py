@@ -209,3 +209,47 @@ def test_the_dashboard_as_it_was_at_an_earlier_version(tmp_path: Path, monkeypat
     assert any("version 1" in w.value for w in at.sidebar.warning)
     at.button(key="as_of_back").click().run()
     assert "Internationella dagen" not in titles()
+
+
+def test_the_history_finds_a_changed_row_whose_id_holds_a_slash() -> None:
+    """A change's keys join the key columns with "/"; an id with a "/" of its own is
+    still found, and a row that only shares the first part of such an id is not."""
+    import pyarrow as pa
+
+    from dashboard.pages.history import _matching
+
+    links = pa.table(
+        {
+            "activity_id": ["a/1", "a/1", "a", "b"],
+            "goal_id": ["g1", "g2", "1/g1", "g1"],
+        }
+    )
+    found = _matching(links, ("activity_id", "goal_id"), ("a/1/g2", "b/g1"))
+    assert sorted(zip(found["activity_id"], found["goal_id"], strict=True)) == [
+        ("a/1", "g2"),
+        ("b", "g1"),
+    ]
+    one = _matching(pa.table({"goal_id": ["x/y", "x"]}), ("goal_id",), ("x/y",))
+    assert one["goal_id"].tolist() == ["x/y"]
+
+
+def test_the_history_page_says_so_when_no_change_concerns_the_chosen_organisation(
+    sample_dir: Path, monkeypatch
+) -> None:
+    """Every kept change is of another organisation: the page says so in Swedish (it had
+    no period to offer and failed)."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.history import Entry
+    from tests.conftest import ROOT
+
+    only_vkl = [Entry(1, "2026-11-30T10:00:00", "anna@vkl.se", "save", ("vkl",), {})]
+    monkeypatch.setattr("dashboard.history.entries", lambda folder: only_vkl)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["lang"] = "sv"
+    at.query_params["org"] = "gotland"
+    at.run()
+    at.switch_page("dashboard/pages/history.py").run()
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info] == ["Ingen ändring rör de valda organisationerna."]

@@ -25,6 +25,7 @@ from dashboard.db import Database, params_for
 from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_pct, t
+from dashboard.shell import SEVERAL_ORGS
 from tests.conftest import ROOT
 from tests.helpers import ALL, clean, open_table_tabs, run
 
@@ -362,7 +363,7 @@ def test_networks_follow_the_organisation_filter(app, downloads) -> None:
     assert {"Islands Commission", "Baltic Sea Commission"} <= cpmr_parts
     assert structure[en("source")].notna().all()
 
-    at.selectbox(key="f_org").set_value("+").run()
+    at.selectbox(key="f_org").set_value(SEVERAL_ORGS).run()
     at.multiselect(key="f_orgs").set_value(["gotland", "vkl"]).run()
     assert not at.exception
     years = downloads["network_years"]
@@ -443,7 +444,7 @@ def test_projects_follow_the_organisation_filter(app, downloads) -> None:
     at = app("projects", lang="sv", org="vkl", year="2009")
     # projektmobilisering runs 2009-2011; kompetens starts in 2010
     assert list(downloads["portfolio"][sv("title")]) == ["Projektmobilisering i Västmanland"]
-    at.selectbox(key="f_org").set_value("+").run()
+    at.selectbox(key="f_org").set_value(SEVERAL_ORGS).run()
     at.multiselect(key="f_orgs").set_value(["vkl", "slagelse"]).run()
     assert not at.exception
     portfolio = downloads["portfolio"]

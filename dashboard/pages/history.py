@@ -70,6 +70,21 @@ def _rows(version: int, table: str, keys: list[str], orgs: tuple[str, ...] = ())
     return _version_rows(str(data_dir()), version, table, tuple(keys), tuple(orgs))
 
 
+def _matching(found: pa.Table, key: tuple[str, ...], keys: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of *found* whose key columns, joined with "/", are one of *keys*. Narrowed
+    in Arrow first, on the key's first column (a change lists at most a few hundred keys;
+    the table may hold millions of rows), then matched exactly. An id may itself hold a
+    "/", so every prefix of a key up to a "/" is a candidate for the first column."""
+    first = key[0]
+    heads = set(keys)
+    if len(key) > 1:
+        heads = {k[:i] for k in keys for i, ch in enumerate(k) if ch == "/"}
+    found = found.filter(pc.is_in(found[first].cast(pa.string()), pa.array(sorted(heads))))
+    df = found.to_pandas()
+    joined = df[list(key)].astype(str).agg("/".join, axis=1) if len(df) else df[first]
+    return df[joined.isin(set(keys))].copy()
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _version_rows(
     live: str, version: int, table: str, keys: tuple[str, ...], orgs: tuple[str, ...]
@@ -82,14 +97,7 @@ def _version_rows(
     found = read_table(folder, spec, orgs=list(orgs) if orgs and spec.partitioned else None)
     if found is None or not keys:
         return pd.DataFrame()
-    # narrowed in Arrow first, on the key's first column (a change lists at most a few
-    # hundred keys; the table may hold millions of rows), then matched exactly as before
-    first = spec.key[0]
-    heads = {k.split("/", 1)[0] for k in keys} if len(spec.key) > 1 else set(keys)
-    found = found.filter(pc.is_in(found[first].cast(pa.string()), pa.array(sorted(heads))))
-    df = found.to_pandas()
-    key = df[list(spec.key)].astype(str).agg("/".join, axis=1) if len(df) else df[first]
-    df = df[key.isin(set(keys))].copy()
+    df = _matching(found, spec.key, keys)
     for col, (other, name) in NAMED_BY.items():
         if col not in df:
             continue
@@ -143,6 +151,9 @@ def render(view: View) -> None:
     chosen = set(view.filters.orgs)
     if chosen:
         entries = [e for e in entries if chosen & set(e.orgs) or not e.orgs]
+    if not entries:  # nothing for this selection: no period to choose from either
+        st.info(view.t("history.none_selected"))
+        return
     people = sorted({e.who for e in entries})
     tables = sorted({t for e in entries for t in e.tables})
     c1, c2, c3 = st.columns(3)
