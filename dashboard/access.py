@@ -6,6 +6,7 @@ The access file (TOML) is named by the setting DASHBOARD_ACCESS_FILE:
 
     read = "all"              # everyone signed in reads every organisation (the default);
                               # "own": each user reads only the organisations granted below
+    verified_claim = "email_verified"   # the claim that vouches for the e-mail (see below)
 
     [[grant]]                 # one grant per block; a user may match several
     email = "anna.andersson@gotland.se"
@@ -18,6 +19,12 @@ The access file (TOML) is named by the setting DASHBOARD_ACCESS_FILE:
     org = "gavle"
     role = "reporter"
     department = "Kultur och fritid"   # optional: a reporter of one department only
+
+An e-mail grant matches only an address the provider says it has verified: the claim
+named by `verified_claim` (default "email_verified", as OpenID Connect names it) must be
+true. Microsoft Entra ID sends no email_verified; give its optional claim "xms_edov"
+(email domain owner verified) in the app registration's token configuration and write
+`verified_claim = "xms_edov"`, or grant by claim (app roles, groups) instead.
 
 Roles, each including the one before: viewer reads; reporter adds and corrects the
 activities of the organisation (of the department, when one is named) and its yearly
@@ -47,9 +54,11 @@ ACTIONS = {
     "edit_activities": "reporter",
     "edit_values": "reporter",
     "edit_organisation": "coordinator",
-    "restore": "coordinator",
+    "undo": "coordinator",  # undo one change of the organisation's rows
+    "restore": "admin",  # the whole dataset back to an earlier version
     "replace_dataset": "admin",
 }
+VERIFIED_CLAIM = "email_verified"
 
 
 class AccessFileError(ValueError):
@@ -65,18 +74,29 @@ class Grant:
     claim: str | None = None
     value: str | None = None
 
-    def matches(self, claims: Mapping[str, object]) -> bool:
+    def matches(self, claims: Mapping[str, object], verified_claim: str = VERIFIED_CLAIM) -> bool:
+        """Whether the signed-in user's *claims* are this grant's. An e-mail counts only
+        when the provider vouches for it (*verified_claim* true): anyone can type an
+        address into a provider that lets users register themselves."""
         if self.email is not None:
+            if not _true(claims.get(verified_claim)):
+                return False
             return str(claims.get("email", "")).strip().lower() == self.email.strip().lower()
         got = claims.get(self.claim or "")
         values = got if isinstance(got, list | tuple) else [got]
         return self.value in [str(v) for v in values if v is not None]
 
 
+def _true(value: object) -> bool:
+    """A claim's truth as providers send it: a JSON true, or the text "true"."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 @dataclass(frozen=True)
 class Policy:
     read: str = "all"  # all | own
     grants: tuple[Grant, ...] = ()
+    verified_claim: str = VERIFIED_CLAIM
 
 
 def load(path: Path) -> Policy:
@@ -110,7 +130,10 @@ def load(path: Path) -> Policy:
                 value=None if g.get("value") is None else str(g["value"]),
             )
         )
-    return Policy(read, tuple(grants))
+    verified = data.get("verified_claim", VERIFIED_CLAIM)
+    if not isinstance(verified, str) or not verified.strip():
+        raise AccessFileError(f"{path}: verified_claim must name a claim (email_verified)")
+    return Policy(read, tuple(grants), verified.strip())
 
 
 def policy() -> Policy:
@@ -164,10 +187,56 @@ class Person:
 
 def person(policy: Policy, claims: Mapping[str, object]) -> Person:
     """The person the identity provider's *claims* describe, with their grants."""
-    grants = tuple(g for g in policy.grants if g.matches(claims))
+    grants = tuple(g for g in policy.grants if g.matches(claims, policy.verified_claim))
     return Person(
         name=str(claims.get("name") or ""),
         email=str(claims.get("email") or ""),
         grants=grants,
         read_all=policy.read == "all",
     )
+
+
+class ScopeMissing(RuntimeError):
+    """A read of the dataset that was not handed the reader's scope. Reads never default
+    to "everything": code that forgets the scope fails here, loudly, instead of leaking."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The organisations a reader may read: `Scope.everything()` or `Scope.only(...)`.
+
+    Every read of the dataset takes one (`dashboard.data`, the History, the workbook
+    export, the upload check); there is no default, and no `None` that means "all". Small
+    and hashable: it is part of every cache key."""
+
+    orgs: frozenset[str] | None  # None: every organisation
+
+    @classmethod
+    def everything(cls) -> Scope:
+        """Every organisation: no sign-in configured, an administrator, `read = "all"`,
+        or the server's own command line."""
+        return cls(None)
+
+    @classmethod
+    def only(cls, orgs: Iterable[str]) -> Scope:
+        """Just these organisations (none: a scope that reads nothing)."""
+        return cls(frozenset(orgs))
+
+    @property
+    def limited(self) -> bool:
+        return self.orgs is not None
+
+    def allows(self, org: object) -> bool:
+        """Whether rows of *org* may be read."""
+        return self.orgs is None or org in self.orgs
+
+    def narrow(self, orgs: Iterable[str]) -> tuple[str, ...]:
+        """The organisations of *orgs* that may be read, in their order."""
+        return tuple(o for o in orgs if self.allows(o))
+
+
+def scope_of(person: Person, orgs: Iterable[str]) -> Scope:
+    """What *person* may read of the dataset's organisations *orgs*."""
+    orgs = list(orgs)
+    readable = person.readable(orgs)
+    return Scope.everything() if len(readable) == len(orgs) else Scope.only(readable)

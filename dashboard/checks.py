@@ -29,6 +29,11 @@ MAX_SERIAL = (date(MAX_YEAR, 12, 31) - EXCEL_EPOCH).days
 INT64 = 2**63 - 1
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
+# digits grouped by threes with one kind of space or apostrophe, then decimals or an exponent
+_GROUPED = re.compile(
+    r"[+-]?\d{1,3}(?:(?P<g>[ \u00a0\u202f\u2009\u2007'])\d{3})(?:(?P=g)\d{3})*"
+    r"(?:[.,]\d+)?(?:[eE][+-]?\d+)?"
+)
 _DATE_LIKE = re.compile(
     r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-./ ](jan|feb|mar|apr|ma[jy]|jun|jul|aug|sep|okt|oct|"
     r"nov|dec)[a-z]*\.?([-./ ]\d{2,4})?|(jan|feb|mar|apr|ma[jy]|jun|jul|aug|sep|okt|oct|nov|"
@@ -91,7 +96,12 @@ def parse_number(text: str, decimal: str | None) -> float | int:
     ambiguous way), but "1,500" and "1.500" are refused, since Swedish reads 1.5 and
     English 1500.
     """
-    t = _SPACES.sub("", text.strip()).replace("\u2212", "-")
+    raw = text.strip().replace("\u2212", "-")
+    if _SPACES.search(raw) and not _GROUPED.fullmatch(raw):
+        # a space or an apostrophe separates thousands only in groups of three: "100 50",
+        # "1'5" or a year "20 09" is a typing slip, never 10050, 15 or 2009
+        raise CellError("bad_grouping", value=raw)
+    t = _SPACES.sub("", raw)
     if re.fullmatch(r"[+-]?\d+", t):
         return int(t)
     m = re.fullmatch(r"([+-]?)(\d[\d.,]*)(?:[eE]([+-]?\d+))?", t)
@@ -129,6 +139,22 @@ def parse_number(text: str, decimal: str | None) -> float | int:
     if not math.isfinite(value):
         raise CellError("not_finite", value=text.strip())
     return value
+
+
+def read_typed(text: str | None, decimal: str, whole: bool = False) -> float | int | None:
+    """A number a person typed in a form, read by the interface language's decimal mark
+    (*decimal*: "," in Swedish and Danish, "." in English): "7,5" is seven and a half in
+    Swedish, never 75. Empty: None. The one reader of typed numbers: forms use it through
+    `ui.number_field`, files through `parse_cell`. CellError names what is wrong."""
+    t = (text or "").strip()
+    if not t:
+        return None
+    value = parse_number(t, decimal)
+    if whole:
+        if float(value) != int(float(value)):
+            raise CellError("not_whole", value=t)
+        return int(float(value))
+    return float(value)
 
 
 def _excel_date(serial: float, raw: object) -> date:
@@ -170,7 +196,8 @@ def _check_date_range(d: date) -> date:
 def clean_text(text: str) -> tuple[str, bool]:
     """Text without control characters (tab and newline kept); True when any were removed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    cleaned = _CONTROL.sub("", text)
+    # a byte-order mark inside a file (two files joined) is no character of the text
+    cleaned = _CONTROL.sub("", text).replace("\ufeff", "")
     return cleaned.strip(), cleaned != text
 
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from dashboard.access import Scope
 from dashboard.dataset import data_dir, data_location
 from dashboard.store import Location, is_remote
 
@@ -103,7 +104,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if unknown:
             print(f"error: unknown organisation(s) {', '.join(unknown)}", file=sys.stderr)
             return 2
-    rows = dataset_rows(folder, tuple(args.org or ()))
+    rows = dataset_rows(folder, Scope.everything(), tuple(args.org or ()))  # the server's
     Path(args.out).write_bytes(workbook_bytes(rows, args.lang))
     print(f"wrote {sum(len(v) for v in rows.values())} rows to {args.out}")
     return 0
@@ -215,10 +216,12 @@ def _cmd_history(args: argparse.Namespace) -> int:
     import csv
 
     from dashboard import history
+    from dashboard.publish import locked
 
     out = Path(args.data)
     if args.prune is not None:
-        gone = history.prune(out, args.prune)
+        with locked(out):  # never while a publish keeps its version
+            gone = history.prune(out, args.prune)
         print(f"removed the files of {len(gone)} version(s); the record keeps every change")
         return 0
     writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -240,6 +243,39 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"version {args.version} restored as version {version}")
+    return 0
+
+
+def _server_admin(who: str | None) -> object:
+    """Whoever runs the command line on the server: an administrator of every
+    organisation (they can read and replace the dataset's files anyway)."""
+    from dashboard.access import Grant, Person
+    from dashboard.publish import default_who
+
+    name = who or default_who()
+    return Person(name, name, (Grant("*", "admin"),), True)
+
+
+def _cmd_undo(args: argparse.Namespace) -> int:
+    from dashboard import undo
+    from dashboard.problems import ImportFailed
+
+    person = _server_admin(args.who)
+    try:
+        version = undo.undo(Path(args.data), args.version, person, args.comment or "")  # type: ignore[arg-type]
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except undo.UndoConflict as exc:
+        print(f"error: later changes touched {len(exc.rows)} of the same rows:", file=sys.stderr)
+        for table, key, _ in exc.rows[:40]:
+            print(f"  {table} {key}", file=sys.stderr)
+        return 1
+    except ImportFailed as exc:
+        for p in exc.problems[: args.max_problems]:
+            print(p.line(args.lang), file=sys.stderr)
+        return 1
+    print(f"the change of version {args.version} undone as version {version}")
     return 0
 
 
@@ -281,6 +317,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--who", help="who restores, for the history (default: the server's user)")
     p.add_argument("--comment", help="why, for the history")
     p.set_defaults(func=_cmd_restore)
+
+    p = sub.add_parser(
+        "undo", help="take back one change (its rows only; later changes stay), as a new version"
+    )
+    p.add_argument("version", type=int, help="the version whose change to undo (see history)")
+    p.add_argument("--data", default=str(data_dir()), help="dataset folder")
+    p.add_argument("--who", help="who undoes, for the history (default: the server's user)")
+    p.add_argument("--comment", help="why, for the history")
+    p.add_argument("--lang", default="en", choices=("en", "sv", "da"), help="language of messages")
+    p.add_argument("--max-problems", type=int, default=40, help="problems printed at most")
+    p.set_defaults(func=_cmd_undo)
 
     p = sub.add_parser("template", help="write the coordinator's workbook or the 12-table template")
     p.add_argument(

@@ -15,7 +15,9 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard.dataset import MANIFEST, data_dir, data_location
+from dashboard import history
+from dashboard.access import Person, Scope, ScopeMissing
+from dashboard.dataset import MANIFEST, data_dir, data_location, read_manifest
 from dashboard.db import Database, load_query, params_for
 from dashboard.export import csv_chunks
 from dashboard.filters import Filters
@@ -58,6 +60,15 @@ def source_key() -> str:
     return str(folder())
 
 
+Entry = history.Entry  # a change of the record, as pages type it
+__all__ = ["Entry", "data_dir"]
+
+
+def manifest(folder: Path) -> dict:
+    """What the dataset at *folder* says of itself (imported when, from what)."""
+    return read_manifest(folder)
+
+
 K_AS_OF = "_as_of_version"  # the earlier version this session looks at (absent: the live one)
 
 
@@ -80,8 +91,6 @@ def show_version(version: int | None) -> None:
 
 def folder() -> Path:
     """The dataset folder this session reads: the live one, or a kept version's."""
-    from dashboard import history
-
     version = as_of()
     if version is not None:
         kept = history.version_dir(data_dir(), version)
@@ -125,64 +134,81 @@ def _query(
 
 
 # -------------------------------------------------------------- who may read what
+#
+# The one gate. Every read of the dataset takes the reader's `Scope`; there is no default.
+# A page's reads take the session's scope, which the shell sets on every run before any
+# page draws (`set_scope`); a run that did not set it, and code outside a script run (a
+# download button's callable runs on its own thread), fails with ScopeMissing unless it is
+# handed the scope captured in the run (`View.scope`). A query can be narrowed only if it
+# takes the organisation (`$org`) or returns `org_id`; one that does neither is refused for
+# a limited reader (`narrowable`), so a new query cannot read past the scope either.
 
-K_SCOPE = "_read_scope"  # the organisations this session may read (absent: every one)
-NOTHING = "\x00"  # an organisation id no dataset has: a scope that reads no row
-
-
-def set_scope(orgs: tuple[str, ...] | None) -> None:
-    """Limit every read of this session to *orgs* (None: no limit). Set by the shell from
-    the signed-in user's grants, before any page reads."""
-    if orgs is None:
-        st.session_state.pop(K_SCOPE, None)
-    else:
-        st.session_state[K_SCOPE] = tuple(orgs)
-
-
-_SESSION = object()  # "the scope of the session running this code"
+K_SCOPE = "_read_scope"  # the Scope of this session's reader
+NOTHING = "\x00"  # an organisation id no dataset has: a selection that reads no row
 
 
-def scope() -> tuple[str, ...] | None:
-    """The organisations this session may read (None: every one). Code that runs outside a
-    session's script run (a download button's callable runs on another thread) reads
-    nothing when sign-in is configured: pass the scope captured in the run instead."""
+def set_scope(scope: Scope) -> None:
+    """Set what this session may read. Called by the shell on every run, before any page
+    reads (nothing is read before it)."""
+    if not isinstance(scope, Scope):
+        raise TypeError(f"a Scope, not {scope!r}")
+    st.session_state[K_SCOPE] = scope
+
+
+def scope() -> Scope:
+    """What this session may read. ScopeMissing outside a script run or before the shell
+    set it: pass the scope captured in the run instead."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     if get_script_run_ctx(suppress_warning=True) is None:
-        from dashboard.shell import sign_in_configured
+        raise ScopeMissing("outside a script run: pass the scope captured in the run")
+    found = st.session_state.get(K_SCOPE)
+    if not isinstance(found, Scope):
+        raise ScopeMissing("the shell has not set this session's scope")
+    return found
 
-        return () if sign_in_configured() else None
-    return st.session_state.get(K_SCOPE)
 
-
-def scoped(filters: Filters, allowed: object = _SESSION) -> Filters:
-    """*filters* narrowed to what may be read (*allowed*, by default this session's scope):
-    no selection means every readable organisation, and an organisation outside the scope
-    (a crafted link) reads nothing. Every query, download and the annual report go
-    through here."""
-    allowed = scope() if allowed is _SESSION else allowed
-    if allowed is None:
+def scoped(filters: Filters, allowed: Scope) -> Filters:
+    """*filters* narrowed to what *allowed* may read: no selection means every readable
+    organisation, and an organisation outside the scope (a crafted link) reads nothing."""
+    if not isinstance(allowed, Scope):
+        raise ScopeMissing(f"a read needs the reader's Scope, not {allowed!r}")
+    if not allowed.limited:
         return filters
-    assert isinstance(allowed, tuple)
-    orgs = tuple(o for o in filters.orgs if o in allowed) if filters.orgs else allowed
+    assert allowed.orgs is not None
+    orgs = allowed.narrow(filters.orgs) if filters.orgs else tuple(sorted(allowed.orgs))
     return Filters(orgs or (NOTHING,), filters.year_from, filters.year_to, filters.goals)
 
 
-def _only_readable(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows of other organisations dropped from a result whose query takes no organisation
-    (the list of organisations itself, say)."""
-    allowed = scope()
-    if allowed is None or "org_id" not in df:
+def narrowable(name: str) -> bool:
+    """Whether query *name* can be limited to a reader's organisations: it takes `$org`,
+    or each row it returns names its `org_id`."""
+    q = load_query(name)
+    return "org" in q.params or "org_id" in q.columns
+
+
+def _check_narrowable(name: str, allowed: Scope) -> None:
+    if allowed.limited and not narrowable(name):
+        raise ScopeMissing(f"query {name!r} cannot be narrowed to a reader's organisations")
+
+
+def _only_readable(df: pd.DataFrame, allowed: Scope) -> pd.DataFrame:
+    """Rows of other organisations dropped from a result that names its organisations."""
+    if not allowed.limited or "org_id" not in df:
         return df
-    return df[df["org_id"].isin(allowed)].reset_index(drop=True)
+    return df[df["org_id"].map(allowed.allows)].reset_index(drop=True)
 
 
-def query(name: str, filters: Filters = ALL, **extra: Any) -> pd.DataFrame:
-    """A query's result for the filters (narrowed to what this session may read); cached
-    on (name, filters, extra, dataset stamp)."""
-    f = scoped(filters)
+def query(
+    name: str, filters: Filters = ALL, allowed: Scope | None = None, **extra: Any
+) -> pd.DataFrame:
+    """A query's result for the filters, narrowed to what the reader may read (*allowed*;
+    by default this session's scope); cached on (name, filters, extra, dataset stamp)."""
+    allowed = scope() if allowed is None else allowed
+    _check_narrowable(name, allowed)
+    f = scoped(filters, allowed)
     df = _query(name, f, source_key(), stamp(), tuple(sorted(extra.items())))
-    return _only_readable(df)
+    return _only_readable(df, allowed)
 
 
 def every_organisation() -> pd.DataFrame:
@@ -191,19 +217,17 @@ def every_organisation() -> pd.DataFrame:
     return _query("organisations", ALL, source_key(), stamp(), ())
 
 
-def batches(
-    name: str, filters: Filters = ALL, allowed: object = _SESSION, **extra: Any
-) -> Iterator[pa.RecordBatch]:
-    """Stream a query's result (large downloads), uncached, narrowed like `query` (to
-    *allowed*, by default this session's scope)."""
-    allowed = scope() if allowed is _SESSION else allowed
+def batches(name: str, filters: Filters, allowed: Scope, **extra: Any) -> Iterator[pa.RecordBatch]:
+    """Stream a query's result (large downloads), uncached, narrowed like `query`."""
+    _check_narrowable(name, allowed)
     f = scoped(filters, allowed)
     found = database().batches(name, params_for(name, f, **extra))
-    if allowed is None:
+    if not allowed.limited:
         return found
     import pyarrow.compute as pc
 
-    keep = pa.array(list(allowed))  # type: ignore[call-overload]
+    assert allowed.orgs is not None
+    keep = pa.array(sorted(allowed.orgs), pa.string())
     return (
         b.filter(pc.is_in(b.column("org_id"), value_set=keep)) if "org_id" in b.schema.names else b
         for b in found
@@ -214,8 +238,8 @@ def csv_bytes(
     name: str,
     filters: Filters,
     lang: str,
+    allowed: Scope,
     shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-    allowed: object = _SESSION,
     **extra: Any,
 ) -> bytes:
     """A query's whole result as a CSV file, streamed from DuckDB batch by batch.
@@ -234,3 +258,71 @@ def clear() -> None:
     """Forget cached results and the connection, after the dataset was replaced."""
     _results.clear()
     _database.clear()
+
+
+# -------------------------------------------------------------- the record, through the gate
+
+
+def changes() -> list[history.Entry]:
+    """The record of changes as this session's reader may read it: only the changes that
+    touched their organisations' rows, and of each only their part."""
+    return history.seen(data_dir(), scope())
+
+
+_version_rows: Kept[pd.DataFrame] = Kept(256)  # a version never changes once published
+
+
+def version_rows(
+    version: int, table: str, keys: tuple[str, ...], orgs: tuple[str, ...]
+) -> pd.DataFrame:
+    """Rows of a kept version (*keys* of *table*, as a change the reader sees lists them),
+    of the organisations this session may read only."""
+    allowed = scope()
+    live = data_dir()
+    df = _version_rows.get_or_make(
+        (str(live), version, table, keys, orgs),
+        lambda: history.version_rows(live, version, table, keys, orgs),
+    )
+    if allowed.limited and "org_id" in df:
+        df = df[df["org_id"].map(allowed.allows)]
+    return df.copy(deep=False)
+
+
+def previous_version(version: int) -> int | None:
+    """The version live before *version* (its 'before')."""
+    return history.previous_version(data_dir(), version)
+
+
+def version_kept(version: int) -> bool:
+    """Whether the files of *version* are still kept (not pruned)."""
+    return history.version_dir(data_dir(), version).is_dir()
+
+
+def live_version() -> int:
+    """The newest recorded version (what a restore compares with under the lock)."""
+    return history.last_version(data_dir())
+
+
+def may_undo(person: Person, version: int) -> bool:
+    """Whether *person* may undo the change of *version*: decided on the whole change
+    (every organisation whose rows it touched), not on the part this reader sees."""
+    from dashboard import undo
+
+    entry = next((e for e in history.entries(data_dir()) if e.version == version), None)
+    return entry is not None and undo.may_undo(person, entry)
+
+
+def conflict_frames(
+    rows: list[tuple[str, str, dict[str, object] | None]], deleted: str
+) -> list[tuple[str, pd.DataFrame]]:
+    """The rows a refused undo names, per table, as they are now, of the organisations
+    this session may read (a deleted row: its key and *deleted*)."""
+    allowed = scope()
+    by_table: dict[str, list[dict[str, object]]] = {}
+    for table, key, row in rows:
+        if row is not None and "org_id" in row and not allowed.allows(row["org_id"]):
+            continue
+        by_table.setdefault(table, []).append(
+            row if row is not None else {"row_key": f"{key}: {deleted}"}
+        )
+    return [(t, pd.DataFrame(r)) for t, r in by_table.items()]

@@ -285,12 +285,16 @@ def link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def write_manifest(folder: Path, counts: Mapping[str, int], source: str) -> None:
-    """Record what was imported, from where and when, for the Data page."""
+def write_manifest(
+    folder: Path, counts: Mapping[str, int], source: str, change: Mapping | None = None
+) -> None:
+    """Record what was imported, from where and when, for the Data page; and the change
+    this publish is (its line of the history's record, published with the data)."""
     manifest = {
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "source": source,
         "rows": dict(counts),
+        **({"change": dict(change)} if change is not None else {}),
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 

@@ -11,14 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import codes, data, editing, ui, workbook
-from dashboard.dataset import data_dir
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int
 from dashboard.ui import View
 
 NEW = "__new__"
 FLASH = "edit_flash"  # the message of a save, shown after the rerun that redraws the page
-NUMBERS = ("total_budget", "eu_funding", "own_funding", "annual_fee")
+# typed as the interface language writes numbers (`ui.number_field`)
+NUMBERS = ("total_budget", "eu_funding", "own_funding", "annual_fee", "lat", "lon")
 YEARS = ("since_year", "until_year")
 
 
@@ -59,10 +59,23 @@ def save_and_report(
         return False
     data.clear()
     st.session_state.pop(state_key, None)
+    # every form is drawn anew, empty or with the rows as saved: a second click on Spara
+    # of a filled-in new row cannot add it again (its form is gone)
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
     # redraw the page at once, so what the save changed is on it; say so above it
     st.session_state[FLASH] = view.t("edit.saved")
     st.rerun()
     return True  # pragma: no cover - st.rerun does not return
+
+
+GENERATION = "_form_generation"  # counts this session's saves (see form_key)
+
+
+def form_key(name: str) -> str:
+    """The key of an edit form: *name* and how many saves this session has made, so that
+    after each save every form is a new one (its fields from the saved rows, a new row's
+    empty) and a repeated click of the old form saves nothing."""
+    return f"{name}_{st.session_state.get(GENERATION, 0)}"
 
 
 def flash() -> None:
@@ -112,7 +125,7 @@ def row_form(view: View, part: str, title_key: str) -> None:
         )
         key = f"ef_base_{part}_{org}"
         if key not in st.session_state:
-            st.session_state[key] = editing.load(data_dir(), org, 0, lang, part)
+            st.session_state[key] = editing.load(data.data_dir(), org, 0, lang, part)
         base = st.session_state[key]
         labels = {str(i): _label(part, r) for i, r in enumerate(base)}
         pick = st.selectbox(
@@ -129,11 +142,12 @@ def row_form(view: View, part: str, title_key: str) -> None:
             networks = [str(r["name"]) for r in base]
         strategies = []
         if part == "goals":
-            found = editing.load(data_dir(), org, 0, lang, "strategies")
+            found = editing.load(data.data_dir(), org, 0, lang, "strategies")
             strategies = [str(r["strategy_title"]) for r in found]
         skip = ("organisation", "goals_source") + (() if part == "goals" else ("strategy",))
         new: dict[str, object] = dict(row)
-        with st.form(f"ef_form_{part}_{org}_{pick}"):
+        typed: dict[str, ui.NumberField] = {}
+        with st.form(form_key(f"ef_form_{part}_{org}_{pick}")):
             for c in sheet.cols:
                 if c.key in skip:
                     continue
@@ -159,11 +173,8 @@ def row_form(view: View, part: str, title_key: str) -> None:
                     new[c.key] = ", ".join(chosen) or None
                 elif c.key == "network":
                     new[c.key] = _pick_one(label, networks, now)
-                elif c.key in NUMBERS:
-                    new[c.key] = st.number_input(label, min_value=0.0, value=now, step=1000.0)
-                elif c.key in YEARS:
-                    v = st.number_input(label, 1900, 2100, value=now, step=1)
-                    new[c.key] = None if v is None else int(v)
+                elif c.key in NUMBERS or c.key in YEARS:
+                    typed[c.key] = ui.number_field(st, label, now, lang, whole=c.key in YEARS)
                 else:
                     text = st.text_input(label, "" if now is None else str(now))
                     new[c.key] = text.strip() or None
@@ -175,6 +186,10 @@ def row_form(view: View, part: str, title_key: str) -> None:
             saved = st.form_submit_button(view.t("edit.save"), type="primary")
         if not saved:
             return
+        values = ui.read_numbers(typed, lang)  # as the interface language writes numbers
+        if values is None:
+            return
+        new.update(values)
         others = [dict(r) for i, r in enumerate(base) if str(i) != pick]
         if delete:
             edited = others
@@ -184,7 +199,9 @@ def row_form(view: View, part: str, title_key: str) -> None:
             edited = [*others, new]
         save_and_report(
             view,
-            lambda: editing.save(data_dir(), org, 0, lang, base, edited, person, comment, part),
+            lambda: editing.save(
+                data.data_dir(), org, 0, lang, base, edited, person, comment, part
+            ),
             key,
             f"ef-{part}",
             part,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard import workbook
-from dashboard.access import Person
+from dashboard.access import Person, Scope
 from dashboard.ingest import Outcome, ingest
 from dashboard.publish import Change
 
@@ -146,7 +146,7 @@ def load(
     if part in SHARED:
         tables = {part: _table_rows(folder, part)}
     else:
-        tables = workbook.dataset_rows(folder, [org])
+        tables = workbook.dataset_rows(folder, Scope.only([org]), [org])
     rows = workbook.sheet_rows(tables, lang)[spec.sheet]
     return [r for r in rows if r.get("year") == year] if spec.per_year else rows
 
@@ -281,7 +281,7 @@ def save(
         edited = [*edited, *(dict(r) for k, r in _by_id(base, part).items() if k not in kept)]
     if base and not edited:  # per year, or (projects, memberships) the organisation's last
         raise LastRowOfYear(org, year)
-    tables = workbook.dataset_rows(folder, [org])
+    tables = workbook.dataset_rows(folder, Scope.only([org]), [org])
     name = next(r["name"] for r in tables["organisations"] if r["org_id"] == org)
     rows = []
     for r in edited:

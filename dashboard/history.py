@@ -17,7 +17,19 @@ save, restore), which organisations and which rows of which tables (keys added, 
 and changed, at most KEYS_LISTED per kind and table; the counts are always complete), and
 an optional comment. Before and after of any row are the two versions' files. Pruning
 (`prune`) removes old version folders but never a log line, so the record of who changed
-what survives the files.
+what survives the files, and never the live version's folder.
+
+Each table's part of a line also says whose rows they were (`by_org`: organisation ->
+keys added, removed and changed). Tables without an `org_id` column are attributed through
+what they belong to (an indicator value through its indicator, a project's goals through
+their project), a network through the organisations that use it (memberships, activities),
+an organisation's own row to itself; what belongs to nobody is under "". A reader sees
+only their organisations' parts of a change (`Entry.seen_by`).
+
+A change and its line are published together: the line is written into the new version's
+manifest before the swap, and appended to log.jsonl after it. A process killed between the
+two leaves the line in the live manifest, where `entries` finds it and the next publish
+appends it (`repair`): the live dataset never holds a change the record does not show.
 """
 
 from __future__ import annotations
@@ -25,20 +37,32 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard.contract import TABLES, Table
-from dashboard.dataset import file_digest, link_or_copy, moved_orgs, read_table, table_files
+from dashboard.access import Scope, ScopeMissing
+from dashboard.contract import SUMMARIES as SUMMARY_TABLES
+from dashboard.contract import TABLE_BY_NAME, TABLES, Table
+from dashboard.dataset import (
+    file_digest,
+    link_or_copy,
+    moved_orgs,
+    read_manifest,
+    read_table,
+    table_files,
+)
 from dashboard.dataset import row_count as dataset_row_count
 
 LOG = "log.jsonl"
 VERSIONS = "versions"
-KEYS_LISTED = 200  # keys named per table and kind in one log line
+KEYS_LISTED = 200  # keys named per table and kind in one log line (and per organisation)
+KINDS = ("added", "removed", "changed")
 DIFF_ROWS_LIMIT = 2_000_000  # larger tables are compared by file and counted, not itemised
 
 
@@ -58,6 +82,8 @@ class TableChange:
     changed: tuple[str, ...] = ()
     counts: Mapping[str, int] = field(default_factory=dict)  # added/removed/changed, all
     orgs: tuple[str, ...] = ()  # organisations of the rows added, removed or changed
+    # whose rows: organisation ("" nobody's) -> {"added": keys, ..., "counts": {...}}
+    by_org: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
@@ -67,6 +93,7 @@ class TableChange:
             "removed": list(self.removed),
             "changed": list(self.changed),
             "counts": dict(self.counts),
+            "by_org": {o: dict(p) for o, p in self.by_org.items()},
         }
 
 
@@ -82,6 +109,7 @@ class Entry:
     tables: Mapping[str, Mapping[str, object]]
     comment: str = ""
     restored_from: int | None = None
+    undoes: int | None = None  # an undo: the version whose change it took back
 
     def as_json(self) -> dict:
         return {
@@ -93,7 +121,85 @@ class Entry:
             "tables": {k: dict(v) for k, v in self.tables.items()},
             "comment": self.comment,
             "restored_from": self.restored_from,
+            "undoes": self.undoes,
         }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, object]) -> Entry:
+        return cls(
+            int(d["version"]),  # type: ignore[call-overload]
+            str(d["time"]),
+            str(d["who"]),
+            str(d["action"]),
+            tuple(d.get("orgs") or ()),  # type: ignore[arg-type]
+            d.get("tables") or {},  # type: ignore[arg-type]
+            str(d.get("comment") or ""),
+            d.get("restored_from"),  # type: ignore[arg-type]
+            d.get("undoes"),  # type: ignore[arg-type]
+        )
+
+    def owners(self) -> set[str]:
+        """Every organisation whose rows this change touched ("" for rows of nobody's,
+        and for a line written before changes were attributed, in a table that has no
+        organisation column)."""
+        found: set[str] = set()
+        for name, v in self.tables.items():
+            by = v.get("by_org")
+            if isinstance(by, Mapping):
+                found |= set(by)
+            else:  # a line from before attribution
+                found |= set(self.orgs)
+                if not _has_org_column(name):
+                    found.add("")
+        return found
+
+    def seen_by(self, reader: Scope) -> Entry | None:
+        """This change as *reader* may see it: only their organisations' parts of each
+        table (keys and counts), or None when it touched none of their rows."""
+        if not isinstance(reader, Scope):
+            raise ScopeMissing(f"the record is read with the reader's Scope, not {reader!r}")
+        if not reader.limited:
+            return self
+        tables: dict[str, Mapping[str, object]] = {}
+        for name, v in self.tables.items():
+            part = _part_seen(name, v, self.orgs, reader)
+            if part is not None:
+                tables[name] = part
+        if not tables:
+            return None
+        orgs = tuple(o for o in self.orgs if reader.allows(o))
+        return replace(self, orgs=orgs, tables=tables)
+
+
+def _has_org_column(table: str) -> bool:
+    spec = TABLE_BY_NAME.get(table)
+    return spec is not None and any(c.name == "org_id" for c in spec.columns)
+
+
+def _part_seen(
+    name: str, v: Mapping[str, object], orgs: tuple[str, ...], reader: Scope
+) -> dict[str, object] | None:
+    """One table's part of a change that *reader* may see (None: nothing of theirs)."""
+    by = v.get("by_org")
+    if not isinstance(by, Mapping):
+        # a line from before attribution: shown only where every organisation it names is
+        # the reader's and the table's rows carry their organisation
+        if not orgs or not all(reader.allows(o) for o in orgs) or not _has_org_column(name):
+            return None
+        return {k: v[k] for k in ("added", "removed", "changed", "counts") if k in v}
+    parts = [p for o, p in by.items() if o and reader.allows(o)]
+    if not parts:
+        return None
+    out: dict[str, object] = {}
+    counts: dict[str, int] = {}
+    for kind in KINDS:
+        keys = sorted({k for p in parts for k in (p.get(kind) or [])})  # type: ignore[attr-defined]
+        total = sum(int((p.get("counts") or {}).get(kind, 0)) for p in parts)  # type: ignore[attr-defined]
+        out[kind] = keys[:KEYS_LISTED]
+        # a key two of the reader's organisations share (a network) is one row
+        counts[kind] = len(keys) if len(keys) < KEYS_LISTED else total
+    out["counts"] = counts
+    return out
 
 
 def _keys(data: pa.Table, table: Table) -> list[str]:
@@ -129,39 +235,125 @@ def _same_file(a: Path, b: Path) -> bool:
     return sa.st_size == sb.st_size and file_digest(a) == file_digest(b)
 
 
-def diff_table(old: Path, new: Path, table: Table) -> TableChange | None:
-    """What changed in *table* between two dataset folders (None: nothing). Of a
-    partitioned table whose base the two share, only the moved organisations' rows are
-    read (base is not)."""
+class Owners:
+    """Whose a row is, for tables whose rows do not say it themselves: read once per diff
+    from both dataset folders (before and after), small tables and summaries only."""
+
+    def __init__(self, old: Path, new: Path) -> None:
+        self.folders = (old, new)
+        self._maps: dict[str, dict[str, set[str]]] = {}
+
+    def _map(self, table: str, key: str) -> dict[str, set[str]]:
+        """id -> organisations, from *table*'s `org_id` in either folder."""
+        if table not in self._maps:
+            found: dict[str, set[str]] = {}
+            spec = TABLE_BY_NAME.get(table) or next(t for t in SUMMARY_TABLES if t.name == table)
+            for folder in self.folders:
+                data = read_table(folder, spec, columns=[key, "org_id"])
+                if data is None:
+                    continue
+                for k, o in zip(data[key].to_pylist(), data["org_id"].to_pylist(), strict=True):
+                    if k is not None and o is not None:
+                        found.setdefault(str(k), set()).add(str(o))
+            self._maps[table] = found
+        return self._maps[table]
+
+    def network_users(self) -> dict[str, set[str]]:
+        """network id -> the organisations that are members of it or whose activities
+        name it, before or after."""
+        if "_networks" not in self._maps:
+            users: dict[str, set[str]] = {}
+            for table in ("memberships", "summary_activities"):
+                for k, orgs in self._map(table, "network_id").items():
+                    users.setdefault(k, set()).update(orgs)
+            self._maps["_networks"] = users
+        return self._maps["_networks"]
+
+    def of(self, table: Table, key: str, rows: list[tuple | None]) -> set[str]:
+        """The organisations row *key* of *table* belongs to (its versions *rows*)."""
+        at = _org_at(table)
+        if at is not None:
+            return {str(r[at]) for r in rows if r is not None and r[at] is not None}
+        if table.name == "organisations":
+            return {key}
+        first = _first_key_value(table, rows)
+        if table.name == "project_goals":
+            return set(self._map("projects", "project_id").get(first, set()))
+        if table.name == "indicator_values":
+            return set(self._map("indicators", "indicator_id").get(first, set()))
+        if table.name == "networks":
+            return set(self.network_users().get(first, set()))
+        return set()
+
+
+def _org_at(table: Table) -> int | None:
+    return next((i for i, c in enumerate(table.columns) if c.name == "org_id"), None)
+
+
+def _first_key_value(table: Table, rows: list[tuple | None]) -> str:
+    """The value of the key's first column (the id a row belongs through)."""
+    at = next(i for i, c in enumerate(table.columns) if c.name == table.key[0])
+    return next((str(r[at]) for r in rows if r is not None), "")
+
+
+Pair = tuple[tuple | None, tuple | None]  # a row before and after a change (None: absent)
+
+
+def changed_rows(old: Path, new: Path, table: Table) -> dict[str, Pair] | None:
+    """key -> (row before, row after) of every row of *table* added, removed or changed
+    between two dataset folders, nothing left out ({}: none; None: the table is too large
+    to itemise). Of a partitioned table whose base the two share, only the moved
+    organisations' rows are read (base is not)."""
     a_files, b_files = table_files(old, table), table_files(new, table)
     if [f.name for f in a_files] == [f.name for f in b_files] and all(
         _same_file(x, y) for x, y in zip(a_files, b_files, strict=True)
     ):
-        return None
+        return {}
     orgs = None
     if table.partitioned and a_files and b_files and _same_file(a_files[0], b_files[0]):
         orgs = sorted(moved_orgs(old, table) | moved_orgs(new, table))
     before, after = _rows(old, table, orgs), _rows(new, table, orgs)
-    total_a, total_b = row_count_of(old, table), row_count_of(new, table)
     if before is None or after is None:
-        return TableChange(total_a, total_b)
-    added = sorted(k for k in after if k not in before)
-    removed = sorted(k for k in before if k not in after)
-    changed = sorted(k for k in after if k in before and after[k] != before[k])
-    if not (added or removed or changed):
-        return None  # rewritten, same rows
+        return None
+    return {
+        k: (before.get(k), after.get(k))
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    }
+
+
+def diff_table(
+    old: Path, new: Path, table: Table, owners: Owners | None = None
+) -> TableChange | None:
+    """What changed in *table* between two dataset folders (None: nothing), and whose
+    rows they were."""
+    rows = changed_rows(old, new, table)
+    if rows is None:
+        return TableChange(row_count_of(old, table), row_count_of(new, table))
+    if not rows:
+        return None  # the same files, or rewritten with the same rows
+    added = [k for k, (b, _) in rows.items() if b is None]
+    removed = [k for k, (_, a) in rows.items() if a is None]
+    changed = [k for k, (b, a) in rows.items() if b is not None and a is not None]
     counts = {"added": len(added), "removed": len(removed), "changed": len(changed)}
     cut = KEYS_LISTED
-    at = next((i for i, c in enumerate(table.columns) if c.name == "org_id"), None)
-    orgs: set[str] = set()
-    if at is not None:
-        orgs |= {str(after[k][at]) for k in (*added, *changed) if after[k][at] is not None}
-        orgs |= {str(before[k][at]) for k in removed if before[k][at] is not None}
-    if table.name == "organisations":
-        orgs |= {*added, *removed, *changed}
+    owners = owners or Owners(old, new)
+    by_org: dict[str, dict[str, list[str]]] = {}
+    for kind, keys in (("added", added), ("removed", removed), ("changed", changed)):
+        for k in keys:
+            for o in owners.of(table, k, list(rows[k])) or {""}:
+                by_org.setdefault(o, {}).setdefault(kind, []).append(k)
+    parts = {
+        o: {
+            **{kind: keys[:cut] for kind, keys in p.items()},
+            "counts": {kind: len(p.get(kind, [])) for kind in KINDS},
+        }
+        for o, p in sorted(by_org.items())
+    }
     return TableChange(
-        total_a, total_b, tuple(added[:cut]), tuple(removed[:cut]), tuple(changed[:cut]),
-        counts, tuple(sorted(orgs)),
+        row_count_of(old, table), row_count_of(new, table),
+        tuple(added[:cut]), tuple(removed[:cut]), tuple(changed[:cut]),
+        counts, tuple(sorted(o for o in by_org if o)), parts,
     )  # fmt: skip
 
 
@@ -173,15 +365,17 @@ def row_count_of(folder: Path, table: Table) -> int:
 def diff(old: Path, new: Path) -> dict[str, TableChange]:
     """Every contract table that differs between two dataset folders."""
     out = {}
+    owners = Owners(old, new)
     for table in TABLES:
-        change = diff_table(old, new, table)
+        change = diff_table(old, new, table, owners)
         if change is not None:
             out[table.name] = change
     return out
 
 
-def entries(out: Path) -> list[Entry]:
-    """The record of the dataset at *out*, oldest first."""
+def logged(out: Path) -> list[Entry]:
+    """The lines of log.jsonl, oldest first (a torn last line, from a process killed while
+    appending it, is passed over: the live manifest still holds that change)."""
     path = history_dir(out) / LOG
     if not path.exists():
         return []
@@ -189,20 +383,58 @@ def entries(out: Path) -> list[Entry]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
-        d = json.loads(line)
-        found.append(
-            Entry(
-                int(d["version"]),
-                d["time"],
-                d["who"],
-                d["action"],
-                tuple(d.get("orgs", ())),
-                d.get("tables", {}),
-                d.get("comment", ""),
-                d.get("restored_from"),
-            )
-        )
+        try:
+            found.append(Entry.from_json(json.loads(line)))
+        except (ValueError, KeyError, TypeError):
+            continue
     return found
+
+
+def live_change(out: Path) -> Entry | None:
+    """The change the live dataset was published with (from its manifest), if any."""
+    change = read_manifest(out).get("change")
+    return Entry.from_json(change) if isinstance(change, dict) else None
+
+
+def live_version(out: Path) -> int | None:
+    """The version the live dataset is (None: published before versions were named)."""
+    change = live_change(out)
+    return change.version if change is not None else None
+
+
+def entries(out: Path) -> list[Entry]:
+    """The record of the dataset at *out*, oldest first: every line of the log, and the
+    live dataset's own change should the process that published it have been killed
+    before appending its line. The whole record, for the server: a reader sees it
+    through `seen(out, reader)`."""
+    found = logged(out)
+    live = live_change(out)
+    if live is not None and live.version not in {e.version for e in found}:
+        found.append(live)
+        found.sort(key=lambda e: e.version)
+    return found
+
+
+def seen(out: Path, reader: Scope) -> list[Entry]:
+    """The record as *reader* may read it: only the changes that touched their
+    organisations' rows, and of each only their part (`Entry.seen_by`)."""
+    shown = (e.seen_by(reader) for e in entries(out))
+    return [e for e in shown if e is not None]
+
+
+def repair(out: Path) -> bool:
+    """Append the live change's line if the log lacks it (under the dataset's lock)."""
+    live = live_change(out)
+    if live is None or live.version in {e.version for e in logged(out)}:
+        return False
+    record(out, live)
+    return True
+
+
+def previous_version(out: Path, version: int) -> int | None:
+    """The version that was live before *version* was published (None: it was first)."""
+    earlier = [e.version for e in entries(out) if e.version < version]
+    return max(earlier) if earlier else None
 
 
 def last_version(out: Path) -> int:
@@ -283,15 +515,77 @@ def iter_csv_rows(out: Path, org: str | None = None, limit: int | None = None) -
 
 
 def prune(out: Path, keep: int) -> list[int]:
-    """Remove all but the newest *keep* version folders (never the current one, never a
-    log line); returns the versions removed."""
+    """Remove the files of all but the newest *keep* recorded versions, never the live
+    version's and never a line of the record; the folders of versions that were never
+    published (a publish killed before its swap) go too. Returns the versions removed."""
     import shutil
 
     root = history_dir(out) / VERSIONS
     if not root.exists():
         return []
-    versions = sorted(int(p.name) for p in root.iterdir() if p.name.isdigit())
-    gone = versions[: max(len(versions) - max(keep, 1), 0)]
+    folders = sorted(int(p.name) for p in root.iterdir() if p.name.isdigit())
+    recorded = sorted(e.version for e in entries(out))
+    live = live_version(out)
+    if live is None and recorded:
+        live = recorded[-1]  # a dataset from before versions were named: the last one
+    kept = set(recorded[-max(keep, 1) :]) | ({live} if live is not None else set())
+    gone = [v for v in folders if v not in kept]
     for v in gone:
         shutil.rmtree(version_dir(out, v), ignore_errors=True)
     return gone
+
+
+# Where an id column's rows are named: the table and its name column (goals by number).
+NAMED_BY = {
+    "activity_id": ("activities", "title"),
+    "goal_id": ("goals", "code"),
+    "parent_goal_id": ("goals", "code"),
+    "project_id": ("projects", "title"),
+    "network_id": ("networks", "name"),
+    "parent_network_id": ("networks", "name"),
+    "strategy_id": ("strategies", "title"),
+    "indicator_id": ("indicators", "name"),
+}
+
+
+def matching(found: pa.Table, key: tuple[str, ...], keys: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of *found* whose key columns, joined with "/", are one of *keys*. Narrowed
+    in Arrow first, on the key's first column (a change lists at most a few hundred keys;
+    the table may hold millions of rows), then matched exactly. An id may itself hold a
+    "/", so every prefix of a key up to a "/" is a candidate for the first column."""
+    first = key[0]
+    heads = set(keys)
+    if len(key) > 1:
+        heads = {k[:i] for k in keys for i, ch in enumerate(k) if ch == "/"}
+    found = found.filter(pc.is_in(found[first].cast(pa.string()), pa.array(sorted(heads))))
+    df = found.to_pandas()
+    joined = df[list(key)].astype(str).agg("/".join, axis=1) if len(df) else df[first]
+    return df[joined.isin(set(keys))].copy()
+
+
+def version_rows(
+    out: Path, version: int, table: str, keys: tuple[str, ...], orgs: tuple[str, ...]
+) -> pd.DataFrame:
+    """The rows of *table* with *keys* as version *version* holds them, every id replaced
+    by the name it stands for in that version (a manager reads names). Of a table kept
+    per organisation only the files of *orgs* (the change's) are read. The keys come from
+    a change as its reader may see it (`Entry.seen_by`): read through `data.version_rows`."""
+    folder = version_dir(out, version)
+    spec = TABLE_BY_NAME[table]
+    found = read_table(folder, spec, orgs=list(orgs) if orgs and spec.partitioned else None)
+    if found is None or not keys:
+        return pd.DataFrame()
+    df = matching(found, spec.key, keys)
+    for col, (other, name) in NAMED_BY.items():
+        if col not in df:
+            continue
+        (idcol,) = TABLE_BY_NAME[other].key  # every named table has a one-column key
+        # only the id and its name are read, not the whole referred table
+        ref_table = read_table(folder, TABLE_BY_NAME[other], columns=[idcol, name])
+        if ref_table is not None:
+            wanted = pa.array(sorted({str(v) for v in df[col].dropna()}), pa.string())
+            ref = ref_table.filter(pc.is_in(ref_table[idcol].cast(pa.string()), wanted))
+            ref = ref.to_pandas()
+            names = dict(zip(ref[idcol], ref[name], strict=True))
+            df[col] = [names.get(v, v) for v in df[col]]
+    return df

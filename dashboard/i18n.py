@@ -158,3 +158,19 @@ def pick_language(locale: str | None) -> str:
         if code in LANGS:
             return code
     return DEFAULT_LANG
+
+
+def decimal_symbol(lang: str) -> str:
+    """The decimal mark *lang* writes ("," in Swedish and Danish, "." in English)."""
+    return _symbols(lang)[1]
+
+
+def fmt_typed(value: object, lang: str) -> str:
+    """A stored number as a person would type it in *lang*: every digit kept, the
+    language's decimal mark, no digit grouping ("7,5", "1500"); empty for none. What a
+    form's field shows, and `checks.read_typed` reads back to the same value."""
+    if _missing(value):
+        return ""
+    number = float(value)  # type: ignore[arg-type]
+    text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+    return text.replace(".", decimal_symbol(lang))

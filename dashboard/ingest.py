@@ -26,6 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from dashboard import partial, workbook
+from dashboard.access import Scope
 from dashboard.checks import ParsedTable, derive, validate
 from dashboard.contract import TABLES
 from dashboard.dataset import arrow_schema, has_dataset, read_table, row_count, write_table
@@ -140,9 +141,14 @@ def check(
     source: Path | list[tuple[str, bytes]],
     out: Path | None = None,
     progress: Progress | None = None,
+    reader: Scope | None = None,
 ) -> Checked:
     """Read and validate a source (a path, or uploaded files as (name, bytes)) without
-    writing; *out* is the live dataset whose tables a partial source keeps."""
+    writing; *out* is the live dataset whose tables a partial source keeps.
+
+    *reader* is who sees the answer: a workbook's names are resolved, and the closest
+    matches suggested, among the rows of the organisations they may read only (networks,
+    which every organisation shares, among all). None: the server's own command line."""
     found: list[Problem] = []
     reading = (lambda x: progress(0.7 * x)) if progress is not None else None
     raw = _read(source, found, reading)
@@ -155,7 +161,8 @@ def check(
     if workbook.is_coordinator(raw):
         kind = "coordinator"
         small = partial.small_live(out) if out is not None and has_dataset(out) else {}
-        conv = workbook.to_contract(raw, found, small)
+        names = small if reader is None or not reader.limited else readable_rows(small, reader)
+        conv = workbook.to_contract(raw, found, names)
         raw, labels = conv.raw, conv.labels
         if small and conv.orgs and partial.ENABLED:  # only its organisations' rows
             assert out is not None
@@ -182,6 +189,14 @@ def check(
         progress(1.0)
     errors, warnings = _split(found)
     return Checked(parsed, errors, warnings, given, kind, scope)
+
+
+def readable_rows(small: Mapping[str, list[dict]], reader: Scope) -> dict[str, list[dict]]:
+    """The rows of *small* that *reader* may read; every network (shared by everyone)."""
+    assert reader.orgs is not None
+    mine = workbook.only_orgs(small, sorted(reader.orgs))
+    mine["networks"] = list(small.get("networks", []))
+    return mine
 
 
 def _live_rows(out: Path | None) -> dict[str, list[dict]]:

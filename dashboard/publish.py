@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import fcntl
 import getpass
+import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -62,12 +64,28 @@ class Change:
     """Who publishes, and why: what the history records beside the new version."""
 
     who: str = ""
-    action: str = "import"  # import | save | restore
+    action: str = "import"  # import | save | restore | undo
     comment: str = ""
     restored_from: int | None = None
     # called with the dataset folder under the lock, before anything is written: an edit
-    # checks there that nobody changed its rows since it read them (raises to refuse)
+    # checks there that nobody changed its rows since it read them, a restore or an undo
+    # that the person may still make it (raises to refuse)
     guard: Callable[[Path], None] | None = None
+    undoes: int | None = None
+
+
+FAILPOINT = "DASHBOARD_FAILPOINT"  # tests: the step of a publish at which to be killed
+
+
+def _step(name: str) -> None:
+    """A named step of a publish. The kill tests set DASHBOARD_FAILPOINT to a step's name
+    and the process is killed there (SIGKILL: no clean-up runs), to show that a kill at
+    any step leaves the change and its record both published or neither."""
+    if os.environ.get(FAILPOINT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+STEPS = ("locked", "written", "summarised", "kept", "swapped", "recorded")
 
 
 def default_who() -> str:
@@ -88,40 +106,41 @@ def publish(
     """Write a dataset with *write(staging_folder)* and swap it in at *out*; returns the
     row counts *write* reported. On any error nothing at *out* changes. The summary
     tables are built from the written tables, unless *summaries* is False (then *write*
-    has written them: an import of some organisations builds theirs alone).
+    has written them: an import of some organisations builds theirs alone). *write* runs
+    under the dataset's lock, against the dataset as it is then.
 
     Every publish is a version in the history (`dashboard.history`): its files are kept
     (hard links, shared with the previous version where a table did not change) and a
-    line records who, when, what and which rows changed. A dataset published before the
+    line records who, when, what and whose rows changed. The line is part of the new
+    version's manifest, swapped in with the data, and appended to the log after the swap;
+    a kill in between is repaired from the manifest. A dataset published before the
     history existed is first kept as version 1 ("baseline"), so nothing is ever lost."""
     check_out(out)
     change = change or Change(who=default_who())
     with locked(out):
+        _step("locked")
         clean_stale(out)
+        history.repair(out)
         if change.guard is not None:
             change.guard(out)
         staged = staging_dir(out)
         try:
             counts = dict(write(staged))
+            _step("written")
             if summaries:
                 build_summaries(staged)
-            write_manifest(staged, counts, source)
+            _step("summarised")
             version = _next_version(out)
             if version == 1 and has_dataset(out):
                 _keep_baseline(out)
                 version = 2
+            elif has_dataset(out):
+                _keep_live(out)
             with tempfile.TemporaryDirectory() as nothing:  # the 'before' of a first import
                 before = out if has_dataset(out) else Path(nothing)
                 changes = history.diff(before, staged)
                 orgs = history.orgs_touched(changes)
-            history.keep_version(out, staged, version)
-            swap_in(staged, out)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
-        history.record(
-            out,
-            history.Entry(
+            entry = history.Entry(
                 version,
                 history.now(),
                 change.who or default_who(),
@@ -130,8 +149,18 @@ def publish(
                 {k: v.as_json() for k, v in changes.items()},
                 change.comment,
                 change.restored_from,
-            ),
-        )
+                change.undoes,
+            )
+            write_manifest(staged, counts, source, entry.as_json())
+            history.keep_version(out, staged, version)
+            _step("kept")
+            swap_in(staged, out)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+        _step("swapped")
+        history.record(out, entry)
+        _step("recorded")
     return counts
 
 
@@ -143,9 +172,18 @@ def _next_version(out: Path) -> int:
     return max([history.last_version(out), *kept]) + 1
 
 
+def _keep_live(out: Path) -> None:
+    """Keep the live version's files again if its folder is gone (a history folder lost
+    or copied without its versions): the 'before' of every later change stays readable."""
+    live = history.live_version(out)
+    if live is not None and not history.version_dir(out, live).is_dir():
+        history.keep_version(out, out, live)
+
+
 def _keep_baseline(out: Path) -> None:
-    """The live dataset as version 1, before the first recorded change replaces it."""
-    history.keep_version(out, out, 1)
+    """The live dataset as version 1, before the first recorded change replaces it (its
+    line first: a kill before its files are kept leaves a baseline "not kept", never kept
+    files without a line)."""
     manifest = read_manifest(out)
     history.record(
         out,
@@ -159,6 +197,7 @@ def _keep_baseline(out: Path) -> None:
             str(manifest.get("source", "")),
         ),
     )
+    history.keep_version(out, out, 1)
 
 
 def restore(out: Path, version: int, change: Change) -> int:

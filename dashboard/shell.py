@@ -12,11 +12,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import access, data, safe
-from dashboard.access import Person
+from dashboard import access, data, safe, ui
+from dashboard.access import Person, Scope
 from dashboard.db import DatasetError
 from dashboard.filters import Filters
 from dashboard.i18n import LANG_NAMES, LANGS, pick_language, t
+from dashboard.pages import Page
 from dashboard.ui import View, guarded, log
 from dashboard.urlstate import parse, to_params
 
@@ -224,9 +225,16 @@ def start() -> View:
     """Set up the page, read the link once, draw the sidebar; returns the View for pages."""
     st.set_page_config(page_title="Målbild", page_icon=":material/flag:", layout="wide")
     keep_caches_from_visitors()
+    st.session_state[ui.K_OFFERED] = {}  # this run's downloads register themselves anew
     st.html(f"<style>{PAGE_CSS}</style>")  # see PAGE_CSS
+    data.set_scope(Scope.only(()))  # nothing is read before the reader is known
     try:
         orgs_df = data.every_organisation()
+        # stops the run until a visitor has signed in; the scope is worked out from every
+        # organisation, not from the list this session already reads (that would widen
+        # nothing but would forget the limit on the next run)
+        person = sign_in(list(orgs_df["org_id"]))
+        reader = data.scope()
         span = data.query("year_range")
         goals_df = data.query("goal_options")
     except DatasetError as exc:
@@ -234,13 +242,9 @@ def start() -> View:
         dataset_error(exc, lang)
         st.stop()
         raise  # unreachable: st.stop() ends the run
-    org_names = dict(zip(orgs_df["org_id"], orgs_df["name"], strict=True))
-    # stops the run until a visitor has signed in; the scope is worked out from every
-    # organisation, not from the list this session already reads (that would widen nothing
-    # but would forget the limit on the next run)
-    person = sign_in(list(orgs_df["org_id"]))
-    if person is not None:
-        org_names = {o: n for o, n in org_names.items() if o in person.readable(org_names)}
+    org_names = {
+        o: n for o, n in zip(orgs_df["org_id"], orgs_df["name"], strict=True) if reader.allows(o)
+    }
     lo, hi = span.iloc[0]["min_year"], span.iloc[0]["max_year"]
     years = (int(lo), int(hi)) if lo == lo and lo is not None else (2000, 2000)
     goal_org = {
@@ -324,38 +328,46 @@ def sign_in_configured() -> bool:
         return False
 
 
+def user_claims() -> dict[str, object] | None:
+    """The signed-in user's claims from the identity provider (None: not signed in)."""
+    if not st.user.is_logged_in:
+        return None
+    return st.user.to_dict()
+
+
 def sign_in(orgs: list[str]) -> Person | None:
     """The signed-in person, with the read scope set for this session; None when no
     sign-in is configured (then the dashboard is read-only for every visitor). A visitor
     who has not signed in sees the sign-in page and nothing else; one the access file lets
     read no organisation sees a message and nothing else."""
     if not sign_in_configured():
-        data.set_scope(None)
+        data.set_scope(Scope.everything())
         return None
+    data.set_scope(Scope.only(()))  # nothing until the person's scope is known
     asked = st.query_params.get("lang")
     lang = (
         st.session_state.get(K_LANG)
         or (asked if asked in LANGS else None)
         or pick_language(st.context.locale)
     )
-    if not st.user.is_logged_in:
-        data.set_scope(())  # nothing until signed in, whatever runs
+    claims = user_claims()
+    if claims is None:
         st.title(t("auth.title", lang))
         st.markdown(t("auth.intro", lang))
         st.button(t("auth.login", lang), on_click=st.login, type="primary", key="login")
         st.stop()
+        raise AssertionError("unreachable: st.stop() ends the run")
     try:
         policy = access.policy()
     except access.AccessFileError:
         log.exception("the access file cannot be read")
-        data.set_scope(())
         st.error(t("auth.access_file", lang))
         st.stop()
         raise  # unreachable
-    person = access.person(policy, st.user.to_dict())
-    readable = person.readable(orgs)
-    data.set_scope(None if len(readable) == len(orgs) else readable)
-    if not readable:
+    person = access.person(policy, claims)
+    scope = access.scope_of(person, orgs)
+    data.set_scope(scope)
+    if scope.limited and not scope.orgs:
         st.title(t("auth.title", lang))
         st.warning(t("auth.no_access", lang, who=safe.md(person.label)))
         st.button(t("auth.logout", lang), on_click=st.logout, key="logout")
@@ -403,12 +415,12 @@ def run_page(render: Callable[[View], None]) -> None:
         dataset_error(exc, view.lang)
 
 
-def page(name: str, view: View, title_key: str, icon: str, default: bool = False) -> st.Page:
-    """A navigation entry for the page file dashboard/pages/NAME.py."""
+def page(spec: Page, view: View) -> st.Page:
+    """A navigation entry for a page of the registry (`dashboard.pages.PAGES`)."""
     return st.Page(
-        str(PAGES_DIR / f"{name}.py"),
-        title=view.t(title_key),
-        icon=icon,
-        url_path=name,
-        default=default,
+        str(PAGES_DIR / f"{spec.name}.py"),
+        title=view.t(spec.title_key),
+        icon=spec.icon,
+        url_path=spec.name,
+        default=spec.default,
     )

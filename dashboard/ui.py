@@ -19,7 +19,7 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import codes, figures, safe
-from dashboard.access import Person
+from dashboard.access import Person, Scope, ScopeMissing
 from dashboard.codes import DATE_COLUMNS
 from dashboard.export import frame_to_csv
 from dashboard.filters import Filters
@@ -64,7 +64,17 @@ class View:
     filters: Filters
     orgs: Mapping[str, str] = field(default_factory=dict, compare=False)  # id -> name
     person: Person | None = field(default=None, compare=False)  # None: no sign-in configured
-    scope: tuple[str, ...] | None = field(default=None, compare=False)  # readable orgs
+    # what the reader may read: handed to every read made outside the run (a download's
+    # callable); None (never set) makes such a read fail with ScopeMissing
+    scope: Scope | None = field(default=None, compare=False)
+
+    @property
+    def reader(self) -> Scope:
+        """What the reader may read, for reads made outside the run (a download's callable
+        runs on its own thread). ScopeMissing when the shell did not set it."""
+        if not isinstance(self.scope, Scope):
+            raise ScopeMissing("this view carries no reader's scope")
+        return self.scope
 
     def t(self, key: str, **values: object) -> str:
         """Translate *key* into the view's language."""
@@ -115,6 +125,43 @@ def file_name(view: View, what: str) -> str:
     return f"{view.t('file.' + what)}_{view.filters.slug()}.csv"
 
 
+K_OFFERED = "_offered"  # the downloads this run offered: key -> (file name, its bytes)
+
+
+def offer(
+    place: Any,
+    label: str,
+    build: Callable[[], bytes | str],
+    file_name: str,
+    mime: str,
+    key: str,
+    icon: str = ":material/download:",
+    help: str | None = None,
+    primary: bool = False,
+) -> None:
+    """Offer a file, built only when clicked: the one way the app offers a download. Each
+    is registered for the run (key, file name, what builds it), so the tests that keep
+    every file readable and within the reader's scope find every download the app offers,
+    not a list kept by hand."""
+    st.session_state.setdefault(K_OFFERED, {})[key] = (file_name, build)
+    place.download_button(
+        label,
+        data=build,
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        help=help,
+        on_click="ignore",
+        icon=icon,
+        type="primary" if primary else "secondary",
+    )
+
+
+def offered() -> dict[str, tuple[str, Callable[[], bytes | str]]]:
+    """The downloads offered so far in this session's runs, by key."""
+    return dict(st.session_state.get(K_OFFERED, {}))
+
+
 def download(view: View, what: str, frame: Callable[[], pd.DataFrame], key: str) -> None:
     """A CSV download whose file is built only when clicked, without rerunning the page."""
     lang = view.lang
@@ -122,15 +169,14 @@ def download(view: View, what: str, frame: Callable[[], pd.DataFrame], key: str)
     def build() -> bytes:
         return frame_to_csv(frame(), lang)
 
-    st.download_button(
+    offer(
+        st,
         view.t("download"),
-        data=build,
-        file_name=file_name(view, what),
-        mime="text/csv",
-        key=f"dl-{key}",
+        build,
+        file_name(view, what),
+        "text/csv",
+        f"dl-{key}",
         help=view.t("download.help"),
-        on_click="ignore",
-        icon=":material/download:",
     )
 
 
@@ -433,3 +479,61 @@ def guarded(
 
     page.__name__ = render.__module__.rsplit(".", 1)[-1]
     return page
+
+
+# ---------------------------------------------------------------- numbers people type
+
+
+@dataclass
+class NumberField:
+    """A number a person types in a form, as their language writes it ("7,5" in Swedish),
+    read by the one reader of typed numbers (`checks.read_typed`) when the form is sent.
+    Streamlit's number_input is not used: a browser drops a decimal comma it does not
+    expect (7,5 became 75)."""
+
+    label: str
+    text: str
+    slot: Any  # where the field's problem is shown, right under it
+    whole: bool = False
+
+    def read(self, lang: str) -> tuple[float | int | None, str | None]:
+        """(the value, None), or (None, the problem in *lang*) shown at the field."""
+        from dashboard.checks import CellError, read_typed
+        from dashboard.problems import Problem
+
+        try:
+            return read_typed(self.text, decimal_mark(lang), self.whole), None
+        except CellError as exc:
+            problem = Problem.of("-", 0, self.label, exc.key, **exc.values).text(lang)
+            self.slot.error(f"{self.label}: {problem}", icon=":material/error:")
+            return None, problem
+
+
+def decimal_mark(lang: str) -> str:
+    """The decimal mark of *lang* as Babel has it ("," in Swedish and Danish)."""
+    from dashboard.i18n import decimal_symbol
+
+    return decimal_symbol(lang)
+
+
+def number_field(
+    place: Any, label: str, value: object, lang: str, key: str | None = None, whole: bool = False
+) -> NumberField:
+    """A text field for a number, shown as *lang* writes it, with a place for its problem."""
+    from dashboard.i18n import fmt_typed
+
+    text = place.text_input(label, fmt_typed(value, lang), key=key)
+    return NumberField(label, text, place.empty(), whole)
+
+
+def read_numbers(fields: Mapping[str, NumberField], lang: str) -> dict[str, Any] | None:
+    """Every field's value, or None (and each problem shown at its field) when any is
+    not a number as *lang* writes numbers: then nothing is saved."""
+    values, bad = {}, False
+    for name, f in fields.items():
+        values[name], problem = f.read(lang)
+        bad = bad or problem is not None
+    if bad:
+        st.error(t("edit.fix_fields", lang), icon=":material/error:")
+        return None
+    return values

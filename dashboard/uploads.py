@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.access import Scope, ScopeMissing
 from dashboard.i18n import fmt_int, t, tn
 from dashboard.ingest import Outcome, check, ingest
 from dashboard.problems import ImportFailed, Problem, group
@@ -112,13 +113,20 @@ class UploadCheck:
 
 
 def check_upload(
-    name: str, data: bytes, out: Path | None, progress: Callable[[float], None] | None = None
+    name: str,
+    data: bytes,
+    out: Path | None,
+    reader: Scope,
+    progress: Callable[[float], None] | None = None,
 ) -> UploadCheck:
-    """Check one uploaded file against the contract and the live dataset; writes nothing."""
+    """Check one uploaded file against the contract and the live dataset; writes nothing.
+    What it answers (names, closest matches) comes from what *reader* may read."""
+    if not isinstance(reader, Scope):
+        raise ScopeMissing(f"an upload check needs the reader's Scope, not {reader!r}")
     files, problems = unpack(name, data)
     if problems:
         return UploadCheck(problems)
-    checked = check(files, out, progress)
+    checked = check(files, out, progress, reader)
     return UploadCheck(
         checked.problems, checked.warnings, checked.source_rows(), checked.given, checked.kind
     )
@@ -144,12 +152,13 @@ def import_upload(
 MAX_EXPORT_ACTIVITIES = 50_000  # a workbook beyond this is slow to build and to open in Excel
 
 
-def coordinator_workbook(folder: Path, orgs: tuple[str, ...], lang: str) -> bytes:
-    """The dataset (or the chosen organisations) as the coordinator's workbook, each row's id
-    in a hidden column, so it can be corrected in Excel and imported again."""
+def coordinator_workbook(folder: Path, scope: Scope, orgs: tuple[str, ...], lang: str) -> bytes:
+    """The chosen organisations (none: every one the reader may read) as the coordinator's
+    workbook, each row's id in a hidden column, so it can be corrected in Excel and
+    imported again."""
     from dashboard.workbook import dataset_rows, workbook_bytes
 
-    return workbook_bytes(dataset_rows(folder, orgs), lang)
+    return workbook_bytes(dataset_rows(folder, scope, orgs), lang)
 
 
 def coordinator_template(lang: str) -> bytes:
@@ -181,14 +190,14 @@ def _child_main() -> None:
     _, memory_mb = _limits()
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    name, data, who = pickle.loads(sys.stdin.buffer.read())
+    name, data, who, reader = pickle.loads(sys.stdin.buffer.read())
 
     def progress(x: float) -> None:
         print(f"progress {x:.3f}", file=sys.stderr, flush=True)
 
     try:
         if job == "check":
-            checked = check_upload(name, data, Path(out) if out else None, progress)
+            checked = check_upload(name, data, Path(out) if out else None, reader, progress)
             result: object = ("done", checked)
         else:
             result = ("done", import_upload(name, data, Path(out), progress, who))
@@ -205,6 +214,7 @@ def in_child(
     name: str,
     data: bytes,
     out: Path | None,
+    reader: Scope,
     progress: Callable[[float], None] | None = None,
     who: str = "",
 ) -> UploadCheck | Outcome:
@@ -250,7 +260,7 @@ def in_child(
     for r in readers:
         r.start()
     try:
-        proc.stdin.write(pickle.dumps((name, data, who)))  # type: ignore[union-attr]
+        proc.stdin.write(pickle.dumps((name, data, who, reader)))  # type: ignore[union-attr]
         proc.stdin.close()  # type: ignore[union-attr]
     except BrokenPipeError:
         pass

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dashboard import codes
+from dashboard.access import Scope, ScopeMissing
 from dashboard.checks import CellError, parse_cell
 from dashboard.contract import TABLE_BY_NAME
 from dashboard.i18n import LANGS, t
@@ -1397,13 +1398,23 @@ def template_bytes(lang: str, examples: Mapping[str, list[dict]] | None = None) 
     )
 
 
-def dataset_rows(folder: object, orgs: Sequence[str] = ()) -> dict[str, list[dict[str, object]]]:
-    """The tables of a dataset folder as row dicts: every organisation's, or only those
-    of *orgs* (read with a filter on `org_id`, so a large dataset is not read whole)."""
+def dataset_rows(
+    folder: object, scope: Scope, orgs: Sequence[str] = ()
+) -> dict[str, list[dict[str, object]]]:
+    """The tables of a dataset folder as row dicts: of *orgs* (none: every organisation),
+    narrowed to what *scope* may read (read with a filter on `org_id`, so a large dataset
+    is not read whole). The scope has no default: this reads the dataset."""
     from pathlib import Path
 
     from dashboard.dataset import read_table
 
+    if not isinstance(scope, Scope):
+        raise ScopeMissing(f"dataset_rows needs the reader's Scope, not {scope!r}")
+    if scope.limited:
+        assert scope.orgs is not None
+        orgs = scope.narrow(orgs) if orgs else tuple(sorted(scope.orgs))
+        if not orgs:
+            return {tb.name: [] for tb in TABLE_BY_NAME.values()}
     out: dict[str, list[dict[str, object]]] = {}
     for tb in TABLE_BY_NAME.values():
         data = read_table(Path(str(folder)), tb, orgs=list(orgs) if orgs else None)

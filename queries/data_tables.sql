@@ -2,37 +2,56 @@
 -- come from a document and how many are illustrative (source = 'illustrative'), and those
 -- as percentages (0-100, one decimal; null for an empty table). Goals have no source of
 -- their own and take their strategy's; goal links with an empty source take their
--- activity's or project's. The whole dataset, whatever the filters.
--- params: none
+-- activity's or project's. The selected organisations' rows (all: the whole dataset); of
+-- the networks, those their memberships or activities name, as the Networks page shows.
+-- params: org
 -- columns: table_name, row_count, document_rows, illustrative_rows, document_pct, illustrative_pct
-with src as (
+with picked as (
+    select org_id from organisations where $org is null or org_id = any($org)
+),
+used_networks as (
+    select network_id from memberships where org_id in (select org_id from picked)
+    union
+    select network_id from summary_activities
+    where network_id is not null and org_id in (select org_id from picked)
+),
+src as (
     select 1 as pos, 'organisations' as table_name, source, 1 as n from organisations
+    where org_id in (select org_id from picked)
     union all
-    select 2, 'strategies', source, 1 from strategies
+    select 2, 'strategies', source, 1 from strategies where org_id in (select org_id from picked)
     union all
     select 3, 'goals', s.source, 1
     from goals g left join strategies s on s.strategy_id = g.strategy_id
+    where g.org_id in (select org_id from picked)
     union all
     select 4, 'networks', source, 1 from networks
+    where $org is null or network_id in (select network_id from used_networks)
     union all
-    select 5, 'memberships', source, 1 from memberships
+    select 5, 'memberships', source, 1 from memberships where org_id in (select org_id from picked)
     union all
-    select 6, 'projects', source, 1 from projects
+    select 6, 'projects', source, 1 from projects where org_id in (select org_id from picked)
     union all
     -- the two big tables are counted from their summaries (summary_goal_links already gives a
     -- link without a source its activity's)
     select 7, 'activities', source, activities from summary_activities
+    where org_id in (select org_id from picked)
     union all
     select 8, 'activity_goals', source, activities from summary_goal_links
+    where org_id in (select org_id from picked)
     union all
     select 9, 'project_goals', coalesce(pg.source, p.source), 1
-    from project_goals pg left join projects p on p.project_id = pg.project_id
+    from project_goals pg join projects p on p.project_id = pg.project_id
+    where p.org_id in (select org_id from picked)
     union all
-    select 10, 'indicators', source, 1 from indicators
+    select 10, 'indicators', source, 1 from indicators where org_id in (select org_id from picked)
     union all
-    select 11, 'indicator_values', source, 1 from indicator_values
+    select 11, 'indicator_values', iv.source, 1
+    from indicator_values iv join indicators i on i.indicator_id = iv.indicator_id
+    where i.org_id in (select org_id from picked)
     union all
     select 12, 'goal_assessments', source, 1 from goal_assessments
+    where org_id in (select org_id from picked)
 ),
 names as (
     select * from (values

@@ -6,14 +6,12 @@ import math
 
 from dashboard.db import Database, params_for
 from dashboard.filters import Filters
+from dashboard.pages import PAGES
 
 ALL = Filters()
 
-# Every page module in dashboard/pages/, as the navigation lists them.
-ALL_PAGES = (
-    "overview", "goals", "activities", "networks", "projects", "evaluation", "data",
-    "history", "accessibility",
-)  # fmt: skip
+# Every page, as the app's own registry lists them (the navigation reads the same list).
+ALL_PAGES = tuple(p.name for p in PAGES)
 
 
 def run(db: Database, name: str, f: Filters = ALL, **extra) -> list[dict]:

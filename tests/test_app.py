@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, ui
+from dashboard.access import Scope
 from dashboard.filters import Filters
 from dashboard.shell import ALL_ORGS, SEVERAL_ORGS
 from tests.conftest import ROOT
@@ -124,7 +125,9 @@ def test_activities_search_narrows_the_table(app) -> None:
 def test_download_holds_the_rows_of_the_selection(sample_dir: Path, monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
     f = Filters(("gotland",), 2009, 2009, ("gotland-2009-g5",))
-    text = data.csv_bytes("activities", f, "sv", search=None, limit=None, offset=0).decode()
+    text = data.csv_bytes(
+        "activities", f, "sv", Scope.everything(), search=None, limit=None, offset=0
+    ).decode()
     lines = text.splitlines()
     assert lines[0].startswith("\ufefforg_id;year;activity_id;title;")
     assert [ln.split(";")[2] for ln in lines[1:]] == [

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.access import Scope
 from dashboard.ingest import ingest
 from dashboard.shell import ALL_ORGS
 from tests.conftest import MINI_SOURCE, ROOT, SAMPLE_SOURCE
 from tests.helpers import table_file
+
+EVERY = Scope.everything()  # the server's own reads in these tests
 
 APP = str(ROOT / "streamlit_app.py")
 
@@ -119,7 +122,7 @@ def test_the_data_page_offers_the_coordinators_workbook(live: Path, tmp_path: Pa
     assert any("dl-coordinator-template" in k for k in keys)
     assert any("dl-coordinator-export" in k for k in keys)
     # the file behind the button: Slagelse's rows, imported again into a copy, change nothing
-    book = uploads.coordinator_workbook(live, ("slagelse",), "sv")
+    book = uploads.coordinator_workbook(live, EVERY, ("slagelse",), "sv")
     before = {t.name: read_table(live, t) for t in TABLES}
     uploads.import_upload("slagelse.xlsx", book, live)
     assert all(before[t.name].equals(read_table(live, t)) for t in TABLES)
@@ -128,20 +131,20 @@ def test_the_data_page_offers_the_coordinators_workbook(live: Path, tmp_path: Pa
 def test_an_upload_is_checked_in_a_child_within_time_and_memory(live: Path, monkeypatch) -> None:
     from dashboard import uploads
 
-    book = uploads.coordinator_workbook(live, ("gotland",), "sv")
+    book = uploads.coordinator_workbook(live, EVERY, ("gotland",), "sv")
     steps: list[float] = []
-    result = uploads.in_child("check", "gotland.xlsx", book, live, steps.append)
+    result = uploads.in_child("check", "gotland.xlsx", book, live, EVERY, steps.append)
     assert result.ok and result.rows["activities"] == 26
     assert steps and steps[-1] == 1.0 and steps == sorted(steps)
     monkeypatch.setenv("DASHBOARD_UPLOAD_SECONDS", "0.2")
-    slow = uploads.in_child("check", "gotland.xlsx", book, live)
+    slow = uploads.in_child("check", "gotland.xlsx", book, live, EVERY)
     assert [p.key for p in slow.problems] == ["upload_too_slow"]
     monkeypatch.setenv("DASHBOARD_UPLOAD_SECONDS", "60")
     monkeypatch.setenv("DASHBOARD_UPLOAD_MEMORY_MB", "150")
-    big = uploads.in_child("check", "gotland.xlsx", book, live)
+    big = uploads.in_child("check", "gotland.xlsx", book, live, EVERY)
     assert [p.key for p in big.problems] == ["upload_too_big_memory"]
     with pytest.raises(uploads.ImportFailed):
-        uploads.in_child("import", "gotland.xlsx", book, live)
+        uploads.in_child("import", "gotland.xlsx", book, live, EVERY)
 
 
 def test_a_visitors_clear_cache_request_clears_only_their_own_session(
@@ -154,7 +157,7 @@ def test_a_visitors_clear_cache_request_clears_only_their_own_session(
     from dashboard.filters import Filters
 
     session(lang="en")  # the app installs its handler on its first run
-    data.query("goal_coverage", Filters(("vkl",)))
+    data.query("goal_coverage", Filters(("vkl",)), EVERY)
     calls = []
     real = Database.df
     monkeypatch.setattr(
@@ -171,5 +174,5 @@ def test_a_visitors_clear_cache_request_clears_only_their_own_session(
 
     AppSession._handle_clear_cache_request(Visitor())  # type: ignore[arg-type]
     assert Visitor.cleared  # the visitor's own session is reset
-    data.query("goal_coverage", Filters(("vkl",)))
+    data.query("goal_coverage", Filters(("vkl",)), EVERY)
     assert calls == []  # everyone's cached results are still there

@@ -15,6 +15,7 @@ from dashboard import editing, history
 from dashboard.access import Grant, Person
 from dashboard.ingest import ingest
 from tests.conftest import ROOT, SAMPLE_SOURCE
+from tests.helpers import read_rows
 
 ACCESS = """
 read = "all"
@@ -54,7 +55,12 @@ def session(email: str, page: str) -> AppTest:
     """A signed-in session on *page*, in Swedish, Slagelse chosen."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": email, "name": email.split("@")[0]}
+    at.user = {
+        "is_logged_in": True,
+        "email": email,
+        "email_verified": True,  # the provider vouches for the address (else no grant)
+        "name": email.split("@")[0],
+    }
     at.query_params["lang"] = "sv"
     at.query_params["org"] = "slagelse"
     at.run()
@@ -201,3 +207,30 @@ def test_a_used_goal_cannot_be_deleted_and_a_shared_network_is_an_admins(out: Pa
     editing.save(out, "gotland", 0, "sv", nets, edited, admin, part="networks")
     rows = {r["network_id"]: r for r in pq.read_table(out / "networks.parquet").to_pylist()}
     assert rows[shared["id"]]["acronym"] == "X" and len(rows) == len(nets)
+
+
+def test_a_second_click_on_save_never_adds_the_new_activity_twice(out: Path) -> None:
+    """After "Sparat." the new-activity form is a new, empty one: clicking Spara again adds
+    nothing (the filled-in form it came from is gone)."""
+
+    def count() -> int:
+        acts = read_rows(out, "activities")
+        return sum(1 for r in acts if (r["org_id"], r["year"]) == ("slagelse", 2012))
+
+    before = count()
+    at = session("kim@slagelse.dk", "activities")
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    next(w for w in exp.number_input if w.label == "År").set_value(2012).run()
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    pick(at, exp, "Aktivitet", "__new__")
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    field(exp, "Titel").input("Studiebesök i Gdańsk")
+    field(exp, "Källa").input("Kims anteckningar")
+    submit(at, exp)
+    assert SAVED in [s.value for s in at.success]
+    assert count() == before + 1
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    assert field(exp, "Titel").value == ""  # a new form, not the one just saved
+    saves = len(history.entries(out))
+    submit(at, exp)  # the same button again
+    assert count() == before + 1 and len(history.entries(out)) == saves

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from dashboard import datainfo, report, uploads, verdicts
+from dashboard.access import Scope
 from dashboard.cli import main
 from dashboard.db import Database, params_for
 from dashboard.filters import Filters
@@ -179,13 +180,10 @@ APP = ROOT / "streamlit_app.py"
 ROUTER = """
 import streamlit as st
 from dashboard import shell
-from tests.helpers import ALL, clean, run
+from dashboard.pages import PAGES
 
 view = shell.start()
-st.navigation([
-    shell.page("evaluation", view, "page.evaluation", ":material/fact_check:", default=True),
-    shell.page("data", view, "page.data", ":material/database:"),
-]).run()
+st.navigation([shell.page(p, view) for p in PAGES if p.name in ("evaluation", "data")]).run()
 """
 
 
@@ -516,7 +514,7 @@ def test_upload_with_errors_lists_every_problem(tmp_path: Path) -> None:
     acts[2] = acts[2].replace(",2009,", ",1800,", 1)
     files["activities.csv"] = ("\n".join(acts) + "\n").encode("utf-8")
     files["goals.csv"] = files["goals.csv"] + b"gotland-2009-g1,gotland-2009,9,dup,goal,\n"
-    result = uploads.check_upload("sample.zip", _zip(files), None)
+    result = uploads.check_upload("sample.zip", _zip(files), None, Scope.everything())
     # the same problems the command-line import finds in the same files
     folder = tmp_path / "src"
     folder.mkdir()
@@ -533,19 +531,22 @@ def test_upload_with_errors_lists_every_problem(tmp_path: Path) -> None:
 
 
 def test_clean_upload_counts_rows_and_xlsx_template_is_empty() -> None:
-    result = uploads.check_upload("sample.zip", _zip(_sample_files()), None)
+    result = uploads.check_upload("sample.zip", _zip(_sample_files()), None, Scope.everything())
     assert result.ok and not result.problems
     assert result.rows["activities"] == 98 and result.rows["goals"] == 48
-    empty = uploads.check_upload("mall.xlsx", template_xlsx(), None)
+    empty = uploads.check_upload("mall.xlsx", template_xlsx(), None, Scope.everything())
     assert not empty.ok  # the template has headers only
     with zipfile.ZipFile(io.BytesIO(template_zip())) as zf:
         assert "activities.csv" in zf.namelist()
 
 
 def test_upload_of_another_kind_or_too_large_is_refused(monkeypatch) -> None:
-    assert uploads.check_upload("notes.txt", b"x", None).problems[0].key == "wrong_kind"
+    assert (
+        uploads.check_upload("notes.txt", b"x", None, Scope.everything()).problems[0].key
+        == "wrong_kind"
+    )
     monkeypatch.setenv("DASHBOARD_UPLOAD_MB", "1")
-    big = uploads.check_upload("big.csv", b"x" * (1024 * 1024 + 1), None)
+    big = uploads.check_upload("big.csv", b"x" * (1024 * 1024 + 1), None, Scope.everything())
     assert [p.text("sv") for p in big.problems] == [
         "filen är större än 1 MB; dela upp den eller be den som driver tjänsten"
     ]
@@ -571,7 +572,7 @@ def test_quality_table_and_file_dates(sample_db: Database, sample_dir: Path) -> 
     assert table["check"].tolist()[0] == "Aktiviteter som inte tjänar något mål"
     assert table["items"].tolist() == [0, 8, 9, 0]
     assert table["examples"].tolist()[0] == ""
-    overview = datainfo.dataset_overview(sample_db.df("data_tables"), sample_dir)
+    overview = datainfo.dataset_overview(sample_db.df("data_tables", {"org": None}), sample_dir)
     assert overview["modified"].str.match(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC").all()
 
 

@@ -21,6 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import codes
+from dashboard.access import Scope
 from tests.conftest import ROOT
 from tests.helpers import ALL_PAGES, open_table_tabs, read_rows
 
@@ -245,7 +246,12 @@ def test_no_id_or_stored_code_in_any_download_or_the_annual_workbook(
     from dashboard.ui import View
 
     names = Database(sample_dir).df("organisations")
-    view = View("sv", Filters(), dict(zip(names["org_id"], names["name"], strict=True)))
+    view = View(
+        "sv",
+        Filters(),
+        dict(zip(names["org_id"], names["name"], strict=True)),
+        scope=Scope.everything(),
+    )
     csv = pd.read_csv(io.BytesIO(activities.whole_selection(view, None)), sep=";", dtype=str)
     header = [t(f"col.{c}", "sv") for c in activities.COLUMNS]
     assert [c.lstrip("\ufeff") for c in csv.columns] == header  # the table's Swedish headers

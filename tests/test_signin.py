@@ -40,10 +40,12 @@ from tests.test_history import edited_sample
 pytestmark = pytest.mark.browser
 
 USERS = {
-    "anna": {"email": "anna@gavle.se", "name": "Anna Gävle"},
+    "anna": {"email": "anna@gavle.se", "email_verified": True, "name": "Anna Gävle"},
     "gustav": {"email": "gustav@gotland.se", "name": "Gustav Gotland"},
-    "nils": {"email": "nils@example.org", "name": "Nils Nobody"},
-    "vera": {"email": "vera@gotland.se", "name": "Vera Viewer"},
+    "nils": {"email": "nils@example.org", "email_verified": True, "name": "Nils Nobody"},
+    "vera": {"email": "vera@gotland.se", "email_verified": True, "name": "Vera Viewer"},
+    # someone who typed Anna's address into an account the provider has not verified
+    "mallory": {"email": "anna@gavle.se", "email_verified": False, "name": "Mallory"},
 }
 ACCESS = """
 read = "own"
@@ -231,20 +233,28 @@ def test_a_user_without_a_grant_reads_nothing(browser, app: Server, expect) -> N
         assert "Gotlands kommun" not in page.locator("body").inner_text()
 
 
-def test_a_gotland_coordinator_restores_the_earlier_version(
+def test_an_unverified_address_gets_no_grant(browser, app: Server, expect) -> None:
+    """Anna's address on an account whose provider says it is not verified reads nothing."""
+    with signed_in(browser, app, "mallory", expect) as page:
+        expect(page.get_by_text("ingen behörighet till någon organisation")).to_be_visible()
+        assert "Gävle kommun" not in page.locator("body").inner_text()
+
+
+def test_a_gotland_coordinator_undoes_a_change_and_cannot_restore_a_version(
     browser, app: Server, dataset: Path, expect
 ) -> None:
     with signed_in(browser, app, "gustav", expect, "history") as page:
         expect(page.get_by_test_id("stSidebar")).to_contain_text("samordnare (Gotlands kommun)")
         main = page.get_by_test_id("stMain")
-        choose(page, main.get_by_role("combobox", name="Visa vad en version ändrade"), "1")
+        choose(page, main.get_by_role("combobox", name="Visa vad en version ändrade"), "2")
         wait_idle(page)
+        expect(main.get_by_role("button", name=re.compile("^Återställ"))).to_have_count(0)
         main.get_by_label("Varför (syns i historiken)").fill("ångrar rättelsen")
-        main.get_by_role("button", name="Återställ version 1").click()
-        expect(main.get_by_text("Version 1 är återställd som version 3.")).to_be_visible()
+        main.get_by_role("button", name="Ångra ändringen i version 2").click()
+        expect(main.get_by_text("Ändringen i version 2 är ångrad som version 3.")).to_be_visible()
     last = history.entries(dataset)[-1]
-    assert (last.version, last.action, last.who) == (3, "restore", "gustav@gotland.se")
-    assert (last.comment, last.restored_from, last.orgs) == ("ångrar rättelsen", 1, ("gotland",))
+    assert (last.version, last.action, last.who) == (3, "undo", "gustav@gotland.se")
+    assert (last.comment, last.undoes, last.orgs) == ("ångrar rättelsen", 2, ("gotland",))
 
 
 def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(

@@ -37,8 +37,8 @@ def whole_selection(view: View, search: str | None) -> bytes:
         "activities",
         view.filters,
         view.lang,
+        view.reader,  # captured in the run: the button's callable runs on its own thread
         shape=lambda df: ui.for_download(view, df[COLUMNS], CODED),
-        allowed=view.scope,  # captured in the run: the button's callable runs on its own
         search=search,
         limit=None,
         offset=0,
@@ -72,15 +72,14 @@ def render(view: View) -> None:
         coded=CODED,
     )
 
-    st.download_button(
+    ui.offer(
+        st,
         view.t("download"),
-        data=lambda: whole_selection(view, search),
-        file_name=ui.file_name(view, "activities"),
-        mime="text/csv",
-        key="dl-activities",
+        lambda: whole_selection(view, search),
+        ui.file_name(view, "activities"),
+        "text/csv",
+        "dl-activities",
         help=view.t("download.help"),
-        on_click="ignore",
-        icon=":material/download:",
     )
     _edit(view)
 
@@ -108,7 +107,6 @@ def _edit(view: View) -> None:
     from the organisation's goals. The save goes through the import's checks
     (`editing.save`); the permission is checked there, at the moment of the save."""
     from dashboard import editform, editing
-    from dashboard.dataset import data_dir
 
     orgs = _editable_orgs(view)
     if not orgs or data.as_of() is not None:  # an earlier version is read-only
@@ -124,7 +122,7 @@ def _edit(view: View) -> None:
         )
         key = f"ed_base_{org}_{year}"
         if key not in st.session_state:  # the rows this editor started from
-            st.session_state[key] = editing.load(data_dir(), org, year, lang)
+            st.session_state[key] = editing.load(data.data_dir(), org, year, lang)
         base = st.session_state[key]
         goals = data.query("goal_options", Filters((org,)))
         goal_words = {str(g.code): f"{g.code}. {str(g.title)[:70]}" for g in goals.itertuples()}
@@ -138,7 +136,7 @@ def _edit(view: View) -> None:
         row = next((r for r in base if str(r[editing.ID]) == pick), {})
         types = codes.choices("activity_type", lang)
         statuses = codes.choices("activity_status", lang)
-        with st.form(f"ed_form_{org}_{year}_{pick}"):
+        with st.form(editform.form_key(f"ed_form_{org}_{year}_{pick}")):
             title = st.text_input(view.t("col.title"), row.get("activity_title") or "")
             dept = st.text_input(view.t("col.department"), row.get("department") or "")
             kind = st.selectbox(
@@ -151,9 +149,7 @@ def _edit(view: View) -> None:
                 ["", *statuses],
                 index=_position(statuses, row.get("activity_status")),
             )
-            cost = st.number_input(
-                view.t("col.cost"), min_value=0.0, value=row.get("cost"), step=1000.0
-            )
+            cost = ui.number_field(st, view.t("col.cost"), row.get("cost"), lang)
             currency = st.text_input(view.t("col.currency"), row.get("currency") or "")
             had = [c.strip() for c in str(row.get("goals") or "").split(",") if c.strip()]
             chosen = st.multiselect(
@@ -169,13 +165,16 @@ def _edit(view: View) -> None:
             saved = st.form_submit_button(view.t("edit.save"), type="primary")
         if not saved:
             return
+        typed = ui.read_numbers({"cost": cost}, lang)
+        if typed is None:
+            return
         new = {
             **row,
             "activity_title": title.strip() or None,
             "department": dept.strip() or None,
             "activity_type": kind or None,
             "activity_status": status or None,
-            "cost": cost,
+            "cost": typed["cost"],
             "currency": currency.strip() or None,
             "goals": ", ".join(chosen) or None,
             "source": source.strip() or None,
@@ -189,7 +188,7 @@ def _edit(view: View) -> None:
         person = view.person
         editform.save_and_report(
             view,
-            lambda: editing.save(data_dir(), org, year, lang, base, edited, person, comment),
+            lambda: editing.save(data.data_dir(), org, year, lang, base, edited, person, comment),
             key,
             "ed",
             "activities",

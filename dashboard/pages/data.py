@@ -8,7 +8,6 @@ import os
 import streamlit as st
 
 from dashboard import codes, data, datainfo, i18n, ui, uploads
-from dashboard.dataset import data_dir, read_manifest
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, tn
 from dashboard.problems import ImportFailed
@@ -20,11 +19,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _dataset(view: View) -> None:
     lang = view.lang
-    folder = data_dir()
+    folder = data.data_dir()
     st.header(view.t("data.dataset"))
     with st.spinner(view.t("loading")):
-        tables = data.query("data_tables")
-    manifest = read_manifest(folder)
+        tables = data.query("data_tables", Filters(view.filters.orgs))
+    manifest = data.manifest(folder)
     if manifest.get("imported_at"):
         st.caption(
             view.md(
@@ -96,25 +95,25 @@ def _import(view: View) -> None:
     st.markdown(f"**{view.t('data.workbook')}**")
     st.caption(view.t("data.workbook.help"))
     c1, c2 = st.columns(2)
-    c1.download_button(
+    ui.offer(
+        c1,
         view.t("data.workbook.template"),
-        data=lambda: uploads.coordinator_template(lang),
-        file_name=f"{view.t('file.coordinator_template')}.xlsx",
-        mime=XLSX,
-        key="dl-coordinator-template",
-        on_click="ignore",
+        lambda: uploads.coordinator_template(lang),
+        f"{view.t('file.coordinator_template')}.xlsx",
+        XLSX,
+        "dl-coordinator-template",
         icon=":material/edit_note:",
     )
     n = int(data.query("activities_count", Filters(f.orgs), search=None).iloc[0]["activities"])
     if n <= uploads.MAX_EXPORT_ACTIVITIES:
-        folder = data_dir()
-        c2.download_button(
+        folder, reader = data.data_dir(), view.reader
+        ui.offer(
+            c2,
             view.t("data.workbook.export"),
-            data=lambda: uploads.coordinator_workbook(folder, f.orgs, lang),
-            file_name=f"{view.t('file.coordinator_export')}_{Filters(f.orgs).slug()}.xlsx",
-            mime=XLSX,
-            key="dl-coordinator-export",
-            on_click="ignore",
+            lambda: uploads.coordinator_workbook(folder, reader, f.orgs, lang),
+            f"{view.t('file.coordinator_export')}_{Filters(f.orgs).slug()}.xlsx",
+            XLSX,
+            "dl-coordinator-export",
             icon=":material/table_view:",
         )
     else:
@@ -128,22 +127,22 @@ def _import(view: View) -> None:
     st.markdown(f"**{view.t('data.template')}**")
     st.caption(view.t("data.template.help"))
     c1, c2, _ = st.columns([1, 1, 2])
-    c1.download_button(
+    ui.offer(
+        c1,
         view.t("data.template.zip"),
-        data=template_zip,
-        file_name="malbild_template.zip",
-        mime="application/zip",
-        key="dl-template-zip",
-        on_click="ignore",
+        template_zip,
+        "malbild_template.zip",
+        "application/zip",
+        "dl-template-zip",
         icon=":material/folder_zip:",
     )
-    c2.download_button(
+    ui.offer(
+        c2,
         view.t("data.template.xlsx"),
-        data=template_xlsx,
-        file_name="malbild_template.xlsx",
-        mime=XLSX,
-        key="dl-template-xlsx",
-        on_click="ignore",
+        template_xlsx,
+        "malbild_template.xlsx",
+        XLSX,
+        "dl-template-xlsx",
         icon=":material/table_view:",
     )
 
@@ -166,7 +165,7 @@ def _import(view: View) -> None:
     name, payload = upload.name, upload.getvalue()
     bar = st.progress(0.0, text=view.t("data.upload.checking"))
     result = uploads.in_child(
-        "check", name, payload, data_dir(), lambda x: bar.progress(min(x, 1.0))
+        "check", name, payload, data.data_dir(), view.reader, lambda x: bar.progress(min(x, 1.0))
     )
     bar.empty()
     if result.warnings:
@@ -189,13 +188,13 @@ def _import(view: View) -> None:
             ui.download(
                 view, "data_problems", lambda: ui.for_download(view, frame), "data-problems"
             )
-        c2.download_button(
+        ui.offer(
+            c2,
             view.t("data.problems.download"),
-            data=result.text(lang),
-            file_name=f"{view.t('file.data_problems')}.txt",
-            mime="text/plain",
-            key="dl-data-problems-txt",
-            on_click="ignore",
+            lambda: result.text(lang),
+            f"{view.t('file.data_problems')}.txt",
+            "text/plain",
+            "dl-data-problems-txt",
             icon=":material/description:",
         )
         return
@@ -220,7 +219,9 @@ def _import(view: View) -> None:
         who = (view.person.email or view.person.label) if view.person else ""
         try:
             with st.spinner(view.t("data.replace.running")):
-                outcome = uploads.in_child("import", name, payload, data_dir(), who=who)
+                outcome = uploads.in_child(
+                    "import", name, payload, data.data_dir(), view.reader, who=who
+                )
         except ImportFailed as exc:
             st.error(view.t("data.replace.failed", n=fmt_int(len(exc.problems), lang)))
             failed = uploads.UploadCheck(exc.problems, exc.warnings)

@@ -253,28 +253,28 @@ def render(view: View) -> None:
     stem = report.file_stem(f, year, lang)
 
     def compiled() -> report.Compilation:
-        comp = report.compile_year(data.database(), data.scoped(ef, view.scope), lang)
+        comp = report.compile_year(data.database(), data.scoped(ef, view.reader), lang)
         assert comp is not None  # the year has data: the page got this far
         return comp
 
     c1, c2, _ = st.columns([1, 1, 2])
-    c1.download_button(
+    ui.offer(
+        c1,
         view.t("evaluation.download.xlsx"),
-        data=lambda: compiled().xlsx(lang),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="dl-eval-xlsx",
-        on_click="ignore",
+        lambda: compiled().xlsx(lang),
+        f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "dl-eval-xlsx",
         icon=":material/table_view:",
-        type="primary",
+        primary=True,
     )
-    c2.download_button(
+    ui.offer(
+        c2,
         view.t("evaluation.download.zip"),
-        data=lambda: compiled().zip(lang),
-        file_name=f"{stem}.zip",
-        mime="application/zip",
-        key="dl-eval-zip",
-        on_click="ignore",
+        lambda: compiled().zip(lang),
+        f"{stem}.zip",
+        "application/zip",
+        "dl-eval-zip",
         icon=":material/folder_zip:",
     )
     _edit(view, year)
@@ -284,7 +284,6 @@ def _edit(view: View, year: int) -> None:
     """Correct the year's indicator values (a reporter) and write the goals' assessments (a
     coordinator), in forms, saved through the import's checks (`editing.save`)."""
     from dashboard import codes, editform, editing
-    from dashboard.dataset import data_dir
 
     person = view.person
     if person is None or data.as_of() is not None:  # an earlier version is read-only
@@ -301,7 +300,7 @@ def _edit(view: View, year: int) -> None:
         for part in parts:
             key = f"ev_base_{part}_{org}_{year}"
             if key not in st.session_state:
-                st.session_state[key] = editing.load(data_dir(), org, year, lang, part)
+                st.session_state[key] = editing.load(data.data_dir(), org, year, lang, part)
             base = st.session_state[key]
             if part == "indicator_values":
                 names = data.query("evaluation_indicators", verdicts.year_filters(
@@ -314,21 +313,21 @@ def _edit(view: View, year: int) -> None:
                 rows = {str(r["goal"]): r for r in base}
                 for g in goals.itertuples():
                     rows.setdefault(str(g.code), {"goal": g.code, "assessment_status": None})
-            with st.form(f"ev_form_{part}_{org}_{year}"):
+            with st.form(editform.form_key(f"ev_form_{part}_{org}_{year}")):
                 st.markdown(f"**{view.t(f'edit.{part}')}**")
                 new = []
+                typed: list[tuple[dict, ui.NumberField, ui.NumberField]] = []
                 for n, (label, r) in enumerate(rows.items()):
-                    k = f"ev_{part}_{org}_{year}_{n}"
+                    k = editform.form_key(f"ev_{part}_{org}_{year}_{n}")
                     if part == "indicator_values":
                         c1, c2 = st.columns(2)
-                        target = c1.number_input(
-                            f"{label}: {view.t('col.target')}", value=r.get("target"), key=k + "t"
+                        target = ui.number_field(
+                            c1, f"{label}: {view.t('col.target')}", r.get("target"), lang, k + "t"
                         )
-                        actual = c2.number_input(
-                            f"{label}: {view.t('col.actual')}", value=r.get("actual"), key=k + "a"
+                        actual = ui.number_field(
+                            c2, f"{label}: {view.t('col.actual')}", r.get("actual"), lang, k + "a"
                         )
-                        if target is not None or actual is not None:
-                            new.append({**r, "target": target, "actual": actual})
+                        typed.append((r, target, actual))
                     else:
                         words = codes.choices("assessment_status", lang)
                         now = r.get("assessment_status")
@@ -350,13 +349,22 @@ def _edit(view: View, year: int) -> None:
                 )
                 comment = st.text_input(view.t("edit.comment"))
                 saved = st.form_submit_button(view.t("edit.save"), type="primary")
-            new = [r if r.get("source") else {**r, "source": source or None} for r in new]
             if not saved:
                 continue
+            for r, target, actual in typed:  # read as the interface language writes numbers
+                values = ui.read_numbers({"target": target, "actual": actual}, lang)
+                if values is None:
+                    new = None
+                    break
+                if values["target"] is not None or values["actual"] is not None:
+                    new.append({**r, **values})
+            if new is None:
+                continue
+            new = [r if r.get("source") else {**r, "source": source or None} for r in new]
             editform.save_and_report(
                 view,
                 partial(
-                    editing.save, data_dir(), org, year, lang, base, new, person, comment, part
+                    editing.save, data.data_dir(), org, year, lang, base, new, person, comment, part
                 ),
                 key,
                 f"ev-{part}",

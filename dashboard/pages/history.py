@@ -5,21 +5,17 @@ what one change did, row by row, before and after. Read from the dataset's histo
 from __future__ import annotations
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard import codes, data, history, ui
-from dashboard.contract import TABLE_BY_NAME, TABLES
-from dashboard.dataset import data_dir, read_table
+from dashboard import codes, data, ui
 from dashboard.i18n import fmt_int
 from dashboard.ui import View
 
-ACTIONS = ("import", "save", "restore", "baseline")
+ACTIONS = ("import", "save", "restore", "undo", "baseline")
 KINDS = ("added", "removed", "changed")
 
 
-def changes_frame(view: View, entries: list[history.Entry]) -> pd.DataFrame:
+def changes_frame(view: View, entries: list[data.Entry]) -> pd.DataFrame:
     """One row per change, newest first, in the reader's words."""
     rows = []
     for e in reversed(entries):
@@ -50,70 +46,13 @@ def changes_frame(view: View, entries: list[history.Entry]) -> pd.DataFrame:
     )
 
 
-# Where an id column's rows are named: the table and its name column (goals by number).
-NAMED_BY = {
-    "activity_id": ("activities", "title"),
-    "goal_id": ("goals", "code"),
-    "parent_goal_id": ("goals", "code"),
-    "project_id": ("projects", "title"),
-    "network_id": ("networks", "name"),
-    "parent_network_id": ("networks", "name"),
-    "strategy_id": ("strategies", "title"),
-    "indicator_id": ("indicators", "name"),
-}
-
-
 def _rows(version: int, table: str, keys: list[str], orgs: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The rows of *table* with *keys* as version *version* holds them, every id replaced
-    by the name it stands for in that version (a manager reads names). Of a table kept
-    per organisation only the files of *orgs* (the change's) are read."""
-    return _version_rows(str(data_dir()), version, table, tuple(keys), tuple(orgs))
+    """The rows of *table* with *keys* as version *version* holds them, names for ids, of
+    the organisations this reader may read (`data.version_rows`)."""
+    return data.version_rows(version, table, tuple(keys), tuple(orgs))
 
 
-def _matching(found: pa.Table, key: tuple[str, ...], keys: tuple[str, ...]) -> pd.DataFrame:
-    """The rows of *found* whose key columns, joined with "/", are one of *keys*. Narrowed
-    in Arrow first, on the key's first column (a change lists at most a few hundred keys;
-    the table may hold millions of rows), then matched exactly. An id may itself hold a
-    "/", so every prefix of a key up to a "/" is a candidate for the first column."""
-    first = key[0]
-    heads = set(keys)
-    if len(key) > 1:
-        heads = {k[:i] for k in keys for i, ch in enumerate(k) if ch == "/"}
-    found = found.filter(pc.is_in(found[first].cast(pa.string()), pa.array(sorted(heads))))
-    df = found.to_pandas()
-    joined = df[list(key)].astype(str).agg("/".join, axis=1) if len(df) else df[first]
-    return df[joined.isin(set(keys))].copy()
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _version_rows(
-    live: str, version: int, table: str, keys: tuple[str, ...], orgs: tuple[str, ...]
-) -> pd.DataFrame:
-    """`_rows`, kept: a version never changes once published, so its rows are read once."""
-    from pathlib import Path
-
-    folder = history.version_dir(Path(live), version)
-    spec = next(t for t in TABLES if t.name == table)
-    found = read_table(folder, spec, orgs=list(orgs) if orgs and spec.partitioned else None)
-    if found is None or not keys:
-        return pd.DataFrame()
-    df = _matching(found, spec.key, keys)
-    for col, (other, name) in NAMED_BY.items():
-        if col not in df:
-            continue
-        (idcol,) = TABLE_BY_NAME[other].key  # every named table has a one-column key
-        # only the id and its name are read, not the whole referred table
-        ref_table = read_table(folder, TABLE_BY_NAME[other], columns=[idcol, name])
-        if ref_table is not None:
-            wanted = pa.array(sorted({str(v) for v in df[col].dropna()}), pa.string())
-            ref = ref_table.filter(pc.is_in(ref_table[idcol].cast(pa.string()), wanted))
-            ref = ref.to_pandas()
-            names = dict(zip(ref[idcol], ref[name], strict=True))
-            df[col] = [names.get(v, v) for v in df[col]]
-    return df
-
-
-def _what_it_did(view: View, entry: history.Entry, previous: int | None) -> None:
+def _what_it_did(view: View, entry: data.Entry, previous: int | None) -> None:
     st.header(view.t("history.change", version=entry.version))
     if not entry.tables:
         st.caption(view.t("history.nothing"))
@@ -144,7 +83,7 @@ def render(view: View) -> None:
     """Draw the History page."""
     st.title(view.t("history.title"))
     st.caption(view.t("history.intro"))
-    entries = history.entries(data_dir())
+    entries = data.changes()  # only what this reader may read, of each change their part
     if not entries:
         st.info(view.t("history.none"))
         return
@@ -181,9 +120,8 @@ def render(view: View) -> None:
     versions = [e.version for e in reversed(shown)]
     pick = st.selectbox(view.t("history.pick"), versions, key="history_pick")
     entry = next(e for e in shown if e.version == pick)
-    kept = [e.version for e in history.entries(data_dir()) if e.version < pick]
-    _what_it_did(view, entry, kept[-1] if kept else None)
-    if history.version_dir(data_dir(), entry.version).is_dir():
+    _what_it_did(view, entry, data.previous_version(pick))
+    if data.version_kept(entry.version):
         st.button(
             view.t("history.show", version=entry.version),
             on_click=data.show_version,
@@ -191,36 +129,77 @@ def render(view: View) -> None:
             key="history_show",
             icon=":material/visibility:",
         )
+    _undo(view, entry.version)
     _restore(view, entry.version)
 
 
-def restorable_by(view: View, version: int) -> bool:
-    """Whether the signed-in person may restore *version*: a coordinator (or admin) of every
-    organisation whose rows would change. Without sign-in nobody may (read-only)."""
-    if view.person is None or not history.version_dir(data_dir(), version).is_dir():
-        return False
-    folder = history.version_dir(data_dir(), version)
-    changes = history.diff(data_dir(), folder)
-    orgs = set(history.orgs_touched(changes))
-    return bool(changes) and all(view.person.may("restore", o) for o in orgs or {"*"})
+def _undo(view: View, version: int) -> None:
+    """Undo the picked change: offered to whoever may (checked again under the lock)."""
+    from dashboard import undo
+    from dashboard.problems import ImportFailed
+
+    person = view.person
+    if person is None or data.as_of() is not None or not data.may_undo(person, version):
+        st.caption(view.t("history.undo_note"))
+        return
+    st.caption(view.t("history.undo.help"))
+    comment = st.text_input(view.t("history.restore.comment"), key="undo-comment")
+    if not st.button(view.t("history.undo", version=version), key="undo", type="primary"):
+        return
+    try:
+        new = undo.undo(data.data_dir(), version, person, comment)
+    except undo.NotAllowed:
+        st.error(view.t("history.undo.not_allowed"))
+        return
+    except LookupError:
+        st.error(view.t("history.undo.not_kept"))
+        return
+    except undo.UndoConflict as exc:
+        st.error(view.t("history.undo.conflict", n=fmt_int(len(exc.rows), view.lang)))
+        for name, frame in data.conflict_frames(exc.rows, view.t("history.undo.deleted")):
+            st.markdown(f"**{codes.table_label(name, view.lang)}**")
+            ui.show_table(view, frame, f"undo-conflict-{name}")
+        return
+    except ImportFailed as exc:
+        st.error(view.t("history.undo.failed", n=fmt_int(len(exc.problems), view.lang)))
+        from dashboard.uploads import UploadCheck
+
+        ui.show_table(view, UploadCheck(exc.problems).frame(view.lang), "undo-problems")
+        return
+    data.clear()
+    st.success(view.t("history.undone", version=version, new=new))
 
 
 def _restore(view: View, version: int) -> None:
-    if not restorable_by(view, version):
+    """Restore a whole version: an administrator's, refused if the dataset changed since
+    the page was drawn (the version it showed travels with the button)."""
+    from dashboard import undo
+
+    person = view.person
+    if (
+        person is None
+        or data.as_of() is not None
+        or not person.may("restore", "*")
+        or not data.version_kept(version)
+    ):
         st.caption(view.t("history.restore_note"))
         return
+    seen = st.session_state.setdefault("restore-seen", data.live_version())
     comment = st.text_input(view.t("history.restore.comment"), key="restore-comment")
-    if st.button(view.t("history.restore", version=version), key="restore", type="primary"):
-        from dashboard.publish import Change, restore
-
-        if not restorable_by(view, version):  # checked again at the moment of the write
-            st.error(view.t("history.restore_note"))
-            return
-        person = view.person
-        assert person is not None
-        new = restore(data_dir(), version, Change(person.email or person.label, "restore", comment))
-        data.clear()
-        st.success(view.t("history.restored", version=version, new=new))
+    if not st.button(view.t("history.restore", version=version), key="restore"):
+        st.session_state["restore-seen"] = data.live_version()
+        return
+    try:
+        new = undo.restore(data.data_dir(), version, person, seen, comment)
+    except undo.NotAllowed:
+        st.error(view.t("history.restore_note"))
+        return
+    except undo.Stale:
+        st.error(view.t("history.restore.stale", now=data.live_version()))
+        st.session_state["restore-seen"] = data.live_version()
+        return
+    data.clear()
+    st.success(view.t("history.restored", version=version, new=new))
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

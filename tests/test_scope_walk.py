@@ -1,0 +1,220 @@
+"""Nothing of another organisation anywhere (issue #20): signed in as a user of Gävle with
+`read = "own"`, every page the app registers (`dashboard.pages.PAGES`), every chart's
+table, every change on the History page and every file the app offers for download
+(`ui.offered`, the downloads the app itself registers), on a dataset where Gotland has made
+changes of its own, holds no id, name, title, comment or e-mail of another organisation.
+
+AppTest stands in for the identity provider (`at.user`, the claims `st.user` then holds);
+the browser test in test_signin.py signs in through a real OpenID Connect provider.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import codes, editing
+from dashboard.access import Grant, Person
+from dashboard.ingest import ingest
+from dashboard.pages import PAGES
+from dashboard.publish import Change
+from tests.conftest import ROOT, SAMPLE_SOURCE
+from tests.helpers import open_table_tabs, read_rows
+from tests.test_edit_forms import AUTH
+from tests.test_readable_everywhere import page_texts, table_cells
+
+APP = str(ROOT / "streamlit_app.py")
+ACCESS = """
+read = "own"
+
+[[grant]]
+email = "anna@gavle.se"
+org = "gavle"
+role = "coordinator"
+"""
+SECRET_COMMENT = "Gotlands interna kommentar om budgeten"
+GOTLAND_EMAIL = "gustav@gotland.se"
+SECRET_TITLE = "Gotlands hemliga studieresa till Tallinn"
+SHARED: set[str] = set()  # the networks' names: every organisation shares the networks
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample; then Gotland corrects an activity's title and an indicator value, with a
+    comment; then Gävle saves one of its own."""
+    out = tmp_path_factory.mktemp("walk") / "data"
+    ingest(SAMPLE_SOURCE, out, change=Change("import", "import"))
+    gus = Person("Gustav", GOTLAND_EMAIL, (Grant("gotland", "coordinator"),), False)
+    base = editing.load(out, "gotland", 2009, "sv")
+    edited = [
+        dict(r, activity_title=SECRET_TITLE) if i == 0 else dict(r) for i, r in enumerate(base)
+    ]
+    editing.save(out, "gotland", 2009, "sv", base, edited, gus, SECRET_COMMENT)
+    values = editing.load(out, "gotland", 2009, "sv", "indicator_values")
+    changed = [dict(r, actual=99) for r in values]
+    editing.save(
+        out, "gotland", 2009, "sv", values, changed, gus, SECRET_COMMENT, "indicator_values"
+    )
+    anna = Person("Anna", "anna@gavle.se", (Grant("gavle", "coordinator"),), False)
+    mine = editing.load(out, "gavle", 2012, "sv")
+    fixed = [
+        dict(r, activity_title="Gävles rättade titel") if i == 0 else dict(r)
+        for i, r in enumerate(mine)
+    ]
+    editing.save(out, "gavle", 2012, "sv", mine, fixed, anna, "Gävles egen rättelse")
+    return out
+
+
+def others(out: Path) -> tuple[set[str], set[str]]:
+    """(words, phrases) of organisations other than Gävle a Gävle reader must never see:
+    their ids (as whole words), and names, titles, comments and e-mails (as text). Text
+    that Gävle's own rows or the shared networks also hold is left out (it is theirs too)."""
+    own: set[str] = set()
+    theirs: set[str] = {SECRET_COMMENT, GOTLAND_EMAIL, SECRET_TITLE}
+    ids: set[str] = set()
+    fields = {
+        "organisations": ("name",),
+        "strategies": ("title",),
+        "activities": ("title",),
+        "projects": ("title",),
+        "indicators": ("name",),
+        "goal_assessments": ("comment",),
+    }
+    projects = {r["project_id"]: r["org_id"] for r in read_rows(out, "projects")}
+    for table, cols in fields.items():
+        for r in read_rows(out, table):
+            org = r.get("org_id") or projects.get(r.get("project_id"))
+            for c in cols:
+                v = r.get(c)
+                if isinstance(v, str) and v.strip():
+                    (own if org == "gavle" else theirs).add(v.strip())
+    for r in read_rows(out, "organisations"):
+        if r["org_id"] != "gavle":
+            ids.add(r["org_id"])
+    for r in read_rows(out, "activities"):
+        if r["org_id"] != "gavle":
+            ids.add(r["activity_id"])
+    for r in read_rows(out, "networks"):  # shared by every organisation
+        SHARED.update({str(r.get("name") or ""), str(r.get("acronym") or "")})
+    own |= SHARED
+    # the app's own words (an activity type reads "Näringslivskontakter", as a title may)
+    own |= {codes.label(d, c, "sv") for d, values in codes.DOMAINS.items() for c in values}
+    phrases = {p for p in theirs - own if len(p) >= 8}
+    return ids, phrases
+
+
+def app_texts() -> set[str]:
+    """The catalogue's own texts (the workbook's notes give "Gotlands kommun" as an
+    example of how a name is written): not data, the same for every reader."""
+    from dashboard.i18n import TEXTS
+
+    return {texts["sv"] for texts in TEXTS.values()}
+
+
+def offences(texts: list[tuple[str, str]], ids: set[str], phrases: set[str]) -> list[tuple]:
+    found = []
+    fixed = app_texts() | SHARED
+    for where, whole in texts:
+        for text in whole.split(" | "):  # a choice's options, one by one
+            found += _offences(where, text, fixed, ids, phrases)
+    return found
+
+
+def _offences(where: str, text: str, fixed: set[str], ids: set[str], phrases: set[str]) -> list:
+    found: list[tuple] = []
+    if text.strip() in fixed:
+        return found
+    words = set(re.findall(r"[\w.\-@]+", text))
+    found += [(where, bad, text[:300]) for bad in words & ids]
+    found += [(where, bad, text[:300]) for bad in phrases if bad in text]
+    return found
+
+
+def file_texts(name: str, payload: bytes | str) -> list[tuple[str, str]]:
+    """Every text of a downloaded file: cells of a workbook, members of a zip, or the text."""
+    if isinstance(payload, str):
+        return [(name, payload)]
+    if payload[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(payload)) as zf:
+            if any(n.startswith("xl/") for n in zf.namelist()):
+                book = openpyxl.load_workbook(io.BytesIO(payload), read_only=True)
+                return [
+                    (f"{name}:{ws.title}", str(v))
+                    for ws in book.worksheets
+                    for row in ws.iter_rows(values_only=True)
+                    for v in row
+                    if v is not None
+                ]
+            return [(f"{name}:{m}", zf.read(m).decode("utf-8-sig")) for m in zf.namelist()]
+    return [(name, payload.decode("utf-8-sig"))]
+
+
+def test_a_gavle_reader_finds_nothing_of_another_organisation_anywhere(
+    dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    access = tmp_path / "access.toml"
+    access.write_text(ACCESS, encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(dataset))
+    monkeypatch.setenv("DASHBOARD_ACCESS_FILE", str(access))
+    ids, phrases = others(dataset)
+    assert "gotland" in ids and SECRET_TITLE in phrases and "Gotlands kommun" in phrases
+    texts: list[tuple[str, str]] = []
+    files: dict[str, bytes | str] = {}
+    pages_seen = []
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = AUTH  # sign-in configured; AppTest stands in for the provider
+    at.user = {
+        "is_logged_in": True,
+        "email": "anna@gavle.se",
+        "email_verified": True,
+        "name": "Anna Gävle",
+    }
+    at.query_params["lang"] = "sv"
+    at.run()
+    for page in PAGES:
+        at.switch_page(page.path).run()
+        assert not at.exception, (page.name, at.exception)
+        pages_seen.append(page.name)
+        runs = [None]
+        if page.name == "history":  # every change this reader may see, one after another
+            runs = list(at.selectbox(key="history_pick").options)
+            assert runs, "the reader's own changes are listed"
+        for version in runs:
+            if version is not None:
+                at.selectbox(key="history_pick").set_value(int(version)).run()
+            open_table_tabs(at, "sv")
+            assert not at.exception, (page.name, at.exception)
+            texts += [(f"{page.name}:{w}", t) for w, t in page_texts(at)]
+            texts += [(f"{page.name}:table:{c}", v) for c, v in table_cells(at)]
+            texts += [(f"{page.name}:sidebar", str(e.value)) for e in at.sidebar.markdown]
+            for key, (file_name, build) in at.session_state["_offered"].items():
+                files[f"{page.name}:{key}:{file_name}"] = build()
+    assert pages_seen == [p.name for p in PAGES]
+    assert len(files) >= 20  # every chart's CSV, the workbooks, the History CSV
+    assert any("dl-coordinator-export" in k for k in files)
+    assert any(":dl-history" in k for k in files)
+    # the two templates hold example rows from the shipped sample (Gotland's published
+    # action plan), whatever the dataset: not the dataset's rows, the same for everyone
+    from dashboard import uploads
+    from dashboard.template import template_xlsx
+
+    templates = [k for k in files if "dl-coordinator-template" in k or "dl-template-" in k]
+    assert len(templates) == 3
+    for key in templates:
+        made = files.pop(key)
+        if "coordinator" in key:
+            assert file_texts(key, made) == file_texts(key, uploads.coordinator_template("sv"))
+        elif key.endswith(".xlsx"):
+            assert file_texts(key, made) == file_texts(key, template_xlsx())
+    for name, payload in files.items():
+        texts += file_texts(name, payload)
+    # the walk saw Gävle's own data, so an empty page cannot pass for a clean one
+    assert any("Gävle kommun" in t for _, t in texts)
+    assert any("Gävles egen rättelse" in t for _, t in texts)
+    assert offences(texts, ids, phrases) == []

@@ -1,0 +1,114 @@
+"""Numbers people type (issue #21): read by the language they were written in, or refused;
+never a digit group joined or a decimal mark dropped. In a form: the interface language
+("7,5" is seven and a half in Swedish and Danish, never 75); in a file: the file's dialect.
+A space or an apostrophe separates thousands only in whole groups of three."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import editing, history
+from dashboard.checks import CellError, parse_number, read_typed
+from dashboard.i18n import LANGS, decimal_symbol, fmt_typed
+from tests.conftest import ROOT
+from tests.test_edit_forms import AUTH, out  # noqa: F401  (the fixture: the sample, Slagelse's roles)
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "value"),
+    [
+        ("7,5", ",", 7.5),
+        ("7.5", ",", 7.5),
+        ("7,5", ".", 7.5),
+        ("1 000", ",", 1000),
+        ("1\u00a0000,25", ",", 1000.25),
+        ("1\u202f234\u202f567", ",", 1234567),
+        ("1'500", ".", 1500),
+        ("1'000'000.5", ".", 1000000.5),
+        ("1,500", ",", 1.5),
+        ("1,500", ".", 1500),
+        ("1.500", ",", 1500),
+        ("−3,5", ",", -3.5),
+        ("2009", ",", 2009),
+    ],
+)
+def test_a_typed_number_is_read_as_its_language_writes_it(text, decimal, value) -> None:
+    assert read_typed(text, decimal) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["100 50", "1'5", "20 09", "1 00", "12 3456", "1 000'000", "1  000", "7,5,1", "abc", "1e999"],
+)
+def test_a_space_or_apostrophe_outside_groups_of_three_is_refused(text: str) -> None:
+    """Typed in a form or written in a file: "100 50" is never 10050, "1'5" never 15."""
+    for decimal in (",", ".", None):
+        with pytest.raises(CellError):
+            parse_number(text, decimal)
+
+
+def test_a_stored_number_survives_the_form_in_every_language() -> None:
+    """What a field shows is read back to the same value, in every language."""
+    values = [7.5, 0.1, 1500.0, 1234567.891, -2.25, 1e-7, 3.0, 99.99]
+    for lang in LANGS:
+        for v in values:
+            shown = fmt_typed(v, lang)
+            assert read_typed(shown, decimal_symbol(lang)) == v, (lang, v, shown)
+    assert fmt_typed(7.5, "sv") == "7,5" and fmt_typed(7.5, "en") == "7.5"
+    assert fmt_typed(None, "sv") == ""
+
+
+def session(lang: str, year: int) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {
+        "is_logged_in": True,
+        "email": "rut@slagelse.dk",
+        "email_verified": True,
+        "name": "Rut",
+    }
+    at.query_params["lang"] = lang
+    at.query_params["org"] = "slagelse"
+    at.query_params["year"] = str(year)
+    at.run()
+    at.switch_page("dashboard/pages/evaluation.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def lead_actual(folder: Path) -> object:
+    rows = editing.load(folder, "slagelse", 2014, "sv", "indicator_values")
+    return next(r for r in rows if "lead partner" in str(r["indicator"]))["actual"]
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("sv", "7,5"), ("da", "7,5"), ("en", "7.5")])
+def test_a_decimal_typed_in_the_evaluation_form_is_stored_as_meant(
+    out: Path,  # noqa: F811
+    lang: str,
+    typed: str,
+) -> None:
+    at = session(lang, 2014)
+    actual = next(w for w in at.text_input if "lead partner" in w.label and w.value == "")
+    actual.input(typed)
+    save = next(b for b in at.button if b.label in ("Spara", "Gem", "Save"))
+    save.click().run()
+    assert not at.exception, at.exception
+    assert lead_actual(out) == 7.5
+
+
+def test_a_number_that_is_no_number_is_shown_at_its_field_and_nothing_is_saved(
+    out: Path,  # noqa: F811
+) -> None:
+    at = session("sv", 2014)
+    actual = next(w for w in at.text_input if "lead partner" in w.label and w.value == "")
+    label = actual.label
+    actual.input("100 50")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    errors = [e.value for e in at.error]
+    assert any(e.startswith(label) and "100 50" in e for e in errors), errors
+    assert any(e.startswith("Inget sparades") for e in errors)
+    assert lead_actual(out) is None
+    assert [e.action for e in history.entries(out)] == ["import"]
