@@ -2,8 +2,9 @@
 
 Nothing here decides what a value means; it only reads cells faithfully and says what it
 could not read. CSV files are decoded as UTF-8 (with or without BOM), UTF-16 (Excel's
-"Unicode text") or Windows-1252 (Swedish and Danish Excel's "CSV (semikolonavgränsad)");
-a file that is neither is refused with the row and byte where decoding fails. Workbooks
+"Unicode text"), or one of the 8-bit encodings Swedish and Danish files come in
+(Windows-1252, Excel's "CSV (semikolonavgränsad)"; Mac Roman; ISO-8859-15), decided by the
+evidence of the text itself and refused when it decides nothing (`_legacy`). Workbooks
 are streamed sheet by sheet through openpyxl's own parser (XML through defusedxml, so a
 DTD or entity declaration is refused), keeping what the cell really held: an error
 value, a formula without a saved value, a date, a number, or text; merged cells are
@@ -121,16 +122,80 @@ def decode(data: bytes, name: str, problems: list[Problem]) -> tuple[str, str] |
             Problem.of(name, line, "-", "mixed_encoding", byte=byte, offset=utf8_error.start)
         )
         return None
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        line, byte = _line_of(data, exc.start)
+    return _legacy(data, name, problems)
+
+
+# The 8-bit encodings Swedish and Danish files come in: Windows' (Excel's "CSV"), the old
+# Mac's, and ISO-8859-15 (ISO-8859-1 with the euro sign); their names as a person knows them.
+LEGACY = {"cp1252": "Windows-1252", "mac_roman": "Mac Roman", "iso8859_15": "ISO-8859-15"}
+_NORDIC = set("åäöæøÅÄÖÆØ")
+# the letters Western European text has above ASCII (ƒ, ı, ﬁ or Ω are another code page's)
+_LATIN = {chr(c) for c in range(0xC0, 0x100)} - set("×÷") | set("ŒœŠšŽžŸ")
+# signs that do stand in Swedish and Danish text; any other non-letter above ASCII counts
+# against the encoding that produced it (Š in "nŠtverk", ¤ for €, a control character)
+_SIGNS = set("€–—‘’‚“”„…•§°«»±²³µ·×÷½¼¾©®™\u00a0")
+
+
+def _evidence(text: str) -> int:
+    """How much *text* reads like Swedish or Danish written in a Latin alphabet. Letters
+    above ASCII inside words count for it (å ä ö æ ø most) when their case agrees with the
+    letters beside them ("nätverk", not "nŠtverk"); signs such text uses (€ – ” …) count a
+    little, only to decide between readings with the same letters; any other sign counts
+    against it (¤ for €, a control character, √ or ◊ from the wrong code page)."""
+    letters = signs = bad = 0
+    for i, ch in enumerate(text):
+        if ch < "\x80":
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if ch.isalpha() and ch in _LATIN:
+            if not (before.isalpha() or after.isalpha()):
+                continue  # a letter alone says nothing of its encoding
+            if ch.isupper() and before.isalpha() and before.islower():
+                letters -= 4  # a capital inside a lower-case word
+            elif ch.islower() and before.isalpha() and before.isupper() and after.isupper():
+                letters -= 1  # a small letter inside a word in capitals
+            else:
+                letters += 3 if ch in _NORDIC else 1
+        elif ch in _SIGNS:
+            signs += 1
+        else:
+            bad += 1
+    return 10 * letters + signs - 60 * bad
+
+
+def _legacy(data: bytes, name: str, problems: list[Problem]) -> tuple[str, str] | None:
+    """A file that is not UTF-8: read in the 8-bit encoding its text gives evidence for
+    (`_evidence`), or refused when none reads as text or two read equally well but
+    differently. Never a guess: Mac Roman's ä is Windows' Š, and ISO-8859-15's € is
+    Windows' ¤."""
+    read: dict[str, str] = {}
+    for enc in LEGACY:
+        try:
+            read[enc] = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    order = list(LEGACY)  # where two read the same, the more common name is said
+    scored = sorted(
+        ((_evidence(t), -order.index(enc), enc) for enc, t in read.items()), reverse=True
+    )
+    scored = [(score, enc) for score, _, enc in scored]
+    if not scored or scored[0][0] <= 0:
         problems.append(
-            Problem.of(
-                name, line, "-", "bad_encoding", enc="Windows-1252", byte=byte, offset=exc.start
-            )
+            Problem.of(name, 0, "-", "unknown_encoding", encs=", ".join(LEGACY.values()))
         )
         return None
+    best, enc = scored[0]
+    rivals = [e for s, e in scored[1:] if s == best and read[e] != read[enc]]
+    if rivals:
+        problems.append(
+            Problem.of(
+                name, 0, "-", "ambiguous_encoding",
+                encs=", ".join(LEGACY[e] for e in (enc, *rivals)),
+            )
+        )  # fmt: skip
+        return None
+    return read[enc], enc
 
 
 def _count_outside_quotes(line: str, ch: str) -> int:
