@@ -157,14 +157,18 @@ def read_typed(text: str | None, decimal: str, whole: bool = False) -> float | i
     return float(value)
 
 
-def _excel_date(serial: float, raw: object) -> date:
+def _excel_date(serial: float, raw: object, epoch: date = EXCEL_EPOCH) -> date:
+    """A date Excel stores as a serial number of days since the workbook's *epoch*: the
+    1900 date system's (1899-12-30, as Excel counts) or the 1904 system's (1904-01-01,
+    workbooks from old Macs): the same serial is four years and a day apart."""
     if not serial.is_integer() and serial % 1 != 0:
         serial = math.floor(serial)
     if MIN_YEAR <= serial <= MAX_YEAR:
         raise CellError("year_in_date", value=int(serial))
-    if not MIN_SERIAL <= serial <= MAX_SERIAL:
+    found = epoch + timedelta(days=int(serial)) if 0 <= serial <= MAX_SERIAL else None
+    if found is None or not date(MIN_YEAR, 1, 1) <= found <= date(MAX_YEAR, 12, 31):
         raise CellError("bad_serial", value=raw)
-    return EXCEL_EPOCH + timedelta(days=int(serial))
+    return found
 
 
 def _date_text(text: str) -> date:
@@ -206,7 +210,11 @@ def _blank(value: object) -> bool:
 
 
 def parse_cell(
-    value: object, col: Column, decimal: str | None, table: str = ""
+    value: object,
+    col: Column,
+    decimal: str | None,
+    table: str = "",
+    epoch: date = EXCEL_EPOCH,
 ) -> tuple[object, bool]:
     """One cell in the column's Python type, and whether control characters were removed.
 
@@ -228,7 +236,7 @@ def parse_cell(
         return _parse_int(value, col, decimal), False
     if col.type == "float":
         return _parse_float(value, decimal), False
-    return _parse_date(value), False
+    return _parse_date(value, epoch), False
 
 
 def _parse_text(value: object, col: Column, table: str) -> tuple[object, bool]:
@@ -296,7 +304,7 @@ def _parse_float(value: object, decimal: str | None) -> float:
     return float(number)
 
 
-def _parse_date(value: object) -> date:
+def _parse_date(value: object, epoch: date = EXCEL_EPOCH) -> date:
     if isinstance(value, datetime):
         return _check_date_range(value.date())
     if isinstance(value, date):
@@ -306,10 +314,10 @@ def _parse_date(value: object) -> date:
     if isinstance(value, bool):
         raise CellError("bad_date", value=str(value))
     if isinstance(value, int | float):
-        return _excel_date(float(value), value)
+        return _excel_date(float(value), value, epoch)
     text = str(value).strip()
     if re.fullmatch(r"\d+(\.\d+)?", text) and not re.fullmatch(r"\d{4}", text):
-        return _excel_date(float(text), text)
+        return _excel_date(float(text), text, epoch)
     return _check_date_range(_date_text(text))
 
 
@@ -378,7 +386,7 @@ def parse_table(
             j = index.get(col.name)
             value = cells[j] if j is not None and j < len(cells) else None
             try:
-                v, stripped = parse_cell(value, col, raw.decimal, table.name)
+                v, stripped = parse_cell(value, col, raw.decimal, table.name, raw.epoch)
             except CellError as exc:
                 problems.append(
                     Problem.of(
@@ -597,6 +605,18 @@ def _check_cross(parsed: Mapping[str, ParsedTable], problems: list[Problem]) -> 
     same_org(parsed["goal_assessments"], {}, "org_id")
 
     goals = parsed["goals"]
+    numbered: dict[tuple[object, str], object] = {}
+    for row, n, file in goals.items():
+        code = row.get("code")
+        if isinstance(code, str) and re.search(r'["“”]', code):
+            # a goal list quotes codes that hold a separator: a quote inside one cannot be
+            problems.append(Problem.of(file, n, goals.col("code"), "quote_in_code", value=code))
+        key = (row.get("strategy_id"), str(code).strip().casefold())
+        if code is not None and key in numbered and numbered[key] != row.get("goal_id"):
+            problems.append(
+                Problem.of(file, n, goals.col("code"), "duplicate_goal_code", value=code)
+            )
+        numbered.setdefault(key, row.get("goal_id"))
     for row, n, file in goals.items():
         parent = row.get("parent_goal_id")
         if parent in goal_strategy and goal_strategy[parent] != row.get("strategy_id"):

@@ -162,7 +162,7 @@ def row_form(view: View, part: str, title_key: str) -> None:
                     at = words.index(now) + 1 if now in words else 0
                     new[c.key] = st.selectbox(label, ["", *words], index=at) or None
                 elif c.key == "goals":
-                    had = [g.strip() for g in str(now or "").split(",") if g.strip()]
+                    had = editing.goal_codes(now)
                     chosen = st.multiselect(
                         label,
                         list(goal_words),
@@ -170,7 +170,7 @@ def row_form(view: View, part: str, title_key: str) -> None:
                         format_func=goal_words.get,
                         select_all=False,  # Streamlit's 'Select all' is English only
                     )
-                    new[c.key] = ", ".join(chosen) or None
+                    new[c.key] = editing.goal_list(chosen)
                 elif c.key == "network":
                     new[c.key] = _pick_one(label, networks, now)
                 elif c.key in NUMBERS or c.key in YEARS:

@@ -118,6 +118,17 @@ PARTS = {
 SHARED = ("networks",)  # parts every organisation shares (not narrowed to one)
 
 
+def goal_codes(text: object) -> list[str]:
+    """The goal codes of an edited row's goal list, as the workbook reads them (a code
+    with a comma of its own, "4,1", stays one code)."""
+    return workbook.goal_tokens(str(text or ""))
+
+
+def goal_list(codes: Sequence[str]) -> str | None:
+    """Goal codes chosen in a form as the workbook writes a goal list ("1, 4", "\"4,1\"")."""
+    return ", ".join(workbook.quote_goal(c) for c in codes) or None
+
+
 class LastRowOfYear(ValueError):
     """An edit that would leave the year with no rows. The partial workbook an edit becomes
     speaks only for the years its rows name, so an empty one would replace nothing and

@@ -20,6 +20,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from dashboard.problems import WARNING, Problem
@@ -75,6 +76,9 @@ class RawTable:
     rows: list[list[object]]
     decimal: str | None = None
     lines: list[int] = field(default_factory=list)  # spreadsheet row of each row
+    # the day a workbook's serial date 0 stands for: 1899-12-30, or 1904-01-01 in a
+    # workbook in the 1904 date system (old Macs)
+    epoch: date = date(1899, 12, 30)
 
     def line(self, i: int) -> int:
         """The spreadsheet row number of row *i* (0-based) of `rows`."""
@@ -388,7 +392,10 @@ def read_xlsx_bytes(
             while header and header[-1] == "":
                 header.pop()
             body = sorted((r, v) for r, v in rows.items() if r > first)
-            out[ws.title] = RawTable(file, header, [v for _, v in body], lines=[r for r, _ in body])
+            epoch = wb.epoch.date() if hasattr(wb.epoch, "date") else wb.epoch  # type: ignore[attr-defined]
+            out[ws.title] = RawTable(
+                file, header, [v for _, v in body], lines=[r for r, _ in body], epoch=epoch
+            )
     finally:
         wb.close()
     return out

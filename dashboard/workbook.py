@@ -21,7 +21,7 @@ import difflib
 import io
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -568,14 +568,21 @@ class _Resolver:
         codes_in_order = self.ix.goal_codes.get(strategy, [])
         if _norm(text.strip("() .")) in ALL_WORDS:
             return [self.ix.goals[(strategy, _norm(c))] for c in codes_in_order]
+
+        def is_code(t: str) -> bool:
+            return (strategy, _norm(t)) in self.ix.goals
+
         out: list[str] = []
-        for token in re.split(r"[,;\s]+|\b(?:och|og|and)\b", text.strip().strip("()")):
-            token = token.strip().strip("().")
-            if not token:
-                continue
-            span = re.fullmatch(r"(\d+)\s*[-–]\s*(\d+)", token)
-            wanted = [str(i) for i in range(int(span[1]), int(span[2]) + 1)] if span else [token]
-            for w in wanted:
+        whole = text.strip()
+        if is_code(whole) and re.search(r"[,;\s]", whole):
+            # "4,1" is a code of its own: unless the list reading names other goals too
+            others = goal_tokens(whole)
+            if len(others) > 1 and all(is_code(t) for t in others):
+                self.problem(rows, line, col, "wb_ambiguous_goals", value=whole)
+                return []
+            return [self.ix.goals[(strategy, _norm(whole))]]
+        for token in goal_tokens(text, is_code):
+            for w in self._expand(rows, line, col, token, strategy, codes_in_order):
                 gid = self.ix.goals.get((strategy, _norm(w)))
                 if gid is None:
                     self.problem(
@@ -585,11 +592,42 @@ class _Resolver:
                         "wb_unknown_goal",
                         value=w,
                         strategy=self.ix.strategy_span.get(strategy, ("", None, None, strategy))[3],
-                        closest=_closest(w, codes_in_order),
+                        codes=_listed(codes_in_order),
                     )
                 elif gid not in out:
                     out.append(gid)
         return out
+
+    def _expand(
+        self, rows: _Rows, line: int, col: str, token: str, strategy: str, codes: Sequence[str]
+    ) -> list[str]:
+        """One token of a goal list: a code, or a range "2-5" of the strategy's numbered
+        goals (bounded by them: "1-100000000" names at most the strategy's goals; a range
+        written backwards, "3-1", is refused, not read as nothing)."""
+        if (strategy, _norm(token)) in self.ix.goals:
+            return [token]  # a code of its own, also one that looks like a range
+        span = re.fullmatch(r"(\d+)\s*[-–]\s*(\d+)", token)
+        if not span:
+            return [token]
+        lo, hi = int(span[1]), int(span[2])
+        if lo > hi:
+            self.problem(rows, line, col, "wb_reversed_range", value=token, fixed=f"{hi}-{lo}")
+            return []
+        for end in (span[1], span[2]):
+            if (strategy, _norm(end)) not in self.ix.goals:
+                return [end]  # reported as an unknown goal
+        return [c for c in codes if c.isdigit() and lo <= int(c) <= hi]
+
+    def one_goal(
+        self, rows: _Rows, line: int, col: str, value: object, strategy: str | None
+    ) -> str | None:
+        """A column that holds one goal (an indicator's, an assessment's): a list is
+        refused, never cut to its first goal."""
+        found = self.goal_ids(rows, line, col, value, strategy)
+        if len(found) > 1:
+            self.problem(rows, line, col, "wb_one_goal", value=_text(value) or "")
+            return None
+        return found[0] if found else None
 
     def ref(
         self,
@@ -705,6 +743,10 @@ class _Resolver:
                     del self.ix.goals[k]
             gid = _text(row.get(ID)) or ids.take(f"{sid}-g{slug(code or 'x', 12)}")
             ids.used.add(gid)
+            if code is not None and (sid, _norm(code)) in self.ix.goals:
+                # a second goal with the same number would take over every link to it
+                self.problem(rows, line, "number", "wb_duplicate_goal", value=code)
+                continue
             if code is not None:
                 self.ix.goals[(sid, _norm(code))] = gid
                 if code not in self.ix.goal_codes[sid]:
@@ -723,7 +765,7 @@ class _Resolver:
                         "wb_unknown_goal",
                         value=parent_code,
                         strategy=self.ix.strategy_span[sid][3],
-                        closest=_closest(parent_code, self.ix.goal_codes.get(sid, [])),
+                        codes=_listed(self.ix.goal_codes.get(sid, [])),
                     )
             self.emit(
                 "goals",
@@ -936,8 +978,7 @@ class _Resolver:
             if _text(row.get("goal")):
                 by = _typed(row.get("baseline_year"), "int")
                 sid = self.strategy(rows, line, row, org, by if isinstance(by, int) else None)
-                found = self.goal_ids(rows, line, "goal", row.get("goal"), sid)
-                goal = found[0] if found else None
+                goal = self.one_goal(rows, line, "goal", row.get("goal"), sid)
             self.emit(
                 "indicators",
                 rows,
@@ -988,7 +1029,7 @@ class _Resolver:
                 continue
             year = _typed(row.get("year"), "int")
             sid = self.strategy(rows, line, row, org, year if isinstance(year, int) else None)
-            found = self.goal_ids(rows, line, "goal", row.get("goal"), sid)
+            goal = self.one_goal(rows, line, "goal", row.get("goal"), sid)
             self.emit(
                 "goal_assessments",
                 rows,
@@ -996,7 +1037,7 @@ class _Resolver:
                 {
                     **row,
                     "org_id": org,
-                    "goal_id": found[0] if found else None,
+                    "goal_id": goal,
                     "status": row.get("assessment_status"),
                 },
                 self.labels(rows, {"goal_id": "goal"}),
@@ -1031,6 +1072,7 @@ def to_contract(
     """The coordinator's sheets as the contract's tables (ids derived, names resolved)."""
     lang = workbook_lang(raw)
     decimal = {"sv": ",", "da": ",", "en": "."}.get(lang or "")
+    epoch = next((r.epoch for r in raw.values()), RawTable("", [], []).epoch)  # one workbook
     sheets = _read_sheets(raw, problems)
     resolver = _Resolver(sheets, live or {}, problems)
     resolver.run()
@@ -1044,7 +1086,7 @@ def to_contract(
             if files
             else next((s.file for s in sheets.values() if s.sheet.table == table), table)
         )
-        out[table] = RawTable(file, cols, body, decimal=decimal, lines=lines)
+        out[table] = RawTable(file, cols, body, decimal=decimal, lines=lines, epoch=epoch)
         labels[table] = labs
     orgs = {r[0] for r in resolver.out.get("organisations", ([], [], [], {}))[0]}
     for table in (
@@ -1077,8 +1119,52 @@ _TEXT_COLUMNS = {"number", "goals", "goal", "parent"}  # stored as text: Excel w
 _DATE_COLUMNS = {"adopted_on", "valid_from", "valid_to", "start_date", "end_date"}
 
 
+_PLAIN_CODE = re.compile(r"[^\s,;\"“”()]+")
+
+
+def quote_goal(code: str) -> str:
+    """A goal code as a goal list writes it: as it is, or in double quotes when it holds
+    what separates a list ("4,1", "Mål 1") or reads as a range of others ("1-3"), so that
+    every code the contract accepts comes back from the workbook unchanged."""
+    plain = _PLAIN_CODE.fullmatch(code) and not re.fullmatch(r"\d+\s*[-–]\s*\d+", code)
+    if plain and _norm(code) not in ALL_WORDS and code.lower() not in ("och", "og", "and"):
+        return code
+    return '"' + code.replace('"', "") + '"'
+
+
+def goal_tokens(text: str, is_code: Callable[[str], bool] = lambda _: False) -> list[str]:
+    """The goals a goal list names, in order: codes in double quotes as they are; the rest
+    split at commas and semicolons, and a part that is no code (*is_code*) further at
+    spaces and the words och/og/and ("1, 4", "(1,4)", "1 och 4", "Mål 1, Mål 2", "2-5").
+    `quote_goal` writes what this reads back unchanged."""
+    out: list[str] = []
+    for quoted, plain in re.findall(r"[\"“”]([^\"“”]*)[\"“”]|([^\"“”]+)", text):
+        if quoted:
+            out.append(quoted.strip())
+            continue
+        for part in re.split(r"[,;]", plain):
+            part = part.strip().strip("()").strip()
+            if not part:
+                continue
+            if is_code(part):
+                out.append(part)
+                continue
+            for token in re.split(r"\s+|\b(?:och|og|and)\b", part):
+                token = token.strip().strip("().")
+                if token:
+                    out.append(token)
+    return out
+
+
+def _listed(codes: Sequence[str], most: int = 30) -> str:
+    """A strategy's goal codes for a message: every one, up to *most*."""
+    shown = ", ".join(codes[:most])
+    return shown + (", …" if len(codes) > most else "")
+
+
 def _goal_text(ids: Sequence[str], code_of: Mapping[str, str], order: Mapping[str, int]) -> str:
-    return ", ".join(code_of[g] for g in sorted(ids, key=lambda g: order.get(g, 0)) if g in code_of)
+    ordered = sorted(ids, key=lambda g: order.get(g, 0))
+    return ", ".join(quote_goal(code_of[g]) for g in ordered if g in code_of)
 
 
 def sheet_rows(

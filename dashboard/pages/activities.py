@@ -151,7 +151,7 @@ def _edit(view: View) -> None:
             )
             cost = ui.number_field(st, view.t("col.cost"), row.get("cost"), lang)
             currency = st.text_input(view.t("col.currency"), row.get("currency") or "")
-            had = [c.strip() for c in str(row.get("goals") or "").split(",") if c.strip()]
+            had = editing.goal_codes(row.get("goals"))
             chosen = st.multiselect(
                 view.t("col.goal_codes"),
                 list(goal_words),
@@ -176,7 +176,7 @@ def _edit(view: View) -> None:
             "activity_status": status or None,
             "cost": typed["cost"],
             "currency": currency.strip() or None,
-            "goals": ", ".join(chosen) or None,
+            "goals": editing.goal_list(chosen),
             "source": source.strip() or None,
         }
         others = [dict(r) for r in base if str(r[editing.ID]) != pick]
