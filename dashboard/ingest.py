@@ -118,6 +118,18 @@ def _kept_tables(
     return kept
 
 
+def _put(raw: dict[str, RawTable], name: str, table: RawTable, problems: list[Problem]) -> None:
+    """Add a sheet or CSV file as the table *name*; a second one of the same table
+    ("activities" and "Activities ", a.csv in two folders of a zip) is refused, never
+    let to replace the first one's rows."""
+    if name in raw:
+        problems.append(
+            Problem.of(table.file, 0, "-", "sheet_twice", value=table.file, other=raw[name].file)
+        )
+        return
+    raw[name] = table
+
+
 def _read(
     files: list[tuple[str, bytes]] | Path, problems: list[Problem], progress: Progress | None
 ) -> dict[str, RawTable]:
@@ -131,7 +143,7 @@ def _read(
         elif lower.endswith(".csv"):
             t = read_csv_bytes(data, name, problems)
             if t is not None:
-                raw[Path(name).stem.strip().lower()] = t
+                _put(raw, Path(name).stem, t, problems)
         else:
             problems.append(Problem.of(name, 0, "-", "wrong_kind"))
     return raw
@@ -173,7 +185,11 @@ def check(
             live = _live_rows(out)
         extra = _out_of_scope(live, conv)
     else:
-        raw = {k.strip().lower(): v for k, v in raw.items() if not k.startswith("_")}
+        tables: dict[str, RawTable] = {}
+        for k, v in raw.items():
+            if not k.startswith("_"):
+                _put(tables, k.strip().lower(), v, found)
+        raw = tables
     given = tuple(t.name for t in TABLES if t.name in raw)
     if not raw and not found:
         where = str(source) if isinstance(source, Path) else "-"

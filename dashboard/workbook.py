@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from dashboard import codes
 from dashboard.access import Scope, ScopeMissing
@@ -272,6 +273,15 @@ def is_coordinator(raw: Mapping[str, RawTable]) -> bool:
     return any(_norm(k) in keys for k in raw if not k.startswith("_"))
 
 
+def is_template(raw: Mapping[str, RawTable]) -> bool:
+    """Whether the workbook is the template a coordinator downloaded (its marker sheet)."""
+    meta = raw.get(META_SHEET)
+    return any(
+        len(row) >= 2 and str(row[0]).strip() == "kind" and str(row[1]).strip() == "template"
+        for row in (meta.rows if meta else [])
+    )
+
+
 def workbook_lang(raw: Mapping[str, RawTable]) -> str | None:
     """The language the workbook says it is written in (its marker sheet), if any."""
     meta = raw.get(META_SHEET)
@@ -304,6 +314,11 @@ def _read_sheets(raw: Mapping[str, RawTable], problems: list[Problem]) -> dict[s
             continue
         if key == README_KEY:
             continue
+        if key in out:  # "Aktiviteter" and "Activities", or "activities" and "Activities "
+            problems.append(
+                Problem.of(table.file, 0, "-", "sheet_twice", value=name, other=out[key].file)
+            )
+            continue
         sheet = SHEET_BY_KEY[key]
         names = _col_keys(sheet)
         index: dict[str, int] = {}
@@ -326,7 +341,56 @@ def _read_sheets(raw: Mapping[str, RawTable], problems: list[Problem]) -> dict[s
             rows.append(row)
             lines.append(table.line(j))
         out[key] = _Rows(sheet, table.file, rows, lines, headers)
+    if is_template(raw):
+        _refuse_examples(out, problems)
     return out
+
+
+def _refuse_examples(sheets: Mapping[str, _Rows], problems: list[Problem]) -> None:
+    """In the template, a row that is still its example is refused at its row: importing
+    the template as it came (or with an example left in) would add Gotland's action plan
+    of 2009 again, as a second "Gotlands kommun". The coordinator's own rows pass."""
+    examples = _example_rows()
+    for key, rows in sheets.items():
+        if key == "networks":  # shared: naming B7 as the example does is naming B7
+            continue
+        seen = examples.get(key, set())
+        for row, line in zip(rows.rows, rows.lines, strict=True):
+            if _row_sign(row) in seen:
+                problems.append(Problem.of(rows.file, line, "-", "template_example"))
+
+
+def _row_sign(row: Mapping[str, object]) -> tuple:
+    """A row's filled-in cells, as text, without its id: what tells an example apart."""
+    return tuple(
+        sorted(
+            (k, _cell_sign(v))
+            for k, v in row.items()
+            if k != ID and v is not None and str(v).strip() != ""
+        )
+    )
+
+
+def _cell_sign(value: object) -> str:
+    """A cell as written and as read back alike (a date written, a datetime read)."""
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()  # type: ignore[union-attr]
+    if isinstance(value, date):
+        return value.isoformat()
+    return _norm(_text(value))
+
+
+@cache
+def _example_rows() -> dict[str, set[tuple]]:
+    """The template's example rows per sheet, in every language the template is made in."""
+    found: dict[str, set[tuple]] = {}
+    for lang in LANGS:
+        for key, rows in sheet_rows(examples(), lang).items():
+            cols = {c.key for c in SHEET_BY_KEY[key].cols}
+            found.setdefault(key, set()).update(
+                _row_sign({k: v for k, v in r.items() if k in cols}) for r in rows
+            )
+    return found
 
 
 # ---------------------------------------------------------------- resolving names to ids
@@ -1412,6 +1476,8 @@ def sheets_bytes(
     meta = wb.create_sheet(META_SHEET)
     meta.append(["format", FORMAT])
     meta.append(["lang", lang])
+    if not ids:  # the template: rows left as its examples are refused (_refuse_examples)
+        meta.append(["kind", "template"])
     meta.sheet_state = "hidden"
     wb.active = 1 + 2  # the Goals sheet: where a coordinator starts
     buf = io.BytesIO()

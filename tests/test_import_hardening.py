@@ -511,5 +511,6 @@ def test_the_template_lists_words_notes_and_drop_downs_in_the_language(tmp_path)
     assert any("_lists" in f for f in lists)
     assert "Genomförd" in [c.value for c in wb["_lists"]["F"]]
     assert wb["Mål"]["D1"].value == "Nummer" and wb["Mål"]["D2"].number_format == "@"
-    checked = check(path)  # the examples from the documents import as they are
-    assert checked.problems == [] and checked.kind == "coordinator"
+    checked = check(path)  # the examples, unchanged, are refused: they are not yours
+    assert checked.kind == "coordinator" and checked.problems
+    assert {p.key for p in checked.problems} == {"template_example"}
