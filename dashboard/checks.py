@@ -182,10 +182,24 @@ def _date_text(text: str) -> date:
         if day_first:  # Danish Excel: 31-12-2013; also 31.12.2013
             return date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
     except ValueError:
-        raise CellError("bad_date", value=text) from None
-    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", text):
+        raise CellError("no_such_date", value=text) from None
+    slash = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", text)
+    if slash:
+        a, b, year = int(slash[1]), int(slash[2]), slash[3]
+        readings = {d for d in (_real_date(year, b, a), _real_date(year, a, b)) if d}
+        if not readings:
+            raise CellError("no_such_date", value=text)  # 31/02/2024: in no reading a day
+        if len(readings) == 1 and len(year) == 4:
+            return readings.pop()  # 31/12/2024 or 12/31/2024: one day, whichever order
         raise CellError("ambiguous_date", value=text)
     raise CellError("bad_date", value=text)
+
+
+def _real_date(year: str, month: int, day: int) -> date | None:
+    try:
+        return date(int(year), month, day)
+    except ValueError:
+        return None
 
 
 def _check_date_range(d: date) -> date:

@@ -323,6 +323,6 @@ def conflict_frames(
         if row is not None and "org_id" in row and not allowed.allows(row["org_id"]):
             continue
         by_table.setdefault(table, []).append(
-            row if row is not None else {"row_key": f"{key}: {deleted}"}
+            row if row is not None else {"row_name": f"{key}: {deleted}"}
         )
     return [(t, pd.DataFrame(r)) for t, r in by_table.items()]

@@ -52,6 +52,14 @@ def save_and_report(
         ui.show_table(view, rows, f"{table_key}-conflict")
         st.session_state.pop(state_key, None)
         return False
+    except editing.FormRefused as exc:  # at the form's rows and fields, not a file's
+        st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), view.lang)))
+        found = pd.DataFrame(
+            [(exc.row_of(p.row), p.column, p.text(view.lang)) for p in exc.problems],
+            columns=["row_name", "field", "message"],
+        )
+        ui.show_table(view, found, f"{table_key}-problems")
+        return False
     except ImportFailed as exc:
         st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), view.lang)))
         found = UploadCheck(exc.problems, exc.warnings).frame(view.lang)

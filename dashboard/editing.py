@@ -26,6 +26,7 @@ from pathlib import Path
 from dashboard import workbook
 from dashboard.access import Person, Scope
 from dashboard.ingest import Outcome, ingest
+from dashboard.problems import ImportFailed
 from dashboard.publish import Change
 
 ID = workbook.ID
@@ -311,4 +312,34 @@ def save(
     who = person.email or person.label
     change = Change(who=who, action="save", comment=comment, guard=guard)
     label = workbook.sheet_title(spec.sheet, lang)
-    return ingest([(f"{label}.xlsx", data)], folder, change=change)
+    try:
+        return ingest([(f"{label}.xlsx", data)], folder, change=change)
+    except ImportFailed as exc:
+        raise FormRefused(exc.problems, exc.warnings, [row_name(r) for r in rows]) from None
+
+
+def row_name(row: Mapping[str, object]) -> str:
+    """How a form's row is named to the person who edits it (its title, name or number)."""
+    for key in ("activity_title", "project_title", "strategy_title", "name", "indicator"):
+        if row.get(key):
+            return str(row[key])
+    if row.get("number") is not None:
+        return f"{row.get('number')}. {str(row.get('wording') or '')[:60]}"
+    if row.get("goal") is not None:
+        return str(row["goal"])
+    return str(row.get("network") or "")
+
+
+class FormRefused(ImportFailed):
+    """A form's save refused by the import's checks. The checks speak of the sheet the
+    save became (its rows and columns); *names* names each of those rows as the form does
+    (row 2 is names[0]), so a person is told "Källa, Studiebesök i Gdańsk", never a file
+    and a row number they never saw."""
+
+    def __init__(self, problems: list, warnings: list, names: list[str]) -> None:
+        super().__init__(problems, warnings)
+        self.names = names
+
+    def row_of(self, sheet_row: int) -> str:
+        i = sheet_row - 2
+        return self.names[i] if 0 <= i < len(self.names) else ""

@@ -126,7 +126,10 @@ def test_a_goal_without_wording_is_refused_at_its_row_and_column(out: Path) -> N
     submit(at, exp)
     assert at.error and at.error[0].value.startswith("Inget sparades")
     problems = at.dataframe[-1].value
-    assert "Lydelse" in set(problems.astype(str).stack())  # the column, in Swedish
+    cells = set(problems.astype(str).stack())
+    assert "Lydelse" in cells  # the form's field, in Swedish
+    assert "9. " in cells  # the row as the form names it
+    assert not any(".xlsx" in c for c in cells)  # no file the person never saw
     assert goals_of(out, "slagelse") == before
     assert [e.action for e in history.entries(out)] == ["import"]
 

@@ -112,3 +112,32 @@ def test_a_number_that_is_no_number_is_shown_at_its_field_and_nothing_is_saved(
     assert any(e.startswith("Inget sparades") for e in errors)
     assert lead_actual(out) is None
     assert [e.action for e in history.entries(out)] == ["import"]
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("31/02/2024", "no_such_date"),
+        ("31.02.2024", "no_such_date"),
+        ("2024-02-30", "no_such_date"),
+        ("03/04/2024", "ambiguous_date"),
+        ("03/04/24", "ambiguous_date"),
+        ("31/12/2024", "2024-12-31"),
+        ("12/31/2024", "2024-12-31"),
+        ("05/05/2024", "2024-05-05"),
+        ("31-12-2013", "2013-12-31"),
+    ],
+)
+def test_a_date_is_read_when_it_names_one_day_and_said_why_when_not(
+    text: str, outcome: str
+) -> None:
+    """31/02/2024 is no day at all (not an ambiguous one); a date only one reading makes a
+    real day is that day; one two readings make different days is refused."""
+    from datetime import date
+
+    from dashboard.checks import _parse_date
+
+    try:
+        assert _parse_date(text) == date.fromisoformat(outcome)
+    except CellError as exc:
+        assert exc.key == outcome
