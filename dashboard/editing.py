@@ -217,6 +217,42 @@ def conflicts(
     return Conflict(changed, added, removed) if changed or added or removed else None
 
 
+def rebase(
+    base: Sequence[Mapping[str, object]],
+    edited: Sequence[Mapping[str, object]],
+    now: Sequence[Mapping[str, object]],
+    part: str = "activities",
+) -> list[dict[str, object]]:
+    """The edit (*base* -> *edited*) made on the rows as they are *now*: another person's
+    change to another row stays. Raises Conflict naming the rows both changed (one changed
+    or deleted what the other changed or deleted)."""
+    was, mine, theirs = _by_id(base, part), _by_id(edited, part), _by_id(now, part)
+    changed = {k for k in was if k not in mine or not _same(was[k], mine[k], part)}
+    changed |= {k for k in mine if k not in was}
+    moved = {k for k in was if k not in theirs or not _same(was[k], theirs[k], part)}
+    moved |= {k for k in theirs if k not in was}
+    both = changed & moved
+    if both:
+        same = {k for k in both if k in mine and k in theirs and _same(mine[k], theirs[k], part)}
+        both -= same  # both made the same change: nothing to decide
+    if both:
+        raise Conflict(
+            [dict(theirs[k]) for k in both if k in theirs and k in was],
+            [dict(theirs[k]) for k in both if k in theirs and k not in was],
+            [dict(was[k]) for k in both if k not in theirs],
+        )
+    out: list[dict[str, object]] = []
+    for k, r in theirs.items():
+        if k not in changed:
+            out.append(dict(r))  # as it is now: changed by the other person or by nobody
+        elif k in mine:
+            out.append(dict(mine[k]))  # this edit's change
+        # else: this edit deletes it
+    out += [dict(r) for k, r in mine.items() if k not in theirs and k not in was]
+    out += [dict(r) for r in edited if not any(r.get(c) is not None for c in PARTS[part].key)]
+    return out
+
+
 def _check_allowed(
     person: Person,
     org: str,
@@ -288,6 +324,11 @@ def save(
     users = network_users(folder) if part == "networks" else None
     _check_allowed(person, org, base, edited, part, users)
     spec = PARTS[part]
+    # conflicts by row, not by year: the rows as they are now, with this edit's own changes
+    # put on them; only a row both changed is a conflict (the guard checks again, under the
+    # lock, that nobody saved in between)
+    now = load(folder, org, year, lang, part)
+    base, edited = now, rebase(base, edited, now, part)
     if part == "networks":  # none is removed (the workbook only adds and updates)
         kept = {(r.get(ID),) for r in edited}
         edited = [*edited, *(dict(r) for k, r in _by_id(base, part).items() if k not in kept)]

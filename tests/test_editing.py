@@ -65,13 +65,15 @@ def test_a_bad_value_is_refused_at_its_row_and_column_and_nothing_is_written(out
 
 
 def test_the_later_of_two_saves_of_the_same_rows_is_refused(out: Path) -> None:
+    """Conflicts are by row: Anna and Bo read the same year; Anna corrects a title; Bo's
+    change of the same activity is refused, naming Anna's row as it is now."""
     anna_reads = editing.load(out, "gotland", 2009, "sv")
     bo_reads = editing.load(out, "gotland", 2009, "sv")
     mine = [dict(r) for r in anna_reads]
     mine[0]["activity_title"] = "Almedalsveckans invigning (Annas rättelse)"
     editing.save(out, "gotland", 2009, "sv", anna_reads, mine, GOTLAND)
     theirs = [dict(r) for r in bo_reads]
-    theirs[5].update(cost=12000, currency="SEK")
+    theirs[0].update(cost=12000, currency="SEK")
     with pytest.raises(editing.Conflict) as info:
         editing.save(out, "gotland", 2009, "sv", bo_reads, theirs, GOTLAND)
     assert [r["activity_title"] for r in info.value.changed] == [
@@ -82,10 +84,32 @@ def test_the_later_of_two_saves_of_the_same_rows_is_refused(out: Path) -> None:
     # after reading again, Bo's save goes through, on top of Anna's
     again = editing.load(out, "gotland", 2009, "sv")
     theirs = [dict(r) for r in again]
-    theirs[5].update(cost=12000, currency="SEK")
+    theirs[0].update(cost=12000, currency="SEK")
     editing.save(out, "gotland", 2009, "sv", again, theirs, GOTLAND)
     now = editing.load(out, "gotland", 2009, "sv")
-    assert now[0]["activity_title"].endswith("(Annas rättelse)") and now[5]["cost"] == 12000
+    assert now[0]["activity_title"].endswith("(Annas rättelse)") and now[0]["cost"] == 12000
+
+
+def test_two_people_saving_different_rows_of_one_year_both_succeed(out: Path) -> None:
+    """Anna corrects one activity, Bo (who read before Anna saved) another, and a third
+    person adds one: all three saves stand, none undoes another."""
+    anna_reads = editing.load(out, "gotland", 2009, "sv")
+    bo_reads = editing.load(out, "gotland", 2009, "sv")
+    cia_reads = editing.load(out, "gotland", 2009, "sv")
+    mine = [dict(r) for r in anna_reads]
+    mine[0]["activity_title"] = "Almedalsveckans invigning (Annas rättelse)"
+    editing.save(out, "gotland", 2009, "sv", anna_reads, mine, GOTLAND)
+    theirs = [dict(r) for r in bo_reads]
+    theirs[5].update(cost=12000, currency="SEK")
+    editing.save(out, "gotland", 2009, "sv", bo_reads, theirs, GOTLAND)
+    new = dict(cia_reads[1], **{editing.ID: None, "activity_title": "Ciás nya aktivitet"})
+    editing.save(out, "gotland", 2009, "sv", cia_reads, [*map(dict, cia_reads), new], GOTLAND)
+    now = editing.load(out, "gotland", 2009, "sv")
+    titles = [r["activity_title"] for r in now]
+    assert "Almedalsveckans invigning (Annas rättelse)" in titles and "Ciás nya aktivitet" in titles
+    assert next(r for r in now if r[editing.ID] == bo_reads[5][editing.ID])["cost"] == 12000
+    assert len(now) == len(anna_reads) + 1
+    assert [e.action for e in history.entries(out)].count("save") == 3
 
 
 def test_edits_of_other_organisations_do_not_conflict(out: Path) -> None:
