@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard.access import Scope
@@ -33,7 +34,7 @@ def _ingest_to_store(source: Path, loc: Location, change: object) -> object:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from dashboard.i18n import fmt_int, t, tn
-    from dashboard.ingest import ImportFailed, ingest
+    from dashboard.ingest import ONE, ImportFailed, ingest
     from dashboard.problems import report
     from dashboard.publish import Change, default_who
 
@@ -43,7 +44,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if is_remote(args.out):
             outcome = _ingest_to_store(Path(args.source), Location.parse(args.out), change)
         else:
-            outcome = ingest(Path(args.source), Path(args.out), change=change)
+            orgs: Sequence[str] | None = ONE  # a workbook of several must name them
+            if args.orgs:
+                orgs = None if args.orgs.strip() == "all" else args.orgs.split(",")
+                orgs = orgs if orgs is None else [o.strip() for o in orgs if o.strip()]
+            outcome = ingest(Path(args.source), Path(args.out), change=change, orgs=orgs)
     except ImportFailed as exc:
         for line in report(exc.problems, lang, limit=args.max_problems):
             print(line, file=sys.stderr)
@@ -301,6 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--who", help="who imports, for the history (default: the server's user)")
     p.add_argument("--comment", help="why, for the history")
+    p.add_argument(
+        "--orgs",
+        help="a coordinator's workbook: the organisation ids whose rows it may replace "
+        "(comma-separated, or 'all'); required when it speaks for more than one",
+    )
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("history", help="print the record of changes as CSV, newest first")

@@ -19,7 +19,7 @@ contract's tables first, so both go through the same checks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -323,21 +323,122 @@ def _outcomes(
     return result
 
 
+@dataclass(frozen=True)
+class Replaces:
+    """What a coordinator's workbook will do to one organisation's rows of one table (of
+    one year, in a table kept by year)."""
+
+    org: str
+    table: str
+    year: int | None
+    before: int
+    after: int
+
+
+def preview(checked: Checked) -> list[Replaces]:
+    """Per organisation the workbook speaks for, per table it holds and per year: its
+    rows now and after the import (a coordinator's workbook replaces those organisations'
+    rows, so a row that names another organisation by mistake replaces that one's year
+    too). Empty for a whole-dataset import (it replaces every table)."""
+    s = checked.scope
+    if s is None:
+        return []
+    projects = {r["project_id"]: r["org_id"] for r in s.small.get("projects", [])}
+    indicators = {r["indicator_id"]: r["org_id"] for r in s.small.get("indicators", [])}
+    for name in ("projects", "indicators"):  # the workbook's own, new ones included
+        for r in checked.parsed[name].rows if name in checked.parsed else []:
+            (projects if name == "projects" else indicators)[r[f"{name[:-1]}_id"]] = r["org_id"]
+
+    def counts(table: str, rows: Iterable[Mapping[str, object]]) -> dict[tuple, int]:
+        found: dict[tuple, int] = {}
+        for r in rows:
+            org = partial.owner(table, r, projects, indicators)
+            if org in s.orgs:
+                key = (org, r.get("year"))
+                found[key] = found.get(key, 0) + 1
+        return found
+
+    out = []
+    for table in checked.given:
+        if table in partial.SHARED:
+            continue
+        before = counts(table, s.rows.get(table, []))
+        after = counts(table, checked.parsed[table].rows if table in checked.parsed else [])
+        for org, year in sorted(set(before) | set(after), key=lambda k: (k[0], k[1] or 0)):
+            n, m = before.get((org, year), 0), after.get((org, year), 0)
+            out.append(Replaces(str(org), table, year, n, m))  # type: ignore[arg-type]
+    return out
+
+
+ONE: tuple[str, ...] = ("\x00one",)  # ingest(orgs=ONE): one organisation, or name them
+
+
+@dataclass(frozen=True)
+class TableName:
+    """A table named in a message in the reader's language ("Aktiviteter")."""
+
+    name: str
+
+    def text(self, lang: str) -> str:
+        from dashboard.codes import table_label
+
+        return table_label(self.name, lang)
+
+
+def org_names(checked: Checked) -> dict[str, str]:
+    """Organisation id -> name, of the live dataset and of the file itself."""
+    rows = [*(checked.scope.small.get("organisations", []) if checked.scope else [])]
+    rows += checked.parsed["organisations"].rows if "organisations" in checked.parsed else []
+    return {str(r["org_id"]): str(r.get("name") or r["org_id"]) for r in rows}
+
+
+def _refuse_others(checked: Checked, orgs: Sequence[str] | None) -> None:
+    """A coordinator's workbook that speaks for an organisation not asked for (*orgs*:
+    `--orgs`, or those confirmed on the Data page or the uploader may change) is refused,
+    per organisation, with how many of its rows it would replace. `ONE` (the command line
+    without --orgs): a workbook that speaks for several organisations must name them.
+    None: no limit (a program's own import, `--orgs all`)."""
+    s = checked.scope
+    if s is None or checked.kind != "coordinator" or orgs is None:
+        return
+    if orgs is ONE:
+        if len(s.orgs) <= 1:
+            return
+        orgs = ()
+    names = org_names(checked)
+    totals: dict[tuple[str, str], list[int]] = {}
+    for r in preview(checked):
+        if r.org not in orgs and (r.before or r.after):
+            sums = totals.setdefault((r.org, r.table), [0, 0])
+            sums[0] += r.before
+            sums[1] += r.after
+    for (org, table), (before, after) in totals.items():
+        checked.problems.append(
+            Problem.of(
+                "-", 0, "-", "org_not_meant",
+                org=names.get(org, org), part=TableName(table), before=before, after=after,
+            )
+        )  # fmt: skip
+
+
 def ingest(
     source: Path | list[tuple[str, bytes]],
     out: Path,
     progress: Progress | None = None,
     change: Change | None = None,
+    orgs: Sequence[str] | None = None,
 ) -> Outcome:
     """Validate *source* and, only if it is clean, publish the dataset at *out*.
 
     Raises ImportFailed listing every problem; in that case nothing is written. *change*
-    says who imports and why, for the history (default: the server's user).
+    says who imports and why, for the history (default: the server's user). *orgs*: the
+    organisations a coordinator's workbook may speak for (`_refuse_others`).
     """
     from dashboard.publish import check_out, publish
 
     check_out(out)
     checked = check(source, out, progress)
+    _refuse_others(checked, orgs)
     if checked.problems:
         raise ImportFailed(checked.problems, checked.warnings)
     live = has_dataset(out)

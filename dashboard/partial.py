@@ -64,7 +64,7 @@ class Scope:
 
     def owned(self, table: str, row: Mapping[str, object]) -> bool:
         """Whether a row is one of S's (a shared table's rows are everyone's)."""
-        return _owner(table, row, self._projects, self._indicators) in self.orgs
+        return owner(table, row, self._projects, self._indicators) in self.orgs
 
     def __post_init__(self) -> None:
         self._projects = {r["project_id"]: r["org_id"] for r in self.small.get("projects", [])}
@@ -73,7 +73,9 @@ class Scope:
         }
 
 
-def _owner(table: str, row: Mapping[str, object], projects: Mapping, indicators: Mapping) -> object:
+def owner(table: str, row: Mapping[str, object], projects: Mapping, indicators: Mapping) -> object:
+    """The organisation a row belongs to (a project's goals through their project, an
+    indicator value through its indicator)."""
     if table == "project_goals":
         return projects.get(row.get("project_id"))
     if table == "indicator_values":

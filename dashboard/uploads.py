@@ -81,6 +81,27 @@ class UploadCheck:
     rows: dict[str, int] = field(default_factory=dict)
     given: tuple[str, ...] = ()
     kind: str = "contract"
+    # a coordinator's workbook: per organisation, table and year, its rows now and after
+    replaces: list[tuple[str, str, int | None, int, int]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # those organisations' names
+
+    @property
+    def orgs(self) -> tuple[str, ...]:
+        """The organisations whose rows the import would replace."""
+        return tuple(sorted({r[0] for r in self.replaces if r[3] or r[4]}))
+
+    def replaces_frame(self, lang: str) -> pd.DataFrame:
+        """The preview as a table: organisation, table, rows now, rows after."""
+        from dashboard.codes import table_label
+
+        return pd.DataFrame(
+            [
+                (self.names.get(o, o), table_label(t, lang), year, before, after)
+                for o, t, year, before, after in self.replaces
+                if before or after
+            ],
+            columns=["org_id", "table_name", "year", "rows_before", "rows_after"],
+        )
 
     @property
     def ok(self) -> bool:
@@ -127,8 +148,16 @@ def check_upload(
     if problems:
         return UploadCheck(problems)
     checked = check(files, out, progress, reader)
+    from dashboard.ingest import org_names, preview
+
     return UploadCheck(
-        checked.problems, checked.warnings, checked.source_rows(), checked.given, checked.kind
+        checked.problems,
+        checked.warnings,
+        checked.source_rows(),
+        checked.given,
+        checked.kind,
+        [(r.org, r.table, r.year, r.before, r.after) for r in preview(checked)],
+        org_names(checked),
     )
 
 
@@ -138,15 +167,17 @@ def import_upload(
     out: Path,
     progress: Callable[[float], None] | None = None,
     who: str = "",
+    orgs: tuple[str, ...] | None = None,
 ) -> Outcome:
     """Import one uploaded file into the dataset at *out*, through the same import as
-    `python -m dashboard ingest`. Raises ImportFailed; then nothing is written."""
+    `python -m dashboard ingest`; a coordinator's workbook only for *orgs* (rows of any
+    other organisation are refused). Raises ImportFailed; then nothing is written."""
     files, problems = unpack(name, data)
     if problems:
         raise ImportFailed(problems)
     # the history names who (the signed-in user, or the Data page without sign-in) and the file
     change = Change(who=who or "Data page (not signed in)", action="import", comment=name)
-    return ingest(files, out, progress, change=change)
+    return ingest(files, out, progress, change=change, orgs=orgs)
 
 
 MAX_EXPORT_ACTIVITIES = 50_000  # a workbook beyond this is slow to build and to open in Excel
@@ -190,7 +221,7 @@ def _child_main() -> None:
     _, memory_mb = _limits()
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    name, data, who, reader = pickle.loads(sys.stdin.buffer.read())
+    name, data, who, reader, orgs = pickle.loads(sys.stdin.buffer.read())
 
     def progress(x: float) -> None:
         print(f"progress {x:.3f}", file=sys.stderr, flush=True)
@@ -200,7 +231,7 @@ def _child_main() -> None:
             checked = check_upload(name, data, Path(out) if out else None, reader, progress)
             result: object = ("done", checked)
         else:
-            result = ("done", import_upload(name, data, Path(out), progress, who))
+            result = ("done", import_upload(name, data, Path(out), progress, who, orgs))
     except ImportFailed as exc:
         result = ("failed", (exc.problems, exc.warnings))
     except MemoryError:
@@ -217,6 +248,7 @@ def in_child(
     reader: Scope,
     progress: Callable[[float], None] | None = None,
     who: str = "",
+    orgs: tuple[str, ...] | None = None,
 ) -> UploadCheck | Outcome:
     """`check_upload` (job "check") or `import_upload` (job "import") in a child process
     within the time and memory limits. Raises ImportFailed as they do; a file that needs
@@ -260,7 +292,7 @@ def in_child(
     for r in readers:
         r.start()
     try:
-        proc.stdin.write(pickle.dumps((name, data, who, reader)))  # type: ignore[union-attr]
+        proc.stdin.write(pickle.dumps((name, data, who, reader, orgs)))  # type: ignore[union-attr]
         proc.stdin.close()  # type: ignore[union-attr]
     except BrokenPipeError:
         pass

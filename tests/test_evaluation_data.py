@@ -353,7 +353,7 @@ def test_data_page_shows_tables_quality_and_follows_the_org_filter(open_page) ->
 
 def test_data_page_without_allow_import_says_it_is_off(open_page) -> None:
     at = open_page("data", lang="en")
-    assert any("switched off" in i.value for i in at.info)
+    assert any("An administrator imports" in i.value for i in at.info)
     assert not any("python -m" in i.value for i in at.info)  # no command lines for managers
     assert not [b for b in at.button if b.key == "data-replace"]
 
@@ -361,7 +361,7 @@ def test_data_page_without_allow_import_says_it_is_off(open_page) -> None:
 def test_data_page_with_allow_import_drops_the_hint(open_page, monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_ALLOW_IMPORT", "1")
     at = open_page("data", lang="en")
-    assert not any("switched off" in i.value for i in at.info)
+    assert not any("An administrator imports" in i.value for i in at.info)
 
 
 # ---------------------------------------------------------------- the annual compilation

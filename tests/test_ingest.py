@@ -184,8 +184,8 @@ BAD_CASES = [
     (
         "projects",
         "2019-01-01,2020-12-31",
-        "1/1/2019,2020-12-31",
-        "projects.csv:2:start_date: '1/1/2019' can be read day first or month first; "
+        "3/4/2019,2020-12-31",
+        "projects.csv:2:start_date: '3/4/2019' can be read day first or month first; "
         "write the date as YYYY-MM-DD",
     ),
     (

@@ -157,8 +157,7 @@ def _import(view: View) -> None:
         max_upload_size=uploads.max_upload_mb(),
     )
     st.caption(view.t("data.upload.help", mb=uploads.max_upload_mb()))
-    allowed = may_replace(view)
-    if not allowed:
+    if not may_replace(view) and not may_import_any(view):
         st.info(view.t("data.replace.disabled"), icon=":material/lock:")
     if upload is None:
         return
@@ -209,18 +208,39 @@ def _import(view: View) -> None:
         ),
         icon=":material/check_circle:",
     )
+    if result.kind == "coordinator" and result.replaces:
+        st.markdown(f"**{view.t('data.replaces')}**")
+        st.caption(view.t("data.replaces.help"))
+        ui.show_table(view, result.replaces_frame(lang), "data-replaces")
+    allowed, orgs, refused = may_import(view, result)
+    if refused:
+        st.error(
+            view.md(
+                "data.import.not_yours", orgs=", ".join(result.names.get(o, o) for o in refused)
+            )
+        )
     if not allowed:
         return
-    sure = st.checkbox(view.t("data.replace.confirm"), key="data-replace-sure")
-    if st.button(view.t("data.replace"), disabled=not sure, type="primary", key="data-replace"):
-        if not may_replace(view):  # checked again at the moment of the write
+    if orgs:
+        sure = st.checkbox(
+            view.md(
+                "data.import.confirm_orgs", orgs=", ".join(result.names.get(o, o) for o in orgs)
+            ),
+            key="data-import-sure",
+        )
+    else:
+        sure = st.checkbox(view.t("data.replace.confirm"), key="data-replace-sure")
+    label = view.t("data.import.orgs") if orgs else view.t("data.replace")
+    if st.button(label, disabled=not sure, type="primary", key="data-replace"):
+        again, orgs, _ = may_import(view, result)  # checked again at the moment of the write
+        if not again:
             st.error(view.t("data.replace.disabled"))
             return
         who = (view.person.email or view.person.label) if view.person else ""
         try:
             with st.spinner(view.t("data.replace.running")):
                 outcome = uploads.in_child(
-                    "import", name, payload, data.data_dir(), view.reader, who=who
+                    "import", name, payload, data.data_dir(), view.reader, who=who, orgs=orgs
                 )
         except ImportFailed as exc:
             st.error(view.t("data.replace.failed", n=fmt_int(len(exc.problems), lang)))
@@ -240,6 +260,36 @@ def _import(view: View) -> None:
                 for tb in outcome.tables
             )
         )
+
+
+def may_import(
+    view: View, result: uploads.UploadCheck
+) -> tuple[bool, tuple[str, ...] | None, list[str]]:
+    """Whether this session may import the checked file: (may, the organisations a
+    coordinator's workbook may replace, those it names that the person may not change).
+    An administrator (or the local single-user mode) imports anything; a coordinator a
+    coordinator's workbook of the organisations they coordinate, as their change. The
+    import itself refuses rows of any other organisation (`ingest(orgs=...)`)."""
+    coordinator_book = result.kind == "coordinator"
+    if may_replace(view):
+        return True, (result.orgs if coordinator_book else None), []
+    person = view.person
+    if person is None or data.remote() or not coordinator_book or not result.orgs:
+        return False, None, []
+    refused = [o for o in result.orgs if not person.may("edit_organisation", o)]
+    if refused:
+        return False, None, refused
+    return True, result.orgs, []
+
+
+def may_import_any(view: View) -> bool:
+    """Whether this person may import at least their own organisation's workbook."""
+    person = view.person
+    return (
+        person is not None
+        and not data.remote()
+        and any(person.may("edit_organisation", o) for o in view.orgs)
+    )
 
 
 def may_replace(view: View) -> bool:

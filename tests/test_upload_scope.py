@@ -1,0 +1,113 @@
+"""The scope of an upload (issue #21): before anything is written, a coordinator's
+workbook says per organisation and table what it will replace; an organisation the file
+names that the uploader did not mean is refused unless asked for (`--orgs`, or confirmed
+on the Data page); a coordinator imports their own organisation's workbook, never rows
+of another."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import history, uploads, workbook
+from dashboard.access import Grant, Person, Scope
+from dashboard.cli import main
+from dashboard.filters import Filters
+from dashboard.ingest import ingest
+from dashboard.problems import ImportFailed
+from dashboard.publish import Change
+from dashboard.ui import View
+from tests.conftest import SAMPLE_SOURCE
+from tests.helpers import read_rows
+
+EVERY = Scope.everything()
+GUSTAV = Person("Gustav", "gustav@gotland.se", (Grant("gotland", "coordinator"),), False)
+ADMIN = Person("Ada", "ada@region.se", (Grant("*", "admin"),), True)
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, folder, change=Change("import", "import"))
+    return folder
+
+
+def gotland_book(out: Path, stray: str | None = None) -> bytes:
+    """Gotland's activities sheet of 2009 with one title corrected; *stray*: the
+    organisation its last activity names by mistake (a typo in one cell)."""
+    rows = workbook.dataset_rows(out, EVERY, ["gotland"])
+    sheet = [r for r in workbook.sheet_rows(rows, "sv")["activities"] if r["year"] == 2009]
+    sheet[0]["activity_title"] = "Almedalsveckans invigning (rättad)"
+    if stray:
+        sheet[-1].update(organisation=stray, goals=None, strategy=None)
+    return workbook.sheets_bytes({"activities": sheet}, "sv")
+
+
+def count(out: Path, org: str, year: int) -> int:
+    return sum(1 for r in read_rows(out, "activities") if (r["org_id"], r["year"]) == (org, year))
+
+
+def test_the_check_says_per_organisation_what_the_import_replaces(out: Path) -> None:
+    gavle_2009 = count(out, "gavle", 2009)
+    result = uploads.check_upload("bok.xlsx", gotland_book(out, "Gävle kommun"), out, EVERY)
+    assert result.kind == "coordinator" and not result.problems
+    assert result.orgs == ("gavle", "gotland")
+    acts = {(o, y): (b, a) for o, t, y, b, a in result.replaces if t == "activities"}
+    # the stray row replaces Gävle's 2009: its rows of that year become the one row
+    assert acts[("gavle", 2009)] == (gavle_2009, 1)
+    assert acts[("gotland", 2009)][0] == acts[("gotland", 2009)][1] + 1
+    frame = result.replaces_frame("sv")
+    assert "Gävle kommun" in set(frame["org_id"]) and "Aktiviteter" in set(frame["table_name"])
+
+
+def test_the_command_line_refuses_an_organisation_it_was_not_asked_to_replace(
+    out: Path, tmp_path: Path, capsys
+) -> None:
+    book = tmp_path / "gotland.xlsx"
+    book.write_bytes(gotland_book(out, "Gävle kommun"))
+    before = len(history.entries(out))
+    assert main(["ingest", str(book), "--out", str(out), "--lang", "sv"]) == 1
+    err = capsys.readouterr().err
+    assert "filen talar också för Gävle kommun" in err and "Aktiviteter" in err
+    assert main(["ingest", str(book), "--out", str(out), "--orgs", "gotland"]) == 1
+    assert len(history.entries(out)) == before  # nothing written
+    assert main(["ingest", str(book), "--out", str(out), "--orgs", "gotland,gavle"]) == 0
+    assert count(out, "gavle", 2009) == 1  # meant, and done
+    one = tmp_path / "one.xlsx"
+    one.write_bytes(gotland_book(out))
+    assert main(["ingest", str(one), "--out", str(out)]) == 0  # one organisation: as before
+
+
+def _view(person: Person | None) -> View:
+    names = {"gotland": "Gotlands kommun", "gavle": "Gävle kommun"}
+    return View("sv", Filters(), names, person, EVERY)
+
+
+def test_a_coordinator_imports_their_own_workbook_and_never_another_organisations(
+    out: Path,
+) -> None:
+    from dashboard.pages.data import may_import
+
+    own = uploads.check_upload("bok.xlsx", gotland_book(out), out, EVERY)
+    assert may_import(_view(GUSTAV), own) == (True, ("gotland",), [])
+    stray = uploads.check_upload("bok.xlsx", gotland_book(out, "Gävle kommun"), out, EVERY)
+    assert may_import(_view(GUSTAV), stray) == (False, None, ["gavle"])
+    assert may_import(_view(ADMIN), stray) == (True, ("gavle", "gotland"), [])
+    contract = uploads.check_upload("sample.csv", b"org_id\n", out, EVERY)
+    assert may_import(_view(GUSTAV), contract)[0] is False  # the whole dataset: an admin's
+    # the import refuses other organisations' rows at the moment of writing
+    with pytest.raises(ImportFailed) as info:
+        uploads.in_child(
+            "import", "bok.xlsx", gotland_book(out, "Gävle kommun"), out, EVERY,
+            who="gustav@gotland.se", orgs=("gotland",),
+        )  # fmt: skip
+    assert {p.key for p in info.value.problems} == {"org_not_meant"}
+    uploads.in_child(
+        "import", "bok.xlsx", gotland_book(out), out, EVERY, who="gustav@gotland.se",
+        orgs=("gotland",),
+    )  # fmt: skip
+    last = history.entries(out)[-1]
+    assert (last.who, last.action, last.orgs) == ("gustav@gotland.se", "import", ("gotland",))
+    titles = {r["title"] for r in read_rows(out, "activities")}
+    assert "Almedalsveckans invigning (rättad)" in titles
