@@ -20,6 +20,7 @@ QUALITY_CHECKS = (
     "goals_without_activity",
     "projects_without_budget",
     "indicators_without_target",
+    "duplicate_activities",
 )
 
 

@@ -76,6 +76,43 @@ def save_and_report(
     return True  # pragma: no cover - st.rerun does not return
 
 
+def pending_warnings(view: View, key: str) -> None:
+    """While a save waits for its warnings to be confirmed: the warnings, and the box that
+    confirms them ("Spara ändå"). Drawn on every run under the form, so ticking the box
+    keeps them; the next click on Spara then saves (`confirmed`)."""
+    waiting = st.session_state.get(key)
+    if not waiting:
+        return
+    for text in waiting:
+        st.warning(text, icon=":material/warning:")
+    st.checkbox(view.t("edit.save_anyway"), key=f"{key}-ok")
+
+
+def confirmed(key: str, warnings: list[str]) -> bool:
+    """Whether a save may go ahead: nothing to warn of, or the person saw exactly these
+    warnings and ticked "Spara ändå" (a possible duplicate, an implausible value). Else
+    the warnings wait (`pending_warnings`) and the page is drawn again to show them."""
+    ok = bool(st.session_state.get(f"{key}-ok"))
+    if not warnings or (ok and tuple(st.session_state.get(key) or ()) == tuple(warnings)):
+        st.session_state.pop(key, None)
+        return True
+    st.session_state[key] = tuple(warnings)
+    st.rerun()
+    return False  # pragma: no cover - st.rerun does not return
+
+
+def implausible(value: object, known: list[object], factor: float = 5.0) -> bool:
+    """A value far outside what is known of the indicator (its baseline, target and stored
+    values): more than *factor* times the largest of them (7,5 typed as 75 against a
+    target of 8), or of the other sign. Nothing known: nothing to compare."""
+    refs = [abs(float(v)) for v in known if isinstance(v, int | float) and v == v]
+    if value is None or not refs or max(refs) == 0:
+        return False
+    v = float(value)  # type: ignore[arg-type]
+    signs = {k > 0 for k in (float(x) for x in known if isinstance(x, int | float)) if k}
+    return abs(v) > factor * max(refs) or (v < 0 and signs == {True})
+
+
 GENERATION = "_form_generation"  # counts this session's saves (see form_key)
 
 
@@ -108,7 +145,7 @@ def _label(part: str, r: dict) -> str:
     return f"{r.get('network')} ({r.get('since_year')})"
 
 
-def _pick_one(label: str, options: list[str], now: object) -> str | None:
+def pick_one(label: str, options: list[str], now: object) -> str | None:
     """A drop-down of names (a strategy, a network) with an empty first choice."""
     options = sorted({*options, *([str(now)] if now else [])}, key=str.lower)
     at = options.index(str(now)) + 1 if now and str(now) in options else 0
@@ -162,9 +199,9 @@ def row_form(view: View, part: str, title_key: str) -> None:
                 label = workbook.header(c.key, lang)
                 now = row.get(c.key)
                 if c.key == "strategy":
-                    new[c.key] = _pick_one(label, strategies, now)
+                    new[c.key] = pick_one(label, strategies, now)
                 elif c.key == "part_of":
-                    new[c.key] = _pick_one(label, [n for n in networks if n != now], now)
+                    new[c.key] = pick_one(label, [n for n in networks if n != now], now)
                 elif c.domain:
                     words = codes.choices(c.domain, lang)
                     at = words.index(now) + 1 if now in words else 0
@@ -180,7 +217,7 @@ def row_form(view: View, part: str, title_key: str) -> None:
                     )
                     new[c.key] = editing.goal_list(chosen)
                 elif c.key == "network":
-                    new[c.key] = _pick_one(label, networks, now)
+                    new[c.key] = pick_one(label, networks, now)
                 elif c.key in NUMBERS or c.key in YEARS:
                     typed[c.key] = ui.number_field(st, label, now, lang, whole=c.key in YEARS)
                 else:

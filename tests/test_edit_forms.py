@@ -237,3 +237,53 @@ def test_a_second_click_on_save_never_adds_the_new_activity_twice(out: Path) -> 
     saves = len(history.entries(out))
     submit(at, exp)  # the same button again
     assert count() == before + 1 and len(history.entries(out)) == saves
+
+
+def test_a_possible_duplicate_activity_is_saved_only_once_confirmed(out: Path) -> None:
+    """A new activity with the title of another of the same organisation and year: a
+    warning first; saved once the person confirms; the data-quality check then counts it."""
+    from dashboard.db import Database, params_for
+    from dashboard.filters import Filters
+
+    existing = editing.load(out, "slagelse", 2012, "sv")[0]["activity_title"]
+    at = session("kim@slagelse.dk", "activities")
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    next(w for w in exp.number_input if w.label == "År").set_value(2012).run()
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    pick(at, exp, "Aktivitet", "__new__")
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    field(exp, "Titel").input(existing)
+    field(exp, "Källa").input("Kims anteckningar")
+    saves = len(history.entries(out))
+    submit(at, exp)
+    assert any("kan vara en dubblett" in w.value for w in at.warning)
+    assert len(history.entries(out)) == saves
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    next(c for c in exp.checkbox if c.label.startswith("Jag har läst varningen")).check().run()
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    submit(at, exp)
+    assert SAVED in [s.value for s in at.success]
+    assert len(history.entries(out)) == saves + 1
+    found = Database(out).df(
+        "data_duplicate_activities", params_for("data_duplicate_activities", Filters(("slagelse",)))
+    )
+    assert int(found.iloc[0]["items"]) == 1 and existing in str(found.iloc[0]["examples"])
+
+
+def test_an_activitys_network_and_project_are_chosen_in_the_form(out: Path) -> None:
+    at = session("kim@slagelse.dk", "activities")
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    next(w for w in exp.number_input if w.label == "År").set_value(2012).run()
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    first = editing.load(out, "slagelse", 2012, "sv")[0]
+    pick(at, exp, "Aktivitet", str(first[editing.ID]))
+    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    project = next(s for s in exp.selectbox if s.label == "Projekt")
+    chosen = next(o for o in project.options if o)
+    project.set_value(chosen)
+    submit(at, exp)
+    assert SAVED in [s.value for s in at.success]
+    now = next(
+        r for r in editing.load(out, "slagelse", 2012, "sv") if r[editing.ID] == first[editing.ID]
+    )
+    assert now["project"] == chosen and now["network"] == first["network"]

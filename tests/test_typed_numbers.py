@@ -141,3 +141,19 @@ def test_a_date_is_read_when_it_names_one_day_and_said_why_when_not(
         assert _parse_date(text) == date.fromisoformat(outcome)
     except CellError as exc:
         assert exc.key == outcome
+
+
+def test_an_implausible_value_waits_for_the_person_to_confirm_it(out: Path) -> None:  # noqa: F811
+    """75 against a target of 3: shown as a warning, saved only once confirmed."""
+    at = session("sv", 2014)
+    actual = next(w for w in at.text_input if "lead partner" in w.label and w.value == "")
+    actual.input("75")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception, at.exception
+    assert any("75" in w.value and "långt utanför" in w.value for w in at.warning)
+    assert lead_actual(out) is None  # nothing saved yet
+    box = next(c for c in at.checkbox if c.label.startswith("Jag har läst varningen"))
+    box.check().run()
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception, at.exception
+    assert lead_actual(out) == 75

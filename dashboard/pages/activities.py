@@ -134,6 +134,13 @@ def _edit(view: View) -> None:
             key=f"ed_pick_{org}_{year}",
         )
         row = next((r for r in base if str(r[editing.ID]) == pick), {})
+        # the network and the project an activity belongs to, by name (the workbook's way)
+        networks = data.query("network_summary", Filters())["network"].dropna().unique().tolist()
+        projects = [
+            str(r["project_title"])
+            for r in editing.load(data.data_dir(), org, 0, lang, "projects")
+            if r.get("project_title")
+        ]
         types = codes.choices("activity_type", lang)
         statuses = codes.choices("activity_status", lang)
         with st.form(editform.form_key(f"ed_form_{org}_{year}_{pick}")):
@@ -159,14 +166,27 @@ def _edit(view: View) -> None:
                 format_func=goal_words.get,
                 select_all=False,  # Streamlit's 'Select all' is English only
             )
+            network = editform.pick_one(view.t("col.network"), networks, row.get("network"))
+            project = editform.pick_one(view.t("col.project"), projects, row.get("project"))
             source = st.text_input(view.t("col.source"), row.get("source") or "")
             comment = st.text_input(view.t("edit.comment"))
             delete = bool(row) and st.checkbox(view.t("edit.delete"))
             saved = st.form_submit_button(view.t("edit.save"), type="primary")
+        warned = f"ed_warn_{org}_{year}"
+        editform.pending_warnings(view, warned)
         if not saved:
             return
         typed = ui.read_numbers({"cost": cost}, lang)
         if typed is None:
+            return
+        same = [
+            r
+            for r in base
+            if str(r[editing.ID]) != pick
+            and str(r.get("activity_title") or "").strip().casefold() == title.strip().casefold()
+        ]
+        warnings = [view.t("edit.duplicate", title=title.strip(), year=year)] if same else []
+        if not delete and not editform.confirmed(warned, warnings):
             return
         new = {
             **row,
@@ -177,6 +197,8 @@ def _edit(view: View) -> None:
             "cost": typed["cost"],
             "currency": currency.strip() or None,
             "goals": editing.goal_list(chosen),
+            "network": network,
+            "project": project,
             "source": source.strip() or None,
         }
         others = [dict(r) for r in base if str(r[editing.ID]) != pick]

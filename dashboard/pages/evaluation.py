@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import data, figures, report, ui, verdicts
 from dashboard.filters import Filters
-from dashboard.i18n import fmt_int, plotly_separators
+from dashboard.i18n import fmt_int, fmt_typed, plotly_separators
 from dashboard.ui import View
 
 ROLLUP_COLUMNS = [
@@ -302,9 +302,12 @@ def _edit(view: View, year: int) -> None:
             if key not in st.session_state:
                 st.session_state[key] = editing.load(data.data_dir(), org, year, lang, part)
             base = st.session_state[key]
+            baseline: dict[str, object] = {}
             if part == "indicator_values":
-                names = data.query("evaluation_indicators", verdicts.year_filters(
-                    Filters((org,)), year))["name"].tolist()  # fmt: skip
+                found = data.query("evaluation_indicators", verdicts.year_filters(
+                    Filters((org,)), year))  # fmt: skip
+                names = found["name"].tolist()
+                baseline = dict(zip(found["name"].astype(str), found["baseline"], strict=True))
                 rows = {str(r["indicator"]): r for r in base}
                 for n in names:
                     rows.setdefault(str(n), {"indicator": n, "target": None, "actual": None})
@@ -349,8 +352,11 @@ def _edit(view: View, year: int) -> None:
                 )
                 comment = st.text_input(view.t("edit.comment"))
                 saved = st.form_submit_button(view.t("edit.save"), type="primary")
+            warned = f"ev_warn_{part}_{org}_{year}"
+            editform.pending_warnings(view, warned)
             if not saved:
                 continue
+            warnings: list[str] = []
             for r, target, actual in typed:  # read as the interface language writes numbers
                 values = ui.read_numbers({"target": target, "actual": actual}, lang)
                 if values is None:
@@ -358,7 +364,14 @@ def _edit(view: View, year: int) -> None:
                     break
                 if values["target"] is not None or values["actual"] is not None:
                     new.append({**r, **values})
-            if new is None:
+                known = [r.get("target"), r.get("actual"), baseline.get(str(r.get("indicator")))]
+                for field_, value in values.items():
+                    if value != r.get(field_) and editform.implausible(value, known):
+                        shown = fmt_typed(value, lang)
+                        warnings.append(
+                            view.t("edit.implausible", value=shown, indicator=r.get("indicator"))
+                        )
+            if new is None or not editform.confirmed(warned, warnings):
                 continue
             new = [r if r.get("source") else {**r, "source": source or None} for r in new]
             editform.save_and_report(
