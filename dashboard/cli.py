@@ -32,9 +32,27 @@ def _ingest_to_store(source: Path, loc: Location, change: object) -> object:
         return outcome
 
 
+def _ingest_bounded(source: Path, out: Path, change: object, orgs: Sequence[str] | None) -> object:
+    """Import *source* into *out*. One file within the upload limit (20 MB) is checked and
+    imported in a child process with the Data page's limits of time and memory
+    (`uploads.in_child`: 60 s, 1.5 GB), so a file that would take more is refused with a
+    clear message; a folder, or a national dataset beyond the limit, runs here."""
+    from dashboard import uploads
+    from dashboard.ingest import ingest
+
+    limit = uploads.max_upload_mb() * 1024 * 1024
+    if source.is_file() and source.stat().st_size <= limit:
+        return uploads.in_child(
+            "import", source.name, source.read_bytes(), out, Scope.everything(),
+            who=change.who, orgs=None if orgs is None else tuple(orgs),  # type: ignore[attr-defined]
+            comment=change.comment,  # type: ignore[attr-defined]
+        )  # fmt: skip
+    return ingest(source, out, change=change, orgs=orgs)  # type: ignore[arg-type]
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from dashboard.i18n import fmt_int, t, tn
-    from dashboard.ingest import ONE, ImportFailed, ingest
+    from dashboard.ingest import ONE, ImportFailed
     from dashboard.problems import report
     from dashboard.publish import Change, default_who
 
@@ -48,7 +66,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             if args.orgs:
                 orgs = None if args.orgs.strip() == "all" else args.orgs.split(",")
                 orgs = orgs if orgs is None else [o.strip() for o in orgs if o.strip()]
-            outcome = ingest(Path(args.source), Path(args.out), change=change, orgs=orgs)
+            outcome = _ingest_bounded(Path(args.source), Path(args.out), change, orgs)
     except ImportFailed as exc:
         for line in report(exc.problems, lang, limit=args.max_problems):
             print(line, file=sys.stderr)

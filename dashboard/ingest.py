@@ -401,7 +401,7 @@ def _refuse_others(checked: Checked, orgs: Sequence[str] | None) -> None:
     s = checked.scope
     if s is None or checked.kind != "coordinator" or orgs is None:
         return
-    if orgs is ONE:
+    if tuple(orgs) == ONE:
         if len(s.orgs) <= 1:
             return
         orgs = ()

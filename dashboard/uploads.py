@@ -168,6 +168,7 @@ def import_upload(
     progress: Callable[[float], None] | None = None,
     who: str = "",
     orgs: tuple[str, ...] | None = None,
+    comment: str | None = None,
 ) -> Outcome:
     """Import one uploaded file into the dataset at *out*, through the same import as
     `python -m dashboard ingest`; a coordinator's workbook only for *orgs* (rows of any
@@ -176,7 +177,9 @@ def import_upload(
     if problems:
         raise ImportFailed(problems)
     # the history names who (the signed-in user, or the Data page without sign-in) and the file
-    change = Change(who=who or "Data page (not signed in)", action="import", comment=name)
+    change = Change(
+        who=who or "Data page (not signed in)", action="import", comment=comment or name
+    )
     return ingest(files, out, progress, change=change, orgs=orgs)
 
 
@@ -204,10 +207,10 @@ def coordinator_template(lang: str) -> bytes:
 
 def _limits() -> tuple[float, int]:
     try:
-        seconds = float(os.environ.get("DASHBOARD_UPLOAD_SECONDS", "300"))
-        memory = int(os.environ.get("DASHBOARD_UPLOAD_MEMORY_MB", "3000"))
+        seconds = float(os.environ.get("DASHBOARD_UPLOAD_SECONDS", "60"))
+        memory = int(os.environ.get("DASHBOARD_UPLOAD_MEMORY_MB", "1500"))
     except ValueError:
-        seconds, memory = 300.0, 3000
+        seconds, memory = 60.0, 1500
     return seconds, memory
 
 
@@ -219,9 +222,11 @@ def _child_main() -> None:
 
     job, out = sys.argv[1], sys.argv[2]
     _, memory_mb = _limits()
-    limit = memory_mb * 1024 * 1024
+    # the parent watches the resident memory (`_resident`); address space is only a
+    # backstop (Arrow and DuckDB reserve far more of it than they use)
+    limit = max(3 * memory_mb, 3000) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    name, data, who, reader, orgs = pickle.loads(sys.stdin.buffer.read())
+    name, data, who, reader, orgs, comment = pickle.loads(sys.stdin.buffer.read())
 
     def progress(x: float) -> None:
         print(f"progress {x:.3f}", file=sys.stderr, flush=True)
@@ -231,7 +236,7 @@ def _child_main() -> None:
             checked = check_upload(name, data, Path(out) if out else None, reader, progress)
             result: object = ("done", checked)
         else:
-            result = ("done", import_upload(name, data, Path(out), progress, who, orgs))
+            result = ("done", import_upload(name, data, Path(out), progress, who, orgs, comment))
     except ImportFailed as exc:
         result = ("failed", (exc.problems, exc.warnings))
     except MemoryError:
@@ -249,6 +254,7 @@ def in_child(
     progress: Callable[[float], None] | None = None,
     who: str = "",
     orgs: tuple[str, ...] | None = None,
+    comment: str | None = None,
 ) -> UploadCheck | Outcome:
     """`check_upload` (job "check") or `import_upload` (job "import") in a child process
     within the time and memory limits. Raises ImportFailed as they do; a file that needs
@@ -292,7 +298,7 @@ def in_child(
     for r in readers:
         r.start()
     try:
-        proc.stdin.write(pickle.dumps((name, data, who, reader, orgs)))  # type: ignore[union-attr]
+        proc.stdin.write(pickle.dumps((name, data, who, reader, orgs, comment)))  # type: ignore[union-attr]
         proc.stdin.close()  # type: ignore[union-attr]
     except BrokenPipeError:
         pass
@@ -303,6 +309,10 @@ def in_child(
             proc.kill()
             proc.wait()
             return _over(job, name, "upload_too_slow", seconds=int(seconds))
+        if _resident(proc.pid) > memory_mb * 1024 * 1024:
+            proc.kill()
+            proc.wait()
+            return _over(job, name, "upload_too_big_memory", mb=memory_mb)
         time.sleep(0.1)
     for r in readers:
         r.join(timeout=5)
@@ -316,6 +326,15 @@ def in_child(
     if kind == "failed":
         raise ImportFailed(*value)
     return _over(job, name, "upload_too_big_memory", mb=memory_mb)
+
+
+def _resident(pid: int) -> int:
+    """The resident memory of process *pid* in bytes (0 once it is gone)."""
+    try:
+        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 def _over(job: str, name: str, key: str, **values: object) -> UploadCheck:

@@ -111,3 +111,29 @@ def test_a_coordinator_imports_their_own_workbook_and_never_another_organisation
     assert (last.who, last.action, last.orgs) == ("gustav@gotland.se", "import", ("gotland",))
     titles = {r["title"] for r in read_rows(out, "activities")}
     assert "Almedalsveckans invigning (rättad)" in titles
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "key"),
+    [
+        ("DASHBOARD_UPLOAD_SECONDS", "0.3", "upload_too_slow"),
+        ("DASHBOARD_UPLOAD_MEMORY_MB", "40", "upload_too_big_memory"),
+    ],
+)
+def test_the_command_line_checks_a_file_within_the_pages_limits(
+    out: Path, tmp_path: Path, capsys, monkeypatch, setting: str, value: str, key: str
+) -> None:
+    """A file within the upload limit is checked on the command line as on the page: in a
+    child process that is stopped past its time or its resident memory, with a clear
+    refusal and nothing written (issue #21: no input of at most 20 MB takes more than 60 s
+    or 1.5 GB)."""
+    from dashboard.i18n import t
+
+    book = tmp_path / "gotland.xlsx"
+    book.write_bytes(gotland_book(out))
+    monkeypatch.setenv(setting, value)
+    before = len(history.entries(out))
+    assert main(["ingest", str(book), "--out", str(out), "--lang", "sv"]) == 1
+    expected = t(f"problem.{key}", "sv", seconds=0, mb=40).split("{")[0][:20]
+    assert expected in capsys.readouterr().err
+    assert len(history.entries(out)) == before
