@@ -625,8 +625,10 @@ def test_a_coordinator_imports_a_workbook_in_swedish_and_sees_it(
             expect(
                 page.get_by_text(re.compile(r"^Inga problem: \d+ rader i \d+ tabeller"))
             ).to_be_visible()
-            page.get_by_text("Jag vill ersätta datasetet som alla användare ser").click()
-            page.get_by_role("button", name="Ersätt det aktuella datasetet med filen").click()
+            # what the workbook replaces, per organisation, table and year, before anything
+            expect(page.get_by_text("Vad importen ersätter")).to_be_visible()
+            page.get_by_text("Jag vill ersätta de här raderna för Exempelby kommun").click()
+            page.get_by_role("button", name="Importera arbetsboken").click()
             expect(page.get_by_text(re.compile(r"^Datasetet är ersatt"))).to_be_visible()
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / "data_import_sv.png"), full_page=True)

@@ -391,3 +391,36 @@ def test_a_viewer_finds_no_way_to_edit(browser, app: Server, expect) -> None:
             expect(main.get_by_role("button", name=re.compile("^(Spara|Återställ)"))).to_have_count(
                 0
             )
+
+
+def test_a_coordinator_imports_their_own_workbook_and_not_another_organisations(
+    browser, app: Server, dataset: Path, expect, tmp_path: Path
+) -> None:
+    """Gustav, coordinator of Gotland, uploads Gotland's workbook on the Data page: he
+    sees what it replaces, confirms, and the import is his change; a workbook with one row
+    that names Gävle is refused before any button (the page's own rule, refusing rows of
+    an organisation he does not coordinate, is tested in test_upload_scope.py)."""
+    from dashboard import workbook
+    from dashboard.access import Scope
+
+    rows = workbook.dataset_rows(dataset, Scope.everything(), ["gotland"])
+    sheet = [r for r in workbook.sheet_rows(rows, "sv")["activities"] if r["year"] == 2009]
+    sheet[1]["activity_title"] = "Hansedagar i Novgorod (Gustavs rättelse)"
+    own = tmp_path / "gotland.xlsx"
+    own.write_bytes(workbook.sheets_bytes({"activities": sheet}, "sv"))
+    sheet[-1].update(organisation="Gävle kommun", goals=None, strategy=None)
+    stray = tmp_path / "gotland_fel.xlsx"
+    stray.write_bytes(workbook.sheets_bytes({"activities": sheet}, "sv"))
+    with signed_in(browser, app, "gustav", expect, "data") as page:
+        main = page.get_by_test_id("stMain")
+        main.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(stray))
+        # he reads Gotland only: Gävle is a name his workbook cannot use, so it is refused
+        expect(main.get_by_text(re.compile("1 problem hittades"))).to_be_visible()
+        expect(main.get_by_role("button", name="Importera arbetsboken")).to_have_count(0)
+        main.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(own))
+        expect(main.get_by_text("Vad importen ersätter")).to_be_visible()
+        main.get_by_text("Jag vill ersätta de här raderna för Gotlands kommun").click()
+        main.get_by_role("button", name="Importera arbetsboken").click()
+        expect(main.get_by_text(re.compile(r"^Datasetet är ersatt"))).to_be_visible()
+    last = history.entries(dataset)[-1]
+    assert (last.who, last.action, last.orgs) == ("gustav@gotland.se", "import", ("gotland",))
