@@ -581,9 +581,7 @@ def test_follow_up_pages_render_with_the_link_filters(server: Server, browser, e
             shot(page, "evaluation_slagelse_2013")
             steps("follow-up-data")
             go_to(page, expect, "Data", "Data")
-            expect(
-                page.get_by_text("Importing from this page is switched off").first
-            ).to_be_visible()
+            expect(page.get_by_text("An administrator imports any file here").first).to_be_visible()
             expect(page.get_by_role("button", name="Template to fill in (.xlsx)")).to_be_visible()
             shot(page, "data_slagelse")
     finally:
@@ -676,7 +674,10 @@ def test_markup_from_a_link_or_the_data_is_shown_as_text_on_every_page(
 
     quoted = '"' + PAYLOAD.replace('"', '""') + '"'
     put("organisations", "Gotlands kommun", quoted)
-    put("goals", "gotland-2009-g5,gotland-2009,5,", f"gotland-2009-g5,gotland-2009,{quoted},")
+    # a goal code may hold no double quote (a goal list quotes codes with them); the same
+    # markup with single-quoted attributes is markup all the same
+    code = '"' + PAYLOAD.replace('"', "'") + '"'
+    put("goals", "gotland-2009-g5,gotland-2009,5,", f"gotland-2009-g5,gotland-2009,{code},")
     put("activities", "Almedalsveckans invigning", quoted)
     put("networks", "Baltic Islands Network", quoted)
     data = tmp_path / "data"
