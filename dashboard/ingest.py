@@ -349,12 +349,33 @@ def preview(checked: Checked) -> list[Replaces]:
         for r in checked.parsed[name].rows if name in checked.parsed else []:
             (projects if name == "projects" else indicators)[r[f"{name[:-1]}_id"]] = r["org_id"]
 
+    # goals and goal links get their organisation only when the import derives it
+    strategies = {r["strategy_id"]: r["org_id"] for r in s.small.get("strategies", [])}
+    strategies |= {
+        r["strategy_id"]: r["org_id"]
+        for r in (checked.parsed["strategies"].rows if "strategies" in checked.parsed else [])
+    }
+    acts = {
+        r["activity_id"]: (r["org_id"], r.get("year"))
+        for r in (checked.parsed["activities"].rows if "activities" in checked.parsed else [])
+    }
+
+    def whose(table: str, r: Mapping[str, object]) -> object:
+        if table == "goals" and r.get("org_id") is None:
+            return strategies.get(r.get("strategy_id"))
+        if table == "activity_goals" and r.get("org_id") is None:
+            return acts.get(r.get("activity_id"), (None, None))[0]
+        return partial.owner(table, r, projects, indicators)
+
     def counts(table: str, rows: Iterable[Mapping[str, object]]) -> dict[tuple, int]:
         found: dict[tuple, int] = {}
         for r in rows:
-            org = partial.owner(table, r, projects, indicators)
+            org = whose(table, r)
             if org in s.orgs:
-                key = (org, r.get("year"))
+                year = r.get("year")
+                if table == "activity_goals" and year is None:
+                    year = acts.get(r.get("activity_id"), (None, None))[1]
+                key = (org, year)
                 found[key] = found.get(key, 0) + 1
         return found
 

@@ -57,6 +57,8 @@ def test_the_check_says_per_organisation_what_the_import_replaces(out: Path) -> 
     # the stray row replaces Gävle's 2009: its rows of that year become the one row
     assert acts[("gavle", 2009)] == (gavle_2009, 1)
     assert acts[("gotland", 2009)][0] == acts[("gotland", 2009)][1] + 1
+    links = {(o, y): (b, a) for o, t, y, b, a in result.replaces if t == "activity_goals"}
+    assert links[("gotland", 2009)][0] > 0  # goal links are counted too (derived later)
     frame = result.replaces_frame("sv")
     assert "Gävle kommun" in set(frame["org_id"]) and "Aktiviteter" in set(frame["table_name"])
 
