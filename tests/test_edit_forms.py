@@ -212,6 +212,18 @@ def test_a_used_goal_cannot_be_deleted_and_a_shared_network_is_an_admins(out: Pa
     assert rows[shared["id"]]["acronym"] == "X" and len(rows) == len(nets)
 
 
+ACTIVITY_FORM = "Lägg till, rätta eller ta bort aktiviteter"
+
+
+def new_activity_form(year: int) -> tuple[AppTest, object]:
+    """Kim's session on the Activities page, its form opened on a new activity of *year*."""
+    at = session("kim@slagelse.dk", "activities")
+    exp = form_of(at, ACTIVITY_FORM)
+    next(w for w in exp.number_input if w.label == "År").set_value(year).run()
+    pick(at, form_of(at, ACTIVITY_FORM), "Aktivitet", "__new__")
+    return at, form_of(at, ACTIVITY_FORM)
+
+
 def test_a_second_click_on_save_never_adds_the_new_activity_twice(out: Path) -> None:
     """After "Sparat." the new-activity form is a new, empty one: clicking Spara again adds
     nothing (the filled-in form it came from is gone)."""
@@ -221,12 +233,7 @@ def test_a_second_click_on_save_never_adds_the_new_activity_twice(out: Path) -> 
         return sum(1 for r in acts if (r["org_id"], r["year"]) == ("slagelse", 2012))
 
     before = count()
-    at = session("kim@slagelse.dk", "activities")
-    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
-    next(w for w in exp.number_input if w.label == "År").set_value(2012).run()
-    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
-    pick(at, exp, "Aktivitet", "__new__")
-    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    at, exp = new_activity_form(2012)
     field(exp, "Titel").input("Studiebesök i Gdańsk")
     field(exp, "Källa").input("Kims anteckningar")
     submit(at, exp)
@@ -246,12 +253,7 @@ def test_a_possible_duplicate_activity_is_saved_only_once_confirmed(out: Path) -
     from dashboard.filters import Filters
 
     existing = editing.load(out, "slagelse", 2012, "sv")[0]["activity_title"]
-    at = session("kim@slagelse.dk", "activities")
-    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
-    next(w for w in exp.number_input if w.label == "År").set_value(2012).run()
-    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
-    pick(at, exp, "Aktivitet", "__new__")
-    exp = form_of(at, "Lägg till, rätta eller ta bort aktiviteter")
+    at, exp = new_activity_form(2012)
     field(exp, "Titel").input(existing)
     field(exp, "Källa").input("Kims anteckningar")
     saves = len(history.entries(out))
