@@ -166,8 +166,7 @@ def _undo(view: View, version: int) -> None:
 
         ui.show_table(view, UploadCheck(exc.problems).frame(view.lang), "undo-problems")
         return
-    data.clear()
-    st.success(view.t("history.undone", version=version, new=new))
+    _done(view.t("history.undone", version=version, new=new))
 
 
 def _restore(view: View, version: int) -> None:
@@ -198,8 +197,17 @@ def _restore(view: View, version: int) -> None:
         st.error(view.t("history.restore.stale", now=data.live_version()))
         st.session_state["restore-seen"] = data.live_version()
         return
+    _done(view.t("history.restored", version=version, new=new))
+
+
+def _done(message: str) -> None:
+    """After an undo or a restore: the page drawn again at once, so the new version is in
+    the list, with the message above it (as after a save)."""
+    from dashboard import editform
+
     data.clear()
-    st.success(view.t("history.restored", version=version, new=new))
+    st.session_state[editform.FLASH] = message
+    st.rerun()
 
 
 if __name__ == "__main__":  # run as a page by st.navigation
