@@ -61,7 +61,6 @@ def source_key() -> str:
 
 
 Entry = history.Entry  # a change of the record, as pages type it
-__all__ = ["Entry", "data_dir"]
 
 
 def manifest(folder: Path) -> dict:

@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -202,9 +203,18 @@ def _part_seen(
     return out
 
 
+def _joined(values: Iterable[object]) -> str:
+    return "/".join("" if v is None else str(v) for v in values)
+
+
+def key_of(table: Table, row: Mapping[str, object]) -> str:
+    """A row's key as the record writes it: its key columns joined with "/"."""
+    return _joined(row.get(c) for c in table.key)
+
+
 def _keys(data: pa.Table, table: Table) -> list[str]:
     cols = [data.column(k).to_pylist() for k in table.key]
-    return ["/".join("" if v is None else str(v) for v in row) for row in zip(*cols, strict=True)]
+    return [_joined(row) for row in zip(*cols, strict=True)]
 
 
 def _rows(folder: Path, table: Table, orgs: list[str] | None = None) -> dict[str, tuple] | None:
@@ -377,17 +387,26 @@ def logged(out: Path) -> list[Entry]:
     """The lines of log.jsonl, oldest first (a torn last line, from a process killed while
     appending it, is passed over: the live manifest still holds that change)."""
     path = history_dir(out) / LOG
-    if not path.exists():
+    try:
+        st = path.stat()
+    except OSError:
         return []
+    return list(_parsed_log(str(path), st.st_mtime_ns, st.st_size))
+
+
+@lru_cache(maxsize=8)
+def _parsed_log(path: str, mtime_ns: int, size: int) -> tuple[Entry, ...]:
+    """The log's lines, parsed once per state of the file (the History page, its undo
+    and its 'before' each ask for the record on every rerun)."""
     found = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         try:
             found.append(Entry.from_json(json.loads(line)))
         except (ValueError, KeyError, TypeError):
             continue
-    return found
+    return tuple(found)
 
 
 def live_change(out: Path) -> Entry | None:

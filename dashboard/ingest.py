@@ -356,16 +356,13 @@ def preview(checked: Checked) -> list[Replaces]:
         for r in (checked.parsed["strategies"].rows if "strategies" in checked.parsed else [])
     }
     acts = {
-        r["activity_id"]: (r["org_id"], r.get("year"))
+        r["activity_id"]: r
         for r in (checked.parsed["activities"].rows if "activities" in checked.parsed else [])
     }
+    act_org = {a: r["org_id"] for a, r in acts.items()}
 
     def whose(table: str, r: Mapping[str, object]) -> object:
-        if table == "goals" and r.get("org_id") is None:
-            return strategies.get(r.get("strategy_id"))
-        if table == "activity_goals" and r.get("org_id") is None:
-            return acts.get(r.get("activity_id"), (None, None))[0]
-        return partial.owner(table, r, projects, indicators)
+        return partial.owner(table, r, projects, indicators, strategies, act_org)
 
     def counts(table: str, rows: Iterable[Mapping[str, object]]) -> dict[tuple, int]:
         found: dict[tuple, int] = {}
@@ -374,7 +371,7 @@ def preview(checked: Checked) -> list[Replaces]:
             if org in s.orgs:
                 year = r.get("year")
                 if table == "activity_goals" and year is None:
-                    year = acts.get(r.get("activity_id"), (None, None))[1]
+                    year = acts.get(r.get("activity_id"), {}).get("year")
                 key = (org, year)
                 found[key] = found.get(key, 0) + 1
         return found

@@ -73,14 +73,27 @@ class Scope:
         }
 
 
-def owner(table: str, row: Mapping[str, object], projects: Mapping, indicators: Mapping) -> object:
-    """The organisation a row belongs to (a project's goals through their project, an
-    indicator value through its indicator)."""
+def owner(
+    table: str,
+    row: Mapping[str, object],
+    projects: Mapping,
+    indicators: Mapping,
+    strategies: Mapping | None = None,
+    activities: Mapping | None = None,
+) -> object:
+    """The organisation a row belongs to: a project's goals through their project, an
+    indicator value through its indicator, and (before the import derives their org_id) a
+    goal through its strategy and a goal link through its activity."""
     if table == "project_goals":
         return projects.get(row.get("project_id"))
     if table == "indicator_values":
         return indicators.get(row.get("indicator_id"))
-    return row.get("org_id")
+    org = row.get("org_id")
+    if org is None and table == "goals" and strategies is not None:
+        return strategies.get(row.get("strategy_id"))
+    if org is None and table == "activity_goals" and activities is not None:
+        return activities.get(row.get("activity_id"))
+    return org
 
 
 def small_live(out: Path) -> dict[str, list[dict]]:

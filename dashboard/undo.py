@@ -56,20 +56,17 @@ class UndoConflict(Exception):
 
 @dataclass
 class Plan:
-    """What undoing *version* writes: per table, key -> the row before the change (None:
-    the change added it, so the undo removes it)."""
+    """What undoing a change takes back: the change's record line, and per table what it
+    did to each row (key -> (row before, row after); None: absent)."""
 
-    version: int
-    previous: int
-    back: dict[str, dict[str, tuple | None]]
+    entry: history.Entry
+    did: dict[str, dict[str, Pair]]
     owners: set[str]  # organisations whose rows the undo touches ("" nobody's)
 
 
-def plan(
-    out: Path, version: int
-) -> tuple[Plan, dict[str, dict[str, tuple[tuple | None, tuple | None]]]]:
-    """The rows undoing *version* puts back, and what the change did (LookupError when
-    there is nothing to undo or its files or the previous version's are not kept)."""
+def plan(out: Path, version: int) -> Plan:
+    """What undoing *version* takes back (LookupError when there is nothing to undo or
+    its files or the previous version's are not kept)."""
     entry = next((e for e in history.entries(out) if e.version == version), None)
     if entry is None or entry.action == "baseline":
         raise LookupError(f"version {version} is no recorded change")
@@ -80,7 +77,6 @@ def plan(
     if not was.is_dir() or not now.is_dir():
         raise LookupError(f"the files of version {previous} or {version} are not kept (pruned)")
     did: dict[str, dict[str, Pair]] = {}
-    back: dict[str, dict[str, tuple | None]] = {}
     owners: set[str] = set()
     who = history.Owners(was, now)
     for table in TABLES:
@@ -90,10 +86,9 @@ def plan(
         if not rows:
             continue
         did[table.name] = rows
-        back[table.name] = {k: b for k, (b, _) in rows.items()}
         for k, (b, a) in rows.items():
             owners |= who.of(table, k, [b, a]) or {""}
-    return Plan(version, previous, back, owners), did
+    return Plan(entry, did, owners)
 
 
 def may_undo(person: Person | None, entry: history.Entry) -> bool:
@@ -114,47 +109,34 @@ def _allowed(person: Person, owners: set[str], who: str) -> bool:
     return bool(owners)
 
 
-def _live_rows(
-    out: Path, table: Table, keys: Mapping[str, object], orgs: set[str]
-) -> dict[str, tuple]:
-    """key -> the live row, for *keys* of *table* (of a partitioned table, read for the
-    organisations the undo touches only)."""
-    data = history._rows(out, table, sorted(orgs) if table.partitioned else None) or {}
-    return {k: data[k] for k in keys if k in data}
-
-
 def undo(out: Path, version: int, person: Person, comment: str = "") -> int:
     """Take back the change of *version* as a new version recorded as an undo; returns
     the new version. Raises NotAllowed, UndoConflict, ImportFailed (the result would break
     the contract) or LookupError; then nothing is written."""
-    new_version: list[int] = []
 
     def write(staged: Path) -> dict[str, int]:  # under the lock, against the live dataset
-        p, did = plan(out, version)
-        entry = next(e for e in history.entries(out) if e.version == version)
-        if not _allowed(person, p.owners, entry.who):
+        p = plan(out, version)
+        if not _allowed(person, p.owners, p.entry.who):
             raise NotAllowed(version)
-        orgs = {o for o in p.owners if o}
+        # the live rows of the organisations the undo speaks for (and of the shared tables)
+        s = partial.scope(out, partial.small_live(out), sorted(o for o in p.owners if o))
         conflicts: list[tuple[str, str, dict[str, object] | None]] = []
-        live: dict[str, dict[str, tuple]] = {}
-        for name, rows in did.items():
+        for name, rows in p.did.items():
             table = TABLE_BY_NAME[name]
-            live[name] = _live_rows(out, table, rows, orgs)
+            live = {history.key_of(table, r): r for r in s.rows.get(name, [])}
             for k, (_, after) in rows.items():
-                if live[name].get(k) != after:
-                    now = live[name].get(k)
-                    conflicts.append((name, k, _as_dict(table, now) if now else None))
+                now = live.get(k)
+                if (None if now is None else _as_tuple(table, now)) != after:
+                    conflicts.append((name, k, now))
         if conflicts:
             raise UndoConflict(conflicts)
-        small = partial.small_live(out)
-        s = partial.scope(out, small, sorted(orgs))
-        given = tuple(t.name for t in TABLES if t.name in p.back)
+        given = tuple(t.name for t in TABLES if t.name in p.did)
         tables: dict[str, pa.Table] = {}
         parsed: dict[str, ParsedTable] = {}
         for table in TABLES:
             rows = s.rows.get(table.name, [])
-            if table.name in p.back:
-                rows = _reverted(table, rows, p.back[table.name])
+            if table.name in p.did:
+                rows = _reverted(table, rows, p.did[table.name])
                 schema = arrow_schema(table)
                 tables[table.name] = (
                     pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
@@ -168,7 +150,6 @@ def undo(out: Path, version: int, person: Person, comment: str = "") -> int:
         errors = [x for x in problems if x.level == ERROR]
         if errors:
             raise ImportFailed(errors)
-        new_version.append(history.last_version(out) + 1)
         return partial.write(out, staged, s, given, tables)
 
     who = person.email or person.label
@@ -181,15 +162,15 @@ def _as_dict(table: Table, row: tuple) -> dict[str, object]:
     return dict(zip((c.name for c in table.columns), row, strict=True))
 
 
-def _reverted(table: Table, rows: list[dict], back: Mapping[str, tuple | None]) -> list[dict]:
-    """*rows* (the live rows the undo speaks for) with every key of *back* put back as it
-    was: changed rows as they were, added rows gone, removed rows there again."""
+def _as_tuple(table: Table, row: Mapping[str, object]) -> tuple:
+    return tuple(row.get(c.name) for c in table.columns)
 
-    def key(r: Mapping[str, object]) -> str:
-        return "/".join("" if r.get(c) is None else str(r.get(c)) for c in table.key)
 
-    out = [r for r in rows if key(r) not in back]
-    out += [_as_dict(table, b) for b in back.values() if b is not None]
+def _reverted(table: Table, rows: list[dict], did: Mapping[str, Pair]) -> list[dict]:
+    """*rows* (the live rows the undo speaks for) with every row the change touched put
+    back as it was before it: changed rows as they were, added gone, removed there again."""
+    out = [r for r in rows if history.key_of(table, r) not in did]
+    out += [_as_dict(table, before) for before, _ in did.values() if before is not None]
     return out
 
 
