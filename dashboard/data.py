@@ -195,7 +195,10 @@ def _only_readable(df: pd.DataFrame, allowed: Scope) -> pd.DataFrame:
     """Rows of other organisations dropped from a result that names its organisations."""
     if not allowed.limited or "org_id" not in df:
         return df
-    return df[df["org_id"].map(allowed.allows)].reset_index(drop=True)
+    assert allowed.orgs is not None
+    # .isin gives a boolean mask also for no rows (an empty .map result would be taken
+    # for a list of columns, and the frame would lose every column)
+    return df.loc[df["org_id"].isin(sorted(allowed.orgs))].reset_index(drop=True)
 
 
 def query(
@@ -283,7 +286,8 @@ def version_rows(
         lambda: history.version_rows(live, version, table, keys, orgs),
     )
     if allowed.limited and "org_id" in df:
-        df = df[df["org_id"].map(allowed.allows)]
+        assert allowed.orgs is not None
+        df = df.loc[df["org_id"].isin(sorted(allowed.orgs))]
     return df.copy(deep=False)
 
 

@@ -443,3 +443,16 @@ def test_no_page_reads_the_dataset_past_the_gate() -> None:
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
             found += [(page.name, n) for n in names if n in STORAGE]
     assert found == []
+
+
+def test_narrowing_an_empty_result_keeps_its_columns() -> None:
+    """A limited reader's query with no rows (a goal no project serves) is still a table
+    with its columns: the Goals page failed on it for a reader of Gotland."""
+    import pandas as pd
+
+    from dashboard.data import _only_readable
+
+    empty = pd.DataFrame({"org_id": pd.Series([], dtype=object), "title": []})
+    assert list(_only_readable(empty, Scope.only(["gotland"])).columns) == ["org_id", "title"]
+    rows = pd.DataFrame({"org_id": ["gotland", "gavle"], "title": ["a", "b"]})
+    assert _only_readable(rows, Scope.only(["gotland"]))["title"].tolist() == ["a"]
