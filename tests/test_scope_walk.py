@@ -37,11 +37,25 @@ read = "own"
 email = "anna@gavle.se"
 org = "gavle"
 role = "coordinator"
+
+[[grant]]
+email = "gustav@gotland.se"
+org = "gotland"
+role = "coordinator"
 """
 SECRET_COMMENT = "Gotlands interna kommentar om budgeten"
 GOTLAND_EMAIL = "gustav@gotland.se"
 SECRET_TITLE = "Gotlands hemliga studieresa till Tallinn"
 SHARED: set[str] = set()  # the networks' names: every organisation shares the networks
+GAVLE_COMMENT, GAVLE_TITLE = "Gävles egen rättelse", "Gävles rättade titel"
+# who reads: their e-mail, their organisation's name, a comment of theirs the walk must
+# find (so an empty page cannot pass for a clean one), the other's secrets, the link
+READERS = {
+    "gavle": ("anna@gavle.se", "Gävle kommun", GAVLE_COMMENT,
+              {SECRET_COMMENT, GOTLAND_EMAIL, SECRET_TITLE}, {}),
+    "gotland": (GOTLAND_EMAIL, "Gotlands kommun", SECRET_COMMENT,
+                {GAVLE_COMMENT, GAVLE_TITLE, "anna@gavle.se"}, {"org": "gotland", "year": "2009"}),
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -63,20 +77,17 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     anna = Person("Anna", "anna@gavle.se", (Grant("gavle", "coordinator"),), False)
     mine = editing.load(out, "gavle", 2012, "sv")
-    fixed = [
-        dict(r, activity_title="Gävles rättade titel") if i == 0 else dict(r)
-        for i, r in enumerate(mine)
-    ]
-    editing.save(out, "gavle", 2012, "sv", mine, fixed, anna, "Gävles egen rättelse")
+    fixed = [dict(r, activity_title=GAVLE_TITLE) if i == 0 else dict(r) for i, r in enumerate(mine)]
+    editing.save(out, "gavle", 2012, "sv", mine, fixed, anna, GAVLE_COMMENT)
     return out
 
 
-def others(out: Path) -> tuple[set[str], set[str]]:
+def others(out: Path, reader: str = "gavle") -> tuple[set[str], set[str]]:
     """(words, phrases) of organisations other than Gävle a Gävle reader must never see:
     their ids (as whole words), and names, titles, comments and e-mails (as text). Text
     that Gävle's own rows or the shared networks also hold is left out (it is theirs too)."""
     own: set[str] = set()
-    theirs: set[str] = {SECRET_COMMENT, GOTLAND_EMAIL, SECRET_TITLE}
+    theirs: set[str] = set(READERS[reader][3])
     ids: set[str] = set()
     fields = {
         "organisations": ("name",),
@@ -93,15 +104,17 @@ def others(out: Path) -> tuple[set[str], set[str]]:
             for c in cols:
                 v = r.get(c)
                 if isinstance(v, str) and v.strip():
-                    (own if org == "gavle" else theirs).add(v.strip())
+                    (own if org == reader else theirs).add(v.strip())
     for r in read_rows(out, "organisations"):
-        if r["org_id"] != "gavle":
+        if r["org_id"] != reader:
             ids.add(r["org_id"])
     for r in read_rows(out, "activities"):
-        if r["org_id"] != "gavle":
+        if r["org_id"] != reader:
             ids.add(r["activity_id"])
     for r in read_rows(out, "networks"):  # shared by every organisation
-        SHARED.update({str(r.get("name") or ""), str(r.get("acronym") or "")})
+        # names, acronyms and where a network's row comes from (a shared row may cite
+        # another organisation's document it was first recorded from)
+        SHARED.update(str(r.get(c) or "") for c in ("name", "acronym", "source"))
     own |= SHARED
     # the app's own words (an activity type reads "Näringslivskontakter", as a title may)
     own |= {codes.label(d, c, "sv") for d, values in codes.DOMAINS.items() for c in values}
@@ -152,30 +165,35 @@ def file_texts(name: str, payload: bytes | str) -> list[tuple[str, str]]:
                     if v is not None
                 ]
             return [(f"{name}:{m}", zf.read(m).decode("utf-8-sig")) for m in zf.namelist()]
-    return [(name, payload.decode("utf-8-sig"))]
+    text = payload.decode("utf-8-sig")
+    if name.endswith(".csv"):  # cell by cell, as a spreadsheet shows it
+        import csv
+        import io as _io
+
+        rows = csv.reader(_io.StringIO(text), delimiter=";" if ";" in text[:2000] else ",")
+        return [(name, cell.lstrip("'")) for row in rows for cell in row]
+    return [(name, text)]
 
 
-def test_a_gavle_reader_finds_nothing_of_another_organisation_anywhere(
-    dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("reader", list(READERS))
+def test_a_reader_of_one_organisation_finds_nothing_of_another_anywhere(
+    dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
 ) -> None:
+    email, own_name, own_comment, secrets, link = READERS[reader]
     access = tmp_path / "access.toml"
     access.write_text(ACCESS, encoding="utf-8")
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(dataset))
     monkeypatch.setenv("DASHBOARD_ACCESS_FILE", str(access))
-    ids, phrases = others(dataset)
-    assert "gotland" in ids and SECRET_TITLE in phrases and "Gotlands kommun" in phrases
+    ids, phrases = others(dataset, reader)
+    assert secrets <= phrases and not ({"gavle", "gotland"} - {reader}) - ids
     texts: list[tuple[str, str]] = []
     files: dict[str, bytes | str] = {}
     pages_seen = []
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["auth"] = AUTH  # sign-in configured; AppTest stands in for the provider
-    at.user = {
-        "is_logged_in": True,
-        "email": "anna@gavle.se",
-        "email_verified": True,
-        "name": "Anna Gävle",
-    }
-    at.query_params["lang"] = "sv"
+    at.user = {"is_logged_in": True, "email": email, "email_verified": True, "name": email}
+    for k, v in {"lang": "sv", **link}.items():  # in Swedish, Gotland's with a year chosen
+        at.query_params[k] = v
     at.run()
     for page in PAGES:
         at.switch_page(page.path).run()
@@ -214,7 +232,7 @@ def test_a_gavle_reader_finds_nothing_of_another_organisation_anywhere(
             assert file_texts(key, made) == file_texts(key, template_xlsx())
     for name, payload in files.items():
         texts += file_texts(name, payload)
-    # the walk saw Gävle's own data, so an empty page cannot pass for a clean one
-    assert any("Gävle kommun" in t for _, t in texts)
-    assert any("Gävles egen rättelse" in t for _, t in texts)
+    # the walk saw the reader's own data, so an empty page cannot pass for a clean one
+    assert any(own_name in t for _, t in texts)
+    assert any(own_comment in t for _, t in texts)
     assert offences(texts, ids, phrases) == []
