@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import codes, editing
 from dashboard.access import Grant, Person
+from dashboard.i18n import t
 from dashboard.ingest import ingest
 from dashboard.pages import PAGES
 from dashboard.publish import Change
@@ -208,6 +209,8 @@ def test_a_reader_of_one_organisation_finds_nothing_of_another_anywhere(
                 at.selectbox(key="history_pick").set_value(int(version)).run()
             open_table_tabs(at, "sv")
             assert not at.exception, (page.name, at.exception)
+            failed = t("error.page", "sv")  # a page's own catch: it failed, in short
+            assert failed not in [e.value for e in at.error], (page.name, version)
             texts += [(f"{page.name}:{w}", t) for w, t in page_texts(at)]
             texts += [(f"{page.name}:table:{c}", v) for c, v in table_cells(at)]
             texts += [(f"{page.name}:sidebar", str(e.value)) for e in at.sidebar.markdown]
