@@ -445,17 +445,19 @@ def ingest(
     progress: Progress | None = None,
     change: Change | None = None,
     orgs: Sequence[str] | None = None,
+    reader: Scope | None = None,
 ) -> Outcome:
     """Validate *source* and, only if it is clean, publish the dataset at *out*.
 
     Raises ImportFailed listing every problem; in that case nothing is written. *change*
     says who imports and why, for the history (default: the server's user). *orgs*: the
-    organisations a coordinator's workbook may speak for (`_refuse_others`).
+    organisations a coordinator's workbook may speak for (`_refuse_others`); *reader*:
+    whose names it may use and be told of (`check`; None: the server's command line).
     """
     from dashboard.publish import check_out, publish
 
     check_out(out)
-    checked = check(source, out, progress)
+    checked = check(source, out, progress, reader)
     _refuse_others(checked, orgs)
     if checked.problems:
         raise ImportFailed(checked.problems, checked.warnings)

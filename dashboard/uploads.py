@@ -169,6 +169,7 @@ def import_upload(
     who: str = "",
     orgs: tuple[str, ...] | None = None,
     comment: str | None = None,
+    reader: Scope | None = None,
 ) -> Outcome:
     """Import one uploaded file into the dataset at *out*, through the same import as
     `python -m dashboard ingest`; a coordinator's workbook only for *orgs* (rows of any
@@ -180,7 +181,7 @@ def import_upload(
     change = Change(
         who=who or "Data page (not signed in)", action="import", comment=comment or name
     )
-    return ingest(files, out, progress, change=change, orgs=orgs)
+    return ingest(files, out, progress, change=change, orgs=orgs, reader=reader)
 
 
 MAX_EXPORT_ACTIVITIES = 50_000  # a workbook beyond this is slow to build and to open in Excel
@@ -236,7 +237,10 @@ def _child_main() -> None:
             checked = check_upload(name, data, Path(out) if out else None, reader, progress)
             result: object = ("done", checked)
         else:
-            result = ("done", import_upload(name, data, Path(out), progress, who, orgs, comment))
+            result = (
+                "done",
+                import_upload(name, data, Path(out), progress, who, orgs, comment, reader),
+            )
     except ImportFailed as exc:
         result = ("failed", (exc.problems, exc.warnings))
     except MemoryError:
