@@ -7,7 +7,7 @@ stamp (so an import invalidates every cached result).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +211,16 @@ def query(
     f = scoped(filters, allowed)
     df = _query(name, f, source_key(), stamp(), tuple(sorted(extra.items())))
     return _only_readable(df, allowed)
+
+
+def query_each(
+    name: str, each: Iterable[Filters], allowed: Scope | None = None, **extra: Any
+) -> pd.DataFrame:
+    """One query for each of several filters (an evaluation's years: `verdicts.Plan`), one
+    frame after the other; each is `query`'s, so each is cached and narrowed alike."""
+    frames = [query(name, f, allowed, **extra) for f in each]
+    kept = [df for df in frames if len(df)] or frames[:1]  # pandas warns on empty parts
+    return kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
 
 
 def every_organisation() -> pd.DataFrame:

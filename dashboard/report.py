@@ -14,20 +14,20 @@ import math
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dashboard import codes
-from dashboard.datainfo import timestamp_label
+from dashboard.codes import DATE_COLUMNS, MONEY_COLUMNS, SHARE_COLUMNS, YEAR_COLUMNS
 from dashboard.dataset import read_manifest
 from dashboard.db import Database, params_for
-from dashboard.export import frame_to_csv
+from dashboard.export import file_slug, frame_to_csv
 from dashboard.filters import Filters
-from dashboard.i18n import t
-from dashboard.verdicts import evaluation_year, readable, year_filters
+from dashboard.i18n import fmt_time, t, time_zone
+from dashboard.verdicts import Plan, evaluation_plan, readable
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -66,25 +66,26 @@ PARTS: tuple[Part, ...] = (
 )
 
 
-def last_data_year(db: Database, filters: Filters) -> int | None:
-    """The last year with something to assess for the selected organisations (indicator
-    values, assessments, activities: `queries/evaluation_last_year.sql`)."""
+def plan_for(db: Database, filters: Filters) -> Plan | None:
+    """Which year each selected organisation is evaluated in (`verdicts.evaluation_plan`:
+    the chosen year, else each organisation's own last year with something to assess)."""
     last = db.df("evaluation_last_year", params_for("evaluation_last_year", Filters(filters.orgs)))
-    return evaluation_year(Filters(), last.iloc[0]["year"]) if len(last) else None
+    return evaluation_plan(filters, last)
 
 
-def parts(db: Database, filters: Filters, year: int) -> dict[str, pd.DataFrame]:
-    """Every part of the compilation for *year*, as query results (codes, not labels)."""
-    f = year_filters(filters, year)
-    return {p.name: db.df(p.query, params_for(p.query, f)) for p in PARTS}
+def parts(db: Database, plan: Plan) -> dict[str, pd.DataFrame]:
+    """Every part of the compilation, as query results (codes, not labels): each part's
+    query once per year of the plan, one after the other."""
+    out = {}
+    for p in PARTS:
+        frames = [db.df(p.query, params_for(p.query, f)) for f in plan.groups]
+        kept = [df for df in frames if len(df)] or frames[:1]
+        out[p.name] = kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
+    return out
 
 
 # ---------------------------------------------------------------- the workbook
 
-MONEY_COLUMNS = ("cost", "annual_fee", "fees", "total_budget", "eu_funding", "own_funding")
-PCT_COLUMNS = ("eu_rate", "progress")
-YEAR_COLUMNS = ("year", "since_year", "until_year", "baseline_year")
-DATE_COLUMNS = ("start_date", "end_date")
 WIDE_COLUMNS = (
     "goal_title",
     "goal_titles",
@@ -119,7 +120,7 @@ def _cell(value: object, col: str) -> object:
 def _number_format(col: str, series: pd.Series) -> str | None:
     if col in MONEY_COLUMNS:
         return "#,##0"
-    if col in PCT_COLUMNS:
+    if col in SHARE_COLUMNS:
         return "0%" if col == "progress" else "0.0%"
     if col in YEAR_COLUMNS:
         return "0"
@@ -207,7 +208,7 @@ def workbook_bytes(
     frames: Mapping[str, pd.DataFrame],
     lang: str,
     *,
-    year: int,
+    year: str,
     orgs: str,
     goals: str,
     imported_at: str = "",
@@ -227,7 +228,7 @@ def workbook_bytes(
         ("evaluation.report.orgs", orgs),
         ("evaluation.report.year", year),
         ("evaluation.report.goals", goals),
-        ("evaluation.report.made", datetime.now(UTC).date()),
+        ("evaluation.report.made", datetime.now(time_zone()).date()),
         ("evaluation.report.dataset", imported_at),
     ]
     for key, value in info:
@@ -266,9 +267,17 @@ def workbook_bytes(
     return buf.getvalue()
 
 
-def file_stem(filters: Filters, year: int, lang: str) -> str:
+def file_stem(plan: Plan, lang: str) -> str:
     """File name without suffix: arssammanstallning_slagelse_2013."""
-    return f"{t('file.evaluation_compilation', lang)}_{year_filters(filters, year).slug()}"
+    return f"{t('file.evaluation_compilation', lang)}_{plan_slug(plan, lang)}"
+
+
+def plan_slug(plan: Plan, lang: str) -> str:
+    """The file-name part naming what an evaluation holds: its organisations and the year
+    evaluated, or 'senaste-aret' (each organisation's latest) when they differ."""
+    if plan.year is None:
+        return file_slug(plan.selection, lang, latest=True)
+    return file_slug(plan.groups[0], lang)
 
 
 def csv_zip(frames: Mapping[str, pd.DataFrame], lang: str, slug: str) -> bytes:
@@ -286,9 +295,9 @@ def csv_zip(frames: Mapping[str, pd.DataFrame], lang: str, slug: str) -> bytes:
 
 @dataclass(frozen=True)
 class Compilation:
-    """The parts of one year's compilation and what the workbook's 'About' sheet names."""
+    """The parts of one compilation and what the workbook's 'About' sheet names."""
 
-    year: int
+    plan: Plan
     frames: dict[str, pd.DataFrame]
     orgs: str
     goals: str
@@ -296,12 +305,23 @@ class Compilation:
     slug: str
     names: Mapping[str, str]  # organisation id -> name
 
+    @property
+    def year(self) -> int | None:
+        """The one year evaluated (None: each organisation its own latest)."""
+        return self.plan.year
+
+    def year_text(self, lang: str) -> str:
+        """The year as the workbook's title and 'About' sheet write it."""
+        if self.plan.year is not None:
+            return str(self.plan.year)
+        return f"{self.plan.label(lang)}: {self.plan.years_text(self.names)}"
+
     def xlsx(self, lang: str) -> bytes:
         """The workbook in *lang*."""
         return workbook_bytes(
             for_reading(self.frames, lang, self.names),
             lang,
-            year=self.year,
+            year=self.year_text(lang),
             orgs=self.orgs,
             goals=self.goals,
             imported_at=self.imported_at,
@@ -313,11 +333,12 @@ class Compilation:
 
 
 def compile_year(db: Database, filters: Filters, lang: str) -> Compilation | None:
-    """Everything the compilation holds for the filters' year (None: no year with data)."""
-    year = evaluation_year(filters, None) or last_data_year(db, filters)
-    if year is None:
+    """Everything the compilation holds for the filters' year, or with no year chosen for
+    each organisation's own last year (None: nothing to evaluate)."""
+    plan = plan_for(db, filters)
+    if plan is None:
         return None
-    frames = parts(db, filters, year)
+    frames = parts(db, plan)
     names = db.df("organisations")
     by_id = dict(zip(names["org_id"], names["name"], strict=True))
     chosen = filters.orgs or tuple(by_id)
@@ -329,9 +350,8 @@ def compile_year(db: Database, filters: Filters, lang: str) -> Compilation | Non
         )
     else:
         goals = t("evaluation.report.all", lang)
-    imported = timestamp_label(str(read_manifest(db.folder).get("imported_at", "")))
-    slug = year_filters(filters, year).slug()
-    return Compilation(year, frames, orgs, goals, imported, slug, by_id)
+    imported = fmt_time(read_manifest(db.folder).get("imported_at"), lang)
+    return Compilation(plan, frames, orgs, goals, imported, plan_slug(plan, lang), by_id)
 
 
 def write_report(db: Database, filters: Filters, lang: str, out: Path) -> Compilation | None:

@@ -1,8 +1,11 @@
--- evaluation_last_year: the last year with something to assess for the selected
--- organisations (the rule of the evaluation_year macro in queries/macros/selection.sql:
--- indicator values, assessments, activities; never a project's end date). The Annual
--- evaluation opens on it when no year is chosen, and `python -m dashboard report` without
--- --year takes it too.
+-- evaluation_last_year: per selected organisation, its last year with something to assess
+-- (the last_years macro in queries/macros/selection.sql: indicator values, assessments,
+-- activities; never a project's end date). With no year chosen the Annual evaluation
+-- evaluates each organisation in its own last year (`verdicts.evaluation_plan`), never one
+-- organisation's year for all; `python -m dashboard report` without --year too. An
+-- organisation with nothing to assess has no row.
 -- params: org
--- columns: year
-select evaluation_year($org, null) as year
+-- columns: org_id, year
+select org_id, year
+from last_years($org)
+order by org_id

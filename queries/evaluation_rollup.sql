@@ -3,7 +3,8 @@
 -- activities of the year serving it, the projects serving it that are granted, running or
 -- closed and whose dates overlap the year (a project without dates counts), its indicators
 -- and how many of them are reached / on track / at risk / off track / cannot be assessed
--- that year (the rule of evaluation_indicators), the managers' assessment, and a computed
+-- that year (counted from the rows of the indicator_evaluation macro, which
+-- evaluation_indicators lists: one rule), the managers' assessment, and a computed
 -- verdict. The verdict rule (written on the Annual evaluation page):
 --   uncovered       no activity and no indicator for the goal in the year (projects alone
 --                   do not count: a project counts for every year it runs);
@@ -13,17 +14,15 @@
 --   on_track        otherwise at least one indicator can be assessed (all reached or on track);
 --   not_assessable  activities or indicators, but no indicator that can be assessed.
 -- The weakest assessable indicator decides, so a goal is never rated better than its worst
--- measured indicator.
+-- measured indicator. Only goals whose strategy applies in the year are evaluated
+-- (goals_applying).
 -- params: org, year_to, goal
 -- columns: org_id, goal_id, goal_code, goal_title, goal_kind, year, activities, projects, indicators, reached, on_track, at_risk, off_track, not_assessable, verdict, assessment_status, assessment_comment, assessed_by
 with yr as (
     select evaluation_year($org, $year_to) as y
 ),
 sel_goals as (
-    select g.*
-    from goals g
-    where ($org is null or g.org_id = any($org))
-      and ($goal is null or g.goal_id = any($goal))
+    select * from goals_applying($org, (select y from yr), (select y from yr), $goal)
 ),
 act as (
     select s.goal_id, sum(s.activities) as activities
@@ -43,25 +42,6 @@ proj as (
       and (p.end_date is null or year(p.end_date) >= yr.y)
     group by pg.goal_id
 ),
-ind as (
-    select
-        i.goal_id,
-        i.direction,
-        iv.target,
-        iv.actual,
-        progress(iv.actual, iv.target, i.baseline) as progress
-    from indicators i
-    cross join yr
-    left join indicator_values iv on iv.indicator_id = i.indicator_id and iv.year = yr.y
-    where ($org is null or i.org_id = any($org))
-      and i.goal_id is not null
-),
-ind_status as (
-    select
-        goal_id,
-        indicator_status(actual, target, direction, progress) as status
-    from ind
-),
 ind_count as (
     select
         goal_id,
@@ -71,7 +51,7 @@ ind_count as (
         count(*) filter (where status = 'at_risk') as at_risk,
         count(*) filter (where status = 'off_track') as off_track,
         count(*) filter (where status = 'not_assessable') as not_assessable
-    from ind_status
+    from indicator_evaluation($org, (select y from yr), $goal)
     group by goal_id
 ),
 r as (
@@ -129,6 +109,6 @@ left join goal_assessments ga
 order by
     r.org_id,
     r.strategy_id,
-    list_position(['vision', 'purpose', 'goal', 'priority_area', 'focus_area', 'target'], r.goal_kind),
+    goal_rank(r.goal_kind),
     length(r.goal_code),
     r.goal_code

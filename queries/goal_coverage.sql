@@ -1,14 +1,12 @@
 -- goal_coverage: one row per goal of the selected organisations' strategies, with how
 -- many distinct activities and projects serve it in the selected years. Goals that
--- nothing serves are kept with 0: they are the gaps. A project counts for the years its
+-- nothing serves are kept with 0: they are the gaps. Only goals whose strategy applies
+-- in the selected years are listed (goals_applying): an ended strategy's goals are no gaps. A project counts for the years its
 -- period overlaps; a project without dates counts for every year.
 -- params: org, year_from, year_to, goal
 -- columns: org_id, strategy_id, goal_id, goal_code, goal_title, goal_kind, parent_goal_id, activities, projects
 with sel_goals as (
-    select g.*
-    from goals g
-    where ($org is null or g.org_id = any($org))
-      and ($goal is null or g.goal_id = any($goal))
+    select * from goals_applying($org, $year_from, $year_to, $goal)
 ),
 -- summary_goal_links counts the activities serving each goal per organisation and year, so
 -- the sum over the selected years is the distinct activities serving the goal.
@@ -47,6 +45,6 @@ left join proj on proj.goal_id = g.goal_id
 order by
     g.org_id,
     g.strategy_id,
-    list_position(['vision', 'purpose', 'goal', 'priority_area', 'focus_area', 'target'], g.kind),
+    goal_rank(g.kind),
     length(g.code),
     g.code

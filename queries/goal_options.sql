@@ -7,6 +7,6 @@ where $org is null or g.org_id = any($org)
 order by
     g.org_id,
     g.strategy_id,
-    list_position(['vision', 'purpose', 'goal', 'priority_area', 'focus_area', 'target'], g.kind),
+    goal_rank(g.kind),
     length(g.code),
     g.code

@@ -1,11 +1,12 @@
 -- network_totals: what the selection spent on networks, one row per currency (amounts in
 -- different currencies are never added together): the membership fees (annual_fee of each
 -- membership year in the selected years) and the other costs (the cost of the activities
--- carried out through a network), and how many networks the amounts concern. Selection,
+-- carried out through a network), and how many networks the amounts concern
+-- (networks_with_costs: not every network of the Overview has a fee or a cost). Selection,
 -- membership years and the goal filter as in network_costs. source is 'illustrative' when
 -- any membership or activity behind the amounts is.
 -- params: org, year_from, year_to, goal
--- columns: currency, fees, other_costs, networks, source
+-- columns: currency, fees, other_costs, networks_with_costs, source
 with -- activities through a network: see queries/macros/network.sql
 acts as (
     select * from network_activities($org, $year_from, $year_to, $goal)
@@ -35,7 +36,7 @@ select
     currency,
     sum(fee) as fees,
     sum(cost) as other_costs,
-    count(distinct network_id)::bigint as networks,
+    count(distinct network_id)::bigint as networks_with_costs,
     case when bool_or(source = 'illustrative') then 'illustrative'
          else string_agg(distinct source, ', ' order by source) end as source
 from money_rows

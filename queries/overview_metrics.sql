@@ -1,7 +1,8 @@
 -- overview_metrics: the Overview page's cards for the selected period ('current') and for
 -- the period of the same length just before it ('previous', only when years are chosen).
 --   activities        activities in the period (with a goal filter: serving a chosen goal);
---   goals_served      distinct goals those activities serve; goals_total: goals in the selection;
+--   goals_served      distinct goals those activities serve; goals_total: goals of the
+--                     selection whose strategy applies in the period (goals_applying);
 --   projects_running  projects granted, running or closed whose dates overlap the period;
 --   networks          distinct networks with a membership overlapping the period (with a
 --                     goal filter: through which an activity of the period served a chosen
@@ -86,9 +87,7 @@ select
     (select count(distinct gy.goal_id) from goal_years gy
       where (p.y0 is null or gy.year >= p.y0) and (p.y1 is null or gy.year <= p.y1))::bigint
         as goals_served,
-    (select count(*) from goals g
-      where ($org is null or g.org_id = any($org))
-        and ($goal is null or g.goal_id = any($goal)))::bigint as goals_total,
+    (select count(*) from goals_applying($org, p.y0, p.y1, $goal))::bigint as goals_total,
     (select count(*) from projects pr
       where ($org is null or pr.org_id = any($org))
         and secured(pr.status)

@@ -2,17 +2,15 @@
 -- the selection, one row per activity of the evaluation year that serves it ($year_to, or
 -- when no year is chosen the last year with data for the selected organisations). A goal
 -- that no activity serves that year keeps one row with empty activity columns, so the gaps
--- are visible in the workbook. An activity serving two goals appears under both.
+-- are visible in the workbook. An activity serving two goals appears under both. Only goals
+-- whose strategy applies in the year are listed (goals_applying).
 -- params: org, year_to, goal
 -- columns: org_id, goal_id, goal_code, goal_title, year, activity_id, activity_title, department, activity_type, network, project, status, cost, currency, source
 with yr as (
     select evaluation_year($org, $year_to) as y
 ),
 sel_goals as (
-    select g.*
-    from goals g
-    where ($org is null or g.org_id = any($org))
-      and ($goal is null or g.goal_id = any($goal))
+    select * from goals_applying($org, (select y from yr), (select y from yr), $goal)
 ),
 links as (
     select ag.goal_id, ag.activity_id
@@ -45,7 +43,7 @@ left join projects p on p.project_id = a.project_id
 order by
     g.org_id,
     g.strategy_id,
-    list_position(['vision', 'purpose', 'goal', 'priority_area', 'focus_area', 'target'], g.kind),
+    goal_rank(g.kind),
     length(g.code),
     g.code,
     a.activity_id nulls first

@@ -128,7 +128,12 @@ def test_shared_rules_live_in_one_macro() -> None:
     assert {"eu_funding", "overview_metrics", "project_targets", "project_totals"} <= {
         n.removesuffix(".sql") for n in users
     }
-    assert all(
-        "indicator_status(" in queries[f"{n}.sql"]
-        for n in ("evaluation_indicators", "evaluation_rollup", "indicator_status")
-    )
+    assert "indicator_status(" in queries["indicator_status.sql"]
+    # the evaluation's table and roll-up judge indicators through one macro, not each its own
+    assert "indicator_status(" in macros and "indicator_evaluation(" in macros
+    for n in ("evaluation_indicators", "evaluation_rollup"):
+        assert "indicator_evaluation(" in queries[f"{n}.sql"], n
+        assert "indicator_status(" not in queries[f"{n}.sql"], n
+    # a goal belongs to a year through its strategy, in one macro
+    for n in ("evaluation_rollup", "goal_coverage", "goals_in_period", "overview_metrics"):
+        assert "goals_applying(" in queries[f"{n}.sql"], n

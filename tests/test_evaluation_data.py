@@ -67,10 +67,16 @@ def test_evaluation_2020_without_an_actual_uses_the_latest_reported(mini_db: Dat
 
 
 def test_evaluation_indicators_year_without_values_keeps_every_indicator(mini_db) -> None:
+    # a's strategy applies 2019-2020: in 2021 (after it) and 2018 (before it) its goals and
+    # their indicators are not evaluated; b's strategy (from 2020, until replaced) is
     rows = run(mini_db, "evaluation_indicators", Filters(("a",), 2018, 2018))
-    assert clean(rows, "indicator_id", "year", "target", "actual", "status") == [
-        ("ia", 2018, None, None, "not_assessable"),
-        ("ib", 2018, None, None, "not_assessable"),
+    assert rows == []
+    rows = run(mini_db, "evaluation_indicators", Filters(("a",), 2021, 2021))
+    assert rows == []
+    rows = run(mini_db, "evaluation_indicators", Filters(("a",), 2019, 2019))
+    assert clean(rows, "indicator_id", "year", "status") == [
+        ("ia", 2019, "reached"),
+        ("ib", 2019, "at_risk"),
     ]
 
 
@@ -103,7 +109,9 @@ def test_evaluation_rollup_2020_and_all_orgs(mini_db: Database) -> None:
     cols = ("goal_id", "activities", "projects", "on_track", "not_assessable", "verdict")
     assert clean(rows, *cols) == [
         ("a1", 0, 1, 1, 0, "on_track"),  # no 2020 activity serves a1, but ia is on track
-        ("a2", 1, 1, 0, 1, "not_assessable"),  # a-03; ib has no actual for 2020
+        # a-03; ib has no actual for 2020: judged on 2019's 80, off track, as the indicator
+        # table says (the roll-up once judged it on 2020 alone and called it not assessable)
+        ("a2", 1, 1, 0, 0, "off_track"),
         ("a3", 0, 0, 0, 0, "uncovered"),
         # b-01 serves b1; pb1 is only 'applied', so it does not count; no indicator
         ("b1", 1, 0, 0, 0, "not_assessable"),
@@ -343,7 +351,12 @@ def test_data_page_shows_tables_quality_and_follows_the_org_filter(open_page) ->
     at = open_page("data", lang="en")
     tables = frame(at, "table_name", "row_count")
     assert tables["row_count"].tolist()[:3] == [5, 5, 48]
-    assert tables["modified"].str.endswith("UTC").all()
+    assert "modified" not in tables  # a checkout's file times say nothing of the data
+    # when it was imported, in the organisation's zone and the language's way, and from what
+    assert any(
+        re.search(r"Imported \w{3} \d{1,2}, \d{4} \d{1,2}\\?:\d\d\s[AP]M from the sample", c.value)
+        for c in at.caption
+    ), [c.value for c in at.caption]
     quality = frame(at, "check", "items")
     assert quality["items"].tolist() == [0, 8, 9, 0, 0]  # all organisations (no duplicates)
     assert any(w.value.startswith("Goals with no activity in any year: 8") for w in at.warning)
@@ -485,7 +498,7 @@ def test_cli_report_without_year_takes_the_last_year(mini_dir: Path, tmp_path: P
     assert main(["report", "--data", str(mini_dir), "--out", str(out)]) == 0
     with zipfile.ZipFile(out) as zf:
         assert "goal_coverage" not in "".join(zf.namelist())
-        assert all(n.endswith("_all_2020.csv") for n in zf.namelist())
+        assert all(n.endswith("_alla_2020.csv") for n in zf.namelist())  # in Swedish
 
 
 # ---------------------------------------------------------------- the Data page's helpers
@@ -537,7 +550,7 @@ def test_clean_upload_counts_rows_and_xlsx_template_is_empty() -> None:
     empty = uploads.check_upload("mall.xlsx", template_xlsx(), None, Scope.everything())
     assert not empty.ok  # the template has headers only
     with zipfile.ZipFile(io.BytesIO(template_zip())) as zf:
-        assert "activities.csv" in zf.namelist()
+        assert "Activities.csv" in zf.namelist()  # the template in the page's language
 
 
 def test_upload_of_another_kind_or_too_large_is_refused(monkeypatch) -> None:
@@ -572,8 +585,22 @@ def test_quality_table_and_file_dates(sample_db: Database, sample_dir: Path) -> 
     assert table["check"].tolist()[0] == "Aktiviteter som inte tjänar något mål"
     assert table["items"].tolist() == [0, 8, 9, 0, 0]
     assert table["examples"].tolist()[0] == ""
-    overview = datainfo.dataset_overview(sample_db.df("data_tables", {"org": None}), sample_dir)
-    assert overview["modified"].str.match(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC").all()
+    assert datainfo.source_label("sample", "sv") == "exempeldata som följer med Målbild"
+    assert datainfo.source_label("/srv/in/sample/", "da").startswith("eksempeldata")
+    assert datainfo.source_label("gavle_2025.xlsx", "sv") == "gavle_2025.xlsx"
+
+
+def test_times_are_shown_in_the_organisations_zone(monkeypatch) -> None:
+    from dashboard.i18n import fmt_time
+
+    # stored in UTC; shown in Stockholm's time by default, winter and summer
+    assert fmt_time("2026-12-01T10:05:00+00:00", "sv") == "1 dec. 2026 11:05"
+    assert fmt_time("2026-07-01T10:05:00+00:00", "sv") == "1 juli 2026 12:05"
+    assert fmt_time("2026-12-01T23:30:00+00:00", "da") == "2. dec. 2026 00.30"  # the next day
+    monkeypatch.setenv("DASHBOARD_TIME_ZONE", "Atlantic/Reykjavik")
+    assert fmt_time("2026-12-01T10:05:00+00:00", "en") == "Dec 1, 2026 10:05\u202fAM"
+    monkeypatch.setenv("DASHBOARD_TIME_ZONE", "Nowhere/Else")  # unknown: Stockholm
+    assert fmt_time("2026-12-01T10:05:00", "sv") == "1 dec. 2026 11:05"  # no zone: UTC
 
 
 def test_status_labels_never_rely_on_colour() -> None:
@@ -600,7 +627,7 @@ def test_figures_draw_target_dashed_and_gaps_marked(mini_db: Database) -> None:
     trend = mini_db.df("indicator_status", params_for("indicator_status", Filters(("a",))))
     base = mini_db.df("evaluation_indicators", params_for("evaluation_indicators", A_2019))
     labels = {"title": "t", "actual": "A", "target": "T", "baseline": "B", "year": "Y"}
-    fig = figures.indicator_trends(trend, base, labels, ".,", 2019)
+    fig = figures.indicator_trends(trend, base, labels, ".,", {"ia": 2019, "ib": 2019})
     by_name = {}
     for tr in fig.data:
         by_name.setdefault(tr.name, []).append(tr)

@@ -90,7 +90,7 @@ def test_network_value_never_adds_currencies(mini_db: Database) -> None:
         ("t1", 2, None, None, None, 0),
     ]
     totals = run(mini_db, "network_totals")
-    assert clean(totals, "currency", "fees", "other_costs", "networks") == [
+    assert clean(totals, "currency", "fees", "other_costs", "networks_with_costs") == [
         ("EUR", 1000.0, None, 1),
         ("SEK", 2000.0, 350.5, 1),
     ]
@@ -284,7 +284,7 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, pd.DataFrame]:
     """Every CSV download a page offers, by key, as the frame the button would write."""
     got: dict[str, pd.DataFrame] = {}
 
-    def capture(view, what, frame, key) -> None:
+    def capture(view, what, frame, key, slug=None) -> None:
         got[key] = frame()
 
     monkeypatch.setattr("dashboard.ui.download", capture)

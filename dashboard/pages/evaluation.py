@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, report, ui, verdicts
+from dashboard.export import file_slug
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, fmt_typed, plotly_separators
 from dashboard.ui import View
@@ -76,30 +77,24 @@ def _year_note(view: View, year: int) -> None:
 
 def _metrics(view: View, rollup: pd.DataFrame, indicators: pd.DataFrame) -> None:
     lang = view.lang
-    covered = int((rollup["verdict"] != "uncovered").sum())
-    status = indicators["status"]
-    c1, c2, c3, c4, c5 = st.columns(5)
-    c1.metric(
-        view.t("evaluation.metric.covered"),
-        view.t("evaluation.metric.of", x=fmt_int(covered, lang), y=fmt_int(len(rollup), lang)),
-        border=True,
+    n = verdicts.card_counts(rollup, indicators)
+    cards = (
+        (
+            "covered",
+            view.t(
+                "evaluation.metric.of", x=fmt_int(n["covered"], lang), y=fmt_int(n["goals"], lang)
+            ),
+        ),
+        ("indicators", fmt_int(n["indicators"], lang)),
+        ("good", fmt_int(n["good"], lang)),
+        ("bad", fmt_int(n["bad"], lang)),
+        ("na", fmt_int(n["na"], lang)),
     )
-    c2.metric(view.t("evaluation.metric.indicators"), fmt_int(len(indicators), lang), border=True)
-    c3.metric(
-        view.t("evaluation.metric.good"),
-        fmt_int(int(status.isin(["reached", "on_track"]).sum()), lang),
-        border=True,
-    )
-    c4.metric(
-        view.t("evaluation.metric.bad"),
-        fmt_int(int(status.isin(["at_risk", "off_track"]).sum()), lang),
-        border=True,
-    )
-    c5.metric(
-        view.t("evaluation.metric.na"),
-        fmt_int(int((status == "not_assessable").sum()), lang),
-        border=True,
-    )
+    # three to a row: five side by side were too narrow at 1024 px for "16 av 48"
+    for start in range(0, len(cards), 3):
+        row = cards[start : start + 3]
+        for col, (name, value) in zip(st.columns(3), row, strict=False):
+            col.metric(view.t(f"evaluation.metric.{name}"), value, border=True)
 
 
 def render(view: View) -> None:
@@ -108,18 +103,24 @@ def render(view: View) -> None:
     lang = view.lang
     with st.spinner(view.t("loading")):
         last = data.query("evaluation_last_year", Filters(f.orgs))
-    year = verdicts.evaluation_year(f, last.iloc[0]["year"] if len(last) else None)
-    if year is None:
+    plan = verdicts.evaluation_plan(f, last)
+    if plan is None:
         st.title(view.t("page.evaluation"))
         st.info(view.t("evaluation.no_year"))
         return
-    ef = verdicts.year_filters(f, year)
+    year = plan.label(lang)
     st.title(view.t("evaluation.title", year=year))
-    _year_note(view, year)
+    if plan.year is None:
+        st.info(
+            view.t("evaluation.each_latest_note", years=plan.years_text(view.orgs)),
+            icon=":material/event:",
+        )
+    else:
+        _year_note(view, plan.year)
     with st.spinner(view.t("loading")):
-        rollup = data.query("evaluation_rollup", ef)
-        indicators = data.query("evaluation_indicators", ef)
-        assessments = data.query("evaluation_assessments", ef)
+        rollup = data.query_each("evaluation_rollup", plan.groups)
+        indicators = data.query_each("evaluation_indicators", plan.groups)
+        assessments = data.query_each("evaluation_assessments", plan.groups)
         trend = data.query("indicator_status", Filters(f.orgs, None, None, f.goals))
     if rollup.empty:
         st.info(view.t("empty"))
@@ -146,7 +147,10 @@ def render(view: View) -> None:
         st.info(view.md("evaluation.disagree", codes="; ".join(differ)), icon=":material/forum:")
     shown = verdicts.readable(rollup[ROLLUP_COLUMNS], ("verdict", "assessment_status"), lang)
     ui.show_table(view, shown, "eval-rollup")
-    ui.download(view, "evaluation_goals", lambda: ui.for_download(view, shown), "eval-rollup")
+    slug = report.plan_slug(plan, lang)  # the files hold the year evaluated, not the range
+    ui.download(
+        view, "evaluation_goals", partial(ui.for_download, view, shown), "eval-rollup", slug
+    )
 
     labels = {s: verdicts.status_label(s, lang) for s in figures.STATUS_ORDER}
     fig = partial(
@@ -170,8 +174,9 @@ def render(view: View) -> None:
             ("verdict",),
             lang,
         ),
-        "evaluation_goals",
+        "evaluation_goal_status",
         "eval-status",
+        slug=slug,
     )
 
     st.header(view.t("evaluation.indicators", year=year))
@@ -192,10 +197,14 @@ def render(view: View) -> None:
         ui.download(
             view,
             "evaluation_indicators",
-            lambda: ui.for_download(
-                view, shown, labels={"status": view.t("evaluation.col.computed_status")}
+            partial(
+                ui.for_download,
+                view,
+                shown,
+                labels={"status": view.t("evaluation.col.computed_status")},
             ),
             "eval-indicators",
+            slug,
         )
 
         st.header(view.t("evaluation.trend"))
@@ -221,14 +230,15 @@ def render(view: View) -> None:
                 "year": view.t("evaluation.legend.year"),
             },
             plotly_separators(lang),
-            year,
+            plan.by_indicator(indicators),
         )
         ui.chart_with_table(
             view,
             fig,
             verdicts.readable(trend[TREND_COLUMNS], ("status",), lang),
-            "evaluation_indicators",
+            "evaluation_trend",
             "eval-trend",
+            slug=file_slug(Filters(f.orgs, None, None, f.goals), lang),  # every year
         )
 
     st.header(view.t("evaluation.assessments", year=year))
@@ -246,14 +256,15 @@ def render(view: View) -> None:
             "evaluation_assessments",
             "eval-assessments",
             labels={"status": view.t("col.assessment_status")},
+            slug=slug,
         )
 
     st.header(view.t("evaluation.compilation"))
     st.caption(view.t("evaluation.compilation.help", year=year))
-    stem = report.file_stem(f, year, lang)
+    stem = report.file_stem(plan, lang)
 
     def compiled() -> report.Compilation:
-        comp = report.compile_year(data.database(), data.scoped(ef, view.reader), lang)
+        comp = report.compile_year(data.database(), data.scoped(f, view.reader), lang)
         assert comp is not None  # the year has data: the page got this far
         return comp
 
@@ -277,10 +288,10 @@ def render(view: View) -> None:
         "dl-eval-zip",
         icon=":material/folder_zip:",
     )
-    _edit(view, year)
+    _edit(view, plan)
 
 
-def _edit(view: View, year: int) -> None:
+def _edit(view: View, plan: verdicts.Plan) -> None:
     """Correct the year's indicator values (a reporter) and write the goals' assessments (a
     coordinator), in forms, saved through the import's checks (`editing.save`)."""
     from dashboard import codes, editform, editing
@@ -292,8 +303,11 @@ def _edit(view: View, year: int) -> None:
     if not orgs:
         return
     lang = view.lang
-    with st.expander(view.t("edit.values.title", year=year), icon=":material/edit:"):
+    with st.expander(view.t("edit.values.title", year=plan.label(lang)), icon=":material/edit:"):
         org = st.selectbox(view.t("filter.orgs"), orgs, format_func=view.orgs.get, key="ev_org")
+        year = plan.year_of(org)
+        if year is None:  # nothing of this organisation to evaluate yet
+            return
         parts = ["indicator_values"]
         if person.may("edit_organisation", org):
             parts.append("assessments")
@@ -312,7 +326,7 @@ def _edit(view: View, year: int) -> None:
                 for n in names:
                     rows.setdefault(str(n), {"indicator": n, "target": None, "actual": None})
             else:
-                goals = data.query("goal_options", Filters((org,)))
+                goals = data.query("goals_in_period", Filters((org,), year, year))
                 rows = {str(r["goal"]): r for r in base}
                 for g in goals.itertuples():
                     rows.setdefault(str(g.code), {"goal": g.code, "assessment_status": None})

@@ -39,9 +39,7 @@ def _render(view: View) -> None:
     f = view.filters
     st.title(view.t("goals.title"))
     with st.spinner(view.t("loading")):
-        goals = data.query("goal_options", Filters(f.orgs))
-        if f.goals:
-            goals = goals[goals["goal_id"].isin(f.goals)]
+        goals = data.query("goals_in_period", f)  # an ended strategy's goals are no gaps
         links = data.query("activity_goals", f, limit=MATRIX_LIMIT)
         total = int(data.query("activities_count", f, search=None).iloc[0]["activities"])
         cov = data.query("goal_coverage", f)
@@ -74,7 +72,7 @@ def _render(view: View) -> None:
     if n_ill:
         st.caption(
             view.t(
-                "illustrative.share",
+                "illustrative.activities",
                 n=fmt_int(n_ill, view.lang),
                 total=fmt_int(int(per_year["activities"].sum()), view.lang),
             )
@@ -82,10 +80,11 @@ def _render(view: View) -> None:
     # the id stays in the download (a spreadsheet's key), not on the screen
     ui.show_table(view, matrix.drop(columns=["activity_id"]), "matrix")
     ui.download(
-        view, "matrix", lambda: ui.for_download(view, tables.matrix_counts(matrix)), "matrix"
+        view, "matrix", partial(ui.for_download, view, tables.matrix_counts(matrix)), "matrix"
     )
 
     st.header(view.t("goals.hierarchy"))
+    st.caption(view.t("goals.hierarchy.help"))
     shown = cov[["org_id", "goal_code", "goal_title", "goal_kind", "activities", "projects"]]
     leaves = int(links["goal_id"].notna().sum())
     if leaves > SUNBURST_LIMIT:  # thin slices whose labels nobody can read

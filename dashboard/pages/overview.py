@@ -127,10 +127,12 @@ def render(view: View) -> None:
         total = int(per_year["activities"].sum())
         st.caption(
             view.t(
-                "illustrative.share", n=fmt_int(n_ill, view.lang), total=fmt_int(total, view.lang)
+                "illustrative.activities",
+                n=fmt_int(n_ill, view.lang),
+                total=fmt_int(total, view.lang),
             )
         )
-    ui.download(view, "metrics", lambda: _for_download(view, cards), "metrics")
+    ui.download(view, "metrics", partial(_for_download, view, cards), "metrics")
 
     sep = plotly_separators(view.lang)
     names = dict(zip(orgs["org_id"], orgs["name"], strict=True))
