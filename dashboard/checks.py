@@ -356,12 +356,12 @@ class Choices:
 
 
 def _header_index(table: Table, raw: RawTable, problems: list[Problem]) -> dict[str, int]:
-    names = {c.name.lower(): c.name for c in table.columns}
+    names = codes.column_aliases(table.name)  # its own name or its header in a language
     index: dict[str, int] = {}
     for i, h in enumerate(raw.header):
         if h == "":
             continue
-        name = names.get(h.strip().lower())
+        name = names.get(h.strip().lower()) or names.get(codes.normal(h))
         if name is None:
             problems.append(
                 Problem.of(

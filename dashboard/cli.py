@@ -103,8 +103,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
         out.write_bytes(template_bytes(args.lang))
         print(f"wrote the coordinator's workbook ({args.lang}) to {out}")
         return 0
-    write_template(out)
-    print(f"wrote the 12-table template to {out}")
+    write_template(out, args.lang)
+    print(f"wrote the 12-table template ({args.lang}) to {out}")
     return 0
 
 

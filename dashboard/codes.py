@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from functools import cache
 
 import pandas as pd
+from babel import Locale
 
 from dashboard import contract
 from dashboard.i18n import LANGS, t
@@ -56,7 +57,13 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "office": ("kontor", "office", "brysselkontor"),
     },
     "project_role": {
-        "lead_partner": ("lead partner", "huvudpartner", "ledande partner", "leadpartner"),
+        "lead_partner": (
+            "lead partner",
+            "huvudpartner",
+            "ledande partner",
+            "leadpartner",
+            "hovedpartner",
+        ),
         "partner": ("partner", "projektpartner"),
     },
     "project_status": {
@@ -306,7 +313,19 @@ def readable(
             ", ".join(orgs.get(o, o) for o in v.split(", ")) if isinstance(v, str) else v
             for v in out["members"]
         ]
+    if "country" in out:
+        out["country"] = [
+            country_name(v, lang) if isinstance(v, str) else v for v in out["country"]
+        ]
     return labelled(out, lang, coded)
+
+
+def country_name(code: str, lang: str) -> str:
+    """A stored country code as the language names it (SE: Sverige, EU: Europeiska unionen,
+    from Babel's territory names); INT, the contract's "international", in words."""
+    if code == "INT":
+        return t("country.international", lang)
+    return str(Locale.parse(lang).territories.get(code, code))
 
 
 def table_label(table: str, lang: str) -> str:
@@ -315,7 +334,41 @@ def table_label(table: str, lang: str) -> str:
     return table if text.startswith("contract.table.") else text
 
 
+# The kinds of result column, one list each, read by the screen's formatter (`ui`), the
+# workbook (`report`) and every file (`for_file`): a column named here is written as its kind
+# everywhere, and a new query's column joins its kind by being added here once.
 DATE_COLUMNS = ("start_date", "end_date", "adopted_on", "valid_from", "valid_to")
+MONEY_COLUMNS = ("cost", "annual_fee", "fees", "total_budget", "eu_funding", "own_funding")
+SHARE_COLUMNS = ("eu_rate", "progress")  # 0.667 is shown 66,7 %
+YEAR_COLUMNS = (
+    "year",
+    "since_year",
+    "until_year",
+    "baseline_year",
+    "actual_year",
+    "year_from",
+    "year_to",
+    "min_year",
+    "max_year",
+)
+COUNT_COLUMNS = (
+    "activities",
+    "projects",
+    "member_years",
+    "goals_served",
+    "goals_total",
+    "networks",
+    "networks_with_costs",
+    "indicators",
+    "illustrative",
+)
+SHARE_DIGITS = 3  # a share in a file as the page shows it: 0.667 (66,7 %), not 0.6666666666666666
+
+
+def is_source(col: str) -> bool:
+    """A column naming where a value comes from ('source', a value's 'value_source'): the
+    invented ones read 'illustrative' in the language, on screen and in every file."""
+    return col == "source" or col.endswith("_source")
 
 
 def for_file(
@@ -330,9 +383,11 @@ def for_file(
     for c in out.columns:
         if c in DATE_COLUMNS:
             out[c] = [None if missing(v) else pd.Timestamp(v).date() for v in out[c]]
-        elif c == "source":
+        elif is_source(str(c)):
             words = t("source.illustrative", lang)
             out[c] = [words if v == contract.ILLUSTRATIVE else v for v in out[c]]
+        elif c in SHARE_COLUMNS and pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round(SHARE_DIGITS)
     return out
 
 
@@ -405,3 +460,44 @@ def currency(text: str, country: str | None) -> str | None:
     if re.fullmatch(r"[A-Za-z]{3}", word):
         return word.upper()
     return None
+
+
+# ---------------------------------------------------------------- contract names in words
+# The 12-table template is written in the reader's language (`template.py`): its sheets and
+# CSV files are named after the tables and its headers after the columns as the pages name
+# them. The import reads a table or a column by its contract name or by its name in any of
+# the languages, so a Danish template filled in comes back as the same rows.
+
+
+@cache
+def table_aliases() -> dict[str, str]:
+    """Every name a contract table is read by (lower case): its own, and its name in each
+    language ("aktiviteter", "aktiviteternas mål")."""
+    out: dict[str, str] = {}
+    for table in contract.TABLES:
+        out[table.name] = table.name
+        for lang in LANGS:
+            out.setdefault(normal(table_label(table.name, lang)), table.name)
+    return out
+
+
+def column_label(col: str, lang: str) -> str:
+    """A contract column's header in *lang* (as the pages name it), else its own name."""
+    text = t(f"col.{col}", lang)
+    return col if text.startswith("col.") else text
+
+
+@cache
+def column_aliases(table: str) -> dict[str, str]:
+    """Every header a column of *table* is read by (lower case): its own name, and its
+    header in each language; a header two of the table's columns share is read by neither."""
+    columns = contract.TABLE_BY_NAME[table].columns
+    out = {c.name.lower(): c.name for c in columns}
+    taken: dict[str, set[str]] = {}
+    for c in columns:
+        for lang in LANGS:
+            taken.setdefault(normal(column_label(c.name, lang)), set()).add(c.name)
+    for header, names in taken.items():
+        if len(names) == 1 and header not in out:
+            out[header] = next(iter(names))
+    return out

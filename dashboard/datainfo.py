@@ -1,19 +1,13 @@
-"""The Data page's file handling: the dataset's tables with their files' dates, the
-data-quality table. (Uploads are `dashboard.uploads`.)"""
+"""The Data page's texts about the dataset: where it came from, the data-quality table.
+(Uploads are `dashboard.uploads`; times are written by `i18n.fmt_time`.)"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 
-from dashboard.contract import SUMMARIES, TABLES
-from dashboard.dataset import table_files
 from dashboard.i18n import t
-
-TABLE_BY_NAME = {tb.name: tb for tb in (*TABLES, *SUMMARIES)}
 
 QUALITY_CHECKS = (
     "activities_without_goal",
@@ -24,30 +18,13 @@ QUALITY_CHECKS = (
 )
 
 
-def dataset_overview(tables: pd.DataFrame, folder: Path) -> pd.DataFrame:
-    """The `data_tables` result with each Parquet file's modification time (UTC, minutes)."""
-    out = tables.copy()
-    stamps = []
-    for name in out["table_name"]:
-        try:
-            files = table_files(folder, TABLE_BY_NAME[name])
-            mtime = max(f.stat().st_mtime for f in files)
-            stamps.append(timestamp_label(datetime.fromtimestamp(mtime, UTC).isoformat()))
-        except (OSError, KeyError, ValueError):  # absent: no time to show
-            stamps.append("")
-    out["modified"] = stamps
-    return out
-
-
-def timestamp_label(iso: str) -> str:
-    """An ISO time from the manifest as '2026-11-23 18:00 UTC' (as given if unreadable)."""
-    try:
-        when = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return str(iso)
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%d %H:%M") + (" UTC" if when.tzinfo is not None else "")
+def source_label(source: object, lang: str) -> str:
+    """Where the dataset was imported from, as the Data page says it: the file's name, or
+    for the sample the project ships (the folder `sample/`) its name in the language."""
+    text = str(source or "").strip()
+    if text.rstrip("/").split("/")[-1] == "sample":
+        return t("data.source.sample", lang)
+    return text or "?"
 
 
 def quality_table(results: Mapping[str, pd.DataFrame], lang: str) -> pd.DataFrame:

@@ -17,6 +17,9 @@ from datetime import date, datetime
 import pandas as pd
 import pyarrow as pa
 
+from dashboard.filters import Filters
+from dashboard.i18n import t
+
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -117,3 +120,27 @@ def csv_chunks(
             yield shape(pd.DataFrame(columns=columns))
 
     return iter_frames_csv(frames(), lang)
+
+
+def file_slug(filters: Filters, lang: str, latest: bool = False) -> str:
+    """A short file-name part naming a selection in *lang* (gotland_2009, alla_alla-ar,
+    gavle_2012_mal-1): ASCII, so every system keeps the name; goals by how many (an id such
+    as gavle-p1 is no name a reader knows). *latest*: each organisation's latest year (the
+    Annual evaluation without a chosen year)."""
+    n = len(filters.orgs)
+    if 0 < n <= 3:
+        orgs = "-".join(filters.orgs)
+    else:
+        orgs = t("file.slug.orgs", lang, n=n) if n else t("file.slug.all", lang)
+    if latest:
+        years = t("file.slug.latest", lang)
+    elif filters.year_from is None and filters.year_to is None:
+        years = t("file.slug.all_years", lang)
+    elif filters.year_from == filters.year_to:
+        years = str(filters.year_from)
+    else:
+        years = f"{filters.year_from or ''}-{filters.year_to or ''}"
+    parts = [orgs, years]
+    if filters.goals:
+        parts.append(t("file.slug.goals", lang, n=len(filters.goals)))
+    return "_".join(parts)

@@ -35,25 +35,3 @@ class Filters:
         if self.year_from is not None and self.year_from == self.year_to:
             return self.year_from
         return None
-
-    def slug(self) -> str:
-        """A short file-name part naming the selection (gotland_2009)."""
-        orgs = (
-            "-".join(self.orgs)
-            if 0 < len(self.orgs) <= 3
-            else (f"{len(self.orgs)}orgs" if self.orgs else "all")
-        )
-        if self.year_from is None and self.year_to is None:
-            years = "allyears"
-        elif self.year_from == self.year_to:
-            years = str(self.year_from)
-        else:
-            years = f"{self.year_from or ''}-{self.year_to or ''}"
-        parts = [orgs, years]
-        if self.goals:
-            parts.append(
-                "goal-" + "-".join(self.goals)
-                if len(self.goals) <= 2
-                else f"{len(self.goals)}goals"
-            )
-        return "_".join(parts)

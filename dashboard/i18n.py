@@ -10,12 +10,14 @@ falls back to Swedish, then English.
 from __future__ import annotations
 
 import math
-from datetime import date
+import os
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import (
     format_currency,
     format_percent,
@@ -144,6 +146,36 @@ def fmt_date(value: date | None, lang: str) -> str:
     if value is None:
         return "–"
     return format_date(value, format="medium", locale=lang)
+
+
+TIME_ZONE = "DASHBOARD_TIME_ZONE"  # the organisation's zone: Europe/Stockholm by default
+DEFAULT_TIME_ZONE = "Europe/Stockholm"
+
+
+def time_zone() -> ZoneInfo:
+    """The zone times are shown in (`DASHBOARD_TIME_ZONE`, e.g. Europe/Copenhagen for a
+    Danish municipality; Europe/Stockholm when unset or unknown). Times are stored in UTC."""
+    try:
+        return ZoneInfo(os.environ.get(TIME_ZONE) or DEFAULT_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+def fmt_time(value: datetime | str | None, lang: str) -> str:
+    """A stored time (UTC, ISO) as the language writes it in the organisation's zone, its
+    date as `fmt_date` writes dates: '3 dec. 2026 13:18' (sv), '3. dec. 2026 13.18' (da);
+    as given when it is no time, '–'
+    for none. A time without a zone is taken as UTC, as the record writes it."""
+    if value is None or value == "":
+        return "–"
+    try:
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    local = when.astimezone(time_zone())
+    return f"{format_date(local.date(), 'medium', locale=lang)} {format_time(local, 'short', locale=lang)}"
 
 
 def plotly_separators(lang: str) -> str:

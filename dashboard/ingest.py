@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from dashboard import partial, workbook
+from dashboard import codes, partial, workbook
 from dashboard.access import Scope
 from dashboard.checks import ParsedTable, derive, validate
 from dashboard.contract import TABLES
@@ -186,9 +186,11 @@ def check(
         extra = _out_of_scope(live, conv)
     else:
         tables: dict[str, RawTable] = {}
+        aliases = codes.table_aliases()  # a table by its name or its name in a language
         for k, v in raw.items():
             if not k.startswith("_"):
-                _put(tables, k.strip().lower(), v, found)
+                name = k.strip().lower()
+                _put(tables, aliases.get(codes.normal(name), name), v, found)
         raw = tables
     given = tuple(t.name for t in TABLES if t.name in raw)
     if not raw and not found:

@@ -6,9 +6,10 @@ import io
 import zipfile
 from pathlib import Path
 
-from dashboard.contract import SUMMARIES, TABLES, Column
-
-ABOUT_SHEET = "_contract"  # sheets whose name starts with "_" are ignored by the import
+from dashboard import codes
+from dashboard.contract import SUMMARIES, TABLE_BY_NAME, TABLES, Column, Table
+from dashboard.i18n import t
+from dashboard.workbook import META_SHEET
 
 
 def _describe(col: Column) -> str:
@@ -24,60 +25,143 @@ def _describe(col: Column) -> str:
     return " ".join(parts)
 
 
-def csv_header(table_name: str) -> bytes:
-    """The header line of one table's CSV file (UTF-8 with BOM, comma-separated)."""
-    table = next(t for t in TABLES if t.name == table_name)
-    return ("\ufeff" + ",".join(c.name for c in table.input_columns) + "\r\n").encode("utf-8")
+# the coordinator workbook's notes (wb.note.*) describe most columns already; a contract
+# column named differently there, or one word for several things (kind, title, status, role),
+# takes the note of what it means in its table
+NOTE_OF: dict[tuple[str, str], str] = {
+    ("organisations", "kind"): "org_kind",
+    ("goals", "kind"): "goal_kind",
+    ("networks", "kind"): "network_kind",
+    ("strategies", "title"): "strategy_title",
+    ("goals", "title"): "wording",
+    ("projects", "title"): "project_title",
+    ("activities", "title"): "activity_title",
+    ("goals", "code"): "number",
+    ("memberships", "role"): "membership_role",
+    ("projects", "role"): "project_role",
+    ("projects", "status"): "project_status",
+    ("activities", "status"): "activity_status",
+    ("goal_assessments", "status"): "assessment_status",
+}
 
 
-def template_zip() -> bytes:
-    """A zip holding one empty CSV per table."""
+def note(table: Table, col: Column, lang: str) -> str:
+    """What a column holds, in *lang*: the id rules for an id, the coordinator workbook's
+    note otherwise; then required, the words it takes, where an id must exist."""
+    parts = []
+    if col.ref is not None:
+        other = TABLE_BY_NAME[col.ref[0]]
+        parts.append(
+            t(
+                "template.ref",
+                lang,
+                table=codes.table_label(other.name, lang),
+                column=codes.column_label(col.ref[1], lang),
+            )
+        )
+    elif table.key == (col.name,):
+        parts.append(t("template.key", lang))
+    else:
+        key = NOTE_OF.get((table.name, col.name), col.name)
+        text = t(f"wb.note.{key}", lang)
+        parts.append("" if text.startswith("wb.note.") else text)
+    if col.required:
+        parts.append(t("template.required", lang))
+    if col.allowed:
+        domain = codes.COLUMN_DOMAIN.get((table.name, col.name))
+        words = codes.choices(domain, lang) if domain else list(col.allowed)
+        parts.append(t("template.one_of", lang, words=", ".join(words)))
+    if col.money:
+        parts.append(t("template.money", lang))
+    return " ".join(p for p in parts if p)
+
+
+def _file_name(table: Table, lang: str) -> str:
+    """A table's sheet or CSV file name in *lang* (Aktiviteter), as the import reads it."""
+    return codes.table_label(table.name, lang)[:31]
+
+
+def _headers(table: Table, lang: str) -> list[str]:
+    return [codes.column_label(c.name, lang) for c in table.input_columns]
+
+
+def csv_header(table_name: str, lang: str = "en") -> bytes:
+    """The header line of one table's CSV file in *lang* (UTF-8 with BOM, comma-separated)."""
+    table = TABLE_BY_NAME[table_name]
+    line = ",".join(_quoted(h) for h in _headers(table, lang))
+    return ("\ufeff" + line + "\r\n").encode("utf-8")
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"' if any(ch in text for ch in ',"') else text
+
+
+def template_zip(lang: str = "en") -> bytes:
+    """A zip holding one empty CSV per table, named and headed in *lang*."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for t in TABLES:
-            zf.writestr(f"{t.name}.csv", csv_header(t.name))
+        for tb in TABLES:
+            zf.writestr(f"{_file_name(tb, lang)}.csv", csv_header(tb.name, lang))
     return buf.getvalue()
 
 
-def template_xlsx() -> bytes:
-    """A workbook with a sheet per table and a `_contract` sheet describing every column."""
+def template_xlsx(lang: str = "en") -> bytes:
+    """A workbook with a sheet per table and a reference sheet describing every column, all
+    in *lang* (the reference sheet's name starts with "_": the import passes it by)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Alignment, Font
 
     wb = Workbook()
     about = wb.active
-    about.title = ABOUT_SHEET
-    about.append(["table", "column", "type", "description"])
-    for t in TABLES:
-        for c in t.input_columns:
-            about.append([t.name, c.name, c.type, _describe(c)])
-        ws = wb.create_sheet(t.name)
-        ws.append([c.name for c in t.input_columns])
+    about.title = ("_" + t("template.about", lang))[:31]
+    about.append([t(f"template.col.{k}", lang) for k in ("table", "column", "type", "about")])
+    for tb in TABLES:
+        for c in tb.input_columns:
+            about.append(
+                [
+                    _file_name(tb, lang),
+                    codes.column_label(c.name, lang),
+                    t(f"template.type.{c.type}", lang),
+                    note(tb, c, lang),
+                ]
+            )
+        ws = wb.create_sheet(_file_name(tb, lang))
+        headers = _headers(tb, lang)
+        ws.append(headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for i, c in enumerate(t.input_columns, start=1):
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(c.name) + 4)
+        for i, h in enumerate(headers, start=1):
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(h) + 4)
         ws.freeze_panes = "A2"
     for cell in about[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCD", (18, 20, 8, 100), strict=True):
+    for row in about.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = TYPE_STRING
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for letter, width in zip("ABCD", (22, 26, 12, 90), strict=True):
         about.column_dimensions[letter].width = width
+    about.freeze_panes = "A2"
+    marker = wb.create_sheet(META_SHEET)  # "these are the contract's tables", for the import
+    marker.append(["kind", "contract"])
+    marker.sheet_state = "hidden"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def write_template(out: Path) -> None:
-    """Write the template to *out*: .xlsx, .zip, or else a folder of CSV files."""
+def write_template(out: Path, lang: str = "en") -> None:
+    """Write the template in *lang* to *out*: .xlsx, .zip, or else a folder of CSV files."""
     suffix = out.suffix.lower()
     if suffix == ".xlsx":
-        out.write_bytes(template_xlsx())
+        out.write_bytes(template_xlsx(lang))
     elif suffix == ".zip":
-        out.write_bytes(template_zip())
+        out.write_bytes(template_zip(lang))
     else:
         out.mkdir(parents=True, exist_ok=True)
-        for t in TABLES:
-            (out / f"{t.name}.csv").write_bytes(csv_header(t.name))
+        for tb in TABLES:
+            (out / f"{_file_name(tb, lang)}.csv").write_bytes(csv_header(tb.name, lang))
 
 
 def contract_markdown() -> str:
@@ -89,18 +173,18 @@ def contract_markdown() -> str:
         "do not edit by hand.",
         "",
     ]
-    for t in TABLES:
+    for tb in TABLES:
         lines += [
-            f"## {t.name}",
+            f"## {tb.name}",
             "",
-            t.doc,
+            tb.doc,
             "",
-            f"Key: {', '.join(t.key)}. Stored sorted by: {', '.join(t.sort_by)}.",
+            f"Key: {', '.join(tb.key)}. Stored sorted by: {', '.join(tb.sort_by)}.",
             "",
             "| column | type | description |",
             "| --- | --- | --- |",
         ]
-        for c in t.columns:
+        for c in tb.columns:
             desc = _describe(c) + (" Derived: written by the import." if c.derived else "")
             lines.append(f"| `{c.name}` | {c.type} | {desc} |")
         lines.append("")
@@ -112,17 +196,17 @@ def contract_markdown() -> str:
         "scanning millions of activities when they ask about many organisations or years.",
         "",
     ]
-    for t in SUMMARIES:
+    for tb in SUMMARIES:
         lines += [
-            f"## {t.name}",
+            f"## {tb.name}",
             "",
-            t.doc,
+            tb.doc,
             "",
-            f"One row per {', '.join(t.key)}.",
+            f"One row per {', '.join(tb.key)}.",
             "",
             "| column | type | description |",
             "| --- | --- | --- |",
         ]
-        lines += [f"| `{c.name}` | {c.type} | {c.doc} |" for c in t.columns]
+        lines += [f"| `{c.name}` | {c.type} | {c.doc} |" for c in tb.columns]
         lines.append("")
     return "\n".join(lines)

@@ -31,6 +31,9 @@ class UrlState:
     notices: tuple[Notice, ...]
 
 
+FILTER_KEYS = ("lang", "org", "year", "from", "to", "goal")  # the sidebar's; pages add their own
+
+
 def _int(text: str) -> int | None:
     try:
         return int(text)
@@ -43,11 +46,14 @@ def parse(
     known_orgs: Sequence[str],
     goal_org: Mapping[str, str],
     years: tuple[int, int] | None,
+    goal_names: Mapping[str, str] | None = None,
 ) -> UrlState:
     """Read `lang`, `org`, `year` or `from`/`to`, and `goal` from query parameters.
 
     *params* maps each key to all its values (repeated keys or comma lists both work);
-    *goal_org* maps every goal id to its organisation; *years* is the data's year span.
+    *goal_org* maps every goal id to its organisation; *years* is the data's year span;
+    *goal_names* how a notice names a goal the reader knows (by number and wording, never
+    its id). Years given the wrong way round (2013-2010) are read the right way, and said.
     """
 
     def values(key: str) -> list[str]:
@@ -75,8 +81,11 @@ def parse(
     goals: list[str] = []
     for v in values("goal"):
         org = goal_org.get(v)
-        if org is None or (orgs and org not in orgs):
+        if org is None:
             notices.append(Notice("notice.unknown_goal", {"value": v}))
+        elif orgs and org not in orgs:
+            name = (goal_names or {}).get(v, v)
+            notices.append(Notice("notice.goal_other_org", {"value": name}))
         elif v not in goals:
             goals.append(v)
 
@@ -86,6 +95,14 @@ def parse(
     if asked:
         parsed = [_int(a) for a in asked]
         lo, hi = years if years else (None, None)
+        if len(parsed) == 2 and None not in parsed and parsed[0] > parsed[1]:  # type: ignore[operator]
+            parsed = [parsed[1], parsed[0]]
+            notices.append(
+                Notice(
+                    "notice.years_reversed",
+                    {"value": "–".join(asked), "lo": parsed[0], "hi": parsed[1]},
+                )
+            )
         ok = (
             len(parsed) == 2
             and None not in parsed

@@ -265,12 +265,23 @@ def _col_keys(sheet: Sheet) -> dict[str, str]:
 
 def is_coordinator(raw: Mapping[str, RawTable]) -> bool:
     """True for a coordinator's workbook: its marker sheet, or its sheet names."""
-    if META_SHEET in raw:
-        return True
+    if META_SHEET in raw:  # the 12-table template says it is one (kind: contract)
+        return _meta(raw, "kind") != "contract"
     if any(_norm(k) in TABLE_BY_NAME for k in raw):
         return False
+    if raw and all(t.file.lower().endswith(".csv") for t in raw.values()):
+        return False  # CSV files are the contract's tables (the coordinator's is a workbook)
     keys = _sheet_keys()
     return any(_norm(k) in keys for k in raw if not k.startswith("_"))
+
+
+def _meta(raw: Mapping[str, RawTable], key: str) -> str | None:
+    """A value of the marker sheet (kind, lang), if the workbook has one."""
+    meta = raw.get(META_SHEET)
+    for row in meta.rows if meta else []:
+        if len(row) >= 2 and str(row[0]).strip() == key:
+            return str(row[1]).strip()
+    return None
 
 
 def is_template(raw: Mapping[str, RawTable]) -> bool:

@@ -120,6 +120,44 @@ def test_activities_search_narrows_the_table(app) -> None:
     at.text_input(key="act_search").set_value("b7").run()
     assert at.dataframe[0].value.shape[0] == 2
     assert any("2 activities" in m.value for m in at.markdown)
+    # the search is in the address beside the filters, so a copied link keeps it
+    assert qp(at, "q") == ["b7"]
+    assert qp(at, "org") == ["gotland"] and qp(at, "year") == ["2009"]
+    at.text_input(key="act_search").set_value("").run()
+    assert "q" not in at.query_params
+    assert at.dataframe[0].value.shape[0] == 16
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    """A query parameter of the app's address, as a list."""
+    value = at.query_params.get(key)
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+
+def test_a_link_with_a_search_opens_the_activities_it_names(sample_dir, monkeypatch) -> None:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in {"lang": "en", "org": "gotland", "year": "2009", "q": "b7"}.items():
+        at.query_params[k] = v
+    at.switch_page("dashboard/pages/activities.py").run()  # the link opens Activities
+    assert at.text_input(key="act_search").value == "b7"
+    assert at.dataframe[0].value.shape[0] == 2
+    at.text_input(key="act_search").set_value("CPMR").run()  # the field wins after the link
+    assert qp(at, "q") == ["CPMR"]
+
+
+def test_the_app_asks_nothing_of_the_internet_and_watches_no_files() -> None:
+    """The page icon is a file of the app (a Material icon is fetched from Google's font
+    server); no file watcher in the settings the app is deployed with."""
+    import tomllib
+
+    from dashboard import shell
+
+    assert shell.PAGE_ICON.is_file() and shell.PAGE_ICON.suffix == ".png"
+    source = (ROOT / "dashboard" / "shell.py").read_text(encoding="utf-8")
+    assert "page_icon=str(PAGE_ICON)" in source
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
 
 
 def test_download_holds_the_rows_of_the_selection(sample_dir: Path, monkeypatch) -> None:
@@ -144,17 +182,27 @@ def test_download_file_names_say_what_and_which_selection() -> None:
     assert file_name(View("sv", Filters(("gotland",), 2009, 2009)), "activities") == (
         "aktiviteter_gotland_2009.csv"
     )
-    assert file_name(View("en", Filters()), "coverage") == "goal_coverage_all_allyears.csv"
+    assert file_name(View("en", Filters()), "coverage") == "goal_coverage_all_all-years.csv"
+    assert file_name(View("sv", Filters()), "coverage") == "maltackning_alla_alla-ar.csv"
 
 
 def test_a_bad_link_falls_back_with_notices(app) -> None:
     at = app(lang="xx", org="nowhere,gotland", goal="vkl-g1", year="1900")
     assert not at.exception
     notes = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")  # escaped Markdown
-    assert "nowhere" in notes and "vkl-g1" in notes and "1900" in notes and "xx" in notes
+    assert "nowhere" in notes and "1900" in notes and "xx" in notes
+    # another organisation's goal by its organisation, number and wording, never its id
+    assert "Målet Västmanlands Kommuner och Landsting · 1." in notes and "vkl-g1" not in notes
     assert at.selectbox(key="f_org").value == "gotland"
     assert at.multiselect(key="f_goals").value == []
     assert metrics(at)["Aktiviteter"] == "26"  # Gotland, all years (Swedish by default)
+
+
+def test_years_given_backwards_are_read_the_right_way_round(app) -> None:
+    at = app(org="gavle", **{"from": "2013", "to": "2012"})
+    notes = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")
+    assert "Länken anger åren baklänges (2013–2012); de visas som 2012–2013." in notes
+    assert "finns inte i data" not in notes
 
 
 def test_a_missing_dataset_shows_a_message_not_a_traceback(tmp_path, monkeypatch) -> None:

@@ -81,7 +81,7 @@ def test_query_readable_gives_the_downloads_headers_and_words(
     code = main([*args, "--year", "2009", "--lang", "sv", "--readable"])
     lines = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()
     assert code == 0
-    assert lines[0].startswith("Organisation;År;Id;Titel;")
+    assert lines[0].startswith("Organisation;År;Aktivitets-id;Titel;")
     assert lines[1].startswith("Gotlands kommun;2009;gotland-2009-01;Almedalsveckans invigning;")
     assert ";Planerad;" in lines[1]
     assert len(lines) == 17  # the header and Gotland's 16 activities of 2009

@@ -12,8 +12,9 @@ import pytest
 
 from dashboard import dataset
 from dashboard.cli import main
+from dashboard.contract import TABLES
 from dashboard.ingest import ImportFailed, check_source, ingest
-from tests.conftest import MINI_SOURCE
+from tests.conftest import MINI_SOURCE, ROOT
 from tests.helpers import read_rows, snapshot
 
 
@@ -340,11 +341,66 @@ def test_template_round_trip(tmp_path: Path) -> None:
     write_template(tmp_path / "tpl")
     found = problems_of(tmp_path / "tpl")
     assert found == []  # empty tables are valid
-    (tmp_path / "t.xlsx").write_bytes(template_xlsx())
-    _, problems = check_source(tmp_path / "t.xlsx")
-    assert problems == []
-    assert main(["template", "--out", str(tmp_path / "t.zip")]) == 0
+    for lang in ("sv", "da", "en"):
+        (tmp_path / f"t_{lang}.xlsx").write_bytes(template_xlsx(lang))
+        _, problems = check_source(tmp_path / f"t_{lang}.xlsx")
+        assert problems == [], lang
+        write_template(tmp_path / f"tpl_{lang}", lang)
+        assert problems_of(tmp_path / f"tpl_{lang}") == [], lang
+    assert main(["template", "--out", str(tmp_path / "t.zip"), "--lang", "sv"]) == 0
     import zipfile
 
     names = zipfile.ZipFile(tmp_path / "t.zip").namelist()
-    assert "activities.csv" in names and len(names) == 12
+    assert "Aktiviteter.csv" in names and len(names) == 12  # named in the chosen language
+
+
+def test_the_template_speaks_the_chosen_language(tmp_path: Path) -> None:
+    """Sheet names, headers and the reference sheet in Swedish from the Swedish page: no
+    contract name (activities, org_id) and no English note left."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboard.template import template_xlsx
+
+    wb = load_workbook(io.BytesIO(template_xlsx("sv")))
+    assert wb.sheetnames[0] == "_Läs mig" and "Aktiviteter" in wb.sheetnames
+    assert [c.value for c in wb["Aktiviteter"][1]][:4] == [
+        "Aktivitets-id",
+        "Organisation",
+        "År",
+        "Titel",
+    ]
+    about = [[c.value for c in row] for row in wb["_Läs mig"].iter_rows(min_row=2)]
+    assert len(about) == sum(len(t.input_columns) for t in TABLES)
+    words = " ".join(str(v) for row in about for v in row)
+    for english in ("Required", "One of", "Stable id", "Must exist", "activities", "org_id"):
+        assert english not in words, english
+    assert all(row[3] for row in about)  # every column described
+    assert "Ett id ur bladet Organisationer, kolumnen Organisation." in words
+
+
+def test_a_table_named_and_headed_in_danish_imports_as_the_contract_names(
+    tmp_path: Path,
+) -> None:
+    """The sample's CSV files renamed and re-headed as the Danish template names them are
+    read as the same rows: the import takes a table and a column by any language's name."""
+    import csv
+
+    from dashboard import codes
+
+    danish = tmp_path / "da"
+    danish.mkdir()
+    for t in TABLES:
+        src = ROOT / "sample" / f"{t.name}.csv"
+        if not src.exists():
+            continue
+        rows = list(csv.reader(src.read_text(encoding="utf-8-sig").splitlines()))
+        rows[0] = [codes.column_label(h, "da") for h in rows[0]]
+        with open(danish / f"{codes.table_label(t.name, 'da')}.csv", "w", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+    a, pa_ = check_source(ROOT / "sample")
+    b, pb = check_source(danish)
+    assert pa_ == [] and pb == []
+    assert set(a) == set(b) and len(a) == 12
+    assert {k: v.rows for k, v in a.items()} == {k: v.rows for k, v in b.items()}

@@ -136,7 +136,14 @@ def test_indicator_status_rule(mini_db: Database) -> None:
     assert rows[2]["progress"] == pytest.approx(0.4)
 
 
-def test_filters_slug_names_the_selection() -> None:
-    assert Filters(("gotland",), 2009, 2009).slug() == "gotland_2009"
-    assert Filters().slug() == "all_allyears"
-    assert Filters(("a", "b"), 2019, 2020, ("a1",)).slug() == "a-b_2019-2020_goal-a1"
+def test_file_slug_names_the_selection_in_the_language() -> None:
+    from dashboard.export import file_slug
+
+    assert file_slug(Filters(("gotland",), 2009, 2009), "sv") == "gotland_2009"
+    assert file_slug(Filters(), "sv") == "alla_alla-ar"
+    assert file_slug(Filters(), "da") == "alle_alle-aar"
+    assert file_slug(Filters(), "en") == "all_all-years"
+    # goals by how many (an id such as gavle-p1 is no name a reader knows)
+    assert file_slug(Filters(("a", "b"), 2019, 2020, ("a1",)), "sv") == "a-b_2019-2020_mal-1"
+    assert file_slug(Filters(("a", "b", "c", "d"), 2019, 2019), "da") == "4-organisationer_2019"
+    assert file_slug(Filters(("a",)), "sv", latest=True) == "a_senaste-aret"

@@ -199,15 +199,44 @@ def test_no_id_or_stored_code_on_any_page_of_a_generated_dataset(
     assert visit(out, monkeypatch, [{}, {"org": two, "from": "2015", "to": "2020"}]) == []
 
 
+def column_names() -> set[str]:
+    """Every column name a query returns (what a header must never read as)."""
+    import re as _re
+
+    from dashboard.db import QUERY_DIR
+
+    out: set[str] = set()
+    for path in QUERY_DIR.glob("*.sql"):
+        m = _re.search(r"^-- columns: (.*)$", path.read_text(encoding="utf-8"), _re.M)
+        if m:
+            out |= {c.strip() for c in m.group(1).split(",")}
+    return out
+
+
 def file_offences(name: str, df, ids: set[str], stored: set[str]) -> list[tuple[str, str, str]]:
+    """What a Swedish file must not hold: an id, a stored code, a query's own column name as
+    a header (`networks`), an English word of the browser walk's list, a share written
+    with more digits than the page shows."""
+    from tests.test_browser_walk import english_words
+
     found = []
     underscored = {c for c in stored if "_" in c}
+    raw_names = column_names() - {"source"}  # "source" is no word a header shows
     for col in df.columns:
+        header = str(col).lstrip("\ufeff")
+        if header in raw_names:
+            found.append((f"{name}:{col}", "header", header))
+        for bad in english_words(header, "sv"):
+            found.append((f"{name}:{col}", bad, header))
         for v in df[col]:
             if isinstance(v, str):
                 words = set(WORD.findall(v))
                 for bad in (words & ids) | (words & underscored) | ({v.strip()} & stored):
                     found.append((f"{name}:{col}", bad, v[:120]))
+                for bad in english_words(v, "sv"):
+                    found.append((f"{name}:{col}", bad, v[:120]))
+            elif isinstance(v, float) and v == v and len(repr(v).split(".")[-1]) > 6:
+                found.append((f"{name}:{col}", "digits", repr(v)))
     return found
 
 
@@ -228,7 +257,8 @@ def test_no_id_or_stored_code_in_any_download_or_the_annual_workbook(
 
     got: dict[str, pd.DataFrame] = {}
     monkeypatch.setattr(
-        "dashboard.ui.download", lambda view, what, frame, key: got.update({key: frame()})
+        "dashboard.ui.download",
+        lambda view, what, frame, key, slug=None: got.update({key: frame()}),
     )
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
     ids, stored = dataset_ids(sample_dir), stored_codes()
@@ -265,4 +295,60 @@ def test_no_id_or_stored_code_in_any_download_or_the_annual_workbook(
         for name in zf.namelist():
             df = pd.read_csv(zf.open(name), sep=";", dtype=str, encoding="utf-8-sig")
             found += file_offences(f"zip:{name}", df, ids, stored)
+    assert found == []
+
+
+def test_every_download_is_named_after_what_it_holds_uniquely_on_its_page(
+    sample_dir: Path, monkeypatch
+) -> None:
+    """On every page (Swedish, Slagelse 2011-2013, a goal chosen), no two downloads share a
+    file name, and every name is Swedish (no 'all', 'allyears' or a goal's id); the
+    Evaluation's files say the year they hold (2013), and the roll-up's file is the roll-up."""
+    import io
+
+    import pandas as pd
+
+    from dashboard.i18n import t
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(APP, default_timeout=90)
+    link = {"lang": "sv", "org": "slagelse", "from": "2011", "to": "2013", "goal": "slagelse-t2"}
+    for k, v in link.items():
+        at.query_params[k] = v
+    at.run()
+    for page in ALL_PAGES:
+        at.switch_page(f"dashboard/pages/{page}.py").run()
+        assert not at.exception, page
+        offered = at.session_state["_offered"]
+        names = [name for name, _ in offered.values()]
+        assert len(names) == len(set(names)), (page, sorted(names))
+        for name in names:
+            assert not re.search(r"_all_|allyears|goal-|slagelse-t2", name), (page, name)
+        if page == "evaluation":
+            csvs = [n for n in names if n.endswith(".csv")]
+            assert csvs and all("_2013" in n or "_alla-ar" in n for n in csvs), csvs
+            name, build = offered["dl-eval-rollup"]
+            df = pd.read_csv(io.BytesIO(build()), sep=";", encoding="utf-8-sig")
+            assert t("col.verdict", "sv") in df.columns and t("col.name", "sv") not in df.columns
+
+
+def test_no_page_hands_a_download_a_lambda() -> None:
+    """A lambda reads its variables when the button is clicked, not when it is drawn: the
+    Evaluation once offered the roll-up's button with the indicator list, because the page
+    reused the name `shown`. Downloads take a bound `functools.partial` instead."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "dashboard" / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("download", "table_with_download", "chart_with_table")
+                and any(
+                    isinstance(a, ast.Lambda)
+                    for a in [*node.args, *(k.value for k in node.keywords)]
+                )
+            ):
+                found.append(f"{path.name}:{node.lineno}")
     assert found == []

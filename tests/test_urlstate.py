@@ -50,14 +50,27 @@ def test_bad_values_fall_back_with_a_notice_each() -> None:
     assert [n.key for n in state.notices] == [
         "notice.bad_lang",
         "notice.unknown_org",
-        "notice.unknown_goal",
+        "notice.goal_other_org",  # vkl's goal while gotland is chosen
         "notice.unknown_goal",
         "notice.bad_year",
     ]
+    # the goal another organisation has is named by number and wording, never by its id
+    state = parse(
+        {"org": ["gotland"], "goal": ["v1"]}, ORGS, GOAL_ORG, YEARS, {"v1": "VKL · 1. Mål"}
+    )
+    assert [dict(n.values) for n in state.notices] == [{"value": "VKL · 1. Mål"}]
 
 
-def test_reversed_or_garbled_years_fall_back() -> None:
-    for params in ({"from": ["2012"], "to": ["2010"]}, {"year": ["twenty"]}, {"from": ["2010"]}):
+def test_reversed_years_are_read_the_right_way_round() -> None:
+    state = parse({"from": ["2012"], "to": ["2010"]}, ORGS, GOAL_ORG, YEARS)
+    assert (state.filters.year_from, state.filters.year_to) == (2010, 2012)
+    assert [(n.key, dict(n.values)) for n in state.notices] == [
+        ("notice.years_reversed", {"value": "2012–2010", "lo": 2010, "hi": 2012})
+    ]
+
+
+def test_garbled_years_fall_back() -> None:
+    for params in ({"year": ["twenty"]}, {"from": ["2010"]}, {"from": ["2013"], "to": ["2030"]}):
         state = parse(params, ORGS, GOAL_ORG, YEARS)
         assert (state.filters.year_from, state.filters.year_to) == (None, None)
         assert [n.key for n in state.notices] == ["notice.bad_year"]

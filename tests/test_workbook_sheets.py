@@ -34,14 +34,16 @@ def test_two_sheets_of_one_table_in_the_coordinators_workbook_are_refused() -> N
 
 
 def test_two_sheets_or_files_of_one_table_in_the_contracts_formats_are_refused() -> None:
-    book = template_xlsx()
-    checked = check([("mall.xlsx", _renamed_copy(book, "activities", "Activities "))])
-    assert "sheet_twice" in {p.key for p in checked.problems}
+    book = template_xlsx("sv")
+    # a second sheet of one table, by its contract name, its English or its Swedish name
+    for twin in ("activities", "Activities ", "aktiviteter "):
+        checked = check([("mall.xlsx", _renamed_copy(book, "Aktiviteter", twin))])
+        assert "sheet_twice" in {p.key for p in checked.problems}, twin
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for f in sorted(Path(SAMPLE_SOURCE).glob("*.csv")):
             zf.writestr(f.name, f.read_bytes())
-        zf.writestr("Activities.csv", (Path(SAMPLE_SOURCE) / "activities.csv").read_bytes())
+        zf.writestr("Aktiviteter.csv", (Path(SAMPLE_SOURCE) / "activities.csv").read_bytes())
     from dashboard import uploads
     from dashboard.access import Scope
 

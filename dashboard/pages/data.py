@@ -4,10 +4,12 @@ manager should fix in it, and the import (template, checking filled-in files, re
 from __future__ import annotations
 
 import os
+from functools import partial
 
 import streamlit as st
 
 from dashboard import codes, data, datainfo, i18n, ui, uploads
+from dashboard.export import file_slug
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, tn
 from dashboard.problems import ImportFailed
@@ -28,8 +30,8 @@ def _dataset(view: View) -> None:
         st.caption(
             view.md(
                 "data.dataset.caption",
-                imported=datainfo.timestamp_label(manifest["imported_at"]),
-                source=manifest.get("source", "?"),
+                imported=i18n.fmt_time(manifest["imported_at"], lang),
+                source=datainfo.source_label(manifest.get("source"), lang),
             )
         )
     else:
@@ -50,10 +52,10 @@ def _dataset(view: View) -> None:
         border=True,
     )
     st.caption(view.t("data.tables.help"))
-    overview = datainfo.dataset_overview(tables, folder)
+    overview = tables.copy()
     overview["table_name"] = [codes.table_label(n, view.lang) for n in overview["table_name"]]
     ui.show_table(view, overview, "data-tables", height=35 * (len(overview) + 1) + 3)
-    ui.download(view, "data_tables", lambda: ui.for_download(view, overview), "data-tables")
+    ui.download(view, "data_tables", partial(ui.for_download, view, overview), "data-tables")
 
 
 def _quality(view: View) -> None:
@@ -83,7 +85,7 @@ def _quality(view: View) -> None:
             icon=":material/build:",
         )
     ui.show_table(view, checks, "data-quality")
-    ui.download(view, "data_quality", lambda: ui.for_download(view, checks), "data-quality")
+    ui.download(view, "data_quality", partial(ui.for_download, view, checks), "data-quality")
 
 
 def _import(view: View) -> None:
@@ -111,7 +113,7 @@ def _import(view: View) -> None:
             c2,
             view.t("data.workbook.export"),
             lambda: uploads.coordinator_workbook(folder, reader, f.orgs, lang),
-            f"{view.t('file.coordinator_export')}_{Filters(f.orgs).slug()}.xlsx",
+            f"{view.t('file.coordinator_export')}_{file_slug(Filters(f.orgs), view.lang)}.xlsx",
             XLSX,
             "dl-coordinator-export",
             icon=":material/table_view:",
@@ -130,8 +132,8 @@ def _import(view: View) -> None:
     ui.offer(
         c1,
         view.t("data.template.zip"),
-        template_zip,
-        "malbild_template.zip",
+        lambda: template_zip(lang),
+        f"{view.t('file.contract_template')}.zip",
         "application/zip",
         "dl-template-zip",
         icon=":material/folder_zip:",
@@ -139,8 +141,8 @@ def _import(view: View) -> None:
     ui.offer(
         c2,
         view.t("data.template.xlsx"),
-        template_xlsx,
-        "malbild_template.xlsx",
+        lambda: template_xlsx(lang),
+        f"{view.t('file.contract_template')}.xlsx",
         XLSX,
         "dl-template-xlsx",
         icon=":material/table_view:",
@@ -185,7 +187,7 @@ def _import(view: View) -> None:
         c1, c2 = st.columns(2)
         with c1:
             ui.download(
-                view, "data_problems", lambda: ui.for_download(view, frame), "data-problems"
+                view, "data_problems", partial(ui.for_download, view, frame), "data-problems"
             )
         ui.offer(
             c2,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import codes, data, ui
+from dashboard import codes, data, i18n, ui
 from dashboard.i18n import fmt_int
 from dashboard.ui import View
 
@@ -32,7 +32,7 @@ def changes_frame(view: View, entries: list[data.Entry]) -> pd.DataFrame:
         rows.append(
             {
                 "version": e.version,
-                "time": e.time.replace("T", " ").replace("+00:00", " UTC"),
+                "time": i18n.fmt_time(e.time, view.lang),  # the organisation's zone
                 "who": view.t("history.who.unknown") if e.action == "baseline" else e.who,
                 "action": view.t(f"history.action.{e.action}"),
                 "organisations": ", ".join(view.orgs.get(o, o) for o in e.orgs),

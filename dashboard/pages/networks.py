@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import codes, data, editform, figures, i18n, ui
 from dashboard.i18n import plotly_separators
+from dashboard.tables import illustrative_count
 from dashboard.ui import View
 
 ALL_NETWORKS = "__all__"
@@ -56,8 +57,9 @@ def _totals(view: View, totals: pd.DataFrame) -> None:
         border=True,
         help=view.t("networks.totals.help"),
     )
-    ui.illustrative_note(view, totals)
-    ui.download(view, "network_totals", lambda: ui.for_download(view, totals), "network_totals")
+    if illustrative_count(totals):  # the cards have no rows to mark with ◇
+        st.caption(view.t("illustrative.amounts"))
+    ui.download(view, "network_totals", partial(ui.for_download, view, totals), "network_totals")
 
 
 def _per_year(view: View, costs: pd.DataFrame) -> None:

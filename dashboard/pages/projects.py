@@ -148,7 +148,7 @@ def _targets(view: View, targets: pd.DataFrame, names: dict[str, str]) -> None:
             st.markdown(
                 f"**{safe.md(first['name'])}**  \n"
                 + f"{safe.md(names.get(first['org_id'], first['org_id']))}{goal} · "
-                + view.t("projects.target.role", role=_role_name(view, first["role"]))
+                + view.t("projects.target.role", role=_role_name(view, first["role"]).lower())
                 + (f" · {view.t('source.illustrative')}" if invented else "")
             )
             for _, r in rows.iterrows():
