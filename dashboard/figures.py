@@ -163,16 +163,39 @@ pio.templates[TEMPLATE] = go.layout.Template(
 
 
 def _layout(fig: go.Figure, title: str, separators: str, height: int = 420) -> go.Figure:
+    """The settings every chart shares: the title left, the legend above the plot (below
+    it, it covered the axis title), no text under 11 px (a label that does not fit is
+    hidden, its value stays in the hover and the table), numbers written out in the
+    language's way ("5 000 000", never "5M" or "100k")."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         separators=separators,
         height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        uniformtext={"minsize": MIN_TEXT, "mode": "hide"},
         template=TEMPLATE,
         colorway=list(OKABE_ITO),
     )
+    fig.update_xaxes(exponentformat="none", separatethousands=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True)
+    if fig.layout.annotations:  # panels' titles stand above the plot: the legend goes below
+        fig.update_layout(
+            legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom"},
+            margin={"b": 80},
+        )
     return fig
+
+
+MIN_TEXT = 11  # px: the smallest text a chart draws
+
+
+def org_colour(org: str, names: Mapping[str, str]) -> str:
+    """An organisation's colour: by its place among every organisation the reader can
+    see (*names*), never among those selected, so Slagelse keeps its colour whatever else
+    is chosen."""
+    known = sorted(set(names) | {org})
+    return OKABE_ITO[known.index(org) % len(OKABE_ITO)]
 
 
 def whole_counts(top: float) -> dict[str, object]:
@@ -277,12 +300,12 @@ def per_year_bar(
 ) -> go.Figure:
     """Activities per year, stacked by organisation."""
     fig = go.Figure()
-    for i, (org, part) in enumerate(per_year.groupby("org_id", sort=True)):
+    for org, part in per_year.groupby("org_id", sort=True):
         fig.add_bar(
             x=part["year"],
             y=part["activities"],
             name=names.get(str(org), str(org)),
-            marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+            marker_color=org_colour(str(org), names),
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=labels["x"], dtick=1, tickformat="d")
@@ -305,6 +328,7 @@ def hierarchy(
     ids: list[str] = []
     parents: list[str] = []
     text: list[str] = []
+    hover: list[str] = []
     values: list[float] = []
     colors: list[str] = []
     per_goal = links.dropna(subset=["goal_id"]).groupby("goal_id")
@@ -318,13 +342,16 @@ def hierarchy(
         ids.append(f"org:{org}")
         parents.append("")
         text.append(names.get(org, org))
+        hover.append(names.get(org, org))
         values.append(total)
         colors.append("#FFFFFF")
     for _, g in cov.iterrows():
         gid = f"goal:{g['goal_id']}"
         ids.append(gid)
         parents.append(f"org:{g['org_id']}")
-        text.append(f"{g['goal_code']}. {str(g['goal_title'])[:40]}")
+        # the ring shows the goal's number (it fits at 11 px); its wording is in the hover
+        text.append(str(g["goal_code"]))
+        hover.append(f"{g['goal_code']}. {str(g['goal_title'])[:90]}")
         values.append(goal_value[g["goal_id"]])
         colors.append(SERVED if g["activities"] > 0 else GAP)
         if g["goal_id"] in per_goal.groups:
@@ -332,6 +359,7 @@ def hierarchy(
                 ids.append(f"{gid}/act:{a['activity_id']}")
                 parents.append(gid)
                 text.append(str(a["activity_title"])[:40])
+                hover.append(str(a["activity_title"])[:90])
                 values.append(1.0)
                 colors.append(OKABE_ITO[5])
     fig = go.Figure(
@@ -342,8 +370,13 @@ def hierarchy(
             values=values,
             branchvalues="total",
             marker={"colors": colors, "line": {"color": "#FFFFFF", "width": 1}},
-            insidetextorientation="radial",
-            maxdepth=3,
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            insidetextorientation="horizontal",
+            insidetextfont={"size": 14},
+            # the activities show when a goal is clicked: all at once, their slices were
+            # too thin for any label (about 5 px)
+            maxdepth=2,
         )
     )
     return _layout(fig, labels["title"], separators, height=620)
@@ -402,6 +435,9 @@ def indicator_status_bar(
                     "shape": STATUS_PATTERN[status],
                     "fgcolor": "#FFFFFF",
                     "fgopacity": 0.6,
+                    # drawn over the status colour: the default ('replace') drew the
+                    # pattern on white, and every patterned status became a white bar
+                    "fillmode": "overlay",
                     "size": 6,
                 },
                 "line": {"color": "#FFFFFF", "width": 1},
@@ -436,10 +472,11 @@ def indicator_trends(
     baselines: pd.DataFrame,
     labels: Mapping[str, str],
     separators: str,
-    year: int,
+    years: Mapping[str, int],
 ) -> go.Figure:
     """One small panel per indicator: actual as a solid line, the target as a dashed line
-    with open markers, the baseline as a diamond and the evaluation year as a dotted line.
+    with open markers, the baseline as a diamond and the year its organisation is evaluated
+    in (*years*, by indicator id) as a dotted line.
 
     *trend* is the `indicator_status` result over all years, *baselines* one row per
     indicator with indicator_id, baseline_year and baseline. At most TREND_LIMIT panels.
@@ -511,7 +548,10 @@ def indicator_trends(
                     col=c,
                 )
                 baseline_legend = False
-        fig.add_vline(x=year, line={"color": "#777777", "width": 1, "dash": "dot"}, row=r, col=c)
+        if ind in years:
+            fig.add_vline(
+                x=years[ind], line={"color": "#777777", "width": 1, "dash": "dot"}, row=r, col=c
+            )
         fig.update_xaxes(dtick=1, tickformat="d", row=r, col=c)
         fig.update_yaxes(rangemode="tozero", row=r, col=c)
     fig.add_scatter(
@@ -524,7 +564,7 @@ def indicator_trends(
         col=1,
     )
     fig.update_annotations(font={"size": 12})
-    return _layout(fig, labels["title"], separators, height=120 + 260 * rows)
+    return _layout(fig, labels["title"], separators, height=160 + 260 * rows)
 
 
 # ---------------------------------------------------------------- networks and projects
@@ -907,6 +947,40 @@ def cost_contribution(
     return fig
 
 
+def _spot(row: pd.Series) -> tuple[float, float]:
+    """Where a point really is (before `spread`), to about 100 m."""
+    return (round(row.get("lat0", row["lat"]), 3), round(row.get("lon0", row["lon"]), 3))
+
+
+def spread(points: pd.DataFrame) -> pd.DataFrame:
+    """Points that share a place (a seat and the networks there, several offices in one
+    city) moved apart on a small ring around it, so each marker can be seen and pointed at;
+    the ring's size follows the map's extent (1.5 % of it, at least 0.05 degrees). Their
+    true place is kept as lat0/lon0, and the hover text names the others there."""
+    out = points.copy()
+    if out.empty:
+        return out
+    out["lat0"], out["lon0"] = out["lat"], out["lon"]
+    extent = max(
+        float(out["lat"].max() - out["lat"].min()), float(out["lon"].max() - out["lon"].min())
+    )
+    radius = max(extent * 0.015, 0.05)
+    spots = [(round(a, 3), round(b, 3)) for a, b in zip(out["lat"], out["lon"], strict=True)]
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, spot in enumerate(spots):
+        groups.setdefault(spot, []).append(i)
+    lat, lon = out["lat"].tolist(), out["lon"].tolist()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for k, i in enumerate(members):
+            angle = 2 * math.pi * k / len(members)
+            lat[i] += radius * math.sin(angle)
+            lon[i] += radius * math.cos(angle) / max(math.cos(math.radians(lat[i])), 0.2)
+    out["lat"], out["lon"] = lat, lon
+    return out
+
+
 def network_map(
     points: pd.DataFrame, labels: Mapping[str, str], separators: str, kinds: Mapping[str, str]
 ) -> go.Figure:
@@ -915,17 +989,17 @@ def network_map(
     places it is linked with. Points without coordinates are not drawn (the page lists them).
     The view fits the points, so Kibaha and Jhansi outside Europe stay in view."""
     fig = go.Figure()
-    placed = points[points["lat"].notna() & points["lon"].notna()]
+    placed = spread(points[points["lat"].notna() & points["lon"].notna()])
     orgs = placed[placed["item"] == "organisation"]
     nets = placed[placed["item"] == "network"]
     here: dict[tuple[float, float], list[str]] = {}
     for _, r in placed.iterrows():
-        here.setdefault((round(r["lat"], 3), round(r["lon"], 3)), []).append(str(r["name"]))
+        here.setdefault(_spot(r), []).append(str(r["name"]))
 
     def hover(df: pd.DataFrame, org: bool) -> list[str]:
         out = []
         for _, r in df.iterrows():
-            others = [n for n in here[(round(r["lat"], 3), round(r["lon"], 3))] if n != r["name"]]
+            others = [n for n in here[_spot(r)] if n != r["name"]]
             kind = labels["selected"] if org else kinds.get(str(r["kind"]), str(r["kind"]))
             text = f"{r['name']}\n{kind}"
             if not org and _present(r["members"]):
@@ -1004,7 +1078,7 @@ def network_map(
         resolution=50,
     )
     fig = _layout(fig, labels["title"], separators, height=560)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 90, "b": 0})
     return fig
 
 

@@ -7,6 +7,7 @@ pages) and is mirrored into `st.query_params` (so a copied link reproduces the v
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -19,10 +20,11 @@ from dashboard.filters import Filters
 from dashboard.i18n import LANG_NAMES, LANGS, pick_language, t
 from dashboard.pages import Page
 from dashboard.ui import View, guarded, log
-from dashboard.urlstate import parse, to_params
+from dashboard.urlstate import FILTER_KEYS, parse, to_params
 
 K_LANG, K_ORGS, K_YEARS, K_GOALS = "f_lang", "f_orgs", "f_years", "f_goals"
 K_URL = "_url_written"  # the query parameters this session last put in the address bar
+K_ASKED = "_url_asked"  # the address this run started with (`asked_param`)
 # the organisation is one choice (one click, one rerun, to switch from one to another);
 # its last option opens the multiselect K_ORGS for comparing several
 K_ORG = "f_org"
@@ -32,6 +34,9 @@ ALL_ORGS, SEVERAL_ORGS = "\x00all", "\x00several"
 K_VIEW = "_view"
 K_YEARS_DEFAULT = "_years_default"
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+# The page icon is a file of our own: a Material icon as page icon is fetched from Google's
+# font server by every browser, which a closed municipal network does not reach.
+PAGE_ICON = Path(__file__).resolve().parent.parent / "static" / "icon.png"
 
 
 def keep_caches_from_visitors() -> None:
@@ -61,17 +66,21 @@ def _as_lists(params: Mapping[str, str | list[str]]) -> dict[str, list[str]]:
     return {k: [v] if isinstance(v, str) else list(v) for k, v in params.items()}
 
 
-def _read_url(orgs: list[str], goal_org: dict[str, str], years: tuple[int, int]) -> None:
+def _read_url(
+    orgs: list[str], goal_org: dict[str, str], years: tuple[int, int], goal_names: dict[str, str]
+) -> None:
     """Take language and filters from the link: on a session's first run, and whenever the
     address is another link than the one the app last wrote (the browser's Back and Forward
     buttons go to an earlier link; a rerun asked with another link). A click on a filter
     reruns with the address the app wrote, and a click on a page in the sidebar with none
     (Streamlit drops the query on navigation): the widgets' own state wins then."""
-    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    asked = {k: st.query_params.get_all(k) for k in st.query_params}
+    st.session_state[K_ASKED] = asked  # before the address is rewritten: a page's own keys
+    params = {k: v for k, v in asked.items() if k in FILTER_KEYS}
     written = st.session_state.get(K_URL)
     if written is not None and (written == params or not params):
         return
-    state = parse(params, orgs, goal_org, years)
+    state = parse(params, orgs, goal_org, years, goal_names)
     lang = state.lang or pick_language(st.context.locale)
     st.session_state[K_LANG] = lang
     _set_orgs(list(state.filters.orgs))
@@ -223,7 +232,7 @@ def _sidebar(view_lang: str, org_names: dict[str, str], years: tuple[int, int]) 
 
 def start() -> View:
     """Set up the page, read the link once, draw the sidebar; returns the View for pages."""
-    st.set_page_config(page_title="Målbild", page_icon=":material/flag:", layout="wide")
+    st.set_page_config(page_title="Målbild", page_icon=str(PAGE_ICON), layout="wide")
     keep_caches_from_visitors()
     st.session_state[ui.K_OFFERED] = {}  # this run's downloads register themselves anew
     st.html(f"<style>{PAGE_CSS}</style>")  # see PAGE_CSS
@@ -250,7 +259,18 @@ def start() -> View:
     goal_org = {
         g: o for g, o in zip(goals_df["goal_id"], goals_df["org_id"], strict=True) if o in org_names
     }
-    _read_url(list(org_names), goal_org, years)
+    goal_names = {
+        g: f"{org_names[o]} · {c}. {str(ti)[:60]}"
+        for g, o, c, ti in zip(
+            goals_df["goal_id"],
+            goals_df["org_id"],
+            goals_df["code"],
+            goals_df["title"],
+            strict=True,
+        )
+        if o in org_names
+    }
+    _read_url(list(org_names), goal_org, years, goal_names)
     _fit_state(list(org_names), years)
 
     lang = st.sidebar.selectbox(
@@ -291,13 +311,21 @@ def start() -> View:
 #   WCAG 1.4.3's 4.5:1: #5E5D5B at full opacity gives 6.6:1;
 # - sections are h2 under the page's h1 (WCAG 1.3.1, no skipped level), drawn at the size of
 #   Streamlit's subheader;
-# - the keyboard focus is always visible (WCAG 2.4.7), also where Streamlit draws none.
+# - the keyboard focus is always visible (WCAG 2.4.7), also where Streamlit draws none;
+# - a card's label and value wrap instead of being cut ("Mål med aktivitet eller…");
+# - a table's scrollbars are always drawn: Streamlit makes them thin and transparent until
+#   the pointer is over the grid, so the columns to the right of a wide table (Activities
+#   has twelve) were hidden with no sign that they were there.
 PAGE_CSS = """
 [data-testid="stElementToolbar"] button[aria-label="Download as CSV"]{display:none!important}
 [data-testid="stCaptionContainer"]{opacity:1!important}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p{color:#5E5D5B!important}
 [data-testid="stMain"] h2{font-size:1.5rem!important;padding-top:1rem!important}
 :focus-visible{outline:3px solid #0072B2!important;outline-offset:2px!important}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *
+{white-space:normal!important;overflow:visible!important;text-overflow:clip!important}
+[data-testid="stDataFrame"] .dvn-scroller
+{scrollbar-width:auto!important;scrollbar-color:#767676 #EDEDED!important}
 """
 
 
@@ -306,15 +334,31 @@ def page_language(lang: str) -> None:
     reader reads Swedish with Swedish pronunciation; Streamlit itself always says "en"
     (streamlit/streamlit#15726). A script in the main document (st.html runs it there) sets
     it and keeps it set if Streamlit writes it back. *lang* is one of LANGS, never text
-    from a link."""
+    from a link.
+
+    The same script names the year slider's two handles in the language: Streamlit names
+    them "<label> — start" and "<label> — end" in English whatever the page's language, with
+    no setting; they become "År, från" and "År, till" whenever Streamlit draws them. The
+    words are the catalogue's, written as JSON strings."""
     if lang not in LANGS:
         return
+    words = json.dumps([t("filter.years.from", lang), t("filter.years.to", lang)])
     st.html(
         "<script>(function(){var l='" + lang + "',d=document.documentElement;"
         "function set(){if(d.lang!==l){d.lang=l;}}set();"
         "if(window.__malbildLang){window.__malbildLang.disconnect();}"
         "window.__malbildLang=new MutationObserver(set);"
-        "window.__malbildLang.observe(d,{attributes:true,attributeFilter:['lang']});})();"
+        "window.__malbildLang.observe(d,{attributes:true,attributeFilter:['lang']});"
+        "var w=" + words + ",ends=[' \u2014 start',' \u2014 end'];"
+        # no '<' in the script: Streamlit's sanitiser reads "<all" as the start of a tag
+        "function fix(){document.querySelectorAll('input[aria-label]').forEach(function(el){"
+        "var a=el.getAttribute('aria-label');ends.forEach(function(e,i){"
+        "if(a.slice(-e.length)===e){el.setAttribute('aria-label',a.slice(0,-e.length)+', '+w[i]);}"
+        "});});}"
+        "fix();if(window.__malbildSlider){window.__malbildSlider.disconnect();}"
+        "window.__malbildSlider=new MutationObserver(fix);"
+        "window.__malbildSlider.observe(document.body,{subtree:true,childList:true,"
+        "attributes:true,attributeFilter:['aria-label']});})();"
         "</script>",
         unsafe_allow_javascript=True,
     )
@@ -424,3 +468,29 @@ def page(spec: Page, view: View) -> st.Page:
         url_path=spec.name,
         default=spec.default,
     )
+
+
+def asked_param(key: str) -> str | None:
+    """A page's own query parameter as the address had it when this run started (the
+    sidebar rewrites the address with its filters before the page draws)."""
+    values = st.session_state.get(K_ASKED, {}).get(key) or []
+    return values[0] if values else None
+
+
+def url_text_input(label: str, key: str, param: str) -> str:
+    """A text field whose value is in the address (`?q=…`), so a copied link, Back and
+    Forward bring it back: a link that says another value than this session last wrote
+    sets the field; the field's value is written back (removed when empty)."""
+    if param in FILTER_KEYS:
+        raise ValueError(f"{param} is a filter of the sidebar")
+    asked = asked_param(param)
+    mine = f"_url_{param}"
+    if asked is not None and asked != st.session_state.get(mine):
+        st.session_state[key] = asked  # a link (or Back) says so
+    value = st.text_input(label, key=key)
+    if value.strip():
+        st.query_params[param] = value
+    elif param in st.query_params:
+        del st.query_params[param]
+    st.session_state[mine] = value if value.strip() else None
+    return value

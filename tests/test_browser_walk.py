@@ -1,0 +1,187 @@
+"""Every page, as a manager reads it, in a real browser: in Swedish, Danish and English, at
+1400 and 1024 px wide.
+
+On each page the walk checks what a reader would stop at: a card whose label or value is cut,
+a table wider or taller than its box with no scrollbar drawn (Streamlit draws them thin and
+transparent until the pointer is over the grid), a request to any host but the app's own (a
+municipal intranet may reach no other), and on the Swedish and Danish pages an English word
+of a list of those that once leaked through (in the text and in the names screen readers
+read). Chromium runs without its headless default of hiding scrollbars, so a scrollbar is
+measured as a person's browser draws it. Screenshots land in test-output/screenshots/walk_*.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from dashboard.pages import PAGES
+from tests.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIRST_LOAD_MS,
+    SHOTS,
+    STEP_MS,
+    Server,
+    run_server,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (1400, 1024)
+# one selection per language, so that between them the walk sees one organisation, all of
+# them and a range of years
+SELECTIONS = {
+    "sv": "org=slagelse",
+    "da": "",
+    "en": "org=gavle&from=2012&to=2014",
+}
+# English that once stood on a Swedish or Danish page or in its files, and Python's own words
+# for a missing value; matched as whole words, case and all
+ENGLISH = (
+    r"\bLead partner\b",
+    r"\bnetworks\b",
+    r"\billustrative\b",
+    r"\ballyears\b",
+    r"\bCounts\b",
+    r"\bsample\b",
+    r"_contract",
+    r"Drag and drop",
+    r"Browse files",
+    r"\bUTC\b",
+    r"\bNone\b",
+    r"\bNaN\b",
+    r"\bnan\b",
+    r"— start",
+    r"— end",
+    r"\bINT\b",
+    r"\bgoal-",
+)
+
+CHECK = """() => {
+  const cut = [...document.querySelectorAll(
+      '[data-testid=stMetricLabel], [data-testid=stMetricValue]')]
+    .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.innerText);
+  const hidden = [];
+  for (const grid of document.querySelectorAll('[data-testid=stDataFrame]')) {
+    const s = grid.querySelector('.dvn-scroller');
+    if (!s || s.offsetParent === null) continue;
+    const style = getComputedStyle(s);
+    const drawn = style.scrollbarWidth !== 'none'
+      && !/rgba\\(0, 0, 0, 0\\)/.test(style.scrollbarColor);
+    const head = [...grid.querySelectorAll('[role=columnheader]')].map(h => h.innerText)
+      .slice(0, 3).join(' | ');
+    if (s.scrollWidth > s.clientWidth + 1 && !(drawn && s.offsetHeight > s.clientHeight))
+      hidden.push('columns hidden to the right: ' + head);
+    if (s.scrollHeight > s.clientHeight + 1 && !(drawn && s.offsetWidth > s.clientWidth))
+      hidden.push('rows hidden below: ' + head);
+  }
+  const labels = [...document.querySelectorAll('[aria-label]')]
+    .map(e => e.getAttribute('aria-label'));
+  const text = document.body.innerText + '\\n' + labels.join('\\n');
+  return {cut, hidden, text};
+}"""
+
+
+@pytest.fixture(scope="module")
+def walk_server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    log = tmp_path_factory.mktemp("walk") / "server.log"
+    with run_server(sample_dir, log) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def scrollbar_browser():
+    """Debian's Chromium, drawing scrollbars as a desktop browser does (Playwright's headless
+    default hides every scrollbar, which would make a table's look unmeasurable)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            ignore_default_args=["--hide-scrollbars"],
+        )
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+# words the list holds that are also the language's own ("illustrative oplysninger")
+OWN_WORDS = {"da": {r"\billustrative\b"}}
+
+
+def english_words(text: str, lang: str = "sv") -> list[str]:
+    """The listed English words in *text* (none the language itself writes)."""
+    patterns = [p for p in ENGLISH if p not in OWN_WORDS.get(lang, set())]
+    return sorted({m.group(0) for pattern in patterns for m in re.finditer(pattern, text)})
+
+
+def test_english_word_list_finds_what_it_lists() -> None:
+    assert english_words("Räknar: Lead partner; 0 networks; 2013 — start; None") == [
+        "Lead partner",
+        "None",
+        "networks",
+        "— start",
+    ]
+    assert english_words("Baltic Islands Network, Nätverk, Organisation") == []
+    assert english_words("illustrative oplysninger", "da") == []
+    assert english_words("illustrative", "sv") == ["illustrative"]
+
+
+@pytest.mark.parametrize("lang", list(SELECTIONS))
+def test_every_page_reads_whole_in_the_language(
+    scrollbar_browser, walk_server: Server, lang: str
+) -> None:
+    host = urlsplit(walk_server.url).netloc
+    context = scrollbar_browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+    page = context.new_page()
+    elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            elsewhere.append(r.url)
+            if urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(r.url).netloc != host
+            else None
+        ),
+    )
+    found: list[str] = []
+    try:
+        for spec in PAGES:
+            path = "" if spec.default else spec.name
+            query = "&".join(q for q in (f"lang={lang}", SELECTIONS[lang]) if q)
+            page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+            page.goto(f"{walk_server.url}/{path}?{query}")
+            page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+                timeout=FIRST_LOAD_MS
+            )
+            page.get_by_role("heading", level=1).first.wait_for(timeout=STEP_MS)
+            wait_idle(page)
+            page.wait_for_timeout(800)  # charts and grids draw after the run ends
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                page.wait_for_timeout(500)
+                seen = page.evaluate(CHECK)
+                where = f"{spec.name} ({lang}, {width} px)"
+                found += [f"{where}: card cut: {c!r}" for c in seen["cut"]]
+                found += [f"{where}: {h}" for h in seen["hidden"]]
+                if lang != "en":
+                    found += [f"{where}: English {w!r}" for w in english_words(seen["text"], lang)]
+                if width == WIDTHS[-1]:
+                    SHOTS.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(SHOTS / f"walk_{spec.name}_{lang}_{width}.png"))
+    finally:
+        context.close()
+    assert elsewhere == [], elsewhere
+    assert found == [], "\n".join(found)
