@@ -178,6 +178,18 @@ def fmt_time(value: datetime | str | None, lang: str) -> str:
     return f"{format_date(local.date(), 'medium', locale=lang)} {format_time(local, 'short', locale=lang)}"
 
 
+def local_day(value: str) -> str:
+    """The day (YYYY-MM-DD) a stored UTC time falls on in the organisation's zone: a change
+    at 23:30 UTC in winter was made the next day in Stockholm."""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value[:10]
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(time_zone()).date().isoformat()
+
+
 def plotly_separators(lang: str) -> str:
     """Plotly's `separators` (decimal mark, then thousands) for the language."""
     return {"sv": ", ", "da": ",.", "en": ".,"}.get(lang, ".,")

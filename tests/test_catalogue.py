@@ -72,3 +72,24 @@ def test_one_and_many_read_as_the_language_writes_them() -> None:
     assert tn("activities.count", 2, "sv", n="2") == "2 aktiviteter"
     assert tn("cli.table.created", 1, "da", table="x", before="–", after="1") == "x: ny (1 række)"
     assert tn("cli.failed", 3, "en", n="3") == "3 problem(s); nothing was written."
+
+
+def test_the_statement_quotes_the_framework_words_streamlit_really_shows() -> None:
+    """The accessibility statement names the English words Streamlit shows in the Swedish
+    and Danish interface; each quoted word must be in the installed Streamlit's frontend
+    (it once quoted "Drag and drop file here" while the uploader said "Upload")."""
+    import streamlit
+
+    bundle = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    frontend = "\n".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in bundle.glob("*.js")
+    )
+    for lang in LANGS:
+        statement = TEXTS["a11y.gaps.text"][lang]
+        quoted = re.findall(r'"([^"]+)"', statement)
+        english = [q for q in quoted if q.isascii() and not q.startswith("…")]
+        assert {"Upload", "No results"} <= set(english), lang
+        for word in english:
+            assert word in frontend, (lang, word)
+        assert "per file" in frontend  # "… per file", the size hint
+        assert "Drag and drop file here" not in statement and "Browse files" not in statement

@@ -597,6 +597,9 @@ def test_times_are_shown_in_the_organisations_zone(monkeypatch) -> None:
     assert fmt_time("2026-12-01T10:05:00+00:00", "sv") == "1 dec. 2026 11:05"
     assert fmt_time("2026-07-01T10:05:00+00:00", "sv") == "1 juli 2026 12:05"
     assert fmt_time("2026-12-01T23:30:00+00:00", "da") == "2. dec. 2026 00.30"  # the next day
+    from dashboard.i18n import local_day
+
+    assert local_day("2026-12-01T23:30:00+00:00") == "2026-12-02"  # the History's periods too
     monkeypatch.setenv("DASHBOARD_TIME_ZONE", "Atlantic/Reykjavik")
     assert fmt_time("2026-12-01T10:05:00+00:00", "en") == "Dec 1, 2026 10:05\u202fAM"
     monkeypatch.setenv("DASHBOARD_TIME_ZONE", "Nowhere/Else")  # unknown: Stockholm

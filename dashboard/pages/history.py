@@ -4,6 +4,8 @@ what one change did, row by row, before and after. Read from the dataset's histo
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -104,14 +106,19 @@ def render(view: View) -> None:
         ["", *tables],
         format_func=lambda n: codes.table_label(n, view.lang) if n else view.t("history.all"),
     )
-    days = sorted({e.time[:10] for e in entries})
-    period = c3.select_slider(view.t("history.period"), days, value=(days[0], days[-1]))
+    days = sorted({i18n.local_day(e.time) for e in entries})  # in the organisation's zone
+    period = c3.select_slider(
+        view.t("history.period"),
+        days,
+        value=(days[0], days[-1]),
+        format_func=lambda d: i18n.fmt_date(date.fromisoformat(d), view.lang),
+    )
     shown = [
         e
         for e in entries
         if (not who or e.who == who)
         and (not table or table in e.tables)
-        and period[0] <= e.time[:10] <= period[1]
+        and period[0] <= i18n.local_day(e.time) <= period[1]
     ]
     st.header(view.t("history.changes"))
     ui.table_with_download(view, changes_frame(view, shown), "history", "history")
