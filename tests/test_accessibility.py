@@ -24,6 +24,7 @@ from tests.test_browser import (
     STEP_MS,
     VIEWPORT,
     Server,
+    click_tabs,
     run_server,
     wait_idle,
 )
@@ -72,8 +73,7 @@ def axe_violations(page) -> list[dict]:
 
 def open_everything(page) -> None:
     """Every 'Table' tab and every expander open, so axe sees what they hide."""
-    for tab in page.get_by_role("tab", name=re.compile("^(Tabell|Table)$")).all():
-        tab.click()
+    click_tabs(page, re.compile("^(Tabell|Table)$"))
     for summary in page.locator('[data-testid="stExpander"] details:not([open]) > summary').all():
         summary.click()
     wait_idle(page)

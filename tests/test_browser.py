@@ -217,6 +217,16 @@ def wait_idle(page) -> None:
     )
 
 
+def click_tabs(page, name: str | re.Pattern) -> None:
+    """Open every tab called *name* (a chart's "Tabell"), one at a time: each click reruns
+    the page, and a list of tabs taken before it points at elements the rerun replaced (on
+    a loaded machine the clicks then time out on detached elements)."""
+    tabs = page.get_by_role("tab", name=name)
+    for i in range(tabs.count()):
+        tabs.nth(i).click()
+        wait_idle(page)
+
+
 def sidebar(page):
     return page.get_by_test_id("stSidebar")
 
@@ -713,8 +723,7 @@ def test_markup_from_a_link_or_the_data_is_shown_as_text_on_every_page(
                     expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
                 wait_idle(page)
                 page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
-                for tab in page.get_by_role("tab", name="Tabell").all():
-                    tab.click()  # the tables beside the charts, with the data's texts
+                click_tabs(page, "Tabell")  # the tables beside the charts, with the data's texts
                 assert page.evaluate(LINKED) == 0, name
                 assert not page.locator("[data-testid='stSidebar'] img").count(), name
                 grids = page.get_by_test_id("stDataFrame")
