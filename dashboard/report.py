@@ -208,7 +208,7 @@ def workbook_bytes(
     frames: Mapping[str, pd.DataFrame],
     lang: str,
     *,
-    year: str,
+    year: int | str,
     orgs: str,
     goals: str,
     imported_at: str = "",
@@ -310,10 +310,11 @@ class Compilation:
         """The one year evaluated (None: each organisation its own latest)."""
         return self.plan.year
 
-    def year_text(self, lang: str) -> str:
-        """The year as the workbook's title and 'About' sheet write it."""
+    def year_text(self, lang: str) -> int | str:
+        """The year as the workbook's title and 'About' sheet write it: the year (a number
+        in the sheet), or each organisation's."""
         if self.plan.year is not None:
-            return str(self.plan.year)
+            return self.plan.year
         return f"{self.plan.label(lang)}: {self.plan.years_text(self.names)}"
 
     def xlsx(self, lang: str) -> bytes:

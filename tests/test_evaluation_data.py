@@ -419,6 +419,14 @@ def test_workbook_has_every_sheet_formatted_for_reading(sample_db: Database) -> 
     verdict = header.index("Beräknad bedömning") + 1
     assert goals.cell(4, verdict).value == "Ingen aktivitet eller indikator"  # focus area 3
     assert isinstance(goals.cell(2, header.index("Aktiviteter") + 1).value, int)
+    about = {r[0]: r[1] for r in wb["Om"].iter_rows(values_only=True) if r and r[0]}
+    assert about["År"] == 2013  # a number, as a year in Excel
+    indicators = wb["Indikatorer"]
+    head = [c.value for c in indicators[1]]
+    year_col = head.index("Utfallets år") + 1
+    assert indicators.cell(2, year_col).number_format == "0"  # 2013, never "2 013"
+    share = indicators.cell(3, head.index("Andel av målet") + 1).value
+    assert share == round(share, 3)  # as the page shows it (67,8 %), not 0.6777...
     projects = wb["Projekt"]
     head = [c.value for c in projects[1]]
     ends = [projects.cell(r, head.index("Slut") + 1) for r in range(2, projects.max_row + 1)]
