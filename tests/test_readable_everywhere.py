@@ -213,10 +213,12 @@ def column_names() -> set[str]:
     return out
 
 
-def file_offences(name: str, df, ids: set[str], stored: set[str]) -> list[tuple[str, str, str]]:
-    """What a Swedish file must not hold: an id, a stored code, a query's own column name as
-    a header (`networks`), an English word of the browser walk's list, a share written
-    with more digits than the page shows."""
+def file_offences(
+    name: str, df, ids: set[str], stored: set[str], lang: str = "sv"
+) -> list[tuple[str, str, str]]:
+    """What a Swedish or Danish file must not hold: an id, a stored code, a query's own
+    column name as a header (`networks`), an English word of the browser walk's list, a
+    share written with more digits than the page shows."""
     from tests.test_browser_walk import english_words
 
     found = []
@@ -226,25 +228,26 @@ def file_offences(name: str, df, ids: set[str], stored: set[str]) -> list[tuple[
         header = str(col).lstrip("\ufeff")
         if header in raw_names:
             found.append((f"{name}:{col}", "header", header))
-        for bad in english_words(header, "sv"):
+        for bad in english_words(header, lang):
             found.append((f"{name}:{col}", bad, header))
         for v in df[col]:
             if isinstance(v, str):
                 words = set(WORD.findall(v))
                 for bad in (words & ids) | (words & underscored) | ({v.strip()} & stored):
                     found.append((f"{name}:{col}", bad, v[:120]))
-                for bad in english_words(v, "sv"):
+                for bad in english_words(v, lang):
                     found.append((f"{name}:{col}", bad, v[:120]))
             elif isinstance(v, float) and v == v and len(repr(v).split(".")[-1]) > 6:
                 found.append((f"{name}:{col}", "digits", repr(v)))
     return found
 
 
+@pytest.mark.parametrize("lang", ["sv", "da"])
 def test_no_id_or_stored_code_in_any_download_or_the_annual_workbook(
-    sample_dir: Path, monkeypatch
+    sample_dir: Path, monkeypatch, lang: str
 ) -> None:
     """Every CSV a page offers (as the button would write it) and the annual compilation
-    (workbook and zip), in Swedish on the sample, with Swedish headers."""
+    (workbook and zip), in Swedish and in Danish on the sample, with the language's headers."""
     import io
     import zipfile
 
@@ -263,38 +266,38 @@ def test_no_id_or_stored_code_in_any_download_or_the_annual_workbook(
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
     ids, stored = dataset_ids(sample_dir), stored_codes()
     at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["lang"] = "sv"
+    at.query_params["lang"] = lang
     at.run()
     for page in ALL_PAGES:
         at.switch_page(f"dashboard/pages/{page}.py").run()
     assert len(got) >= 20
     found = []
     for key, df in got.items():
-        found += file_offences(key, df, ids, stored)
+        found += file_offences(key, df, ids, stored, lang)
     # the Activities page's own download, as its button writes it
     from dashboard.pages import activities
     from dashboard.ui import View
 
     names = Database(sample_dir).df("organisations")
     view = View(
-        "sv",
+        lang,
         Filters(),
         dict(zip(names["org_id"], names["name"], strict=True)),
         scope=Scope.everything(),
     )
     csv = pd.read_csv(io.BytesIO(activities.whole_selection(view, None)), sep=";", dtype=str)
-    header = [t(f"col.{c}", "sv") for c in activities.COLUMNS]
-    assert [c.lstrip("\ufeff") for c in csv.columns] == header  # the table's Swedish headers
+    header = [t(f"col.{c}", lang) for c in activities.COLUMNS]
+    assert [c.lstrip("\ufeff") for c in csv.columns] == header  # the table's own headers
     assert len(csv) == 98
-    found += file_offences("activities", csv, ids, stored)
-    comp = report.compile_year(Database(sample_dir), Filters(("slagelse", "vkl")), "sv")
+    found += file_offences("activities", csv, ids, stored, lang)
+    comp = report.compile_year(Database(sample_dir), Filters(("slagelse", "vkl")), lang)
     assert comp is not None
-    for name, df in pd.read_excel(io.BytesIO(comp.xlsx("sv")), sheet_name=None).items():
-        found += file_offences(f"xlsx:{name}", df, ids, stored)
-    with zipfile.ZipFile(io.BytesIO(comp.zip("sv"))) as zf:
+    for name, df in pd.read_excel(io.BytesIO(comp.xlsx(lang)), sheet_name=None).items():
+        found += file_offences(f"xlsx:{name}", df, ids, stored, lang)
+    with zipfile.ZipFile(io.BytesIO(comp.zip(lang))) as zf:
         for name in zf.namelist():
             df = pd.read_csv(zf.open(name), sep=";", dtype=str, encoding="utf-8-sig")
-            found += file_offences(f"zip:{name}", df, ids, stored)
+            found += file_offences(f"zip:{name}", df, ids, stored, lang)
     assert found == []
 
 
