@@ -325,7 +325,13 @@ def country_name(code: str, lang: str) -> str:
     from Babel's territory names); INT, the contract's "international", in words."""
     if code == "INT":
         return t("country.international", lang)
-    return str(Locale.parse(lang).territories.get(code, code))
+    return str(_territories(lang).get(code, code))
+
+
+@cache
+def _territories(lang: str) -> Mapping[str, str]:
+    """Babel's country names in *lang*, read once (they were parsed again for every cell)."""
+    return dict(Locale.parse(lang).territories)
 
 
 def table_label(table: str, lang: str) -> str:

@@ -23,6 +23,7 @@ from dashboard.export import csv_chunks
 from dashboard.filters import Filters
 from dashboard.kept import Kept
 from dashboard.store import Location, current_version, is_remote, mirror, read_mode
+from dashboard.tables import stacked
 
 ALL = Filters()
 
@@ -218,9 +219,7 @@ def query_each(
 ) -> pd.DataFrame:
     """One query for each of several filters (an evaluation's years: `verdicts.Plan`), one
     frame after the other; each is `query`'s, so each is cached and narrowed alike."""
-    frames = [query(name, f, allowed, **extra) for f in each]
-    kept = [df for df in frames if len(df)] or frames[:1]  # pandas warns on empty parts
-    return kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
+    return stacked([query(name, f, allowed, **extra) for f in each])
 
 
 def every_organisation() -> pd.DataFrame:

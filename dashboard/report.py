@@ -27,6 +27,7 @@ from dashboard.db import Database, params_for
 from dashboard.export import file_slug, frame_to_csv
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_time, t, time_zone
+from dashboard.tables import stacked
 from dashboard.verdicts import Plan, evaluation_plan, readable
 
 if TYPE_CHECKING:
@@ -76,12 +77,10 @@ def plan_for(db: Database, filters: Filters) -> Plan | None:
 def parts(db: Database, plan: Plan) -> dict[str, pd.DataFrame]:
     """Every part of the compilation, as query results (codes, not labels): each part's
     query once per year of the plan, one after the other."""
-    out = {}
-    for p in PARTS:
-        frames = [db.df(p.query, params_for(p.query, f)) for f in plan.groups]
-        kept = [df for df in frames if len(df)] or frames[:1]
-        out[p.name] = kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
-    return out
+    return {
+        p.name: stacked([db.df(p.query, params_for(p.query, f)) for f in plan.groups])
+        for p in PARTS
+    }
 
 
 # ---------------------------------------------------------------- the workbook

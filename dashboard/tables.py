@@ -86,3 +86,10 @@ def unserved_goals(
 def illustrative_count(df: pd.DataFrame) -> int:
     """Rows whose source is 'illustrative'."""
     return int((df["source"] == ILLUSTRATIVE).sum()) if "source" in df else 0
+
+
+def stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of one query (an evaluation's years, one frame a year) one after the other;
+    empty ones are left out unless all are (pandas warns on concatenating empty parts)."""
+    kept = [df for df in frames if len(df)] or frames[:1]
+    return kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
