@@ -42,14 +42,14 @@ haproxy:
 	$(call debian,haproxy,haproxy,the deployment test needs Debian's haproxy)
 
 ## Install everything and run every test (lint, unit, app, browser, benchmark smoke).
-test: $(STAMP) chromium haproxy
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: $(STAMP) chromium haproxy lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
 
+## Style, format and types: Ruff, then mypy over the package (settings in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

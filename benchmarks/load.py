@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deploy.local import balancer, replica  # noqa: E402
+from deploy.local import balancer, replica
 
 CLICK_TIMEOUT_S = 60
 # what a manager clicks through: (page, query string), in order, round and round

@@ -22,9 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import NO_FILTER, ORG_ONLY, PAGE_QUERIES, pick_selection  # noqa: E402
-from dashboard.db import Database, params_for  # noqa: E402
-from dashboard.filters import Filters  # noqa: E402
+from benchmarks.run import NO_FILTER, ORG_ONLY, PAGE_QUERIES, pick_selection
+from dashboard.model.filters import Filters
+from dashboard.sql.queries import params_for
+from dashboard.storage.engine import Database
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,15 +30,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.load import _rerun, _run_to_end  # noqa: E402
-from deploy.local import replica  # noqa: E402
+from benchmarks.load import _rerun, _run_to_end
+from dashboard.app.pages import PAGES as REGISTERED
+from deploy.local import replica
 
-PAGES = ("", "goals", "activities", "networks", "projects", "evaluation", "data", "history")
+# URL paths of every registered page but the statement (the overview is the root)
+PAGES = tuple("" if p.default else p.name for p in REGISTERED if p.name != "accessibility")
 
 
 def _orgs(folder: Path, n: int) -> list[str]:
-    from dashboard.contract import TABLE_BY_NAME
-    from dashboard.dataset import read_table
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.storage.dataset import read_table
 
     orgs = read_table(folder, TABLE_BY_NAME["organisations"], columns=["org_id"])["org_id"]
     return sorted(orgs.to_pylist())[:n]

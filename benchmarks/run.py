@@ -8,7 +8,7 @@ For each size it builds (or reuses, under --cache, which git ignores) a syntheti
 
 * every query the shell and the seven pages run (with the pages' limits), for
   three selections (one organisation and one year; one organisation, all years; everything),
-  through `dashboard.db.Database`: the first run on a fresh connection ("cold": the OS file
+  through the storage's `Database`: the first run on a fresh connection ("cold": the OS file
   cache is warm) and the median and min-max of --warm further runs;
 * the page rerun after a filter change (organisation, then a single year) through Streamlit's
   AppTest, for every page, with Streamlit's caches cleared first, and what each page sends
@@ -43,49 +43,27 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.contract import TABLE_BY_NAME  # noqa: E402
-from dashboard.dataset import read_table, view_sql  # noqa: E402
+from dashboard.app.pages import PAGES as REGISTERED
+from dashboard.app.pages import SHELL_READS
+from dashboard.model.contract import TABLE_BY_NAME
+from dashboard.storage.dataset import read_table, view_sql
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 PAGE_SIZE = 200  # the Activities page's page
 MATRIX_LIMIT = 500  # the Goals page's matrix cap
 
 # (page, query, extra parameters) as the pages call them.
+# the extra parameters a page passes to a query (its limits, its search box empty)
+QUERY_EXTRA: dict[str, dict] = {
+    "activity_goals": {"limit": MATRIX_LIMIT},
+    "activities_count": {"search": None},
+    "activities": {"search": None, "limit": PAGE_SIZE, "offset": 0},
+}
+# every query the shell and the pages run, from the page registry (`Page.reads`)
 PAGE_QUERIES: list[tuple[str, str, dict]] = [
-    ("shell", "organisations", {}),
-    ("shell", "year_range", {}),
-    ("shell", "goal_options", {}),
-    ("overview", "overview_metrics", {}),
-    ("overview", "eu_funding", {}),
-    ("overview", "goal_coverage", {}),
-    ("overview", "activities_per_year", {}),
-    ("goals", "activity_goals", {"limit": MATRIX_LIMIT}),
-    ("goals", "activities_count", {"search": None}),
-    ("goals", "goal_coverage", {}),
-    ("activities", "activities_count", {"search": None}),
-    ("activities", "activities", {"search": None, "limit": PAGE_SIZE, "offset": 0}),
-    ("networks", "network_totals", {}),
-    ("networks", "network_membership_years", {}),
-    ("networks", "network_summary", {}),
-    ("networks", "network_hierarchy", {}),
-    ("networks", "network_value", {}),
-    ("networks", "network_costs", {}),
-    ("networks", "network_map", {}),
-    ("projects", "project_portfolio", {}),
-    ("projects", "project_totals", {}),
-    ("projects", "project_funding", {}),
-    ("projects", "project_targets", {}),
-    ("evaluation", "evaluation_rollup", {}),
-    ("evaluation", "evaluation_indicators", {}),
-    ("evaluation", "evaluation_assessments", {}),
-    ("evaluation", "indicator_status", {}),
-    ("data", "data_tables", {}),
-    ("data", "data_activities_without_goal", {}),
-    ("data", "data_goals_without_activity", {}),
-    ("data", "data_indicators_without_target", {}),
-    ("data", "data_projects_without_budget", {}),
-]
-PAGES = ("overview", "goals", "activities", "networks", "projects", "evaluation", "data")
+    ("shell", name, QUERY_EXTRA.get(name, {})) for name in SHELL_READS
+] + [(p.name, name, QUERY_EXTRA.get(name, {})) for p in REGISTERED for name in p.reads]
+PAGES = tuple(p.name for p in REGISTERED if p.reads)  # the pages that read the dataset
 # queries the pages run with the selected organisations only, or with no filter at all
 ORG_ONLY = {
     "goal_options",
@@ -151,7 +129,7 @@ def synth_args(out: Path) -> list[str]:
 
 
 def build(size: str, cache: Path) -> Path:
-    """The dataset of *size* activities under *cache*, built once with dashboard.synth."""
+    """The dataset of *size* activities under *cache*, built once with dashboard.storage.synth."""
     out = cache / f"synth-{size}"
     if (out / "_dataset.json").is_file():
         return out
@@ -200,8 +178,9 @@ def pick_selection(folder: Path) -> tuple[str, int]:
 
 def child_queries(folder: Path, org: str, year: int, warm: int) -> dict:
     """Time every page query at the three selections; rows returned; peak memory."""
-    from dashboard.db import Database, params_for
-    from dashboard.filters import Filters
+    from dashboard.model.filters import Filters
+    from dashboard.sql.queries import params_for
+    from dashboard.storage.engine import Database
 
     sels = {
         "org+year": Filters((org,), year, year),
@@ -248,19 +227,19 @@ def child_apptest(folder: Path, org: str, year: int) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import data, ui
+    from dashboard.app import chart_panel, data
 
     os.environ["DASHBOARD_DATA_DIR"] = str(folder)
     res = {}
     for page in PAGES:
         st.cache_data.clear()
         data.clear()
-        ui.clear_built()
+        chart_panel.clear_built()
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
         t = time.perf_counter()
         at.run()
         if page != "overview":
-            at.switch_page(f"dashboard/pages/{page}.py").run()
+            at.switch_page(f"dashboard/app/pages/{page}.py").run()
         first = (time.perf_counter() - t) * 1000
         if at.exception:
             raise RuntimeError(f"{page}: {at.exception}")

@@ -22,8 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard import editing, history, synth  # noqa: E402
-from dashboard.access import Grant, Person  # noqa: E402
+from dashboard.imports import editing
+from dashboard.model.access import Grant, Person
+from dashboard.storage import (
+    history,
+    synth,
+)
 
 
 def du(path: Path) -> int:
@@ -41,8 +45,9 @@ def du(path: Path) -> int:
 READER = """
 import json, sys, time
 sys.path.insert(0, {root!r})
-from dashboard.db import Database, params_for
-from dashboard.filters import Filters
+from dashboard.storage.engine import Database
+from dashboard.sql.queries import params_for
+from dashboard.model.filters import Filters
 from pathlib import Path
 db = Database(Path({out!r}))
 f = Filters(({org!r},), {year}, {year})
@@ -80,8 +85,8 @@ def main() -> None:
         t0 = time.perf_counter()
         synth.generate(args.activities, out, seed=1)
         print(f"generated {args.activities:,} activities in {time.perf_counter() - t0:.1f} s")
-        from dashboard.contract import TABLE_BY_NAME
-        from dashboard.dataset import read_table
+        from dashboard.model.contract import TABLE_BY_NAME
+        from dashboard.storage.dataset import read_table
 
         acts = read_table(out, TABLE_BY_NAME["activities"], columns=["org_id", "year"])
         first = acts.slice(0, 1)

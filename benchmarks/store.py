@@ -21,12 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard import store, synth  # noqa: E402
-from dashboard.contract import TABLE_BY_NAME  # noqa: E402
-from dashboard.dataset import read_table  # noqa: E402
-from dashboard.db import Database, params_for  # noqa: E402
-from dashboard.filters import Filters  # noqa: E402
-from deploy.local import free_port  # noqa: E402
+from dashboard.model.contract import TABLE_BY_NAME
+from dashboard.model.filters import Filters
+from dashboard.sql.queries import params_for
+from dashboard.storage import (
+    store,
+    synth,
+)
+from dashboard.storage.dataset import read_table
+from dashboard.storage.engine import Database
+from deploy.local import free_port
 
 QUERIES = ("activities", "activities_count", "goal_coverage", "overview_metrics", "network_summary")
 PAGES = ("overview", "activities", "networks")
@@ -51,7 +55,7 @@ def _rerun_ms(location: str, page: str, orgs: list[str], mode: str = "mirror") -
     at.query_params["lang"] = "sv"
     at.run()
     if page != "overview":
-        at.switch_page(f"dashboard/pages/{page}.py").run()
+        at.switch_page(f"dashboard/app/pages/{page}.py").run()
     times = []
     for o in orgs * 2:
         at.query_params["org"] = o

@@ -26,9 +26,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--activities", type=int, default=100_000)
     args = parser.parse_args()
-    from dashboard import synth, uploads
-    from dashboard.access import Scope
-    from dashboard.workbook import dataset_rows, workbook_bytes
+    from dashboard.imports import uploads
+    from dashboard.imports.workbook import dataset_rows
+    from dashboard.model.access import Scope
+    from dashboard.outputs.workbook import workbook_bytes
+    from dashboard.storage import synth
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "data"

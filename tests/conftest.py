@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.db import Database
-from dashboard.ingest import ingest
+from dashboard.imports.ingest import ingest
+from dashboard.storage.engine import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

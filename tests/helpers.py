@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
-from dashboard.db import Database, params_for
-from dashboard.filters import Filters
-from dashboard.pages import PAGES
+from dashboard.app.pages import PAGES
+from dashboard.model.filters import Filters
+from dashboard.sql.queries import params_for
+from dashboard.storage.engine import Database
 
 ALL = Filters()
 
@@ -38,8 +39,8 @@ def clean(rows: list[dict], *cols: str) -> list[tuple]:
 
 def read_rows(folder, name: str) -> list[dict]:
     """Every row of one table of a dataset folder (of every file of a partitioned table)."""
-    from dashboard.contract import SUMMARIES, TABLES
-    from dashboard.dataset import read_table
+    from dashboard.model.contract import SUMMARIES, TABLES
+    from dashboard.storage.dataset import read_table
 
     table = next(t for t in (*TABLES, *SUMMARIES) if t.name == name)
     data = read_table(folder, table)
@@ -48,8 +49,8 @@ def read_rows(folder, name: str) -> list[dict]:
 
 def table_file(folder, name: str):
     """A file of one table (of a partitioned table: its first organisation's file)."""
-    from dashboard.contract import SUMMARIES, TABLES
-    from dashboard.dataset import table_files
+    from dashboard.model.contract import SUMMARIES, TABLES
+    from dashboard.storage.dataset import table_files
 
     table = next(t for t in (*TABLES, *SUMMARIES) if t.name == name)
     return table_files(folder, table)[0]

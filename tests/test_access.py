@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import editing, history, undo
-from dashboard.access import Grant, Person, Policy, Scope, ScopeMissing, person
-from dashboard.ingest import ingest
-from dashboard.publish import STEPS, Change
+from dashboard.imports import editing, undo
+from dashboard.imports.ingest import ingest
+from dashboard.model.access import Grant, Person, Policy, Scope, ScopeMissing, person
+from dashboard.storage import history
+from dashboard.storage.publishing import STEPS, Change
 from tests.conftest import ROOT, SAMPLE_SOURCE
 from tests.helpers import read_rows
 
@@ -60,8 +61,9 @@ def retitle(out: Path, who: Person, org: str, year: int, title: str) -> str:
 
 def test_a_read_without_the_readers_scope_fails_loudly(out: Path) -> None:
     """Forgetting the scope is an error, never "everything"."""
-    from dashboard import data, uploads, workbook
-    from dashboard.filters import Filters
+    from dashboard.app import data
+    from dashboard.imports import uploads, workbook
+    from dashboard.model.filters import Filters
 
     with pytest.raises(ScopeMissing):
         data.scoped(Filters(), None)  # type: ignore[arg-type]
@@ -73,7 +75,7 @@ def test_a_read_without_the_readers_scope_fails_loudly(out: Path) -> None:
         uploads.check_upload("x.csv", b"a;b\n", out, None)  # type: ignore[arg-type]
     with pytest.raises(ScopeMissing):
         history.entries(out)[0].seen_by(None)  # type: ignore[arg-type]
-    from dashboard.ui import View
+    from dashboard.model.view import View
 
     with pytest.raises(ScopeMissing):
         _ = View("sv", Filters()).reader
@@ -82,7 +84,7 @@ def test_a_read_without_the_readers_scope_fails_loudly(out: Path) -> None:
 def test_every_query_can_be_narrowed_to_a_readers_organisations() -> None:
     """The gate refuses, for a limited reader, a query that neither takes `$org` nor names
     its rows' `org_id`: every query of queries/ is one of the two."""
-    from dashboard import data
+    from dashboard.app import data
 
     names = sorted(p.stem for p in (ROOT / "queries").glob("*.sql"))
     assert len(names) > 25
@@ -92,9 +94,10 @@ def test_every_query_can_be_narrowed_to_a_readers_organisations() -> None:
 def test_the_workbook_export_and_the_row_counts_hold_only_the_readers_organisations(
     out: Path,
 ) -> None:
-    from dashboard.db import Database, params_for
-    from dashboard.filters import Filters
-    from dashboard.workbook import dataset_rows
+    from dashboard.imports.workbook import dataset_rows
+    from dashboard.model.filters import Filters
+    from dashboard.sql.queries import params_for
+    from dashboard.storage.engine import Database
 
     rows = dataset_rows(out, Scope.only(["gavle"]))  # "all organisations" chosen
     assert {r["org_id"] for r in rows["organisations"]} == {"gavle"}
@@ -122,10 +125,11 @@ def test_the_upload_check_suggests_only_names_the_uploader_may_read(out: Path) -
 
     import openpyxl
 
-    from dashboard import uploads, workbook
-    from dashboard.workbook import dataset_rows
+    from dashboard.imports import uploads
+    from dashboard.imports.workbook import dataset_rows
+    from dashboard.outputs.workbook import workbook_bytes
 
-    book = workbook.workbook_bytes(dataset_rows(out, Scope.everything(), ["gavle"]), "sv")
+    book = workbook_bytes(dataset_rows(out, Scope.everything(), ["gavle"]), "sv")
     wb = openpyxl.load_workbook(io.BytesIO(book))
     sheet = next(ws for ws in wb.worksheets if ws.title == "Aktiviteter")
     for row in sheet.iter_rows():
@@ -155,7 +159,7 @@ def test_an_unverified_email_matches_no_grant() -> None:
 
 
 def test_the_access_file_names_the_verifying_claim(tmp_path: Path) -> None:
-    from dashboard.access import load
+    from dashboard.model.access import load
 
     path = tmp_path / "access.toml"
     path.write_text('read = "own"\nverified_claim = "xms_edov"\n', encoding="utf-8")
@@ -358,8 +362,8 @@ def test_the_command_line_undoes_a_change(out: Path, capsys) -> None:
 KILLER = """
 import sys
 from pathlib import Path
-from dashboard.ingest import ingest
-from dashboard.publish import Change
+from dashboard.imports.ingest import ingest
+from dashboard.storage.publishing import Change
 ingest(Path(sys.argv[1]), Path(sys.argv[2]), change=Change("kim", "import", "killed"))
 """
 
@@ -415,22 +419,22 @@ def test_prune_keeps_the_live_version_after_a_publish_killed_before_its_swap(
 # ---------------------------------------------------------------- nothing reads past the gate
 
 STORAGE = {
-    "dashboard.db",
-    "dashboard.dataset",
-    "dashboard.history",
-    "dashboard.store",
-    "dashboard.publish",
-    "dashboard.partial",
-    "dashboard.workbook",
+    "dashboard.storage.engine",
+    "dashboard.storage.dataset",
+    "dashboard.storage.history",
+    "dashboard.storage.store",
+    "dashboard.storage.publishing",
+    "dashboard.imports.partial",
+    "dashboard.imports.workbook",
 }
 
 
 def test_no_page_reads_the_dataset_past_the_gate() -> None:
     """A page module imports none of the modules that read the dataset's files (also not
-    inside a function): its reads go through `dashboard.data`, which takes the scope."""
+    inside a function): its reads go through `dashboard.app.data`, which takes the scope."""
     import ast
 
-    from dashboard.pages import PAGES
+    from dashboard.app.pages import PAGES
 
     found = []
     for page in PAGES:
@@ -450,7 +454,7 @@ def test_narrowing_an_empty_result_keeps_its_columns() -> None:
     with its columns: the Goals page failed on it for a reader of Gotland."""
     import pandas as pd
 
-    from dashboard.data import _only_readable
+    from dashboard.app.data import _only_readable
 
     empty = pd.DataFrame({"org_id": pd.Series([], dtype=object), "title": []})
     assert list(_only_readable(empty, Scope.only(["gotland"])).columns) == ["org_id", "title"]

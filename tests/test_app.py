@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, ui
-from dashboard.access import Scope
-from dashboard.filters import Filters
-from dashboard.shell import ALL_ORGS, SEVERAL_ORGS
+from dashboard.app import chart_panel, data, grids
+from dashboard.app.sidebar import ALL_ORGS, SEVERAL_ORGS
+from dashboard.model.access import Scope
+from dashboard.model.filters import Filters
 from tests.conftest import ROOT
 from tests.helpers import ALL_PAGES
 from tests.test_sample import GOTLAND_2009
@@ -43,7 +43,7 @@ def test_every_page_renders_in_both_languages(app) -> None:
         at = app(lang=lang)
         assert not at.exception
         for page in PAGES:
-            at.switch_page(f"dashboard/pages/{page}.py").run()
+            at.switch_page(f"dashboard/app/pages/{page}.py").run()
             assert not at.exception, (lang, page)
             assert not at.error, (lang, page, [e.value for e in at.error])
             assert len(at.title) >= 1
@@ -84,13 +84,13 @@ def test_a_copied_link_reproduces_the_view(app) -> None:
     assert metrics(at)["Activities"] == "16"
     assert at.selectbox(key="f_org").value == "gotland"
     assert at.select_slider(key="f_years").value == (2009, 2009)
-    at.switch_page("dashboard/pages/activities.py").run()
+    at.switch_page("dashboard/app/pages/activities.py").run()
     assert at.selectbox(key="f_org").value == "gotland"  # filters survive pages
 
 
 def test_goal_matrix_for_gotland_2009_equals_the_action_plan(app) -> None:
     at = app(lang="sv", org="gotland", year="2009")
-    at.switch_page("dashboard/pages/goals.py").run()
+    at.switch_page("dashboard/app/pages/goals.py").run()
     matrix = at.dataframe[0].value
     assert isinstance(matrix, pd.DataFrame)
     goal_cols = [str(i) for i in range(1, 8)]
@@ -104,7 +104,7 @@ def test_goal_matrix_for_gotland_2009_equals_the_action_plan(app) -> None:
 
 def test_goal_gaps_are_flagged(app) -> None:
     at = app(lang="en", org="alvsbyn")
-    at.switch_page("dashboard/pages/goals.py").run()
+    at.switch_page("dashboard/app/pages/goals.py").run()
     warnings = [w.value for w in at.warning]
     gaps = [w.replace("\\", "") for w in warnings if w.startswith("No activity in the selection")]
     # a goal is named by number and wording, so "5" never reads as a count of goals
@@ -115,7 +115,7 @@ def test_goal_gaps_are_flagged(app) -> None:
 
 def test_activities_search_narrows_the_table(app) -> None:
     at = app(lang="en", org="gotland", year="2009")
-    at.switch_page("dashboard/pages/activities.py").run()
+    at.switch_page("dashboard/app/pages/activities.py").run()
     assert at.dataframe[0].value.shape[0] == 16
     at.text_input(key="act_search").set_value("b7").run()
     assert at.dataframe[0].value.shape[0] == 2
@@ -139,7 +139,7 @@ def test_a_link_with_a_search_opens_the_activities_it_names(sample_dir, monkeypa
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in {"lang": "en", "org": "gotland", "year": "2009", "q": "b7"}.items():
         at.query_params[k] = v
-    at.switch_page("dashboard/pages/activities.py").run()  # the link opens Activities
+    at.switch_page("dashboard/app/pages/activities.py").run()  # the link opens Activities
     assert at.text_input(key="act_search").value == "b7"
     assert at.dataframe[0].value.shape[0] == 2
     at.text_input(key="act_search").set_value("CPMR").run()  # the field wins after the link
@@ -151,10 +151,10 @@ def test_the_app_asks_nothing_of_the_internet_and_watches_no_files() -> None:
     server); no file watcher in the settings the app is deployed with."""
     import tomllib
 
-    from dashboard import shell
+    from dashboard.app import shell
 
     assert shell.PAGE_ICON.is_file() and shell.PAGE_ICON.suffix == ".png"
-    source = (ROOT / "dashboard" / "shell.py").read_text(encoding="utf-8")
+    source = (ROOT / "dashboard" / "app" / "shell.py").read_text(encoding="utf-8")
     assert "page_icon=str(PAGE_ICON)" in source
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["fileWatcherType"] == "none"
@@ -177,7 +177,8 @@ def test_download_holds_the_rows_of_the_selection(sample_dir: Path, monkeypatch)
 
 
 def test_download_file_names_say_what_and_which_selection() -> None:
-    from dashboard.ui import View, file_name
+    from dashboard.model.view import View
+    from dashboard.outputs.readable import file_name
 
     assert file_name(View("sv", Filters(("gotland",), 2009, 2009)), "activities") == (
         "aktiviteter_gotland_2009.csv"
@@ -220,9 +221,9 @@ def test_a_failing_page_shows_a_short_message(app, monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("dashboard.pages.goals.tables.goal_matrix", broken)
-    ui.clear_built()  # the matrix of an earlier test is kept: build it again, and fail
-    at.switch_page("dashboard/pages/goals.py").run()
+    monkeypatch.setattr("dashboard.app.pages.goals.tables.goal_matrix", broken)
+    chart_panel.clear_built()  # the matrix of an earlier test is kept: build it again, and fail
+    at.switch_page("dashboard/app/pages/goals.py").run()
     assert not at.exception
     assert at.error[0].value.startswith("Something went wrong while showing this page.")
     assert "boom" not in at.error[0].value
@@ -231,7 +232,7 @@ def test_a_failing_page_shows_a_short_message(app, monkeypatch) -> None:
 @pytest.fixture(scope="module")
 def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated dataset of 300 organisations: big enough that long tables are paged."""
-    from dashboard import synth
+    from dashboard.storage import synth
 
     out = tmp_path_factory.mktemp("synth") / "data"
     synth.generate(10_000, out, seed=3)
@@ -244,9 +245,9 @@ def test_long_tables_send_one_page_and_long_charts_are_capped(
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(synth_dir))
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = "en"
-    at.run().switch_page("dashboard/pages/networks.py").run()
+    at.run().switch_page("dashboard/app/pages/networks.py").run()
     assert not at.exception
-    assert all(len(df.value) <= ui.TABLE_PAGE for df in at.dataframe)
+    assert all(len(df.value) <= grids.TABLE_PAGE for df in at.dataframe)
     pages = [n for n in at.number_input if n.label.startswith("Page (of ")]
     assert pages, "the membership-years table should be paged"
     assert any(c.value.startswith("The chart shows the first 60 of") for c in at.caption)
@@ -288,7 +289,7 @@ def page_texts(at: AppTest) -> list[str]:
 def test_no_server_path_or_command_line_on_any_page(app, sample_dir: Path) -> None:
     at = app(lang="sv")
     for page in ALL_PAGES:
-        at.switch_page(f"dashboard/pages/{page}.py").run()
+        at.switch_page(f"dashboard/app/pages/{page}.py").run()
         assert not at.exception, page
         for text in page_texts(at):
             assert str(sample_dir) not in text, (page, text)
@@ -302,7 +303,7 @@ def test_the_overview_cards_and_their_csv_say_the_same(sample_dir: Path, monkeyp
 
     got: dict[str, pd.DataFrame] = {}
     monkeypatch.setattr(
-        "dashboard.ui.download", lambda v, w, frame, key: got.update({key: frame()})
+        "dashboard.app.downloads.download", lambda v, w, frame, key: got.update({key: frame()})
     )
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
     for years, compared in (({"from": "2012", "to": "2013"}, True), ({"year": "2009"}, False)):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.access import Scope
-from dashboard.ingest import ingest
-from dashboard.shell import ALL_ORGS
+from dashboard.app.sidebar import ALL_ORGS
+from dashboard.imports.ingest import ingest
+from dashboard.model.access import Scope
 from tests.conftest import MINI_SOURCE, ROOT, SAMPLE_SOURCE
 from tests.helpers import table_file
 
@@ -46,7 +46,7 @@ def test_a_replaced_dataset_falls_back_in_an_open_session(live: Path) -> None:
     assert "gavle is no longer in it" in notes
     assert "now covers 2019–2020" in notes
     assert at.selectbox(key="f_org").value == ALL_ORGS
-    at.switch_page("dashboard/pages/activities.py").run()
+    at.switch_page("dashboard/app/pages/activities.py").run()
     assert not at.exception and not at.error
 
 
@@ -61,9 +61,9 @@ def _mini_zip() -> bytes:
 def test_replace_on_the_data_page_crashes_neither_session(live: Path, monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_ALLOW_IMPORT", "1")
     other = session(lang="en", org="gotland", year="2009")
-    other.switch_page("dashboard/pages/goals.py").run()
+    other.switch_page("dashboard/app/pages/goals.py").run()
     me = session(lang="en")
-    me.switch_page("dashboard/pages/data.py").run()
+    me.switch_page("dashboard/app/pages/data.py").run()
     me.file_uploader(key="data-upload").upload("mini.zip", _mini_zip(), "application/zip").run()
     assert not me.exception
     assert any(s.value.startswith("No problems:") for s in me.success)
@@ -83,8 +83,8 @@ def test_a_damaged_dataset_shows_the_apps_message_and_recovers(
     """On Parquet (a large dataset) the damage shows at the next click; a small dataset is
     held in memory, so the open connection keeps serving its copy and the damage shows
     when a connection is next opened (here: the app's caches cleared, as by a restart)."""
-    from dashboard import data
-    from dashboard.db import MEMORY_ROWS
+    from dashboard.app import data
+    from dashboard.storage.engine import MEMORY_ROWS
 
     monkeypatch.setenv("DASHBOARD_MEMORY_ROWS", str(MEMORY_ROWS if held else 0))
     data.clear()
@@ -93,7 +93,7 @@ def test_a_damaged_dataset_shows_the_apps_message_and_recovers(
     good = damaged.read_bytes()
     damaged.unlink()  # (not written in place: the history shares the file)
     damaged.write_bytes(good[: len(good) // 3])  # cut off
-    at.switch_page("dashboard/pages/activities.py").run()
+    at.switch_page("dashboard/app/pages/activities.py").run()
     assert not at.exception
     if held:
         assert not at.error and at.dataframe[0].value.shape[0] > 0  # the copy serves
@@ -111,12 +111,12 @@ def test_a_damaged_dataset_shows_the_apps_message_and_recovers(
 
 
 def test_the_data_page_offers_the_coordinators_workbook(live: Path, tmp_path: Path) -> None:
-    from dashboard import uploads
-    from dashboard.contract import TABLES
-    from dashboard.dataset import read_table
+    from dashboard.imports import uploads
+    from dashboard.model.contract import TABLES
+    from dashboard.storage.dataset import read_table
 
     at = session(lang="sv", org="slagelse")
-    at.switch_page("dashboard/pages/data.py").run()
+    at.switch_page("dashboard/app/pages/data.py").run()
     assert not at.exception
     keys = {b.proto.id for b in at.get("download_button")}
     assert any("dl-coordinator-template" in k for k in keys)
@@ -129,7 +129,7 @@ def test_the_data_page_offers_the_coordinators_workbook(live: Path, tmp_path: Pa
 
 
 def test_an_upload_is_checked_in_a_child_within_time_and_memory(live: Path, monkeypatch) -> None:
-    from dashboard import uploads
+    from dashboard.imports import uploads
 
     book = uploads.coordinator_workbook(live, EVERY, ("gotland",), "sv")
     steps: list[float] = []
@@ -152,9 +152,9 @@ def test_a_visitors_clear_cache_request_clears_only_their_own_session(
 ) -> None:
     from streamlit.runtime.app_session import AppSession
 
-    from dashboard import data
-    from dashboard.db import Database
-    from dashboard.filters import Filters
+    from dashboard.app import data
+    from dashboard.model.filters import Filters
+    from dashboard.storage.engine import Database
 
     session(lang="en")  # the app installs its handler on its first run
     data.query("goal_coverage", Filters(("vkl",)), EVERY)

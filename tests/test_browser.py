@@ -195,9 +195,10 @@ def expected(org: str, year_from: int | None, year_to: int | None, goals=()) -> 
 
 def activities_headers(lang: str) -> list[str]:
     """The Activities table's own headers in *lang*: what its CSV download carries."""
-    from dashboard.filters import Filters
-    from dashboard.pages.activities import COLUMNS
-    from dashboard.ui import View, headers
+    from dashboard.app.pages.activities import COLUMNS
+    from dashboard.model.filters import Filters
+    from dashboard.model.view import View
+    from dashboard.outputs.readable import headers
 
     return [h.rstrip() for h in headers(View(lang, Filters()), COLUMNS)]
 
@@ -603,7 +604,7 @@ def test_a_coordinator_imports_a_workbook_in_swedish_and_sees_it(
 ) -> None:
     """A made-up municipality's workbook, filled in with names, goal numbers and Swedish
     words, uploaded on the Data page, imported, and then on the Goals page."""
-    from dashboard.ingest import ingest
+    from dashboard.imports.ingest import ingest
     from tests.test_import_hardening import _coordinator
 
     data = tmp_path / "data"
@@ -671,7 +672,7 @@ def test_markup_from_a_link_or_the_data_is_shown_as_text_on_every_page(
     network name, and in the link, render as the characters they are and fetch nothing."""
     import shutil
 
-    from dashboard.ingest import ingest
+    from dashboard.imports.ingest import ingest
 
     src = tmp_path / "src"
     shutil.copytree(SAMPLE, src)

@@ -11,20 +11,21 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import figures
-from dashboard.figures import GRAPHIC_CONTRAST, TEXT_CONTRAST, contrast
+from dashboard.app.pages import PAGES as REGISTERED
+from dashboard.charts import style
+from dashboard.charts.style import GRAPHIC_CONTRAST, TEXT_CONTRAST, contrast
 from tests.conftest import ROOT
 
 APP = str(ROOT / "streamlit_app.py")
-PAGES = ("overview", "goals", "networks", "projects", "evaluation")
+PAGES = tuple(p.name for p in REGISTERED if p.charts)  # every page that draws charts
 
 
 def test_contrast_is_wcags() -> None:
     assert contrast("#000000") == pytest.approx(21)
     assert contrast("#767676") == pytest.approx(4.54, abs=0.01)  # the known AA grey
     assert contrast("#F0E442") < 1.4  # Okabe-Ito yellow on white: needs an outline
-    assert contrast(figures.darker("#F0E442")) >= GRAPHIC_CONTRAST
-    assert contrast(figures.OUTLINE) >= 12
+    assert contrast(style.darker("#F0E442")) >= GRAPHIC_CONTRAST
+    assert contrast(style.OUTLINE) >= 12
 
 
 def problems_of(spec: dict) -> list[str]:
@@ -80,7 +81,7 @@ def test_every_chart_has_a_title_a_table_and_visible_marks(
     at.run()
     found, charts = [], 0
     for page in PAGES:
-        at.switch_page(f"dashboard/pages/{page}.py").run()
+        at.switch_page(f"dashboard/app/pages/{page}.py").run()
         assert not at.exception
         specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
         charts += len(specs)

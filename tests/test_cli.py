@@ -65,7 +65,7 @@ def test_module_entry_point_runs(mini_dir: Path) -> None:
 
 
 def test_contract_doc_is_up_to_date() -> None:
-    from dashboard.template import contract_markdown
+    from dashboard.outputs.template import contract_markdown
 
     assert (ROOT / "docs" / "data-contract.md").read_text(
         encoding="utf-8"

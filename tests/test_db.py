@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.db import Database, DatasetError, QueryError, load_query, parse_query, query_names
+from dashboard.sql.queries import QueryError, load_query, parse_query, query_names
+from dashboard.storage.engine import Database, DatasetError
 
 
 def test_every_query_file_has_a_valid_header() -> None:
@@ -114,7 +115,7 @@ def test_damaged_dataset_gives_a_clear_error(mini_dir: Path, tmp_path: Path) -> 
 def test_shared_rules_live_in_one_macro() -> None:
     """What counts as secured, the indicator-status thresholds and the progress formula are
     written once (queries/macros/selection.sql) and used by every query that needs them."""
-    from dashboard.db import MACRO_DIR, QUERY_DIR
+    from dashboard.sql.queries import MACRO_DIR, QUERY_DIR
 
     def code(path) -> str:  # the SQL without its comments
         return "\n".join(ln.split("--")[0] for ln in path.read_text("utf-8").splitlines())

@@ -11,9 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import editing, history
-from dashboard.access import Grant, Person
-from dashboard.ingest import ingest
+from dashboard.imports import editing
+from dashboard.imports.ingest import ingest
+from dashboard.model.access import Grant, Person
+from dashboard.storage import history
 from tests.conftest import ROOT, SAMPLE_SOURCE
 from tests.helpers import read_rows
 
@@ -64,7 +65,7 @@ def session(email: str, page: str) -> AppTest:
     at.query_params["lang"] = "sv"
     at.query_params["org"] = "slagelse"
     at.run()
-    at.switch_page(f"dashboard/pages/{page}.py").run()
+    at.switch_page(f"dashboard/app/pages/{page}.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -137,7 +138,7 @@ def test_a_goal_without_wording_is_refused_at_its_row_and_column(out: Path) -> N
 def test_a_reporter_gets_no_strategy_goal_or_network_form(out: Path) -> None:
     at = session("rut@slagelse.dk", "goals")
     assert not [e for e in at.expander if e.label.startswith("Lägg till")]
-    at.switch_page("dashboard/pages/networks.py").run()
+    at.switch_page("dashboard/app/pages/networks.py").run()
     assert "Lägg till eller rätta nätverk" not in [e.label for e in at.expander]
 
 
@@ -153,7 +154,7 @@ def test_a_coordinator_corrects_a_strategy_and_adds_a_network(out: Path) -> None
     strategies = pq.read_table(out / "strategies.parquet").to_pylist()
     assert "Byrådet 2023-06-22 § 12" in {s["decided_by"] for s in strategies}
 
-    at.switch_page("dashboard/pages/networks.py").run()
+    at.switch_page("dashboard/app/pages/networks.py").run()
     exp = form_of(at, "Lägg till eller rätta nätverk")
     pick(at, exp, "Rad", "__new__")
     exp = form_of(at, "Lägg till eller rätta nätverk")
@@ -194,7 +195,7 @@ def test_two_sessions_saving_the_same_strategy_the_later_is_refused(out: Path) -
 def test_a_used_goal_cannot_be_deleted_and_a_shared_network_is_an_admins(out: Path) -> None:
     kim = Person("Kim", "kim@slagelse.dk", (Grant("slagelse", "coordinator"),), False)
     goals = editing.load(out, "slagelse", 0, "sv", "goals")
-    from dashboard.problems import ImportFailed
+    from dashboard.model.problems import ImportFailed
 
     with pytest.raises(ImportFailed) as refused:
         editing.save(out, "slagelse", 0, "sv", goals, goals[1:], kim, part="goals")
@@ -249,8 +250,9 @@ def test_a_second_click_on_save_never_adds_the_new_activity_twice(out: Path) -> 
 def test_a_possible_duplicate_activity_is_saved_only_once_confirmed(out: Path) -> None:
     """A new activity with the title of another of the same organisation and year: a
     warning first; saved once the person confirms; the data-quality check then counts it."""
-    from dashboard.db import Database, params_for
-    from dashboard.filters import Filters
+    from dashboard.model.filters import Filters
+    from dashboard.sql.queries import params_for
+    from dashboard.storage.engine import Database
 
     existing = editing.load(out, "slagelse", 2012, "sv")[0]["activity_title"]
     at, exp = new_activity_form(2012)

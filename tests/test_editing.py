@@ -8,10 +8,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import editing, history
-from dashboard.access import Grant, Person
-from dashboard.ingest import ingest
-from dashboard.problems import ImportFailed
+from dashboard.imports import editing
+from dashboard.imports.ingest import ingest
+from dashboard.model.access import Grant, Person
+from dashboard.model.problems import ImportFailed
+from dashboard.storage import history
 from tests.conftest import SAMPLE_SOURCE
 from tests.helpers import read_rows
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.ingest import check
-from dashboard.sources import LEGACY, decode
+from dashboard.imports.ingest import check
+from dashboard.imports.sources import LEGACY, decode
 from tests.conftest import SAMPLE_SOURCE
 
 TEXTS = [

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.export import frame_to_csv, neutralise
+from dashboard.outputs.export import frame_to_csv, neutralise
 
 FRAME = pd.DataFrame(
     {

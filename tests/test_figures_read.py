@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import figures
-from dashboard.db import Database, params_for
-from dashboard.filters import Filters
+from dashboard.charts import evaluation_figures, goal_figures, network_figures, style
+from dashboard.model.filters import Filters
+from dashboard.sql.queries import params_for
+from dashboard.storage.engine import Database
 
-LABELS = {s: s for s in figures.STATUS_ORDER} | {"title": "T", "x": "X", "y": "Y", "gap": "G"}
+LABELS = {s: s for s in evaluation_figures.STATUS_ORDER} | {
+    "title": "T",
+    "x": "X",
+    "y": "Y",
+    "gap": "G",
+}
 
 
 def rollup() -> pd.DataFrame:
@@ -31,23 +37,23 @@ def rollup() -> pd.DataFrame:
 def test_status_bars_keep_their_colour_under_the_pattern() -> None:
     """The pattern is drawn over the status colour; drawn instead of it ('replace', the
     default), every patterned status was a white bar."""
-    fig = figures.indicator_status_bar(rollup(), LABELS, ", ")
+    fig = evaluation_figures.indicator_status_bar(rollup(), LABELS, ", ")
     bars = [tr for tr in fig.data if tr.type == "bar"]
-    assert len(bars) == len(figures.STATUS_ORDER)
+    assert len(bars) == len(evaluation_figures.STATUS_ORDER)
     for tr in bars:
-        assert tr.marker.color == figures.STATUS_COLOR[tr.name]
+        assert tr.marker.color == evaluation_figures.STATUS_COLOR[tr.name]
         if tr.marker.pattern.shape:
             assert tr.marker.pattern.fillmode == "overlay", tr.name
 
 
 def test_every_chart_writes_numbers_out_and_keeps_its_legend_off_the_axes() -> None:
-    fig = figures.indicator_status_bar(rollup(), LABELS, ", ")
+    fig = evaluation_figures.indicator_status_bar(rollup(), LABELS, ", ")
     layout = fig.layout
     assert layout.legend.y >= 1 and layout.legend.yanchor == "bottom"  # above the plot
     assert layout.uniformtext.minsize >= 11 and layout.uniformtext.mode == "hide"
     assert layout.xaxis.exponentformat == "none" and layout.xaxis.separatethousands
     per_year = pd.DataFrame({"org_id": ["a"], "year": [2020], "activities": [5_000_000]})
-    fig = figures.per_year_bar(per_year, {"title": "", "x": "", "y": ""}, ", ", {"a": "A"})
+    fig = goal_figures.per_year_bar(per_year, {"title": "", "x": "", "y": ""}, ", ", {"a": "A"})
     assert fig.layout.yaxis.exponentformat == "none"  # 5 000 000, never 5M
 
 
@@ -58,10 +64,10 @@ def test_an_organisation_keeps_its_colour_whatever_is_selected() -> None:
         {"org_id": ["gavle", "slagelse"], "year": [2012, 2012], "activities": [2, 3]}
     )
     labels = {"title": "", "x": "", "y": ""}
-    one = figures.per_year_bar(alone, labels, ", ", names)
-    two = figures.per_year_bar(both, labels, ", ", names)
+    one = goal_figures.per_year_bar(alone, labels, ", ", names)
+    two = goal_figures.per_year_bar(both, labels, ", ", names)
     colour = {tr.name: tr.marker.color for tr in two.data}
-    assert one.data[0].marker.color == colour["S"] == figures.org_colour("slagelse", names)
+    assert one.data[0].marker.color == colour["S"] == style.org_colour("slagelse", names)
     assert colour["G"] != colour["S"]
 
 
@@ -73,7 +79,7 @@ def test_places_shared_by_several_markers_are_set_apart() -> None:
             "name": list("abcd"),
         }
     )
-    out = figures.spread(points)
+    out = network_figures.spread(points)
     assert (
         len({(round(a, 4), round(b, 4)) for a, b in zip(out["lat"], out["lon"], strict=True)}) == 4
     )

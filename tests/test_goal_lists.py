@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import editing, workbook
-from dashboard.access import Grant, Person, Scope
-from dashboard.ingest import check, ingest
+from dashboard.imports import editing, workbook
+from dashboard.imports.ingest import check, ingest
+from dashboard.model import sheets
+from dashboard.model.access import Grant, Person, Scope
+from dashboard.outputs.workbook import sheets_bytes, workbook_bytes
 from tests.conftest import SAMPLE_SOURCE
 from tests.helpers import read_rows
 
@@ -37,10 +39,10 @@ def out(tmp_path: Path) -> Path:
 def test_codes_with_separators_come_back_from_an_unchanged_workbook(out: Path) -> None:
     before = links(out)
     rows = workbook.dataset_rows(out, Scope.everything(), ["gotland"])
-    text = workbook.sheet_rows(rows, "sv")
+    text = sheets.sheet_rows(rows, "sv")
     shown = {str(r["goals"]) for r in text["activities"] if r.get("goals")}
     assert '"4,1", 4' in shown  # Almedalsveckan's "(1,4)", goal 1 now numbered 4,1
-    book = workbook.workbook_bytes(rows, "sv")
+    book = workbook_bytes(rows, "sv")
     ingest([("gotland.xlsx", book)], out)
     assert links(out) == before
 
@@ -59,9 +61,9 @@ def test_saving_another_activity_in_the_browser_keeps_every_link(out: Path) -> N
 
 def _activities_book(out: Path, goals: str, column: str = "goals", sheet: str = "activities"):
     rows = workbook.dataset_rows(out, Scope.everything(), ["gotland"])
-    text = workbook.sheet_rows(rows, "sv")
+    text = sheets.sheet_rows(rows, "sv")
     text[sheet][0][column] = goals
-    return [("gotland.xlsx", workbook.sheets_bytes({sheet: text[sheet]}, "sv"))]
+    return [("gotland.xlsx", sheets_bytes({sheet: text[sheet]}, "sv"))]
 
 
 @pytest.mark.parametrize(
@@ -104,20 +106,20 @@ def test_a_range_names_only_the_strategys_numbered_goals(out: Path) -> None:
 def test_a_one_goal_column_refuses_a_list(out: Path) -> None:
     for sheet in ("indicators", "assessments"):
         rows = workbook.dataset_rows(out, Scope.everything(), ["gotland"])
-        text = workbook.sheet_rows(rows, "sv")
+        text = sheets.sheet_rows(rows, "sv")
         if not any(r.get("goal") for r in text.get(sheet, [])):
             continue
         row = next(r for r in text[sheet] if r.get("goal"))
         row["goal"] = "4, 6"
-        checked = check([("g.xlsx", workbook.sheets_bytes({sheet: text[sheet]}, "sv"))], out)
+        checked = check([("g.xlsx", sheets_bytes({sheet: text[sheet]}, "sv"))], out)
         assert "wb_one_goal" in [p.key for p in checked.problems], sheet
 
 
 def test_two_goals_with_one_number_are_refused(out: Path) -> None:
     rows = workbook.dataset_rows(out, Scope.everything(), ["gotland"])
-    text = workbook.sheet_rows(rows, "sv")
+    text = sheets.sheet_rows(rows, "sv")
     text["goals"].append(dict(text["goals"][3], id=None, wording="En andra fyra"))
-    checked = check([("g.xlsx", workbook.sheets_bytes({"goals": text["goals"]}, "sv"))], out)
+    checked = check([("g.xlsx", sheets_bytes({"goals": text["goals"]}, "sv"))], out)
     assert "wb_duplicate_goal" in [p.key for p in checked.problems]
 
 
@@ -153,12 +155,12 @@ def test_serial_dates_follow_the_workbooks_date_system(out: Path, mac: bool, exp
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
     rows = workbook.dataset_rows(out, Scope.everything(), ["slagelse"])
-    book = openpyxl.load_workbook(io.BytesIO(workbook.workbook_bytes(rows, "sv")))
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(rows, "sv")))
     if mac:
         book.epoch = CALENDAR_MAC_1904
-    sheet = book[workbook.sheet_title("projects", "sv")]
+    sheet = book[sheets.sheet_title("projects", "sv")]
     header = [c.value for c in sheet[1]]
-    col = header.index(workbook.header("start_date", "sv")) + 1
+    col = header.index(sheets.header("start_date", "sv")) + 1
     sheet.cell(row=2, column=col, value=43831).number_format = "General"
     buf = io.BytesIO()
     book.save(buf)

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import history
 from dashboard.cli import main
-from dashboard.contract import TABLES
-from dashboard.dataset import read_table
-from dashboard.ingest import ingest
-from dashboard.publish import Change, publish
+from dashboard.imports.ingest import ingest
+from dashboard.model.contract import TABLES
+from dashboard.storage import history
+from dashboard.storage.dataset import read_table
+from dashboard.storage.publishing import Change, publish
 from tests.conftest import SAMPLE_SOURCE
 from tests.helpers import read_rows
 
@@ -166,7 +166,7 @@ def test_the_history_page_lists_changes_and_shows_before_and_after(
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.query_params["lang"] = "sv"
     at.run()
-    at.switch_page("dashboard/pages/history.py").run()
+    at.switch_page("dashboard/app/pages/history.py").run()
     assert not at.exception
     changes = at.dataframe[0].value
     assert list(changes["Version"]) == ["2", "1"] or list(changes["Version"]) == [2, 1]
@@ -200,12 +200,12 @@ def test_the_dashboard_as_it_was_at_an_earlier_version(tmp_path: Path, monkeypat
     at.run()
 
     def titles() -> list[str]:
-        at.switch_page("dashboard/pages/activities.py").run()
+        at.switch_page("dashboard/app/pages/activities.py").run()
         assert not at.exception
         return [t for d in at.dataframe if "Titel" in d.value for t in d.value["Titel"]]
 
     assert "Hansedagar i Novgorod (juni)" in titles() and "Internationella dagen" not in titles()
-    at.switch_page("dashboard/pages/history.py").run()
+    at.switch_page("dashboard/app/pages/history.py").run()
     at.main.selectbox(key="history_pick").set_value(1).run()
     at.button(key="history_show").click().run()
     now = titles()
@@ -220,7 +220,7 @@ def test_the_history_finds_a_changed_row_whose_id_holds_a_slash() -> None:
     still found, and a row that only shares the first part of such an id is not."""
     import pyarrow as pa
 
-    from dashboard.history import matching as _matching
+    from dashboard.storage.history import matching as _matching
 
     links = pa.table(
         {
@@ -244,16 +244,16 @@ def test_the_history_page_says_so_when_no_change_concerns_the_chosen_organisatio
     no period to offer and failed)."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.history import Entry
+    from dashboard.storage.history import Entry
     from tests.conftest import ROOT
 
     only_vkl = [Entry(1, "2026-11-30T10:00:00", "anna@vkl.se", "save", ("vkl",), {})]
-    monkeypatch.setattr("dashboard.history.entries", lambda folder: only_vkl)
+    monkeypatch.setattr("dashboard.storage.history.entries", lambda folder: only_vkl)
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.query_params["lang"] = "sv"
     at.query_params["org"] = "gotland"
     at.run()
-    at.switch_page("dashboard/pages/history.py").run()
+    at.switch_page("dashboard/app/pages/history.py").run()
     assert not at.exception and not at.error
     assert [i.value for i in at.info] == ["Ingen ändring rör de valda organisationerna."]

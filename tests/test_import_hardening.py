@@ -11,13 +11,13 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from dashboard import codes, workbook
 from dashboard.cli import main
-from dashboard.contract import TABLES
-from dashboard.dataset import read_table
 from dashboard.i18n import LANGS
-from dashboard.ingest import ImportFailed, check, ingest
-from dashboard.problems import report
+from dashboard.imports.ingest import ImportFailed, check, ingest
+from dashboard.model import codes, sheets
+from dashboard.model.contract import TABLES
+from dashboard.model.problems import report
+from dashboard.storage.dataset import read_table
 from tests.conftest import MINI_SOURCE, SAMPLE_SOURCE
 from tests.helpers import read_rows, snapshot
 
@@ -360,7 +360,7 @@ def test_export_and_reimport_changes_nothing_and_keeps_ids(tmp_path, lang) -> No
     ingest(book, tmp_path / "data")
     assert all(before[n].equals(t) for n, t in _tables(tmp_path / "data").items())
     wb = load_workbook(book)
-    ws = wb[workbook.sheet_title("activities", lang)]
+    ws = wb[sheets.sheet_title("activities", lang)]
     assert ws.column_dimensions["A"].hidden and ws["A1"].value == "id"
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "gotland-2009-01")
     ws.cell(row, 4).value = "Almedalsveckans invigning 2009 (ny titel)"
@@ -378,8 +378,8 @@ def _coordinator(tmp_path: Path, activities: list[list[object]], lang: str = "sv
     wb.remove(wb.active)
 
     def sheet(key: str, cols: list[str], rows: list[list[object]]) -> None:
-        ws = wb.create_sheet(workbook.sheet_title(key, lang))
-        ws.append([workbook.header(c, lang) for c in cols])
+        ws = wb.create_sheet(sheets.sheet_title(key, lang))
+        ws.append([sheets.header(c, lang) for c in cols])
         for r in rows:
             ws.append(r)
 

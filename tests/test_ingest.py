@@ -10,10 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import dataset
 from dashboard.cli import main
-from dashboard.contract import TABLES
-from dashboard.ingest import ImportFailed, check_source, ingest
+from dashboard.imports.ingest import ImportFailed, check_source, ingest
+from dashboard.model.contract import TABLES
+from dashboard.storage import dataset
 from tests.conftest import MINI_SOURCE, ROOT
 from tests.helpers import read_rows, snapshot
 
@@ -292,7 +292,7 @@ def test_a_crash_while_writing_leaves_the_old_dataset(tmp_path: Path, monkeypatc
     ingest(MINI_SOURCE, out)
     before = snapshot(out)
     calls = {"n": 0}
-    from dashboard import ingest as ingest_module
+    from dashboard.imports import ingest as ingest_module
 
     real = ingest_module.write_table
 
@@ -336,7 +336,7 @@ def test_cli_ingest_reports_and_exits_non_zero(tmp_path: Path, capsys) -> None:
 
 def test_template_round_trip(tmp_path: Path) -> None:
     """The empty template is a valid (empty but for required tables) source."""
-    from dashboard.template import template_xlsx, write_template
+    from dashboard.outputs.template import template_xlsx, write_template
 
     write_template(tmp_path / "tpl")
     found = problems_of(tmp_path / "tpl")
@@ -361,7 +361,7 @@ def test_the_template_speaks_the_chosen_language(tmp_path: Path) -> None:
 
     from openpyxl import load_workbook
 
-    from dashboard.template import template_xlsx
+    from dashboard.outputs.template import template_xlsx
 
     wb = load_workbook(io.BytesIO(template_xlsx("sv")))
     assert wb.sheetnames[0] == "_Läs mig" and "Aktiviteter" in wb.sheetnames
@@ -387,7 +387,7 @@ def test_a_table_named_and_headed_in_danish_imports_as_the_contract_names(
     read as the same rows: the import takes a table and a column by any language's name."""
     import csv
 
-    from dashboard import codes
+    from dashboard.model import codes
 
     danish = tmp_path / "da"
     danish.mkdir()

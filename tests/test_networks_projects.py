@@ -20,12 +20,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import figures
-from dashboard.db import Database, params_for
-from dashboard.export import frame_to_csv
-from dashboard.filters import Filters
+from dashboard.app.pages import PAGES_DIR
+from dashboard.app.sidebar import SEVERAL_ORGS
+from dashboard.charts import network_figures, project_figures
 from dashboard.i18n import fmt_pct, t
-from dashboard.shell import SEVERAL_ORGS
+from dashboard.model.filters import Filters
+from dashboard.outputs.export import frame_to_csv
+from dashboard.sql.queries import params_for
+from dashboard.storage.engine import Database
 from tests.conftest import ROOT
 from tests.helpers import ALL, clean, open_table_tabs, run
 
@@ -227,7 +229,7 @@ def test_cost_contribution_panels_per_currency_and_no_fee(sample_db: Database) -
         ("title", "x", "y", "fees", "other_costs", "goals", "members", "no_fee", "log"), "t"
     )
     labels["no_fee"] = "NO FEE"
-    fig = figures.cost_contribution(value, labels, ", ", {})
+    fig = network_figures.cost_contribution(value, labels, ", ", {})
     titles = [a.text for a in fig.layout.annotations]
     assert titles == ["t (DKK)", "t (SEK)", "NO FEE"]
     free = [tr for tr in fig.data if str(tr.marker.symbol).endswith("-open")]
@@ -242,7 +244,7 @@ def test_map_and_timeline_draw_only_what_has_coordinates_or_dates(sample_db: Dat
     labels = dict.fromkeys(
         ("title", "selected", "members", "activities", "also_here", "links"), "t"
     )
-    fig = figures.network_map(points, labels, ", ", {})
+    fig = network_figures.network_map(points, labels, ", ", {})
     stars = [tr for tr in fig.data if tr.marker and tr.marker.symbol == "star"]
     assert len(stars) == 1 and len(stars[0].lat) == 1  # Gotland, marked apart
     drawn = sum(len(tr.lat) for tr in fig.data if tr.mode != "lines")
@@ -250,7 +252,7 @@ def test_map_and_timeline_draw_only_what_has_coordinates_or_dates(sample_db: Dat
     assert fig.layout.geo.fitbounds == "locations"
 
     projects = sample_db.df("project_portfolio", params_for("project_portfolio", ALL))
-    fig = figures.project_timeline(
+    fig = project_figures.project_timeline(
         projects, dict.fromkeys(("title", "x", "programme", "role"), "t"), ", ", {}
     )
     bars = sum(len(tr.y) for tr in fig.data)
@@ -273,7 +275,7 @@ def app(sample_dir: Path, monkeypatch: pytest.MonkeyPatch):
         at = AppTest.from_file(str(APP), default_timeout=60)
         for k, v in params.items():
             at.query_params[k] = v
-        at.switch_page(str(ROOT / "dashboard" / "pages" / f"{page}.py"))
+        at.switch_page(str(PAGES_DIR / f"{page}.py"))
         return at.run()
 
     return make
@@ -287,7 +289,7 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, pd.DataFrame]:
     def capture(view, what, frame, key, slug=None) -> None:
         got[key] = frame()
 
-    monkeypatch.setattr("dashboard.ui.download", capture)
+    monkeypatch.setattr("dashboard.app.downloads.download", capture)
     return got
 
 
@@ -299,7 +301,7 @@ def shown(at: AppTest, column: str, lang: str) -> list[pd.DataFrame]:
 
 
 def display(at: AppTest, column: str, lang: str) -> list[str]:
-    """What a table cell shows (ui.show_table formats cells as text), for every table."""
+    """What a table cell shows (grids.show_table formats cells as text), for every table."""
     out: list[str] = []
     open_table_tabs(at, lang)
     column = t(f"col.{column}", lang)
@@ -322,7 +324,7 @@ def test_both_pages_render_in_sv_and_en(sample_dir: Path, monkeypatch) -> None:
         at.query_params["lang"] = lang
         at.run()
         for page in ("networks", "projects"):
-            at.switch_page(str(ROOT / "dashboard" / "pages" / f"{page}.py")).run()
+            at.switch_page(str(PAGES_DIR / f"{page}.py")).run()
             assert not at.exception, (lang, page)
             assert not at.error, (lang, page, [e.value for e in at.error])
             assert at.title[0].value == titles[(lang, page)]
@@ -465,7 +467,7 @@ def test_a_chart_with_nothing_to_draw_says_so(app) -> None:
 
 @pytest.fixture(scope="module")
 def small_synth(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    from dashboard import synth
+    from dashboard.storage import synth
 
     out = tmp_path_factory.mktemp("synth-networks") / "data"
     synth.generate(5_000, out, seed=7)

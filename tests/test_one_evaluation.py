@@ -14,9 +14,13 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from dashboard import figures, report, synth, verdicts
-from dashboard.db import Database, params_for
-from dashboard.filters import Filters
+from dashboard.charts import evaluation_figures
+from dashboard.model import verdicts
+from dashboard.model.filters import Filters
+from dashboard.outputs import report
+from dashboard.sql.queries import params_for
+from dashboard.storage import synth
+from dashboard.storage.engine import Database
 
 STATUSES = ("reached", "on_track", "at_risk", "off_track", "not_assessable")
 
@@ -68,10 +72,15 @@ def agree(db: Database, f: Filters) -> int:
     assert cards["na"] == int(rollup["not_assessable"].sum())
     # the chart draws the roll-up's counts, status by status
     if 0 < len(rollup) <= 300:  # the page draws at most a few hundred goals
-        labels = {s: s for s in figures.STATUS_ORDER} | {"title": "", "x": "", "y": "", "gap": ""}
-        fig = figures.indicator_status_bar(rollup, labels, ".,")
+        labels = {s: s for s in evaluation_figures.STATUS_ORDER} | {
+            "title": "",
+            "x": "",
+            "y": "",
+            "gap": "",
+        }
+        fig = evaluation_figures.indicator_status_bar(rollup, labels, ".,")
         bars = {tr.name: list(tr.x) for tr in fig.data if tr.type == "bar"}
-        for s in figures.STATUS_ORDER:
+        for s in evaluation_figures.STATUS_ORDER:
             assert bars[s] == rollup[s].tolist(), (f, s)
     # the trend's status for the year is the table's, indicator by indicator
     trend = q(db, "indicator_status", Filters(f.orgs, f.year_to, f.year_to))

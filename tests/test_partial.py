@@ -1,5 +1,5 @@
 """A coordinator's workbook (every edit in the browser) is checked and written for its own
-organisations alone (`dashboard.partial`). It must give exactly the dataset the
+organisations alone (`dashboard.imports.partial`). It must give exactly the dataset the
 whole-dataset import gives: compared table by table, summaries included, on the sample and
 on a generated dataset, for every editable part; and the rules that reach across
 organisations are still enforced."""
@@ -14,12 +14,13 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import editing, partial, synth
-from dashboard.access import Grant, Person
-from dashboard.contract import SUMMARIES, TABLE_BY_NAME, TABLES
-from dashboard.dataset import read_table
-from dashboard.ingest import ingest
-from dashboard.problems import ImportFailed
+from dashboard.imports import editing, partial
+from dashboard.imports.ingest import ingest
+from dashboard.model.access import Grant, Person
+from dashboard.model.contract import SUMMARIES, TABLE_BY_NAME, TABLES
+from dashboard.model.problems import ImportFailed
+from dashboard.storage import synth
+from dashboard.storage.dataset import read_table
 from tests.conftest import SAMPLE_SOURCE
 
 ADMIN = Person("Ada", "ada@x.se", (Grant("*", "admin"),), True)
@@ -190,9 +191,10 @@ def test_a_dataset_written_before_the_delta_layout_is_read_and_saved(
 
     import pyarrow.parquet as pq_
 
-    from dashboard import history
-    from dashboard.db import Database, params_for
-    from dashboard.filters import Filters
+    from dashboard.model.filters import Filters
+    from dashboard.sql.queries import params_for
+    from dashboard.storage import history
+    from dashboard.storage.engine import Database
 
     out = tmp_path / "old" / "data"
     sh.copytree(sample, out)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.db import Database, load_query, params_for, query_names
-from dashboard.filters import Filters
+from dashboard.model.filters import Filters
+from dashboard.sql.queries import load_query, params_for, query_names
+from dashboard.storage.engine import Database
 from tests.helpers import ALL, clean, run
 
 
@@ -137,7 +138,7 @@ def test_indicator_status_rule(mini_db: Database) -> None:
 
 
 def test_file_slug_names_the_selection_in_the_language() -> None:
-    from dashboard.export import file_slug
+    from dashboard.outputs.export import file_slug
 
     assert file_slug(Filters(("gotland",), 2009, 2009), "sv") == "gotland_2009"
     assert file_slug(Filters(), "sv") == "alla_alla-ar"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.contract import TABLES
-from dashboard.dataset import read_table
-from dashboard.db import Database, params_for
-from dashboard.filters import Filters
+from dashboard.model.contract import TABLES
+from dashboard.model.filters import Filters
+from dashboard.sql.queries import params_for
+from dashboard.storage.dataset import read_table
+from dashboard.storage.engine import Database
 from tests.conftest import ROOT
 
 DOCS = {

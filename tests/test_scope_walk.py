@@ -1,7 +1,7 @@
 """Nothing of another organisation anywhere (issue #20): signed in as a user of Gävle with
-`read = "own"`, every page the app registers (`dashboard.pages.PAGES`), every chart's
+`read = "own"`, every page the app registers (`dashboard.app.pages.PAGES`), every chart's
 table, every change on the History page and every file the app offers for download
-(`ui.offered`, the downloads the app itself registers), on a dataset where Gotland has made
+(`downloads.offered`, the downloads the app itself registers), on a dataset where Gotland has made
 changes of its own, holds no id, name, title, comment or e-mail of another organisation.
 
 AppTest stands in for the identity provider (`at.user`, the claims `st.user` then holds);
@@ -19,12 +19,13 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import codes, editing
-from dashboard.access import Grant, Person
+from dashboard.app.pages import PAGES
 from dashboard.i18n import t
-from dashboard.ingest import ingest
-from dashboard.pages import PAGES
-from dashboard.publish import Change
+from dashboard.imports import editing
+from dashboard.imports.ingest import ingest
+from dashboard.model import codes
+from dashboard.model.access import Grant, Person
+from dashboard.storage.publishing import Change
 from tests.conftest import ROOT, SAMPLE_SOURCE
 from tests.helpers import open_table_tabs, read_rows
 from tests.test_edit_forms import AUTH
@@ -222,8 +223,8 @@ def test_a_reader_of_one_organisation_finds_nothing_of_another_anywhere(
     assert any(":dl-history" in k for k in files)
     # the two templates hold example rows from the shipped sample (Gotland's published
     # action plan), whatever the dataset: not the dataset's rows, the same for everyone
-    from dashboard import uploads
-    from dashboard.template import template_xlsx
+    from dashboard.imports import uploads
+    from dashboard.outputs.template import template_xlsx
 
     templates = [k for k in files if "dl-coordinator-template" in k or "dl-template-" in k]
     assert len(templates) == 3

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import history
-from dashboard.ingest import ingest
-from dashboard.publish import Change
+from dashboard.imports.ingest import ingest
+from dashboard.storage import history
+from dashboard.storage.publishing import Change
 from tests.conftest import SAMPLE_SOURCE
 from tests.test_browser import (
     CHARTS_DRAWN,
@@ -263,7 +263,7 @@ def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
     """The action plan's "(1,4)" in the browser: Anna, reporter of Gävle, adds goal 3 to the
     pupil exchange of 2012 in the edit form; the save goes through the import's checks and
     shows on the pages and in the History, under her address."""
-    from dashboard import editing
+    from dashboard.imports import editing
 
     with signed_in(browser, app, "anna", expect, "activities") as page:
         page.goto(f"{app.url}/activities?lang=sv&org=gavle&year=2012", timeout=FIRST_LOAD_MS)
@@ -311,7 +311,7 @@ def test_a_coordinator_enters_an_actual_and_an_assessment(
 ) -> None:
     """Gustav, coordinator of Gotland, enters 2013's actual of an indicator and writes the
     assessment of goal 1 on the Annual evaluation page; both are saved as his."""
-    from dashboard import editing
+    from dashboard.imports import editing
 
     with signed_in(browser, app, "gustav", expect, "evaluation") as page:
         page.goto(f"{app.url}/evaluation?lang=sv&org=gotland&year=2013", timeout=FIRST_LOAD_MS)
@@ -400,17 +400,19 @@ def test_a_coordinator_imports_their_own_workbook_and_not_another_organisations(
     sees what it replaces, confirms, and the import is his change; a workbook with one row
     that names Gävle is refused before any button (the page's own rule, refusing rows of
     an organisation he does not coordinate, is tested in test_upload_scope.py)."""
-    from dashboard import workbook
-    from dashboard.access import Scope
+    from dashboard.imports import workbook
+    from dashboard.model import sheets
+    from dashboard.model.access import Scope
+    from dashboard.outputs.workbook import sheets_bytes
 
     rows = workbook.dataset_rows(dataset, Scope.everything(), ["gotland"])
-    sheet = [r for r in workbook.sheet_rows(rows, "sv")["activities"] if r["year"] == 2009]
+    sheet = [r for r in sheets.sheet_rows(rows, "sv")["activities"] if r["year"] == 2009]
     sheet[1]["activity_title"] = "Hansedagar i Novgorod (Gustavs rättelse)"
     own = tmp_path / "gotland.xlsx"
-    own.write_bytes(workbook.sheets_bytes({"activities": sheet}, "sv"))
+    own.write_bytes(sheets_bytes({"activities": sheet}, "sv"))
     sheet[-1].update(organisation="Gävle kommun", goals=None, strategy=None)
     stray = tmp_path / "gotland_fel.xlsx"
-    stray.write_bytes(workbook.sheets_bytes({"activities": sheet}, "sv"))
+    stray.write_bytes(sheets_bytes({"activities": sheet}, "sv"))
     with signed_in(browser, app, "gustav", expect, "data") as page:
         main = page.get_by_test_id("stMain")
         main.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(stray))

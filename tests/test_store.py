@@ -11,10 +11,11 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
 from dashboard.cli import main
-from dashboard.db import Database, params_for
-from dashboard.filters import Filters
+from dashboard.model.filters import Filters
+from dashboard.sql.queries import params_for
+from dashboard.storage import store
+from dashboard.storage.engine import Database
 from deploy.local import free_port
 from tests.conftest import ROOT, SAMPLE_SOURCE
 from tests.helpers import ALL_PAGES
@@ -74,12 +75,12 @@ def test_import_serve_and_reimport_while_a_session_is_open(
     at.query_params["year"] = "2009"
     at.run()
     for page in ALL_PAGES:
-        at.switch_page(f"dashboard/pages/{page}.py").run()
+        at.switch_page(f"dashboard/app/pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
         assert not at.error, (page, [e.value for e in at.error])
 
     def titles() -> set[str]:
-        at.switch_page("dashboard/pages/activities.py").run()
+        at.switch_page("dashboard/app/pages/activities.py").run()
         assert not at.exception
         return {t for d in at.dataframe if "Titel" in d.value for t in d.value["Titel"]}
 

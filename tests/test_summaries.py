@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import synth
-from dashboard.contract import SUMMARIES
-from dashboard.db import SUMMARY_DIR, Database, DatasetError, parse_query
-from dashboard.filters import Filters
+from dashboard.model.contract import SUMMARIES
+from dashboard.model.filters import Filters
+from dashboard.sql.queries import SUMMARY_DIR, parse_query
+from dashboard.storage import synth
+from dashboard.storage.engine import Database, DatasetError
 from tests.helpers import run
 
 RAW_ACTIVITIES = """

@@ -9,10 +9,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import synth
 from dashboard.cli import main
-from dashboard.contract import TABLE_BY_NAME, TABLES
-from dashboard.dataset import (
+from dashboard.imports.ingest import check_source
+from dashboard.model.contract import TABLE_BY_NAME, TABLES
+from dashboard.storage import synth
+from dashboard.storage.dataset import (
     ROW_GROUP_SIZE,
     read_manifest,
     read_table,
@@ -21,7 +22,6 @@ from dashboard.dataset import (
     table_path,
     view_sql,
 )
-from dashboard.ingest import check_source
 
 N = 5_000
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import editing, history
-from dashboard.checks import CellError, parse_number, read_typed
 from dashboard.i18n import LANGS, decimal_symbol, fmt_typed
+from dashboard.imports import editing
+from dashboard.imports.checks import CellError, parse_number, read_typed
+from dashboard.storage import history
 from tests.conftest import ROOT
 from tests.test_edit_forms import AUTH, out  # noqa: F401  (the fixture: the sample, Slagelse's roles)
 
@@ -74,7 +75,7 @@ def session(lang: str, year: int) -> AppTest:
     at.query_params["org"] = "slagelse"
     at.query_params["year"] = str(year)
     at.run()
-    at.switch_page("dashboard/pages/evaluation.py").run()
+    at.switch_page("dashboard/app/pages/evaluation.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -135,7 +136,7 @@ def test_a_date_is_read_when_it_names_one_day_and_said_why_when_not(
     real day is that day; one two readings make different days is refused."""
     from datetime import date
 
-    from dashboard.checks import _parse_date
+    from dashboard.imports.checks import _parse_date
 
     try:
         assert _parse_date(text) == date.fromisoformat(outcome)

@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import history, uploads, workbook
-from dashboard.access import Grant, Person, Scope
 from dashboard.cli import main
-from dashboard.filters import Filters
-from dashboard.ingest import ingest
-from dashboard.problems import ImportFailed
-from dashboard.publish import Change
-from dashboard.ui import View
+from dashboard.imports import uploads, workbook
+from dashboard.imports.ingest import ingest
+from dashboard.model import sheets
+from dashboard.model.access import Grant, Person, Scope
+from dashboard.model.filters import Filters
+from dashboard.model.problems import ImportFailed
+from dashboard.model.view import View
+from dashboard.outputs.workbook import sheets_bytes
+from dashboard.storage import history
+from dashboard.storage.publishing import Change
 from tests.conftest import SAMPLE_SOURCE
 from tests.helpers import read_rows
 
@@ -37,11 +40,11 @@ def gotland_book(out: Path, stray: str | None = None) -> bytes:
     """Gotland's activities sheet of 2009 with one title corrected; *stray*: the
     organisation its last activity names by mistake (a typo in one cell)."""
     rows = workbook.dataset_rows(out, EVERY, ["gotland"])
-    sheet = [r for r in workbook.sheet_rows(rows, "sv")["activities"] if r["year"] == 2009]
+    sheet = [r for r in sheets.sheet_rows(rows, "sv")["activities"] if r["year"] == 2009]
     sheet[0]["activity_title"] = "Almedalsveckans invigning (rättad)"
     if stray:
         sheet[-1].update(organisation=stray, goals=None, strategy=None)
-    return workbook.sheets_bytes({"activities": sheet}, "sv")
+    return sheets_bytes({"activities": sheet}, "sv")
 
 
 def count(out: Path, org: str, year: int) -> int:
@@ -89,7 +92,7 @@ def _view(person: Person | None) -> View:
 def test_a_coordinator_imports_their_own_workbook_and_never_another_organisations(
     out: Path,
 ) -> None:
-    from dashboard.pages.data import may_import
+    from dashboard.app.pages.data import may_import
 
     own = uploads.check_upload("bok.xlsx", gotland_book(out), out, EVERY)
     assert may_import(_view(GUSTAV), own) == (True, ("gotland",), [])

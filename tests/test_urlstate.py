@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard.filters import Filters
-from dashboard.urlstate import parse, to_params
+from dashboard.app.urlstate import parse, to_params
+from dashboard.model.filters import Filters
 
 ORGS = ["gotland", "vkl"]
 GOAL_ORG = {"g1": "gotland", "v1": "vkl"}
@@ -78,8 +78,8 @@ def test_garbled_years_fall_back() -> None:
 
 def test_filters_is_a_pure_value() -> None:
     """The cache key of every query imports no database code (db.params_for reads it)."""
-    from pathlib import Path
+    from dashboard import PROJECT_ROOT
 
-    source = (Path(__file__).resolve().parent.parent / "dashboard" / "filters.py").read_text()
+    source = (PROJECT_ROOT / "dashboard" / "model" / "filters.py").read_text()
     assert "from dashboard" not in source and "import duckdb" not in source
     assert hash(Filters(("a",), 2019, 2019, ("g",))) == hash(Filters(("a",), 2019, 2019, ("g",)))

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import openpyxl
 
-from dashboard import workbook
-from dashboard.ingest import check
-from dashboard.template import template_xlsx
+from dashboard.imports.ingest import check
+from dashboard.imports.workbook import examples
+from dashboard.model import sheets
+from dashboard.outputs.template import template_xlsx
+from dashboard.outputs.workbook import template_bytes
 from tests.conftest import SAMPLE_SOURCE
 
 
@@ -27,7 +29,7 @@ def _renamed_copy(book: bytes, sheet: str, new: str) -> bytes:
 
 
 def test_two_sheets_of_one_table_in_the_coordinators_workbook_are_refused() -> None:
-    book = workbook.template_bytes("sv")
+    book = template_bytes("sv", examples())
     for twin in ("Activities", "aktiviteter "):
         checked = check([("bok.xlsx", _renamed_copy(book, "Aktiviteter", twin))])
         assert "sheet_twice" in {p.key for p in checked.problems}, twin
@@ -44,18 +46,18 @@ def test_two_sheets_or_files_of_one_table_in_the_contracts_formats_are_refused()
         for f in sorted(Path(SAMPLE_SOURCE).glob("*.csv")):
             zf.writestr(f.name, f.read_bytes())
         zf.writestr("Aktiviteter.csv", (Path(SAMPLE_SOURCE) / "activities.csv").read_bytes())
-    from dashboard import uploads
-    from dashboard.access import Scope
+    from dashboard.imports import uploads
+    from dashboard.model.access import Scope
 
     result = uploads.check_upload("alla.zip", buf.getvalue(), None, Scope.everything())
     assert "sheet_twice" in {p.key for p in result.problems}
 
 
 def test_the_templates_examples_are_refused_and_the_coordinators_own_rows_pass() -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(workbook.template_bytes("sv")))
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes("sv", examples())))
     acts = wb["Aktiviteter"]
     header = [c.value for c in acts[1]]
-    title = header.index(workbook.header("activity_title", "sv")) + 1
+    title = header.index(sheets.header("activity_title", "sv")) + 1
     acts.cell(row=2, column=title, value="Vår egen aktivitet")
     buf = io.BytesIO()
     wb.save(buf)

@@ -1,0 +1,356 @@
+"""Data access for the pages: the cached connection and cached, filter-keyed query results.
+
+Pages never see DuckDB: they call `query(name, filters, ...)`, whose cache key is the
+query name, the frozen `Filters` value, the small extra parameters and the dataset's
+stamp (so an import invalidates every cached result).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from dashboard.app.kept import Kept
+from dashboard.model.access import Person, Scope, ScopeMissing
+from dashboard.model.filters import Filters
+from dashboard.model.tables import stacked
+from dashboard.outputs.export import csv_chunks
+from dashboard.sql.queries import load_query, params_for
+from dashboard.storage import (
+    MANIFEST,
+    Database,
+    Entry,
+    Location,
+    data_dir,
+    data_location,
+    entries,
+    is_remote,
+    mirror,
+    read_manifest,
+    read_mode,
+    remote_version,
+    seen,
+    version_dir,
+)
+from dashboard.storage import last_version as _last_version
+from dashboard.storage import previous_version as _previous_version
+from dashboard.storage import version_rows as _stored_rows
+
+ALL = Filters()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _database(folder: str, stamp: float = 0.0) -> Database:
+    """A connection per dataset folder and stamp (a small dataset is held in memory, so a
+    new import needs a new connection), or per version of a dataset in an object store
+    (`s3://bucket/prefix@7`: a version never changes, so its connection never goes stale)."""
+    if is_remote(folder):
+        url, version, mode = folder.rsplit("@", 2)
+        loc = Location.parse(url)
+        if mode == "mirror":
+            return Database(mirror(loc, int(version)))
+        return Database(store=(loc, int(version)))
+    return Database(Path(folder))
+
+
+def remote() -> bool:
+    """Whether the dataset is in an object store (then the dashboard only reads it)."""
+    return is_remote(data_location())
+
+
+def source_key() -> str:
+    """What this session reads, as the caches key it: a folder, or a store's version and
+    how it is read (s3://bucket/prefix@7@mirror)."""
+    if remote():
+        loc = Location.parse(data_location())
+        version = remote_version(loc)
+        if version is None:
+            from dashboard.storage import DatasetError
+
+            raise DatasetError(f"nothing is published in {loc.url} yet", "missing")
+        return f"{loc.url}@{version}@{read_mode()}"
+    return str(folder())
+
+
+Entry = Entry  # a change of the record, as pages type it
+
+
+def manifest(folder: Path) -> dict:
+    """What the dataset at *folder* says of itself (imported when, from what)."""
+    return read_manifest(folder)
+
+
+K_AS_OF = "_as_of_version"  # the earlier version this session looks at (absent: the live one)
+
+
+def as_of() -> int | None:
+    """The earlier version this session shows, read-only (None: the live dataset)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get(K_AS_OF)
+
+
+def show_version(version: int | None) -> None:
+    """Show the dashboard as it was at *version* (None: back to the live dataset)."""
+    if version is None:
+        st.session_state.pop(K_AS_OF, None)
+    else:
+        st.session_state[K_AS_OF] = int(version)
+
+
+def folder() -> Path:
+    """The dataset folder this session reads: the live one, or a kept version's."""
+    version = as_of()
+    if version is not None:
+        kept = version_dir(data_dir(), version)
+        if kept.is_dir():
+            return kept
+        show_version(None)  # pruned meanwhile: back to the live dataset
+    return data_dir()
+
+
+def database() -> Database:
+    """The process-wide connection over the folder (or store version) this session reads."""
+    return _database(source_key(), stamp())
+
+
+def stamp() -> float:
+    """Changes whenever the dataset is re-imported (the manifest's modification time; in
+    an object store, the version the pointer names)."""
+    if remote():
+        return float(source_key().rsplit("@", 2)[1])
+    try:
+        return (folder() / MANIFEST).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+_results: Kept[pd.DataFrame] = Kept(1024)  # query results of this process
+
+
+def _query(
+    name: str, filters: Filters, folder: str, stamp: float, extra: tuple[tuple[str, Any], ...]
+) -> pd.DataFrame:
+    """A query's result, computed once per (name, filters, dataset, stamp, extra) and shared
+    by every session of the process (`dashboard.app.kept`). Each caller gets a shallow copy:
+    with pandas' copy-on-write (the default since pandas 3) nothing a caller does to its
+    copy, adding a column or changing a cell, reaches the kept result."""
+    df = _results.get_or_make(
+        (name, filters, folder, stamp, extra),
+        lambda: _database(folder, stamp).df(name, params_for(name, filters, **dict(extra))),
+    )
+    return df.copy(deep=False)
+
+
+# -------------------------------------------------------------- who may read what
+#
+# The one gate. Every read of the dataset takes the reader's `Scope`; there is no default.
+# A page's reads take the session's scope, which the shell sets on every run before any
+# page draws (`set_scope`); a run that did not set it, and code outside a script run (a
+# download button's callable runs on its own thread), fails with ScopeMissing unless it is
+# handed the scope captured in the run (`View.scope`). A query can be narrowed only if it
+# takes the organisation (`$org`) or returns `org_id`; one that does neither is refused for
+# a limited reader (`narrowable`), so a new query cannot read past the scope either.
+
+K_SCOPE = "_read_scope"  # the Scope of this session's reader
+NOTHING = "\x00"  # an organisation id no dataset has: a selection that reads no row
+
+
+def set_scope(scope: Scope) -> None:
+    """Set what this session may read. Called by the shell on every run, before any page
+    reads (nothing is read before it)."""
+    if not isinstance(scope, Scope):
+        raise TypeError(f"a Scope, not {scope!r}")
+    st.session_state[K_SCOPE] = scope
+
+
+def scope() -> Scope:
+    """What this session may read. ScopeMissing outside a script run or before the shell
+    set it: pass the scope captured in the run instead."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        raise ScopeMissing("outside a script run: pass the scope captured in the run")
+    found = st.session_state.get(K_SCOPE)
+    if not isinstance(found, Scope):
+        raise ScopeMissing("the shell has not set this session's scope")
+    return found
+
+
+def scoped(filters: Filters, allowed: Scope) -> Filters:
+    """*filters* narrowed to what *allowed* may read: no selection means every readable
+    organisation, and an organisation outside the scope (a crafted link) reads nothing."""
+    if not isinstance(allowed, Scope):
+        raise ScopeMissing(f"a read needs the reader's Scope, not {allowed!r}")
+    if not allowed.limited:
+        return filters
+    assert allowed.orgs is not None
+    orgs = allowed.narrow(filters.orgs) if filters.orgs else tuple(sorted(allowed.orgs))
+    return Filters(orgs or (NOTHING,), filters.year_from, filters.year_to, filters.goals)
+
+
+def narrowable(name: str) -> bool:
+    """Whether query *name* can be limited to a reader's organisations: it takes `$org`,
+    or each row it returns names its `org_id`."""
+    q = load_query(name)
+    return "org" in q.params or "org_id" in q.columns
+
+
+def _check_narrowable(name: str, allowed: Scope) -> None:
+    if allowed.limited and not narrowable(name):
+        raise ScopeMissing(f"query {name!r} cannot be narrowed to a reader's organisations")
+
+
+def _only_readable(df: pd.DataFrame, allowed: Scope) -> pd.DataFrame:
+    """Rows of other organisations dropped from a result that names its organisations."""
+    if not allowed.limited or "org_id" not in df:
+        return df
+    assert allowed.orgs is not None
+    # .isin gives a boolean mask also for no rows (an empty .map result would be taken
+    # for a list of columns, and the frame would lose every column)
+    return df.loc[df["org_id"].isin(sorted(allowed.orgs))].reset_index(drop=True)
+
+
+def query(
+    name: str, filters: Filters = ALL, allowed: Scope | None = None, **extra: Any
+) -> pd.DataFrame:
+    """A query's result for the filters, narrowed to what the reader may read (*allowed*;
+    by default this session's scope); cached on (name, filters, extra, dataset stamp)."""
+    allowed = scope() if allowed is None else allowed
+    _check_narrowable(name, allowed)
+    f = scoped(filters, allowed)
+    df = _query(name, f, source_key(), stamp(), tuple(sorted(extra.items())))
+    return _only_readable(df, allowed)
+
+
+def query_each(
+    name: str, each: Iterable[Filters], allowed: Scope | None = None, **extra: Any
+) -> pd.DataFrame:
+    """One query for each of several filters (an evaluation's years: `verdicts.Plan`), one
+    frame after the other; each is `query`'s, so each is cached and narrowed alike."""
+    return stacked([query(name, f, allowed, **extra) for f in each])
+
+
+def every_organisation() -> pd.DataFrame:
+    """Every organisation of the dataset, whatever this session may read: only for the
+    shell, to work out what the signed-in person may read (the scope itself)."""
+    return _query("organisations", ALL, source_key(), stamp(), ())
+
+
+def batches(name: str, filters: Filters, allowed: Scope, **extra: Any) -> Iterator[pa.RecordBatch]:
+    """Stream a query's result (large downloads), uncached, narrowed like `query`."""
+    _check_narrowable(name, allowed)
+    f = scoped(filters, allowed)
+    found = database().batches(name, params_for(name, f, **extra))
+    if not allowed.limited:
+        return found
+    import pyarrow.compute as pc
+
+    assert allowed.orgs is not None
+    keep = pa.array(sorted(allowed.orgs), pa.string())
+    return (
+        b.filter(pc.is_in(b.column("org_id"), value_set=keep)) if "org_id" in b.schema.names else b
+        for b in found
+    )
+
+
+def csv_bytes(
+    name: str,
+    filters: Filters,
+    lang: str,
+    allowed: Scope,
+    shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    **extra: Any,
+) -> bytes:
+    """A query's whole result as a CSV file, streamed from DuckDB batch by batch.
+
+    *shape* turns each batch into what the table shows (`for_download`: its headers,
+    names and words); without it the file has the query's own columns. The same path as
+    `python -m dashboard query` (`--readable` shapes it), so a download and the command line
+    give the same bytes.
+    """
+    columns = list(load_query(name).columns)
+    found = batches(name, filters, allowed, **extra)
+    return b"".join(csv_chunks(found, columns, lang, shape))
+
+
+def clear() -> None:
+    """Forget cached results and the connection, after the dataset was replaced."""
+    _results.clear()
+    _database.clear()
+
+
+# -------------------------------------------------------------- the record, through the gate
+
+
+def changes() -> list[Entry]:
+    """The record of changes as this session's reader may read it: only the changes that
+    touched their organisations' rows, and of each only their part."""
+    return seen(data_dir(), scope())
+
+
+_version_rows: Kept[pd.DataFrame] = Kept(256)  # a version never changes once published
+
+
+def version_rows(
+    version: int, table: str, keys: tuple[str, ...], orgs: tuple[str, ...]
+) -> pd.DataFrame:
+    """Rows of a kept version (*keys* of *table*, as a change the reader sees lists them),
+    of the organisations this session may read only."""
+    allowed = scope()
+    live = data_dir()
+    df = _version_rows.get_or_make(
+        (str(live), version, table, keys, orgs),
+        lambda: _stored_rows(live, version, table, keys, orgs),
+    )
+    if allowed.limited and "org_id" in df:
+        assert allowed.orgs is not None
+        df = df.loc[df["org_id"].isin(sorted(allowed.orgs))]
+    return df.copy(deep=False)
+
+
+def previous_version(version: int) -> int | None:
+    """The version live before *version* (its 'before')."""
+    return _previous_version(data_dir(), version)
+
+
+def version_kept(version: int) -> bool:
+    """Whether the files of *version* are still kept (not pruned)."""
+    return version_dir(data_dir(), version).is_dir()
+
+
+def live_version() -> int:
+    """The newest recorded version (what a restore compares with under the lock)."""
+    return _last_version(data_dir())
+
+
+def may_undo(person: Person, version: int) -> bool:
+    """Whether *person* may undo the change of *version*: decided on the whole change
+    (every organisation whose rows it touched), not on the part this reader sees."""
+    from dashboard.imports import undo
+
+    entry = next((e for e in entries(data_dir()) if e.version == version), None)
+    return entry is not None and undo.may_undo(person, entry)
+
+
+def conflict_frames(
+    rows: list[tuple[str, str, dict[str, object] | None]], deleted: str
+) -> list[tuple[str, pd.DataFrame]]:
+    """The rows a refused undo names, per table, as they are now, of the organisations
+    this session may read (a deleted row: its key and *deleted*)."""
+    allowed = scope()
+    by_table: dict[str, list[dict[str, object]]] = {}
+    for table, key, row in rows:
+        if row is not None and "org_id" in row and not allowed.allows(row["org_id"]):
+            continue
+        by_table.setdefault(table, []).append(
+            row if row is not None else {"row_name": f"{key}: {deleted}"}
+        )
+    return [(t, pd.DataFrame(r)) for t, r in by_table.items()]

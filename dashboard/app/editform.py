@@ -1,0 +1,253 @@
+"""One form for a row of an editable part (projects, memberships, strategies, goals,
+networks): the coordinator sheet's columns as inputs in the interface language, saved
+through `editing.save`, so the import's checks, the permission, the conflict guard and the
+history apply as everywhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.app import data, grids, numbers, ui
+from dashboard.i18n import fmt_int
+from dashboard.imports import editing
+from dashboard.model import codes, sheets
+from dashboard.model.filters import Filters
+from dashboard.model.view import View
+
+NEW = "__new__"
+FLASH = "edit_flash"  # the message of a save, shown after the rerun that redraws the page
+# typed as the interface language writes numbers (`numbers.number_field`)
+NUMBERS = ("total_budget", "eu_funding", "own_funding", "annual_fee", "lat", "lon")
+YEARS = ("since_year", "until_year")
+
+
+def save_and_report(
+    view: View, save: Callable[[], object], state_key: str, table_key: str, part: str
+) -> bool:
+    """Run one edit's *save* and tell the user how it went, in the interface language: a
+    refusal (permission), a conflict with the other person's rows, or the import's problems
+    at their row and column; on success the caches are cleared and the page is drawn again
+    at once (`st.rerun`), with the message above it (`flash`). The editor's remembered
+    rows (*state_key*) are forgotten after a conflict or a save, so the next edit starts
+    from the rows as they are. Returns False when it did not save (on success it does not
+    return: the rerun replaces this run). Every edit form calls this."""
+    from dashboard.imports.uploads import UploadCheck
+    from dashboard.model.problems import ImportFailed
+
+    try:
+        with st.spinner(view.t("edit.saving")):
+            save()
+    except editing.NotAllowed:
+        st.error(view.t("edit.not_allowed"))
+        return False
+    except editing.LastRowOfYear:
+        st.error(view.t("edit.last_row"))
+        return False
+    except editing.Conflict as exc:
+        st.warning(view.t("edit.conflict"))
+        theirs = exc.changed + exc.added + exc.removed
+        cols = [c for c in editing.PARTS[part].columns if c != sheets.ID]
+        rows = pd.DataFrame([{c: r.get(c) for c in cols} for r in theirs])
+        grids.show_table(view, rows, f"{table_key}-conflict")
+        st.session_state.pop(state_key, None)
+        return False
+    except editing.FormRefused as exc:  # at the form's rows and fields, not a file's
+        st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), view.lang)))
+        found = pd.DataFrame(
+            [(exc.row_of(p.row), p.column, p.text(view.lang)) for p in exc.problems],
+            columns=["row_name", "field", "message"],
+        )
+        grids.show_table(view, found, f"{table_key}-problems")
+        return False
+    except ImportFailed as exc:
+        st.error(view.t("edit.refused", n=fmt_int(len(exc.problems), view.lang)))
+        found = UploadCheck(exc.problems, exc.warnings).frame(view.lang)
+        grids.show_table(view, found, f"{table_key}-problems")
+        return False
+    data.clear()
+    st.session_state.pop(state_key, None)
+    # every form is drawn anew, empty or with the rows as saved: a second click on Spara
+    # of a filled-in new row cannot add it again (its form is gone)
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    # redraw the page at once, so what the save changed is on it; say so above it
+    st.session_state[FLASH] = view.t("edit.saved")
+    st.rerun()
+    return True  # pragma: no cover - st.rerun does not return
+
+
+def pending_warnings(view: View, key: str) -> None:
+    """While a save waits for its warnings to be confirmed: the warnings, and the box that
+    confirms them ("Spara ändå"). Drawn on every run under the form, so ticking the box
+    keeps them; the next click on Spara then saves (`confirmed`)."""
+    waiting = st.session_state.get(key)
+    if not waiting:
+        return
+    for text in waiting:
+        st.warning(text, icon=":material/warning:")
+    st.checkbox(view.t("edit.save_anyway"), key=f"{key}-ok")
+
+
+def confirmed(key: str, warnings: list[str]) -> bool:
+    """Whether a save may go ahead: nothing to warn of, or the person saw exactly these
+    warnings and ticked "Spara ändå" (a possible duplicate, an implausible value). Else
+    the warnings wait (`pending_warnings`) and the page is drawn again to show them."""
+    ok = bool(st.session_state.get(f"{key}-ok"))
+    if not warnings or (ok and tuple(st.session_state.get(key) or ()) == tuple(warnings)):
+        st.session_state.pop(key, None)
+        return True
+    st.session_state[key] = tuple(warnings)
+    st.rerun()
+    return False  # pragma: no cover - st.rerun does not return
+
+
+def implausible(value: object, known: list[object], factor: float = 5.0) -> bool:
+    """A value far outside what is known of the indicator (its baseline, target and stored
+    values): more than *factor* times the largest of them (7,5 typed as 75 against a
+    target of 8), or of the other sign. Nothing known: nothing to compare."""
+    refs = [abs(float(v)) for v in known if isinstance(v, int | float) and v == v]
+    if value is None or not refs or max(refs) == 0:
+        return False
+    v = float(value)  # type: ignore[arg-type]
+    signs = {k > 0 for k in (float(x) for x in known if isinstance(x, int | float)) if k}
+    return abs(v) > factor * max(refs) or (v < 0 and signs == {True})
+
+
+GENERATION = "_form_generation"  # counts this session's saves (see form_key)
+
+
+def form_key(name: str) -> str:
+    """The key of an edit form: *name* and how many saves this session has made, so that
+    after each save every form is a new one (its fields from the saved rows, a new row's
+    empty) and a repeated click of the old form saves nothing."""
+    return f"{name}_{st.session_state.get(GENERATION, 0)}"
+
+
+def flash() -> None:
+    """The message of the save that caused this run, once, above the page. Its container
+    is there on every run, so the elements below keep their places and an open form
+    stays open after the save."""
+    slot = st.container()
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        slot.success(message, icon=":material/check_circle:")
+
+
+def _label(part: str, r: dict) -> str:
+    if part == "projects":
+        return str(r.get("acronym") or r.get("project_title") or "")
+    if part == "strategies":
+        return str(r.get("strategy_title") or "")
+    if part == "goals":
+        return f"{r.get('number')}. {str(r.get('wording') or '')[:70]}"
+    if part == "networks":
+        return str(r.get("name") or "")
+    return f"{r.get('network')} ({r.get('since_year')})"
+
+
+def pick_one(label: str, options: list[str], now: object) -> str | None:
+    """A drop-down of names (a strategy, a network) with an empty first choice."""
+    options = sorted({*options, *([str(now)] if now else [])}, key=str.lower)
+    at = options.index(str(now)) + 1 if now and str(now) in options else 0
+    return st.selectbox(label, ["", *options], index=at) or None
+
+
+def row_form(view: View, part: str, title_key: str) -> None:
+    """An expander with a form for one row of *part* of an organisation the signed-in
+    person may change (coordinators); nothing when there is none, or while an earlier
+    version is shown."""
+    person = view.person
+    if person is None or data.as_of() is not None:
+        return
+    orgs = [o for o in view.orgs if person.may(editing.PARTS[part].action, o)]
+    if not orgs:
+        return
+    lang = view.lang
+    sheet = sheets.SHEET_BY_KEY[editing.PARTS[part].sheet]
+    with st.expander(view.t(title_key), icon=":material/edit:"):
+        org = ui.pick(st, view.t("filter.orgs"), orgs, view.orgs, f"ef_org_{part}")
+        key = f"ef_base_{part}_{org}"
+        if key not in st.session_state:
+            st.session_state[key] = editing.load(data.data_dir(), org, 0, lang, part)
+        base = st.session_state[key]
+        labels = {str(i): _label(part, r) for i, r in enumerate(base)}
+        pick = st.selectbox(
+            view.t("edit.pick.row"),
+            [NEW, *labels],
+            format_func=lambda k: view.t("edit.new.row") if k == NEW else labels[k],
+            key=f"ef_pick_{part}_{org}",
+        )
+        row = base[int(pick)] if pick != NEW else {}
+        goals = data.query("goal_options", Filters((org,)))
+        goal_words = {str(g.code): f"{g.code}. {str(g.title)[:70]}" for g in goals.itertuples()}
+        networks = data.query("network_summary", Filters())["network"].dropna().unique().tolist()
+        if part == "networks":  # every network, also those no organisation uses yet
+            networks = [str(r["name"]) for r in base]
+        strategies = []
+        if part == "goals":
+            found = editing.load(data.data_dir(), org, 0, lang, "strategies")
+            strategies = [str(r["strategy_title"]) for r in found]
+        skip = ("organisation", "goals_source") + (() if part == "goals" else ("strategy",))
+        new: dict[str, object] = dict(row)
+        typed: dict[str, numbers.NumberField] = {}
+        with st.form(form_key(f"ef_form_{part}_{org}_{pick}")):
+            for c in sheet.cols:
+                if c.key in skip:
+                    continue
+                label = sheets.header(c.key, lang)
+                now = row.get(c.key)
+                if c.key == "strategy":
+                    new[c.key] = pick_one(label, strategies, now)
+                elif c.key == "part_of":
+                    new[c.key] = pick_one(label, [n for n in networks if n != now], now)
+                elif c.domain:
+                    words = codes.choices(c.domain, lang)
+                    at = words.index(now) + 1 if now in words else 0
+                    new[c.key] = st.selectbox(label, ["", *words], index=at) or None
+                elif c.key == "goals":
+                    had = editing.goal_codes(now)
+                    chosen = st.multiselect(
+                        label,
+                        list(goal_words),
+                        default=[g for g in had if g in goal_words],
+                        format_func=lambda c: goal_words.get(c, c),
+                        select_all=False,  # Streamlit's 'Select all' is English only
+                    )
+                    new[c.key] = editing.goal_list(chosen)
+                elif c.key == "network":
+                    new[c.key] = pick_one(label, networks, now)
+                elif c.key in NUMBERS or c.key in YEARS:
+                    typed[c.key] = numbers.number_field(st, label, now, lang, whole=c.key in YEARS)
+                else:
+                    text = st.text_input(label, "" if now is None else str(now))
+                    new[c.key] = text.strip() or None
+            comment = st.text_input(view.t("edit.comment"))
+            # a network is shared and never removed (the workbook only adds and updates)
+            delete = (
+                bool(row) and part not in editing.SHARED and st.checkbox(view.t("edit.delete.row"))
+            )
+            saved = st.form_submit_button(view.t("edit.save"), type="primary")
+        if not saved:
+            return
+        values = numbers.read_numbers(typed, lang)  # as the interface language writes numbers
+        if values is None:
+            return
+        new.update(values)
+        others = [dict(r) for i, r in enumerate(base) if str(i) != pick]
+        if delete:
+            edited = others
+        elif row:
+            edited = [new if str(i) == pick else dict(r) for i, r in enumerate(base)]
+        else:
+            edited = [*others, new]
+        save_and_report(
+            view,
+            lambda: editing.save(
+                data.data_dir(), org, 0, lang, base, edited, person, comment, part
+            ),
+            key,
+            f"ef-{part}",
+            part,
+        )

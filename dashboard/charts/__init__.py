@@ -1,0 +1,4 @@
+"""Charts: pure figure builders, a DataFrame and translated labels in, a Plotly figure out.
+
+Layer rule: imports only `dashboard.model` and `dashboard.i18n`.
+"""

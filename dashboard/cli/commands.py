@@ -1,0 +1,458 @@
+"""Command line: ingest, template, query (and the tools built on them)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dashboard.model.access import Scope
+from dashboard.storage import Location, data_dir, data_location, is_remote
+
+if TYPE_CHECKING:
+    from dashboard.imports.ingest import Outcome
+    from dashboard.storage import Change
+
+
+def _ingest_to_store(source: Path, loc: Location, change: Change) -> Outcome:
+    """An import into an object store: the current version is fetched into a local working
+    folder, imported into with the usual checks and history, and published to the store as
+    the next version (`store.publish`: new files, file list, log line, then the pointer)."""
+    import tempfile
+
+    from dashboard.imports.ingest import ingest
+    from dashboard.storage import entries, remote_fetch, remote_publish, remote_version
+
+    with tempfile.TemporaryDirectory(prefix="malbild-store-") as tmp:
+        work = Path(tmp) / "data"
+        version = remote_version(loc, fresh=True)
+        if version is not None:
+            remote_fetch(loc, version, work)
+        outcome = ingest(source, work, change=change)
+        entry = entries(work)[-1].as_json()
+        remote_publish(loc, work, entry)
+        return outcome
+
+
+def _ingest_bounded(source: Path, out: Path, change: Change, orgs: Sequence[str] | None) -> Outcome:
+    """Import *source* into *out*. One file within the upload limit (20 MB) is checked and
+    imported in a child process with the Data page's limits of time and memory
+    (`uploads.in_child`: 60 s, 1.5 GB), so a file that would take more is refused with a
+    clear message; a folder, or a national dataset beyond the limit, runs here."""
+    from dashboard.imports import uploads
+    from dashboard.imports.ingest import Outcome, ingest
+
+    limit = uploads.max_upload_mb() * 1024 * 1024
+    if source.is_file() and source.stat().st_size <= limit:
+        done = uploads.in_child(
+            "import", source.name, source.read_bytes(), out, Scope.everything(),
+            who=change.who, orgs=None if orgs is None else tuple(orgs), comment=change.comment,
+        )  # fmt: skip
+        assert isinstance(done, Outcome)
+        return done
+    return ingest(source, out, change=change, orgs=orgs)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from dashboard.i18n import fmt_int, t, tn
+    from dashboard.imports.ingest import ONE, ImportFailed
+    from dashboard.model.problems import report
+    from dashboard.storage import Change, default_who
+
+    lang = args.lang
+    change = Change(who=args.who or default_who(), action="import", comment=args.comment or "")
+    try:
+        if is_remote(args.out):
+            outcome = _ingest_to_store(Path(args.source), Location.parse(args.out), change)
+        else:
+            orgs: Sequence[str] | None = ONE  # a workbook of several must name them
+            if args.orgs:
+                orgs = None if args.orgs.strip() == "all" else args.orgs.split(",")
+                orgs = orgs if orgs is None else [o.strip() for o in orgs if o.strip()]
+            outcome = _ingest_bounded(Path(args.source), Path(args.out), change, orgs)
+    except ImportFailed as exc:
+        for line in report(exc.problems, lang, limit=args.max_problems):
+            print(line, file=sys.stderr)
+        for line in report(exc.warnings, lang, limit=args.max_problems):
+            print(t("cli.warning", lang, line=line), file=sys.stderr)
+        n = len(exc.problems)
+        print(tn("cli.failed", n, lang, n=fmt_int(n, lang)), file=sys.stderr)
+        return 1
+    for line in report(outcome.warnings, lang, limit=args.max_problems):
+        print(t("cli.warning", lang, line=line), file=sys.stderr)
+    for tb in outcome.tables:
+        before = "–" if tb.before is None else fmt_int(tb.before, lang)
+        print(
+            tn(
+                f"cli.table.{tb.action}",
+                tb.after,
+                lang,
+                table=tb.table,
+                before=before,
+                after=fmt_int(tb.after, lang),
+            )
+        )
+    total = sum(outcome.counts.values())
+    print(tn("cli.imported", total, lang, n=fmt_int(total, lang), out=args.out))
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from dashboard.imports.workbook import examples
+    from dashboard.outputs.template import write_template
+    from dashboard.outputs.workbook import template_bytes
+
+    out = Path(args.out)
+    if out.suffix.lower() == ".xlsx" and not args.contract:
+        out.write_bytes(template_bytes(args.lang, examples()))
+        print(f"wrote the coordinator's workbook ({args.lang}) to {out}")
+        return 0
+    write_template(out, args.lang)
+    print(f"wrote the 12-table template ({args.lang}) to {out}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.imports.workbook import dataset_rows
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.outputs.workbook import workbook_bytes
+    from dashboard.storage import Database, DatasetError, read_table
+
+    folder = Path(args.data) if args.data else data_dir()
+    try:
+        Database(folder).close()  # the same checks as the dashboard: a readable dataset
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.org:
+        orgs = read_table(folder, TABLE_BY_NAME["organisations"])
+        known = set(orgs.column("org_id").to_pylist()) if orgs is not None else set()
+        unknown = [o for o in args.org if o not in known]
+        if unknown:
+            print(f"error: unknown organisation(s) {', '.join(unknown)}", file=sys.stderr)
+            return 2
+    rows = dataset_rows(folder, Scope.everything(), tuple(args.org or ()))  # the server's
+    Path(args.out).write_bytes(workbook_bytes(rows, args.lang))
+    print(f"wrote {sum(len(v) for v in rows.values())} rows to {args.out}")
+    return 0
+
+
+def _cmd_contract(args: argparse.Namespace) -> int:
+    from dashboard.outputs.template import contract_markdown
+
+    text = contract_markdown()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from dashboard.model.filters import Filters
+    from dashboard.outputs.export import csv_chunks
+    from dashboard.sql.queries import QueryError, load_query, params_for
+    from dashboard.storage import Database, DatasetError
+
+    if args.year is not None and (args.year_from is not None or args.year_to is not None):
+        print("give either --year or --from/--to", file=sys.stderr)
+        return 2
+    year_from = args.year if args.year is not None else args.year_from
+    year_to = args.year if args.year is not None else args.year_to
+    filters = Filters(tuple(args.org or ()), year_from, year_to, tuple(args.goal or ()))
+    try:
+        query = load_query(args.name)
+        extra = {"search": args.search, "limit": None, "offset": 0}
+        db = Database(Path(args.data) if args.data else data_dir())
+        params = params_for(query.name, filters, **extra)
+        out = sys.stdout.buffer
+        shape = None
+        if args.readable:  # the download's headers and words: the same function as the app's
+            from dashboard.model import codes
+            from dashboard.model.view import View
+            from dashboard.outputs.readable import for_download
+
+            names = db.df("organisations")
+            orgs = dict(zip(names["org_id"], names["name"], strict=True))
+            view = View(args.lang, filters, orgs)
+            coded = codes.QUERY_CODES.get(query.name)
+            shape = lambda df: for_download(view, df, coded)  # noqa: E731
+        found = db.batches(query.name, params)
+        for chunk in csv_chunks(found, list(query.columns), args.lang, shape):
+            out.write(chunk)
+        out.flush()
+    except (QueryError, DatasetError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from dashboard.model.filters import Filters
+    from dashboard.outputs.report import write_report
+    from dashboard.storage import Database, DatasetError
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".zip"):
+        print("--out must name an .xlsx workbook (or a .zip of CSV files)", file=sys.stderr)
+        return 2
+    filters = Filters(tuple(args.org or ()), args.year, args.year, tuple(args.goal or ()))
+    try:
+        db = Database(Path(args.data) if args.data else data_dir())
+        known = set(db.df("organisations")["org_id"])
+        unknown = [o for o in filters.orgs if o not in known]
+        if unknown:
+            print(
+                f"error: unknown organisation(s) {', '.join(unknown)}; known: "
+                + ", ".join(sorted(known)),
+                file=sys.stderr,
+            )
+            return 2
+        comp = write_report(db, filters, args.lang, out)
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if comp is None:
+        print("error: the selection has no year with data", file=sys.stderr)
+        return 2
+    print(
+        f"wrote the annual compilation for {comp.year} to {out}: "
+        + ", ".join(f"{k} {len(v)}" for k, v in comp.frames.items())
+    )
+    return 0
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    import time
+
+    from dashboard.storage import generate
+
+    if args.activities < 0:
+        print("--activities cannot be negative", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    counts = generate(args.activities, Path(args.out), seed=args.seed)
+    elapsed = time.perf_counter() - started
+    total = sum(counts.values())
+    print(
+        f"generated {total} rows into {args.out} in {elapsed:.1f} s: "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
+    return 0
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    import csv
+
+    from dashboard.storage import iter_csv_rows, locked, prune
+
+    out = Path(args.data)
+    if args.prune is not None:
+        with locked(out):  # never while a publish keeps its version
+            gone = prune(out, args.prune)
+        print(f"removed the files of {len(gone)} version(s); the record keeps every change")
+        return 0
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    for row in iter_csv_rows(out, args.org, args.limit):
+        writer.writerow(row)
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from dashboard.storage import Change, default_who, restore
+
+    try:
+        version = restore(
+            Path(args.data),
+            args.version,
+            Change(who=args.who or default_who(), action="restore", comment=args.comment or ""),
+        )
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"version {args.version} restored as version {version}")
+    return 0
+
+
+def _cmd_upgrade(args: argparse.Namespace) -> int:
+    from dashboard.storage import upgrade
+
+    version = upgrade(Path(args.data), args.who or "")
+    if version is None:
+        print("the dataset is already in today's contract; nothing to do")
+    else:
+        print(f"the dataset is upgraded to today's contract as version {version}")
+    return 0
+
+
+def _server_admin(who: str | None) -> object:
+    """Whoever runs the command line on the server: an administrator of every
+    organisation (they can read and replace the dataset's files anyway)."""
+    from dashboard.model.access import Grant, Person
+    from dashboard.storage import default_who
+
+    name = who or default_who()
+    return Person(name, name, (Grant("*", "admin"),), True)
+
+
+def _cmd_undo(args: argparse.Namespace) -> int:
+    from dashboard.imports import undo
+    from dashboard.model.problems import ImportFailed
+
+    person = _server_admin(args.who)
+    try:
+        version = undo.undo(Path(args.data), args.version, person, args.comment or "")  # type: ignore[arg-type]
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except undo.UndoConflict as exc:
+        print(f"error: later changes touched {len(exc.rows)} of the same rows:", file=sys.stderr)
+        for table, key, _ in exc.rows[:40]:
+            print(f"  {table} {key}", file=sys.stderr)
+        return 1
+    except ImportFailed as exc:
+        for p in exc.problems[: args.max_problems]:
+            print(p.line(args.lang), file=sys.stderr)
+        return 1
+    print(f"the change of version {args.version} undone as version {version}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, exposed for tests and --help."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="validate a CSV folder or .xlsx and replace a dataset")
+    p.add_argument(
+        "source",
+        help="folder of CSV files (one per table), one CSV file, the 12-table workbook or the "
+        "coordinator's workbook (.xlsx)",
+    )
+    p.add_argument(
+        "--out",
+        default=data_location(),
+        help="dataset folder to update, or an object store's s3://bucket/prefix",
+    )
+    p.add_argument("--lang", default="en", choices=("en", "sv", "da"), help="language of messages")
+    p.add_argument(
+        "--max-problems", type=int, default=40, help="problem groups printed at most (default 40)"
+    )
+    p.add_argument("--who", help="who imports, for the history (default: the server's user)")
+    p.add_argument("--comment", help="why, for the history")
+    p.add_argument(
+        "--orgs",
+        help="a coordinator's workbook: the organisation ids whose rows it may replace "
+        "(comma-separated, or 'all'); required when it speaks for more than one",
+    )
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("history", help="print the record of changes as CSV, newest first")
+    p.add_argument("--data", default=str(data_dir()), help="dataset folder")
+    p.add_argument("--org", help="only changes that touched this organisation (its id)")
+    p.add_argument("--limit", type=int, help="at most this many changes")
+    p.add_argument("--prune", type=int, metavar="KEEP", help="remove all but the newest KEEP "
+                   "versions' files (the record itself is kept)")  # fmt: skip
+    p.set_defaults(func=_cmd_history)
+
+    p = sub.add_parser("restore", help="publish an earlier version again, as a new version")
+    p.add_argument("version", type=int, help="the version to restore (see history)")
+    p.add_argument("--data", default=str(data_dir()), help="dataset folder")
+    p.add_argument("--who", help="who restores, for the history (default: the server's user)")
+    p.add_argument("--comment", help="why, for the history")
+    p.set_defaults(func=_cmd_restore)
+
+    p = sub.add_parser(
+        "upgrade",
+        help="publish a dataset of an older contract in today's, recorded in the history "
+        "(every write does this first; the app reads older datasets as they are)",
+    )
+    p.add_argument("--data", default=str(data_dir()), help="dataset folder")
+    p.add_argument("--who", help="who upgrades, for the history (default: Målbild)")
+    p.set_defaults(func=_cmd_upgrade)
+
+    p = sub.add_parser(
+        "undo", help="take back one change (its rows only; later changes stay), as a new version"
+    )
+    p.add_argument("version", type=int, help="the version whose change to undo (see history)")
+    p.add_argument("--data", default=str(data_dir()), help="dataset folder")
+    p.add_argument("--who", help="who undoes, for the history (default: the server's user)")
+    p.add_argument("--comment", help="why, for the history")
+    p.add_argument("--lang", default="en", choices=("en", "sv", "da"), help="language of messages")
+    p.add_argument("--max-problems", type=int, default=40, help="problems printed at most")
+    p.set_defaults(func=_cmd_undo)
+
+    p = sub.add_parser("template", help="write the coordinator's workbook or the 12-table template")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="PATH.xlsx: the coordinator's workbook; PATH.zip or a folder: the 12 CSV files",
+    )
+    p.add_argument("--lang", default="sv", choices=("sv", "en", "da"), help="language of sheets")
+    p.add_argument("--contract", action="store_true", help="the 12-table workbook with ids")
+    p.set_defaults(func=_cmd_template)
+
+    p = sub.add_parser("export", help="write the dataset as the coordinator's workbook")
+    p.add_argument("--out", required=True, help="PATH.xlsx")
+    p.add_argument("--org", action="append", help="organisation id (repeatable; default: all)")
+    p.add_argument("--lang", default="sv", choices=("sv", "en", "da"), help="language of sheets")
+    p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("contract", help="print the data contract as Markdown")
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.set_defaults(func=_cmd_contract)
+
+    p = sub.add_parser("query", help="run a query from queries/ and print CSV")
+    p.add_argument("name", help="query name, e.g. goal_coverage")
+    p.add_argument("--org", action="append", help="organisation id (repeatable)")
+    p.add_argument("--year", type=int, help="a single year")
+    p.add_argument("--from", dest="year_from", type=int, help="first year of a range")
+    p.add_argument("--to", dest="year_to", type=int, help="last year of a range")
+    p.add_argument("--goal", action="append", help="goal id (repeatable)")
+    p.add_argument("--search", help="part of the title (activities)")
+    p.add_argument(
+        "--lang",
+        default="en",
+        choices=("en", "sv", "da"),
+        help="CSV dialect: en = comma and decimal point; sv/da = ';' and decimal comma",
+    )
+    p.add_argument(
+        "--readable",
+        action="store_true",
+        help="the download's headers and values (names, words in --lang) instead of the "
+        "query's machine columns",
+    )
+    p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
+    p.set_defaults(func=_cmd_query)
+
+    p = sub.add_parser("report", help="write the annual compilation (.xlsx) for one year")
+    p.add_argument("--org", action="append", help="organisation id (repeatable; default: all)")
+    p.add_argument(
+        "--year", type=int, help="year evaluated (default: the last with something to assess)"
+    )
+    p.add_argument("--goal", action="append", help="goal id (repeatable)")
+    p.add_argument("--out", required=True, help="PATH.xlsx (or PATH.zip for CSV files)")
+    p.add_argument(
+        "--lang",
+        default="sv",
+        choices=("sv", "en", "da"),
+        help="language of sheet names, headers and statuses (and the CSV dialect)",
+    )
+    p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("synth", help="write a synthetic dataset (for benchmarks and demos)")
+    p.add_argument("--activities", type=int, required=True, help="number of activities")
+    p.add_argument("--out", required=True, help="dataset folder to replace")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
+    p.set_defaults(func=_cmd_synth)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,347 @@
+"""Editing in the browser, through the import's own code path.
+
+An edit of one organisation's activities of one year is a partial coordinator workbook:
+the activities sheet of that organisation and year, in the user's language, with names
+and goal numbers ("1, 4"), exactly as the export writes it and a coordinator fills it in.
+Saving hands that workbook to `ingest`, so a save is checked by the same contract checks
+as an import (refused whole, each problem at its row and column, nothing written), is
+published atomically with the summary tables rebuilt, and becomes a version in the history
+(action "save", who, comment).
+
+Two people editing the same rows: the later save is refused, never silently written over
+the earlier. The editor remembers the rows it started from; under the dataset's lock, just
+before anything is written, the save compares them with the rows as they are now (the
+`guard` of `publish.Change`), and if someone else changed, added or deleted any activity of
+that organisation and year meanwhile, it raises `Conflict` naming those rows, and nothing is
+written. Edits of other organisations or years never conflict: their saves do not touch
+these rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.imports import workbook
+from dashboard.imports.ingest import Outcome, ingest
+from dashboard.model import sheets
+from dashboard.model.access import Person, Scope
+from dashboard.model.problems import ImportFailed
+from dashboard.outputs.workbook import sheets_bytes
+from dashboard.storage import Change
+
+ID = sheets.ID
+# What an edit fixes itself: the organisation it is made for, the year it covers and the
+# row's hidden id; every other column of the part's sheet is the form's to keep or change.
+FIXED = ("organisation", "year", ID)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One editable part: the coordinator sheet, what identifies a row, and the action a
+    person must be allowed. The columns an edit carries are the sheet's (`columns`), so a
+    column added to the contract and its sheet is kept by every save, never dropped."""
+
+    sheet: str
+    key: tuple[str, ...]
+    action: str
+    per_year: bool = True  # an edit covers one year (else every row of the organisation)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The sheet's columns an edit writes besides the key, in the sheet's order."""
+        cols = sheets.SHEET_BY_KEY[self.sheet].cols
+        return tuple(c.key for c in cols if c.key not in (*FIXED, *self.key))
+
+
+PARTS = {
+    "activities": Part("activities", (ID,), "edit_activities"),
+    # the yearly target and actual of each indicator (a reporter's)
+    "indicator_values": Part("indicator_values", ("indicator",), "edit_values"),
+    # the managers' verdict and analysis of each goal (a coordinator's)
+    "assessments": Part("assessments", ("goal", "strategy"), "edit_organisation"),
+    # a coordinator's: the organisation's projects and its memberships, all years at once
+    "projects": Part("projects", (ID,), "edit_organisation", per_year=False),
+    # a membership is its network and its first year (one network, two periods: two rows)
+    "memberships": Part(
+        "memberships", ("network", "since_year"), "edit_organisation", per_year=False
+    ),
+    # a coordinator's: the organisation's strategies and their numbered goals. A goal that
+    # activities, projects, indicators or assessments still name cannot be deleted: the
+    # import's reference check refuses the save, at the row that names it.
+    "strategies": Part("strategies", (ID,), "edit_organisation", per_year=False),
+    "goals": Part("goals", (ID,), "edit_organisation", per_year=False),
+    # networks are shared by every organisation: a coordinator adds one, and corrects one
+    # that only organisations they coordinate use; one that others use, only an admin.
+    # The workbook adds and updates networks by id and never removes one.
+    "networks": Part("networks", (ID,), "edit_organisation", per_year=False),
+}
+SHARED = ("networks",)  # parts every organisation shares (not narrowed to one)
+
+
+def goal_codes(text: object) -> list[str]:
+    """The goal codes of an edited row's goal list, as the workbook reads them (a code
+    with a comma of its own, "4,1", stays one code)."""
+    return sheets.goal_tokens(str(text or ""))
+
+
+def goal_list(codes: Sequence[str]) -> str | None:
+    """Goal codes chosen in a form as the workbook writes a goal list ("1, 4", "\"4,1\"")."""
+    return ", ".join(sheets.quote_goal(c) for c in codes) or None
+
+
+class LastRowOfYear(ValueError):
+    """An edit that would leave the year with no rows. The partial workbook an edit becomes
+    speaks only for the years its rows name, so an empty one would replace nothing and
+    the save would claim success while changing nothing; it is refused instead."""
+
+
+class NotAllowed(PermissionError):
+    """The person may not change these rows (checked at the moment of the save)."""
+
+
+@dataclass
+class Conflict(Exception):
+    """Someone else changed this organisation's activities of the year since the editor
+    read them: their rows, as they are now (changed or added) or were (deleted)."""
+
+    changed: list[dict[str, object]]
+    added: list[dict[str, object]]
+    removed: list[dict[str, object]]
+
+
+def load(
+    folder: Path, org: str, year: int, lang: str, part: str = "activities"
+) -> list[dict[str, object]]:
+    """The rows of *part* of *org* in *year* as the coordinator's sheet has them."""
+    spec = PARTS[part]
+    if part in SHARED:
+        tables = {part: _table_rows(folder, part)}
+    else:
+        tables = workbook.dataset_rows(folder, Scope.only([org]), [org])
+    rows = sheets.sheet_rows(tables, lang)[spec.sheet]
+    return [r for r in rows if r.get("year") == year] if spec.per_year else rows
+
+
+def _table_rows(folder: Path, table: str) -> list[dict[str, object]]:
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.storage import read_table
+
+    data = read_table(folder, TABLE_BY_NAME[table])
+    return [] if data is None else data.to_pylist()
+
+
+def network_users(folder: Path) -> dict[str, set[str]]:
+    """Which organisations use each network (a membership or an activity), by network id."""
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.storage import read_table
+
+    users: dict[str, set[str]] = {}
+    for table in ("memberships", "activities"):
+        data = read_table(folder, TABLE_BY_NAME[table], columns=["org_id", "network_id"])
+        if data is None:
+            continue
+        orgs, nets = (data.column(c).to_pylist() for c in ("org_id", "network_id"))
+        for o, n in zip(orgs, nets, strict=True):
+            if n is not None:
+                users.setdefault(n, set()).add(o)
+    return users
+
+
+def _same(a: Mapping[str, object], b: Mapping[str, object], part: str = "activities") -> bool:
+    return all(a.get(c) == b.get(c) for c in PARTS[part].columns)
+
+
+def _by_id(
+    rows: Sequence[Mapping[str, object]], part: str = "activities"
+) -> dict[tuple[object, ...], Mapping[str, object]]:
+    key = PARTS[part].key
+    out = {}
+    for r in rows:
+        k = tuple(r.get(c) for c in key)
+        if any(v is not None for v in k):
+            out[k] = r
+    return out
+
+
+def conflicts(
+    base: Sequence[Mapping[str, object]],
+    now: Sequence[Mapping[str, object]],
+    part: str = "activities",
+) -> Conflict | None:
+    """What changed between the rows an editor read (*base*) and the rows now."""
+    was, is_ = _by_id(base, part), _by_id(now, part)
+    changed = [dict(is_[k]) for k in is_ if k in was and not _same(was[k], is_[k], part)]
+    added = [dict(is_[k]) for k in is_ if k not in was]
+    removed = [dict(was[k]) for k in was if k not in is_]
+    return Conflict(changed, added, removed) if changed or added or removed else None
+
+
+def rebase(
+    base: Sequence[Mapping[str, object]],
+    edited: Sequence[Mapping[str, object]],
+    now: Sequence[Mapping[str, object]],
+    part: str = "activities",
+) -> list[dict[str, object]]:
+    """The edit (*base* -> *edited*) made on the rows as they are *now*: another person's
+    change to another row stays. Raises Conflict naming the rows both changed (one changed
+    or deleted what the other changed or deleted)."""
+    was, mine, theirs = _by_id(base, part), _by_id(edited, part), _by_id(now, part)
+    changed = {k for k in was if k not in mine or not _same(was[k], mine[k], part)}
+    changed |= {k for k in mine if k not in was}
+    moved = {k for k in was if k not in theirs or not _same(was[k], theirs[k], part)}
+    moved |= {k for k in theirs if k not in was}
+    both = changed & moved
+    if both:
+        same = {k for k in both if k in mine and k in theirs and _same(mine[k], theirs[k], part)}
+        both -= same  # both made the same change: nothing to decide
+    if both:
+        raise Conflict(
+            [dict(theirs[k]) for k in both if k in theirs and k in was],
+            [dict(theirs[k]) for k in both if k in theirs and k not in was],
+            [dict(was[k]) for k in both if k not in theirs],
+        )
+    out: list[dict[str, object]] = []
+    for k, r in theirs.items():
+        if k not in changed:
+            out.append(dict(r))  # as it is now: changed by the other person or by nobody
+        elif k in mine:
+            out.append(dict(mine[k]))  # this edit's change
+        # else: this edit deletes it
+    out += [dict(r) for k, r in mine.items() if k not in theirs and k not in was]
+    out += [dict(r) for r in edited if not any(r.get(c) is not None for c in PARTS[part].key)]
+    return out
+
+
+def _check_allowed(
+    person: Person,
+    org: str,
+    base: Sequence[Mapping[str, object]],
+    edited: Sequence[Mapping[str, object]],
+    part: str = "activities",
+    users: Mapping[str, set[str]] | None = None,
+) -> None:
+    """Every row the save adds, changes or deletes must be the person's to change (a
+    reporter of one department: activities of that department, before and after)."""
+    if part == "networks":
+        _check_networks(person, org, base, edited, users)
+        return
+    if part != "activities":
+        if not person.may(PARTS[part].action, org):
+            raise NotAllowed(org)
+        return
+    was = _by_id(base)
+    touched: list[object] = []
+    kept = {(r.get(ID),) for r in edited if r.get(ID)}
+    for r in edited:
+        old = was.get((r.get(ID),))
+        if old is None or not _same(old, r):
+            touched.append(r.get("department"))
+            if old is not None:
+                touched.append(old.get("department"))
+    touched += [r.get("department") for k, r in was.items() if k not in kept]
+    for dept in touched:
+        if not person.may("edit_activities", org, None if dept is None else str(dept)):
+            raise NotAllowed(org)
+
+
+def _check_networks(
+    person: Person,
+    org: str,
+    base: Sequence[Mapping[str, object]],
+    edited: Sequence[Mapping[str, object]],
+    users: Mapping[str, set[str]] | None,
+) -> None:
+    """A coordinator (of *org*) adds networks; a changed network must be used only by
+    organisations the person coordinates (else an admin's); none is ever removed."""
+    if not person.may("edit_organisation", org):
+        raise NotAllowed(org)
+    was = _by_id(base, "networks")
+    for r in edited:
+        old = was.get((r.get(ID),))
+        if old is None or _same(old, r, "networks"):
+            continue
+        for user in (users or {}).get(str(r.get(ID)), set()):
+            if not person.may("edit_organisation", user):
+                raise NotAllowed(user)
+
+
+def save(
+    folder: Path,
+    org: str,
+    year: int,
+    lang: str,
+    base: Sequence[Mapping[str, object]],
+    edited: Sequence[Mapping[str, object]],
+    person: Person,
+    comment: str = "",
+    part: str = "activities",
+) -> Outcome:
+    """Save the edited rows of *part* (activities, indicator values, assessments) of *org*
+    in *year*: permission, conflict and contract checks, then one atomic publish recorded
+    as a save. Raises NotAllowed, Conflict or ImportFailed (each problem at its sheet row
+    and column); then nothing is written."""
+    users = network_users(folder) if part == "networks" else None
+    _check_allowed(person, org, base, edited, part, users)
+    spec = PARTS[part]
+    # conflicts by row, not by year: the rows as they are now, with this edit's own changes
+    # put on them; only a row both changed is a conflict (the guard checks again, under the
+    # lock, that nobody saved in between)
+    now = load(folder, org, year, lang, part)
+    base, edited = now, rebase(base, edited, now, part)
+    if part == "networks":  # none is removed (the workbook only adds and updates)
+        kept = {(r.get(ID),) for r in edited}
+        edited = [*edited, *(dict(r) for k, r in _by_id(base, part).items() if k not in kept)]
+    if base and not edited:  # per year, or (projects, memberships) the organisation's last
+        raise LastRowOfYear(org, year)
+    tables = workbook.dataset_rows(folder, Scope.only([org]), [org])
+    name = next(r["name"] for r in tables["organisations"] if r["org_id"] == org)
+    rows = []
+    for r in edited:
+        row = {k: r.get(k) for k in (*spec.key, *spec.columns)}
+        if part not in SHARED:
+            row["organisation"] = name
+        rows.append({**row, **({"year": year} if spec.per_year else {})})
+
+    def guard(out: Path) -> None:
+        found = conflicts(base, load(out, org, year, lang, part), part)
+        if found is not None:
+            raise found
+
+    guard(folder)  # early: a conflict is said before the checks; again under the lock
+    data = sheets_bytes({spec.sheet: rows}, lang)
+    who = person.email or person.label
+    change = Change(who=who, action="save", comment=comment, guard=guard)
+    label = sheets.sheet_title(spec.sheet, lang)
+    try:
+        return ingest([(f"{label}.xlsx", data)], folder, change=change)
+    except ImportFailed as exc:
+        raise FormRefused(exc.problems, exc.warnings, [row_name(r) for r in rows]) from None
+
+
+def row_name(row: Mapping[str, object]) -> str:
+    """How a form's row is named to the person who edits it (its title, name or number)."""
+    for key in ("activity_title", "project_title", "strategy_title", "name", "indicator"):
+        if row.get(key):
+            return str(row[key])
+    if row.get("number") is not None:
+        return f"{row.get('number')}. {str(row.get('wording') or '')[:60]}"
+    if row.get("goal") is not None:
+        return str(row["goal"])
+    return str(row.get("network") or "")
+
+
+class FormRefused(ImportFailed):
+    """A form's save refused by the import's checks. The checks speak of the sheet the
+    save became (its rows and columns); *names* names each of those rows as the form does
+    (row 2 is names[0]), so a person is told "Källa, Studiebesök i Gdańsk", never a file
+    and a row number they never saw."""
+
+    def __init__(self, problems: list, warnings: list, names: list[str]) -> None:
+        super().__init__(problems, warnings)
+        self.names = names
+
+    def row_of(self, sheet_row: int) -> str:
+        i = sheet_row - 2
+        return self.names[i] if 0 <= i < len(self.names) else ""

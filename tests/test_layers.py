@@ -1,0 +1,182 @@
+"""The layers are packages, and each imports only the layers below it.
+
+Every import is read from the source (also those inside functions, which hide cycles
+from Python but not from a reader), so a new module is checked the day it is added:
+- a layer imports only the layers its package's docstring allows (`ALLOWED`);
+- outside `dashboard.storage` the storage is reached through its façade, the package
+  itself, never a module inside it, so a change of engine is a change behind it;
+- only the app imports Streamlit, only `dashboard.storage.engine` imports DuckDB;
+- the pages import no storage, no imports and no SQL, and cache nothing of their own;
+- no two modules import each other, directly or round a longer cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "dashboard"
+
+#: lowest first; each layer and what it may import (besides itself and `dashboard`)
+ALLOWED: dict[str, set[str]] = {
+    "i18n": set(),
+    "model": {"i18n"},
+    "sql": {"model", "i18n"},
+    "storage": {"sql", "model", "i18n"},
+    "charts": {"model", "i18n"},
+    "outputs": {"charts", "storage", "sql", "model", "i18n"},
+    "imports": {"outputs", "charts", "storage", "sql", "model", "i18n"},
+    "app": {"outputs", "charts", "imports", "storage", "sql", "model", "i18n"},
+    "cli": {"outputs", "charts", "imports", "storage", "sql", "model", "i18n"},
+}
+PAGES_MAY_NOT = {"storage", "imports", "sql"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports_of(source: str) -> Iterator[tuple[str, int]]:
+    """Every module *source* imports (`from a import b` counts `a.b` when that is a module)."""
+    known = modules()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node.lineno
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            assert node.level == 0, f"line {node.lineno}: a relative import"
+            submodules = [f"{node.module}.{a.name}" for a in node.names]
+            submodules = [m for m in submodules if m in known]
+            if len(submodules) < len(node.names):  # names defined in the module itself
+                yield node.module, node.lineno
+            for m in submodules:
+                yield m, node.lineno
+
+
+def layer_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "dashboard" and parts[1] in ALLOWED else None
+
+
+def test_every_module_is_in_a_layer() -> None:
+    loose = [m for m in modules() if m not in ("dashboard", "dashboard.__main__")]
+    assert [m for m in loose if layer_of(m) is None] == []
+
+
+def sources() -> dict[str, str]:
+    return {name: path.read_text(encoding="utf-8") for name, path in modules().items()}
+
+
+def violations(extra: dict[str, str] | None = None) -> list[str]:
+    """Every import across a line; *extra*: more modules (name -> source), for the probe."""
+    found = []
+    for name, text in {**sources(), **(extra or {})}.items():
+        layer = layer_of(name)
+        where = name
+        for target, line in imports_of(text):
+            top = target.split(".")[0]
+            if top == "streamlit" and layer != "app":
+                found.append(f"{where}:{line}: Streamlit outside the app")
+            if top == "duckdb" and name != "dashboard.storage.engine":
+                found.append(f"{where}:{line}: DuckDB outside dashboard.storage.engine")
+            if top != "dashboard" or layer is None:
+                continue
+            other = layer_of(target)
+            if other is None or other == layer:
+                continue
+            if other not in ALLOWED[layer]:
+                found.append(f"{where}:{line}: {layer} may not import {target}")
+            elif other == "storage" and target != "dashboard.storage":
+                found.append(f"{where}:{line}: {target} past the storage façade")
+            if name.startswith("dashboard.app.pages") and other in PAGES_MAY_NOT:
+                found.append(f"{where}:{line}: a page imports {target}")
+        if name.startswith("dashboard.app.pages") and (
+            "cache_data" in text or "cache_resource" in text
+        ):
+            found.append(f"{where}: a page keeps a cache of its own")
+    return found
+
+
+def test_each_layer_imports_only_what_it_may() -> None:
+    assert violations() == []
+
+
+def cycles(texts: dict[str, str] | None = None) -> list[list[str]]:
+    """Strongly connected groups of modules (Tarjan), every import counted."""
+    known = modules()
+    graph = {
+        m: sorted({t for t, _ in imports_of(text) if t in known and t not in (m, "dashboard")})
+        for m, text in (texts or sources()).items()
+    }
+    # a package's __init__ re-exporting its own modules is not a cycle of the layers
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in graph:
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycles() -> None:
+    assert cycles() == []
+
+
+@pytest.mark.parametrize(
+    ("layer", "target", "why"),
+    [
+        ("model", "dashboard.app.ui", "may not import"),
+        ("outputs", "dashboard.storage.dataset", "past the storage façade"),
+        ("app.pages", "dashboard.imports.editing", "a page imports"),
+    ],
+)
+def test_the_check_would_see_a_wrong_import(layer: str, target: str, why: str) -> None:
+    """The rule is not vacuous: a module importing across the line is reported."""
+    probe = f"dashboard.{layer}._probe"
+    source = f"import streamlit\n\n\ndef later():\n    import {target}\n"
+    found = violations({probe: source})
+    assert any(why in v and v.startswith(probe) for v in found), found
+    if layer != "app.pages":
+        assert any("Streamlit outside the app" in v and v.startswith(probe) for v in found)
+
+
+def test_the_check_would_see_a_cycle() -> None:
+    """Two modules importing each other inside functions are a cycle all the same."""
+    texts = sources()
+    texts["dashboard.model.codes"] += "\n\ndef f():\n    import dashboard.model.view\n"
+    texts["dashboard.model.view"] += "\n\ndef g():\n    import dashboard.model.codes\n"
+    assert ["dashboard.model.codes", "dashboard.model.view"] in cycles(texts)
