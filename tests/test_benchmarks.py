@@ -14,7 +14,7 @@ import run as bench  # noqa: E402
 
 def test_benchmark_runs_at_10k(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
-    args = ["--sizes", "10k", "--warm", "2", "--cache", str(tmp_path / "cache"), "--out", str(out)]
+    args = ["--sizes", "10k", "--warm", "1", "--cache", str(tmp_path / "cache"), "--out", str(out)]
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), *args],
         cwd=ROOT,

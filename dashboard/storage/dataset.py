@@ -29,6 +29,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -503,5 +504,21 @@ def read_table(
 
 def contract_version(folder: Path) -> int:
     """The contract version a dataset (or a kept version) was written under: its
-    manifest's; 1 for one written before the contract had versions."""
-    return int(read_manifest(folder).get(CONTRACT_KEY) or 1)
+    manifest's; 1 for one written before the contract had versions. Read once per manifest
+    (a large dataset's manifest holds its last change and takes milliseconds to parse)."""
+    try:
+        stat = (folder / MANIFEST).stat()
+    except OSError:
+        return 1
+    return _manifest_version(str(folder / MANIFEST), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _manifest_version(path: str, mtime_ns: int, size: int) -> int:
+    """The manifest's contract version; the cache key holds its time and size, so a manifest
+    replaced (a publish swaps in a new folder) is read again."""
+    try:
+        found = re.search(rb'"contract":\s*(\d+)', Path(path).read_bytes()[:4096])
+    except OSError:
+        return 1
+    return int(found.group(1)) if found else 1
