@@ -79,3 +79,24 @@ def expect():
 
     expect.set_options(timeout=STEP_MS)
     return expect
+
+
+# ---------------------------------------------------------------- the order files start in
+
+# Seconds each of the slowest files took on the 2-core machine (make test, -n 2): they start
+# first, so the run does not end waiting on one long file while the other worker is idle.
+SLOW_FILES = {
+    "test_signin.py": 151,
+    "test_accessibility.py": 119,
+    "test_browser_walk.py": 118,
+    "test_benchmarks.py": 100,
+    "test_checklists.py": 30,
+    "test_browser.py": 84,
+    "test_readable_everywhere.py": 67,
+    "test_one_evaluation.py": 43,
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest files first (xdist's loadfile hands out whole files in this order)."""
+    items.sort(key=lambda item: -SLOW_FILES.get(item.path.name, 0))

@@ -180,3 +180,27 @@ def test_the_check_would_see_a_cycle() -> None:
     texts["dashboard.model.codes"] += "\n\ndef f():\n    import dashboard.model.view\n"
     texts["dashboard.model.view"] += "\n\ndef g():\n    import dashboard.model.codes\n"
     assert ["dashboard.model.codes", "dashboard.model.view"] in cycles(texts)
+
+
+def test_the_readmes_layout_is_the_tree() -> None:
+    """Every module is in the README's layout block, and everything the block names is there."""
+    from fnmatch import fnmatch
+
+    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## How the code is laid out", 1)[1]
+    block = section.split("```", 2)[1]
+    listed = [line.split()[0] for line in block.splitlines() if line[:1].strip()]
+
+    def only_a_docstring(path: Path) -> bool:  # a layer's __init__: its rule, in the table
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        return len(body) == 1 and isinstance(body[0], ast.Expr)
+
+    files = [
+        str(p.relative_to(PROJECT_ROOT))
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if not (p.name == "__init__.py" and only_a_docstring(p))
+    ]
+    unlisted = [f for f in files if not any(fnmatch(f, pattern) for pattern in listed)]
+    assert unlisted == []
+    missing = [p for p in listed if not list(PROJECT_ROOT.glob(p.rstrip("/")))]
+    assert missing == []

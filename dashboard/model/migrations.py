@@ -60,7 +60,10 @@ class Migration:
     steps: tuple[Step, ...] = ()
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "the 12-table contract of Målbild 0.1"),)
+MIGRATIONS: tuple[Migration, ...] = (
+    # every change of the contract, oldest first; a dataset remembers the last it was written in
+    Migration(1, "the 12-table contract of Målbild 0.1"),
+)
 CONTRACT_VERSION = MIGRATIONS[-1].version
 
 
