@@ -21,6 +21,7 @@ import pytest
 
 from dashboard.app.pages import PAGES
 from tests.test_browser import (
+    CHARTS_DRAWN,
     CHROMIUM,
     CHROMIUM_ARGS,
     FIRST_LOAD_MS,
@@ -171,10 +172,11 @@ def test_every_page_reads_whole_in_the_language(
             )
             page.get_by_role("heading", level=1).first.wait_for(timeout=STEP_MS)
             wait_idle(page)
-            page.wait_for_timeout(800)  # charts and grids draw after the run ends
+            page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)  # plotly draws after the run
+            page.wait_for_timeout(300)  # and the grids size themselves to their boxes
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
-                page.wait_for_timeout(500)
+                page.wait_for_timeout(300)  # plotly and the grids re-lay out at the new width
                 seen = page.evaluate(CHECK)
                 where = f"{spec.name} ({lang}, {width} px)"
                 found += [f"{where}: card cut: {c!r}" for c in seen["cut"]]

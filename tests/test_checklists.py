@@ -392,13 +392,23 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project (what git tracks), with a dataset of today's contract built
     from the sample and one save recorded: the deployed state before the change."""
     root = tmp_path_factory.mktemp("checklists") / "malbild"
-    listed = subprocess.run(
+    found = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard"],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout.split("\n")
+    )
+    if found.returncode == 0:
+        listed = found.stdout.split("\n")
+    else:  # not a checkout (an unpacked archive): the tree without what is built or local
+        skip = {".git", ".venv", "data", "test-output", ".mypy_cache", ".ruff_cache"}
+        listed = [
+            str(p.relative_to(PROJECT_ROOT))
+            for p in PROJECT_ROOT.rglob("*")
+            if p.is_file()
+            and not skip & set(p.relative_to(PROJECT_ROOT).parts)
+            and "__pycache__" not in p.parts
+        ]
     for rel in listed:
         if rel and not rel.startswith("data/") and (PROJECT_ROOT / rel).is_file():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)

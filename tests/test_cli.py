@@ -85,3 +85,33 @@ def test_query_readable_gives_the_downloads_headers_and_words(
     assert lines[1].startswith("Gotlands kommun;2009;gotland-2009-01;Almedalsveckans invigning;")
     assert ";Planerad;" in lines[1]
     assert len(lines) == 17  # the header and Gotland's 16 activities of 2009
+
+
+def test_upgrade_says_there_is_nothing_to_do_for_todays_contract(
+    sample_dir, tmp_path, capsys
+) -> None:
+    """`upgrade` on a dataset of today's contract writes nothing; on one whose manifest says
+    an older contract (here: written before contracts had versions, and a later one known)
+    it publishes today's shape as a recorded upgrade."""
+    import json
+    import shutil
+
+    from dashboard.model import migrations
+    from dashboard.storage import entries
+    from dashboard.storage.dataset import MANIFEST
+
+    out = tmp_path / "data"
+    shutil.copytree(sample_dir, out)
+    assert main(["upgrade", "--data", str(out)]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["contract"] == migrations.CONTRACT_VERSION
+    manifest["contract"] = 0  # as if written under a contract before today's
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    before = len(entries(out))
+    assert main(["upgrade", "--data", str(out), "--who", "IT"]) == 0
+    assert "upgraded" in capsys.readouterr().out
+    last = entries(out)[-1]
+    assert (len(entries(out)), last.action, last.who) == (before + 1, "upgrade", "IT")
+    assert main(["upgrade", "--data", str(out)]) == 0
+    assert "nothing to do" in capsys.readouterr().out
