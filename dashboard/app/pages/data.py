@@ -93,6 +93,8 @@ def _quality(view: View) -> None:
 
 
 def _import(view: View) -> None:
+    """The import section: the workbooks and templates to fill in, then an upload,
+    checked, and imported where the reader may."""
     from dashboard.outputs.template import template_xlsx, template_zip
 
     lang = view.lang
@@ -150,7 +152,15 @@ def _import(view: View) -> None:
         "dl-template-xlsx",
         icon=":material/table_view:",
     )
+    checked = _upload(view)
+    if checked is not None:
+        _import_checked(view, *checked)
 
+
+def _upload(view: View) -> tuple[str, bytes, changes.UploadCheck] | None:
+    """The upload and its check (in a child process): the file and what the check found,
+    or None when there is no file or it cannot be imported as it is."""
+    lang = view.lang
     st.markdown(f"**{view.t('data.upload')}**")
     upload = st.file_uploader(
         view.t("data.upload"),
@@ -165,7 +175,7 @@ def _import(view: View) -> None:
     if not may_replace(view) and not may_import_any(view):
         st.info(view.t("data.replace.disabled"), icon=":material/lock:")
     if upload is None:
-        return
+        return None
     name, payload = upload.name, upload.getvalue()
     bar = st.progress(0.0, text=view.t("data.upload.checking"))
 
@@ -203,10 +213,10 @@ def _import(view: View) -> None:
             "dl-data-problems-txt",
             icon=":material/description:",
         )
-        return
+        return None
     if not result.ok:
         st.warning(view.t("data.upload.empty"))
-        return
+        return None
     st.success(
         view.t(
             "data.upload.ok",
@@ -219,6 +229,13 @@ def _import(view: View) -> None:
         st.markdown(f"**{view.t('data.replaces')}**")
         st.caption(view.t("data.replaces.help"))
         grids.show_table(view, result.replaces_frame(lang), "data-replaces")
+    return name, payload, result
+
+
+def _import_checked(view: View, name: str, payload: bytes, result: changes.UploadCheck) -> None:
+    """Import a checked file where the reader may: the organisations it speaks for, or the
+    whole dataset for an administrator, confirmed first and checked again when written."""
+    lang = view.lang
     allowed, orgs, refused = may_import(view, result)
     if refused:
         st.error(

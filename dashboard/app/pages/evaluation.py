@@ -136,6 +136,16 @@ def render(view: View) -> None:
         left.markdown(view.t("evaluation.rule.status"))
         right.markdown(view.t("evaluation.rule.verdict"))
 
+    slug = report.plan_slug(plan, lang)  # the files hold the year evaluated, not the range
+    _rollup_section(view, rollup, year, lang, slug)
+    _indicators_section(view, year, indicators, lang, slug, trend, plan, f)
+    _assessments_section(view, year, assessments, lang, slug)
+    _compilation_section(view, year, plan, lang, f)
+    _edit(view, plan)
+
+
+def _rollup_section(view: View, rollup: pd.DataFrame, year: str, lang: str, slug: str) -> None:
+    """The section "evaluation.rollup": its heading, then its tables and charts, or a note."""
     st.header(view.t("evaluation.rollup"))
     st.caption(view.t("evaluation.rollup.help"))
     gaps = verdicts.uncovered(rollup, view.orgs)
@@ -151,7 +161,6 @@ def render(view: View) -> None:
         st.info(view.md("evaluation.disagree", codes="; ".join(differ)), icon=":material/forum:")
     shown = verdicts.readable(rollup[ROLLUP_COLUMNS], ("verdict", "assessment_status"), lang)
     grids.show_table(view, shown, "eval-rollup")
-    slug = report.plan_slug(plan, lang)  # the files hold the year evaluated, not the range
     downloads.download(
         view, "evaluation_goals", partial(for_download, view, shown), "eval-rollup", slug
     )
@@ -185,6 +194,18 @@ def render(view: View) -> None:
         slug=slug,
     )
 
+
+def _indicators_section(
+    view: View,
+    year: str,
+    indicators: pd.DataFrame,
+    lang: str,
+    slug: str,
+    trend: pd.DataFrame,
+    plan: verdicts.Plan,
+    f: Filters,
+) -> None:
+    """The section "evaluation.indicators": its heading, then its tables and charts, or a note."""
     st.header(view.t("evaluation.indicators", year=year))
     if indicators.empty:
         st.info(view.t("evaluation.indicators.none"))
@@ -247,6 +268,11 @@ def render(view: View) -> None:
             slug=file_slug(Filters(f.orgs, None, None, f.goals), lang),  # every year
         )
 
+
+def _assessments_section(
+    view: View, year: str, assessments: pd.DataFrame, lang: str, slug: str
+) -> None:
+    """The section "evaluation.assessments": its heading, then its tables and charts, or a note."""
     st.header(view.t("evaluation.assessments", year=year))
     if assessments.empty:
         st.info(view.t("evaluation.assessments.none", year=year))
@@ -265,6 +291,9 @@ def render(view: View) -> None:
             slug=slug,
         )
 
+
+def _compilation_section(view: View, year: str, plan: verdicts.Plan, lang: str, f: Filters) -> None:
+    """The section "evaluation.compilation": its heading, then its tables and charts, or a note."""
     st.header(view.t("evaluation.compilation"))
     st.caption(view.t("evaluation.compilation.help", year=year))
     stem = report.file_stem(plan, lang)
@@ -294,7 +323,6 @@ def render(view: View) -> None:
         "dl-eval-zip",
         icon=":material/folder_zip:",
     )
-    _edit(view, plan)
 
 
 def _edit(view: View, plan: verdicts.Plan) -> None:

@@ -140,7 +140,17 @@ def _render(view: View) -> None:
     sep = plotly_separators(view.lang)
     kinds = _kinds(view)
     _totals(view, totals)
+    _memberships_section(view, years, sep, kinds, summary)
+    _structure_section(view, tree, sep, kinds)
+    _value_section(view, value, sep, kinds)
+    _per_year_section(view, costs)
+    _map_section(view, points, sep, kinds)
 
+
+def _memberships_section(
+    view: View, years: pd.DataFrame, sep: str, kinds: dict[str, str], summary: pd.DataFrame
+) -> None:
+    """The section "networks.memberships": its heading, then its chart and table, or a note."""
     st.header(view.t("networks.memberships"))
     if years.empty:
         st.info(view.t("empty"))
@@ -199,6 +209,9 @@ def _render(view: View) -> None:
                 coded={"kind": "network_kind", "role": "membership_role"},
             )
 
+
+def _structure_section(view: View, tree: pd.DataFrame, sep: str, kinds: dict[str, str]) -> None:
+    """The section "networks.structure": its heading, then its chart and table, or a note."""
     st.header(view.t("networks.structure"))
     if tree.empty:
         st.info(view.t("empty"))
@@ -228,6 +241,9 @@ def _render(view: View) -> None:
             coded=NET_KIND,
         )
 
+
+def _value_section(view: View, value: pd.DataFrame, sep: str, kinds: dict[str, str]) -> None:
+    """The section "networks.value": its heading, then its chart and table, or a note."""
     st.header(view.t("networks.value"))
     if value.empty:
         st.info(view.t("empty"))
@@ -275,6 +291,9 @@ def _render(view: View) -> None:
             coded=NET_KIND,
         )
 
+
+def _per_year_section(view: View, costs: pd.DataFrame) -> None:
+    """The section "networks.per_year": its heading, then its chart and table, or a note."""
     st.header(view.t("networks.per_year"))
     if costs.empty:
         st.info(view.t("empty"))
@@ -282,6 +301,9 @@ def _render(view: View) -> None:
         st.caption(view.t("networks.per_year.help"))
         _per_year(view, costs)
 
+
+def _map_section(view: View, points: pd.DataFrame, sep: str, kinds: dict[str, str]) -> None:
+    """The section "networks.map": its heading, then its chart and table, or a note."""
     st.header(view.t("networks.map"))
     if points.empty:
         st.info(view.t("empty"))
