@@ -48,7 +48,20 @@ def _render(view: View) -> None:
         cov = data.query("goal_coverage", f)
         orgs = data.query("organisations")
     names = dict(zip(orgs["org_id"], orgs["name"], strict=True))
+    _matrix_section(view, total, goals, links, names, f)
+    _hierarchy_section(view, cov, links, names)
+    _goal_section(view, goals, names, f)
 
+
+def _matrix_section(
+    view: View,
+    total: int,
+    goals: pd.DataFrame,
+    links: pd.DataFrame,
+    names: dict[str, str],
+    f: Filters,
+) -> None:
+    """The section "goals.matrix": its heading, then its chart and table, or a note."""
     st.header(view.t("goals.matrix"))
     st.caption(view.t("goals.matrix.help"))
     if total > MATRIX_LIMIT:
@@ -86,6 +99,11 @@ def _render(view: View) -> None:
         view, "matrix", partial(for_download, view, tables.matrix_counts(matrix)), "matrix"
     )
 
+
+def _hierarchy_section(
+    view: View, cov: pd.DataFrame, links: pd.DataFrame, names: dict[str, str]
+) -> None:
+    """The section "goals.hierarchy": its heading, then its chart and table, or a note."""
     st.header(view.t("goals.hierarchy"))
     st.caption(view.t("goals.hierarchy.help"))
     shown = cov[["org_id", "goal_code", "goal_title", "goal_kind", "activities", "projects"]]
@@ -110,6 +128,9 @@ def _render(view: View) -> None:
         )
         chart_panel.chart_with_table(view, fig, shown, "coverage", "hierarchy")
 
+
+def _goal_section(view: View, goals: pd.DataFrame, names: dict[str, str], f: Filters) -> None:
+    """The section "goals.pick": its heading, then its chart and table, or a note."""
     st.header(view.t("goals.pick"))
     if goals.empty:
         st.info(view.t("empty"))

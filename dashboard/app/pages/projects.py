@@ -204,12 +204,24 @@ def _render(view: View) -> None:
     statuses = _statuses(view)
 
     _secured(view, totals)
+    _portfolio_section(view, portfolio)
+    _timeline_section(view, portfolio, sep, statuses)
+    _funding_section(view, funding, sep, statuses)
+    _targets_section(view, targets, names)
 
+
+def _portfolio_section(view: View, portfolio: pd.DataFrame) -> None:
+    """The section "projects.portfolio": its heading, then its chart and table, or a note."""
     st.header(view.t("projects.portfolio"))
     grids.table_with_download(
         view, portfolio[PORTFOLIO_COLUMNS], "project_portfolio", "portfolio", coded=PROJECT_CODES
     )
 
+
+def _timeline_section(
+    view: View, portfolio: pd.DataFrame, sep: str, statuses: dict[str, str]
+) -> None:
+    """The section "projects.timeline": its heading, then its chart and table, or a note."""
     st.header(view.t("projects.timeline"))
     dated = portfolio["start_date"].notna() & portfolio["end_date"].notna()
     if dated.any():
@@ -256,6 +268,9 @@ def _render(view: View) -> None:
             view, undated, "project_undated", "project_undated", coded=PROJECT_CODES
         )
 
+
+def _funding_section(view: View, funding: pd.DataFrame, sep: str, statuses: dict[str, str]) -> None:
+    """The section "projects.funding": its heading, then its chart and table, or a note."""
     st.header(view.t("projects.funding"))
     st.caption(view.t("projects.funding.help"))
     measure = st.radio(
@@ -288,6 +303,9 @@ def _render(view: View) -> None:
         vary=(measure,),
     )
 
+
+def _targets_section(view: View, targets: pd.DataFrame, names: dict[str, str]) -> None:
+    """The section "projects.targets": its heading, then its chart and table, or a note."""
     st.header(view.t("projects.targets"))
     st.caption(view.t("projects.targets.help"))
     if targets.empty:
