@@ -222,9 +222,16 @@ def click_tabs(page, name: str | re.Pattern) -> None:
     """Open every tab called *name* (a chart's "Tabell"), one at a time: each click reruns
     the page, and a list of tabs taken before it points at elements the rerun replaced (on
     a loaded machine the clicks then time out on detached elements)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wait_idle(page)
     tabs = page.get_by_role("tab", name=name)
     for i in range(tabs.count()):
-        tabs.nth(i).click()
+        try:
+            tabs.nth(i).click(timeout=STEP_MS // 3)
+        except PlaywrightTimeout:  # on a loaded machine the tab bar may still be re-laying out
+            wait_idle(page)
+            tabs.nth(i).click(force=True)
         wait_idle(page)
 
 
