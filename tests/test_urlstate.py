@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard.app.urlstate import parse, to_params
 from dashboard.model.filters import Filters
+from dashboard.model.urlstate import parse, to_params
 
 ORGS = ["gotland", "vkl"]
 GOAL_ORG = {"g1": "gotland", "v1": "vkl"}

@@ -26,10 +26,10 @@ from dashboard.app.sidebar import (
 )
 from dashboard.app.signin import show_signed_in, sign_in
 from dashboard.app.ui import guarded, log
-from dashboard.app.urlstate import to_params
 from dashboard.i18n import LANG_NAMES, LANGS, pick_language, t
 from dashboard.model import safe
 from dashboard.model.access import Scope
+from dashboard.model.urlstate import to_params
 from dashboard.model.view import View
 from dashboard.storage import DatasetError
 

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 import streamlit as st
 
 from dashboard.app import data
-from dashboard.app.urlstate import FILTER_KEYS, parse
 from dashboard.i18n import pick_language, t
 from dashboard.model import safe
 from dashboard.model.filters import Filters
+from dashboard.model.urlstate import FILTER_KEYS, parse
 
 K_URL = "_url_written"  # the query parameters this session last put in the address bar
 
