@@ -154,8 +154,6 @@ def test_every_language_takes_its_rules_from_babel() -> None:
 def test_a_column_name_has_one_kind_in_every_table() -> None:
     kinds: dict[str, set[str]] = defaultdict(set)
     for table in contract.TABLES:
-        if table in contract.SUMMARIES:
-            continue
         for col in table.columns:
             kinds[col.name].add(col.kind)
     assert {n: k for n, k in kinds.items() if len(k) > 1} == {}
@@ -219,8 +217,6 @@ def test_every_contract_column_is_in_a_sheet() -> None:
     resolved = {"org_id", "strategy_id", "goal_id", "network_id", "project_id", "indicator_id"}
     resolved |= {"activity_id", "parent_goal_id", "parent_network_id", "source"}
     for table in contract.TABLES:
-        if table in contract.SUMMARIES:
-            continue
         targets = {c.target for s in sheets.SHEETS if s.table == table.name for c in s.cols}
         for col in table.input_columns:
             if col.name in resolved or table.name in ("activity_goals", "project_goals"):
@@ -229,15 +225,10 @@ def test_every_contract_column_is_in_a_sheet() -> None:
 
 
 def _tables(folder: Path) -> dict[str, list[dict]]:
-    from dashboard.storage.dataset import read_table
+    """Every row of every contract table (not the summaries) of a dataset folder."""
+    from tests.helpers import read_rows
 
-    out = {}
-    for table in contract.TABLES:
-        if table in contract.SUMMARIES:
-            continue
-        data = read_table(folder, table)
-        out[table.name] = [] if data is None else data.to_pylist()
-    return out
+    return {t.name: read_rows(folder, t.name) for t in contract.TABLES}
 
 
 def test_every_contract_column_survives_a_workbook_round_trip(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dashboard.i18n import LANGS
 from dashboard.model.access import Scope
 from dashboard.storage import Location, data_dir, data_location, is_remote
 
@@ -336,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=data_location(),
         help="dataset folder to update, or an object store's s3://bucket/prefix",
     )
-    p.add_argument("--lang", default="en", choices=("en", "sv", "da"), help="language of messages")
+    p.add_argument("--lang", default="en", choices=LANGS, help="language of messages")
     p.add_argument(
         "--max-problems", type=int, default=40, help="problem groups printed at most (default 40)"
     )
@@ -380,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=str(data_dir()), help="dataset folder")
     p.add_argument("--who", help="who undoes, for the history (default: the server's user)")
     p.add_argument("--comment", help="why, for the history")
-    p.add_argument("--lang", default="en", choices=("en", "sv", "da"), help="language of messages")
+    p.add_argument("--lang", default="en", choices=LANGS, help="language of messages")
     p.add_argument("--max-problems", type=int, default=40, help="problems printed at most")
     p.set_defaults(func=_cmd_undo)
 
@@ -390,14 +391,14 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="PATH.xlsx: the coordinator's workbook; PATH.zip or a folder: the 12 CSV files",
     )
-    p.add_argument("--lang", default="sv", choices=("sv", "en", "da"), help="language of sheets")
+    p.add_argument("--lang", default="sv", choices=LANGS, help="language of sheets")
     p.add_argument("--contract", action="store_true", help="the 12-table workbook with ids")
     p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("export", help="write the dataset as the coordinator's workbook")
     p.add_argument("--out", required=True, help="PATH.xlsx")
     p.add_argument("--org", action="append", help="organisation id (repeatable; default: all)")
-    p.add_argument("--lang", default="sv", choices=("sv", "en", "da"), help="language of sheets")
+    p.add_argument("--lang", default="sv", choices=LANGS, help="language of sheets")
     p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
     p.set_defaults(func=_cmd_export)
 
@@ -416,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--lang",
         default="en",
-        choices=("en", "sv", "da"),
+        choices=LANGS,
         help="CSV dialect: en = comma and decimal point; sv/da = ';' and decimal comma",
     )
     p.add_argument(
@@ -438,7 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--lang",
         default="sv",
-        choices=("sv", "en", "da"),
+        choices=LANGS,
         help="language of sheet names, headers and statuses (and the CSV dialect)",
     )
     p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")

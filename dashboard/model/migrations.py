@@ -94,12 +94,7 @@ def conform(
                 )
             elif isinstance(step, DropColumn) and step.column in data.column_names:
                 data = data.drop_columns([step.column])
-    defaults = {
-        s.column: s.default
-        for m in pending(version)
-        for s in m.steps
-        if isinstance(s, AddColumn) and s.table == table
-    }
+    filled = defaults(table, version)
     names = list(columns) if columns is not None else schema.names
     out = []
     for name in names:
@@ -107,9 +102,19 @@ def conform(
         if name in data.column_names:
             out.append(data.column(name).cast(field.type))
         else:  # added after this dataset was written (or never stored): its default
-            value = defaults.get(name)
+            value = filled.get(name)
             out.append(pa.array([value] * data.num_rows, field.type))
     return pa.Table.from_arrays(out, schema=pa.schema([schema.field(n) for n in names]))
+
+
+def defaults(table: str, version: int) -> dict[str, object]:
+    """What the columns *table* gained after contract *version* hold in its older rows."""
+    return {
+        s.column: s.default
+        for m in pending(version)
+        for s in m.steps
+        if isinstance(s, AddColumn) and s.table == table
+    }
 
 
 def stored_names(table: str, version: int, names: Sequence[str]) -> list[str]:

@@ -44,9 +44,8 @@ from dashboard import PROJECT_ROOT
 from dashboard.model.contract import TABLES, Table
 from dashboard.model.migrations import (
     CONTRACT_VERSION,
-    AddColumn,
     conform,
-    pending,
+    defaults,
     stored_names,
 )
 
@@ -206,19 +205,14 @@ def _projection(folder: Path, table: Table, rel: str) -> str:
         names = set(pq.read_schema(folder / rel).names)
     except (OSError, pa.ArrowException):
         return "*"  # the query says what is wrong with the file
-    defaults = {
-        s.column: s.default
-        for m in pending(version)
-        for s in m.steps
-        if isinstance(s, AddColumn) and s.table == table.name
-    }
+    filled = defaults(table.name, version)
     out = []
     for col in table.columns:
         (stored,) = stored_names(table.name, version, [col.name])
         if stored in names:
             out.append(f'"{stored}" as "{col.name}"' if stored != col.name else f'"{col.name}"')
         else:
-            value = _sql_literal(defaults.get(col.name))
+            value = _sql_literal(filled.get(col.name))
             out.append(f'cast({value} as {_SQL_TYPES[col.type]}) as "{col.name}"')
     return ", ".join(out)
 
