@@ -8,6 +8,7 @@ parameters are checked against the ones they use and the ones they are given.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import tempfile
@@ -45,6 +46,36 @@ class DatasetError(Exception):
         super().__init__(message)
         self.key = key
         self.values = values
+
+
+EXTENSIONS = ("ducklake", "httpfs", "sqlite_scanner", "postgres_scanner")
+
+
+def extension_file(name: str) -> Path:
+    """The binary of DuckDB extension *name* in its installed package.
+
+    DuckDB 1.5.5's extensions come as wheels (`duckdb-extension-NAME`, see pyproject.toml)
+    carrying the signed binary for that exact DuckDB version, so nothing is downloaded at
+    `INSTALL` (these servers may not reach the internet). The file name is the name DuckDB
+    registers it under: the SQLite and PostgreSQL catalogs must load as `sqlite_scanner` and
+    `postgres_scanner`, which is what DuckLake looks for.
+    """
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    if spec is None or not spec.submodule_search_locations:
+        raise DatasetError(
+            f"the DuckDB extension {name} is not installed: pip install "
+            f"duckdb-extension-{name.replace('_', '-')}=={duckdb.__version__}",
+            "unreadable",
+            tables="?",
+        )
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return folder / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+
+
+def load_extensions(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Load extensions from their packages, before the connection is locked down."""
+    for name in names:
+        con.execute(f"load '{extension_file(name)}'")
 
 
 MEMORY_ROWS = 250_000  # DASHBOARD_MEMORY_ROWS: datasets this small are read into memory
