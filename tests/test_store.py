@@ -124,7 +124,8 @@ def test_the_connection_reads_that_prefix_and_nothing_else(s3: str, tmp_path: Pa
         ):
             # refused (PermissionException), or on DuckDB 1.5 for the ".." probe not found
             # (IOException: the store has no such object); never read
-            with db.cursor() as cur, pytest.raises((duckdb.PermissionException, duckdb.IOException)):
+            refused = (duckdb.PermissionException, duckdb.IOException)
+            with db.cursor() as cur, pytest.raises(refused):
                 cur.execute(f"select count(*) from read_parquet('{probe}')").fetchall()
         with db.cursor() as cur, pytest.raises(duckdb.Error):
             cur.execute("set allowed_directories = ['/']")
