@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,31 +11,25 @@ from typing import TYPE_CHECKING
 
 from dashboard.i18n import LANGS
 from dashboard.model.access import Scope
-from dashboard.storage import Location, data_dir, data_location, is_remote
+from dashboard.storage import data_dir, data_location
+from dashboard.storage.location import CATALOG_ENV
 
 if TYPE_CHECKING:
     from dashboard.imports.ingest import Outcome
     from dashboard.storage import Change
 
 
-def _ingest_to_store(source: Path, loc: Location, change: Change) -> Outcome:
-    """An import into an object store: the current version is fetched into a local working
-    folder, imported into with the usual checks and history, and published to the store as
-    the next version (`store.publish`: new files, file list, log line, then the pointer)."""
-    import tempfile
-
-    from dashboard.imports.ingest import ingest
-    from dashboard.storage import entries, remote_fetch, remote_publish, remote_version
-
-    with tempfile.TemporaryDirectory(prefix="malbild-store-") as tmp:
-        work = Path(tmp) / "data"
-        version = remote_version(loc, fresh=True)
-        if version is not None:
-            remote_fetch(loc, version, work)
-        outcome = ingest(source, work, change=change)
-        entry = entries(work)[-1].as_json()
-        remote_publish(loc, work, entry)
-        return outcome
+def dataset_path(text: str) -> Path:
+    """The dataset a command names: a folder, or the configured shared dataset when *text*
+    is its data path (`DASHBOARD_DATA_DIR=s3://…` with `DASHBOARD_CATALOG`)."""
+    if "://" in text:
+        if text.rstrip("/") == data_location().rstrip("/") and os.environ.get(CATALOG_ENV):
+            return data_dir()
+        raise SystemExit(
+            f"error: {text} is a data path in an object store: set DASHBOARD_DATA_DIR to it "
+            f"and {CATALOG_ENV} to the shared catalog (postgres:…), see the README"
+        )
+    return Path(text)
 
 
 def _ingest_bounded(source: Path, out: Path, change: Change, orgs: Sequence[str] | None) -> Outcome:
@@ -65,14 +60,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     lang = args.lang
     change = Change(who=args.who or default_who(), action="import", comment=args.comment or "")
     try:
-        if is_remote(args.out):
-            outcome = _ingest_to_store(Path(args.source), Location.parse(args.out), change)
-        else:
-            orgs: Sequence[str] | None = ONE  # a workbook of several must name them
-            if args.orgs:
-                orgs = None if args.orgs.strip() == "all" else args.orgs.split(",")
-                orgs = orgs if orgs is None else [o.strip() for o in orgs if o.strip()]
-            outcome = _ingest_bounded(Path(args.source), Path(args.out), change, orgs)
+        orgs: Sequence[str] | None = ONE  # a workbook of several must name them
+        if args.orgs:
+            orgs = None if args.orgs.strip() == "all" else args.orgs.split(",")
+            orgs = orgs if orgs is None else [o.strip() for o in orgs if o.strip()]
+        outcome = _ingest_bounded(Path(args.source), dataset_path(args.out), change, orgs)
     except ImportFailed as exc:
         for line in report(exc.problems, lang, limit=args.max_problems):
             print(line, file=sys.stderr)
@@ -121,7 +113,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from dashboard.outputs.workbook import workbook_bytes
     from dashboard.storage import Database, DatasetError, read_table
 
-    folder = Path(args.data) if args.data else data_dir()
+    folder = dataset_path(args.data) if args.data else data_dir()
     try:
         Database(folder).close()  # the same checks as the dashboard: a readable dataset
     except DatasetError as exc:
@@ -166,7 +158,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     try:
         query = load_query(args.name)
         extra = {"search": args.search, "limit": None, "offset": 0}
-        db = Database(Path(args.data) if args.data else data_dir())
+        db = Database(dataset_path(args.data) if args.data else data_dir())
         params = params_for(query.name, filters, **extra)
         out = sys.stdout.buffer
         shape = None
@@ -201,7 +193,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return 2
     filters = Filters(tuple(args.org or ()), args.year, args.year, tuple(args.goal or ()))
     try:
-        db = Database(Path(args.data) if args.data else data_dir())
+        db = Database(dataset_path(args.data) if args.data else data_dir())
         known = set(db.df("organisations")["org_id"])
         unknown = [o for o in filters.orgs if o not in known]
         if unknown:
@@ -247,13 +239,12 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 def _cmd_history(args: argparse.Namespace) -> int:
     import csv
 
-    from dashboard.storage import iter_csv_rows, locked, prune
+    from dashboard.storage import iter_csv_rows, prune
 
-    out = Path(args.data)
+    out = dataset_path(args.data)
     if args.prune is not None:
-        with locked(out):  # never while a publish keeps its version
-            gone = prune(out, args.prune)
-        print(f"removed the files of {len(gone)} version(s); the record keeps every change")
+        gone = prune(out, args.prune)
+        print(f"expired {len(gone)} snapshot(s); the record keeps every change")
         return 0
     writer = csv.writer(sys.stdout, lineterminator="\n")
     for row in iter_csv_rows(out, args.org, args.limit):
@@ -266,7 +257,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
     try:
         version = restore(
-            Path(args.data),
+            dataset_path(args.data),
             args.version,
             Change(who=args.who or default_who(), action="restore", comment=args.comment or ""),
         )
@@ -280,7 +271,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 def _cmd_upgrade(args: argparse.Namespace) -> int:
     from dashboard.storage import upgrade
 
-    version = upgrade(Path(args.data), args.who or "")
+    version = upgrade(dataset_path(args.data), args.who or "")
     if version is None:
         print("the dataset is already in today's contract; nothing to do")
     else:
@@ -304,7 +295,7 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 
     person = _server_admin(args.who)
     try:
-        version = undo.undo(Path(args.data), args.version, person, args.comment or "")  # type: ignore[arg-type]
+        version = undo.undo(dataset_path(args.data), args.version, person, args.comment or "")  # type: ignore[arg-type]
     except LookupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
