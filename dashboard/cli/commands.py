@@ -279,6 +279,21 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from dashboard.storage import migrate
+
+    try:
+        made = migrate(Path(args.old), dataset_path(args.out))
+    except (LookupError, FileExistsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"{len(made)} version(s) of {args.old} are now snapshots of the lake at {args.out}; "
+        f"{args.old} is left as it was"
+    )
+    return 0
+
+
 def _server_admin(who: str | None) -> object:
     """Whoever runs the command line on the server: an administrator of every
     organisation (they can read and replace the dataset's files anyway)."""
@@ -364,6 +379,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=str(data_dir()), help="dataset folder")
     p.add_argument("--who", help="who upgrades, for the history (default: Målbild)")
     p.set_defaults(func=_cmd_upgrade)
+
+    p = sub.add_parser(
+        "migrate",
+        help="move a dataset of the folder layout (before DuckLake), its history included, "
+        "into a new lake: every kept version a snapshot with its author and time",
+    )
+    p.add_argument("old", help="the dataset folder of the folder layout (its .history beside it)")
+    p.add_argument("--out", required=True, help="a new dataset folder (or the configured lake)")
+    p.set_defaults(func=_cmd_migrate)
 
     p = sub.add_parser(
         "undo", help="take back one change (its rows only; later changes stay), as a new version"

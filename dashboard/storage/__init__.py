@@ -13,6 +13,7 @@ module inside it, so a change of storage engine is a change behind this list.
   (staging a table), `write_for` (the rows of a few organisations);
 - versions (snapshots): `entries`, `seen`, `last_version`, `previous_version`, `kept`,
   `version_rows`, `changed_rows`, `Owners`, `key_of`, `restore`, `prune`, `iter_csv_rows`;
+- the folder layout before DuckLake moved into a lake: `migrate`;
 - a synthetic dataset for benchmarks and demos: `generate`.
 """
 
@@ -49,6 +50,7 @@ from dashboard.storage.publishing import (
     check_out,
     default_who,
     locked,
+    migrate,
     publish,
     restore,
     upgrade,
@@ -81,6 +83,7 @@ __all__ = [
     "lake_at",
     "last_version",
     "locked",
+    "migrate",
     "others_having",
     "previous_version",
     "prune",

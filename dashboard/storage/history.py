@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 
 from dashboard.model.access import Scope, ScopeMissing
 from dashboard.model.contract import SUMMARIES as SUMMARY_TABLES
-from dashboard.model.contract import TABLE_BY_NAME, Table
+from dashboard.model.contract import TABLE_BY_NAME, TABLES, Table
 from dashboard.storage.dataset import read_table, record_extras
 from dashboard.storage.engine import writer_for
 from dashboard.storage.location import lake_at
@@ -106,7 +106,7 @@ class Entry:
             str(d["who"]),
             str(d["action"]),
             tuple(d.get("orgs") or ()),  # type: ignore[arg-type]
-            d.get("tables") or {},  # type: ignore[arg-type]
+            _in_order(d.get("tables") or {}),  # type: ignore[arg-type]
             str(d.get("comment") or ""),
             d.get("restored_from"),  # type: ignore[arg-type]
             d.get("undoes"),  # type: ignore[arg-type]
@@ -143,6 +143,21 @@ class Entry:
             return None
         orgs = tuple(o for o in self.orgs if reader.allows(o))
         return replace(self, orgs=orgs, tables=tables)
+
+
+def _in_order(tables: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """A change's tables in the contract's order, each one's counts in the order the record
+    has always listed them (added, changed, removed: its JSON's sorted keys), whatever
+    order the catalog keeps them in."""
+    order = {t.name: i for i, t in enumerate(TABLES)}
+    out: dict[str, Mapping[str, Any]] = {}
+    for name in sorted(tables, key=lambda n: (order.get(n, len(order)), n)):
+        part = dict(tables[name])
+        counts = part.get("counts")
+        if isinstance(counts, Mapping):
+            part["counts"] = {k: counts[k] for k in sorted(counts)}
+        out[name] = part
+    return out
 
 
 def _has_org_column(table: str) -> bool:
@@ -331,7 +346,9 @@ def changed_rows(out: Path, version: int, table: Table) -> dict[str, Pair] | Non
     gone_idx = [i for i, k in enumerate(kinds) if k in ("delete", "update_preimage")]
     came_idx = [i for i, k in enumerate(kinds) if k in ("insert", "update_postimage")]
     data = found.drop_columns(["change_type"])
-    return pairs(table, data.take(gone_idx), data.take(came_idx))
+    return pairs(
+        table, data.take(pa.array(gone_idx, pa.int64())), data.take(pa.array(came_idx, pa.int64()))
+    )
 
 
 def _tables_at(out: Path, version: int) -> set[str]:
@@ -353,8 +370,9 @@ def entries(out: Path) -> list[Entry]:
         if not info.get("action"):
             continue  # the lake's own snapshots (tables created)
         found[sid] = Entry.from_json(
-            {**info, "version": sid, "time": when, "who": author or "", "comment": message or ""}
-        )
+            {**info, "version": sid, "time": info.get("time") or when, "who": author or "",
+             "comment": message or ""}
+        )  # fmt: skip
     return [found[v] for v in sorted(found)]
 
 
@@ -426,6 +444,28 @@ def iter_csv_rows(out: Path, org: str | None = None, limit: int | None = None) -
             break
 
 
+def keep_record(out: Path, kept_entries: Sequence[Entry]) -> None:
+    """Add *kept_entries* to the lake's record table (one commit), those already there
+    left as they are: the record of snapshots about to expire, or of versions moved from
+    the folder layout whose files were pruned before."""
+    w = writer_for(lake_at(out))
+    with w.lock:
+        w.execute(f"create table if not exists lake.{RECORD} (version bigint, entry varchar)")
+        w.begin()
+        try:
+            have = {r[0] for r in w.rows(f"select version from lake.{RECORD}")}
+            for e in kept_entries:
+                if e.version not in have:
+                    w.execute(
+                        f"insert into lake.{RECORD} values ($v, $e)",
+                        {"v": e.version, "e": json.dumps(e.as_json(), ensure_ascii=False)},
+                    )
+            w.commit("Målbild", f"the record of {len(kept_entries)} changes kept", {})
+        except BaseException:
+            w.rollback()
+            raise
+
+
 def prune(out: Path, keep: int) -> list[int]:
     """Expire all but the newest *keep* recorded snapshots, never the newest; their record
     is first copied into the lake's `record` table (one transaction), so no line of the
@@ -440,22 +480,9 @@ def prune(out: Path, keep: int) -> list[int]:
         gone = [v for v in live if v not in keep_set]
         if not gone:
             return []
+        keep_record(out, [e for e in recorded if e.version in gone])
         w = writer_for(lake_at(out))
         with w.lock:
-            w.execute(f"create table if not exists lake.{RECORD} (version bigint, entry varchar)")
-            w.begin()
-            try:
-                have = {r[0] for r in w.rows(f"select version from lake.{RECORD}")}
-                for e in recorded:
-                    if e.version in gone and e.version not in have:
-                        w.execute(
-                            f"insert into lake.{RECORD} values ($v, $e)",
-                            {"v": e.version, "e": json.dumps(e.as_json(), ensure_ascii=False)},
-                        )
-                w.commit("Målbild (prune)", f"record of {len(gone)} expired snapshots", {})
-            except BaseException:
-                w.rollback()
-                raise
             w.execute("call ducklake_expire_snapshots('lake', versions => $v)", {"v": gone})
             w.execute("call ducklake_cleanup_old_files('lake', cleanup_all => true)")
         return gone

@@ -38,6 +38,7 @@ from dashboard.model.problems import ImportFailed, Problem
 from dashboard.storage import history
 from dashboard.storage.dataset import (
     PARTITION_COLUMN,
+    ROW_GROUP_SIZE,
     clean_staging,
     contract_version,
     has_dataset,
@@ -90,6 +91,8 @@ class Change:
     # that the person may still make it (raises to refuse)
     guard: Callable[[Path], None] | None = None
     undoes: int | None = None
+    # more for the record (a change moved from the folder layout: its original time)
+    extra: Mapping[str, Any] | None = None
 
 
 FAILPOINT = "DASHBOARD_FAILPOINT"  # tests: the step of a publish at which to be killed
@@ -214,9 +217,15 @@ def _cols(table: Table) -> str:
 
 
 def _ensure_tables(w: Writer) -> None:
+    """The contract's tables in a new lake, and how its files are written: zstd, and row
+    groups small enough that a filter on organisation and year skips most of them (the
+    rows go in sorted by the table's `sort_by`)."""
     have = {
         r[0] for r in w.rows("select table_name from duckdb_tables() where database_name = 'lake'")
     }
+    if not have:
+        w.execute("call lake.set_option('parquet_compression', 'zstd')")
+        w.execute(f"call lake.set_option('parquet_row_group_size', {ROW_GROUP_SIZE})")
     for t in TABLES + SUMMARIES:
         if t.name in have:
             continue
@@ -233,6 +242,10 @@ def _reshape(w: Writer, table: Table) -> None:
     cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in table.columns)
     w.execute(f"drop table lake.{table.name}")
     w.execute(f"create table lake.{table.name} ({cols})")
+
+
+def _order(table: Table) -> str:
+    return f" order by {', '.join(table.sort_by)}" if table.sort_by else ""
 
 
 def _count(w: Writer, sql: str, params: Mapping[str, Any] | None = None) -> int:
@@ -280,7 +293,7 @@ def _apply(
         )
         if max(n_old, n_new) > DIFF_ROWS_LIMIT:  # replaced whole and counted
             w.execute(f"delete from lake.{table.name}{where}", params)
-            w.execute(f"insert into lake.{table.name} select * from _new")
+            w.execute(f"insert into lake.{table.name} select * from _new")  # staged sorted
             after = _count(w, f"select count(*) from lake.{table.name}")
             changes[table.name] = history.TableChange(before, after)
             touched_scopes.append(orgs)
@@ -294,7 +307,7 @@ def _apply(
             on = " and ".join(f't."{k}" is not distinct from g."{k}"' for k in table.key)
             w.execute(f"delete from lake.{table.name} t using _gone g where {on}")
         if came.num_rows:
-            w.execute(f"insert into lake.{table.name} select * from _came")
+            w.execute(f"insert into lake.{table.name} select * from _came{_order(table)}")
         after = _count(w, f"select count(*) from lake.{table.name}")
         pending.append((table, history.pairs(table, gone, came), before, after))
         touched_scopes.append(orgs)
@@ -317,6 +330,7 @@ def _apply(
         "source": source,
         "rows": rows_now,
         "contract": CONTRACT_VERSION,
+        **dict(change.extra or {}),
     }
 
 
@@ -359,3 +373,63 @@ def restore(out: Path, version: int, change: Change) -> int:
 
 
 __all__ = ["Change", "DatasetError", "publish"]
+
+
+def migrate(old: Path, out: Path) -> list[int]:
+    """Move the folder-layout dataset *old* (its history included) into a new lake at *out*
+    (`storage.legacy`): every kept version a snapshot with its author, action, comment and
+    original time; the record of pruned versions into the lake's record table. Returns the
+    snapshots made. *old* is only read."""
+    from dashboard.storage import legacy
+
+    if not legacy.is_legacy(old):
+        raise LookupError(f"{old} holds no dataset of the folder layout")
+    if has_dataset(out):
+        raise FileExistsError(f"{out} already holds a dataset: move into a new folder")
+    made: list[int] = []
+    numbers: dict[int, int] = {}  # a version of the folder layout -> its snapshot
+    gone: list[legacy.Version] = []
+    for v in legacy.versions(old):
+        if v.folder is None:
+            gone.append(v)
+            continue
+        line = v.line
+
+        def write(staged: Path, folder: Path = v.folder) -> dict[str, int]:
+            counts = {}
+            for t in TABLES:
+                data = legacy.read_legacy(folder, t)
+                if data is not None:
+                    counts[t.name] = write_table(staged, t, data)
+            return counts
+
+        change = Change(
+            str(line.get("who") or "unknown"),
+            str(line.get("action") or "import"),
+            str(line.get("comment") or ""),
+            # the record as it was written (the first snapshot's own diff would be from an
+            # empty lake), with the original time and number
+            extra={
+                "time": line.get("time"),
+                "was_version": v.number,
+                **{k: line[k] for k in ("tables", "orgs") if k in line},
+                # a restore or undo names the version it took back, by its new number
+                "restored_from": numbers.get(line.get("restored_from")),  # type: ignore[arg-type]
+                "undoes": numbers.get(line.get("undoes")),  # type: ignore[arg-type]
+            },
+        )
+        publish(out, write, source=f"version {v.number} of {old}", change=change)
+        made.append(history.last_version(out))
+        numbers[v.number] = made[-1]
+    if gone:
+        first = min(v.number for v in gone)
+        history.keep_record(
+            out,
+            [
+                history.Entry.from_json(
+                    {**v.line, "version": v.number - first - len(gone), "was_version": v.number}
+                )
+                for v in gone
+            ],
+        )
+    return made
