@@ -37,13 +37,13 @@ def clean(rows: list[dict], *cols: str) -> list[tuple]:
     return [tuple(norm(r[c]) for c in cols) for r in rows]
 
 
-def read_rows(folder, name: str) -> list[dict]:
-    """Every row of one table of a dataset folder (of every file of a partitioned table)."""
+def read_rows(folder, name: str, version: int | None = None) -> list[dict]:
+    """Every row of one table of a dataset (as snapshot *version* holds it, where given)."""
     from dashboard.model.contract import SUMMARIES, TABLES
     from dashboard.storage.dataset import read_table
 
     table = next(t for t in (*TABLES, *SUMMARIES) if t.name == name)
-    data = read_table(folder, table)
+    data = read_table(folder, table, version=version)
     return [] if data is None else data.to_pylist()
 
 
@@ -104,3 +104,15 @@ def stored(folder, name: str):
     data = read_table(folder, spec)
     assert data is not None, f"{name} is not in {folder}"
     return data
+
+
+def drop_lake_table(folder, name: str) -> None:
+    """Remove one table from a dataset's lake, as a damaged or half-made dataset lacks it."""
+    from pathlib import Path
+
+    from dashboard.storage.engine import forget, writer_for
+    from dashboard.storage.location import lake_at
+
+    lake = lake_at(Path(folder))
+    writer_for(lake).execute(f"drop table lake.{name}")
+    forget(lake)

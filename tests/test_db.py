@@ -11,6 +11,7 @@ import pytest
 
 from dashboard.sql.queries import QueryError, load_query, parse_query, query_names
 from dashboard.storage.engine import Database, DatasetError
+from tests.helpers import drop_lake_table, table_file
 
 
 def test_every_query_file_has_a_valid_header() -> None:
@@ -92,24 +93,25 @@ def test_concurrent_queries_from_threads(mini_db: Database) -> None:
 
 
 def test_missing_dataset_gives_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match="no dataset folder .* `make data`"):
+    with pytest.raises(DatasetError, match="no dataset at .* `make data`"):
         Database(tmp_path / "nothing")
 
 
 def test_incomplete_dataset_names_the_missing_file(mini_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "data"
     shutil.copytree(mini_dir, copy)
-    (copy / "projects.parquet").unlink()
-    with pytest.raises(DatasetError, match="lacks projects.parquet"):
+    drop_lake_table(copy, "projects")
+    with pytest.raises(DatasetError, match="lacks projects; re-import"):
         Database(copy)
 
 
-def test_damaged_dataset_gives_a_clear_error(mini_dir: Path, tmp_path: Path) -> None:
+def test_damaged_dataset_gives_a_clear_error(sample_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "data"
-    shutil.copytree(mini_dir, copy)
-    (copy / "goals.parquet").write_bytes(b"this is not parquet")
-    with pytest.raises(DatasetError, match="cannot be read .* re-import"):
+    shutil.copytree(sample_dir, copy)
+    table_file(copy, "goals").write_bytes(b"this is not parquet")
+    with pytest.raises(DatasetError, match="cannot be read .* re-import") as info:
         Database(copy)
+    assert info.value.values["tables"] == "goals"  # the app names the table, not the path
 
 
 def test_shared_rules_live_in_one_macro() -> None:

@@ -298,11 +298,12 @@ def test_an_out_that_is_a_symbolic_link_is_refused_before_anything_is_written(
 
 def test_a_killed_imports_staging_folder_is_removed_by_the_next(tmp_path) -> None:
     out = tmp_path / "data"
-    stale = tmp_path / ".data.new-killed"
-    stale.mkdir()
+    stale = out / ".staging-killed"
+    stale.mkdir(parents=True)
     (stale / "activities.parquet").write_bytes(b"half")
     ingest(MINI_SOURCE, out)
     assert not stale.exists()
+    assert len(read_rows(out, "activities")) == 5  # the half file was not applied
 
 
 # ---------------------------------------------------------------- the cause first

@@ -26,7 +26,9 @@ from dashboard.storage import (
     Entry,
     data_dir,
     entries,
+    forget,
     kept,
+    lake_at,
     read_manifest,
     seen,
 )
@@ -258,6 +260,7 @@ def clear() -> None:
     """Forget cached results and the connection, after the dataset was replaced."""
     _results.clear()
     _database.clear()
+    forget(lake_at(data_dir()))  # the instances too, as a restart would
 
 
 # -------------------------------------------------------------- the record, through the gate

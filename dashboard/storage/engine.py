@@ -193,6 +193,10 @@ class Engine:
         self._lock = threading.Lock()
         self._prepared: OrderedDict[int, tuple[str, bool]] = OrderedDict()
         self._users: dict[int, int] = {}
+        # set when a data file read as damaged: DuckDB keeps the bytes of the lake's files
+        # (they never change), so the damage would stay after a repair; the next
+        # `engine_for` makes a new instance, which reads the files again
+        self.broken = False
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor: DuckDB connections are not safe to share across threads."""
@@ -299,14 +303,16 @@ def engine_for(lake: Lake, threads: int | None = None, memory_limit: str | None 
     key = (lake, _identity(lake))
     with _ENGINES_LOCK:
         found = _ENGINES.get(key)
-    if found is not None:
+    if found is not None and not found.broken:
         return found
     threads = threads or int(os.environ.get("DASHBOARD_DUCKDB_THREADS", "2"))
     memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
     made = Engine(lake, threads, memory_limit)
     with _ENGINES_LOCK:
-        for old in [k for k in _ENGINES if k[0] == lake]:  # the catalog that was replaced
-            _ENGINES.pop(old).close()
+        for old in [k for k in _ENGINES if k[0] == lake]:  # replaced, or broken
+            gone = _ENGINES.pop(old)
+            if not gone.broken:  # a broken one may still serve a query on another thread
+                gone.close()
         _ENGINES[key] = made
     return made
 
@@ -344,14 +350,22 @@ class Database:
             self.snapshot = snapshot if snapshot is not None else self._engine.current()
             self.schema, self.in_memory = self._engine.prepare(self.snapshot)
         except duckdb.Error as exc:
+            self._engine.broken = isinstance(exc, _DAMAGED)
             raise _unreadable(self.lake.describe(), exc) from exc
         self._closed = False
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A new cursor on this snapshot's schema."""
+        """A new cursor on this snapshot's schema (on a new instance after damage)."""
+        if self._engine.broken:
+            self._engine = engine_for(self.lake)
+            self.schema, self.in_memory = self._engine.prepare(self.snapshot)
         cur = self._engine.cursor()
         cur.execute(f"use memory.{self.schema}")
         return cur
+
+    def _damaged(self, exc: BaseException) -> DatasetError:
+        self._engine.broken = True
+        return _unreadable(self.lake.describe(), exc)
 
     def _relation(
         self, cur: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]
@@ -375,7 +389,7 @@ class Database:
                 # and again when it is read, 30 % of a small query's time
                 return cur.execute(query.sql, bind(query, params or {})).df()
             except _DAMAGED as exc:
-                raise _unreadable(self.lake.describe(), exc) from exc
+                raise self._damaged(exc) from exc
 
     def batches(
         self, name: str, params: Mapping[str, Any] | None = None, rows: int = 50_000
@@ -385,7 +399,7 @@ class Database:
             try:
                 yield from self._relation(cur, name, params or {}).to_arrow_reader(rows)
             except _DAMAGED as exc:
-                raise _unreadable(self.lake.describe(), exc) from exc
+                raise self._damaged(exc) from exc
 
     def close(self) -> None:
         """Let the snapshot's schema go (the instance stays for the process)."""
