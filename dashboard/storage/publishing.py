@@ -257,6 +257,10 @@ def _apply(
 ) -> dict[str, Any]:
     """Apply the staged tables inside the open transaction; the commit's extra info."""
     _ensure_tables(w)
+    if change.action == "upgrade":  # the contract the lake is in: a snapshot of its own
+        w.execute("create table if not exists lake.contract (version bigint)")
+        w.execute("delete from lake.contract")
+        w.execute("insert into lake.contract values ($v)", {"v": CONTRACT_VERSION})
     scope = staged_scope(staged)
     after_reader: history.Reader = lambda spec, cols: _in_transaction(w, spec, cols)  # noqa: E731
     before_reader: history.Reader = lambda spec, cols: (  # noqa: E731
