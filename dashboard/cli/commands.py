@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from dashboard.i18n import LANGS
 from dashboard.model.access import Scope
-from dashboard.storage import data_dir, data_location
-from dashboard.storage.location import CATALOG_ENV
+from dashboard.storage import CATALOG_ENV, data_dir, data_location
 
 if TYPE_CHECKING:
     from dashboard.imports.ingest import Outcome

@@ -44,7 +44,7 @@ from dashboard.storage.history import (
     seen,
     version_rows,
 )
-from dashboard.storage.location import Lake, lake_at
+from dashboard.storage.location import CATALOG_ENV, Lake, lake_at
 from dashboard.storage.publishing import (
     Change,
     check_out,
@@ -59,6 +59,7 @@ from dashboard.storage.scoped import others_having, write_for
 from dashboard.storage.synth import generate
 
 __all__ = [
+    "CATALOG_ENV",
     "Change",
     "Conflict",
     "Database",

@@ -16,9 +16,7 @@ the one place (with the data path) the locked-down DuckDB may read.
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -28,13 +26,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard import PROJECT_ROOT
 from dashboard.model.contract import SUMMARIES, TABLES, Table
 from dashboard.model.migrations import CONTRACT_VERSION, conform, stored_names
 from dashboard.storage.engine import DatasetError, Engine, engine_for
-from dashboard.storage.location import Lake, lake_at
+from dashboard.storage.location import Lake, data_dir, data_location, lake_at
 
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+__all__ = ["data_dir", "data_location"]  # where the dataset is: storage.location
+
 SCOPE = "_scope.json"
 ROW_GROUP_SIZE = 32_768
 PARTITION_COLUMN = "org_id"
@@ -45,30 +43,6 @@ _ARROW_TYPES = {
     "float": pa.float64(),
     "date": pa.date32(),
 }
-
-
-def data_location() -> str:
-    """Where the dataset's data is, as set: `DASHBOARD_DATA_DIR` (a folder, or with a
-    shared catalog an object store's s3://bucket/prefix), else the shipped `data/`."""
-    return os.environ.get("DASHBOARD_DATA_DIR") or str(DEFAULT_DATA_DIR)
-
-
-def data_dir() -> Path:
-    """The dataset folder: `DASHBOARD_DATA_DIR` if it is a folder, else the shipped `data/`
-    (with the data in an object store, `DASHBOARD_LOCAL_DIR` or a folder under the
-    temporary directory: this machine's lock and staging, `storage.location`)."""
-    env = os.environ.get("DASHBOARD_DATA_DIR")
-    if env and "://" in env:
-        local = os.environ.get("DASHBOARD_LOCAL_DIR")
-        return _resolved(local or str(Path(tempfile.gettempdir()) / "malbild-dataset"))
-    return _resolved(env) if env else DEFAULT_DATA_DIR
-
-
-@functools.lru_cache(maxsize=16)
-def _resolved(path: str) -> Path:
-    """*path* made absolute and free of symbolic links, once per setting: every query asks
-    for the folder, and resolving it reads every parent folder (3 ms a click)."""
-    return Path(path).resolve()
 
 
 def arrow_schema(table: Table) -> pa.Schema:

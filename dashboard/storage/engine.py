@@ -36,7 +36,7 @@ import pyarrow as pa
 
 from dashboard.model.contract import SUMMARIES, TABLES, Table
 from dashboard.sql.queries import MACRO_DIR, SUMMARY_DIR, QueryError, bind, load_query, parse_query
-from dashboard.storage.location import Lake
+from dashboard.storage.location import Lake, data_dir, lake_at
 
 
 class DatasetError(Exception):
@@ -340,9 +340,6 @@ class Database:
         memory_limit: str | None = None,
         lake: Lake | None = None,
     ) -> None:
-        from dashboard.storage.dataset import data_dir
-        from dashboard.storage.location import lake_at
-
         self.folder = Path(folder or data_dir()).resolve()
         self.lake = lake or lake_at(self.folder)
         self._engine = engine_for(self.lake, threads, memory_limit)

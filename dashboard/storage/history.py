@@ -37,7 +37,7 @@ from dashboard.model.contract import SUMMARIES as SUMMARY_TABLES
 from dashboard.model.contract import TABLE_BY_NAME, TABLES, Table
 from dashboard.storage.dataset import read_table, record_extras
 from dashboard.storage.engine import writer_for
-from dashboard.storage.location import lake_at
+from dashboard.storage.location import lake_at, locked
 
 RECORD = "record"  # the lake's table of the record of expired snapshots
 KEYS_LISTED = 200  # keys named per table and kind in one log line (and per organisation)
@@ -471,8 +471,6 @@ def prune(out: Path, keep: int) -> list[int]:
     is first copied into the lake's `record` table (one transaction), so no line of the
     record is lost, and their files go with DuckLake's clean-up. Returns the versions
     expired."""
-    from dashboard.storage.publishing import locked
-
     with locked(out):
         recorded = entries(out)
         live = [e.version for e in recorded if kept(out, e.version)]

@@ -17,10 +17,18 @@ No DuckDB here: `storage.engine` attaches what this names.
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard import PROJECT_ROOT
+
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 CATALOG_FILE = "catalog.sqlite"
 FILES = "files"
 CATALOG_ENV = "DASHBOARD_CATALOG"
@@ -80,7 +88,42 @@ def lake_at(out: Path) -> Lake:
 
 
 def configured_folder() -> Path:
-    """The local folder of the configured dataset (see `dataset.data_dir`)."""
-    from dashboard.storage.dataset import data_dir
-
+    """The local folder of the configured dataset (`data_dir`)."""
     return data_dir().absolute()
+
+
+def data_location() -> str:
+    """Where the dataset's data is, as set: `DASHBOARD_DATA_DIR` (a folder, or with a
+    shared catalog an object store's s3://bucket/prefix), else the shipped `data/`."""
+    return os.environ.get("DASHBOARD_DATA_DIR") or str(DEFAULT_DATA_DIR)
+
+
+def data_dir() -> Path:
+    """The dataset folder: `DASHBOARD_DATA_DIR` if it is a folder, else the shipped `data/`
+    (with the data in an object store, `DASHBOARD_LOCAL_DIR` or a folder under the
+    temporary directory: this machine's lock and staging, `storage.location`)."""
+    env = os.environ.get("DASHBOARD_DATA_DIR")
+    if env and "://" in env:
+        local = os.environ.get("DASHBOARD_LOCAL_DIR")
+        return _resolved(local or str(Path(tempfile.gettempdir()) / "malbild-dataset"))
+    return _resolved(env) if env else DEFAULT_DATA_DIR
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(path: str) -> Path:
+    """*path* made absolute and free of symbolic links, once per setting: every query asks
+    for the folder, and resolving it reads every parent folder (3 ms a click)."""
+    return Path(path).resolve()
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the dataset's lock file (`.lock` in its folder) for the block: the processes
+    of this machine write in turn."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -18,14 +18,12 @@ succeed and a save of rows someone else changed is refused with their rows.
 
 from __future__ import annotations
 
-import fcntl
 import getpass
 import os
 import shutil
 import signal
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,7 +48,7 @@ from dashboard.storage.dataset import (
     write_table,
 )
 from dashboard.storage.engine import Conflict, DatasetError, Writer, summary_sql, wait_s, writer_for
-from dashboard.storage.location import lake_at
+from dashboard.storage.location import lake_at, locked
 
 ATTEMPTS = 8  # a write made again this often after conflicts before it gives up
 DIFF_ROWS_LIMIT = 2_000_000  # larger tables are replaced and counted, not itemised
@@ -63,19 +61,6 @@ def check_out(out: Path) -> None:
         raise ImportFailed([Problem.of(str(out), 0, "-", "out_symlink", target=str(out.resolve()))])
     if out.exists() and not out.is_dir():
         raise ImportFailed([Problem.of(str(out), 0, "-", "out_not_folder")])
-
-
-@contextmanager
-def locked(out: Path) -> Iterator[None]:
-    """Hold the dataset's lock file (`.lock` in its folder) for the block: the processes
-    of this machine write in turn."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / ".lock", "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)
@@ -376,7 +361,7 @@ def restore(out: Path, version: int, change: Change) -> int:
     return history.last_version(out)
 
 
-__all__ = ["Change", "DatasetError", "publish"]
+__all__ = ["Change", "DatasetError", "locked", "publish"]
 
 
 def migrate(old: Path, out: Path) -> list[int]:
