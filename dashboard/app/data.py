@@ -23,6 +23,7 @@ from dashboard.outputs.export import csv_chunks
 from dashboard.sql.queries import load_query, params_for
 from dashboard.storage import (
     Database,
+    DatasetError,
     Entry,
     data_dir,
     entries,
@@ -104,7 +105,22 @@ def stamp() -> float:
         if kept(data_dir(), version):
             return float(version)
         show_version(None)  # pruned meanwhile: back to the live dataset
-    return float(newest_snapshot(data_dir()))
+    try:
+        newest = newest_snapshot(data_dir())
+    except DatasetError as exc:
+        # a shared catalog that does not answer: the snapshot read last still serves what
+        # this process holds of it (the pages say the store is down), until it is back
+        last = _last_good.get(str(data_dir()))
+        if exc.key != "store_down" or last is None:
+            raise
+        st.session_state[K_STORE_DOWN] = True
+        return float(last)
+    _last_good[str(data_dir())] = newest
+    return float(newest)
+
+
+K_STORE_DOWN = "_store_down"  # this run served the last snapshot: the store did not answer
+_last_good: dict[str, int] = {}  # dataset folder -> the newest snapshot read last
 
 
 _results: Kept[pd.DataFrame] = Kept(1024)  # query results of this process

@@ -28,7 +28,7 @@ from dashboard.storage.dataset import (
     stamp,
     write_table,
 )
-from dashboard.storage.engine import Conflict, Database, DatasetError, forget
+from dashboard.storage.engine import CommitConflict, Database, DatasetError, forget
 from dashboard.storage.history import (
     Entry,
     Owners,
@@ -61,7 +61,7 @@ from dashboard.storage.synth import generate
 __all__ = [
     "CATALOG_ENV",
     "Change",
-    "Conflict",
+    "CommitConflict",
     "Database",
     "DatasetError",
     "Entry",

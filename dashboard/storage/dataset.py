@@ -277,5 +277,9 @@ def stamp(out: Path) -> int:
             return 0
     try:
         return engine_for(lake).current()
-    except Exception:
-        return 0
+    except DatasetError:
+        raise
+    except Exception as exc:
+        raise DatasetError(
+            f"the catalog of {lake.describe()} does not answer ({exc})", "store_down"
+        ) from exc

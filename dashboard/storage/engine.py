@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.model.contract import SUMMARIES, TABLES, Table
+from dashboard.model.migrations import CONTRACT_VERSION, defaults, stored_names
 from dashboard.sql.queries import MACRO_DIR, SUMMARY_DIR, QueryError, bind, load_query, parse_query
 from dashboard.storage.location import Lake, data_dir, lake_at
 
@@ -83,10 +84,12 @@ def load_extensions(con: duckdb.DuckDBPyConnection, *names: str) -> None:
         con.execute(f"load '{extension_file(name)}'")
 
 
+STORE_TIMEOUT_S = 2  # an object store or catalog server that does not answer in time is down
 MEMORY_ROWS = 250_000  # DASHBOARD_MEMORY_ROWS: datasets this small are read into memory
 SNAPSHOTS_KEPT = 8  # snapshots prepared in one process's reader at a time (oldest dropped)
-# what DuckDB raises for a Parquet file that is cut off, removed or not Parquet at all
-_DAMAGED = (duckdb.IOException, duckdb.InvalidInputException)
+# what DuckDB raises for a Parquet file that is cut off, removed or not Parquet at all, or
+# for a store or catalog server that does not answer
+_DAMAGED = (duckdb.IOException, duckdb.InvalidInputException, duckdb.HTTPException)
 
 
 def memory_rows() -> int:
@@ -116,6 +119,9 @@ def _connect(lake: Lake, threads: int, memory_limit: str) -> duckdb.DuckDBPyConn
     load_extensions(con, *names)
     if lake.remote_data:
         _s3_secret(con)
+        # a store that does not answer is said within seconds, not after 30 s and retries
+        con.execute(f"set http_timeout = {STORE_TIMEOUT_S}")
+        con.execute("set http_retries = 1")
     return con
 
 
@@ -133,6 +139,13 @@ def _s3_secret(con: duckdb.DuckDBPyConnection) -> None:
         parts += [f"ENDPOINT {_sql_string(host)}", "URL_STYLE 'path'"]
         parts.append(f"USE_SSL {'true' if endpoint.startswith('https') else 'false'}")
     con.execute(f"create secret malbild_store ({', '.join(parts)})")
+
+
+def _catalog(lake: Lake) -> str:
+    """The catalog as DuckLake attaches it; a PostgreSQL catalog with a connect timeout."""
+    if lake.embedded or "connect_timeout" in lake.catalog:
+        return lake.catalog
+    return f"{lake.catalog} connect_timeout={STORE_TIMEOUT_S}"
 
 
 def _attach(con: duckdb.DuckDBPyConnection, lake: Lake, read_only: bool) -> None:
@@ -163,8 +176,15 @@ def _missing(lake: Lake) -> DatasetError:
     )
 
 
-def _unreadable(where: str, exc: BaseException) -> DatasetError:
+def _unreadable(where: str, exc: BaseException, shared: bool = False) -> DatasetError:
+    """What a failed read says: a data file damaged or removed ("unreadable", naming its
+    table), or, of a shared lake, a store or catalog server that does not answer."""
     first = str(exc).splitlines()[0] if str(exc) else ""
+    if shared and re.search(r"HTTP|[Cc]onnect|timed out|timeout|could not|refused", first):
+        return DatasetError(
+            f"the dataset at {where} does not answer ({exc.__class__.__name__}: {first})",
+            "store_down",
+        )
     files = sorted(set(re.findall(r"main/(\w+)/", first)))  # files/main/TABLE/ducklake-….parquet
     return DatasetError(
         f"the dataset in {where} cannot be read ({exc.__class__.__name__}: {first}); "
@@ -172,6 +192,57 @@ def _unreadable(where: str, exc: BaseException) -> DatasetError:
         "unreadable",
         tables=", ".join(files) or "?",
     )
+
+
+_SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE"}
+
+
+def _sql_literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool | int | float):
+        return repr(value)
+    return _sql_string(str(value))
+
+
+def _contract_at(cur: duckdb.DuckDBPyConnection, snapshot: int) -> int:
+    """The contract a snapshot was written under: the last recorded change's at or before it."""
+    rows = cur.execute(
+        "select commit_extra_info from lake.snapshots() where snapshot_id <= $s "
+        "and commit_extra_info is not null order by snapshot_id desc",
+        {"s": int(snapshot)},
+    ).fetchall()
+    for (extra,) in rows:
+        try:
+            info = json.loads(extra)
+        except ValueError:
+            continue
+        if isinstance(info, dict) and "contract" in info:
+            return int(info["contract"])
+    return 1
+
+
+def _projection(table: Table, stored: set[str], contract: int) -> str:
+    """Today's columns of *table* from what a snapshot holds: a column renamed since under
+    its new name, one added since as its default (`model.migrations`), as `read_table`
+    conforms them. A column of today's contract the lake lacks otherwise is an error."""
+    filled = defaults(table.name, contract)
+    out = []
+    for col in table.columns:
+        (name,) = stored_names(table.name, contract, [col.name])
+        if name in stored:
+            out.append(f'"{name}" as "{col.name}"')
+        elif col.name in filled or contract < CONTRACT_VERSION:
+            value = _sql_literal(filled.get(col.name))
+            out.append(f'cast({value} as {_SQL_TYPES[col.type]}) as "{col.name}"')
+        else:
+            raise DatasetError(
+                f"{table.name} in the lake lacks column {col.name}; "
+                "re-import the dataset with `python -m dashboard ingest`",
+                "lacks_columns",
+                table=table.name,
+            )
+    return ", ".join(out)
 
 
 class Engine:
@@ -188,7 +259,7 @@ class Engine:
             _lock_down(con, lake)
         except duckdb.Error as exc:
             con.close()
-            raise _unreadable(lake.describe(), exc) from exc
+            raise _unreadable(lake.describe(), exc, not lake.embedded) from exc
         self._con = con
         self._lock = threading.Lock()
         self._prepared: OrderedDict[int, tuple[str, bool]] = OrderedDict()
@@ -212,8 +283,14 @@ class Engine:
             return cur.execute(sql, params or {}).to_arrow_table()
 
     def current(self) -> int:
-        """The lake's newest snapshot (a commit of another process is seen at once)."""
-        found = self.rows("select id from lake.current_snapshot()")
+        """The lake's newest snapshot (a commit of another process is seen at once). A
+        catalog that does not answer breaks this instance: the next use makes a new one,
+        whose new connection finds the catalog once it is back."""
+        try:
+            found = self.rows("select id from lake.current_snapshot()")
+        except duckdb.Error:
+            self.broken = True
+            raise
         return int(found[0][0])
 
     def prepare(self, snapshot: int) -> tuple[str, bool]:
@@ -266,12 +343,15 @@ class Engine:
             "select " + " + ".join(f"(select count(*) from lake.{n} {at})" for n in names)
         ).fetchone()
         small = total is not None and total[0] <= memory_rows()
+        contract = _contract_at(cur, snapshot)
         for t in TABLES + SUMMARIES:
-            cols = ", ".join(f'"{c.name}"' for c in t.columns)
+            stored = {
+                r[0] for r in cur.execute(f"describe select * from lake.{t.name} {at}").fetchall()
+            }
             kind = "table" if small else "view"
             cur.execute(
                 f"create or replace {kind} memory.{schema}.{t.name} as "
-                f"select {cols} from lake.{t.name} {at}"
+                f"select {_projection(t, stored, contract)} from lake.{t.name} {at}"
             )
         cur.execute(f"use memory.{schema}")
         for macros in sorted(MACRO_DIR.glob("*.sql")):
@@ -348,21 +428,31 @@ class Database:
             self.schema, self.in_memory = self._engine.prepare(self.snapshot)
         except duckdb.Error as exc:
             self._engine.broken = isinstance(exc, _DAMAGED)
-            raise _unreadable(self.lake.describe(), exc) from exc
+            raise _unreadable(self.lake.describe(), exc, self._shared) from exc
         self._closed = False
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor on this snapshot's schema (on a new instance after damage)."""
         if self._engine.broken:
-            self._engine = engine_for(self.lake)
-            self.schema, self.in_memory = self._engine.prepare(self.snapshot)
+            try:
+                engine = engine_for(self.lake)
+                self.schema, self.in_memory = engine.prepare(self.snapshot)
+                self._engine = engine
+            except (DatasetError, duckdb.Error):
+                if not self.in_memory:
+                    raise
+                # the store is down: this snapshot's copy in memory still serves
         cur = self._engine.cursor()
         cur.execute(f"use memory.{self.schema}")
         return cur
 
+    @property
+    def _shared(self) -> bool:
+        return not self.lake.embedded or self.lake.remote_data
+
     def _damaged(self, exc: BaseException) -> DatasetError:
         self._engine.broken = True
-        return _unreadable(self.lake.describe(), exc)
+        return _unreadable(self.lake.describe(), exc, self._shared)
 
     def _relation(
         self, cur: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]
@@ -405,7 +495,12 @@ class Database:
             self._engine.release(self.snapshot)
 
 
-class Conflict(Exception):
+# what a commit that another one beat says: DuckLake's conflict, SQLite's busy catalog,
+# PostgreSQL's "duplicate key ... ducklake_snapshot_pkey" (the snapshot id already taken)
+_RACE = re.compile(r"conflict|database is locked|ducklake_snapshot_pkey|duplicate key", re.I)
+
+
+class CommitConflict(Exception):
     """Another process committed to the lake while this write was being made: the write
     is made again against the lake as it is now (`publishing.publish`)."""
 
@@ -453,18 +548,17 @@ class Writer:
 
     def commit(self, author: str, message: str, extra: Mapping[str, Any]) -> int:
         """Commit with the person as author and the comment as message; the snapshot made.
-        Conflict when another commit came first."""
+        CommitConflict when another commit came first."""
         self._con.execute(
             "call lake.set_commit_message($a, $m, extra_info => $e)",
             {"a": author, "m": message, "e": json.dumps(extra, ensure_ascii=False)},
         )
         try:
             self._con.execute("commit")
-        except duckdb.TransactionException as exc:
+        except duckdb.Error as exc:
             self.rollback()
-            text = str(exc)
-            if "conflict" in text.lower() or "locked" in text.lower():
-                raise Conflict(text) from exc
+            if _RACE.search(str(exc)):
+                raise CommitConflict(str(exc).splitlines()[0]) from exc
             raise
         return int(self._con.execute("select id from lake.current_snapshot()").fetchall()[0][0])
 

@@ -10,7 +10,7 @@ step leaves the lake as it was.
 
 Writers take turns: the processes of one machine on a lock file in the dataset folder
 (SQLite lets one writer commit at a time), the machines of a shared catalog through
-DuckLake, which refuses a commit when another came first (`engine.Conflict`). The write
+DuckLake, which refuses a commit when another came first (`engine.CommitConflict`). The write
 is then made again, against the lake as the other left it: its guard (nobody changed the
 rows the person saw) and its checks decide again, so two saves of different rows both
 succeed and a save of rows someone else changed is refused with their rows.
@@ -47,7 +47,14 @@ from dashboard.storage.dataset import (
     table_path,
     write_table,
 )
-from dashboard.storage.engine import Conflict, DatasetError, Writer, summary_sql, wait_s, writer_for
+from dashboard.storage.engine import (
+    CommitConflict,
+    DatasetError,
+    Writer,
+    summary_sql,
+    wait_s,
+    writer_for,
+)
 from dashboard.storage.location import lake_at, locked
 
 ATTEMPTS = 8  # a write made again this often after conflicts before it gives up
@@ -127,7 +134,7 @@ def publish(
                 if change.guard is not None:
                     change.guard(out)
                 return _publish_locked(out, write, source, change)
-        except Conflict:
+        except CommitConflict:
             if attempt == ATTEMPTS - 1:
                 raise
             time.sleep(wait_s(attempt))
@@ -184,7 +191,7 @@ def _publish_locked(
             try:
                 now = w.rows("select max(snapshot_id) from lake.snapshots()")[0][0]
                 if int(now or 0) != base:
-                    raise Conflict(f"snapshot {now} came after {base}")
+                    raise CommitConflict(f"snapshot {now} came after {base}")
                 info = _apply(w, out, base, staged, change, source)
                 _step("applied")
                 w.commit(change.who or default_who(), change.comment, info)
