@@ -264,11 +264,10 @@ def child_apptest(folder: Path, org: str, year: int) -> dict:
 
 def child_pandas(folder: Path, org: str, year: int, runs: int) -> dict:
     """The one-organisation questions answered by reading whole tables with pandas."""
-    import pandas as pd
 
     def coverage():
         ag = read_table(folder, TABLE_BY_NAME["activity_goals"]).to_pandas()
-        goals = pd.read_parquet(folder / "goals.parquet")
+        goals = read_table(folder, TABLE_BY_NAME["goals"]).to_pandas()
         ag = ag[(ag.org_id == org) & (ag.year == year)]
         n = ag.groupby("goal_id").size().rename("activities")
         g = goals[goals.org_id == org].merge(n, left_on="goal_id", right_index=True, how="left")
@@ -615,7 +614,7 @@ def run_size(size: str, cache: Path, warm: int) -> dict:
     print(f"[{size}] streamlit run", file=sys.stderr)
     start = startup(folder)
     return {
-        "folder_mb": sum(p.stat().st_size for p in folder.rglob("*.parquet")) / 2**20,
+        "folder_mb": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20,
         "org": org,
         "year": year,
         "queries": qs["queries"],
