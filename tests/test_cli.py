@@ -115,3 +115,9 @@ def test_upgrade_says_there_is_nothing_to_do_for_todays_contract(
     assert (len(entries(out)), last.action, last.who) == (before + 1, "upgrade", "IT")
     assert main(["upgrade", "--data", str(out)]) == 0
     assert "nothing to do" in capsys.readouterr().out
+
+
+def test_has_dataset_says_whether_there_is_one(sample_dir, tmp_path) -> None:
+    """What the container's first start asks before it imports the sample."""
+    assert main(["has-dataset", "--data", str(sample_dir)]) == 0
+    assert main(["has-dataset", "--data", str(tmp_path / "none")]) == 1

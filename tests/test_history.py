@@ -291,3 +291,18 @@ def test_the_history_page_says_so_when_no_change_concerns_the_chosen_organisatio
     at.switch_page("dashboard/app/pages/history.py").run()
     assert not at.exception and not at.error
     assert [i.value for i in at.info] == ["Ingen ändring rör de valda organisationerna."]
+
+
+def test_a_large_change_is_recorded_alike_in_sql(tmp_path: Path, monkeypatch) -> None:
+    """Past ITEMISED_IN_PYTHON rows a change's record is worked out by DuckDB: the same
+    record (keys, counts, whose rows) as the one worked out row by row."""
+    from dashboard.storage import publishing
+
+    records = []
+    for limit in (10**9, 0):
+        monkeypatch.setattr(publishing, "ITEMISED_IN_PYTHON", limit)
+        out = tmp_path / f"data-{limit}"
+        ingest(SAMPLE_SOURCE, out)
+        ingest(edited_sample(tmp_path / str(limit)), out)
+        records.append([(e.orgs, e.tables) for e in history.entries(out)])
+    assert records[0] == records[1]

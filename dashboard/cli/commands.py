@@ -278,6 +278,17 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_has_dataset(args: argparse.Namespace) -> int:
+    from dashboard.storage import DatasetError, has_dataset
+
+    try:
+        found = has_dataset(dataset_path(args.data) if args.data else data_dir())
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0 if found else 1
+
+
 def _cmd_migrate(args: argparse.Namespace) -> int:
     from dashboard.storage import migrate
 
@@ -378,6 +389,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=str(data_dir()), help="dataset folder")
     p.add_argument("--who", help="who upgrades, for the history (default: Målbild)")
     p.set_defaults(func=_cmd_upgrade)
+
+    p = sub.add_parser(
+        "has-dataset",
+        help="exit 0 when the dataset holds the contract's tables, 1 when there is none yet "
+        "(the container's first start imports the sample then)",
+    )
+    p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
+    p.set_defaults(func=_cmd_has_dataset)
 
     p = sub.add_parser(
         "migrate",

@@ -339,6 +339,7 @@ def _save_on_now(
         if found is not None:
             raise found if last else _Moved()
 
+    guard(folder)  # early: a conflict is said before the checks; again in the write
     data = sheets_bytes({spec.sheet: rows}, lang)
     who = person.email or person.label
     change = Change(who=who, action="save", comment=comment, guard=guard)

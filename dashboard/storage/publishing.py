@@ -296,17 +296,24 @@ def _apply(
             continue
         w.execute("create or replace temp table _gone as from _old except from _new")
         w.execute("create or replace temp table _came as from _new except from _old")
-        gone, came = w.arrow("from _gone"), w.arrow("from _came")
-        if not gone.num_rows and not came.num_rows:
+        n_gone, n_came = (
+            _count(w, "select count(*) from _gone"),
+            _count(w, "select count(*) from _came"),
+        )
+        if not n_gone and not n_came:
             continue
-        if gone.num_rows:
+        if n_gone:
             on = " and ".join(f't."{k}" is not distinct from g."{k}"' for k in table.key)
             w.execute(f"delete from lake.{table.name} t using _gone g where {on}")
-        if came.num_rows:
+        if n_came:
             w.execute(f"insert into lake.{table.name} select * from _came{_order(table)}")
         after = _count(w, f"select count(*) from lake.{table.name}")
-        pending.append((table, history.pairs(table, gone, came), before, after))
         touched_scopes.append(orgs)
+        if n_gone + n_came > ITEMISED_IN_PYTHON and PARTITION_COLUMN in _names(table):
+            changes[table.name] = _change_in_sql(w, table, before, after)
+        else:
+            rows = history.pairs(table, w.arrow("from _gone"), w.arrow("from _came"))
+            pending.append((table, rows, before, after))
     for table, rows, before, after in pending:  # owners read once the rows are all in
         found = history.table_change(table, rows, before, after, owners)
         if found is not None:
@@ -328,6 +335,59 @@ def _apply(
         "contract": CONTRACT_VERSION,
         **dict(change.extra or {}),
     }
+
+
+ITEMISED_IN_PYTHON = 20_000  # more rows changed: the record is worked out in SQL
+
+
+def _names(table: Table) -> list[str]:
+    return [c.name for c in table.columns]
+
+
+def _change_in_sql(w: Writer, table: Table, before: int, after: int) -> history.TableChange:
+    """What a change did to a table whose rows carry their organisation, worked out by
+    DuckDB from the rows removed (`_gone`) and added (`_came`): the same record as
+    `history.table_change` (keys joined with "/", sorted, at most KEYS_LISTED named per
+    kind and organisation; every count complete), for a whole import of millions of rows."""
+    key = (
+        "concat_ws('/', "
+        + ", ".join(f"coalesce(cast(\"{k}\" as varchar), '')" for k in table.key)
+        + ")"
+    )
+    cut = history.KEYS_LISTED
+    w.execute(
+        "create or replace temp table _kinds as "
+        f"with g as (select distinct {key} as k, org_id from _gone), "
+        f"c as (select distinct {key} as k, org_id from _came), "
+        "j as (select coalesce(c.k, g.k) as k, "
+        "case when g.k is null then 'added' when c.k is null then 'removed' else 'changed' end "
+        "as kind, list_distinct(list_filter([g.org_id, c.org_id], x -> x is not null)) as orgs "
+        "from g full outer join c on g.k = c.k) "
+        "select k, kind, coalesce(nullif(o, ''), '') as org from j, unnest(case when len(orgs) = 0 "
+        "then [''] else orgs end) as u(o)"
+    )
+    per_kind = {
+        kind: (int(n), list(keys or []))
+        for kind, n, keys in w.rows(
+            f"select kind, count(distinct k), list(distinct k order by k)[1:{cut}] "
+            "from _kinds group by kind"
+        )
+    }
+    by_org: dict[str, dict[str, Any]] = {}
+    for org, kind, n, keys in w.rows(
+        f"select org, kind, count(distinct k), list(distinct k order by k)[1:{cut}] "
+        "from _kinds group by org, kind order by org, kind"
+    ):
+        part = by_org.setdefault(str(org), {"counts": {k: 0 for k in history.KINDS}})
+        part[kind] = list(keys or [])
+        part["counts"][kind] = int(n)
+    counts = {kind: per_kind.get(kind, (0, []))[0] for kind in history.KINDS}
+    return history.TableChange(
+        before, after,
+        tuple(per_kind.get("added", (0, []))[1]), tuple(per_kind.get("removed", (0, []))[1]),
+        tuple(per_kind.get("changed", (0, []))[1]),
+        counts, tuple(sorted(o for o in by_org if o)), dict(sorted(by_org.items())),
+    )  # fmt: skip
 
 
 def _in_transaction(w: Writer, spec: Table, cols: list[str]) -> pa.Table | None:
