@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,7 @@ import pyarrow.parquet as pq
 
 from dashboard.model.contract import SUMMARIES, TABLES, Table
 from dashboard.model.migrations import CONTRACT_VERSION, conform, stored_names
-from dashboard.storage.engine import DatasetError, Engine, engine_for
+from dashboard.storage.engine import DatasetError, Engine, _identity, engine_for
 from dashboard.storage.location import Lake, data_dir, data_location, lake_at
 
 __all__ = ["data_dir", "data_location"]  # where the dataset is: storage.location
@@ -155,9 +157,20 @@ def row_count(out: Path, table: Table, version: int | None = None) -> int | None
         return None
 
 
+_COLUMNS: dict[tuple[Lake, int, str, int], list[str]] = {}  # a snapshot's never change
+
+
 def stored_columns(out: Path, table: Table, version: int | None = None) -> list[str]:
-    rows = _engine(out).rows(f"describe select * from lake.{table.name}{_at(version)}")
-    return [str(r[0]) for r in rows]
+    """The columns *table* has at snapshot *version* (the newest where None)."""
+    lake = lake_at(Path(out))
+    if version is None:
+        version = stamp(out)
+    key = (lake, _identity(lake), table.name, int(version))
+    found = _COLUMNS.get(key)
+    if found is None:
+        rows = _engine(lake).rows(f"describe select * from lake.{table.name}{_at(version)}")
+        found = _COLUMNS[key] = [str(r[0]) for r in rows]
+    return list(found)
 
 
 def read_table(
@@ -178,54 +191,127 @@ def read_table(
     if orgs is not None and not orgs and has_org:
         return schema.empty_table()
     try:
-        contract = contract_version(out, version)
-        names = stored_columns(out, table, version)
-        want = columns or [c.name for c in table.columns]
-        stored = [c for c in stored_names(table.name, contract, want) if c in names]
-        where, params = "", {}
-        if orgs is not None and has_org:
-            where = f" where {PARTITION_COLUMN} in (select unnest($orgs))"
-            params = {"orgs": list(orgs)}
-        order = [c for c in table.sort_by if c in names]
-        sql = (
-            f"select {', '.join(chr(34) + c + chr(34) for c in stored) or '1 as _'} "
-            f"from lake.{table.name}{_at(version)}{where}"
-            + (f" order by {', '.join(order)}" if order else "")
+        if version is None:  # the newest snapshot, named: what it holds is then cached
+            version = stamp(out)
+        lake = lake_at(Path(out))
+        cols = None if columns is None else tuple(columns)
+        key = (
+            lake,
+            _identity(lake),
+            int(version),
+            table.name,
+            cols,
+            orgs if orgs is None else tuple(orgs),
         )
-        data = _engine(out).arrow(sql, params)
-        if not stored:
-            data = data.drop_columns(["_"])
-        data = conform(table.name, data, contract, arrow_schema(table), columns)
-        return data.select(schema.names).cast(schema)
+        with _READS_LOCK:
+            kept = _READS.get(key)
+            if kept is not None:
+                _READS.move_to_end(key)
+                return kept
+        found = _read_at(out, table, columns, orgs, version, schema, has_org)
+        if found is not None and found.num_rows <= READS_KEPT_ROWS:
+            with _READS_LOCK:
+                _READS[key] = found
+                while len(_READS) > READS_KEPT:
+                    _READS.popitem(last=False)
+        return found
     except DatasetError:
         return None
     except Exception:
         return None
 
 
+# a snapshot never changes: what was read of it is kept (a save reads its organisation's
+# rows several times: the form, the rebase, the guard twice); small results only
+READS_KEPT, READS_KEPT_ROWS = 64, 50_000
+_READS: OrderedDict[tuple, pa.Table] = OrderedDict()
+_READS_LOCK = threading.Lock()
+
+
+def _read_at(
+    out: Path,
+    table: Table,
+    columns: list[str] | None,
+    orgs: Sequence[str] | None,
+    version: int,
+    schema: pa.Schema,
+    has_org: bool,
+) -> pa.Table | None:
+    """`read_table`'s read of one snapshot."""
+    contract = contract_version(out, version)
+    names = stored_columns(out, table, version)
+    want = columns or [c.name for c in table.columns]
+    stored = [c for c in stored_names(table.name, contract, want) if c in names]
+    where, params = "", {}
+    if orgs is not None and has_org:
+        where = f" where {PARTITION_COLUMN} in (select unnest($orgs))"
+        params = {"orgs": list(orgs)}
+    order = [c for c in table.sort_by if c in names]
+    sql = (
+        f"select {', '.join(chr(34) + c + chr(34) for c in stored) or '1 as _'} "
+        f"from lake.{table.name}{_at(version)}{where}"
+        + (f" order by {', '.join(order)}" if order else "")
+    )
+    data = _engine(out).arrow(sql, params)
+    if not stored:
+        data = data.drop_columns(["_"])
+    data = conform(table.name, data, contract, arrow_schema(table), columns)
+    return data.select(schema.names).cast(schema)
+
+
 # ---------------------------------------------------------------- what the record says
 
 
-def record_extras(out: Path) -> list[tuple[int, str, str | None, str | None, dict[str, Any]]]:
-    """Every snapshot's (id, time, author, message, extra info), oldest first."""
-    rows = _engine(out).rows(
-        "select snapshot_id, "
-        "strftime(snapshot_time at time zone 'UTC', '%Y-%m-%dT%H:%M:%S+00:00'), "
-        "author, commit_message, commit_extra_info from lake.snapshots() order by snapshot_id"
-    )
-    found = []
-    for sid, when, author, message, extra in rows:
-        try:
-            info = json.loads(extra) if extra else {}
-        except ValueError:
-            info = {}
-        found.append((int(sid), str(when), author, message, info if isinstance(info, dict) else {}))
-    return found
+Extra = tuple[int, str, str | None, str | None, dict[str, Any]]
+# lake (and its catalog's identity) -> snapshot id -> its record, parsed once: a snapshot's
+# record never changes, and a whole import's record of a million rows takes a second to parse
+_EXTRAS: dict[tuple[Lake, int], dict[int, Extra]] = {}
+_EXTRAS_LOCK = threading.Lock()
+
+
+def record_extras(out: Path) -> list[Extra]:
+    """Every snapshot's (id, time, author, message, extra info), oldest first; the ones
+    this process has not seen yet are read and parsed, the rest come from its cache (a
+    snapshot expired by a prune is left out as the lake leaves it out)."""
+    lake = lake_at(Path(out))
+    eng = _engine(lake)
+    key = (lake, _identity(lake))
+    with _EXTRAS_LOCK:
+        known = dict(_EXTRAS.get(key, {}))
+    ids = [int(r[0]) for r in eng.rows("select snapshot_id from lake.snapshots()")]
+    new = [i for i in ids if i not in known]
+    if new:
+        rows = eng.rows(
+            "select snapshot_id, "
+            "strftime(snapshot_time at time zone 'UTC', '%Y-%m-%dT%H:%M:%S+00:00'), "
+            "author, commit_message, commit_extra_info from lake.snapshots() "
+            "where snapshot_id in (select unnest($ids))",
+            {"ids": new},
+        )
+        for sid, when, author, message, extra in rows:
+            try:
+                info = json.loads(extra) if extra else {}
+            except ValueError:
+                info = {}
+            known[int(sid)] = (
+                int(sid),
+                str(when),
+                author,
+                message,
+                info if isinstance(info, dict) else {},
+            )
+        with _EXTRAS_LOCK:
+            _EXTRAS[key] = known
+    return [known[i] for i in sorted(ids) if i in known]
 
 
 def contract_version(out: Path, version: int | None = None) -> int:
     """The contract version the dataset (at snapshot *version*) was written under: the
     one its last recorded change names; 1 for one that names none."""
+    lake = lake_at(Path(out))
+    key = (lake, _identity(lake), -1 if version is None else int(version))
+    if version is not None and key in _CONTRACTS:
+        return _CONTRACTS[key]
     try:
         extras = record_extras(out)
     except Exception:
@@ -236,7 +322,12 @@ def contract_version(out: Path, version: int | None = None) -> int:
             break
         if "contract" in info:
             found = int(info["contract"])
+    if version is not None:
+        _CONTRACTS[key] = found
     return found
+
+
+_CONTRACTS: dict[tuple[Lake, int, int], int] = {}  # a snapshot's contract never changes
 
 
 def read_manifest(out: Path) -> dict:
