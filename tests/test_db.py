@@ -140,3 +140,31 @@ def test_shared_rules_live_in_one_macro() -> None:
     # a goal belongs to a year through its strategy, in one macro
     for n in ("evaluation_rollup", "goal_coverage", "goals_in_period", "overview_metrics"):
         assert "goals_applying(" in queries[f"{n}.sql"], n
+
+
+def test_an_import_repairs_a_dataset_whose_data_file_is_missing(
+    sample_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A data file of the lake gone: reads say so (the command line in one line, no
+    traceback); a whole import replaces the tables it gives and the dataset reads again."""
+    from dashboard.cli import main
+    from dashboard.imports.ingest import ingest
+    from dashboard.storage import entries
+    from tests.conftest import SAMPLE_SOURCE
+
+    copy = tmp_path / "data"
+    shutil.copytree(sample_dir, copy)
+    table_file(copy, "activities").unlink()
+    assert main(["query", "activities_count", "--data", str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err and "activities" in err
+    ingest(SAMPLE_SOURCE, copy)
+    db = Database(copy)
+    try:
+        with db.cursor() as cur:
+            assert cur.execute("select count(*) from activities").fetchone() == (98,)
+            titles = cur.execute("select string_agg(title, ',') from activities").fetchone()
+            assert titles and "Hansedagar i Novgorod" in titles[0]
+    finally:
+        db.close()
+    assert entries(copy)[-1].action == "import"

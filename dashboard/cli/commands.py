@@ -487,6 +487,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code. A dataset that cannot be read or
+    written (missing, damaged, a store or catalog that does not answer, a full disk, a
+    read-only folder) is said in one line, without a traceback, with exit code 2."""
+    from dashboard.storage import CommitConflict, DatasetError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return int(args.func(args))
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except CommitConflict as exc:
+        print(f"error: other writes kept coming first; try again ({exc})", file=sys.stderr)
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr)
+    return 2

@@ -351,21 +351,14 @@ def read_manifest(out: Path) -> dict:
 
 
 def stamp(out: Path) -> int:
-    """The newest snapshot of the lake at *out* (0: none), cheaply: from the SQLite
-    catalog itself, else through the reader."""
+    """The newest snapshot of the lake at *out* (0: none). Read through DuckDB: the SQLite
+    catalog file is not read directly (DuckDB's SQLite writes it in WAL mode with locks of
+    its own, and a second SQLite library reading it meanwhile was seen to find it
+    "malformed")."""
     lake = lake_at(Path(out))
     catalog = lake.catalog_file
-    if catalog is not None:
-        import sqlite3
-
-        if not catalog.is_file():
-            return 0
-        try:
-            with sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=5) as con:
-                row = con.execute("select max(snapshot_id) from ducklake_snapshot").fetchone()
-            return int(row[0] or 0)
-        except sqlite3.Error:
-            return 0
+    if catalog is not None and not catalog.is_file():
+        return 0
     try:
         return engine_for(lake).current()
     except DatasetError:

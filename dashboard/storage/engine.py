@@ -565,6 +565,11 @@ class Database:
 _RACE = re.compile(r"conflict|database is locked|ducklake_snapshot_pkey|duplicate key", re.I)
 
 
+class Damaged(DatasetError):
+    """A write read a data file of the lake that is missing or damaged: a whole import or
+    a restore then replaces the table (`publishing`), which repairs it."""
+
+
 class CommitConflict(Exception):
     """Another process committed to the lake while this write was being made: the write
     is made again against the lake as it is now (`publishing.publish`)."""
@@ -595,14 +600,26 @@ class Writer:
         self._con = con
         self.lock = threading.Lock()  # one publish of this process at a time
 
+    def _run(
+        self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None
+    ) -> duckdb.DuckDBPyConnection:
+        try:
+            return self._con.execute(sql, params or {})
+        except _DAMAGED as exc:
+            shared = not self.lake.embedded or self.lake.remote_data
+            found = _unreadable(self.lake.describe(), exc, shared)
+            raise (Damaged if found.key == "unreadable" else DatasetError)(
+                str(found), found.key, **found.values
+            ) from exc
+
     def execute(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> None:
-        self._con.execute(sql, params or {})
+        self._run(sql, params)
 
     def rows(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> list:
-        return self._con.execute(sql, params or {}).fetchall()
+        return self._run(sql, params).fetchall()
 
     def arrow(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> pa.Table:
-        return self._con.execute(sql, params or {}).to_arrow_table()
+        return self._run(sql, params).to_arrow_table()
 
     def begin(self) -> None:
         self._con.execute("begin transaction")
