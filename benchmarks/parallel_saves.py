@@ -3,7 +3,7 @@ after a conflict, and saves refused, for 2, 4 and 8 processes, on the embedded l
 catalog: the processes of one machine take turns on its lock) and on the shared one
 (PostgreSQL catalog and moto's S3 server: DuckLake arbitrates), side by side in one run.
 
-    .venv/bin/python benchmarks/concurrent.py --activities 100000 --saves 5
+    .venv/bin/python benchmarks/parallel_saves.py --activities 100000 --saves 5
 
 Each process is a person saving one corrected activity of their own organisation, again and
 again (`editing.save`, as the browser does). Figures go to benchmarks/RESULTS.md by hand.
