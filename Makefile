@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint data install clean bench chromium haproxy
+.PHONY: run test lint data install clean bench chromium haproxy postgresql
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,19 @@ chromium:
 haproxy:
 	$(call debian,haproxy,haproxy,the deployment test needs Debian's haproxy)
 
+## Debian's PostgreSQL is the shared catalog the several-machines test (tests/test_store.py)
+## starts a cluster of on a free port; installed here when missing and we may.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update -qq && sudo apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "the shared-catalog test needs Debian's PostgreSQL: apt-get install postgresql" >&2; exit 1; fi; }
+
 ## Install everything and run every test (lint, unit, app, browser, benchmark smoke).
-test: $(STAMP) chromium haproxy lint
+test: $(STAMP) chromium haproxy postgresql lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
 
 ## Style, format and types: Ruff, then mypy over the package (settings in pyproject.toml).

@@ -46,7 +46,7 @@ if str(ROOT) not in sys.path:
 from dashboard.app.pages import PAGES as REGISTERED
 from dashboard.app.pages import SHELL_READS
 from dashboard.model.contract import TABLE_BY_NAME
-from dashboard.storage.dataset import read_table, view_sql
+from dashboard.storage.dataset import has_dataset, read_table
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 PAGE_SIZE = 200  # the Activities page's page
@@ -131,7 +131,7 @@ def synth_args(out: Path) -> list[str]:
 def build(size: str, cache: Path) -> Path:
     """The dataset of *size* activities under *cache*, built once with dashboard.storage.synth."""
     out = cache / f"synth-{size}"
-    if (out / "_dataset.json").is_file():
+    if has_dataset(out):
         return out
     cache.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
@@ -162,15 +162,12 @@ def child(args: list[str], env: dict | None = None, timeout: float = 1800) -> di
 
 def pick_selection(folder: Path) -> tuple[str, int]:
     """A typical organisation (median activity count) and its last full year of activities."""
-    import duckdb
-
-    con = duckdb.connect()
-    acts = view_sql(folder, TABLE_BY_NAME["activities"])
-    rows = con.execute(
-        f"select org_id, count(*) n, max(year) y from ({acts}) group by org_id order by n, org_id"
-    ).fetchall()
-    org, _, last = rows[len(rows) // 2]
-    return org, int(last) - 1
+    acts = read_table(folder, TABLE_BY_NAME["activities"], columns=["org_id", "year"])
+    assert acts is not None
+    per = acts.group_by("org_id").aggregate([("year", "count"), ("year", "max")]).to_pylist()
+    rows = sorted(per, key=lambda r: (r["year_count"], r["org_id"]))
+    mid = rows[len(rows) // 2]
+    return str(mid["org_id"]), int(mid["year_max"]) - 1
 
 
 # --------------------------------------------------------------------------- children
@@ -267,11 +264,10 @@ def child_apptest(folder: Path, org: str, year: int) -> dict:
 
 def child_pandas(folder: Path, org: str, year: int, runs: int) -> dict:
     """The one-organisation questions answered by reading whole tables with pandas."""
-    import pandas as pd
 
     def coverage():
         ag = read_table(folder, TABLE_BY_NAME["activity_goals"]).to_pandas()
-        goals = pd.read_parquet(folder / "goals.parquet")
+        goals = read_table(folder, TABLE_BY_NAME["goals"]).to_pandas()
         ag = ag[(ag.org_id == org) & (ag.year == year)]
         n = ag.groupby("goal_id").size().rename("activities")
         g = goals[goals.org_id == org].merge(n, left_on="goal_id", right_index=True, how="left")
@@ -618,7 +614,7 @@ def run_size(size: str, cache: Path, warm: int) -> dict:
     print(f"[{size}] streamlit run", file=sys.stderr)
     start = startup(folder)
     return {
-        "folder_mb": sum(p.stat().st_size for p in folder.rglob("*.parquet")) / 2**20,
+        "folder_mb": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20,
         "org": org,
         "year": year,
         "queries": qs["queries"],

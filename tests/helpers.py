@@ -37,33 +37,50 @@ def clean(rows: list[dict], *cols: str) -> list[tuple]:
     return [tuple(norm(r[c]) for c in cols) for r in rows]
 
 
-def read_rows(folder, name: str) -> list[dict]:
-    """Every row of one table of a dataset folder (of every file of a partitioned table)."""
+def read_rows(folder, name: str, version: int | None = None) -> list[dict]:
+    """Every row of one table of a dataset (as snapshot *version* holds it, where given)."""
     from dashboard.model.contract import SUMMARIES, TABLES
     from dashboard.storage.dataset import read_table
 
     table = next(t for t in (*TABLES, *SUMMARIES) if t.name == name)
-    data = read_table(folder, table)
+    data = read_table(folder, table, version=version)
     return [] if data is None else data.to_pylist()
 
 
 def table_file(folder, name: str):
-    """A file of one table (of a partitioned table: its first organisation's file)."""
-    from dashboard.model.contract import SUMMARIES, TABLES
-    from dashboard.storage.dataset import table_files
-
-    table = next(t for t in (*TABLES, *SUMMARIES) if t.name == name)
-    return table_files(folder, table)[0]
-
-
-def snapshot(folder) -> dict[str, bytes]:
-    """Every file under a dataset folder, by its path inside it, with its bytes."""
+    """A data file of one table in the lake's data path (its first)."""
     from pathlib import Path
 
+    files = sorted((Path(folder) / "files" / "main" / name).glob("*.parquet"))
+    assert files, f"{name} has no data file in {folder}"
+    return files[0]
+
+
+def snapshot(folder) -> dict[str, object]:
+    """What a dataset folder holds: the lake's newest snapshot and record, and every data
+    file with its bytes (not SQLite's log or the writers' lock: they change on a read)."""
+    from pathlib import Path
+
+    from dashboard.storage import entries, stamp
+
     root = Path(folder)
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    files: dict[str, object] = {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted((root / "files").rglob("*"))
+        if p.is_file()
     }
+    files["snapshot"] = stamp(root)
+    files["record"] = [e.as_json() for e in entries(root)]
+    files["other"] = (
+        sorted(
+            p.name
+            for p in root.iterdir()
+            if p.name not in {"files", ".lock"} and not p.name.endswith(("-wal", "-shm"))
+        )
+        if root.is_dir()
+        else []
+    )
+    return files
 
 
 def open_table_tabs(at, lang: str) -> None:
@@ -76,3 +93,26 @@ def open_table_tabs(at, lang: str) -> None:
         at.session_state[k] = t("tab.table", lang)
     if keys:
         at.run()
+
+
+def stored(folder, name: str):
+    """One table of a dataset as an Arrow table (what a file of it held before the lake)."""
+    from dashboard.model.contract import SUMMARIES, TABLES
+    from dashboard.storage.dataset import read_table
+
+    spec = next(t for t in (*TABLES, *SUMMARIES) if t.name == name)
+    data = read_table(folder, spec)
+    assert data is not None, f"{name} is not in {folder}"
+    return data
+
+
+def drop_lake_table(folder, name: str) -> None:
+    """Remove one table from a dataset's lake, as a damaged or half-made dataset lacks it."""
+    from pathlib import Path
+
+    from dashboard.storage.engine import forget, writer_for
+    from dashboard.storage.location import lake_at
+
+    lake = lake_at(Path(folder))
+    writer_for(lake).execute(f"drop table lake.{name}")
+    forget(lake)

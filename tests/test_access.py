@@ -199,7 +199,7 @@ def test_every_table_of_a_change_is_attributed_to_its_organisations(out: Path) -
 
 def test_a_network_change_belongs_to_the_organisations_that_use_it(out: Path) -> None:
     base = editing.load(out, "gotland", 0, "sv", "networks")
-    used = history.Owners(out, out).network_users()
+    used = history.Owners.of_versions(out, None).network_users()
     own = next(r for r in base if used.get(str(r[editing.ID])) == {"gotland"})
     edited = [dict(r, acronym="ÄNDRAD") if r is own else dict(r) for r in base]
     editing.save(out, "gotland", 0, "sv", base, edited, ADMIN, part="networks")
@@ -265,9 +265,7 @@ def test_an_undo_of_an_added_activity_removes_it_and_its_goal_links(out: Path) -
     assert added.tables["activities"]["counts"]["added"] == 1  # type: ignore[index]
     undo.undo(out, added.version, GUSTAV)
     assert "Ny aktivitet" not in {r["title"] for r in read_rows(out, "activities")}
-    assert len(read_rows(out, "activity_goals")) == len(
-        read_rows(history.version_dir(out, 1), "activity_goals")
-    )
+    assert len(read_rows(out, "activity_goals")) == len(read_rows(out, "activity_goals", version=1))
 
 
 def _paused_save(out: Path, entered: threading.Event, go_on: threading.Event) -> threading.Thread:
@@ -393,27 +391,27 @@ def test_a_kill_at_any_step_publishes_the_change_and_its_record_together(
     changed = {r["title"] for r in read_rows(out, "activities")} != titles_before
     recorded = [e.version for e in history.entries(out)]
     assert changed == (2 in recorded), (step, changed, recorded)  # both or neither
-    assert changed == (step in ("swapped", "recorded"))
-    live = history.live_version(out)
+    assert changed == (step == "committed")
+    live = history.last_version(out)
     assert live == (2 if changed else 1)
-    history.prune(out, 1)  # never the live version's files
-    assert history.version_dir(out, live).is_dir()
-    # the next publish goes on from there, and the log itself then holds every change
+    history.prune(out, 1)  # never the newest version
+    assert history.kept(out, live)
+    # the next publish goes on from there, and the record holds every change once
     ingest(SAMPLE_SOURCE, out, change=Change("import", "import", "again"))
-    logged = [e.version for e in history.logged(out)]
-    assert logged == sorted(set(logged)) and live in logged
-    assert not list(tmp_path.glob(".data.new-*"))
+    versions = [e.version for e in history.entries(out)]
+    assert versions == sorted(set(versions)) and live in versions
+    assert not list(out.glob(".staging-*"))
 
 
-def test_prune_keeps_the_live_version_after_a_publish_killed_before_its_swap(
-    tmp_path: Path,
-) -> None:
+def test_a_publish_killed_inside_its_transaction_leaves_no_snapshot(tmp_path: Path) -> None:
     out = tmp_path / "data"
     ingest(SAMPLE_SOURCE, out)
-    killed_import(tmp_path, out, "kept")
-    assert history.version_dir(out, 2).is_dir()  # kept, never published
-    assert history.prune(out, 1) == [2]
-    assert history.version_dir(out, 1).is_dir()
+    files = set((out / "files").rglob("*.parquet"))
+    killed_import(tmp_path, out, "applied")
+    assert [e.version for e in history.entries(out)] == [1]
+    assert history.prune(out, 1) == [] and history.kept(out, 1)
+    assert {r["title"] for r in read_rows(out, "activities")} >= {"Hansedagar i Novgorod"}
+    assert set((out / "files").rglob("*.parquet")) >= files  # nothing of version 1 went
 
 
 # ---------------------------------------------------------------- nothing reads past the gate
@@ -422,7 +420,7 @@ STORAGE = {
     "dashboard.storage.engine",
     "dashboard.storage.dataset",
     "dashboard.storage.history",
-    "dashboard.storage.store",
+    "dashboard.storage.location",
     "dashboard.storage.publishing",
     "dashboard.imports.partial",
     "dashboard.imports.workbook",

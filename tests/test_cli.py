@@ -50,7 +50,7 @@ def test_query_errors_exit_2(mini_dir: Path, capsys) -> None:
     assert main(["query", "nope", "--data", str(mini_dir)]) == 2
     assert "unknown query 'nope'" in capsys.readouterr().err
     assert main(["query", "activities", "--data", str(mini_dir / "missing")]) == 2
-    assert "no dataset folder" in capsys.readouterr().err
+    assert "no dataset at" in capsys.readouterr().err
     assert main(["query", "activities", "--year", "2019", "--from", "2018"]) == 2
 
 
@@ -93,21 +93,21 @@ def test_upgrade_says_there_is_nothing_to_do_for_todays_contract(
     """`upgrade` on a dataset of today's contract writes nothing; on one whose manifest says
     an older contract (here: written before contracts had versions, and a later one known)
     it publishes today's shape as a recorded upgrade."""
-    import json
     import shutil
 
     from dashboard.model import migrations
-    from dashboard.storage import entries
-    from dashboard.storage.dataset import MANIFEST
+    from dashboard.storage import entries, lake_at, read_manifest
+    from dashboard.storage.engine import writer_for
 
     out = tmp_path / "data"
     shutil.copytree(sample_dir, out)
     assert main(["upgrade", "--data", str(out)]) == 0
     assert "nothing to do" in capsys.readouterr().out
-    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    assert manifest["contract"] == migrations.CONTRACT_VERSION
-    manifest["contract"] = 0  # as if written under a contract before today's
-    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert read_manifest(out)["contract"] == migrations.CONTRACT_VERSION
+    w = writer_for(lake_at(out))  # a change recorded as written under an older contract
+    w.begin()
+    w.execute("update lake.organisations set name = name where org_id = 'vkl'")
+    w.commit("old Målbild", "", {"action": "import", "contract": 0})
     before = len(entries(out))
     assert main(["upgrade", "--data", str(out), "--who", "IT"]) == 0
     assert "upgraded" in capsys.readouterr().out
@@ -115,3 +115,9 @@ def test_upgrade_says_there_is_nothing_to_do_for_todays_contract(
     assert (len(entries(out)), last.action, last.who) == (before + 1, "upgrade", "IT")
     assert main(["upgrade", "--data", str(out)]) == 0
     assert "nothing to do" in capsys.readouterr().out
+
+
+def test_has_dataset_says_whether_there_is_one(sample_dir, tmp_path) -> None:
+    """What the container's first start asks before it imports the sample."""
+    assert main(["has-dataset", "--data", str(sample_dir)]) == 0
+    assert main(["has-dataset", "--data", str(tmp_path / "none")]) == 1

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard.sql.queries import QueryError, load_query, parse_query, query_names
 from dashboard.storage.engine import Database, DatasetError
+from tests.helpers import drop_lake_table, table_file
 
 
 def test_every_query_file_has_a_valid_header() -> None:
@@ -92,24 +93,25 @@ def test_concurrent_queries_from_threads(mini_db: Database) -> None:
 
 
 def test_missing_dataset_gives_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match="no dataset folder .* `make data`"):
+    with pytest.raises(DatasetError, match="no dataset at .* `make data`"):
         Database(tmp_path / "nothing")
 
 
 def test_incomplete_dataset_names_the_missing_file(mini_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "data"
     shutil.copytree(mini_dir, copy)
-    (copy / "projects.parquet").unlink()
-    with pytest.raises(DatasetError, match="lacks projects.parquet"):
+    drop_lake_table(copy, "projects")
+    with pytest.raises(DatasetError, match="lacks projects; re-import"):
         Database(copy)
 
 
-def test_damaged_dataset_gives_a_clear_error(mini_dir: Path, tmp_path: Path) -> None:
+def test_damaged_dataset_gives_a_clear_error(sample_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "data"
-    shutil.copytree(mini_dir, copy)
-    (copy / "goals.parquet").write_bytes(b"this is not parquet")
-    with pytest.raises(DatasetError, match="cannot be read .* re-import"):
+    shutil.copytree(sample_dir, copy)
+    table_file(copy, "goals").write_bytes(b"this is not parquet")
+    with pytest.raises(DatasetError, match="cannot be read .* re-import") as info:
         Database(copy)
+    assert info.value.values["tables"] == "goals"  # the app names the table, not the path
 
 
 def test_shared_rules_live_in_one_macro() -> None:
@@ -138,3 +140,31 @@ def test_shared_rules_live_in_one_macro() -> None:
     # a goal belongs to a year through its strategy, in one macro
     for n in ("evaluation_rollup", "goal_coverage", "goals_in_period", "overview_metrics"):
         assert "goals_applying(" in queries[f"{n}.sql"], n
+
+
+def test_an_import_repairs_a_dataset_whose_data_file_is_missing(
+    sample_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A data file of the lake gone: reads say so (the command line in one line, no
+    traceback); a whole import replaces the tables it gives and the dataset reads again."""
+    from dashboard.cli import main
+    from dashboard.imports.ingest import ingest
+    from dashboard.storage import entries
+    from tests.conftest import SAMPLE_SOURCE
+
+    copy = tmp_path / "data"
+    shutil.copytree(sample_dir, copy)
+    table_file(copy, "activities").unlink()
+    assert main(["query", "activities_count", "--data", str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err and "activities" in err
+    ingest(SAMPLE_SOURCE, copy)
+    db = Database(copy)
+    try:
+        with db.cursor() as cur:
+            assert cur.execute("select count(*) from activities").fetchone() == (98,)
+            titles = cur.execute("select string_agg(title, ',') from activities").fetchone()
+            assert titles and "Hansedagar i Novgorod" in titles[0]
+    finally:
+        db.close()
+    assert entries(copy)[-1].action == "import"

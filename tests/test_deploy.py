@@ -44,11 +44,21 @@ def test_the_dockerfile_copies_what_exists_and_runs_as_a_user() -> None:
 def test_the_compose_file_runs_replicas_behind_the_balancer() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
     services = compose["services"]
-    assert set(services) == {"init", "app", "lb"}
-    app, lb = services["app"], services["lb"]
+    assert set(services) == {"catalog", "init", "app", "lb"}
+    app, lb, catalog = services["app"], services["lb"], services["catalog"]
+    # the lake's catalog: PostgreSQL, healthy before any app or the first import starts
+    assert catalog["image"].startswith("postgres:")
+    assert app["environment"]["DASHBOARD_CATALOG"].startswith("postgres:")
+    assert "host=catalog" in app["environment"]["DASHBOARD_CATALOG"]
+    assert "password" not in app["environment"]["DASHBOARD_CATALOG"]  # from the secret
+    assert app["depends_on"]["catalog"]["condition"] == "service_healthy"
+    assert services["init"]["depends_on"]["catalog"]["condition"] == "service_healthy"
+    assert "pg_isready" in " ".join(catalog["healthcheck"]["test"])
+    assert "catalog_password" in app["secrets"] and "catalog_password" in catalog["secrets"]
+    assert "has-dataset" in " ".join(services["init"]["command"])
     assert str(app["deploy"]["replicas"]).startswith("${MALBILD_REPLICAS")
     assert app["environment"]["DASHBOARD_DATA_DIR"] == "/data/live"
-    assert "data:/data" in app["volumes"] and "data" in compose["volumes"]
+    assert "data:/data" in app["volumes"] and {"data", "catalog"} <= set(compose["volumes"])
     assert "/_stcore/health" in " ".join(app["healthcheck"]["test"])
     assert app["depends_on"]["init"]["condition"] == "service_completed_successfully"
     assert "--secrets.files=/run/secrets/streamlit_secrets" in app["command"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,7 +15,7 @@ from dashboard.imports.ingest import ingest
 from dashboard.model.access import Grant, Person
 from dashboard.storage import history
 from tests.conftest import ROOT, SAMPLE_SOURCE
-from tests.helpers import read_rows
+from tests.helpers import read_rows, stored
 
 ACCESS = """
 read = "all"
@@ -93,7 +92,7 @@ def submit(at: AppTest, exp) -> None:
 
 
 def goals_of(folder: Path, org: str) -> dict[str, str]:
-    rows = pq.read_table(folder / "goals.parquet").to_pylist()
+    rows = stored(folder, "goals").to_pylist()
     return {str(r["code"]): r["title"] for r in rows if r["org_id"] == org}
 
 
@@ -151,7 +150,7 @@ def test_a_coordinator_corrects_a_strategy_and_adds_a_network(out: Path) -> None
     field(exp, "Beslutad av").input("Byrådet 2023-06-22 § 12")
     submit(at, exp)
     assert SAVED in [s.value for s in at.success], [e.value for e in at.error]
-    strategies = pq.read_table(out / "strategies.parquet").to_pylist()
+    strategies = stored(out, "strategies").to_pylist()
     assert "Byrådet 2023-06-22 § 12" in {s["decided_by"] for s in strategies}
 
     at.switch_page("dashboard/app/pages/networks.py").run()
@@ -164,7 +163,7 @@ def test_a_coordinator_corrects_a_strategy_and_adds_a_network(out: Path) -> None
     field(exp, "Källa").input("medlemsbrev 2026")
     submit(at, exp)
     assert SAVED in [s.value for s in at.success], [e.value for e in at.error]
-    names = {r["name"] for r in pq.read_table(out / "networks.parquet").to_pylist()}
+    names = {r["name"] for r in stored(out, "networks").to_pylist()}
     assert "Energy Cities" in names and len(names) > 1  # added, none removed
 
 
@@ -188,7 +187,7 @@ def test_two_sessions_saving_the_same_strategy_the_later_is_refused(out: Path) -
     assert second.warning and "någon annan" in second.warning[0].value.lower()
     theirs = second.dataframe[-1].value
     assert "Byrådet § 1" in set(theirs.astype(str).stack())
-    decided = {s["decided_by"] for s in pq.read_table(out / "strategies.parquet").to_pylist()}
+    decided = {s["decided_by"] for s in stored(out, "strategies").to_pylist()}
     assert "Byrådet § 1" in decided and "Byrådet § 2" not in decided
 
 
@@ -209,7 +208,7 @@ def test_a_used_goal_cannot_be_deleted_and_a_shared_network_is_an_admins(out: Pa
         editing.save(out, "gotland", 0, "sv", nets, edited, gus, part="networks")
     admin = Person("Ada", "ada@x.se", (Grant("*", "admin"),), True)
     editing.save(out, "gotland", 0, "sv", nets, edited, admin, part="networks")
-    rows = {r["network_id"]: r for r in pq.read_table(out / "networks.parquet").to_pylist()}
+    rows = {r["network_id"]: r for r in stored(out, "networks").to_pylist()}
     assert rows[shared["id"]]["acronym"] == "X" and len(rows) == len(nets)
 
 

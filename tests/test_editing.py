@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from dashboard.imports import editing
@@ -14,7 +13,7 @@ from dashboard.model.access import Grant, Person
 from dashboard.model.problems import ImportFailed
 from dashboard.storage import history
 from tests.conftest import SAMPLE_SOURCE
-from tests.helpers import read_rows
+from tests.helpers import read_rows, stored
 
 GOTLAND = Person("Gustav", "gustav@gotland.se", (Grant("gotland", "coordinator"),), False)
 GAVLE = Person("Anna", "anna@gavle.se", (Grant("gavle", "reporter", "Kulturförvaltningen"),), False)
@@ -186,7 +185,7 @@ def test_projects_and_memberships_are_a_coordinators(out: Path) -> None:
         for r in base
     ]
     editing.save(out, "slagelse", 0, "sv", base, edited, kim, "roll", part="projects")
-    projects = pq.read_table(out / "projects.parquet").to_pylist()
+    projects = stored(out, "projects").to_pylist()
     assert next(p for p in projects if p["acronym"] == "InterLoc")["role"] == "lead_partner"
     with pytest.raises(editing.NotAllowed):  # a reporter changes no project
         rut = Person("Rut", "rut@slagelse.dk", (Grant("slagelse", "reporter"),), False)
@@ -196,7 +195,7 @@ def test_projects_and_memberships_are_a_coordinators(out: Path) -> None:
     b7 = [dict(r, annual_fee=55000, currency="SEK") if r["network"] == "Baltic Islands Network"
           else dict(r) for r in members]  # fmt: skip
     editing.save(out, "gotland", 0, "sv", members, b7, gus, part="memberships")
-    rows = pq.read_table(out / "memberships.parquet").to_pylist()
+    rows = stored(out, "memberships").to_pylist()
     fee = next(r for r in rows if r["org_id"] == "gotland" and r["network_id"] == "b7")
     assert (fee["annual_fee"], fee["currency"]) == (55000.0, "SEK")
 

@@ -1,12 +1,11 @@
-"""The history from which nothing is lost: every publish a kept version and a recorded
-change; `history` and `restore` on the command line, on a copy of the sample."""
+"""The history from which nothing is lost: every publish a snapshot of the lake and a
+recorded change; `history`, `restore` and `migrate` on the command line, on a copy of the
+sample."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-import os
 import shutil
 from pathlib import Path
 
@@ -64,20 +63,32 @@ def test_every_import_is_a_version_with_who_what_and_which_rows(tmp_path: Path) 
     assert acts["changed"] == ["gotland-2009-07"]
     assert acts["removed"] == ["gotland-2009-08"]
     assert set(second.tables) == {"activities", "activity_goals"}  # nothing else changed
-    # a version is a whole dataset: before and after of any row are the two versions' files
-    v1 = read_rows(history.version_dir(out, 1), "activities")
-    v2 = read_rows(history.version_dir(out, 2), "activities")
+    # a version is a snapshot: before and after of any row are two time-travel reads
+    v1 = read_rows_at(out, 1, "activities")
+    v2 = read_rows_at(out, 2, "activities")
     title = {r["activity_id"]: r["title"] for r in v1}["gotland-2009-07"]
     assert title == "Hansedagar i Novgorod"
     assert {r["activity_id"]: r["title"] for r in v2}["gotland-2009-07"].endswith("(juni)")
-    # unchanged tables share their bytes with the version before (hard links)
-    same = history.version_dir(out, 1) / "goals.parquet"
-    assert os.stat(same).st_ino == os.stat(history.version_dir(out, 2) / "goals.parquet").st_ino
-    base = Path("activities") / "base.parquet"
-    assert (
-        os.stat(history.version_dir(out, 1) / base).st_ino
-        != os.stat(history.version_dir(out, 2) / base).st_ino
-    )
+    # the change feed of version 2 is the change itself, and nothing of the unchanged tables
+    goals = next(t for t in TABLES if t.name == "goals")
+    acts = next(t for t in TABLES if t.name == "activities")
+    assert history.changed_rows(out, 2, goals) == {}
+    feed = history.changed_rows(out, 2, acts)
+    assert sorted(feed) == ["gotland-2009-07", "gotland-2009-08"]
+    assert feed["gotland-2009-08"][1] is None  # deleted: no row after
+    # an unchanged table got no new data file
+    assert len(list((out / "files" / "main" / "goals").glob("*.parquet"))) == 1
+
+
+def read_rows_at(out: Path, version: int, name: str) -> list[dict]:
+    table = next(t for t in TABLES if t.name == name)
+    data = read_table(out, table, version=version)
+    assert data is not None
+    return data.to_pylist()
+
+
+def read_all_at(out: Path, version: int) -> dict:
+    return {t.name: read_table(out, t, version=version) for t in TABLES}
 
 
 def test_restore_brings_a_deleted_activity_back_as_a_new_version(tmp_path: Path, capsys) -> None:
@@ -86,13 +97,13 @@ def test_restore_brings_a_deleted_activity_back_as_a_new_version(tmp_path: Path,
     ingest(edited_sample(tmp_path), out)
     assert main(["restore", "1", "--data", str(out), "--who", "Cia", "--comment", "ångra"]) == 0
     assert "version 1 restored as version 3" in capsys.readouterr().out
-    now, v1 = read_all(out), read_all(history.version_dir(out, 1))
+    now, v1 = read_all(out), read_all_at(out, 1)
     assert all(now[t].equals(v1[t]) for t in now), "the dataset is version 1's again"
     last = history.entries(out)[-1]
     assert (last.version, last.action, last.who, last.restored_from) == (3, "restore", "Cia", 1)
     assert last.tables["activities"]["added"] == ["gotland-2009-08"]
     assert len(history.entries(out)) == 3  # history only grows: version 2 is still there
-    assert history.version_dir(out, 2).is_dir()
+    assert history.kept(out, 2) and read_rows_at(out, 2, "activities")
 
 
 def test_the_history_command_prints_csv_newest_first_by_organisation(
@@ -111,19 +122,39 @@ def test_the_history_command_prints_csv_newest_first_by_organisation(
     assert [r[0] for r in rows[1:]] == ["1"]  # the edit did not touch Slagelse
 
 
-def test_a_dataset_from_before_the_history_is_kept_as_a_baseline(tmp_path: Path) -> None:
-    out = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, out)
-    shutil.rmtree(history.history_dir(out))  # as a dataset published by an older Målbild
-    manifest = json.loads((out / "_dataset.json").read_text(encoding="utf-8"))
-    del manifest["change"]  # whose manifest did not name its change
-    (out / "_dataset.json").write_text(json.dumps(manifest), encoding="utf-8")
-    before = read_all(out)
-    ingest(edited_sample(tmp_path), out)
-    base, change = history.entries(out)
-    assert (base.version, base.action, change.version) == (1, "baseline", 2)
-    kept = read_all(history.version_dir(out, 1))
-    assert all(kept[t].equals(before[t]) for t in kept)
+def test_a_dataset_of_the_folder_layout_moves_into_a_lake_with_its_history(
+    tmp_path: Path, capsys
+) -> None:
+    """`migrate` makes every kept version of a dataset written before DuckLake a snapshot
+    with its author, comment and time, keeps the record of a pruned one, and leaves the
+    old folder as it was (tests/fixtures/legacy: three imports by the folder layout, the
+    first pruned)."""
+    from tests.conftest import FIXTURES
+    from tests.helpers import snapshot as _unused  # noqa: F401 - the helpers import cleanly
+
+    old = tmp_path / "old" / "data"
+    shutil.copytree(FIXTURES / "legacy" / "data", old)
+    shutil.copytree(FIXTURES / "legacy" / "data.history", old.parent / "data.history")
+    before = {p: p.read_bytes() for p in sorted(old.parent.rglob("*")) if p.is_file()}
+    out = tmp_path / "lake"
+    assert main(["migrate", str(old), "--out", str(out)]) == 0
+    assert "2 version(s)" in capsys.readouterr().out
+    record = history.entries(out)
+    assert [(e.who, e.comment) for e in record] == [
+        ("Anna Andersson", "första"), ("Bo Berg", "titel"), ("Cia Ek", "igen"),
+    ]  # fmt: skip
+    pruned, second, third = record
+    assert not history.kept(out, pruned.version)  # its files were pruned before the move
+    assert pruned.tables["activities"]["counts"]["added"] == 5  # its record is whole
+    assert second.tables["activities"]["changed"] == ["a-01"]
+    assert second.time < third.time and second.time.startswith("20")
+    titles = {r["activity_id"]: r["title"] for r in read_rows_at(out, second.version, "activities")}
+    assert titles["a-01"] == "Conference 2019"
+    titles = {r["activity_id"]: r["title"] for r in read_rows(out, "activities")}
+    assert titles["a-01"] == "Annual conference"
+    assert {p: p.read_bytes() for p in sorted(old.parent.rglob("*")) if p.is_file()} == before
+    assert main(["migrate", str(old), "--out", str(out)]) == 2  # never over a lake
+    assert "already holds a dataset" in capsys.readouterr().err
 
 
 def test_a_failed_publish_records_nothing(tmp_path: Path) -> None:
@@ -137,16 +168,19 @@ def test_a_failed_publish_records_nothing(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         publish(out, broken, "broken", Change("X"))
     assert [e.version for e in history.entries(out)] == [1]
-    assert not history.version_dir(out, 2).exists()
+    assert not list(out.glob(".staging-*"))  # the staged files are gone too
 
 
 def test_pruning_removes_files_never_the_record(tmp_path: Path, capsys) -> None:
     out = tmp_path / "data"
     ingest(SAMPLE_SOURCE, out)
     ingest(edited_sample(tmp_path), out)
+    files = set((out / "files").rglob("*.parquet"))
     assert main(["history", "--data", str(out), "--prune", "1"]) == 0
-    assert not history.version_dir(out, 1).exists() and history.version_dir(out, 2).exists()
+    assert not history.kept(out, 1) and history.kept(out, 2)
     assert [e.version for e in history.entries(out)] == [1, 2]
+    assert history.entries(out)[0].tables["activities"]["counts"]["added"] == 98
+    assert set((out / "files").rglob("*.parquet")) < files  # version 1's own files are gone
     capsys.readouterr()
     assert main(["restore", "1", "--data", str(out)]) == 2
     assert "not kept" in capsys.readouterr().err
@@ -257,3 +291,18 @@ def test_the_history_page_says_so_when_no_change_concerns_the_chosen_organisatio
     at.switch_page("dashboard/app/pages/history.py").run()
     assert not at.exception and not at.error
     assert [i.value for i in at.info] == ["Ingen ändring rör de valda organisationerna."]
+
+
+def test_a_large_change_is_recorded_alike_in_sql(tmp_path: Path, monkeypatch) -> None:
+    """Past ITEMISED_IN_PYTHON rows a change's record is worked out by DuckDB: the same
+    record (keys, counts, whose rows) as the one worked out row by row."""
+    from dashboard.storage import publishing
+
+    records = []
+    for limit in (10**9, 0):
+        monkeypatch.setattr(publishing, "ITEMISED_IN_PYTHON", limit)
+        out = tmp_path / f"data-{limit}"
+        ingest(SAMPLE_SOURCE, out)
+        ingest(edited_sample(tmp_path / str(limit)), out)
+        records.append([(e.orgs, e.tables) for e in history.entries(out)])
+    assert records[0] == records[1]

@@ -7,7 +7,6 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -19,7 +18,7 @@ from dashboard.model.contract import TABLES
 from dashboard.model.problems import report
 from dashboard.storage.dataset import read_table
 from tests.conftest import MINI_SOURCE, SAMPLE_SOURCE
-from tests.helpers import read_rows, snapshot
+from tests.helpers import read_rows, snapshot, stored
 
 ROOT = Path(__file__).resolve().parent.parent
 ACT_HEADER = (
@@ -55,7 +54,7 @@ def test_upper_case_file_names_are_found_and_a_partial_source_keeps_the_rest(tmp
     assert actions["goals"] == ("kept", 4, 4)
     assert actions["organisations"][0] == "kept"
     assert read_rows(out, "activities")[0]["title"] == "Konferens"
-    assert pq.read_table(out / "goals.parquet").num_rows == 4
+    assert stored(out, "goals").num_rows == 4
 
 
 def test_a_partial_source_is_checked_against_the_kept_tables(tmp_path) -> None:
@@ -299,11 +298,12 @@ def test_an_out_that_is_a_symbolic_link_is_refused_before_anything_is_written(
 
 def test_a_killed_imports_staging_folder_is_removed_by_the_next(tmp_path) -> None:
     out = tmp_path / "data"
-    stale = tmp_path / ".data.new-killed"
-    stale.mkdir()
+    stale = out / ".staging-killed"
+    stale.mkdir(parents=True)
     (stale / "activities.parquet").write_bytes(b"half")
     ingest(MINI_SOURCE, out)
     assert not stale.exists()
+    assert len(read_rows(out, "activities")) == 5  # the half file was not applied
 
 
 # ---------------------------------------------------------------- the cause first

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from dashboard.cli import main
@@ -15,7 +14,7 @@ from dashboard.imports.ingest import ImportFailed, check_source, ingest
 from dashboard.model.contract import TABLES
 from dashboard.storage import dataset
 from tests.conftest import MINI_SOURCE, ROOT
-from tests.helpers import read_rows, snapshot
+from tests.helpers import read_rows, snapshot, stored
 
 
 def copy_mini(tmp_path: Path) -> Path:
@@ -32,8 +31,14 @@ def replace(src: Path, table: str, old: str, new: str) -> None:
 
 
 def listing(folder: Path) -> list[str]:
-    """What a folder holds, but for the dataset's lock file."""
-    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
+    """What a folder holds, and what its dataset folder holds but for the lake's catalog,
+    data, lock and log (staged files would show here)."""
+    found = sorted(p.name for p in folder.iterdir())
+    data = folder / "data"
+    lake = {"catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm", "files", ".lock"}
+    if data.is_dir():
+        found += sorted(f"data/{p.name}" for p in data.iterdir() if p.name not in lake)
+    return found
 
 
 def problems_of(src: Path) -> list[str]:
@@ -52,7 +57,7 @@ def test_mini_imports_with_derived_columns(tmp_path: Path) -> None:
         "year": 2019,
         "source": None,
     }
-    goals = pq.read_table(tmp_path / "data" / "goals.parquet").column("org_id").to_pylist()
+    goals = stored(tmp_path / "data", "goals").column("org_id").to_pylist()
     assert goals == ["a", "a", "a", "b"]
     assert dataset.read_manifest(tmp_path / "data")["rows"]["goals"] == 4
 
@@ -77,9 +82,7 @@ def test_swedish_excel_csv_semicolons_decimal_comma_bom_excel_dates(tmp_path: Pa
     acts = pa.Table.from_pylist(read_rows(out, "activities")).to_pydict()
     assert acts["cost"][:3] == [1250.5, 1000000.25, 7.0]
     assert acts["title"][0] == "Konferens, Visby"
-    assert pq.read_table(out / "projects.parquet").column("start_date")[0].as_py() == date(
-        2019, 1, 1
-    )
+    assert stored(out, "projects").column("start_date")[0].as_py() == date(2019, 1, 1)
 
 
 def test_xlsx_workbook_imports(tmp_path: Path) -> None:
@@ -283,8 +286,8 @@ def test_a_bad_import_writes_nothing(tmp_path: Path) -> None:
         ingest(src, out)
     assert "activities.csv:2:cost: amount -100 is negative" in [str(p) for p in info.value.problems]
     assert snapshot(out) == before
-    # the dataset, its history (of the earlier good import) and the source; no staging
-    assert listing(tmp_path) == ["data", "data.history", "src"]
+    # the dataset (its history in its lake) and the source; no staging
+    assert listing(tmp_path) == ["data", "src"]
 
 
 def test_a_crash_while_writing_leaves_the_old_dataset(tmp_path: Path, monkeypatch) -> None:
@@ -306,7 +309,7 @@ def test_a_crash_while_writing_leaves_the_old_dataset(tmp_path: Path, monkeypatc
     with pytest.raises(OSError, match="disk full"):
         ingest(MINI_SOURCE, out)
     assert snapshot(out) == before
-    assert listing(tmp_path) == ["data", "data.history"]
+    assert listing(tmp_path) == ["data"]
 
 
 def test_swap_replaces_the_dataset(tmp_path: Path) -> None:
@@ -317,8 +320,8 @@ def test_swap_replaces_the_dataset(tmp_path: Path) -> None:
     ingest(src, out)
     titles = [r["title"] for r in read_rows(out, "activities")]
     assert titles[0] == "Konferens"
-    # the dataset, its history (of the earlier good import) and the source; no staging
-    assert listing(tmp_path) == ["data", "data.history", "src"]
+    # the dataset (its history in its lake) and the source; no staging
+    assert listing(tmp_path) == ["data", "src"]
 
 
 def test_cli_ingest_reports_and_exits_non_zero(tmp_path: Path, capsys) -> None:

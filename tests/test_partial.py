@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 import pytest
 
 from dashboard.imports import editing, partial
@@ -133,15 +132,22 @@ def test_an_edit_on_a_generated_dataset_the_same_both_ways(tmp_path: Path, monke
     acts = read_table(out, TABLE_BY_NAME["activities"], columns=["org_id", "year"]).to_pylist()
     org, year = acts[len(acts) // 2]["org_id"], acts[len(acts) // 2]["year"]
     same_both_ways(out, tmp_path, edit_activity(org, year), monkeypatch)
-    # base is shared: the save wrote that organisation's rows to delta, and nothing else
+    # the save rewrote nothing: every data file of the lake is still there as it was, and
+    # the change feed of its snapshot holds that organisation's rows alone
     fast = tmp_path / "fast" / "data"
     for name in ("activities", "activity_goals", "summary_activities", "summary_goal_links"):
-        assert (fast / name / "base.parquet").read_bytes() == (
-            out / name / "base.parquet"
-        ).read_bytes()
-        orgs = set(pq.read_table(fast / name / "delta.parquet")["org_id"].to_pylist())
+        for f in (out / "files" / "main" / name).glob("*.parquet"):
+            assert (fast / f.relative_to(out)).read_bytes() == f.read_bytes(), name
+    from dashboard.storage import history
+
+    last = history.entries(fast)[-1]
+    assert last.orgs == (org,)
+    for name in ("activities", "activity_goals"):
+        rows = history.changed_rows(fast, last.version, TABLE_BY_NAME[name])
+        assert rows, name
+        at = [c.name for c in TABLE_BY_NAME[name].columns].index("org_id")
+        orgs = {r[at] for pair in rows.values() for r in pair if r is not None}
         assert orgs == {org}, name
-        assert pq.read_table(fast / name / "moved.parquet")["org_id"].to_pylist() == [org]
 
 
 def test_an_id_another_organisation_has_is_refused(sample: Path, tmp_path: Path) -> None:
@@ -181,40 +187,24 @@ def test_a_project_another_organisations_activity_belongs_to_stays(
     assert "B7-projekt – turism" in refused.value.problems[0].text("sv")
 
 
-def test_a_dataset_written_before_the_delta_layout_is_read_and_saved(
-    sample: Path, tmp_path: Path
+def test_a_dataset_moved_from_the_folder_layout_records_one_saved_row_as_one(
+    tmp_path: Path,
 ) -> None:
-    """A dataset (or a kept version) from before base + delta holds each big table as one
-    file: it is read as it was, a save turns it into base + delta, and the history counts
-    only the changed row, not every row as added."""
-    import shutil as sh
-
-    import pyarrow.parquet as pq_
-
-    from dashboard.model.filters import Filters
-    from dashboard.sql.queries import params_for
+    """A dataset moved from the folder layout (`migrate`) is read as it was, and a save
+    then records only the changed row, not every row as added."""
+    from dashboard.cli import main
     from dashboard.storage import history
-    from dashboard.storage.engine import Database
+    from tests.conftest import FIXTURES
 
-    out = tmp_path / "old" / "data"
-    sh.copytree(sample, out)
-    for t in (*TABLES, *SUMMARIES):
-        if t.partitioned:
-            rows = read_table(out, t)
-            sh.rmtree(out / t.name)
-            pq_.write_table(rows, out / f"{t.name}.parquet")
-    assert rows_of(out) == rows_of(sample)
-    db = Database(out)
-    f = Filters(("gotland",), 2009, 2009)
-    n = int(db.df("activities_count", params_for("activities_count", f, search=None)).iloc[0, 0])
-    db.close()
-    assert n == len(editing.load(sample, "gotland", 2009, "sv"))
-    base = editing.load(out, "gotland", 2009, "sv")
+    out = tmp_path / "lake"
+    old = FIXTURES / "legacy" / "data"
+    assert main(["migrate", str(old), "--out", str(out)]) == 0
+    base = editing.load(out, "a", 2019, "sv")
+    assert base
     edited = [dict(r) for r in base]
     edited[0]["activity_title"] = "Rättad titel"
-    editing.save(out, "gotland", 2009, "sv", base, edited, ADMIN)
-    assert (out / "activities" / "base.parquet").is_file()
+    editing.save(out, "a", 2019, "sv", base, edited, ADMIN)
     counts = history.entries(out)[-1].tables["activities"]["counts"]
-    assert counts == {"added": 0, "removed": 0, "changed": 1}
-    titles = {r[editing.ID]: r["activity_title"] for r in editing.load(out, "gotland", 2009, "sv")}
+    assert counts == {"added": 0, "changed": 1, "removed": 0}
+    titles = {r[editing.ID]: r["activity_title"] for r in editing.load(out, "a", 2019, "sv")}
     assert titles[edited[0][editing.ID]] == "Rättad titel" and len(titles) == len(base)

@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -26,7 +25,7 @@ from dashboard.model import codes
 from dashboard.model.access import Scope
 from dashboard.outputs.export import dialect
 from tests.conftest import ROOT
-from tests.helpers import ALL_PAGES, open_table_tabs, read_rows
+from tests.helpers import ALL_PAGES, open_table_tabs, read_rows, stored
 
 APP = str(ROOT / "streamlit_app.py")
 
@@ -202,7 +201,7 @@ def test_no_id_or_stored_code_on_any_page_of_a_generated_dataset(
 
     out = tmp_path_factory.mktemp("synth-readable") / "data"
     synth.generate(3_000, out, seed=11)
-    orgs = pq.read_table(out / "organisations.parquet", columns=["org_id"])["org_id"]
+    orgs = stored(out, "organisations")["org_id"]
     two = ",".join(str(o) for o in orgs.to_pylist()[:2])
     assert visit(out, monkeypatch, [{}, {"org": two, "from": "2015", "to": "2020"}]) == []
 

@@ -25,6 +25,7 @@ from dashboard.imports.ingest import ingest
 from dashboard.storage import history
 from dashboard.storage.publishing import Change
 from tests.conftest import SAMPLE_SOURCE
+from tests.helpers import stored
 from tests.test_browser import (
     CHARTS_DRAWN,
     FIRST_LOAD_MS,
@@ -355,7 +356,6 @@ def test_a_coordinator_enters_an_actual_and_an_assessment(
 def test_a_coordinator_closes_a_project_in_the_projects_form(
     browser, app: Server, dataset: Path, expect
 ) -> None:
-    import pyarrow.parquet as pq
 
     with signed_in(browser, app, "gustav", expect, "projects") as page:
         main = page.get_by_test_id("stMain")
@@ -371,7 +371,7 @@ def test_a_coordinator_closes_a_project_in_the_projects_form(
         form.get_by_role("button", name="Spara").click()
         wait_idle(page)
         expect(main.get_by_text("Sparat.")).to_be_visible()
-    rows = pq.read_table(dataset / "projects.parquet").to_pylist()
+    rows = stored(dataset, "projects").to_pylist()
     assert next(r for r in rows if r["acronym"] == "TRANSPLAN")["status"] == "closed"
     last = history.entries(dataset)[-1]
     assert (last.action, last.who, list(last.tables)) == ("save", "gustav@gotland.se", ["projects"])

@@ -16,7 +16,7 @@ from dashboard.model.filters import Filters
 from dashboard.sql.queries import SUMMARY_DIR, parse_query
 from dashboard.storage import synth
 from dashboard.storage.engine import Database, DatasetError
-from tests.helpers import run
+from tests.helpers import drop_lake_table, run
 
 RAW_ACTIVITIES = """
     select a.org_id, a.year, a.network_id, a.currency, a.source,
@@ -117,6 +117,6 @@ def test_goal_filtered_branch_agrees_with_summary_branch(
 def test_dataset_without_summaries_asks_for_a_reimport(sample_dir: Path, tmp_path: Path) -> None:
     old = tmp_path / "old"
     shutil.copytree(sample_dir, old)
-    shutil.rmtree(old / "summary_goal_links")
+    drop_lake_table(old, "summary_goal_links")
     with pytest.raises(DatasetError, match=r"summary_goal_links.*re-import"):
         Database(old)

@@ -22,23 +22,20 @@ from dashboard.model.tables import stacked
 from dashboard.outputs.export import csv_chunks
 from dashboard.sql.queries import load_query, params_for
 from dashboard.storage import (
-    MANIFEST,
     Database,
+    DatasetError,
     Entry,
-    Location,
     data_dir,
-    data_location,
     entries,
-    is_remote,
-    mirror,
+    forget,
+    kept,
+    lake_at,
     read_manifest,
-    read_mode,
-    remote_version,
     seen,
-    version_dir,
 )
 from dashboard.storage import last_version as _last_version
 from dashboard.storage import previous_version as _previous_version
+from dashboard.storage import stamp as newest_snapshot
 from dashboard.storage import version_rows as _stored_rows
 
 ALL = Filters()
@@ -46,35 +43,20 @@ ALL = Filters()
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _database(folder: str, stamp: float = 0.0) -> Database:
-    """A connection per dataset folder and stamp (a small dataset is held in memory, so a
-    new import needs a new connection), or per version of a dataset in an object store
-    (`s3://bucket/prefix@7`: a version never changes, so its connection never goes stale)."""
-    if is_remote(folder):
-        url, version, mode = folder.rsplit("@", 2)
-        loc = Location.parse(url)
-        if mode == "mirror":
-            return Database(mirror(loc, int(version)))
-        return Database(store=(loc, int(version)))
-    return Database(Path(folder))
+    """A connection per dataset folder and snapshot (a snapshot never changes, so its
+    connection never goes stale; a small dataset is held in memory)."""
+    return Database(Path(folder), snapshot=int(stamp))
 
 
 def remote() -> bool:
-    """Whether the dataset is in an object store (then the dashboard only reads it)."""
-    return is_remote(data_location())
+    """Whether the dashboard only reads the dataset: never, since every dataset is a lake
+    that every app server writes (kept for the pages that ask)."""
+    return False
 
 
 def source_key() -> str:
-    """What this session reads, as the caches key it: a folder, or a store's version and
-    how it is read (s3://bucket/prefix@7@mirror)."""
-    if remote():
-        loc = Location.parse(data_location())
-        version = remote_version(loc)
-        if version is None:
-            from dashboard.storage import DatasetError
-
-            raise DatasetError(f"nothing is published in {loc.url} yet", "missing")
-        return f"{loc.url}@{version}@{read_mode()}"
-    return str(folder())
+    """What this session reads, as the caches key it: the dataset's folder."""
+    return str(data_dir())
 
 
 Entry = Entry  # a change of the record, as pages type it
@@ -106,30 +88,39 @@ def show_version(version: int | None) -> None:
 
 
 def folder() -> Path:
-    """The dataset folder this session reads: the live one, or a kept version's."""
-    version = as_of()
-    if version is not None:
-        kept = version_dir(data_dir(), version)
-        if kept.is_dir():
-            return kept
-        show_version(None)  # pruned meanwhile: back to the live dataset
+    """The dataset folder this session reads (an earlier version is a snapshot of it)."""
     return data_dir()
 
 
 def database() -> Database:
-    """The process-wide connection over the folder (or store version) this session reads."""
+    """The process-wide connection over the snapshot this session reads."""
     return _database(source_key(), stamp())
 
 
 def stamp() -> float:
-    """Changes whenever the dataset is re-imported (the manifest's modification time; in
-    an object store, the version the pointer names)."""
-    if remote():
-        return float(source_key().rsplit("@", 2)[1])
+    """The snapshot this session reads: the earlier version it looks at, else the newest
+    (a save anywhere makes a new one, so every cached result is keyed by it)."""
+    version = as_of()
+    if version is not None:
+        if kept(data_dir(), version):
+            return float(version)
+        show_version(None)  # pruned meanwhile: back to the live dataset
     try:
-        return (folder() / MANIFEST).stat().st_mtime
-    except OSError:
-        return 0.0
+        newest = newest_snapshot(data_dir())
+    except DatasetError as exc:
+        # a shared catalog that does not answer: the snapshot read last still serves what
+        # this process holds of it (the pages say the store is down), until it is back
+        last = _last_good.get(str(data_dir()))
+        if exc.key != "store_down" or last is None:
+            raise
+        st.session_state[K_STORE_DOWN] = True
+        return float(last)
+    _last_good[str(data_dir())] = newest
+    return float(newest)
+
+
+K_STORE_DOWN = "_store_down"  # this run served the last snapshot: the store did not answer
+_last_good: dict[str, int] = {}  # dataset folder -> the newest snapshot read last
 
 
 _results: Kept[pd.DataFrame] = Kept(1024)  # query results of this process
@@ -285,6 +276,7 @@ def clear() -> None:
     """Forget cached results and the connection, after the dataset was replaced."""
     _results.clear()
     _database.clear()
+    forget(lake_at(data_dir()))  # the instances too, as a restart would
 
 
 # -------------------------------------------------------------- the record, through the gate
@@ -323,7 +315,7 @@ def previous_version(version: int) -> int | None:
 
 def version_kept(version: int) -> bool:
     """Whether the files of *version* are still kept (not pruned)."""
-    return version_dir(data_dir(), version).is_dir()
+    return kept(data_dir(), version)
 
 
 def live_version() -> int:

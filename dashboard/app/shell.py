@@ -75,7 +75,8 @@ def dataset_error(exc: DatasetError, lang: str) -> None:
         ),
         icon=":material/database:",
     )
-    data.clear()
+    if exc.key != "store_down":  # a store that is down keeps what this process holds
+        data.clear()
 
 
 def start() -> View:
@@ -85,6 +86,7 @@ def start() -> View:
     st.session_state[downloads.K_OFFERED] = {}  # this run's downloads register themselves anew
     st.html(f"<style>{PAGE_CSS}</style>")  # see PAGE_CSS
     data.set_scope(Scope.only(()))  # nothing is read before the reader is known
+    st.session_state.pop(data.K_STORE_DOWN, None)  # set again by this run's reads if so
     try:
         orgs_df = data.every_organisation()
         # stops the run until a visitor has signed in; the scope is worked out from every
@@ -135,6 +137,8 @@ def start() -> View:
     st.sidebar.caption(t("app.tagline", lang))
     for key, values in st.session_state.pop("_notices", []):
         st.sidebar.warning(url_notice(key, values, lang))
+    if st.session_state.get(data.K_STORE_DOWN):
+        st.sidebar.warning(t("dataset.store_down", lang), icon=":material/cloud_off:")
     filters = filters_in_sidebar(lang, org_names, years)
     st.sidebar.caption(t("filter.link", lang))
     if person is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,31 +11,24 @@ from typing import TYPE_CHECKING
 
 from dashboard.i18n import LANGS
 from dashboard.model.access import Scope
-from dashboard.storage import Location, data_dir, data_location, is_remote
+from dashboard.storage import CATALOG_ENV, data_dir, data_location
 
 if TYPE_CHECKING:
     from dashboard.imports.ingest import Outcome
     from dashboard.storage import Change
 
 
-def _ingest_to_store(source: Path, loc: Location, change: Change) -> Outcome:
-    """An import into an object store: the current version is fetched into a local working
-    folder, imported into with the usual checks and history, and published to the store as
-    the next version (`store.publish`: new files, file list, log line, then the pointer)."""
-    import tempfile
-
-    from dashboard.imports.ingest import ingest
-    from dashboard.storage import entries, remote_fetch, remote_publish, remote_version
-
-    with tempfile.TemporaryDirectory(prefix="malbild-store-") as tmp:
-        work = Path(tmp) / "data"
-        version = remote_version(loc, fresh=True)
-        if version is not None:
-            remote_fetch(loc, version, work)
-        outcome = ingest(source, work, change=change)
-        entry = entries(work)[-1].as_json()
-        remote_publish(loc, work, entry)
-        return outcome
+def dataset_path(text: str) -> Path:
+    """The dataset a command names: a folder, or the configured shared dataset when *text*
+    is its data path (`DASHBOARD_DATA_DIR=s3://…` with `DASHBOARD_CATALOG`)."""
+    if "://" in text:
+        if text.rstrip("/") == data_location().rstrip("/") and os.environ.get(CATALOG_ENV):
+            return data_dir()
+        raise SystemExit(
+            f"error: {text} is a data path in an object store: set DASHBOARD_DATA_DIR to it "
+            f"and {CATALOG_ENV} to the shared catalog (postgres:…), see the README"
+        )
+    return Path(text)
 
 
 def _ingest_bounded(source: Path, out: Path, change: Change, orgs: Sequence[str] | None) -> Outcome:
@@ -65,14 +59,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     lang = args.lang
     change = Change(who=args.who or default_who(), action="import", comment=args.comment or "")
     try:
-        if is_remote(args.out):
-            outcome = _ingest_to_store(Path(args.source), Location.parse(args.out), change)
-        else:
-            orgs: Sequence[str] | None = ONE  # a workbook of several must name them
-            if args.orgs:
-                orgs = None if args.orgs.strip() == "all" else args.orgs.split(",")
-                orgs = orgs if orgs is None else [o.strip() for o in orgs if o.strip()]
-            outcome = _ingest_bounded(Path(args.source), Path(args.out), change, orgs)
+        orgs: Sequence[str] | None = ONE  # a workbook of several must name them
+        if args.orgs:
+            orgs = None if args.orgs.strip() == "all" else args.orgs.split(",")
+            orgs = orgs if orgs is None else [o.strip() for o in orgs if o.strip()]
+        outcome = _ingest_bounded(Path(args.source), dataset_path(args.out), change, orgs)
     except ImportFailed as exc:
         for line in report(exc.problems, lang, limit=args.max_problems):
             print(line, file=sys.stderr)
@@ -121,7 +112,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from dashboard.outputs.workbook import workbook_bytes
     from dashboard.storage import Database, DatasetError, read_table
 
-    folder = Path(args.data) if args.data else data_dir()
+    folder = dataset_path(args.data) if args.data else data_dir()
     try:
         Database(folder).close()  # the same checks as the dashboard: a readable dataset
     except DatasetError as exc:
@@ -166,7 +157,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     try:
         query = load_query(args.name)
         extra = {"search": args.search, "limit": None, "offset": 0}
-        db = Database(Path(args.data) if args.data else data_dir())
+        db = Database(dataset_path(args.data) if args.data else data_dir())
         params = params_for(query.name, filters, **extra)
         out = sys.stdout.buffer
         shape = None
@@ -201,7 +192,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return 2
     filters = Filters(tuple(args.org or ()), args.year, args.year, tuple(args.goal or ()))
     try:
-        db = Database(Path(args.data) if args.data else data_dir())
+        db = Database(dataset_path(args.data) if args.data else data_dir())
         known = set(db.df("organisations")["org_id"])
         unknown = [o for o in filters.orgs if o not in known]
         if unknown:
@@ -247,13 +238,12 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 def _cmd_history(args: argparse.Namespace) -> int:
     import csv
 
-    from dashboard.storage import iter_csv_rows, locked, prune
+    from dashboard.storage import iter_csv_rows, prune
 
-    out = Path(args.data)
+    out = dataset_path(args.data)
     if args.prune is not None:
-        with locked(out):  # never while a publish keeps its version
-            gone = prune(out, args.prune)
-        print(f"removed the files of {len(gone)} version(s); the record keeps every change")
+        gone = prune(out, args.prune)
+        print(f"expired {len(gone)} snapshot(s); the record keeps every change")
         return 0
     writer = csv.writer(sys.stdout, lineterminator="\n")
     for row in iter_csv_rows(out, args.org, args.limit):
@@ -266,7 +256,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
     try:
         version = restore(
-            Path(args.data),
+            dataset_path(args.data),
             args.version,
             Change(who=args.who or default_who(), action="restore", comment=args.comment or ""),
         )
@@ -280,11 +270,37 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 def _cmd_upgrade(args: argparse.Namespace) -> int:
     from dashboard.storage import upgrade
 
-    version = upgrade(Path(args.data), args.who or "")
+    version = upgrade(dataset_path(args.data), args.who or "")
     if version is None:
         print("the dataset is already in today's contract; nothing to do")
     else:
         print(f"the dataset is upgraded to today's contract as version {version}")
+    return 0
+
+
+def _cmd_has_dataset(args: argparse.Namespace) -> int:
+    from dashboard.storage import DatasetError, has_dataset
+
+    try:
+        found = has_dataset(dataset_path(args.data) if args.data else data_dir())
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0 if found else 1
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from dashboard.storage import migrate
+
+    try:
+        made = migrate(Path(args.old), dataset_path(args.out))
+    except (LookupError, FileExistsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"{len(made)} version(s) of {args.old} are now snapshots of the lake at {args.out}; "
+        f"{args.old} is left as it was"
+    )
     return 0
 
 
@@ -304,7 +320,7 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 
     person = _server_admin(args.who)
     try:
-        version = undo.undo(Path(args.data), args.version, person, args.comment or "")  # type: ignore[arg-type]
+        version = undo.undo(dataset_path(args.data), args.version, person, args.comment or "")  # type: ignore[arg-type]
     except LookupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -373,6 +389,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=str(data_dir()), help="dataset folder")
     p.add_argument("--who", help="who upgrades, for the history (default: Målbild)")
     p.set_defaults(func=_cmd_upgrade)
+
+    p = sub.add_parser(
+        "has-dataset",
+        help="exit 0 when the dataset holds the contract's tables, 1 when there is none yet "
+        "(the container's first start imports the sample then)",
+    )
+    p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
+    p.set_defaults(func=_cmd_has_dataset)
+
+    p = sub.add_parser(
+        "migrate",
+        help="move a dataset of the folder layout (before DuckLake), its history included, "
+        "into a new lake: every kept version a snapshot with its author and time",
+    )
+    p.add_argument("old", help="the dataset folder of the folder layout (its .history beside it)")
+    p.add_argument("--out", required=True, help="a new dataset folder (or the configured lake)")
+    p.set_defaults(func=_cmd_migrate)
 
     p = sub.add_parser(
         "undo", help="take back one change (its rows only; later changes stay), as a new version"
@@ -454,6 +487,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code. A dataset that cannot be read or
+    written (missing, damaged, a store or catalog that does not answer, a full disk, a
+    read-only folder) is said in one line, without a traceback, with exit code 2."""
+    from dashboard.storage import CommitConflict, DatasetError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return int(args.func(args))
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except CommitConflict as exc:
+        print(f"error: other writes kept coming first; try again ({exc})", file=sys.stderr)
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr)
+    return 2

@@ -284,10 +284,40 @@ def save(
     and column); then nothing is written."""
     users = network_users(folder) if part == "networks" else None
     _check_allowed(person, org, base, edited, part, users)
+    for _ in range(SAVE_ATTEMPTS - 1):
+        try:
+            return _save_on_now(folder, org, year, lang, base, edited, person, comment, part)
+        except _Moved:
+            continue  # another save came first: this edit is made again on its rows
+    return _save_on_now(folder, org, year, lang, base, edited, person, comment, part, last=True)
+
+
+SAVE_ATTEMPTS = 4
+
+
+class _Moved(Exception):
+    """The rows changed between the rebase and the write (another save, on this or another
+    machine): the save is made again on the rows as they are then."""
+
+
+def _save_on_now(
+    folder: Path,
+    org: str,
+    year: int,
+    lang: str,
+    base: Sequence[Mapping[str, object]],
+    edited: Sequence[Mapping[str, object]],
+    person: Person,
+    comment: str,
+    part: str,
+    last: bool = False,
+) -> Outcome:
+    """`save` on the rows as they are now; raises _Moved when they changed before the write
+    (on the *last* attempt: the Conflict that names the other's rows)."""
     spec = PARTS[part]
     # conflicts by row, not by year: the rows as they are now, with this edit's own changes
-    # put on them; only a row both changed is a conflict (the guard checks again, under the
-    # lock, that nobody saved in between)
+    # put on them; only a row both changed is a conflict (the guard checks again, in the
+    # write, that nobody saved in between; if someone did, the save is made again)
     now = load(folder, org, year, lang, part)
     base, edited = now, rebase(base, edited, now, part)
     if part == "networks":  # none is removed (the workbook only adds and updates)
@@ -307,9 +337,9 @@ def save(
     def guard(out: Path) -> None:
         found = conflicts(base, load(out, org, year, lang, part), part)
         if found is not None:
-            raise found
+            raise found if last else _Moved()
 
-    guard(folder)  # early: a conflict is said before the checks; again under the lock
+    guard(folder)  # early: a conflict is said before the checks; again in the write
     data = sheets_bytes({spec.sheet: rows}, lang)
     who = person.email or person.label
     change = Change(who=who, action="save", comment=comment, guard=guard)

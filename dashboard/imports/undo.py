@@ -41,11 +41,11 @@ from dashboard.storage import (
     arrow_schema,
     changed_rows,
     entries,
+    kept,
     key_of,
     last_version,
     previous_version,
     publish,
-    version_dir,
 )
 
 
@@ -84,14 +84,13 @@ def plan(out: Path, version: int) -> Plan:
     previous = previous_version(out, version)
     if previous is None:
         raise LookupError(f"version {version} is the first: there is nothing to go back to")
-    was, now = version_dir(out, previous), version_dir(out, version)
-    if not was.is_dir() or not now.is_dir():
+    if not kept(out, previous) or not kept(out, version):
         raise LookupError(f"the files of version {previous} or {version} are not kept (pruned)")
     did: dict[str, dict[str, Pair]] = {}
     owners: set[str] = set()
-    who = Owners(was, now)
+    who = Owners.of_versions(out, previous, version)
     for table in TABLES:
-        rows = changed_rows(was, now, table)
+        rows = changed_rows(out, version, table)
         if rows is None:  # too large to itemise: undone by restoring, an admin's
             raise LookupError(f"{table.name} is too large to undo row by row")
         if not rows:

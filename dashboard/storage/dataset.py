@@ -1,57 +1,41 @@
-"""Where the dataset lives and how its Parquet files are written.
+"""The dataset's tables: read from the lake, and staged as Parquet files for a write.
 
-The import and the synthetic generator both write through `publish.publish`, so a
-dataset always has the same layout: one Parquet file per table, rows sorted by the
-table's `sort_by` columns and cut into row groups small enough that DuckDB can skip
-the ones a filter on organisation and year excludes.
+The dataset is a DuckLake lake (`storage.location`, `storage.engine`): one table per
+contract table and summary, a snapshot per change. This module reads a table of it (at
+the newest snapshot, or an earlier one: `version`), and writes the Parquet files a write
+is staged in before `publishing.publish` applies them to the lake in one transaction:
 
-The tables that grow with the activities (`Table.partitioned`: activities, their goal
-links and the two summaries) are a folder of three files instead, so that a save of one
-organisation's rows need not rewrite millions of others:
+    .staging-XXXX/activities.parquet   the rows a write gives for a table (all of them, or
+                                       only its organisations' when `_scope.json` names it)
+    .staging-XXXX/_scope.json          {"activities": ["gotland"], ...}: tables whose
+                                       staged rows replace only those organisations' rows
 
-    activities/base.parquet    every organisation's rows as the last whole import wrote them
-    activities/delta.parquet   the current rows of the organisations saved since then
-    activities/moved.parquet   those organisations (org_id): their rows in base are stale
-
-The table is base without the moved organisations' rows, plus delta (`view_sql`, and
-`read_table` for Python). A save writes a new delta and moved (small) and shares base, by
-hard link, with the previous version. When delta grows past `COMPACT_SHARE` of base, the
-save writes one base again (`write_scoped`). Reading stays one scan of one large sorted
-file plus a small one: one file per organisation was measured at 20 ms a scan for 300
-files, against 2 ms for one.
+A table not staged is left as it is. The staging folder lies inside the dataset folder,
+the one place (with the data path) the locked-down DuckDB may read.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
-import hashlib
 import json
-import os
-import re
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import PROJECT_ROOT
-from dashboard.model.contract import TABLES, Table
-from dashboard.model.migrations import (
-    CONTRACT_VERSION,
-    conform,
-    defaults,
-    stored_names,
-)
+from dashboard.model.contract import SUMMARIES, TABLES, Table
+from dashboard.model.migrations import CONTRACT_VERSION, conform, stored_names
+from dashboard.storage.engine import DatasetError, Engine, _identity, engine_for
+from dashboard.storage.location import Lake, data_dir, data_location, lake_at
 
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
-MANIFEST = "_dataset.json"
-CONTRACT_KEY = "contract"  # the manifest's contract version (`model.migrations`)
+__all__ = ["data_dir", "data_location"]  # where the dataset is: storage.location
+
+SCOPE = "_scope.json"
 ROW_GROUP_SIZE = 32_768
 PARTITION_COLUMN = "org_id"
 
@@ -63,169 +47,15 @@ _ARROW_TYPES = {
 }
 
 
-def data_location() -> str:
-    """Where the dataset is, as set: `DASHBOARD_DATA_DIR` (a folder, or an object store's
-    s3://bucket/prefix, see `dashboard.storage.store`), else the shipped `data/`."""
-    return os.environ.get("DASHBOARD_DATA_DIR") or str(DEFAULT_DATA_DIR)
-
-
-def data_dir() -> Path:
-    """The dataset folder: `DASHBOARD_DATA_DIR` if set, else the shipped `data/`. With the
-    dataset in an object store, a folder that does not exist: the features that write or
-    read the history in place (editing, the History page) find nothing there."""
-    env = os.environ.get("DASHBOARD_DATA_DIR")
-    if env and "://" in env:
-        return Path(tempfile.gettempdir()) / "malbild-object-store-has-no-local-folder"
-    return _resolved(env) if env else DEFAULT_DATA_DIR
-
-
-@functools.lru_cache(maxsize=16)
-def _resolved(path: str) -> Path:
-    """*path* made absolute and free of symbolic links, once per setting: every query asks
-    for the folder, and resolving it reads every parent folder (3 ms a click)."""
-    return Path(path).resolve()
-
-
 def arrow_schema(table: Table) -> pa.Schema:
     """The Arrow schema a table is stored with (derived columns included)."""
     return pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in table.columns])
 
 
 def table_path(folder: Path, table: Table | str) -> Path:
-    """Path of a table's Parquet file inside a dataset folder (of a partitioned table:
-    its folder of files)."""
-    if isinstance(table, Table) and table.partitioned:
-        return folder / table.name
+    """The staged Parquet file of a table in a staging folder."""
     name = table if isinstance(table, str) else table.name
     return folder / f"{name}.parquet"
-
-
-BASE, DELTA, MOVED = "base.parquet", "delta.parquet", "moved.parquet"
-COMPACT_SHARE = 0.1  # delta beyond this share of base's rows: the save writes one base
-COMPACT_MIN_ROWS = 50_000  # ... and beyond this many rows (small datasets never compact)
-_MOVED_SCHEMA = pa.schema([pa.field(PARTITION_COLUMN, pa.string())])
-
-
-def table_files(folder: Path, table: Table) -> list[Path]:
-    """The Parquet files a table is stored in (none: the table is absent)."""
-    path = table_path(folder, table)
-    if table.partitioned:
-        files = [path / BASE, path / DELTA, path / MOVED]
-        if all(f.is_file() for f in files):
-            return files
-        legacy = legacy_path(folder, table)
-        return [legacy] if legacy.is_file() else []
-    return [path] if path.is_file() else []
-
-
-def legacy_path(folder: Path, table: Table) -> Path:
-    """Where a dataset written before the base + delta layout keeps a partitioned table:
-    one file, read as a base without delta (and turned into one by the next save)."""
-    return folder / f"{table.name}.parquet"
-
-
-def table_exists(folder: Path, table: Table) -> bool:
-    """Whether a table is stored in *folder*."""
-    return bool(table_files(folder, table))
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def table_rels(table: Table) -> list[str]:
-    """A table's files, relative to the dataset folder."""
-    if table.partitioned:
-        return [f"{table.name}/{n}" for n in (BASE, DELTA, MOVED)]
-    return [f"{table.name}.parquet"]
-
-
-def view_sql(
-    folder: Path | None,
-    table: Table,
-    orgs: Sequence[str] | None = None,
-    locate: Callable[[str], str] | None = None,
-) -> str:
-    """The select DuckDB reads a table with: its file, or base without the moved
-    organisations plus delta (each left out while it is empty). The files are read when the
-    query runs; a save changes the dataset's stamp, and the app opens a new connection per
-    stamp, so each connection's views match the files it was made for. With
-    *orgs*, only those organisations' rows. *locate* turns a file's path relative to the
-    dataset into what DuckDB reads (an object in a store); by default, *folder*'s file."""
-    where = locate or (lambda rel: str(folder / rel))  # type: ignore[operator]
-    rels = table_rels(table)
-    if locate is None and folder is not None and table.partitioned:
-        found = table_files(folder, table)
-        if len(found) == 1:  # the layout before base + delta: one file
-            rels = [found[0].name]
-    files = [_sql_string(where(rel)) for rel in rels]
-    cols = "*"
-    if locate is None and folder is not None:
-        cols = _projection(folder, table, rels[0])
-    only = ""
-    if orgs is not None:
-        only = f" where {PARTITION_COLUMN} in ({', '.join(_sql_string(o) for o in orgs) or 'null'})"
-    if len(files) == 1:
-        return f"select {cols} from read_parquet({files[0]}){only}"
-    base, delta, moved = files
-    # an empty delta or moved (after a whole import, or before the first save) is left out:
-    # each file a view names is planned and opened by every query that reads the table,
-    # 10 ms of planning for the Activities page's query at 10M (benchmarks/RESULTS.md)
-    empty = {rel for rel in rels[1:] if locate is None and _no_rows(folder, rel)}
-    kept = f"select {cols} from read_parquet({base})"
-    if rels[2] not in empty:
-        kept += (
-            f" where {PARTITION_COLUMN} not in "
-            f"(select {PARTITION_COLUMN} from read_parquet({moved}))"
-        )
-    if rels[1] not in empty:
-        kept += f" union all select {cols} from read_parquet({delta})"
-    return f"select * from ({kept}){only}"
-
-
-_SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE"}
-
-
-def _sql_literal(value: object) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool | int | float):
-        return repr(value)
-    return _sql_string(str(value))
-
-
-def _projection(folder: Path, table: Table, rel: str) -> str:
-    """The columns a view selects: `*` for a dataset written under today's contract; for an
-    older one (a kept version), today's columns from what the file holds (a renamed column
-    under its new name, an added one as its default), as `read_table` conforms them."""
-    version = contract_version(folder)
-    if version >= CONTRACT_VERSION:
-        return "*"
-    try:
-        names = set(pq.read_schema(folder / rel).names)
-    except (OSError, pa.ArrowException):
-        return "*"  # the query says what is wrong with the file
-    filled = defaults(table.name, version)
-    out = []
-    for col in table.columns:
-        (stored,) = stored_names(table.name, version, [col.name])
-        if stored in names:
-            out.append(f'"{stored}" as "{col.name}"' if stored != col.name else f'"{col.name}"')
-        else:
-            value = _sql_literal(filled.get(col.name))
-            out.append(f'cast({value} as {_SQL_TYPES[col.type]}) as "{col.name}"')
-    return ", ".join(out)
-
-
-def _no_rows(folder: Path | None, rel: str) -> bool:
-    """Whether the file *rel* of *folder* holds no row (its footer says so); a file that
-    cannot be read counts as not empty, so the view names it and the query says why."""
-    if folder is None:
-        return False
-    try:
-        return pq.ParquetFile(folder / rel).metadata.num_rows == 0
-    except (OSError, pa.ArrowException):
-        return False
 
 
 def _write_file(path: Path, data: pa.Table) -> None:
@@ -242,277 +72,298 @@ def _sorted(table: Table, data: pa.Table) -> pa.Table:
 
 
 def write_table(folder: Path, table: Table, data: pa.Table) -> int:
-    """Write one table sorted by its layout columns; returns the number of rows. A
-    partitioned table's rows all go to its base (its delta and moved are empty)."""
+    """Stage one table's rows (sorted by its layout columns); returns the number of rows."""
     data = _sorted(table, data)
-    if not table.partitioned:
-        _write_file(table_path(folder, table), data)
-        return data.num_rows
-    part = table_path(folder, table)
-    part.mkdir(exist_ok=True)
-    _write_file(part / BASE, data)
-    write_empty_delta(folder, table)
+    _write_file(table_path(folder, table), data)
     return data.num_rows
 
 
-def write_empty_delta(folder: Path, table: Table) -> None:
-    """A partitioned table's delta and moved, empty (after its base was written)."""
-    part = table_path(folder, table)
-    _write_file(part / DELTA, arrow_schema(table).empty_table())
-    _write_file(part / MOVED, _MOVED_SCHEMA.empty_table())
+def stage_scope(folder: Path, table: Table, orgs: Sequence[str]) -> None:
+    """Say that *table*'s staged rows replace only the rows of *orgs*."""
+    path = folder / SCOPE
+    scope = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    scope[table.name] = sorted(set(orgs))
+    path.write_text(json.dumps(scope), encoding="utf-8")
 
 
-def _read(path: Path, columns: list[str] | None = None, filters: object = None) -> pa.Table:
-    return pq.read_table(path, columns=columns, filters=filters)
-
-
-def moved_orgs(folder: Path, table: Table) -> set[str]:
-    """The organisations whose rows of a partitioned table are in its delta."""
-    path = table_path(folder, table) / MOVED
-    return set(_read(path).column(PARTITION_COLUMN).to_pylist()) if path.is_file() else set()
-
-
-def write_scoped(src: Path, staged: Path, table: Table, rows: pa.Table, orgs: Sequence[str]) -> int:
-    """Write a partitioned table into *staged* as *src*'s with the rows of *orgs* replaced
-    by *rows*: base shared by hard link, a new delta and moved; or, once delta has grown
-    past its share, one new base. Returns the rows of the table."""
-    part_src, part = table_path(src, table), table_path(staged, table)
-    part.mkdir(exist_ok=True)
-    schema = arrow_schema(table)
-    scope = pa.array(sorted(set(orgs)), pa.string())
-    src_files = table_files(src, table)
-    src_base = src_files[0] if src_files else part_src / BASE  # a legacy file is the base
-    has_delta = len(src_files) == 3
-    old_delta = _read(part_src / DELTA).cast(schema) if has_delta else schema.empty_table()
-    keep = pc.invert(pc.is_in(old_delta.column(PARTITION_COLUMN), value_set=scope))
-    delta = _sorted(table, pa.concat_tables([old_delta.filter(keep), rows.cast(schema)]))
-    moved = sorted(moved_orgs(src, table) | set(orgs))
-    base_rows = pq.ParquetFile(src_base).metadata.num_rows
-    if delta.num_rows > max(COMPACT_MIN_ROWS, COMPACT_SHARE * base_rows):
-        base = _read(src_base).cast(schema)
-        stale = pc.is_in(base.column(PARTITION_COLUMN), value_set=pa.array(moved, pa.string()))
-        whole = pa.concat_tables([base.filter(pc.invert(stale)), delta])
-        return write_table(staged, table, whole)
-    link_or_copy(src_base, part / BASE)
-    _write_file(part / DELTA, delta)
-    _write_file(part / MOVED, pa.table({PARTITION_COLUMN: pa.array(moved, pa.string())}))
-    return row_count(staged, table) or 0
-
-
-def link_table(src: Path, dst: Path, table: Table) -> list[Path]:
-    """Hard-link a table's files from dataset folder *src* into *dst* (a copy across file
-    systems); returns the files linked."""
-    linked = []
-    for f in table_files(src, table):
-        target = dst / f.relative_to(src)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(f, target)
-        linked.append(target)
-    return linked
-
-
-def file_digest(path: Path) -> str | None:
-    """The sha256 of a file's bytes (None when there is no file): how the history and the
-    object store tell an unchanged file from a changed one."""
-    if not path.exists():
-        return None
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def link_or_copy(src: Path, dst: Path) -> None:
-    """A hard link of *src* at *dst*, or a copy where the file system cannot link."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
-def write_manifest(
-    folder: Path, counts: Mapping[str, int], source: str, change: Mapping | None = None
-) -> None:
-    """Record what was imported, from where and when, for the Data page; and the change
-    this publish is (its line of the history's record, published with the data)."""
-    manifest = {
-        CONTRACT_KEY: CONTRACT_VERSION,  # what `read_table` conforms older datasets from
-        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "source": source,
-        "rows": dict(counts),
-        **({"change": dict(change)} if change is not None else {}),
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-
-
-def read_manifest(folder: Path) -> dict:
-    """The manifest of a dataset, or an empty dict where there is none."""
-    try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+def staged_scope(folder: Path) -> dict[str, list[str]]:
+    path = folder / SCOPE
+    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
 
 
 def staging_dir(out: Path) -> Path:
-    """A fresh temporary folder beside *out*, on the same file system, for an atomic swap."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    """A fresh staging folder inside the dataset folder *out*."""
+    out.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     staged.chmod(0o755)
     return staged
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def clean_staging(out: Path) -> list[Path]:
+    """Remove the staging folders a killed write left in *out*."""
+    removed = []
+    for stale in out.glob(".staging-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+            removed.append(stale)
+    return removed
 
 
-_RENAME_EXCHANGE = 2
+# ---------------------------------------------------------------- reading the lake
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux renameat2); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+def _engine(out: Path | Lake) -> Engine:
+    lake = out if isinstance(out, Lake) else lake_at(Path(out))
+    return engine_for(lake)
+
+
+def has_dataset(out: Path) -> bool:
+    """True when *out* names a lake that holds the contract's tables."""
+    lake = lake_at(Path(out))
+    catalog = lake.catalog_file
+    if catalog is not None and not catalog.is_file():
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd = -100
-    res = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
-    return res == 0
-
-
-def swap_in(staged: Path, out: Path) -> None:
-    """Make *staged* the dataset at *out*, atomically where the OS allows it.
-
-    On Linux the two folders are exchanged in one step, so a reader sees either the
-    old dataset or the new one, never a half-written one. Elsewhere the old folder is
-    renamed aside first; a crash between the two renames leaves it beside *out*.
-    """
-    for f in staged.rglob("*"):
-        if f.is_file():
-            with open(f, "rb") as fh:
-                os.fsync(fh.fileno())
-        elif f.is_dir():
-            _fsync_dir(f)
-    _fsync_dir(staged)
-    if not out.exists():
-        os.rename(staged, out)
-        old = None
-    elif _exchange(staged, out):
-        old = staged  # staged now holds the old dataset
-    else:
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        os.rename(out, old)
-        os.rename(staged, out)
-    _fsync_dir(out.parent)
-    if old is not None:
-        # the new dataset is in place: failing to remove the old one must not report a
-        # failed import (the next import removes what is left, see publish.clean_stale)
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def has_dataset(folder: Path) -> bool:
-    """True when *folder* holds a dataset (its manifest or any table file)."""
-    return folder.is_dir() and (
-        (folder / MANIFEST).is_file() or any(table_exists(folder, t) for t in TABLES)
-    )
-
-
-def row_count(folder: Path, table: Table) -> int | None:
-    """How many rows a table holds (None when absent or unreadable): from the file's
-    footer; of a partitioned table, base's less its moved organisations' plus delta's."""
-    files = table_files(folder, table)
-    if not files:
-        return None
     try:
-        if len(files) == 1:
-            return pq.ParquetFile(files[0]).metadata.num_rows
-        base, delta, _ = files
-        n = pq.ParquetFile(base).metadata.num_rows + pq.ParquetFile(delta).metadata.num_rows
-        moved = moved_orgs(folder, table)
-        if moved:
-            flt = [(PARTITION_COLUMN, "in", sorted(moved))]
-            n -= _read(base, columns=[PARTITION_COLUMN], filters=flt).num_rows
-        return n
-    except (OSError, pa.ArrowException):
+        return "activities" in lake_tables(lake)
+    except DatasetError:
+        return False
+
+
+def lake_tables(lake: Lake, version: int | None = None) -> set[str]:
+    """The tables of the lake (at *version*)."""
+    eng = engine_for(lake)
+    if version is None:
+        rows = eng.rows("select table_name from duckdb_tables() where database_name = 'lake'")
+        return {str(r[0]) for r in rows}
+    found = set()
+    for t in TABLES + SUMMARIES:
+        try:
+            eng.rows(f"select 1 from lake.{t.name} at (version => {int(version)}) limit 0")
+            found.add(t.name)
+        except Exception:
+            continue
+    return found
+
+
+def _at(version: int | None) -> str:
+    return "" if version is None else f" at (version => {int(version)})"
+
+
+def row_count(out: Path, table: Table, version: int | None = None) -> int | None:
+    """How many rows a table holds (None when absent or unreadable)."""
+    try:
+        return int(_engine(out).rows(f"select count(*) from lake.{table.name}{_at(version)}")[0][0])
+    except Exception:
         return None
+
+
+_COLUMNS: dict[tuple[Lake, int, str, int], list[str]] = {}  # a snapshot's never change
+
+
+def stored_columns(out: Path, table: Table, version: int | None = None) -> list[str]:
+    """The columns *table* has at snapshot *version* (the newest where None)."""
+    lake = lake_at(Path(out))
+    if version is None:
+        version = stamp(out)
+    key = (lake, _identity(lake), table.name, int(version))
+    found = _COLUMNS.get(key)
+    if found is None:
+        rows = _engine(lake).rows(f"describe select * from lake.{table.name}{_at(version)}")
+        found = _COLUMNS[key] = [str(r[0]) for r in rows]
+    return list(found)
 
 
 def read_table(
-    folder: Path,
+    out: Path,
     table: Table,
     columns: list[str] | None = None,
     orgs: Sequence[str] | None = None,
+    version: int | None = None,
 ) -> pa.Table | None:
-    """One table of a dataset as stored (only *columns*, and only the rows of *orgs*,
-    where given), in today's contract (`migrations.conform`: a dataset or kept version
-    written under an older contract reads as if written today), or None when it is absent
-    or unreadable. A partitioned table is read as its base without the moved organisations
-    plus its delta, in its sort order."""
-    files = table_files(folder, table)
-    if not files:
-        return None
-    version = contract_version(folder)
+    """One table of the dataset (at *version*, a snapshot; else the newest), only
+    *columns* and only the rows of *orgs* where given, in today's contract
+    (`migrations.conform`: a snapshot written under an older contract reads as if written
+    today), in its sort order; None when it is absent or unreadable."""
     schema = arrow_schema(table)
-    has_org = any(c.name == PARTITION_COLUMN for c in table.columns)
-    filters = [(PARTITION_COLUMN, "in", list(orgs))] if orgs is not None and has_org else None
     if columns is not None:
         schema = pa.schema([schema.field(c) for c in columns])
-
-    def read(path: Path, want: list[str] | None) -> pa.Table:
-        names = pq.read_schema(path).names
-        stored = [c for c in stored_names(table.name, version, want or names) if c in names]
-        data = _read(path, stored if want is not None else None, filters)
-        full = arrow_schema(table)
-        return conform(table.name, data, version, full, want)
-
+    has_org = any(c.name == PARTITION_COLUMN for c in table.columns)
+    if orgs is not None and not orgs and has_org:
+        return schema.empty_table()
     try:
-        if orgs is not None and not orgs and has_org:
-            return schema.empty_table()
-        if len(files) == 1:
-            return read(files[0], columns).cast(schema)
-        base_file, delta_file, _ = files
-        moved = moved_orgs(folder, table)
-        want = None if columns is None else sorted({*columns, PARTITION_COLUMN})
-        base = read(base_file, want)
-        if moved:
-            stale = pc.is_in(base.column(PARTITION_COLUMN), value_set=pa.array(sorted(moved)))
-            base = base.filter(pc.invert(stale))
-        delta = read(delta_file, want)
-        if not delta.num_rows and not moved:
-            return base.select(schema.names).cast(schema)
-        both = pa.concat_tables([base, delta.cast(base.schema)])
-        keys = [(c, "ascending") for c in table.sort_by if c in both.column_names]
-        both = both.sort_by(keys) if keys else both  # in the order one file would hold
-        return both.select(schema.names).cast(schema)
-    except (OSError, pa.ArrowException):
+        if version is None:  # the newest snapshot, named: what it holds is then cached
+            version = stamp(out)
+        lake = lake_at(Path(out))
+        cols = None if columns is None else tuple(columns)
+        key = (
+            lake,
+            _identity(lake),
+            int(version),
+            table.name,
+            cols,
+            orgs if orgs is None else tuple(orgs),
+        )
+        with _READS_LOCK:
+            kept = _READS.get(key)
+            if kept is not None:
+                _READS.move_to_end(key)
+                return kept
+        found = _read_at(out, table, columns, orgs, version, schema, has_org)
+        if found is not None and found.num_rows <= READS_KEPT_ROWS:
+            with _READS_LOCK:
+                _READS[key] = found
+                while len(_READS) > READS_KEPT:
+                    _READS.popitem(last=False)
+        return found
+    except DatasetError:
+        return None
+    except Exception:
         return None
 
 
-def contract_version(folder: Path) -> int:
-    """The contract version a dataset (or a kept version) was written under: its
-    manifest's; 1 for one written before the contract had versions. Read once per manifest
-    (a large dataset's manifest holds its last change and takes milliseconds to parse)."""
-    try:
-        stat = (folder / MANIFEST).stat()
-    except OSError:
-        return 1
-    return _manifest_version(str(folder / MANIFEST), stat.st_mtime_ns, stat.st_size)
+# a snapshot never changes: what was read of it is kept (a save reads its organisation's
+# rows several times: the form, the rebase, the guard twice); small results only
+READS_KEPT, READS_KEPT_ROWS = 64, 50_000
+_READS: OrderedDict[tuple, pa.Table] = OrderedDict()
+_READS_LOCK = threading.Lock()
 
 
-@functools.lru_cache(maxsize=256)
-def _manifest_version(path: str, mtime_ns: int, size: int) -> int:
-    """The manifest's contract version; the cache key holds its time and size, so a manifest
-    replaced (a publish swaps in a new folder) is read again."""
+def _read_at(
+    out: Path,
+    table: Table,
+    columns: list[str] | None,
+    orgs: Sequence[str] | None,
+    version: int,
+    schema: pa.Schema,
+    has_org: bool,
+) -> pa.Table | None:
+    """`read_table`'s read of one snapshot."""
+    contract = contract_version(out, version)
+    names = stored_columns(out, table, version)
+    want = columns or [c.name for c in table.columns]
+    stored = [c for c in stored_names(table.name, contract, want) if c in names]
+    where, params = "", {}
+    if orgs is not None and has_org:
+        where = f" where {PARTITION_COLUMN} in (select unnest($orgs))"
+        params = {"orgs": list(orgs)}
+    order = [c for c in table.sort_by if c in names]
+    sql = (
+        f"select {', '.join(chr(34) + c + chr(34) for c in stored) or '1 as _'} "
+        f"from lake.{table.name}{_at(version)}{where}"
+        + (f" order by {', '.join(order)}" if order else "")
+    )
+    data = _engine(out).arrow(sql, params)
+    if not stored:
+        data = data.drop_columns(["_"])
+    data = conform(table.name, data, contract, arrow_schema(table), columns)
+    return data.select(schema.names).cast(schema)
+
+
+# ---------------------------------------------------------------- what the record says
+
+
+Extra = tuple[int, str, str | None, str | None, dict[str, Any]]
+# lake (and its catalog's identity) -> snapshot id -> its record, parsed once: a snapshot's
+# record never changes, and a whole import's record of a million rows takes a second to parse
+_EXTRAS: dict[tuple[Lake, int], dict[int, Extra]] = {}
+_EXTRAS_LOCK = threading.Lock()
+
+
+def record_extras(out: Path) -> list[Extra]:
+    """Every snapshot's (id, time, author, message, extra info), oldest first; the ones
+    this process has not seen yet are read and parsed, the rest come from its cache (a
+    snapshot expired by a prune is left out as the lake leaves it out)."""
+    lake = lake_at(Path(out))
+    eng = _engine(lake)
+    key = (lake, _identity(lake))
+    with _EXTRAS_LOCK:
+        known = dict(_EXTRAS.get(key, {}))
+    ids = [int(r[0]) for r in eng.rows("select snapshot_id from lake.snapshots()")]
+    new = [i for i in ids if i not in known]
+    if new:
+        rows = eng.rows(
+            "select snapshot_id, "
+            "strftime(snapshot_time at time zone 'UTC', '%Y-%m-%dT%H:%M:%S+00:00'), "
+            "author, commit_message, commit_extra_info from lake.snapshots() "
+            "where snapshot_id in (select unnest($ids))",
+            {"ids": new},
+        )
+        for sid, when, author, message, extra in rows:
+            try:
+                info = json.loads(extra) if extra else {}
+            except ValueError:
+                info = {}
+            known[int(sid)] = (
+                int(sid),
+                str(when),
+                author,
+                message,
+                info if isinstance(info, dict) else {},
+            )
+        with _EXTRAS_LOCK:
+            _EXTRAS[key] = known
+    return [known[i] for i in sorted(ids) if i in known]
+
+
+def contract_version(out: Path, version: int | None = None) -> int:
+    """The contract version the dataset (at snapshot *version*) was written under: the
+    one its last recorded change names; 1 for one that names none."""
+    lake = lake_at(Path(out))
+    key = (lake, _identity(lake), -1 if version is None else int(version))
+    if version is not None and key in _CONTRACTS:
+        return _CONTRACTS[key]
     try:
-        found = re.search(rb'"contract":\s*(\d+)', Path(path).read_bytes()[:4096])
-    except OSError:
-        return 1
-    return int(found.group(1)) if found else 1
+        extras = record_extras(out)
+    except Exception:
+        return CONTRACT_VERSION
+    found = 1
+    for sid, _, _, _, info in extras:
+        if version is not None and sid > version:
+            break
+        if "contract" in info:
+            found = int(info["contract"])
+    if version is not None:
+        _CONTRACTS[key] = found
+    return found
+
+
+_CONTRACTS: dict[tuple[Lake, int, int], int] = {}  # a snapshot's contract never changes
+
+
+def read_manifest(out: Path) -> dict:
+    """What the dataset says of itself: when it was last changed and from what, its rows
+    and contract (from the newest recorded change); {} where there is none."""
+    try:
+        extras = record_extras(out)
+    except Exception:
+        return {}
+    recorded = [e for e in extras if e[4].get("action")]
+    if not recorded:
+        return {}
+    sid, when, _, _, info = recorded[-1]
+    return {
+        "contract": info.get("contract", 1),
+        "imported_at": when,
+        "source": info.get("source", ""),
+        "rows": dict(info.get("rows") or {}),
+        "version": sid,
+    }
+
+
+def stamp(out: Path) -> int:
+    """The newest snapshot of the lake at *out* (0: none). Read through DuckDB: the SQLite
+    catalog file is not read directly (DuckDB's SQLite writes it in WAL mode with locks of
+    its own, and a second SQLite library reading it meanwhile was seen to find it
+    "malformed")."""
+    lake = lake_at(Path(out))
+    catalog = lake.catalog_file
+    if catalog is not None and not catalog.is_file():
+        return 0
+    try:
+        return engine_for(lake).current()
+    except DatasetError:
+        raise
+    except Exception as exc:
+        raise DatasetError(
+            f"the catalog of {lake.describe()} does not answer ({exc})", "store_down"
+        ) from exc

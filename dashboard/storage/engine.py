@@ -1,19 +1,32 @@
-"""The one module that talks to DuckDB.
+"""The one module that talks to DuckDB, and through it to the DuckLake dataset.
 
-A single locked-down connection per process reads the Parquet files in place through
-views; each query runs on its own cursor so concurrent Streamlit sessions never share
-a statement. Queries are SQL files in `queries/`, loaded by name, whose declared
-parameters are checked against the ones they use and the ones they are given.
+Per process and lake there are two DuckDB instances, each loading the extensions once
+(their signature check costs ~250 ms an instance):
+
+- the reader (`Engine`): the lake attached read-only and locked down (external access
+  limited to the dataset's folder and data path, configuration locked). A `Database` is
+  one snapshot of the lake in a schema of its own in this instance (`v12`): the tables
+  copied into memory when the dataset is small, else views reading the lake at that
+  snapshot, and the shared macros; each query runs on its own cursor set to that schema,
+  so concurrent Streamlit sessions never share a statement. Storage's own reads (a
+  table, the record, a snapshot's rows) run on cursors of the same instance.
+- the writer (`Writer`): the lake attached for writing, used by one publish at a time
+  (`publishing`), one transaction per change.
+
+Queries are SQL files in `queries/`, loaded by name, whose declared parameters are checked
+against the ones they use and the ones they are given.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import json
 import os
 import re
-import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +35,9 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.model.contract import SUMMARIES, TABLES, Table
+from dashboard.model.migrations import CONTRACT_VERSION, defaults, stored_names
 from dashboard.sql.queries import MACRO_DIR, SUMMARY_DIR, QueryError, bind, load_query, parse_query
-from dashboard.storage.dataset import (
-    data_dir,
-    table_exists,
-    table_rels,
-    view_sql,
-    write_scoped,
-    write_table,
-)
-from dashboard.storage.store import Location, filesystem, version_files
+from dashboard.storage.location import Lake, data_dir, lake_at
 
 
 class DatasetError(Exception):
@@ -78,7 +84,12 @@ def load_extensions(con: duckdb.DuckDBPyConnection, *names: str) -> None:
         con.execute(f"load '{extension_file(name)}'")
 
 
+STORE_TIMEOUT_S = 2  # an object store or catalog server that does not answer in time is down
 MEMORY_ROWS = 250_000  # DASHBOARD_MEMORY_ROWS: datasets this small are read into memory
+SNAPSHOTS_KEPT = 8  # snapshots prepared in one process's reader at a time (oldest dropped)
+# what DuckDB raises for a Parquet file that is cut off, removed or not Parquet at all, or
+# for a store or catalog server that does not answer
+_DAMAGED = (duckdb.IOException, duckdb.InvalidInputException, duckdb.HTTPException)
 
 
 def memory_rows() -> int:
@@ -86,187 +97,427 @@ def memory_rows() -> int:
     return int(os.environ.get("DASHBOARD_MEMORY_ROWS", MEMORY_ROWS))
 
 
-def _load_if_small(con: duckdb.DuckDBPyConnection, limit: int) -> bool:
-    """Replace the views by in-memory tables when the whole dataset has at most *limit* rows.
-
-    A query over Parquet files opens and decodes every file it names, whatever their size:
-    on the sample (474 activities) 10-30 ms a page query, of which a third is reading the
-    files; in memory the same queries take 7-20 ms (benchmarks/RESULTS.md). A municipality's
-    dataset (hundreds or thousands of activities) is this small; a large one (a region's
-    generated million) stays on Parquet, where DuckDB reads only the row groups a query
-    needs. The copy is of the version this connection was opened on, like the views: a new
-    version opens a new connection. A file damaged after the copy is noticed by the next
-    connection (a restart, a new version), not by the open one, which keeps serving.
-    """
-    names = [t.name for t in TABLES + SUMMARIES]
-    total = con.execute(
-        "select " + " + ".join(f"(select count(*) from {n})" for n in names)
-    ).fetchone()
-    if total is None or total[0] > limit:
-        return False
-    for n in names:
-        con.execute(f"create table _mem_{n} as select * from {n}")
-        con.execute(f"drop view {n}")
-        con.execute(f"alter table _mem_{n} rename to {n}")
-    return True
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _create_views(
-    con: duckdb.DuckDBPyConnection,
-    folder: Path | None,
-    tables: tuple[Table, ...],
-    orgs: tuple[str, ...] | None = None,
-    locate: Callable[[str], str] | None = None,
-) -> None:
-    for t in tables:
-        only = orgs if orgs is not None and t.partitioned else None
-        con.execute(f"create view {t.name} as {view_sql(folder, t, only, locate)}")
+def _connect(lake: Lake, threads: int, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """A new DuckDB instance with the lake's extensions loaded from their packages and
+    nothing loaded or installed from the internet."""
+    con = duckdb.connect(
+        config={
+            "threads": threads,
+            "memory_limit": memory_limit,
+            "allow_community_extensions": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        }
+    )
+    names = ["ducklake", "sqlite_scanner" if lake.embedded else "postgres_scanner"]
+    if lake.remote_data:
+        names.append("httpfs")
+    load_extensions(con, *names)
+    if lake.remote_data:
+        _s3_secret(con)
+        # a store that does not answer is said within seconds, not after 30 s and retries
+        con.execute(f"set http_timeout = {STORE_TIMEOUT_S}")
+        con.execute("set http_retries = 1")
+    return con
 
 
-def build_summaries(
-    folder: Path, orgs: tuple[str, ...] | None = None, live: Path | None = None
-) -> dict[str, int]:
-    """Write the summary tables of a freshly written dataset folder; returns their row counts.
-
-    The import and the generator call this before the folder is swapped in, so the
-    summaries always match the tables they are built from. It runs on its own short-lived
-    connection: the dashboard's connection is read-only and locked down. With *orgs* (a
-    save of those organisations' rows) only their rows of the summaries are built, from
-    their rows of the tables (every summary is per organisation), and written beside the
-    live summaries' other rows (`dataset.write_scoped`) of the dataset at *live*.
-    """
-    with tempfile.TemporaryDirectory(prefix="malbild-summaries-") as spill:
-        # 1 GB and a spill folder: the join of 20M goal links to 10M activities takes ~9 s
-        # and 1.2 GB here, rather than ~5 s and 2.2 GB unbounded
-        con = duckdb.connect(
-            config={"threads": os.cpu_count() or 2, "memory_limit": "1GB", "temp_directory": spill}
-        )
-        try:
-            _create_views(con, folder, TABLES, orgs)
-            counts = {}
-            for t in SUMMARIES:
-                sql = (SUMMARY_DIR / f"{t.name}.sql").read_text("utf-8")
-                query = parse_query(t.name, sql)
-                data = con.sql(query.sql).to_arrow_table()
-                if orgs is None:
-                    counts[t.name] = write_table(folder, t, data)
-                else:
-                    assert live is not None
-                    counts[t.name] = write_scoped(live, folder, t, data, orgs)
-            return counts
-        finally:
-            con.close()
+def _s3_secret(con: duckdb.DuckDBPyConnection) -> None:
+    """The object store's credentials and endpoint, from the usual AWS variables
+    (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL)."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or ""
+    parts = ["TYPE s3"]
+    for key, env in (("KEY_ID", "AWS_ACCESS_KEY_ID"), ("SECRET", "AWS_SECRET_ACCESS_KEY"),
+                     ("REGION", "AWS_REGION")):  # fmt: skip
+        if os.environ.get(env):
+            parts.append(f"{key} {_sql_string(os.environ[env])}")
+    if endpoint:
+        host = endpoint.split("://", 1)[-1].rstrip("/")
+        parts += [f"ENDPOINT {_sql_string(host)}", "URL_STYLE 'path'"]
+        parts.append(f"USE_SSL {'true' if endpoint.startswith('https') else 'false'}")
+    con.execute(f"create secret malbild_store ({', '.join(parts)})")
 
 
-# what DuckDB raises for a Parquet file that is cut off, removed or not Parquet at all
-_DAMAGED = (duckdb.IOException, duckdb.InvalidInputException)
+def _catalog(lake: Lake) -> str:
+    """The catalog as DuckLake attaches it; a PostgreSQL catalog with a connect timeout."""
+    if lake.embedded or "connect_timeout" in lake.catalog:
+        return lake.catalog
+    return f"{lake.catalog} connect_timeout={STORE_TIMEOUT_S}"
 
 
-def _unreadable(folder: Path, exc: BaseException) -> DatasetError:
-    first = str(exc).splitlines()[0] if str(exc) else ""
-    # a table's file (activities.parquet) or one of its folder's (activities/x-1f.parquet)
-    files = sorted(set(re.findall(r"(\w+)(?:\.parquet|/[^/\s'\"]+\.parquet)", first)))
+def _attach(con: duckdb.DuckDBPyConnection, lake: Lake, read_only: bool) -> None:
+    # the data path is the lake's wherever its folder is now (a folder copied, moved or
+    # cloned with the repository): the catalog names its files relative to it
+    options = [f"DATA_PATH {_sql_string(lake.data_path)}", "OVERRIDE_DATA_PATH true"]
+    if lake.embedded:  # several processes of one machine: WAL, and wait for a busy catalog
+        options += ["META_JOURNAL_MODE 'WAL'", "META_BUSY_TIMEOUT 5000"]
+    if read_only:
+        options.append("READ_ONLY")
+    con.execute(f"attach {_sql_string('ducklake:' + lake.catalog)} as lake ({', '.join(options)})")
+
+
+def _lock_down(con: duckdb.DuckDBPyConnection, lake: Lake) -> None:
+    con.execute("set allowed_directories = $dirs", {"dirs": lake.allowed()})
+    # keep Parquet footers in memory for every cursor (`global`: a plain `set` reaches only
+    # this connection, and each query runs on its own cursor); without it ~8 ms a query
+    con.execute("set global parquet_metadata_cache = true")
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+
+
+def _missing(lake: Lake) -> DatasetError:
     return DatasetError(
-        f"the dataset in {folder} cannot be read ({exc.__class__.__name__}: {first}); "
+        f"no dataset at {lake.describe()}; build the sample with `make data` or import "
+        "one with `python -m dashboard ingest SOURCE --out DIR`",
+        "missing",
+    )
+
+
+def _unreadable(where: str, exc: BaseException, shared: bool = False) -> DatasetError:
+    """What a failed read says: a data file damaged or removed ("unreadable", naming its
+    table), or, of a shared lake, a store or catalog server that does not answer."""
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    if shared and re.search(r"HTTP|[Cc]onnect|timed out|timeout|could not|refused", first):
+        return DatasetError(
+            f"the dataset at {where} does not answer ({exc.__class__.__name__}: {first})",
+            "store_down",
+        )
+    files = sorted(set(re.findall(r"main/(\w+)/", first)))  # files/main/TABLE/ducklake-….parquet
+    return DatasetError(
+        f"the dataset in {where} cannot be read ({exc.__class__.__name__}: {first}); "
         "re-import it with `python -m dashboard ingest`",
         "unreadable",
         tables=", ".join(files) or "?",
     )
 
 
-class Database:
-    """A read-only, locked-down DuckDB connection over one dataset folder."""
+_SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE"}
 
-    def __init__(
-        self,
-        folder: Path | None = None,
-        *,
-        threads: int | None = None,
-        memory_limit: str | None = None,
-        store: tuple[Location, int] | None = None,
-    ) -> None:
-        """Over a dataset folder, or (*store*) over one version of a dataset in an object
-        store, read through its fsspec filesystem with access to that prefix only."""
-        locate = None
-        if store is not None:
-            loc, version = store
-            files = version_files(loc, version)
-            self.folder = Path(loc.url)  # for messages; never opened as a folder
-            missing = [t.name for t in TABLES + SUMMARIES
-                       if any(r not in files for r in table_rels(t))]  # fmt: skip
-            if missing:
-                raise DatasetError(
-                    f"version {version} in {loc.url} lacks {', '.join(missing)}; "
-                    "re-import it with `python -m dashboard ingest`",
-                    "lacks_files",
-                    tables=", ".join(missing),
-                )
-            allowed = [loc.allowed]
-            locate = lambda rel: loc.full(files[rel]["object"])  # noqa: E731
-        else:
-            self.folder = (folder or data_dir()).resolve()
-            self._check_files()
-            allowed = [str(self.folder) + os.sep]
-        threads = threads or int(os.environ.get("DASHBOARD_DUCKDB_THREADS", "2"))
-        memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
-        con = duckdb.connect(
-            config={
-                "threads": threads,
-                "memory_limit": memory_limit,
-                "allow_community_extensions": False,
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-            }
-        )
-        if store is not None:  # fsspec's S3 filesystem, registered before the lock-down
-            con.register_filesystem(filesystem())
-        con.execute("set allowed_directories = $dirs", {"dirs": allowed})
-        # keep Parquet footers in memory for every cursor (`global`: a plain `set` reaches only
-        # this connection, and each query runs on its own cursor); without it ~8 ms a query
-        con.execute("set global parquet_metadata_cache = true")
-        con.execute("set enable_external_access = false")
-        con.execute("set lock_configuration = true")
+
+def _sql_literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool | int | float):
+        return repr(value)
+    return _sql_string(str(value))
+
+
+def _contract_at(cur: duckdb.DuckDBPyConnection, snapshot: int) -> int:
+    """The contract a snapshot was written under: the last recorded change's at or before it."""
+    rows = cur.execute(
+        "select commit_extra_info from lake.snapshots() where snapshot_id <= $s "
+        "and commit_extra_info is not null order by snapshot_id desc",
+        {"s": int(snapshot)},
+    ).fetchall()
+    for (extra,) in rows:
         try:
-            _create_views(con, self.folder, TABLES + SUMMARIES, locate=locate)
-            for t in TABLES + SUMMARIES:
-                have = {r[0] for r in con.execute(f"describe {t.name}").fetchall()}
-                lacking = [c.name for c in t.columns if c.name not in have]
-                if lacking:
-                    raise DatasetError(
-                        f"{t.name}.parquet in {self.folder} lacks column(s) {', '.join(lacking)}; "
-                        "re-import the dataset with `python -m dashboard ingest`",
-                        "lacks_columns",
-                        table=t.name,
-                    )
-            self.in_memory = _load_if_small(con, memory_rows())
-            for macros in sorted(MACRO_DIR.glob("*.sql")):
-                con.execute(macros.read_text(encoding="utf-8"))
+            info = json.loads(extra)
+        except ValueError:
+            continue
+        if isinstance(info, dict) and "contract" in info:
+            return int(info["contract"])
+    return 1
+
+
+def _projection(table: Table, stored: set[str], contract: int) -> str:
+    """Today's columns of *table* from what a snapshot holds: a column renamed since under
+    its new name, one added since as its default (`model.migrations`), as `read_table`
+    conforms them. A column of today's contract the lake lacks otherwise is an error."""
+    filled = defaults(table.name, contract)
+    out = []
+    for col in table.columns:
+        (name,) = stored_names(table.name, contract, [col.name])
+        if name in stored:
+            out.append(f'"{name}" as "{col.name}"')
+        elif col.name in filled or contract < CONTRACT_VERSION:
+            value = _sql_literal(filled.get(col.name))
+            out.append(f'cast({value} as {_SQL_TYPES[col.type]}) as "{col.name}"')
+        else:
+            raise DatasetError(
+                f"{table.name} in the lake lacks column {col.name}; "
+                "re-import the dataset with `python -m dashboard ingest`",
+                "lacks_columns",
+                table=table.name,
+            )
+    return ", ".join(out)
+
+
+INLINED = "ducklake_inlined_data"  # what `filename` says of a row kept in the catalog
+
+
+def _resolved(cur: duckdb.DuckDBPyConnection, schema: str, table: Table, at: str) -> str:
+    """What a large table's view reads at one snapshot: its Parquet files directly, not
+    through DuckLake. Through DuckLake every query looks the snapshot's files up in the
+    catalog again, ~13 ms a table (3-5 times the query at a million activities); a snapshot
+    never changes, so its files are looked up once, here. The rows kept in the catalog
+    (data inlining) are copied into memory, and the rows deleted from a file since it was
+    written (a delete file, or a delete kept in the catalog) are left out by their position."""
+    name = table.name
+    visible = cur.execute(
+        f"select filename, count(*) from lake.{name} {at} group by filename"
+    ).fetchall()
+    files = sorted(str(f) for f, _ in visible if not str(f).startswith(INLINED))
+    if any(str(f).startswith(INLINED) for f, _ in visible):
+        cur.execute(
+            f"create or replace table memory.{schema}._inlined_{name} as "
+            f"select * exclude (filename) from "
+            f"(select *, filename from lake.{name} {at}) where filename like '{INLINED}%'"
+        )
+        inlined = f"memory.{schema}._inlined_{name}"
+    else:
+        inlined = None
+    parts = []
+    if files:
+        listed = "[" + ", ".join(_sql_string(f) for f in files) + "]"
+        written = dict(
+            cur.execute(
+                f"select file_name, num_rows from parquet_file_metadata({listed})"
+            ).fetchall()
+        )
+        seen = {str(f): int(n) for f, n in visible}
+        short = [f for f in files if seen.get(f, 0) < int(written.get(f, 0))]
+        whole = [f for f in files if f not in short]
+        if whole:
+            one = "[" + ", ".join(_sql_string(f) for f in whole) + "]"
+            parts.append(f"read_parquet({one}, union_by_name = true)")
+        if short:
+            # only the files a row was deleted from since: the positions they no longer show
+            some = "[" + ", ".join(_sql_string(f) for f in short) + "]"
+            cur.execute(
+                f"create or replace table memory.{schema}._gone_{name} as "
+                f"select filename, file_row_number from read_parquet({some}, filename = true, "
+                f"file_row_number = true, union_by_name = true) "
+                f"anti join (select filename, file_row_number from lake.{name} {at} "
+                f"where filename in (select unnest({some}))) using (filename, file_row_number)"
+            )
+            parts.append(
+                f"(select * exclude (filename, file_row_number) from read_parquet({some}, "
+                f"filename = true, file_row_number = true, union_by_name = true) anti join "
+                f"memory.{schema}._gone_{name} using (filename, file_row_number))"
+            )
+    if inlined is not None:
+        parts.append(inlined)
+    if not parts:
+        return f"lake.{name} {at}"  # no row: the lake says what columns it has
+    return "(" + " union all by name ".join(f"(select * from {p})" for p in parts) + ")"
+
+
+class Engine:
+    """The process's read-only, locked-down DuckDB instance over one lake."""
+
+    def __init__(self, lake: Lake, threads: int, memory_limit: str) -> None:
+        self.lake = lake
+        catalog = lake.catalog_file
+        if catalog is not None and not catalog.is_file():
+            raise _missing(lake)
+        con = _connect(lake, threads, memory_limit)
+        try:
+            _attach(con, lake, read_only=True)
+            _lock_down(con, lake)
         except duckdb.Error as exc:
             con.close()
-            raise _unreadable(self.folder, exc) from exc
+            raise _unreadable(lake.describe(), exc, not lake.embedded) from exc
         self._con = con
         self._lock = threading.Lock()
-
-    def _check_files(self) -> None:
-        if not self.folder.is_dir():
-            raise DatasetError(
-                f"no dataset folder at {self.folder}; build the sample with `make data` or import "
-                "one with `python -m dashboard ingest SOURCE --out DIR`",
-                "missing",
-            )
-        missing = [t.name for t in TABLES + SUMMARIES if not table_exists(self.folder, t)]
-        if missing:
-            raise DatasetError(
-                f"the dataset in {self.folder} lacks {', '.join(m + '.parquet' for m in missing)}; "
-                "re-import it with `python -m dashboard ingest`",
-                "lacks_files",
-                tables=", ".join(missing),
-            )
+        self._prepared: OrderedDict[int, tuple[str, bool]] = OrderedDict()
+        self._users: dict[int, int] = {}
+        # set when a data file read as damaged: DuckDB keeps the bytes of the lake's files
+        # (they never change), so the damage would stay after a repair; the next
+        # `engine_for` makes a new instance, which reads the files again
+        self.broken = False
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor: DuckDB connections are not safe to share across threads."""
         with self._lock:
             return self._con.cursor()
+
+    def rows(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> list:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or {}).fetchall()
+
+    def arrow(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> pa.Table:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or {}).to_arrow_table()
+
+    def current(self) -> int:
+        """The lake's newest snapshot (a commit of another process is seen at once). A
+        catalog that does not answer breaks this instance: the next use makes a new one,
+        whose new connection finds the catalog once it is back."""
+        try:
+            found = self.rows("select id from lake.current_snapshot()")
+        except duckdb.Error:
+            self.broken = True
+            raise
+        return int(found[0][0])
+
+    def prepare(self, snapshot: int) -> tuple[str, bool]:
+        """The schema holding *snapshot* (made on first use): its schema name and whether
+        its tables are in memory. The oldest unused snapshot is dropped past SNAPSHOTS_KEPT."""
+        with self._lock:
+            found = self._prepared.get(snapshot)
+            if found is not None:
+                self._prepared.move_to_end(snapshot)
+                self._users[snapshot] = self._users.get(snapshot, 0) + 1
+                return found
+        schema = f"v{int(snapshot)}"
+        with self.cursor() as cur:
+            try:
+                in_memory = self._fill(cur, schema, snapshot)
+            except duckdb.Error:
+                cur.execute(f"drop schema if exists memory.{schema} cascade")
+                raise
+        with self._lock:
+            self._prepared[snapshot] = (schema, in_memory)
+            self._users[snapshot] = self._users.get(snapshot, 0) + 1
+            while len(self._prepared) > SNAPSHOTS_KEPT:
+                old = next((s for s in self._prepared if not self._users.get(s)), None)
+                if old is None:
+                    break
+                del self._prepared[old]
+                self._con.execute(f"drop schema if exists memory.v{old} cascade")
+        return schema, in_memory
+
+    def release(self, snapshot: int) -> None:
+        with self._lock:
+            self._users[snapshot] = max(0, self._users.get(snapshot, 0) - 1)
+
+    def _fill(self, cur: duckdb.DuckDBPyConnection, schema: str, snapshot: int) -> bool:
+        at = f"at (version => {int(snapshot)})"
+        cur.execute(f"create schema if not exists memory.{schema}")
+        names = [t.name for t in TABLES + SUMMARIES]
+        have = {r[0] for r in cur.execute(
+            "select table_name from duckdb_tables() where database_name = 'lake'"
+        ).fetchall()}  # fmt: skip
+        lacking = [n for n in names if n not in have]
+        if lacking:
+            raise DatasetError(
+                f"the dataset in {self.lake.describe()} lacks {', '.join(lacking)}; "
+                "re-import it with `python -m dashboard ingest`",
+                "lacks_files",
+                tables=", ".join(lacking),
+            )
+        total = cur.execute(
+            "select " + " + ".join(f"(select count(*) from lake.{n} {at})" for n in names)
+        ).fetchone()
+        small = total is not None and total[0] <= memory_rows()
+        contract = _contract_at(cur, snapshot)
+        for t in TABLES + SUMMARIES:
+            stored = {
+                r[0] for r in cur.execute(f"describe select * from lake.{t.name} {at}").fetchall()
+            }
+            cols = _projection(t, stored, contract)
+            if small:
+                cur.execute(
+                    f"create or replace table memory.{schema}.{t.name} as "
+                    f"select {cols} from lake.{t.name} {at}"
+                )
+            else:
+                source = _resolved(cur, schema, t, at)
+                view = f"memory.{schema}.{t.name}"
+                cur.execute(f"create or replace view {view} as select {cols} from {source}")
+        cur.execute(f"use memory.{schema}")
+        for macros in sorted(MACRO_DIR.glob("*.sql")):
+            cur.execute(macros.read_text(encoding="utf-8"))
+        return small
+
+    def close(self) -> None:
+        self._con.close()
+
+
+_ENGINES: dict[tuple[Lake, int], Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _identity(lake: Lake) -> int:
+    """Which catalog file the lake is now (a folder removed and imported again is a new
+    catalog: its inode), so an instance never reads a catalog that is gone."""
+    catalog = lake.catalog_file
+    if catalog is None:
+        return 0
+    try:
+        return catalog.stat().st_ino
+    except OSError:
+        return -1
+
+
+def engine_for(lake: Lake, threads: int | None = None, memory_limit: str | None = None) -> Engine:
+    """The process's reader of *lake* (made on first use)."""
+    key = (lake, _identity(lake))
+    with _ENGINES_LOCK:
+        found = _ENGINES.get(key)
+    if found is not None and not found.broken:
+        return found
+    threads = threads or int(os.environ.get("DASHBOARD_DUCKDB_THREADS", "2"))
+    memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
+    made = Engine(lake, threads, memory_limit)
+    with _ENGINES_LOCK:
+        for old in [k for k in _ENGINES if k[0] == lake]:  # replaced, or broken
+            gone = _ENGINES.pop(old)
+            if not gone.broken:  # a broken one may still serve a query on another thread
+                gone.close()
+        _ENGINES[key] = made
+    return made
+
+
+def forget(lake: Lake) -> None:
+    """Close the process's instances of *lake* (tests that remove a dataset folder)."""
+    with _ENGINES_LOCK:
+        for old in [k for k in _ENGINES if k[0] == lake]:
+            _ENGINES.pop(old).close()
+    with _WRITERS_LOCK:
+        w = _WRITERS.pop(lake, None)
+    if w is not None:
+        w.close()
+
+
+class Database:
+    """One snapshot of the dataset, read-only, for the pages' queries."""
+
+    def __init__(
+        self,
+        folder: Path | None = None,
+        *,
+        snapshot: int | None = None,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        lake: Lake | None = None,
+    ) -> None:
+        self.folder = Path(folder or data_dir()).resolve()
+        self.lake = lake or lake_at(self.folder)
+        self._engine = engine_for(self.lake, threads, memory_limit)
+        try:
+            self.snapshot = snapshot if snapshot is not None else self._engine.current()
+            self.schema, self.in_memory = self._engine.prepare(self.snapshot)
+        except duckdb.Error as exc:
+            self._engine.broken = isinstance(exc, _DAMAGED)
+            raise _unreadable(self.lake.describe(), exc, self._shared) from exc
+        self._closed = False
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor on this snapshot's schema (on a new instance after damage)."""
+        if self._engine.broken:
+            try:
+                engine = engine_for(self.lake)
+                self.schema, self.in_memory = engine.prepare(self.snapshot)
+                self._engine = engine
+            except (DatasetError, duckdb.Error):
+                if not self.in_memory:
+                    raise
+                # the store is down: this snapshot's copy in memory still serves
+        cur = self._engine.cursor()
+        cur.execute(f"use memory.{self.schema}")
+        return cur
+
+    @property
+    def _shared(self) -> bool:
+        return not self.lake.embedded or self.lake.remote_data
+
+    def _damaged(self, exc: BaseException) -> DatasetError:
+        self._engine.broken = True
+        return _unreadable(self.lake.describe(), exc, self._shared)
 
     def _relation(
         self, cur: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]
@@ -280,8 +531,8 @@ class Database:
     def df(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run a query with bound parameters and return its result as a DataFrame.
 
-        A table file truncated or removed after the connection was made raises
-        DatasetError, so the app says the dataset is damaged instead of failing a page.
+        A data file removed or damaged under the snapshot raises DatasetError, so the app
+        says the dataset is damaged instead of failing a page.
         """
         query = load_query(name)
         with self.cursor() as cur:
@@ -290,7 +541,7 @@ class Database:
                 # and again when it is read, 30 % of a small query's time
                 return cur.execute(query.sql, bind(query, params or {})).df()
             except _DAMAGED as exc:
-                raise _unreadable(self.folder, exc) from exc
+                raise self._damaged(exc) from exc
 
     def batches(
         self, name: str, params: Mapping[str, Any] | None = None, rows: int = 50_000
@@ -300,8 +551,121 @@ class Database:
             try:
                 yield from self._relation(cur, name, params or {}).to_arrow_reader(rows)
             except _DAMAGED as exc:
-                raise _unreadable(self.folder, exc) from exc
+                raise self._damaged(exc) from exc
 
     def close(self) -> None:
-        """Close the connection."""
+        """Let the snapshot's schema go (the instance stays for the process)."""
+        if not self._closed:
+            self._closed = True
+            self._engine.release(self.snapshot)
+
+
+# what a commit that another one beat says: DuckLake's conflict, SQLite's busy catalog,
+# PostgreSQL's "duplicate key ... ducklake_snapshot_pkey" (the snapshot id already taken)
+_RACE = re.compile(r"conflict|database is locked|ducklake_snapshot_pkey|duplicate key", re.I)
+
+
+class Damaged(DatasetError):
+    """A write read a data file of the lake that is missing or damaged: a whole import or
+    a restore then replaces the table (`publishing`), which repairs it."""
+
+
+class CommitConflict(Exception):
+    """Another process committed to the lake while this write was being made: the write
+    is made again against the lake as it is now (`publishing.publish`)."""
+
+
+class Writer:
+    """The process's writing DuckDB instance over one lake: one transaction at a time."""
+
+    def __init__(self, lake: Lake) -> None:
+        self.lake = lake
+        lake.folder.mkdir(parents=True, exist_ok=True)
+        if not lake.remote_data:
+            Path(lake.data_path).mkdir(parents=True, exist_ok=True)
+        # 1 GB and a spill folder inside the dataset folder: the summaries of 10M activities
+        spill = lake.folder / ".spill"
+        con = _connect(lake, os.cpu_count() or 2, "1GB")
+        try:
+            con.execute("set temp_directory = $d", {"d": str(spill)})
+            _attach(con, lake, read_only=False)
+            # a commit that finds another one made meanwhile fails rather than being
+            # retried by DuckLake: the write is made again on what the other one left
+            # (its checks and guard see the other change)
+            con.execute("set ducklake_max_retry_count = 0")
+            _lock_down(con, lake)
+        except duckdb.Error as exc:
+            con.close()
+            raise _unreadable(lake.describe(), exc) from exc
+        self._con = con
+        self.lock = threading.Lock()  # one publish of this process at a time
+
+    def _run(
+        self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None
+    ) -> duckdb.DuckDBPyConnection:
+        try:
+            return self._con.execute(sql, params or {})
+        except _DAMAGED as exc:
+            shared = not self.lake.embedded or self.lake.remote_data
+            found = _unreadable(self.lake.describe(), exc, shared)
+            raise (Damaged if found.key == "unreadable" else DatasetError)(
+                str(found), found.key, **found.values
+            ) from exc
+
+    def execute(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> None:
+        self._run(sql, params)
+
+    def rows(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> list:
+        return self._run(sql, params).fetchall()
+
+    def arrow(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> pa.Table:
+        return self._run(sql, params).to_arrow_table()
+
+    def begin(self) -> None:
+        self._con.execute("begin transaction")
+
+    def rollback(self) -> None:
+        with contextlib.suppress(duckdb.Error):  # no transaction open (it failed at commit)
+            self._con.execute("rollback")
+
+    def commit(self, author: str, message: str, extra: Mapping[str, Any]) -> int:
+        """Commit with the person as author and the comment as message; the snapshot made.
+        CommitConflict when another commit came first."""
+        self._con.execute(
+            "call lake.set_commit_message($a, $m, extra_info => $e)",
+            {"a": author, "m": message, "e": json.dumps(extra, ensure_ascii=False)},
+        )
+        try:
+            self._con.execute("commit")
+        except duckdb.Error as exc:
+            self.rollback()
+            if _RACE.search(str(exc)):
+                raise CommitConflict(str(exc).splitlines()[0]) from exc
+            raise
+        return int(self._con.execute("select id from lake.current_snapshot()").fetchall()[0][0])
+
+    def close(self) -> None:
         self._con.close()
+
+
+_WRITERS: dict[Lake, Writer] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+def writer_for(lake: Lake) -> Writer:
+    """The process's writer of *lake* (made on first use)."""
+    with _WRITERS_LOCK:
+        found = _WRITERS.get(lake)
+        if found is None:
+            found = _WRITERS[lake] = Writer(lake)
+        return found
+
+
+def summary_sql(table: Table) -> str:
+    """The select that builds a summary table from the contract's tables."""
+    return parse_query(table.name, (SUMMARY_DIR / f"{table.name}.sql").read_text("utf-8")).sql
+
+
+def wait_s(attempt: int) -> float:
+    """How long a write waits before it is made again after a conflict."""
+    return min(2.0, 0.05 * (2**attempt))

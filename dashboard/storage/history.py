@@ -1,76 +1,48 @@
-"""The dataset's history: every published version kept, and a record of every change.
+"""The dataset's history: a snapshot of the lake per change, and a record of every change.
 
-Beside a dataset folder `data/` lies `data.history/`:
+Every write is one DuckLake transaction (`publishing.publish`): its snapshot holds the
+new rows, and its commit the record, with the person as author, the comment as message
+and, as extra info, what the change was (import, save, undo, restore, upgrade), which
+organisations and which rows of which tables (keys added, removed and changed, at most
+KEYS_LISTED per kind and table; the counts are always complete). Data and record are one
+commit: a kill leaves both or neither. "Version N" is snapshot N: the dashboard as it
+was is a time-travel read of it, the rows a change touched its `table_changes`.
 
-    data.history/log.jsonl            one line per change, appended, never rewritten
-    data.history/versions/000007/     the files of version 7, as published
+Pruning (`prune`) expires old snapshots (their files go at the next clean-up), but first
+copies their record into the lake's `record` table, so who changed what survives the files.
 
-A version folder holds the dataset's Parquet files and manifest as they were published.
-Its files are hard links: to the live dataset's files while it is the current version, and
-to the previous version's file where a table did not change, so a version costs the disk
-of the tables it changed, not of the whole dataset. DuckDB keeps reading the live folder in
-place, as before; a version folder is a complete dataset folder too, which `restore`
-publishes again (as a new version: history only grows).
-
-A log line names the version, the time (UTC), who made the change, what it was (import,
-save, restore), which organisations and which rows of which tables (keys added, removed
-and changed, at most KEYS_LISTED per kind and table; the counts are always complete), and
-an optional comment. Before and after of any row are the two versions' files. Pruning
-(`prune`) removes old version folders but never a log line, so the record of who changed
-what survives the files, and never the live version's folder.
-
-Each table's part of a line also says whose rows they were (`by_org`: organisation ->
+Each table's part of a change also says whose rows they were (`by_org`: organisation ->
 keys added, removed and changed). Tables without an `org_id` column are attributed through
 what they belong to (an indicator value through its indicator, a project's goals through
 their project), a network through the organisations that use it (memberships, activities),
 an organisation's own row to itself; what belongs to nobody is under "". A reader sees
 only their organisations' parts of a change (`Entry.seen_by`).
-
-A change and its line are published together: the line is written into the new version's
-manifest before the swap, and appended to log.jsonl after it. A process killed between the
-two leaves the line in the live manifest, where `entries` finds it and the next publish
-appends it (`repair`): the live dataset never holds a change the record does not show.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from dashboard.model.access import Scope, ScopeMissing
 from dashboard.model.contract import SUMMARIES as SUMMARY_TABLES
 from dashboard.model.contract import TABLE_BY_NAME, TABLES, Table
-from dashboard.storage.dataset import (
-    file_digest,
-    link_or_copy,
-    moved_orgs,
-    read_manifest,
-    read_table,
-    table_files,
-)
-from dashboard.storage.dataset import row_count as dataset_row_count
+from dashboard.storage.dataset import read_table, record_extras
+from dashboard.storage.engine import writer_for
+from dashboard.storage.location import lake_at, locked
 
-LOG = "log.jsonl"
-VERSIONS = "versions"
+RECORD = "record"  # the lake's table of the record of expired snapshots
 KEYS_LISTED = 200  # keys named per table and kind in one log line (and per organisation)
 KINDS = ("added", "removed", "changed")
 DIFF_ROWS_LIMIT = 2_000_000  # larger tables are compared by file and counted, not itemised
-
-
-def history_dir(out: Path) -> Path:
-    """Where the history of the dataset folder *out* is kept (`data` -> `data.history`)."""
-    return out.parent / f"{out.name}.history"
 
 
 @dataclass(frozen=True)
@@ -134,7 +106,7 @@ class Entry:
             str(d["who"]),
             str(d["action"]),
             tuple(d.get("orgs") or ()),  # type: ignore[arg-type]
-            d.get("tables") or {},  # type: ignore[arg-type]
+            _in_order(d.get("tables") or {}),  # type: ignore[arg-type]
             str(d.get("comment") or ""),
             d.get("restored_from"),  # type: ignore[arg-type]
             d.get("undoes"),  # type: ignore[arg-type]
@@ -171,6 +143,21 @@ class Entry:
             return None
         orgs = tuple(o for o in self.orgs if reader.allows(o))
         return replace(self, orgs=orgs, tables=tables)
+
+
+def _in_order(tables: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """A change's tables in the contract's order, each one's counts in the order the record
+    has always listed them (added, changed, removed: its JSON's sorted keys), whatever
+    order the catalog keeps them in."""
+    order = {t.name: i for i, t in enumerate(TABLES)}
+    out: dict[str, Mapping[str, Any]] = {}
+    for name in sorted(tables, key=lambda n: (order.get(n, len(order)), n)):
+        part = dict(tables[name])
+        counts = part.get("counts")
+        if isinstance(counts, Mapping):
+            part["counts"] = {k: counts[k] for k in sorted(counts)}
+        out[name] = part
+    return out
 
 
 def _has_org_column(table: str) -> bool:
@@ -218,49 +205,35 @@ def _keys(data: pa.Table, table: Table) -> list[str]:
     return [_joined(row) for row in zip(*cols, strict=True)]
 
 
-def _rows(folder: Path, table: Table, orgs: list[str] | None = None) -> dict[str, tuple] | None:
-    """Key -> row of a table (of *orgs* only, where given; None: too large to itemise)."""
-    if orgs is None and row_count_of(folder, table) > DIFF_ROWS_LIMIT:
-        return None
-    data = read_table(folder, table, orgs=orgs)
-    if data is None:
-        return {}
-    values = [data.column(c.name).to_pylist() for c in table.columns]
-    rows = list(zip(*values, strict=True)) if values else []
-    return dict(zip(_keys(data, table), rows, strict=True))
-
-
-def row_count(path: Path) -> int:
-    """Rows of a Parquet file, from its footer (0 when there is no file)."""
-    return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """The same bytes: one file linked twice (checked first: cheap), or equal digests."""
-    try:
-        sa, sb = a.stat(), b.stat()
-    except OSError:
-        return False
-    if (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev):
-        return True
-    return sa.st_size == sb.st_size and file_digest(a) == file_digest(b)
+Reader = Callable[
+    [Table, list[str]], "pa.Table | None"
+]  # a table's columns, as some version holds them
 
 
 class Owners:
     """Whose a row is, for tables whose rows do not say it themselves: read once per diff
-    from both dataset folders (before and after), small tables and summaries only."""
+    from both sides of a change (before and after), small tables and summaries only."""
 
-    def __init__(self, old: Path, new: Path) -> None:
-        self.folders = (old, new)
+    def __init__(self, readers: Sequence[Reader]) -> None:
+        self.readers = tuple(readers)
         self._maps: dict[str, dict[str, set[str]]] = {}
 
+    @classmethod
+    def of_versions(cls, out: Path, *versions: int | None) -> Owners:
+        """Owners read from snapshots of the lake at *out* (None: the newest)."""
+
+        def reader(v: int | None) -> Reader:
+            return lambda spec, cols: read_table(out, spec, columns=cols, version=v)
+
+        return cls([reader(v) for v in versions])
+
     def _map(self, table: str, key: str) -> dict[str, set[str]]:
-        """id -> organisations, from *table*'s `org_id` in either folder."""
+        """id -> organisations, from *table*'s `org_id` on either side."""
         if table not in self._maps:
             found: dict[str, set[str]] = {}
             spec = TABLE_BY_NAME.get(table) or next(t for t in SUMMARY_TABLES if t.name == table)
-            for folder in self.folders:
-                data = read_table(folder, spec, columns=[key, "org_id"])
+            for read in self.readers:
+                data = read(spec, [key, "org_id"])
                 if data is None:
                     continue
                 for k, o in zip(data[key].to_pylist(), data["org_id"].to_pylist(), strict=True):
@@ -310,45 +283,18 @@ def _first_key_value(table: Table, rows: list[tuple | None]) -> str:
 Pair = tuple[tuple | None, tuple | None]  # a row before and after a change (None: absent)
 
 
-def changed_rows(old: Path, new: Path, table: Table) -> dict[str, Pair] | None:
-    """key -> (row before, row after) of every row of *table* added, removed or changed
-    between two dataset folders, nothing left out ({}: none; None: the table is too large
-    to itemise). Of a partitioned table whose base the two share, only the moved
-    organisations' rows are read (base is not)."""
-    a_files, b_files = table_files(old, table), table_files(new, table)
-    if [f.name for f in a_files] == [f.name for f in b_files] and all(
-        _same_file(x, y) for x, y in zip(a_files, b_files, strict=True)
-    ):
-        return {}
-    orgs = None
-    if table.partitioned and a_files and b_files and _same_file(a_files[0], b_files[0]):
-        orgs = sorted(moved_orgs(old, table) | moved_orgs(new, table))
-    before, after = _rows(old, table, orgs), _rows(new, table, orgs)
-    if before is None or after is None:
-        return None
-    return {
-        k: (before.get(k), after.get(k))
-        for k in sorted(set(before) | set(after))
-        if before.get(k) != after.get(k)
-    }
-
-
-def diff_table(
-    old: Path, new: Path, table: Table, owners: Owners | None = None
+def table_change(
+    table: Table, rows: Mapping[str, Pair], before: int, after: int, owners: Owners
 ) -> TableChange | None:
-    """What changed in *table* between two dataset folders (None: nothing), and whose
-    rows they were."""
-    rows = changed_rows(old, new, table)
-    if rows is None:
-        return TableChange(row_count_of(old, table), row_count_of(new, table))
+    """What a change did to *table*, given every row it added, removed or changed (key ->
+    (row before, row after)), and whose rows they were (None: nothing)."""
     if not rows:
-        return None  # the same files, or rewritten with the same rows
+        return None
     added = [k for k, (b, _) in rows.items() if b is None]
     removed = [k for k, (_, a) in rows.items() if a is None]
     changed = [k for k, (b, a) in rows.items() if b is not None and a is not None]
     counts = {"added": len(added), "removed": len(removed), "changed": len(changed)}
     cut = KEYS_LISTED
-    owners = owners or Owners(old, new)
     by_org: dict[str, dict[str, list[str]]] = {}
     for kind, keys in (("added", added), ("removed", removed), ("changed", changed)):
         for k in keys:
@@ -362,77 +308,81 @@ def diff_table(
         for o, p in sorted(by_org.items())
     }
     return TableChange(
-        row_count_of(old, table), row_count_of(new, table),
+        before, after,
         tuple(added[:cut]), tuple(removed[:cut]), tuple(changed[:cut]),
         counts, tuple(sorted(o for o in by_org if o)), parts,
     )  # fmt: skip
 
 
-def row_count_of(folder: Path, table: Table) -> int:
-    """Rows of a table in a dataset folder (0 when absent)."""
-    return dataset_row_count(folder, table) or 0
+def pairs(table: Table, gone: pa.Table, came: pa.Table) -> dict[str, Pair]:
+    """key -> (row before, row after) from the rows a change removed (*gone*: removed or
+    changed) and added (*came*: added or changed)."""
+    names = [c.name for c in table.columns]
+    out: dict[str, list[tuple | None]] = {}
+    for data, at in ((gone, 0), (came, 1)):
+        values = [data.column(n).to_pylist() for n in names]
+        for row in zip(*values, strict=True) if values else []:
+            k = _joined(row[names.index(c)] for c in table.key)
+            out.setdefault(k, [None, None])[at] = tuple(row)
+    return {k: (b, a) for k, (b, a) in sorted(out.items()) if b != a}
 
 
-def diff(old: Path, new: Path) -> dict[str, TableChange]:
-    """Every contract table that differs between two dataset folders."""
-    out = {}
-    owners = Owners(old, new)
-    for table in TABLES:
-        change = diff_table(old, new, table, owners)
-        if change is not None:
-            out[table.name] = change
-    return out
+def changed_rows(out: Path, version: int, table: Table) -> dict[str, Pair] | None:
+    """key -> (row before, row after) of every row of *table* that the change of snapshot
+    *version* added, removed or changed ({}: none): its `table_changes`."""
+    from dashboard.storage.dataset import _engine, stored_columns
+
+    if table.name not in _tables_at(out, version):
+        return {}
+    names = [c.name for c in table.columns]
+    have = set(stored_columns(out, table, version))
+    cols = ", ".join(f'"{n}"' if n in have else f'null as "{n}"' for n in names)
+    eng = _engine(out)
+    sql = (
+        f"select change_type, {cols} from lake.table_changes('{table.name}', $v, $v) order by rowid"
+    )
+    found = eng.arrow(sql, {"v": int(version)})
+    kinds = found.column("change_type").to_pylist()
+    gone_idx = [i for i, k in enumerate(kinds) if k in ("delete", "update_preimage")]
+    came_idx = [i for i, k in enumerate(kinds) if k in ("insert", "update_postimage")]
+    data = found.drop_columns(["change_type"])
+    return pairs(
+        table, data.take(pa.array(gone_idx, pa.int64())), data.take(pa.array(came_idx, pa.int64()))
+    )
 
 
-def logged(out: Path) -> list[Entry]:
-    """The lines of log.jsonl, oldest first (a torn last line, from a process killed while
-    appending it, is passed over: the live manifest still holds that change)."""
-    path = history_dir(out) / LOG
-    try:
-        st = path.stat()
-    except OSError:
-        return []
-    return list(_parsed_log(str(path), st.st_mtime_ns, st.st_size))
+def _tables_at(out: Path, version: int) -> set[str]:
+    from dashboard.storage.dataset import lake_tables
 
-
-@lru_cache(maxsize=8)
-def _parsed_log(path: str, mtime_ns: int, size: int) -> tuple[Entry, ...]:
-    """The log's lines, parsed once per state of the file (the History page, its undo
-    and its 'before' each ask for the record on every rerun)."""
-    found = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        try:
-            found.append(Entry.from_json(json.loads(line)))
-        except (ValueError, KeyError, TypeError):
-            continue
-    return tuple(found)
-
-
-def live_change(out: Path) -> Entry | None:
-    """The change the live dataset was published with (from its manifest), if any."""
-    change = read_manifest(out).get("change")
-    return Entry.from_json(change) if isinstance(change, dict) else None
-
-
-def live_version(out: Path) -> int | None:
-    """The version the live dataset is (None: published before versions were named)."""
-    change = live_change(out)
-    return change.version if change is not None else None
+    return lake_tables(lake_at(out), version)
 
 
 def entries(out: Path) -> list[Entry]:
-    """The record of the dataset at *out*, oldest first: every line of the log, and the
-    live dataset's own change should the process that published it have been killed
-    before appending its line. The whole record, for the server: a reader sees it
-    through `seen(out, reader)`."""
-    found = logged(out)
-    live = live_change(out)
-    if live is not None and live.version not in {e.version for e in found}:
-        found.append(live)
-        found.sort(key=lambda e: e.version)
-    return found
+    """The record of the dataset at *out*, oldest first: every change kept in the record
+    table (of expired snapshots) and every snapshot's commit. The whole record, for the
+    server: a reader sees it through `seen(out, reader)`."""
+    try:
+        extras = record_extras(out)
+    except Exception:
+        return []
+    found: dict[int, Entry] = {e.version: e for e in _recorded(out)}
+    for sid, when, author, message, info in extras:
+        if not info.get("action"):
+            continue  # the lake's own snapshots (tables created)
+        found[sid] = Entry.from_json(
+            {**info, "version": sid, "time": info.get("time") or when, "who": author or "",
+             "comment": message or ""}
+        )  # fmt: skip
+    return [found[v] for v in sorted(found)]
+
+
+def _recorded(out: Path) -> list[Entry]:
+    from dashboard.storage.dataset import _engine, lake_tables
+
+    if RECORD not in lake_tables(lake_at(out)):
+        return []
+    rows = _engine(out).rows(f"select entry from lake.{RECORD} order by version")
+    return [Entry.from_json(json.loads(r[0])) for r in rows]
 
 
 def seen(out: Path, reader: Scope) -> list[Entry]:
@@ -440,15 +390,6 @@ def seen(out: Path, reader: Scope) -> list[Entry]:
     organisations' rows, and of each only their part (`Entry.seen_by`)."""
     shown = (e.seen_by(reader) for e in entries(out))
     return [e for e in shown if e is not None]
-
-
-def repair(out: Path) -> bool:
-    """Append the live change's line if the log lacks it (under the dataset's lock)."""
-    live = live_change(out)
-    if live is None or live.version in {e.version for e in logged(out)}:
-        return False
-    record(out, live)
-    return True
 
 
 def previous_version(out: Path, version: int) -> int | None:
@@ -461,44 +402,17 @@ def last_version(out: Path) -> int:
     return max((e.version for e in entries(out)), default=0)
 
 
-def version_dir(out: Path, version: int) -> Path:
-    return history_dir(out) / VERSIONS / f"{version:06d}"
+def kept(out: Path, version: int) -> bool:
+    """Whether snapshot *version* can still be read (not expired by a prune)."""
+    from dashboard.storage.dataset import _engine
 
-
-def keep_version(out: Path, staged: Path, version: int) -> Path:
-    """Keep the files of *staged* (about to become *out*) as version *version*: each file a
-    hard link to the previous version's file where its bytes are the same, else to the
-    staged file itself (which the live dataset will be). A save links the files it did
-    not change from the live dataset, which are the previous version's: nothing to read."""
-    folder = version_dir(out, version)
-    tmp = folder.with_name(folder.name + ".tmp")
-    if tmp.exists():  # left by a publish that was killed
-        import shutil
-
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    prev = version_dir(out, version - 1) if version > 1 else None
-    for f in sorted(staged.rglob("*")):
-        if not f.is_file():
-            continue
-        rel = f.relative_to(staged)
-        old = prev / rel if prev is not None else None
-        same = old is not None and _same_file(old, f)
-        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(old if same and old is not None else f, tmp / rel)
-    os.replace(tmp, folder)
-    return folder
-
-
-def record(out: Path, entry: Entry) -> None:
-    """Append *entry* to the record (one line, flushed and synced before returning)."""
-    path = history_dir(out) / LOG
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(entry.as_json(), ensure_ascii=False, sort_keys=True) + "\n"
-    with path.open("a", encoding="utf-8") as f:
-        f.write(line)
-        f.flush()
-        os.fsync(f.fileno())
+    try:
+        rows = _engine(out).rows(
+            "select count(*) from lake.snapshots() where snapshot_id = $v", {"v": int(version)}
+        )
+    except Exception:
+        return False
+    return bool(rows[0][0])
 
 
 def now() -> str:
@@ -530,25 +444,46 @@ def iter_csv_rows(out: Path, org: str | None = None, limit: int | None = None) -
             break
 
 
-def prune(out: Path, keep: int) -> list[int]:
-    """Remove the files of all but the newest *keep* recorded versions, never the live
-    version's and never a line of the record; the folders of versions that were never
-    published (a publish killed before its swap) go too. Returns the versions removed."""
-    import shutil
+def keep_record(out: Path, kept_entries: Sequence[Entry]) -> None:
+    """Add *kept_entries* to the lake's record table (one commit), those already there
+    left as they are: the record of snapshots about to expire, or of versions moved from
+    the folder layout whose files were pruned before."""
+    w = writer_for(lake_at(out))
+    with w.lock:
+        w.execute(f"create table if not exists lake.{RECORD} (version bigint, entry varchar)")
+        w.begin()
+        try:
+            have = {r[0] for r in w.rows(f"select version from lake.{RECORD}")}
+            for e in kept_entries:
+                if e.version not in have:
+                    w.execute(
+                        f"insert into lake.{RECORD} values ($v, $e)",
+                        {"v": e.version, "e": json.dumps(e.as_json(), ensure_ascii=False)},
+                    )
+            w.commit("Målbild", f"the record of {len(kept_entries)} changes kept", {})
+        except BaseException:
+            w.rollback()
+            raise
 
-    root = history_dir(out) / VERSIONS
-    if not root.exists():
-        return []
-    folders = sorted(int(p.name) for p in root.iterdir() if p.name.isdigit())
-    recorded = sorted(e.version for e in entries(out))
-    live = live_version(out)
-    if live is None and recorded:
-        live = recorded[-1]  # a dataset from before versions were named: the last one
-    kept = set(recorded[-max(keep, 1) :]) | ({live} if live is not None else set())
-    gone = [v for v in folders if v not in kept]
-    for v in gone:
-        shutil.rmtree(version_dir(out, v), ignore_errors=True)
-    return gone
+
+def prune(out: Path, keep: int) -> list[int]:
+    """Expire all but the newest *keep* recorded snapshots, never the newest; their record
+    is first copied into the lake's `record` table (one transaction), so no line of the
+    record is lost, and their files go with DuckLake's clean-up. Returns the versions
+    expired."""
+    with locked(out):
+        recorded = entries(out)
+        live = [e.version for e in recorded if kept(out, e.version)]
+        keep_set = set(live[-max(keep, 1) :])
+        gone = [v for v in live if v not in keep_set]
+        if not gone:
+            return []
+        keep_record(out, [e for e in recorded if e.version in gone])
+        w = writer_for(lake_at(out))
+        with w.lock:
+            w.execute("call ducklake_expire_snapshots('lake', versions => $v)", {"v": gone})
+            w.execute("call ducklake_cleanup_old_files('lake', cleanup_all => true)")
+        return gone
 
 
 # Where an id column's rows are named: the table and its name column (goals by number).
@@ -582,13 +517,14 @@ def matching(found: pa.Table, key: tuple[str, ...], keys: tuple[str, ...]) -> pd
 def version_rows(
     out: Path, version: int, table: str, keys: tuple[str, ...], orgs: tuple[str, ...]
 ) -> pd.DataFrame:
-    """The rows of *table* with *keys* as version *version* holds them, every id replaced
-    by the name it stands for in that version (a manager reads names). Of a table kept
-    per organisation only the files of *orgs* (the change's) are read. The keys come from
-    a change as its reader may see it (`Entry.seen_by`): read through `data.version_rows`."""
-    folder = version_dir(out, version)
+    """The rows of *table* with *keys* as snapshot *version* holds them, every id replaced
+    by the name it stands for in that snapshot (a manager reads names). Only the rows of
+    *orgs* (the change's) are read of a table kept per organisation. The keys come from a
+    change as its reader may see it (`Entry.seen_by`): read through `data.version_rows`."""
     spec = TABLE_BY_NAME[table]
-    found = read_table(folder, spec, orgs=list(orgs) if orgs and spec.partitioned else None)
+    found = read_table(
+        out, spec, orgs=list(orgs) if orgs and spec.partitioned else None, version=version
+    )
     if found is None or not keys:
         return pd.DataFrame()
     df = matching(found, spec.key, keys)
@@ -597,7 +533,7 @@ def version_rows(
             continue
         (idcol,) = TABLE_BY_NAME[other].key  # every named table has a one-column key
         # only the id and its name are read, not the whole referred table
-        ref_table = read_table(folder, TABLE_BY_NAME[other], columns=[idcol, name])
+        ref_table = read_table(out, TABLE_BY_NAME[other], columns=[idcol, name], version=version)
         if ref_table is not None:
             wanted = pa.array(sorted({str(v) for v in df[col].dropna()}), pa.string())
             ref = ref_table.filter(pc.is_in(ref_table[idcol].cast(pa.string()), wanted))

@@ -1,73 +1,76 @@
-"""Publishing a dataset: the one step the import and the generator share.
+"""Publishing a change: the one step every write shares (import, save, undo, restore).
 
-`publish` takes a function that writes the contract's tables into a fresh staging folder,
-then builds the summary tables, writes the manifest and swaps the folder in atomically
-(`dataset.swap_in`). It holds a lock beside the dataset while it works, so two imports
-never interleave, and first removes the staging folders an import that was killed left
-behind. An `--out` that is a symbolic link or a file is refused before anything is
-written: swapping a link would replace the link, not the dataset it points to.
+`publish` takes a function that stages the rows it writes as Parquet files
+(`dataset.staging_dir`), then applies them to the lake in one DuckLake transaction: per
+staged table the rows that differ (removed or changed rows deleted by key, new ones
+inserted, so the snapshot's change feed is the change itself), the summary tables of the
+organisations touched rebuilt, and the record of the change as the commit's author,
+message and extra info. Data and record commit together or not at all; a kill at any
+step leaves the lake as it was.
+
+Writers take turns: the processes of one machine on a lock file in the dataset folder
+(SQLite lets one writer commit at a time), the machines of a shared catalog through
+DuckLake, which refuses a commit when another came first (`engine.CommitConflict`). The write
+is then made again, against the lake as the other left it: its guard (nobody changed the
+rows the person saw) and its checks decide again, so two saves of different rows both
+succeed and a save of rows someone else changed is refused with their rows.
 """
 
 from __future__ import annotations
 
-import fcntl
 import getpass
 import os
 import shutil
 import signal
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from dashboard.model.contract import TABLES
+import pyarrow as pa
+
+from dashboard.model.contract import SUMMARIES, TABLES, Table
 from dashboard.model.migrations import CONTRACT_VERSION, summary
 from dashboard.model.problems import ImportFailed, Problem
 from dashboard.storage import history
 from dashboard.storage.dataset import (
+    PARTITION_COLUMN,
+    ROW_GROUP_SIZE,
+    clean_staging,
     contract_version,
     has_dataset,
     read_manifest,
     read_table,
+    staged_scope,
     staging_dir,
-    swap_in,
-    write_manifest,
+    stamp,
+    table_path,
     write_table,
 )
-from dashboard.storage.engine import build_summaries
+from dashboard.storage.engine import (
+    CommitConflict,
+    Damaged,
+    DatasetError,
+    Writer,
+    summary_sql,
+    wait_s,
+    writer_for,
+)
+from dashboard.storage.location import lake_at, locked
+
+ATTEMPTS = 8  # a write made again this often after conflicts before it gives up
+RETRIES = [0]  # writes of this process made again after a conflict (the benchmarks read it)
+DIFF_ROWS_LIMIT = 2_000_000  # larger tables are replaced and counted, not itemised
+_SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE"}
 
 
 def check_out(out: Path) -> None:
-    """Refuse an output path that cannot be swapped safely."""
+    """Refuse a dataset path that is a symbolic link or a file."""
     if out.is_symlink():
         raise ImportFailed([Problem.of(str(out), 0, "-", "out_symlink", target=str(out.resolve()))])
     if out.exists() and not out.is_dir():
         raise ImportFailed([Problem.of(str(out), 0, "-", "out_not_folder")])
-
-
-@contextmanager
-def locked(out: Path) -> Iterator[None]:
-    """Hold the dataset's lock file (`.NAME.lock` beside it) for the block."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lock = out.parent / f".{out.name}.lock"
-    with open(lock, "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-def clean_stale(out: Path) -> list[Path]:
-    """Remove staging and old-dataset folders a killed import left beside *out*."""
-    removed = []
-    for pattern in (f".{out.name}.new-*", f".{out.name}.old-*"):
-        for stale in out.parent.glob(pattern):
-            if stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
-                removed.append(stale)
-    return removed
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class Change:
     # that the person may still make it (raises to refuse)
     guard: Callable[[Path], None] | None = None
     undoes: int | None = None
+    # more for the record (a change moved from the folder layout: its original time)
+    extra: Mapping[str, Any] | None = None
 
 
 FAILPOINT = "DASHBOARD_FAILPOINT"  # tests: the step of a publish at which to be killed
@@ -96,7 +101,7 @@ def _step(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-STEPS = ("locked", "written", "summarised", "kept", "swapped", "recorded")
+STEPS = ("locked", "written", "applied", "committed")
 
 
 def default_who() -> str:
@@ -114,29 +119,35 @@ def publish(
     change: Change | None = None,
     summaries: bool = True,
 ) -> dict[str, int]:
-    """Write a dataset with *write(staging_folder)* and swap it in at *out*; returns the
-    row counts *write* reported. On any error nothing at *out* changes. The summary
-    tables are built from the written tables, unless *summaries* is False (then *write*
-    has written them: an import of some organisations builds theirs alone). *write* runs
-    under the dataset's lock, against the dataset as it is then.
-
-    Every publish is a version in the history (`dashboard.storage.history`): its files are kept
-    (hard links, shared with the previous version where a table did not change) and a
-    line records who, when, what and whose rows changed. The line is part of the new
-    version's manifest, swapped in with the data, and appended to the log after the swap;
-    a kill in between is repaired from the manifest. A dataset published before the
-    history existed is first kept as version 1 ("baseline"), so nothing is ever lost."""
+    """Stage a change with *write(staging_folder)* and apply it to the lake at *out* as one
+    transaction recorded as *change*; returns the row counts *write* reported. On any
+    error nothing changes. *write* and the change's guard run under the lock, against the
+    lake as it is then, and again should another machine commit first. (*summaries* is
+    kept for the callers: the summaries of what a write touches are always rebuilt.)"""
+    del summaries
     check_out(out)
     change = change or Change(who=default_who())
-    with locked(out):
-        _step("locked")
-        clean_stale(out)
-        history.repair(out)
-        if needs_upgrade(out):  # a dataset of an older contract: today's shape first
-            _publish_locked(out, _rewrite_all(out), "upgrade", _upgrade_change(out), True)
-        if change.guard is not None:
-            change.guard(out)
-        return _publish_locked(out, write, source, change, summaries)
+    repair = False
+    for attempt in range(ATTEMPTS):
+        try:
+            with locked(out):
+                _step("locked")
+                clean_staging(out)
+                if needs_upgrade(out):  # a dataset of an older contract: today's shape first
+                    _publish_locked(out, _rewrite_all(out), "upgrade", _upgrade_change(out))
+                if change.guard is not None:
+                    change.guard(out)
+                return _publish_locked(out, write, source, change, repair)
+        except Damaged:
+            if repair:  # a save of some organisations cannot mend a table: an import can
+                raise
+            repair = True  # made again: the tables it gives whole replace the damaged ones
+        except CommitConflict:
+            RETRIES[0] += 1
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(wait_s(attempt))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def needs_upgrade(out: Path) -> bool:
@@ -149,11 +160,10 @@ def upgrade(out: Path, who: str = "") -> int | None:
     or None when it already is (`python -m dashboard upgrade`; also done first by any write)."""
     check_out(out)
     with locked(out):
-        clean_stale(out)
-        history.repair(out)
+        clean_staging(out)
         if not needs_upgrade(out):
             return None
-        _publish_locked(out, _rewrite_all(out), "upgrade", _upgrade_change(out, who), True)
+        _publish_locked(out, _rewrite_all(out), "upgrade", _upgrade_change(out, who))
     return history.last_version(out)
 
 
@@ -161,13 +171,13 @@ def _upgrade_change(out: Path, who: str = "") -> Change:
     return Change(who or "Målbild (upgrade)", "upgrade", summary(contract_version(out)))
 
 
-def _rewrite_all(folder: Path) -> Callable[[Path], dict[str, int]]:
-    """A write of every table of *folder* as read in today's contract (`read_table`)."""
+def _rewrite_all(folder: Path, version: int | None = None) -> Callable[[Path], dict[str, int]]:
+    """A write of every table as read (at *version*) in today's contract (`read_table`)."""
 
     def write(staged: Path) -> dict[str, int]:
         counts = {}
         for t in TABLES:
-            rows = read_table(folder, t)
+            rows = read_table(folder, t, version=version)
             if rows is not None:
                 counts[t.name] = write_table(staged, t, rows)
         return counts
@@ -180,106 +190,341 @@ def _publish_locked(
     write: Callable[[Path], Mapping[str, int]],
     source: str,
     change: Change,
-    summaries: bool,
+    repair: bool = False,
 ) -> dict[str, int]:
     """`publish`'s work, under the lock it holds."""
-    staged = staging_dir(out)
-    try:
-        counts = dict(write(staged))
-        _step("written")
-        if summaries:
-            build_summaries(staged)
-        _step("summarised")
-        version = _next_version(out)
-        if version == 1 and has_dataset(out):
-            _keep_baseline(out)
-            version = 2
-        elif has_dataset(out):
-            _keep_live(out)
-        with tempfile.TemporaryDirectory() as nothing:  # the 'before' of a first import
-            before = out if has_dataset(out) else Path(nothing)
-            changes = history.diff(before, staged)
-            orgs = history.orgs_touched(changes)
-        entry = history.Entry(
-            version,
-            history.now(),
-            change.who or default_who(),
-            change.action,
-            orgs,
-            {k: v.as_json() for k, v in changes.items()},
-            change.comment,
-            change.restored_from,
-            change.undoes,
-        )
-        write_manifest(staged, counts, source, entry.as_json())
-        history.keep_version(out, staged, version)
-        _step("kept")
-        swap_in(staged, out)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    _step("swapped")
-    history.record(out, entry)
-    _step("recorded")
-    return counts
+    w = writer_for(lake_at(out))
+    with w.lock:
+        base = stamp(out)
+        staged = staging_dir(out)
+        try:
+            counts = dict(write(staged))
+            _step("written")
+            w.begin()
+            try:
+                now = w.rows("select max(snapshot_id) from lake.snapshots()")[0][0]
+                if int(now or 0) != base:
+                    raise CommitConflict(f"snapshot {now} came after {base}")
+                info = _apply(w, out, base, staged, change, source, repair)
+                _step("applied")
+                w.commit(change.who or default_who(), change.comment, info)
+            except BaseException:
+                w.rollback()
+                raise
+            _step("committed")
+            return counts
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
 
 
-def _next_version(out: Path) -> int:
-    """One past the last version recorded or kept (a version kept by a publish that was
-    killed before its line was written is not reused)."""
-    root = history.history_dir(out) / history.VERSIONS
-    kept = [int(p.name) for p in root.iterdir() if p.name.isdigit()] if root.exists() else []
-    return max([history.last_version(out), *kept]) + 1
+def _cols(table: Table) -> str:
+    return ", ".join(f'"{c.name}"' for c in table.columns)
 
 
-def _keep_live(out: Path) -> None:
-    """Keep the live version's files again if its folder is gone (a history folder lost
-    or copied without its versions): the 'before' of every later change stays readable."""
-    live = history.live_version(out)
-    if live is not None and not history.version_dir(out, live).is_dir():
-        history.keep_version(out, out, live)
+def _ensure_tables(w: Writer) -> None:
+    """The contract's tables in a new lake, and how its files are written: zstd, and row
+    groups small enough that a filter on organisation and year skips most of them (the
+    rows go in sorted by the table's `sort_by`)."""
+    have = {
+        r[0] for r in w.rows("select table_name from duckdb_tables() where database_name = 'lake'")
+    }
+    if not have:
+        w.execute("call lake.set_option('parquet_compression', 'zstd')")
+        w.execute(f"call lake.set_option('parquet_row_group_size', {ROW_GROUP_SIZE})")
+    for t in TABLES + SUMMARIES:
+        if t.name in have:
+            continue
+        cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in t.columns)
+        w.execute(f"create table lake.{t.name} ({cols})")
 
 
-def _keep_baseline(out: Path) -> None:
-    """The live dataset as version 1, before the first recorded change replaces it (its
-    line first: a kill before its files are kept leaves a baseline "not kept", never kept
-    files without a line)."""
-    manifest = read_manifest(out)
-    history.record(
-        out,
-        history.Entry(
-            1,
-            str(manifest.get("imported_at") or history.now()),
-            "unknown (before the history)",
-            "baseline",
-            (),
-            {},
-            str(manifest.get("source", "")),
-        ),
+def _remake(w: Writer, table: Table, staged: Path) -> None:
+    """The table made anew from its staged rows (the old one stays in earlier snapshots)."""
+    cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in table.columns)
+    w.execute(f"drop table lake.{table.name}")
+    w.execute(f"create table lake.{table.name} ({cols})")
+    w.execute(
+        f"insert into lake.{table.name} select {_cols(table)} from read_parquet($f)",
+        {"f": str(staged)},
     )
-    history.keep_version(out, out, 1)
+
+
+def _reshape(w: Writer, table: Table) -> None:
+    """Give a lake table today's columns (a dataset of an older contract, upgraded): the
+    rows staged for it are in today's contract (`_rewrite_all`)."""
+    have = [r[0] for r in w.rows(f"describe lake.{table.name}")]
+    if have == [c.name for c in table.columns]:
+        return
+    cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in table.columns)
+    w.execute(f"drop table lake.{table.name}")
+    w.execute(f"create table lake.{table.name} ({cols})")
+
+
+def _order(table: Table) -> str:
+    return f" order by {', '.join(table.sort_by)}" if table.sort_by else ""
+
+
+def _count(w: Writer, sql: str, params: Mapping[str, Any] | None = None) -> int:
+    return int(w.rows(sql, params)[0][0])
+
+
+def _apply(
+    w: Writer,
+    out: Path,
+    base: int,
+    staged: Path,
+    change: Change,
+    source: str,
+    repair: bool = False,
+) -> dict[str, Any]:
+    """Apply the staged tables inside the open transaction; the commit's extra info. With
+    *repair* (a data file of the lake was found missing or damaged) each table staged whole
+    is made anew with its staged rows, without reading what it held."""
+    _ensure_tables(w)
+    if change.action == "upgrade":  # the contract the lake is in: a snapshot of its own
+        w.execute("create table if not exists lake.contract (version bigint)")
+        w.execute("delete from lake.contract")
+        w.execute("insert into lake.contract values ($v)", {"v": CONTRACT_VERSION})
+    scope = staged_scope(staged)
+    after_reader: history.Reader = lambda spec, cols: _in_transaction(w, spec, cols)  # noqa: E731
+    before_reader: history.Reader = lambda spec, cols: (  # noqa: E731
+        read_table(out, spec, columns=cols, version=base) if base else None
+    )
+    owners = history.Owners([before_reader, after_reader])
+    changes: dict[str, history.TableChange] = {}
+    pending: list[tuple[Table, dict[str, history.Pair], int, int]] = []
+    touched_scopes: list[list[str] | None] = []
+    for table in TABLES:
+        path = table_path(staged, table)
+        if not path.is_file():
+            continue
+        if change.action == "upgrade":
+            _reshape(w, table)
+        orgs = scope.get(table.name)
+        if repair and orgs is None:
+            had = int((read_manifest(out).get("rows") or {}).get(table.name) or 0)
+            _remake(w, table, path)
+            after = _count(w, f"select count(*) from lake.{table.name}")
+            changes[table.name] = history.TableChange(had, after)
+            touched_scopes.append(None)
+            continue
+        where, params = "", {}
+        if orgs is not None:
+            where = f" where {PARTITION_COLUMN} in (select unnest($orgs))"
+            params = {"orgs": orgs}
+        before = _count(w, f"select count(*) from lake.{table.name}")
+        w.execute(
+            f"create or replace temp table _new as select {_cols(table)} from read_parquet($f)",
+            {"f": str(path)},
+        )
+        w.execute(
+            f"create or replace temp table _old as "
+            f"select {_cols(table)} from lake.{table.name}{where}",
+            params,
+        )
+        n_old, n_new = (
+            _count(w, "select count(*) from _old"),
+            _count(w, "select count(*) from _new"),
+        )
+        if max(n_old, n_new) > DIFF_ROWS_LIMIT:  # replaced whole and counted
+            w.execute(f"delete from lake.{table.name}{where}", params)
+            w.execute(f"insert into lake.{table.name} select * from _new")  # staged sorted
+            after = _count(w, f"select count(*) from lake.{table.name}")
+            changes[table.name] = history.TableChange(before, after)
+            touched_scopes.append(orgs)
+            continue
+        w.execute("create or replace temp table _gone as from _old except from _new")
+        w.execute("create or replace temp table _came as from _new except from _old")
+        n_gone, n_came = (
+            _count(w, "select count(*) from _gone"),
+            _count(w, "select count(*) from _came"),
+        )
+        if not n_gone and not n_came:
+            continue
+        if n_gone:
+            on = " and ".join(f't."{k}" is not distinct from g."{k}"' for k in table.key)
+            w.execute(f"delete from lake.{table.name} t using _gone g where {on}")
+        if n_came:
+            w.execute(f"insert into lake.{table.name} select * from _came{_order(table)}")
+        after = _count(w, f"select count(*) from lake.{table.name}")
+        touched_scopes.append(orgs)
+        if n_gone + n_came > ITEMISED_IN_PYTHON and PARTITION_COLUMN in _names(table):
+            changes[table.name] = _change_in_sql(w, table, before, after)
+        else:
+            rows = history.pairs(table, w.arrow("from _gone"), w.arrow("from _came"))
+            pending.append((table, rows, before, after))
+    for table, rows, before, after in pending:  # owners read once the rows are all in
+        found = history.table_change(table, rows, before, after, owners)
+        if found is not None:
+            changes[table.name] = found
+    if {"activities", "activity_goals"} & set(changes):
+        _summaries(
+            w,
+            None if None in touched_scopes else sorted({o for s in touched_scopes if s for o in s}),
+        )
+    rows_now = {t.name: _count(w, f"select count(*) from lake.{t.name}") for t in TABLES}
+    return {
+        "action": change.action,
+        "orgs": list(history.orgs_touched(changes)),
+        "tables": {k: v.as_json() for k, v in changes.items()},
+        "restored_from": change.restored_from,
+        "undoes": change.undoes,
+        "source": source,
+        "rows": rows_now,
+        "contract": CONTRACT_VERSION,
+        **dict(change.extra or {}),
+    }
+
+
+ITEMISED_IN_PYTHON = 20_000  # more rows changed: the record is worked out in SQL
+
+
+def _names(table: Table) -> list[str]:
+    return [c.name for c in table.columns]
+
+
+def _change_in_sql(w: Writer, table: Table, before: int, after: int) -> history.TableChange:
+    """What a change did to a table whose rows carry their organisation, worked out by
+    DuckDB from the rows removed (`_gone`) and added (`_came`): the same record as
+    `history.table_change` (keys joined with "/", sorted, at most KEYS_LISTED named per
+    kind and organisation; every count complete), for a whole import of millions of rows."""
+    key = (
+        "concat_ws('/', "
+        + ", ".join(f"coalesce(cast(\"{k}\" as varchar), '')" for k in table.key)
+        + ")"
+    )
+    cut = history.KEYS_LISTED
+    w.execute(
+        "create or replace temp table _kinds as "
+        f"with g as (select distinct {key} as k, org_id from _gone), "
+        f"c as (select distinct {key} as k, org_id from _came), "
+        "j as (select coalesce(c.k, g.k) as k, "
+        "case when g.k is null then 'added' when c.k is null then 'removed' else 'changed' end "
+        "as kind, list_distinct(list_filter([g.org_id, c.org_id], x -> x is not null)) as orgs "
+        "from g full outer join c on g.k = c.k) "
+        "select k, kind, coalesce(nullif(o, ''), '') as org from j, unnest(case when len(orgs) = 0 "
+        "then [''] else orgs end) as u(o)"
+    )
+    per_kind = {
+        kind: (int(n), list(keys or []))
+        for kind, n, keys in w.rows(
+            f"select kind, count(distinct k), list(distinct k order by k)[1:{cut}] "
+            "from _kinds group by kind"
+        )
+    }
+    by_org: dict[str, dict[str, Any]] = {}
+    for org, kind, n, keys in w.rows(
+        f"select org, kind, count(distinct k), list(distinct k order by k)[1:{cut}] "
+        "from _kinds group by org, kind order by org, kind"
+    ):
+        part = by_org.setdefault(str(org), {"counts": {k: 0 for k in history.KINDS}})
+        part[kind] = list(keys or [])
+        part["counts"][kind] = int(n)
+    counts = {kind: per_kind.get(kind, (0, []))[0] for kind in history.KINDS}
+    return history.TableChange(
+        before, after,
+        tuple(per_kind.get("added", (0, []))[1]), tuple(per_kind.get("removed", (0, []))[1]),
+        tuple(per_kind.get("changed", (0, []))[1]),
+        counts, tuple(sorted(o for o in by_org if o)), dict(sorted(by_org.items())),
+    )  # fmt: skip
+
+
+def _in_transaction(w: Writer, spec: Table, cols: list[str]) -> pa.Table | None:
+    names = ", ".join(f'"{c}"' for c in cols)
+    try:
+        return w.arrow(f"select {names} from lake.{spec.name}")
+    except Exception:
+        return None
+
+
+def _summaries(w: Writer, orgs: list[str] | None) -> None:
+    """Rebuild the summary tables (of *orgs* only, where given) from the tables as the
+    transaction leaves them."""
+    where, params = "", {}
+    if orgs is not None:
+        where = f" where {PARTITION_COLUMN} in (select unnest($orgs))"
+        params = {"orgs": orgs}
+    for name in ("activities", "activity_goals"):
+        w.execute(
+            f"create or replace temp table {name} as select * from lake.{name}{where}", params
+        )
+    for t in SUMMARIES:
+        w.execute(f"delete from lake.{t.name}{where}", params)
+        w.execute(f"insert into lake.{t.name} select {_cols(t)} from ({summary_sql(t)})")
+    for name in ("activities", "activity_goals"):
+        w.execute(f"drop table if exists temp.{name}")
 
 
 def restore(out: Path, version: int, change: Change) -> int:
     """Publish the tables of *version* again, as a new version recorded as a restore;
-    returns the new version. LookupError when that version's files are gone (pruned) or
-    never were."""
-    from dashboard.storage.dataset import link_table, row_count
-
-    folder = history.version_dir(out, version)
-    if not folder.is_dir():
+    returns the new version. LookupError when that version is expired (pruned) or never
+    was."""
+    if not history.kept(out, version) or version not in {e.version for e in history.entries(out)}:
         raise LookupError(f"version {version} is not kept (see `history`; pruned versions "
                           "keep their record but not their files)")  # fmt: skip
-
-    def write(staged: Path) -> dict[str, int]:
-        if contract_version(folder) < CONTRACT_VERSION:  # written under an older contract
-            return _rewrite_all(folder)(staged)
-        counts = {}
-        for t in TABLES:  # a version's files never change: linked, not copied
-            if link_table(folder, staged, t):
-                counts[t.name] = row_count(staged, t) or 0
-        return counts
-
     restored = Change(change.who, "restore", change.comment, version, change.guard)
-    publish(out, write, source=f"version {version}", change=restored)
+    publish(out, _rewrite_all(out, version), source=f"version {version}", change=restored)
     return history.last_version(out)
+
+
+__all__ = ["Change", "DatasetError", "locked", "publish"]
+
+
+def migrate(old: Path, out: Path) -> list[int]:
+    """Move the folder-layout dataset *old* (its history included) into a new lake at *out*
+    (`storage.legacy`): every kept version a snapshot with its author, action, comment and
+    original time; the record of pruned versions into the lake's record table. Returns the
+    snapshots made. *old* is only read."""
+    from dashboard.storage import legacy
+
+    if not legacy.is_legacy(old):
+        raise LookupError(f"{old} holds no dataset of the folder layout")
+    if has_dataset(out):
+        raise FileExistsError(f"{out} already holds a dataset: move into a new folder")
+    made: list[int] = []
+    numbers: dict[int, int] = {}  # a version of the folder layout -> its snapshot
+    gone: list[legacy.Version] = []
+    for v in legacy.versions(old):
+        if v.folder is None:
+            gone.append(v)
+            continue
+        line = v.line
+
+        def write(staged: Path, folder: Path = v.folder) -> dict[str, int]:
+            counts = {}
+            for t in TABLES:
+                data = legacy.read_legacy(folder, t)
+                if data is not None:
+                    counts[t.name] = write_table(staged, t, data)
+            return counts
+
+        change = Change(
+            str(line.get("who") or "unknown"),
+            str(line.get("action") or "import"),
+            str(line.get("comment") or ""),
+            # the record as it was written (the first snapshot's own diff would be from an
+            # empty lake), with the original time and number
+            extra={
+                "time": line.get("time"),
+                "was_version": v.number,
+                **{k: line[k] for k in ("tables", "orgs") if k in line},
+                # a restore or undo names the version it took back, by its new number
+                "restored_from": numbers.get(line.get("restored_from")),  # type: ignore[arg-type]
+                "undoes": numbers.get(line.get("undoes")),  # type: ignore[arg-type]
+            },
+        )
+        publish(out, write, source=f"version {v.number} of {old}", change=change)
+        made.append(history.last_version(out))
+        numbers[v.number] = made[-1]
+    if gone:
+        first = min(v.number for v in gone)
+        history.keep_record(
+            out,
+            [
+                history.Entry.from_json(
+                    {**v.line, "version": v.number - first - len(gone), "was_version": v.number}
+                )
+                for v in gone
+            ],
+        )
+    return made

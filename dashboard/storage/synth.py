@@ -40,11 +40,9 @@ from dashboard.model.contract import (
     Table,
 )
 from dashboard.storage.dataset import (
-    BASE,
     ROW_GROUP_SIZE,
     arrow_schema,
     table_path,
-    write_empty_delta,
     write_table,
 )
 
@@ -321,9 +319,6 @@ class StreamWriter:
         self.names = [c.name for c in table.columns]
         self.folder = folder
         path = table_path(folder, table)
-        if table.partitioned:  # its rows all go to its base (delta and moved empty)
-            path.mkdir(exist_ok=True)
-            path = path / BASE
         self._writer = pq.ParquetWriter(
             path, self.schema, compression="zstd", write_statistics=True
         )
@@ -359,8 +354,6 @@ class StreamWriter:
             self._writer.write_table(self.schema.empty_table())
         self._pending = []
         self._writer.close()
-        if self.table.partitioned:
-            write_empty_delta(self.folder, self.table)
         return self.rows
 
 
