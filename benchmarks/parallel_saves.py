@@ -88,9 +88,12 @@ def main() -> int:
     ap.add_argument("--processes", default="2,4,8")
     args = ap.parse_args()
     counts = [int(n) for n in args.processes.split(",")]
+    import logging
+
     import boto3
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # not a line per request
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
