@@ -5,16 +5,16 @@ the activities sheet of that organisation and year, in the user's language, with
 and goal numbers ("1, 4"), exactly as the export writes it and a coordinator fills it in.
 Saving hands that workbook to `ingest`, so a save is checked by the same contract checks
 as an import (refused whole, each problem at its row and column, nothing written), is
-published atomically with the summary tables rebuilt, and becomes a version in the history
+one transaction with the summary tables rebuilt, and becomes a version in the history
 (action "save", who, comment).
 
 Two people editing the same rows: the later save is refused, never silently written over
-the earlier. The editor remembers the rows it started from; under the dataset's lock, just
-before anything is written, the save compares them with the rows as they are now (the
-`guard` of `publish.Change`), and if someone else changed, added or deleted any activity of
-that organisation and year meanwhile, it raises `Conflict` naming those rows, and nothing is
-written. Edits of other organisations or years never conflict: their saves do not touch
-these rows.
+the earlier. The editor remembers the rows it started from and puts its own changes on the
+rows as they are now (`rebase`); only a row both changed raises `Conflict`, naming it, and
+nothing is written. Inside the write, just before anything is written, the save checks
+again that nobody saved meanwhile (the `guard` of `publish.Change`); if someone did, on this
+or another machine, the save is made again on the rows as they are then. Edits of other
+organisations or years never conflict: their saves do not touch these rows.
 """
 
 from __future__ import annotations

@@ -17,10 +17,9 @@ against the others' rows directly:
 Every other rule stays within one organisation (a goal served or measured belongs to the
 same organisation, checks.`_check_cross`), so checking S's rows is checking all that the
 workbook can change. Writing is per organisation too: the tables the workbook does not
-hold are hard links to the live files; a partitioned table gets a new delta holding S's
-rows and shares its base (`dataset.write_scoped`); a small table is the others' rows as
-stored plus S's new ones; and the summaries are rebuilt for S alone
-(`db.build_summaries(orgs=...)`).
+hold are not written; a partitioned table's staged rows are S's and replace only S's rows
+in the lake (`storage.write_for`); a small table is the others' rows as stored plus S's new
+ones; and the summaries are rebuilt for S alone, in the same transaction.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Undo one change, and restore a whole version: both new versions, decided under the lock.
+"""Undo one change, and restore a whole version: both new snapshots, decided in the write.
 
 **Undo** takes back one recorded change (a save, an import, a restore, an undo): the rows
 that change touched go back to what they were just before it, and every later change by
@@ -12,12 +12,13 @@ network nobody uses) only by an administrator or the person who made the change.
 since, by anyone: an administrator's tool, and refused if the dataset changed after the
 administrator looked (`Stale`): a save that lands meanwhile is never reverted unseen.
 
-Both are decided inside the publish, under the dataset's lock, against the dataset as it
-is at that moment: the permission (on every table the change touches, attributed as the
-record attributes it), the conflicts, and the contract's checks (an undo that would leave
-an activity pointing at a goal it removes is refused like an import would be). An undo
-is written like a coordinator's workbook of the organisations it touches
-(`dashboard.imports.partial`): their rows of the tables it touches, the rest linked.
+Both are decided inside the publish, against the dataset as it is at that moment (and
+again should another machine commit first): the permission (on every table the change
+touches, attributed as the record attributes it), the conflicts, and the contract's checks
+(an undo that would leave an activity pointing at a goal it removes is refused like an
+import would be). An undo is written like a coordinator's workbook of the organisations it
+touches (`dashboard.imports.partial`): their rows of the tables it touches, the rest
+untouched.
 """
 
 from __future__ import annotations

@@ -267,7 +267,7 @@ def in_child(
     """`check_upload` (job "check") or `import_upload` (job "import") in a child process
     within the time and memory limits. Raises ImportFailed as they do; a file that needs
     more time or memory than allowed becomes a problem saying so, and nothing is written
-    (an import killed before its swap leaves the live dataset as it was)."""
+    (an import killed before its commit leaves the lake as it was)."""
     import pickle
     import subprocess
     import sys
