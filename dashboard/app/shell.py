@@ -86,7 +86,7 @@ def start() -> View:
     st.session_state[downloads.K_OFFERED] = {}  # this run's downloads register themselves anew
     st.html(f"<style>{PAGE_CSS}</style>")  # see PAGE_CSS
     data.set_scope(Scope.only(()))  # nothing is read before the reader is known
-    st.session_state.pop(data.K_STORE_DOWN, None)  # set again by this run's reads if so
+    data.new_run()  # the newest snapshot and the store's state are read again
     try:
         orgs_df = data.every_organisation()
         # stops the run until a visitor has signed in; the scope is worked out from every
