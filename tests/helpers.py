@@ -39,10 +39,10 @@ def clean(rows: list[dict], *cols: str) -> list[tuple]:
 
 def read_rows(folder, name: str, version: int | None = None) -> list[dict]:
     """Every row of one table of a dataset (as snapshot *version* holds it, where given)."""
-    from dashboard.model.contract import SUMMARIES, TABLES
+    from dashboard.model.contract import ROUND_TABLES, SUMMARIES, TABLES
     from dashboard.storage.dataset import read_table
 
-    table = next(t for t in (*TABLES, *SUMMARIES) if t.name == name)
+    table = next(t for t in (*TABLES, *SUMMARIES, *ROUND_TABLES) if t.name == name)
     data = read_table(folder, table, version=version)
     return [] if data is None else data.to_pylist()
 
@@ -116,3 +116,13 @@ def drop_lake_table(folder, name: str) -> None:
     lake = lake_at(Path(folder))
     writer_for(lake).execute(f"drop table lake.{name}")
     forget(lake)
+
+
+# sign-in configured for AppTest, which stands in for the identity provider (`AppTest.user`)
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:1/oauth2callback",
+    "cookie_secret": "a-long-random-secret-for-the-test-only",
+    "client_id": "malbild",
+    "client_secret": "malbild-secret",
+    "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
+}

@@ -32,7 +32,7 @@ GOTLAND_VALUE = "gotland-ill-international-meetings"  # its 2009 actual is 18
 @pytest.fixture
 def out(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, folder, change=Change("import", "import"))
+    ingest(SAMPLE_SOURCE, folder, change=Change("import", "import", person=None))
     return folder
 
 
@@ -362,7 +362,7 @@ import sys
 from pathlib import Path
 from dashboard.imports.ingest import ingest
 from dashboard.storage.publishing import Change
-ingest(Path(sys.argv[1]), Path(sys.argv[2]), change=Change("kim", "import", "killed"))
+ingest(Path(sys.argv[1]), Path(sys.argv[2]), change=Change("kim", "import", "killed", person=None))
 """
 
 
@@ -385,7 +385,7 @@ def test_a_kill_at_any_step_publishes_the_change_and_its_record_together(
     tmp_path: Path, step: str
 ) -> None:
     out = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, out, change=Change("import", "import"))
+    ingest(SAMPLE_SOURCE, out, change=Change("import", "import", person=None))
     titles_before = {r["title"] for r in read_rows(out, "activities")}
     killed_import(tmp_path, out, step)
     changed = {r["title"] for r in read_rows(out, "activities")} != titles_before
@@ -397,7 +397,7 @@ def test_a_kill_at_any_step_publishes_the_change_and_its_record_together(
     history.prune(out, 1)  # never the newest version
     assert history.kept(out, live)
     # the next publish goes on from there, and the record holds every change once
-    ingest(SAMPLE_SOURCE, out, change=Change("import", "import", "again"))
+    ingest(SAMPLE_SOURCE, out, change=Change("import", "import", "again", person=None))
     versions = [e.version for e in history.entries(out)]
     assert versions == sorted(set(versions)) and live in versions
     assert not list(out.glob(".staging-*"))

@@ -15,7 +15,7 @@ from dashboard.imports.ingest import ingest
 from dashboard.model.access import Grant, Person
 from dashboard.storage import history
 from tests.conftest import ROOT, SAMPLE_SOURCE
-from tests.helpers import read_rows, stored
+from tests.helpers import AUTH, read_rows, stored
 
 ACCESS = """
 read = "all"
@@ -31,13 +31,6 @@ org = "slagelse"
 role = "reporter"
 """
 SAVED = "Sparat. Ändringen syns på alla sidor och i historiken."
-AUTH = {
-    "redirect_uri": "http://127.0.0.1:1/oauth2callback",
-    "cookie_secret": "a-long-random-secret-for-the-test-only",
-    "client_id": "malbild",
-    "client_secret": "malbild-secret",
-    "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
-}
 
 
 @pytest.fixture

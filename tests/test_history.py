@@ -46,8 +46,14 @@ def read_all(folder: Path) -> dict:
 
 def test_every_import_is_a_version_with_who_what_and_which_rows(tmp_path: Path) -> None:
     out = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, out, change=Change("Anna Andersson", "import", "årets första"))
-    ingest(edited_sample(tmp_path), out, change=Change("Bo Berg", "import", "rättad titel"))
+    ingest(
+        SAMPLE_SOURCE, out, change=Change("Anna Andersson", "import", "årets första", person=None)
+    )
+    ingest(
+        edited_sample(tmp_path),
+        out,
+        change=Change("Bo Berg", "import", "rättad titel", person=None),
+    )
     first, second = history.entries(out)
     assert (first.version, first.who, first.action, first.comment) == (
         1,
@@ -110,8 +116,8 @@ def test_the_history_command_prints_csv_newest_first_by_organisation(
     tmp_path: Path, capsys
 ) -> None:
     out = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, out, change=Change("Anna", "import"))
-    ingest(edited_sample(tmp_path), out, change=Change("Bo", "import", "titel"))
+    ingest(SAMPLE_SOURCE, out, change=Change("Anna", "import", person=None))
+    ingest(edited_sample(tmp_path), out, change=Change("Bo", "import", "titel", person=None))
     assert main(["history", "--data", str(out), "--org", "gotland", "--limit", "1"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == ["version", "time", "who", "action", "organisations", "tables", "comment"]
@@ -166,7 +172,7 @@ def test_a_failed_publish_records_nothing(tmp_path: Path) -> None:
         raise OSError("disk full")
 
     with pytest.raises(OSError):
-        publish(out, broken, "broken", Change("X"))
+        publish(out, broken, "broken", Change("X", person=None))
     assert [e.version for e in history.entries(out)] == [1]
     assert not list(out.glob(".staging-*"))  # the staged files are gone too
 
@@ -194,8 +200,8 @@ def test_the_history_page_lists_changes_and_shows_before_and_after(
     from tests.conftest import ROOT
 
     out = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, out, change=Change("Anna", "import"))
-    ingest(edited_sample(tmp_path), out, change=Change("Bo", "import", "rättad titel"))
+    ingest(SAMPLE_SOURCE, out, change=Change("Anna", "import", person=None))
+    ingest(edited_sample(tmp_path), out, change=Change("Bo", "import", "rättad titel", person=None))
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(out))
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.query_params["lang"] = "sv"

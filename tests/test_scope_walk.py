@@ -27,8 +27,7 @@ from dashboard.model import codes
 from dashboard.model.access import Grant, Person
 from dashboard.storage.publishing import Change
 from tests.conftest import ROOT, SAMPLE_SOURCE
-from tests.helpers import open_table_tabs, read_rows
-from tests.test_edit_forms import AUTH
+from tests.helpers import AUTH, open_table_tabs, read_rows
 from tests.test_readable_everywhere import page_texts, table_cells
 
 APP = str(ROOT / "streamlit_app.py")
@@ -65,7 +64,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample; then Gotland corrects an activity's title and an indicator value, with a
     comment; then Gävle saves one of its own."""
     out = tmp_path_factory.mktemp("walk") / "data"
-    ingest(SAMPLE_SOURCE, out, change=Change("import", "import"))
+    ingest(SAMPLE_SOURCE, out, change=Change("import", "import", person=None))
     gus = Person("Gustav", GOTLAND_EMAIL, (Grant("gotland", "coordinator"),), False)
     base = editing.load(out, "gotland", 2009, "sv")
     edited = [

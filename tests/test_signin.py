@@ -92,8 +92,8 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample, then an edit of one Gotland activity: two versions in the history."""
     root = tmp_path_factory.mktemp("signin")
     out = root / "data"
-    ingest(SAMPLE_SOURCE, out, change=Change("import", "import"))
-    ingest(edited_sample(root), out, change=Change("Bo", "import", "rättad titel"))
+    ingest(SAMPLE_SOURCE, out, change=Change("import", "import", person=None))
+    ingest(edited_sample(root), out, change=Change("Bo", "import", "rättad titel", person=None))
     return out
 
 

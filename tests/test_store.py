@@ -90,7 +90,8 @@ who = Person("Ada", "ada@region.se", (Grant("*", "admin"),), True)
 cmd, args = sys.argv[1], sys.argv[2:]
 done = {}
 if cmd == "ingest":
-    ingest(Path(args[0]), out, change=Change("it@region.se", "import", "the region's import"))
+    made = Change("it@region.se", "import", "the region's import", person=None)
+    ingest(Path(args[0]), out, change=made)
 elif cmd == "title":  # org, year, activity id, new title; waits for "go" on stdin first
     org, year, aid, title = args[0], int(args[1]), args[2], args[3]
     base = editing.load(out, org, year, "sv")

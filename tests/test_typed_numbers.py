@@ -15,7 +15,8 @@ from dashboard.imports import editing
 from dashboard.imports.checks import CellError, parse_number, read_typed
 from dashboard.storage import history
 from tests.conftest import ROOT
-from tests.test_edit_forms import AUTH, out  # noqa: F401  (the fixture: the sample, Slagelse's roles)
+from tests.helpers import AUTH
+from tests.test_edit_forms import out  # noqa: F401  (the fixture: the sample, Slagelse's roles)
 
 
 @pytest.mark.parametrize(

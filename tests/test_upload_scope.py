@@ -32,7 +32,7 @@ ADMIN = Person("Ada", "ada@region.se", (Grant("*", "admin"),), True)
 @pytest.fixture
 def out(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, folder, change=Change("import", "import"))
+    ingest(SAMPLE_SOURCE, folder, change=Change("import", "import", person=None))
     return folder
 
 

@@ -13,17 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from dashboard.app import data
-from dashboard.imports import editing, undo, uploads
+from dashboard.imports import editing, rounds, undo, uploads
 from dashboard.imports.editing import ID, goal_codes, goal_list
 from dashboard.imports.ingest import Outcome
 from dashboard.imports.undo import NotAllowed, Stale, UndoConflict
 from dashboard.imports.uploads import MAX_EXPORT_ACTIVITIES, UploadCheck, max_upload_mb
-from dashboard.model.access import Person, Scope
+from dashboard.model.access import Person, Scope, policy
+from dashboard.model.rounds import RoundRefused
 
 __all__ = [
     "ID",
     "MAX_EXPORT_ACTIVITIES",
     "NotAllowed",
+    "RoundRefused",
     "Stale",
     "UndoConflict",
     "UploadCheck",
@@ -34,6 +36,7 @@ __all__ = [
     "load",
     "max_upload_mb",
     "restore_version",
+    "round_step",
     "save",
     "template_maker",
     "undo_change",
@@ -60,6 +63,27 @@ def save(
     return editing.save(data.data_dir(), org, year, lang, base, edited, person, comment, part)
 
 
+def round_step(step: str, org: str, year: int, person: Person, **more: object) -> int:
+    """One step of *org*'s round of *year* (`imports.rounds`: open, ready, approve, return,
+    close, reopen), decided under the lock; the new version. Raises RoundRefused (the step
+    may not be taken now, its key says why) or PermissionError."""
+    out = data.data_dir()
+    if step == "open":
+        return rounds.open_year(out, org, year, more["due"], person, policy())  # type: ignore[arg-type]
+    if step == "close":
+        return rounds.close_year(out, org, year, person)
+    if step == "reopen":
+        return rounds.reopen_year(out, org, year, person, str(more.get("reason") or ""))
+    part = str(more["part"])
+    if step == "ready":
+        return rounds.mark_ready(out, org, year, part, person)
+    if step == "approve":
+        return rounds.approve(out, org, year, part, person)
+    if step == "return":
+        return rounds.give_back(out, org, year, part, person, str(more.get("comment") or ""))
+    raise ValueError(f"no step {step!r} in the round")
+
+
 def undo_change(version: int, person: Person, comment: str) -> int:
     """Undo one recorded change (`undo.undo`, decided under the lock); the new version."""
     return undo.undo(data.data_dir(), version, person, comment)
@@ -80,10 +104,17 @@ def check_upload(
 
 
 def import_upload(
-    name: str, payload: bytes, reader: Scope, who: str, orgs: tuple[str, ...] | None
+    name: str,
+    payload: bytes,
+    reader: Scope,
+    person: Person | None,
+    orgs: tuple[str, ...] | None,
 ) -> Outcome:
     """Import an uploaded file into the live dataset (checked again, in a child process)."""
-    done = uploads.in_child("import", name, payload, data.data_dir(), reader, who=who, orgs=orgs)
+    who = (person.email or person.label) if person else ""
+    done = uploads.in_child(
+        "import", name, payload, data.data_dir(), reader, who=who, orgs=orgs, person=person
+    )
     assert isinstance(done, Outcome)
     return done
 

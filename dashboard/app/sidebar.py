@@ -5,7 +5,7 @@ can be bookmarked and shared. The parsing itself is pure (`urlstate`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
@@ -216,4 +216,27 @@ def url_text_input(label: str, key: str, param: str) -> str:
     elif param in st.query_params:
         del st.query_params[param]
     st.session_state[mine] = value if value.strip() else None
+    return value
+
+
+def url_selectbox(
+    label: str,
+    options: Sequence[str],
+    key: str,
+    param: str,
+    format_func: Callable[[str], str] = str,
+) -> str:
+    """A choice whose value is in the address (`?round=2025`), like `url_text_input`: a link
+    naming one of *options* chooses it; one naming none is ignored (the first is taken)."""
+    if param in FILTER_KEYS:
+        raise ValueError(f"{param} is a filter of the sidebar")
+    asked = asked_param(param)
+    mine = f"_url_{param}"
+    if asked is not None and asked != st.session_state.get(mine) and asked in options:
+        st.session_state[key] = asked
+    if st.session_state.get(key) not in options:
+        st.session_state.pop(key, None)
+    value = str(st.selectbox(label, list(options), key=key, format_func=format_func))
+    st.query_params[param] = value
+    st.session_state[mine] = value
     return value

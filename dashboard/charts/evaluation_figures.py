@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import GAP, OKABE_ITO, SERVED, goal_label, layout
+from dashboard.charts.style import GAP, OKABE_ITO, SERVED, goal_label, layout, patterned
 
 STATUS_ORDER = ("reached", "on_track", "at_risk", "off_track", "not_assessable")
 STATUS_COLOR = {
@@ -53,19 +53,7 @@ def indicator_status_bar(
             x=rollup[status],
             orientation="h",
             name=labels[status],
-            marker={
-                "color": STATUS_COLOR[status],
-                "pattern": {
-                    "shape": STATUS_PATTERN[status],
-                    "fgcolor": "#FFFFFF",
-                    "fgopacity": 0.6,
-                    # drawn over the status colour: the default ('replace') drew the
-                    # pattern on white, and every patterned status became a white bar
-                    "fillmode": "overlay",
-                    "size": 6,
-                },
-                "line": {"color": "#FFFFFF", "width": 1},
-            },
+            marker=patterned(STATUS_COLOR[status], STATUS_PATTERN[status]),
             hovertext=hover,
             hovertemplate="%{y}: %{x}<br>%{hovertext}<extra>" + labels[status] + "</extra>",
         )

@@ -221,3 +221,21 @@ def amount(value: object, currency: object, lang: str) -> str:
     from dashboard.i18n import fmt_money
 
     return fmt_money(value, str(currency) if present(currency) else None, lang)
+
+
+def patterned(colour: str, shape: str) -> dict[str, object]:
+    """A bar's marker in *colour* with a white *shape* pattern over it: a second cue besides
+    colour (WCAG 1.4.1), one per status or state."""
+    return {
+        "color": colour,
+        "pattern": {
+            "shape": shape,
+            "fgcolor": "#FFFFFF",
+            "fgopacity": 0.6,
+            # drawn over the colour: the default ('replace') drew the pattern on white, and
+            # every patterned status became a white bar
+            "fillmode": "overlay",
+            "size": 6,
+        },
+        "line": {"color": "#FFFFFF", "width": 1},
+    }

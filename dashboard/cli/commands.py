@@ -57,7 +57,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from dashboard.storage import Change, default_who
 
     lang = args.lang
-    change = Change(who=args.who or default_who(), action="import", comment=args.comment or "")
+    change = Change(
+        who=args.who or default_who(), action="import", comment=args.comment or "", person=None
+    )
     try:
         orgs: Sequence[str] | None = ONE  # a workbook of several must name them
         if args.orgs:
@@ -258,7 +260,12 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         version = restore(
             dataset_path(args.data),
             args.version,
-            Change(who=args.who or default_who(), action="restore", comment=args.comment or ""),
+            Change(
+                who=args.who or default_who(),
+                action="restore",
+                comment=args.comment or "",
+                person=None,
+            ),
         )
     except LookupError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -342,7 +342,7 @@ def _save_on_now(
     guard(folder)  # early: a conflict is said before the checks; again in the write
     data = sheets_bytes({spec.sheet: rows}, lang)
     who = person.email or person.label
-    change = Change(who=who, action="save", comment=comment, guard=guard)
+    change = Change(who=who, action="save", comment=comment, guard=guard, person=person)
     label = sheets.sheet_title(spec.sheet, lang)
     try:
         return ingest([(f"{label}.xlsx", data)], folder, change=change)

@@ -82,6 +82,8 @@ def plan(out: Path, version: int) -> Plan:
     entry = next((e for e in entries(out) if e.version == version), None)
     if entry is None or entry.action == "baseline":
         raise LookupError(f"version {version} is no recorded change")
+    if entry.action == "round":  # the round's own steps take it back: return, reopen
+        raise LookupError(f"version {version} is a step of the yearly round")
     previous = previous_version(out, version)
     if previous is None:
         raise LookupError(f"version {version} is the first: there is nothing to go back to")
@@ -105,7 +107,7 @@ def plan(out: Path, version: int) -> Plan:
 def may_undo(person: Person | None, entry: Entry) -> bool:
     """Whether *person* may undo the change *entry* records (shown or not; decided again
     under the lock against the rows as they are then)."""
-    if person is None or entry.action == "baseline":
+    if person is None or entry.action in ("baseline", "round"):
         return False
     return _allowed(person, entry.owners(), entry.who)
 
@@ -164,7 +166,7 @@ def undo(out: Path, version: int, person: Person, comment: str = "") -> int:
         return partial.write(out, staged, s, given, tables)
 
     who = person.email or person.label
-    change = Change(who=who, action="undo", comment=comment, undoes=version)
+    change = Change(who=who, action="undo", comment=comment, undoes=version, person=person)
     publish(out, write, source=f"undo of version {version}", change=change, summaries=False)
     return last_version(out)
 
@@ -197,4 +199,6 @@ def restore(out: Path, version: int, person: Person, seen: int | None, comment: 
             raise Stale(seen)
 
     who = person.email or person.label
-    return publish_restore(out, version, Change(who, "restore", comment, guard=guard))
+    return publish_restore(
+        out, version, Change(who, "restore", comment, guard=guard, person=person)
+    )

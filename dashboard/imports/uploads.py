@@ -34,7 +34,7 @@ import pandas as pd
 from dashboard import PROJECT_ROOT
 from dashboard.i18n import fmt_int, t, tn
 from dashboard.imports.ingest import Outcome, check, ingest
-from dashboard.model.access import Scope, ScopeMissing
+from dashboard.model.access import Person, Scope, ScopeMissing
 from dashboard.model.problems import ImportFailed, Problem, group
 from dashboard.storage import Change
 
@@ -172,6 +172,7 @@ def import_upload(
     orgs: tuple[str, ...] | None = None,
     comment: str | None = None,
     reader: Scope | None = None,
+    person: Person | None = None,
 ) -> Outcome:
     """Import one uploaded file into the dataset at *out*, through the same import as
     `python -m dashboard ingest`; a coordinator's workbook only for *orgs* (rows of any
@@ -181,7 +182,10 @@ def import_upload(
         raise ImportFailed(problems)
     # the history names who (the signed-in user, or the Data page without sign-in) and the file
     change = Change(
-        who=who or "Data page (not signed in)", action="import", comment=comment or name
+        who=who or "Data page (not signed in)",
+        action="import",
+        comment=comment or name,
+        person=person,
     )
     return ingest(files, out, progress, change=change, orgs=orgs, reader=reader)
 
@@ -231,7 +235,7 @@ def _child_main() -> None:
     # backstop (Arrow and DuckDB reserve far more of it than they use)
     limit = max(3 * memory_mb, 3000) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    name, data, who, reader, orgs, comment = pickle.loads(sys.stdin.buffer.read())
+    name, data, who, reader, orgs, comment, person = pickle.loads(sys.stdin.buffer.read())
 
     def progress(x: float) -> None:
         print(f"progress {x:.3f}", file=sys.stderr, flush=True)
@@ -243,7 +247,7 @@ def _child_main() -> None:
         else:
             result = (
                 "done",
-                import_upload(name, data, Path(out), progress, who, orgs, comment, reader),
+                import_upload(name, data, Path(out), progress, who, orgs, comment, reader, person),
             )
     except ImportFailed as exc:
         result = ("failed", (exc.problems, exc.warnings))
@@ -263,6 +267,7 @@ def in_child(
     who: str = "",
     orgs: tuple[str, ...] | None = None,
     comment: str | None = None,
+    person: Person | None = None,
 ) -> UploadCheck | Outcome:
     """`check_upload` (job "check") or `import_upload` (job "import") in a child process
     within the time and memory limits. Raises ImportFailed as they do; a file that needs
@@ -306,7 +311,7 @@ def in_child(
     for r in readers:
         r.start()
     try:
-        proc.stdin.write(pickle.dumps((name, data, who, reader, orgs, comment)))  # type: ignore[union-attr]
+        proc.stdin.write(pickle.dumps((name, data, who, reader, orgs, comment, person)))  # type: ignore[union-attr]
         proc.stdin.close()  # type: ignore[union-attr]
     except BrokenPipeError:
         pass

@@ -18,7 +18,7 @@ import pandas as pd
 from babel import Locale
 
 from dashboard.i18n import LANGS, t
-from dashboard.model import contract
+from dashboard.model import contract, rounds
 
 DOMAINS: dict[str, tuple[str, ...]] = {
     "org_kind": contract.ORG_KINDS,
@@ -32,6 +32,10 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "assessment_status": contract.ASSESSMENT_STATUSES,
     "activity_type": contract.ACTIVITY_TYPES,
     "unit": contract.UNITS,
+    # the yearly round's: a part's state as the follow view shows it, a step of its record
+    "round_state": rounds.SHOWN_STATES,
+    "round_event": contract.ROUND_EVENTS,
+    "year_state": contract.ROUND_STATES,
 }
 
 # More words accepted for a code, beyond its label in each language and the code itself.

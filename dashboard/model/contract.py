@@ -532,6 +532,70 @@ SUMMARIES: tuple[Table, ...] = (
 )
 
 
+# The yearly round: written only by the round's own commands (`dashboard.imports.rounds`),
+# never imported, exported or undone. Each of its changes is a commit of the lake like any
+# other, so who opened, approved, returned, closed or reopened what, and when, is in the
+# record; `round_events` keeps every step for the page, the parts their state now.
+ROUND_STATES = ("open", "closed")
+PART_STATES = ("open", "ready", "returned", "approved")
+ROUND_EVENTS = ("opened", "ready", "returned", "approved", "closed", "reopened", "deadline")
+
+
+def _round_col(name: str, type_: ColType, doc: str, required: bool = False) -> Column:
+    return Column(name, type_, doc, required=required, derived=True)
+
+
+ROUND_TABLES: tuple[Table, ...] = (
+    Table(
+        "rounds",
+        "A year opened for reporting by an organisation: its deadline and whether it is closed.",
+        (
+            _round_col("org_id", "str", "Organisation.", required=True),
+            _round_col("year", "int", "Year reported.", required=True),
+            _round_col("due", "date", "The deadline: when the parts are due.", required=True),
+            _round_col("state", "str", "open or closed.", required=True),
+            _round_col("closed_snapshot", "int", "The snapshot the year was closed on."),
+            _round_col("changed_by", "str", "Who changed it last."),
+            _round_col("changed_at", "str", "When (UTC, ISO 8601)."),
+        ),
+        key=("org_id", "year"),
+        sort_by=("org_id", "year"),
+    ),
+    Table(
+        "round_parts",
+        "What is asked of one department (or the indicators) in a round, and its state.",
+        (
+            _round_col("org_id", "str", "Organisation.", required=True),
+            _round_col("year", "int", "Year reported.", required=True),
+            _round_col("part", "str", "A department's name, or the indicators part.", True),
+            _round_col("state", "str", "open, ready, returned or approved.", required=True),
+            _round_col("comment", "str", "The coordinator's comment when returned."),
+            _round_col("changed_by", "str", "Who changed it last."),
+            _round_col("changed_at", "str", "When (UTC, ISO 8601)."),
+        ),
+        key=("org_id", "year", "part"),
+        sort_by=("org_id", "year", "part"),
+    ),
+    Table(
+        "round_events",
+        "Every step of a round: who did what to which part, when, and why.",
+        (
+            _round_col("org_id", "str", "Organisation.", required=True),
+            _round_col("year", "int", "Year reported.", required=True),
+            _round_col("seq", "int", "The step's number in its round (1, 2, ...).", True),
+            _round_col("part", "str", "The part (empty: the whole round)."),
+            _round_col("event", "str", "What happened.", required=True),
+            _round_col("who", "str", "Who did it.", required=True),
+            _round_col("time", "str", "When (UTC, ISO 8601).", required=True),
+            _round_col("comment", "str", "The comment or reason given."),
+        ),
+        key=("org_id", "year", "seq"),
+        sort_by=("org_id", "year", "seq"),
+    ),
+)
+ROUND_TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in ROUND_TABLES}
+
+
 # The kinds of the columns queries compute beyond the contract's own (a contract column
 # keeps its kind in every result: `Column.kind`). A new query's computed column joins its
 # kind here once, and is then written as that kind on screen and in every file.
@@ -572,6 +636,18 @@ RESULT_KINDS: dict[str, Kind] = {
     "document_pct": "number",  # a percentage already (100.0), not a share
     "illustrative_pct": "number",
     "level": "number",
+    # the yearly round's
+    "due": "date",
+    "ready_at": "date",
+    "expected": "count",
+    "filled": "count",
+    "entered": "count",
+    "without_goal": "count",
+    "cost_without_currency": "count",
+    "without_actual": "count",
+    "goals": "count",
+    "assessed": "count",
+    "closed_snapshot": "number",
 }
 
 

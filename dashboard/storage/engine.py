@@ -34,7 +34,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.model.contract import SUMMARIES, TABLES, Table
+from dashboard.model.contract import ROUND_TABLES, SUMMARIES, TABLES, Table
 from dashboard.model.migrations import CONTRACT_VERSION, defaults, stored_names
 from dashboard.sql.queries import MACRO_DIR, SUMMARY_DIR, QueryError, bind, load_query, parse_query
 from dashboard.storage.location import Lake, data_dir, lake_at
@@ -194,7 +194,7 @@ def _unreadable(where: str, exc: BaseException, shared: bool = False) -> Dataset
     )
 
 
-_SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE"}
+SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE"}
 
 
 def _sql_literal(value: object) -> str:
@@ -234,7 +234,7 @@ def _projection(table: Table, stored: set[str], contract: int) -> str:
             out.append(f'"{name}" as "{col.name}"')
         elif col.name in filled or contract < CONTRACT_VERSION:
             value = _sql_literal(filled.get(col.name))
-            out.append(f'cast({value} as {_SQL_TYPES[col.type]}) as "{col.name}"')
+            out.append(f'cast({value} as {SQL_TYPES[col.type]}) as "{col.name}"')
         else:
             raise DatasetError(
                 f"{table.name} in the lake lacks column {col.name}; "
@@ -418,6 +418,16 @@ class Engine:
                 source = _resolved(cur, schema, t, at)
                 view = f"memory.{schema}.{t.name}"
                 cur.execute(f"create or replace view {view} as select {cols} from {source}")
+        for t in ROUND_TABLES:  # the yearly round's: a lake no round was opened in lacks them
+            if t.name in have:
+                source = f"(select {_cols(t)} from lake.{t.name} {at})"
+            else:
+                source = (
+                    "(select "
+                    + ", ".join(f'null::{SQL_TYPES[c.type]} as "{c.name}"' for c in t.columns)
+                    + " limit 0)"
+                )
+            cur.execute(f"create or replace table memory.{schema}.{t.name} as from {source}")
         cur.execute(f"use memory.{schema}")
         for macros in sorted(MACRO_DIR.glob("*.sql")):
             cur.execute(macros.read_text(encoding="utf-8"))
@@ -425,6 +435,10 @@ class Engine:
 
     def close(self) -> None:
         self._con.close()
+
+
+def _cols(table: Table) -> str:
+    return ", ".join(f'"{c.name}"' for c in table.columns)
 
 
 _ENGINES: dict[tuple[Lake, int], Engine] = {}

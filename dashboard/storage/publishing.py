@@ -24,13 +24,14 @@ import shutil
 import signal
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from dashboard.model.contract import SUMMARIES, TABLES, Table
+from dashboard.model.access import Person
+from dashboard.model.contract import ROUND_TABLES, SUMMARIES, TABLES, Table
 from dashboard.model.migrations import CONTRACT_VERSION, summary
 from dashboard.model.problems import ImportFailed, Problem
 from dashboard.storage import history
@@ -49,6 +50,7 @@ from dashboard.storage.dataset import (
     write_table,
 )
 from dashboard.storage.engine import (
+    SQL_TYPES,
     CommitConflict,
     Damaged,
     DatasetError,
@@ -62,7 +64,6 @@ from dashboard.storage.location import lake_at, locked
 ATTEMPTS = 8  # a write made again this often after conflicts before it gives up
 RETRIES = [0]  # writes of this process made again after a conflict (the benchmarks read it)
 DIFF_ROWS_LIMIT = 2_000_000  # larger tables are replaced and counted, not itemised
-_SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE"}
 
 
 def check_out(out: Path) -> None:
@@ -88,6 +89,10 @@ class Change:
     undoes: int | None = None
     # more for the record (a change moved from the folder layout: its original time)
     extra: Mapping[str, Any] | None = None
+    # who writes, for the yearly round's locks (`_Locks`): a part marked ready is closed to
+    # its reporters, open to whoever runs the round. Required, never defaulted: a write
+    # that forgot its person would pass as the server's own (None: the command line)
+    person: Person | None = field(kw_only=True)
 
 
 FAILPOINT = "DASHBOARD_FAILPOINT"  # tests: the step of a publish at which to be killed
@@ -126,7 +131,7 @@ def publish(
     kept for the callers: the summaries of what a write touches are always rebuilt.)"""
     del summaries
     check_out(out)
-    change = change or Change(who=default_who())
+    change = change or Change(who=default_who(), person=None)
     repair = False
     for attempt in range(ATTEMPTS):
         try:
@@ -168,7 +173,9 @@ def upgrade(out: Path, who: str = "") -> int | None:
 
 
 def _upgrade_change(out: Path, who: str = "") -> Change:
-    return Change(who or "Målbild (upgrade)", "upgrade", summary(contract_version(out)))
+    return Change(
+        who or "Målbild (upgrade)", "upgrade", summary(contract_version(out)), person=None
+    )
 
 
 def _rewrite_all(folder: Path, version: int | None = None) -> Callable[[Path], dict[str, int]]:
@@ -231,16 +238,16 @@ def _ensure_tables(w: Writer) -> None:
     if not have:
         w.execute("call lake.set_option('parquet_compression', 'zstd')")
         w.execute(f"call lake.set_option('parquet_row_group_size', {ROW_GROUP_SIZE})")
-    for t in TABLES + SUMMARIES:
+    for t in TABLES + SUMMARIES + ROUND_TABLES:
         if t.name in have:
             continue
-        cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in t.columns)
+        cols = ", ".join(f'"{c.name}" {SQL_TYPES[c.type]}' for c in t.columns)
         w.execute(f"create table lake.{t.name} ({cols})")
 
 
 def _remake(w: Writer, table: Table, staged: Path) -> None:
     """The table made anew from its staged rows (the old one stays in earlier snapshots)."""
-    cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in table.columns)
+    cols = ", ".join(f'"{c.name}" {SQL_TYPES[c.type]}' for c in table.columns)
     w.execute(f"drop table lake.{table.name}")
     w.execute(f"create table lake.{table.name} ({cols})")
     w.execute(
@@ -255,7 +262,7 @@ def _reshape(w: Writer, table: Table) -> None:
     have = [r[0] for r in w.rows(f"describe lake.{table.name}")]
     if have == [c.name for c in table.columns]:
         return
-    cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in table.columns)
+    cols = ", ".join(f'"{c.name}" {SQL_TYPES[c.type]}' for c in table.columns)
     w.execute(f"drop table lake.{table.name}")
     w.execute(f"create table lake.{table.name} ({cols})")
 
@@ -280,6 +287,7 @@ def _apply(
     """Apply the staged tables inside the open transaction; the commit's extra info. With
     *repair* (a data file of the lake was found missing or damaged) each table staged whole
     is made anew with its staged rows, without reading what it held."""
+    locks = _Locks.read(w, base, change)  # before any table is made: the lake at *base*
     _ensure_tables(w)
     if change.action == "upgrade":  # the contract the lake is in: a snapshot of its own
         w.execute("create table if not exists lake.contract (version bigint)")
@@ -294,7 +302,7 @@ def _apply(
     changes: dict[str, history.TableChange] = {}
     pending: list[tuple[Table, dict[str, history.Pair], int, int]] = []
     touched_scopes: list[list[str] | None] = []
-    for table in TABLES:
+    for table in TABLES + ROUND_TABLES:
         path = table_path(staged, table)
         if not path.is_file():
             continue
@@ -327,6 +335,7 @@ def _apply(
             _count(w, "select count(*) from _new"),
         )
         if max(n_old, n_new) > DIFF_ROWS_LIMIT:  # replaced whole and counted
+            locks.check(w, table, source, big=True)
             w.execute(f"delete from lake.{table.name}{where}", params)
             w.execute(f"insert into lake.{table.name} select * from _new")  # staged sorted
             after = _count(w, f"select count(*) from lake.{table.name}")
@@ -341,6 +350,7 @@ def _apply(
         )
         if not n_gone and not n_came:
             continue
+        locks.check(w, table, source)
         if n_gone:
             on = " and ".join(f't."{k}" is not distinct from g."{k}"' for k in table.key)
             w.execute(f"delete from lake.{table.name} t using _gone g where {on}")
@@ -377,6 +387,120 @@ def _apply(
 
 
 ITEMISED_IN_PYTHON = 20_000  # more rows changed: the record is worked out in SQL
+
+
+# Where a changed row of a table belongs in the yearly round: its organisation, year and
+# part (a department's name, the indicators' part, or none), from the relation {x} of its
+# changed rows; {acts} and {inds} are the activities and indicators as they are in the
+# transaction and were at its start (a deleted activity's goals still name its department).
+_BELONGS = {
+    "activities": "select org_id, year, department as part from {x}",
+    "activity_goals": "select x.org_id, x.year, a.department as part "
+    "from {x} x left join {acts} a using (activity_id)",
+    "indicator_values": "select i.org_id, x.year, ':indicators' as part "
+    "from {x} x join {inds} i using (indicator_id)",
+    "goal_assessments": "select org_id, year, null as part from {x}",
+}
+
+
+@dataclass(frozen=True)
+class _Locks:
+    """What the yearly round keeps from changing, as the lake is at the start of the write:
+    closed years (no one changes them) and parts marked ready or approved (their
+    reporters do not change them; whoever runs the round may). Read once per write, so a
+    round closed by another machine a moment before is seen: its commit comes first, and
+    this write, made again, reads it (`publish`)."""
+
+    base: int
+    closed: frozenset[tuple[str, int]]
+    ready: frozenset[tuple[str, int, str]]
+    change: Change
+
+    @classmethod
+    def read(cls, w: Writer, base: int, change: Change) -> _Locks:
+        have = {
+            r[0]
+            for r in w.rows("select table_name from duckdb_tables() where database_name = 'lake'")
+        }
+        if not base or not {"rounds", "round_parts"} <= have:
+            return cls(base, frozenset(), frozenset(), change)
+        at = f" at (version => {int(base)})"
+        closed = w.rows(f"select org_id, year from lake.rounds{at} where state = 'closed'")
+        ready = w.rows(
+            f"select r.org_id, r.year, p.part from (from lake.round_parts{at}) p "
+            f"join (from lake.rounds{at}) r using (org_id, year) "
+            "where r.state = 'open' and p.state in ('ready', 'approved')"
+        )
+        return cls(
+            base,
+            frozenset((str(o), int(y)) for o, y in closed),
+            frozenset((str(o), int(y), str(p)) for o, y, p in ready),
+            change,
+        )
+
+    def _runs(self, org: str) -> bool:
+        person = self.change.person
+        return person is None or person.may("edit_organisation", org)
+
+    def check(self, w: Writer, table: Table, source: str, big: bool = False) -> None:
+        """Refuse the write (ImportFailed, nothing written) when its changed rows of
+        *table* (`_gone`, `_came`; for a table replaced whole, worked out here for the
+        locked organisations only) fall in a closed year or a part its writer may not
+        change now."""
+        if table.name not in _BELONGS or not (self.closed or self.ready):
+            return
+        orgs = sorted({o for o, _ in self.closed} | {o for o, _, _ in self.ready})
+        if big:
+            mine = f"(select * from {{}} where {PARTITION_COLUMN} in (select unnest($orgs)))"
+            old, new = mine.format("_old"), mine.format("_new")
+            x = f"((from {old} except from {new}) union all (from {new} except from {old}))"
+        else:
+            x = "(from _gone union all from _came)"
+        at = f" at (version => {int(self.base)})"
+        acts = (
+            f"(select activity_id, department from lake.activities union all "
+            f"select activity_id, department from lake.activities{at})"
+        )
+        inds = (
+            f"(select indicator_id, org_id from lake.indicators union all "
+            f"select indicator_id, org_id from lake.indicators{at})"
+        )
+        sql = _BELONGS[table.name].format(x=x, acts=acts, inds=inds)
+        found = w.rows(
+            f"select distinct org_id, year, part from ({sql}) "
+            "where org_id in (select unnest($orgs)) order by all",
+            {"orgs": orgs},
+        )
+        problems = []
+        for org, year, part in found:
+            if (org, year) in self.closed:
+                problems.append(_lock_problem(w, source, table, "year_closed", org, year, part))
+            elif part is not None and (org, year, part) in self.ready and not self._runs(org):
+                key = "indicators_ready" if part == ":indicators" else "part_ready"
+                problems.append(_lock_problem(w, source, table, key, org, year, part))
+        if problems:
+            raise YearLocked(problems)
+
+
+class YearLocked(ImportFailed):
+    """A write into a closed year, or into a part marked ready by one who reports it."""
+
+
+def _lock_problem(
+    w: Writer, source: str, table: Table, key: str, org: str, year: int, part: str | None
+) -> Problem:
+    found = w.rows("select name from lake.organisations where org_id = $o", {"o": org})
+    name = str(found[0][0]) if found and found[0][0] else org
+    return Problem.of(
+        source,
+        0,
+        {"part_ready": "department", "indicators_ready": "actual"}.get(key, "year"),
+        key,
+        table=table.name,
+        org=name,
+        year=str(int(year)),
+        part=part or "",
+    )
 
 
 def _names(table: Table) -> list[str]:
@@ -462,7 +586,9 @@ def restore(out: Path, version: int, change: Change) -> int:
     if not history.kept(out, version) or version not in {e.version for e in history.entries(out)}:
         raise LookupError(f"version {version} is not kept (see `history`; pruned versions "
                           "keep their record but not their files)")  # fmt: skip
-    restored = Change(change.who, "restore", change.comment, version, change.guard)
+    restored = Change(
+        change.who, "restore", change.comment, version, change.guard, person=change.person
+    )
     publish(out, _rewrite_all(out, version), source=f"version {version}", change=restored)
     return history.last_version(out)
 
@@ -512,6 +638,7 @@ def migrate(old: Path, out: Path) -> list[int]:
                 "restored_from": numbers.get(line.get("restored_from")),  # type: ignore[arg-type]
                 "undoes": numbers.get(line.get("undoes")),  # type: ignore[arg-type]
             },
+            person=None,
         )
         publish(out, write, source=f"version {v.number} of {old}", change=change)
         made.append(history.last_version(out))

@@ -30,6 +30,10 @@ class Page:
     reads: tuple[str, ...] = ()  # the queries it runs (queries/NAME.sql)
     downloads: tuple[str, ...] = ()  # the files it offers (their keys, without "dl-")
     charts: bool = False  # draws charts (the chart checks visit it)
+    # its work is for people with roles (the yearly round): the registry's record is of a
+    # run signed in as a coordinator of one organisation and a reporter of another, with a
+    # round open in both (`tests/test_registries.py`); a visitor sees a part of it
+    signed_in: bool = False
 
     @property
     def path(self) -> str:
@@ -161,6 +165,15 @@ PAGES: tuple[Page, ...] = (
             "coordinator-template",
             "coordinator-export",
         ),
+    ),
+    Page(
+        "round",
+        "page.round",
+        ":material/assignment_turned_in:",
+        reads=("rounds", "round_parts", "round_missing", "round_goals", "round_events"),
+        downloads=("round-rounds", "round-follow", "round-events"),
+        charts=True,
+        signed_in=True,
     ),
     Page("history", "page.history", ":material/history:", downloads=("history",)),
     Page("accessibility", "page.accessibility", ":material/accessibility:"),

@@ -260,10 +260,9 @@ def _import_checked(view: View, name: str, payload: bytes, result: changes.Uploa
         if not again:
             st.error(view.t("data.replace.disabled"))
             return
-        who = (view.person.email or view.person.label) if view.person else ""
         try:
             with st.spinner(view.t("data.replace.running")):
-                outcome = changes.import_upload(name, payload, view.reader, who, orgs)
+                outcome = changes.import_upload(name, payload, view.reader, view.person, orgs)
         except ImportFailed as exc:
             st.error(view.t("data.replace.failed", n=fmt_int(len(exc.problems), lang)))
             failed = changes.UploadCheck(exc.problems, exc.warnings)

@@ -1,0 +1,367 @@
+"""The yearly round (issue #25): its steps decided under the lock, the locks the lake keeps
+(a closed year, a part marked ready) on every path that writes (a form, an import, an
+undo, a restore), and the Round page as a coordinator and a reporter meet it (AppTest)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.imports import editing, rounds, undo
+from dashboard.imports.ingest import ingest
+from dashboard.imports.uploads import coordinator_workbook, import_upload
+from dashboard.model.access import Grant, Person, Policy, Scope
+from dashboard.model.problems import ImportFailed
+from dashboard.model.rounds import INDICATORS, RoundRefused
+from dashboard.storage import history
+from tests.conftest import ROOT, SAMPLE_SOURCE
+from tests.helpers import AUTH, read_rows
+
+ORG, YEAR = "gotland", 2010
+KULTUR = "Kultur- och fritidsförvaltningen"
+TEKNIK = "Tekniska förvaltningen"
+ACCESS = f"""
+read = "own"
+
+[[grant]]
+email = "ka@gotland.se"
+org = "gotland"
+role = "coordinator"
+
+[[grant]]
+email = "kurt@gotland.se"
+org = "gotland"
+role = "reporter"
+department = "{KULTUR}"
+
+[[grant]]
+email = "tea@gotland.se"
+org = "gotland"
+role = "reporter"
+department = "{TEKNIK}"
+
+[[grant]]
+email = "ivar@gotland.se"
+org = "gotland"
+role = "reporter"
+
+[[grant]]
+email = "kim@slagelse.dk"
+org = "slagelse"
+role = "coordinator"
+"""
+
+
+def person(email: str) -> Person:
+
+    return Person(email.split("@")[0], email, _grants(email, load_policy()), False)
+
+
+def _grants(email: str, policy: Policy) -> tuple[Grant, ...]:
+    return tuple(g for g in policy.grants if g.email == email)
+
+
+def load_policy() -> Policy:
+    import tomllib
+
+    data = tomllib.loads(ACCESS)
+    return Policy(
+        "own",
+        tuple(
+            Grant(g["org"], g["role"], g.get("department"), email=g["email"]) for g in data["grant"]
+        ),
+    )
+
+
+COORD, KURT, TEA, IVAR, KIM = (
+    person(e)
+    for e in (
+        "ka@gotland.se",
+        "kurt@gotland.se",
+        "tea@gotland.se",
+        "ivar@gotland.se",
+        "kim@slagelse.dk",
+    )
+)
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, folder)
+    return folder
+
+
+def opened(out: Path) -> Path:
+    rounds.open_year(out, ORG, YEAR, date(2011, 2, 15), COORD, load_policy())
+    return out
+
+
+def parts(out: Path) -> dict[str, str]:
+    return {
+        r["part"]: r["state"]
+        for r in read_rows(out, "round_parts")
+        if r["org_id"] == ORG and r["year"] == YEAR
+    }
+
+
+def activity_rows(out: Path, dept: str) -> list[dict]:
+    return [r for r in editing.load(out, ORG, YEAR, "sv") if r.get("department") == dept]
+
+
+def retitle(out: Path, who: Person, dept: str, title: str) -> None:
+    base = editing.load(out, ORG, YEAR, "sv")
+    edited = [dict(r) for r in base]
+    first = next(r for r in edited if r.get("department") == dept)
+    first["activity_title"] = title
+    editing.save(out, ORG, YEAR, "sv", base, edited, who, "rättning")
+
+
+# ------------------------------------------------------------------ the steps
+
+
+def test_opening_asks_every_department_of_the_access_file_and_the_activities(out: Path) -> None:
+    opened(out)
+    found = parts(out)
+    assert set(found) >= {KULTUR, TEKNIK, INDICATORS}
+    assert set(found.values()) == {"open"}
+    last = history.entries(out)[-1]
+    assert (last.action, last.who) == ("round", "ka@gotland.se")
+    assert "2010 opened" in last.comment
+    with pytest.raises(RoundRefused) as again:
+        opened(out)
+    assert again.value.key == "already_open"
+
+
+def test_only_a_coordinator_opens_approves_returns_and_closes(out: Path) -> None:
+    with pytest.raises(PermissionError):
+        rounds.open_year(out, ORG, YEAR, date(2011, 2, 15), KURT, load_policy())
+    with pytest.raises(PermissionError):  # a coordinator of another organisation
+        rounds.open_year(out, ORG, YEAR, date(2011, 2, 15), KIM, load_policy())
+    opened(out)
+    rounds.mark_ready(out, ORG, YEAR, KULTUR, KURT)
+    for step in (rounds.approve, rounds.close_year):
+        with pytest.raises(PermissionError):
+            if step is rounds.close_year:
+                step(out, ORG, YEAR, KURT)
+            else:
+                step(out, ORG, YEAR, KULTUR, KURT)
+    with pytest.raises(PermissionError):  # another department's reporter
+        rounds.mark_ready(out, ORG, YEAR, KULTUR, TEA)
+    with pytest.raises(PermissionError):  # a department's reporter does not report indicators
+        rounds.mark_ready(out, ORG, YEAR, INDICATORS, TEA)
+    rounds.mark_ready(out, ORG, YEAR, INDICATORS, IVAR)
+    assert parts(out)[INDICATORS] == "ready"
+
+
+def test_a_part_moves_ready_returned_ready_approved_and_each_step_is_recorded(out: Path) -> None:
+    opened(out)
+    with pytest.raises(RoundRefused) as early:  # not ready yet
+        rounds.approve(out, ORG, YEAR, KULTUR, COORD)
+    assert early.value.key == "move"
+    rounds.mark_ready(out, ORG, YEAR, KULTUR, KURT)
+    with pytest.raises(RoundRefused) as silent:
+        rounds.give_back(out, ORG, YEAR, KULTUR, COORD, "  ")
+    assert silent.value.key == "comment_needed"
+    rounds.give_back(out, ORG, YEAR, KULTUR, COORD, "Mål saknas för två aktiviteter")
+    row = next(r for r in read_rows(out, "round_parts") if r["part"] == KULTUR)
+    assert (row["state"], row["comment"]) == ("returned", "Mål saknas för två aktiviteter")
+    rounds.mark_ready(out, ORG, YEAR, KULTUR, KURT)
+    rounds.approve(out, ORG, YEAR, KULTUR, COORD)
+    events = [
+        (e["event"], e["who"], e["comment"])
+        for e in read_rows(out, "round_events")
+        if e["part"] == KULTUR
+    ]
+    assert [e[0] for e in events] == ["ready", "returned", "ready", "approved"]
+    assert events[1] == ("returned", "ka@gotland.se", "Mål saknas för två aktiviteter")
+    assert [e.action for e in history.entries(out)[-5:]] == ["round"] * 5
+
+
+def test_a_step_of_the_round_is_not_undone(out: Path) -> None:
+    opened(out)
+    version = history.last_version(out)
+    entry = history.entries(out)[-1]
+    assert not undo.may_undo(COORD, entry)
+    with pytest.raises(LookupError):
+        undo.undo(out, version, COORD)
+
+
+# ------------------------------------------------------------------ the locks
+
+
+def test_a_ready_part_is_read_only_for_its_reporter_until_returned(out: Path) -> None:
+    opened(out)
+    rounds.mark_ready(out, ORG, YEAR, KULTUR, KURT)
+    with pytest.raises(ImportFailed) as refused:
+        retitle(out, KURT, KULTUR, "Ändrad efter klarmarkering")
+    assert [p.key for p in refused.value.problems] == ["part_ready"]
+    assert KULTUR in refused.value.problems[0].text("sv")
+    retitle(out, TEA, TEKNIK, "Teknik rättar sin egen del")  # another part is open
+    retitle(out, COORD, KULTUR, "Samordnaren rättar")  # whoever runs the round may
+    rounds.give_back(out, ORG, YEAR, KULTUR, COORD, "Rätta titeln")
+    retitle(out, KURT, KULTUR, "Rättad efter återsändning")
+    titles = {r["title"] for r in read_rows(out, "activities") if r["year"] == YEAR}
+    assert "Rättad efter återsändning" in titles
+
+
+def assess(out: Path) -> None:
+    """The coordinator assesses every goal of the year not yet assessed (the Evaluation
+    page's form)."""
+    goals, assessed, missing = rounds.goals_state(out, ORG, YEAR)
+    assert goals > assessed
+    base = editing.load(out, ORG, YEAR, "sv", "assessments")
+    edited = [dict(r) for r in base] + [
+        {"goal": code, "assessment_status": "Uppnått", "comment": "ok", "source": "test"}
+        for code in missing.split(", ")
+    ]
+    editing.save(out, ORG, YEAR, "sv", base, edited, COORD, "bedömning", "assessments")
+    assert rounds.goals_state(out, ORG, YEAR)[1] == goals
+
+
+def _close(out: Path) -> None:
+    """Every part approved and every goal assessed by the coordinator, then closed."""
+    for part in parts(out):
+        rounds.mark_ready(out, ORG, YEAR, part, COORD)
+        rounds.approve(out, ORG, YEAR, part, COORD)
+    assess(out)
+    rounds.close_year(out, ORG, YEAR, COORD)
+
+
+def test_closing_needs_every_part_approved_and_every_goal_assessed(out: Path) -> None:
+    opened(out)
+    with pytest.raises(RoundRefused) as refused:
+        rounds.close_year(out, ORG, YEAR, COORD)
+    assert refused.value.key == "parts_not_approved"
+    for part in parts(out):
+        rounds.mark_ready(out, ORG, YEAR, part, COORD)
+        rounds.approve(out, ORG, YEAR, part, COORD)
+    goals, assessed, missing = rounds.goals_state(out, ORG, YEAR)
+    assert assessed < goals and missing  # the sample leaves goals of 2010 unassessed
+    with pytest.raises(RoundRefused) as unassessed:
+        rounds.close_year(out, ORG, YEAR, COORD)
+    assert unassessed.value.key == "goals_not_assessed"
+    assess(out)
+    rounds.close_year(out, ORG, YEAR, COORD)
+
+
+def test_a_closed_year_refuses_every_write_and_reopens_with_a_reason(out: Path) -> None:
+    opened(out)
+    _close(out)
+    state = next(r for r in read_rows(out, "rounds") if r["year"] == YEAR)
+    assert state["state"] == "closed" and state["closed_snapshot"] is not None
+    before = read_rows(out, "activities")
+    # the browser's form, by the coordinator
+    with pytest.raises(ImportFailed) as form:
+        retitle(out, COORD, KULTUR, "Efter stängning")
+    assert {p.key for p in form.value.problems} == {"year_closed"}
+    assert "2010" in form.value.problems[0].text("sv")
+    # an import of the coordinator's workbook with a change of that year
+    book = coordinator_workbook(out, Scope.only([ORG]), (ORG,), "sv")
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(book))
+    ws = wb[next(n for n in wb.sheetnames if n.lower().startswith("aktivitet"))]
+    head = [c.value for c in ws[1]]
+    year_col, title_col = head.index("År") + 1, head.index("Aktivitet") + 1
+    for row in range(2, ws.max_row + 1):
+        if ws.cell(row, year_col).value == YEAR:
+            ws.cell(row, title_col).value = "Ändrad i Excel efter stängning"
+            break
+    changed = io.BytesIO()
+    wb.save(changed)
+    with pytest.raises(ImportFailed) as imported:
+        import_upload("gotland.xlsx", changed.getvalue(), out, who="ka", orgs=(ORG,), person=COORD)
+    assert "year_closed" in {p.key for p in imported.value.problems}
+    # an undo of a change made before the closing, to rows of that year
+    save = next(e for e in reversed(history.entries(out)) if e.action == "save")
+    with pytest.raises(ImportFailed):
+        undo.undo(out, save.version, COORD)
+    assert read_rows(out, "activities") == before
+    # another year of the same organisation stays open
+    base = editing.load(out, ORG, 2012, "sv")
+    edited = [dict(r) for r in base]
+    edited[0]["activity_title"] = "2012 är öppet"
+    editing.save(out, ORG, 2012, "sv", base, edited, COORD, "")
+    # reopening needs a reason; then the year changes again
+    with pytest.raises(RoundRefused):
+        rounds.reopen_year(out, ORG, YEAR, COORD, "")
+    with pytest.raises(PermissionError):
+        rounds.reopen_year(out, ORG, YEAR, KURT, "vill ändra")
+    rounds.reopen_year(out, ORG, YEAR, COORD, "Revisionen hittade ett fel")
+    retitle(out, COORD, KULTUR, "Efter återöppning")
+    reasons = [e["comment"] for e in read_rows(out, "round_events") if e["event"] == "reopened"]
+    assert reasons == ["Revisionen hittade ett fel"]
+
+
+# ------------------------------------------------------------------ the page
+
+
+@pytest.fixture
+def live(out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    access = tmp_path / "access.toml"
+    access.write_text(ACCESS, encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(out))
+    monkeypatch.setenv("DASHBOARD_ACCESS_FILE", str(access))
+    return out
+
+
+def session(email: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": email, "email_verified": True, "name": email}
+    at.query_params["lang"] = "sv"
+    at.run()
+    at.switch_page("dashboard/app/pages/round.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(
+        str(e.value)
+        for kind in ("markdown", "caption", "info", "warning", "error", "success")
+        for e in getattr(at, kind)
+    )
+
+
+def test_the_page_opens_a_year_and_the_reporter_marks_ready_in_swedish(live: Path) -> None:
+    at = session("ka@gotland.se")
+    exp = next(e for e in at.expander if e.label == "Öppna ett år för rapportering")
+    next(n for n in exp.number_input if n.label == "Rapportår").set_value(YEAR)
+    next(d for d in exp.date_input if d.label == "Sista dag").set_value(date(2011, 2, 15))
+    exp.button[0].click().run()
+    assert not at.exception, at.exception
+    assert "2010 är öppnat för rapportering." in texts(at)
+    assert any(h.value == "Läget för 2010" for h in at.header)
+    # the reporter of one department sees their part only, and what it lacks
+    rep = session("kurt@gotland.se")
+    assert any(h.value == "Det här efterfrågas av dig för 2010" for h in rep.header)
+    shown = texts(rep)
+    assert KULTUR in "\n".join(s.value for s in rep.subheader)
+    assert TEKNIK not in "\n".join(s.value for s in rep.subheader) + shown
+    assert not any(h.value == "Läget för 2010" for h in rep.header)  # no follow view
+    next(b for b in rep.button if b.label == "Klarmarkera").click().run()
+    assert not rep.exception, rep.exception
+    assert "Klarmarkerad." in texts(rep)
+    assert parts(live)[KULTUR] == "ready"
+    # the coordinator returns it with a comment the reporter then reads
+    at = session("ka@gotland.se")
+    form = next(f for f in at.get("form") if any(b.label == "Godkänn" for b in f.button))
+    form.text_area[0].input("Två aktiviteter saknar mål")
+    next(b for b in form.button if b.label == "Skicka tillbaka med kommentar").click().run()
+    assert not at.exception, at.exception
+    rep = session("kurt@gotland.se")
+    assert "Tillbakaskickad av samordnaren: Två aktiviteter saknar mål" in texts(rep)
+
+
+def test_another_organisations_coordinator_sees_no_round_of_gotland(live: Path) -> None:
+    opened(live)
+    at = session("kim@slagelse.dk")
+    assert "Inget år har öppnats för rapportering ännu." in texts(at)
+    assert "Gotland" not in texts(at)
