@@ -44,7 +44,18 @@ def test_the_dockerfile_copies_what_exists_and_runs_as_a_user() -> None:
 def test_the_compose_file_runs_replicas_behind_the_balancer() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
     services = compose["services"]
-    assert set(services) == {"catalog", "init", "app", "lb"}
+    assert set(services) == {"catalog", "init", "app", "lb", "remind"}
+    # the weekly reminders: run by the host's scheduler, never by `up`
+    remind = services["remind"]
+    assert remind["profiles"] == ["remind"] and remind["command"][-1] == "remind"
+    assert (
+        remind["environment"]["DASHBOARD_CATALOG"]
+        == services["app"]["environment"]["DASHBOARD_CATALOG"]
+    )
+    timer = (DEPLOY / "malbild-remind.timer").read_text(encoding="utf-8")
+    assert "OnCalendar=Mon *-*-* 07:00:00" in timer
+    unit = (DEPLOY / "malbild-remind.service").read_text(encoding="utf-8")
+    assert "run --rm remind" in unit
     app, lb, catalog = services["app"], services["lb"], services["catalog"]
     # the lake's catalog: PostgreSQL, healthy before any app or the first import starts
     assert catalog["image"].startswith("postgres:")

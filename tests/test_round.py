@@ -224,8 +224,9 @@ def assess(out: Path) -> None:
 
 def _close(out: Path) -> None:
     """Every part approved and every goal assessed by the coordinator, then closed."""
-    for part in parts(out):
-        rounds.mark_ready(out, ORG, YEAR, part, COORD)
+    for part, state in parts(out).items():
+        if state in ("open", "returned"):
+            rounds.mark_ready(out, ORG, YEAR, part, COORD)
         rounds.approve(out, ORG, YEAR, part, COORD)
     assess(out)
     rounds.close_year(out, ORG, YEAR, COORD)
@@ -365,3 +366,93 @@ def test_another_organisations_coordinator_sees_no_round_of_gotland(live: Path) 
     at = session("kim@slagelse.dk")
     assert "Inget år har öppnats för rapportering ännu." in texts(at)
     assert "Gotland" not in texts(at)
+
+
+# ------------------------------------------------------------------ the reminders
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd, on a free local port) received."""
+
+    def __init__(self) -> None:
+        self.mails: list = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd calls it so
+        from email import message_from_bytes
+        from email.policy import default
+
+        self.mails.append(message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch):
+    from aiosmtpd.controller import Controller
+
+    from deploy.local import free_port
+
+    inbox = Inbox()
+    port = free_port()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    monkeypatch.setenv("DASHBOARD_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("DASHBOARD_SMTP_PORT", str(port))
+    monkeypatch.setenv("DASHBOARD_MAIL_FROM", "malbild@gotland.se")
+    try:
+        yield inbox
+    finally:
+        server.stop()
+
+
+def remind(live: Path, today: str) -> int:
+    from dashboard.cli.commands import main
+
+    return main(["remind", "--data", str(live), "--today", today, "--url", "https://m.example"])
+
+
+def by_to(inbox: Inbox) -> dict[str, object]:
+    return {str(m["To"]): m for m in inbox.mails}
+
+
+def test_the_weekly_reminders_reach_each_reporter_and_the_coordinator(
+    live: Path, smtp: Inbox
+) -> None:
+    opened(live)
+    rounds.mark_ready(live, ORG, YEAR, INDICATORS, IVAR)
+    rounds.give_back(live, ORG, YEAR, INDICATORS, COORD, "Utfallet för 2010 saknas")
+    rounds.mark_ready(live, ORG, YEAR, TEKNIK, TEA)
+    assert remind(live, "2011-02-01") == 0
+    mails = by_to(smtp)
+    # Tea's part is ready: nothing asked of her; Kim runs another organisation's round
+    assert set(mails) == {"ka@gotland.se", "kurt@gotland.se", "ivar@gotland.se"}
+    kurt = mails["kurt@gotland.se"]
+    body = kurt.get_content()
+    assert kurt["Subject"] == (
+        "Målbild: årsuppföljningen 2010 för Gotlands kommun, sista dag 15 feb. 2011"
+    )
+    assert kurt["From"] == "malbild@gotland.se"
+    assert KULTUR in body and TEKNIK not in body
+    assert "https://m.example/round?org=gotland&round=2010&lang=sv" in body
+    assert "har passerat" not in body  # before the deadline
+    ivar = mails["ivar@gotland.se"].get_content()
+    assert "Tillbakaskickad av samordnaren: Utfallet för 2010 saknas" in ivar
+    coordinator = mails["ka@gotland.se"]
+    assert coordinator["Subject"] == "Målbild: läget i årsuppföljningen 2010 för Gotlands kommun"
+    text = coordinator.get_content()
+    assert f"{TEKNIK}: Klarmarkerad" in text
+    assert "Delar som väntar på ditt godkännande: 1" in text
+    # after the deadline, a reporter is told so; a closed round reminds nobody
+    smtp.mails.clear()
+    assert remind(live, "2011-03-01") == 0
+    assert "Sista dagen 15 feb. 2011 har passerat." in by_to(smtp)["kurt@gotland.se"].get_content()
+    assert "Försenade:" in by_to(smtp)["ka@gotland.se"].get_content()
+    smtp.mails.clear()
+    _close(live)
+    assert remind(live, "2011-03-08") == 0
+    assert smtp.mails == []
+
+
+def test_reminders_without_an_smtp_server_say_so(live: Path, capsys) -> None:
+    opened(live)
+    assert remind(live, "2011-02-01") == 2
+    assert "DASHBOARD_SMTP_HOST" in capsys.readouterr().err

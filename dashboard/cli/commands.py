@@ -183,6 +183,35 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_remind(args: argparse.Namespace) -> int:
+    """The yearly round's weekly digests (`outputs.reminders`): printed with --dry-run,
+    else sent through the SMTP server the settings name."""
+    from datetime import date
+
+    from dashboard.model.access import policy
+    from dashboard.outputs import reminders
+
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    url = args.url or os.environ.get("DASHBOARD_URL", "").strip() or "http://localhost:8501"
+    rules = policy()
+    mails = reminders.digests(dataset_path(args.data), rules, today, url)
+    passed = reminders.unaddressed(rules)
+    if passed:
+        print(f"{passed} grant(s) by claim name no address and get no reminder", file=sys.stderr)
+    if args.dry_run:
+        for m in mails:
+            print(f"To: {m.to}\nSubject: {m.subject}\n\n{m.body}\n{'-' * 72}")
+        print(f"{len(mails)} reminder(s), not sent (--dry-run)")
+        return 0
+    smtp = reminders.Smtp.from_env()
+    if smtp is None:
+        print("error: set DASHBOARD_SMTP_HOST (or use --dry-run)", file=sys.stderr)
+        return 2
+    sent = reminders.send(mails, smtp)
+    print(f"{sent} reminder(s) sent through {smtp.host}:{smtp.port}")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from dashboard.model.filters import Filters
     from dashboard.outputs.report import write_report
@@ -484,6 +513,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "remind", help="send the yearly round's weekly reminders (run it from a scheduler)"
+    )
+    p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
+    p.add_argument("--today", help="the day to remind as of (YYYY-MM-DD; default: today)")
+    p.add_argument("--url", help="the dashboard's address for the links (default: DASHBOARD_URL)")
+    p.add_argument("--dry-run", action="store_true", help="print the mails instead of sending")
+    p.set_defaults(func=_cmd_remind)
 
     p = sub.add_parser("synth", help="write a synthetic dataset (for benchmarks and demos)")
     p.add_argument("--activities", type=int, required=True, help="number of activities")

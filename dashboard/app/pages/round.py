@@ -17,6 +17,7 @@ from dashboard.i18n import fmt_date, fmt_int, fmt_time, plotly_separators
 from dashboard.model import codes, rounds
 from dashboard.model.filters import Filters
 from dashboard.model.view import View
+from dashboard.outputs.export import file_slug
 
 FOLLOW_COLUMNS = [
     "org_id",
@@ -34,6 +35,11 @@ FOLLOW_COLUMNS = [
 ]
 CODED = {"state": "round_state", "event": "round_event", "round_state": "year_state"}
 DUE_DAYS = 30  # a new round's deadline, by default: a month from today
+
+
+def _slug(view: View, orgs: tuple[str, ...], year: int) -> str:
+    """The file names' selection: the organisations and the round's year."""
+    return file_slug(Filters(orgs if len(orgs) < len(view.orgs) else (), year, year), view.lang)
 
 
 def part_label(view: View, part: object) -> str:
@@ -97,9 +103,10 @@ def render(view: View) -> None:
         shown[["org_id", "year", "due", "state", "changed_by", "changed_at"]]
         .rename(columns={"state": "round_state"})
         .assign(changed_at=[fmt_time(v, view.lang) for v in shown["changed_at"]]),
-        view.t("round.rounds", year=str(year)),
+        "round_rounds",
         "round-rounds",
         coded=CODED,
+        slug=_slug(view, orgs, year),
     )
     parts = _visible(view, data.query("round_parts", Filters(orgs), year=year))
     if parts.empty:
@@ -247,10 +254,11 @@ def _follow(view: View, parts: pd.DataFrame, year: int, today: date) -> None:
             plotly_separators(view.lang),
         ),
         frame,
-        view.t("round.follow.title", year=str(year)),
+        "round_follow",
         "round-follow",
         coded=CODED,
         vary=(year,),
+        slug=_slug(view, tuple(sorted(set(parts["org_id"]))), year),
     )
 
 
@@ -327,7 +335,7 @@ def _events(view: View, orgs: tuple[str, ...], year: int) -> None:
         time=[fmt_time(v, view.lang) for v in found["time"]],
     )
     grids.table_with_download(
-        view, found, view.t("round.events.title"), "round-events", coded=CODED
+        view, found, "round_events", "round-events", coded=CODED, slug=_slug(view, orgs, year)
     )
 
 
