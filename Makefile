@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint data install clean bench chromium haproxy postgresql
+.PHONY: run test lint data install clean bench chromium haproxy postgresql pdftools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,11 @@ install: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m dashboard ingest sample --out data
 
-## Install everything and open the dashboard on the sample data.
+## Install everything and open the dashboard on the sample data. The annual report's charts
+## are drawn in Debian's chromium: installed here when missing and we may (else the
+## dashboard still opens, and the report says chromium is missing).
 run: $(STAMP)
+	-@$(MAKE) --no-print-directory chromium
 	$(BIN)/python -m streamlit run streamlit_app.py --server.port $(PORT)
 
 # $(call debian,PACKAGE,PROGRAM,WHY): install Debian's PACKAGE when PROGRAM is missing and we
@@ -52,8 +55,20 @@ postgresql:
 	    sudo apt-get update -qq && sudo apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "the shared-catalog test needs Debian's PostgreSQL: apt-get install postgresql" >&2; exit 1; fi; }
 
+## The report tests draw the PDF's pages with poppler's pdftoppm; the report is set in
+## DejaVu Sans (fonts-dejavu-core: every letter of Swedish and Danish).
+pdftools:
+	$(call debian,poppler-utils,pdftoppm,the report tests draw PDF pages with pdftoppm)
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  else echo "the report needs DejaVu Sans: apt-get install fonts-dejavu-core" >&2; exit 1; fi; }
+
 ## Install everything and run every test (lint, unit, app, browser, benchmark smoke).
-test: $(STAMP) chromium haproxy postgresql lint
+test: $(STAMP) chromium haproxy postgresql pdftools lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
 
 ## Style, format and types: Ruff, then mypy over the package (settings in pyproject.toml).

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     for _page, name, extra in PAGE_QUERIES:
         f = Filters((org,), year, year)
         f = Filters() if name in NO_FILTER else Filters(f.orgs) if name in ORG_ONLY else f
-        params = params_for(name, f, **extra)
+        params = params_for(name, f, **{"year": year, **extra})  # the round's year
         key = (name, json.dumps(params, sort_keys=True, default=str))
         if key in seen:
             continue

@@ -192,7 +192,7 @@ def child_queries(folder: Path, org: str, year: int, warm: int) -> dict:
                 f = Filters()
             elif name in ORG_ONLY:
                 f = Filters(f.orgs)
-            params = params_for(name, f, **extra)
+            params = params_for(name, f, **{"year": year, **extra})  # the round's year
             key = (name, json.dumps(params, sort_keys=True, default=str))
             db = Database(folder)  # a fresh connection: the first run is "cold"
             r = timed(lambda db=db, p=params, n=name: db.df(n, p), warm)

@@ -150,10 +150,28 @@ def _offences(where: str, text: str, fixed: set[str], ids: set[str], phrases: se
     return found
 
 
+def docx_texts(payload: bytes) -> list[str]:
+    """Every text of a Word document: paragraphs, table cells, pictures' alternative texts."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(payload))
+    texts = [p.text for p in doc.paragraphs]
+    texts += [c.text for table in doc.tables for row in table.rows for c in row.cells]
+    texts += [str(e.get("descr") or "") for e in doc.element.body.iter() if e.tag.endswith("docPr")]
+    return texts
+
+
 def file_texts(name: str, payload: bytes | str) -> list[tuple[str, str]]:
     """Every text of a downloaded file: cells of a workbook, members of a zip, or the text."""
     if isinstance(payload, str):
         return [(name, payload)]
+    if payload[:5] == b"%PDF-":  # the annual report: its text, page by page
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(payload)) as pdf:
+            return [(f"{name}:{i}", page.extract_text() or "") for i, page in enumerate(pdf.pages)]
+    if name.endswith(".docx"):  # the annual report in Word: paragraphs, tables, alt texts
+        return [(name, text) for text in docx_texts(payload)]
     if payload[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(payload)) as zf:
             if any(n.startswith("xl/") for n in zf.namelist()):

@@ -366,3 +366,19 @@ def conflict_frames(
             row if row is not None else {"row_name": f"{key}: {deleted}"}
         )
     return [(t, pd.DataFrame(r)) for t, r in by_table.items()]
+
+
+# -------------------------------------------------------------- the board's document
+
+
+def board_report(org: str, year: int, lang: str, fmt: str, allowed: Scope) -> bytes:
+    """The annual report of *org* for *year* (`outputs.board`), PDF or Word, for a reader
+    of *allowed* (captured in the run: the button's callable runs on a thread of its own).
+    A closed year's report is read from the snapshot it was closed on."""
+    from dashboard.outputs import board
+
+    if not isinstance(allowed, Scope):
+        raise ScopeMissing(f"a read needs the reader's Scope, not {allowed!r}")
+    if not allowed.allows(org):
+        raise ScopeMissing(f"{org!r} is outside the reader's scope")
+    return board.for_year(data_dir(), org, year, lang, fmt)

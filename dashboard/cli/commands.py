@@ -194,7 +194,8 @@ def _cmd_remind(args: argparse.Namespace) -> int:
     today = date.fromisoformat(args.today) if args.today else date.today()
     url = args.url or os.environ.get("DASHBOARD_URL", "").strip() or "http://localhost:8501"
     rules = policy()
-    mails = reminders.digests(dataset_path(args.data), rules, today, url)
+    folder = dataset_path(args.data) if args.data else data_dir()
+    mails = reminders.digests(folder, rules, today, url)
     passed = reminders.unaddressed(rules)
     if passed:
         print(f"{passed} grant(s) by claim name no address and get no reminder", file=sys.stderr)
@@ -212,12 +213,33 @@ def _cmd_remind(args: argparse.Namespace) -> int:
     return 0
 
 
+def _board_report(args: argparse.Namespace, out: Path, fmt: str) -> int:
+    """The annual report for the board (`outputs.board`) of one organisation and year."""
+    from dashboard.outputs import board
+
+    if len(args.org or ()) != 1 or args.year is None:
+        print("error: the report for the board is of one --org and one --year", file=sys.stderr)
+        return 2
+    try:
+        folder = dataset_path(args.data) if args.data else data_dir()
+        made = board.for_year(folder, args.org[0], args.year, args.lang, fmt)
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out.write_bytes(made)
+    print(f"wrote the annual report of {args.org[0]} for {args.year} to {out} ({len(made)} bytes)")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from dashboard.model.filters import Filters
     from dashboard.outputs.report import write_report
     from dashboard.storage import Database, DatasetError
 
     out = Path(args.out)
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt in ("pdf", "docx"):
+        return _board_report(args, out, fmt)
     if out.suffix.lower() not in (".xlsx", ".zip"):
         print("--out must name an .xlsx workbook (or a .zip of CSV files)", file=sys.stderr)
         return 2
@@ -498,13 +520,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
     p.set_defaults(func=_cmd_query)
 
-    p = sub.add_parser("report", help="write the annual compilation (.xlsx) for one year")
+    p = sub.add_parser(
+        "report",
+        help="write the annual compilation (.xlsx, .zip) or the board's report (.pdf, .docx)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("xlsx", "zip", "pdf", "docx"),
+        help="what to write (default: by the suffix of --out); pdf and docx: the annual "
+        "report for the board, of one --org and --year (a closed year's as at closing)",
+    )
     p.add_argument("--org", action="append", help="organisation id (repeatable; default: all)")
     p.add_argument(
         "--year", type=int, help="year evaluated (default: the last with something to assess)"
     )
     p.add_argument("--goal", action="append", help="goal id (repeatable)")
-    p.add_argument("--out", required=True, help="PATH.xlsx (or PATH.zip for CSV files)")
+    p.add_argument("--out", required=True, help="PATH.xlsx, PATH.zip, PATH.pdf or PATH.docx")
     p.add_argument(
         "--lang",
         default="sv",

@@ -141,6 +141,8 @@ PAGES: tuple[Page, ...] = (
             "eval-xlsx",
             "eval-zip",
             "eval-assessments",
+            "board-pdf",
+            "board-docx",
         ),
         charts=True,
     ),

@@ -16,6 +16,7 @@ from dashboard.model import verdicts
 from dashboard.model.filters import Filters
 from dashboard.model.view import View
 from dashboard.outputs import report
+from dashboard.outputs.board import file_name as board_file
 from dashboard.outputs.export import file_slug
 from dashboard.outputs.readable import for_download, readable
 
@@ -141,6 +142,7 @@ def render(view: View) -> None:
     _indicators_section(view, year, indicators, lang, slug, trend, plan, f)
     _assessments_section(view, year, assessments, lang, slug)
     _compilation_section(view, year, plan, lang, f)
+    _board_section(view, plan)
     _edit(view, plan)
 
 
@@ -323,6 +325,40 @@ def _compilation_section(view: View, year: str, plan: verdicts.Plan, lang: str, 
         "dl-eval-zip",
         icon=":material/folder_zip:",
     )
+
+
+def _board_section(view: View, plan: verdicts.Plan) -> None:
+    """The annual report for the board: one organisation's year as PDF and Word."""
+    st.header(view.t("board.download.title"))
+    st.caption(view.t("board.download.help"))
+    orgs = [o for o in (dict(plan.years) or view.orgs) if o in view.orgs]
+    if not orgs:
+        return
+    org = (
+        orgs[0]
+        if len(orgs) == 1
+        else ui.pick(st, view.t("filter.orgs"), orgs, view.orgs, "board_org")
+    )
+    year = plan.year_of(org)
+    if year is None:
+        return
+    c1, c2, _ = st.columns([1, 1, 2])
+    for place, fmt, mime, icon in (
+        (c1, "pdf", "application/pdf", ":material/picture_as_pdf:"),
+        (c2, "docx", DOCX_MIME, ":material/description:"),
+    ):
+        downloads.offer(
+            place,
+            view.t(f"board.download.{fmt}"),
+            partial(data.board_report, org, int(year), view.lang, fmt, view.reader),
+            board_file(org, int(year), view.lang, fmt),
+            mime,
+            f"dl-board-{fmt}",
+            icon=icon,
+        )
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _edit(view: View, plan: verdicts.Plan) -> None:
