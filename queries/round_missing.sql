@@ -7,12 +7,17 @@
 -- columns: org_id, part, kind, title
 with r as (
     select org_id from rounds where year = $year and ($org is null or org_id = any($org))
+),
+lacking as (
+    select org_id, part, activity_id, 'without_goal' as kind
+    from round_activities($org, $year) where not has_goal
+    union all
+    select org_id, part, activity_id, 'cost_without_currency' as kind
+    from round_activities($org, $year) where cost_without_currency
 )
-select org_id, part, 'without_goal' as kind, title
-from round_activities($org, $year) where not has_goal
-union all
-select org_id, part, 'cost_without_currency' as kind, title
-from round_activities($org, $year) where cost_without_currency
+select l.org_id, l.part, l.kind, a.title
+from lacking l
+join activities a on a.activity_id = l.activity_id and a.year = $year
 union all
 select i.org_id, ':indicators' as part, 'without_actual' as kind, i.name as title
 from indicators i

@@ -159,10 +159,10 @@ def test_only_a_coordinator_opens_approves_returns_and_closes(out: Path) -> None
 
 def test_a_part_moves_ready_returned_ready_approved_and_each_step_is_recorded(out: Path) -> None:
     opened(out)
-    with pytest.raises(RoundRefused) as early:  # not ready yet
-        rounds.approve(out, ORG, YEAR, KULTUR, COORD)
-    assert early.value.key == "move"
     rounds.mark_ready(out, ORG, YEAR, KULTUR, KURT)
+    with pytest.raises(RoundRefused) as twice:  # already ready
+        rounds.mark_ready(out, ORG, YEAR, KULTUR, KURT)
+    assert twice.value.key == "move"
     with pytest.raises(RoundRefused) as silent:
         rounds.give_back(out, ORG, YEAR, KULTUR, COORD, "  ")
     assert silent.value.key == "comment_needed"
@@ -179,6 +179,10 @@ def test_a_part_moves_ready_returned_ready_approved_and_each_step_is_recorded(ou
     assert [e[0] for e in events] == ["ready", "returned", "ready", "approved"]
     assert events[1] == ("returned", "ka@gotland.se", "Mål saknas för två aktiviteter")
     assert [e.action for e in history.entries(out)[-5:]] == ["round"] * 5
+    # the coordinator approves a part nobody marked ready (indicators they entered)
+    rounds.approve(out, ORG, YEAR, INDICATORS, COORD)
+    with pytest.raises(RoundRefused):
+        rounds.approve(out, ORG, YEAR, INDICATORS, COORD)
 
 
 def test_a_step_of_the_round_is_not_undone(out: Path) -> None:

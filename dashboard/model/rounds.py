@@ -10,7 +10,9 @@ year); the goals' assessments are the coordinator's own. A part moves
       └──returned─────┴────returned────────┘
 
 A reporter marks their part ready (then it is read-only for them until it is returned);
-the coordinator approves it or returns it with a comment. When every part is approved and
+the coordinator approves it or returns it with a comment. The coordinator may also
+approve a part nobody marked ready (one they completed themselves, such as the indicators
+of an organisation without a reporter for them). When every part is approved and
 every goal of the year assessed, the coordinator closes the year: nothing of that
 organisation and year changes any more (the lake refuses it, `dashboard.storage.publishing`)
 until a coordinator reopens it with a reason. Pure: no Streamlit, no DuckDB.
@@ -30,7 +32,7 @@ SHOWN_STATES = ("not_started", "in_progress", "ready", "returned", "approved")
 # a part's state -> the states it may move to, and who moves it there
 MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "ready": (("open", "returned"), "reporter"),
-    "approved": (("ready",), "coordinator"),
+    "approved": (("open", "ready", "returned"), "coordinator"),
     "returned": (("ready", "approved"), "coordinator"),
 }
 

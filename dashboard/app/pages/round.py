@@ -276,25 +276,24 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
                 if st.form_submit_button(view.t("round.reopen.button")):
                     _step(view, "reopen", org, year, reason=reason)
             continue
-        waiting = mine.loc[mine["state"].isin(["ready", "approved"])]
-        if waiting.empty:
+        with st.form(editform.form_key(f"round-decide-{org}-{year}")):
+            states = dict(zip(mine["part"], mine["state"], strict=True))
+            ready = [p for p, s in states.items() if s == "ready"]
+            part = st.selectbox(
+                view.t("round.decide.part"),
+                ready + [p for p in states if p not in ready],  # those waiting first
+                format_func=partial(_choice, view, states),
+            )
+            comment = st.text_area(view.t("round.decide.comment"))
+            left, right = st.columns(2)
+            approve = left.form_submit_button(view.t("round.approve.button"), type="primary")
+            back = right.form_submit_button(view.t("round.return.button"))
+        if not ready:
             st.caption(view.t("round.decide.none_ready"))
-        else:
-            with st.form(editform.form_key(f"round-decide-{org}-{year}")):
-                states = dict(zip(waiting["part"], waiting["state"], strict=True))
-                part = st.selectbox(
-                    view.t("round.decide.part"),
-                    list(states),
-                    format_func=partial(_choice, view, states),
-                )
-                comment = st.text_area(view.t("round.decide.comment"))
-                left, right = st.columns(2)
-                approve = left.form_submit_button(view.t("round.approve.button"), type="primary")
-                back = right.form_submit_button(view.t("round.return.button"))
-            if approve:
-                _step(view, "approve", org, year, part=part)
-            elif back:
-                _step(view, "return", org, year, part=part, comment=comment)
+        if approve:
+            _step(view, "approve", org, year, part=part)
+        elif back:
+            _step(view, "return", org, year, part=part, comment=comment)
         goals = data.query("round_goals", Filters((org,)), year=year)
         total = int(goals["goals"].iloc[0]) if not goals.empty else 0
         assessed = int(goals["assessed"].iloc[0]) if not goals.empty else 0
