@@ -108,6 +108,11 @@ def render(view: View) -> None:
         coded=CODED,
         slug=_slug(view, orgs, year),
     )
+    for r in shown.loc[shown["state"] == "closed"].itertuples():
+        st.info(
+            view.t("round.closed_org", org=view.orgs.get(str(r.org_id), r.org_id), year=str(year)),
+            icon=":material/lock:",
+        )
     parts = _visible(view, data.query("round_parts", Filters(orgs), year=year))
     if parts.empty:
         st.info(view.t("round.nothing_for_you"), icon=":material/info:")
@@ -270,7 +275,6 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
         mine = parts.loc[parts["org_id"] == org]
         st.subheader(view.t("round.decide.title", org=view.orgs.get(org, org), year=str(year)))
         if r.state == "closed":
-            st.success(view.t("round.closed", year=str(year)), icon=":material/lock:")
             with st.form(editform.form_key(f"round-reopen-{org}-{year}")):
                 reason = st.text_input(view.t("round.reopen.reason"))
                 if st.form_submit_button(view.t("round.reopen.button")):
@@ -288,7 +292,7 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
             left, right = st.columns(2)
             approve = left.form_submit_button(view.t("round.approve.button"), type="primary")
             back = right.form_submit_button(view.t("round.return.button"))
-        if not ready:
+        if not ready and any(s != "approved" for s in states.values()):
             st.caption(view.t("round.decide.none_ready"))
         if approve:
             _step(view, "approve", org, year, part=part)
@@ -332,6 +336,11 @@ def _events(view: View, orgs: tuple[str, ...], year: int) -> None:
     found = found.assign(
         part=[part_label(view, p) if p else "" for p in found["part"]],
         time=[fmt_time(v, view.lang) for v in found["time"]],
+        # an opening's comment is its deadline, written as the language writes dates
+        comment=[
+            fmt_date(date.fromisoformat(str(c)), view.lang) if e == "opened" and c else c
+            for e, c in zip(found["event"], found["comment"], strict=True)
+        ],
     )
     grids.table_with_download(
         view, found, "round_events", "round-events", coded=CODED, slug=_slug(view, orgs, year)

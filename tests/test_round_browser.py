@@ -1,0 +1,310 @@
+"""The yearly round as people run it (issue #25, "done when"), in Debian's Chromium against a
+real OpenID Connect provider (`oidc-provider-mock`) and a real SMTP server (aiosmtpd), each
+on a free port: the coordinator of a made-up municipality opens 2025 with a deadline; the
+reminders reach the two reporters and the coordinator; one reporter marks the part ready,
+is returned with a comment, corrects an activity's goals and marks it ready again; the other
+marks theirs ready; the coordinator approves every part, enters the indicator's actual and
+assesses the goals, closes the year, downloads the PDF and the Word report and opens them;
+the reporter then finds 2025 read-only; the neighbouring municipality's coordinator sees
+none of it. Screenshots of the Round page are kept in test-output/screenshots/."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from dashboard.imports.ingest import ingest
+from tests.test_browser import (
+    FIRST_LOAD_MS,
+    STEP_MS,
+    VIEWPORT,
+    Server,
+    _free_port,
+    run_server,
+    wait_idle,
+)
+from tests.test_browser import shot as full_shot
+from tests.test_round import Inbox
+from tests.test_signin import choose
+
+pytestmark = pytest.mark.browser
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exempelby"
+KULTUR, TEKNIK = "Kultur- och fritidsförvaltningen", "Tekniska förvaltningen"
+USERS = {
+    "ka": {"email": "ka@exempelby.se", "email_verified": True, "name": "Karin Samordnare"},
+    "kurt": {"email": "kurt@exempelby.se", "email_verified": True, "name": "Kurt Kultur"},
+    "tea": {"email": "tea@exempelby.se", "email_verified": True, "name": "Tea Teknik"},
+    "gun": {"email": "gun@grannby.se", "email_verified": True, "name": "Gun Grannby"},
+}
+ACCESS = f"""
+read = "own"
+
+[[grant]]
+email = "ka@exempelby.se"
+org = "exempelby"
+role = "coordinator"
+
+[[grant]]
+email = "kurt@exempelby.se"
+org = "exempelby"
+role = "reporter"
+department = "{KULTUR}"
+
+[[grant]]
+email = "tea@exempelby.se"
+org = "exempelby"
+role = "reporter"
+department = "{TEKNIK}"
+
+[[grant]]
+email = "gun@grannby.se"
+org = "grannby"
+role = "coordinator"
+"""
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    from oidc_provider_mock import run_server_in_thread
+
+    with run_server_in_thread(port=0) as srv:
+        url = f"http://localhost:{srv.server_port}"
+        for sub, claims in USERS.items():
+            req = urllib.request.Request(
+                f"{url}/users/{sub}", data=json.dumps(claims).encode(), method="PUT",
+                headers={"Content-Type": "application/json"},
+            )  # fmt: skip
+            with urllib.request.urlopen(req, timeout=5) as r:
+                assert r.status == 204
+        yield url
+
+
+@pytest.fixture(scope="module")
+def setup(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+    root = tmp_path_factory.mktemp("round-browser")
+    data = root / "data"
+    ingest(FIXTURE, data)
+    port = _free_port()
+    secrets = root / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "a-long-random-secret-for-the-test-only"\n'
+        'client_id = "malbild"\n'
+        'client_secret = "malbild-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    access = root / "access.toml"
+    access.write_text(ACCESS, encoding="utf-8")
+    with run_server(
+        data, root / "server.log", port=port, args=("--secrets.files", str(secrets)),
+        DASHBOARD_ACCESS_FILE=str(access),
+    ) as srv:  # fmt: skip
+        yield srv, data, access
+
+
+@contextlib.contextmanager
+def signed_in(browser, app: Server, sub: str, expect, path: str) -> Iterator:
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="sv-SE")
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app.url}/?lang=sv", timeout=FIRST_LOAD_MS)
+        page.get_by_role("button", name="Logga in").click(timeout=FIRST_LOAD_MS)
+        page.locator("input[name=sub]").fill(sub)
+        page.get_by_role("button", name="Authorize").click()
+        page.wait_for_url(re.compile(re.escape(app.url)), timeout=STEP_MS)
+        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+            timeout=FIRST_LOAD_MS
+        )
+        go(page, app, path)
+        yield page
+    finally:
+        ctx.close()
+
+
+def serious(page) -> list[str]:
+    """axe-core's serious and critical WCAG 2.1 AA violations of the page with every table
+    tab and expander open (`test_accessibility`'s rule, on the page as a role sees it)."""
+    from tests.test_accessibility import BLOCKING, axe_violations, open_everything
+
+    open_everything(page)
+    return [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}"
+        for v in axe_violations(page)
+        if v["impact"] in BLOCKING
+    ]
+
+
+def go(page, app: Server, path: str) -> None:
+    page.goto(f"{app.url}/{path}", timeout=FIRST_LOAD_MS)
+    page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for(timeout=FIRST_LOAD_MS)
+    wait_idle(page)
+
+
+def said(page, expect, text: str) -> None:
+    expect(page.get_by_test_id("stMain").get_by_text(text).first).to_be_visible()
+    wait_idle(page)
+
+
+ROUND = "round?lang=sv&org=exempelby&round=2025"
+
+
+def decide(page, expect, part: str, button: str, comment: str = "") -> None:
+    """The coordinator's approve-or-return form: the part, a comment, a button."""
+    main = page.get_by_test_id("stMain")
+    form = main.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Godkänn"))
+    choose(page, form.get_by_role("combobox", name="Del", exact=True), part)
+    if comment:
+        form.get_by_label(re.compile("^Kommentar")).fill(comment)
+    form.get_by_role("button", name=button).click()
+
+
+def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
+    browser, setup, expect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, data, access = setup
+    # 1. the coordinator opens 2025 with a deadline
+    with signed_in(browser, app, "ka", expect, "round?lang=sv") as page:
+        main = page.get_by_test_id("stMain")
+        main.get_by_text("Öppna ett år för rapportering").click()
+        form = main.get_by_test_id("stForm").first
+        expect(form.get_by_label("Rapportår")).to_have_value("2025")
+        form.get_by_role("button", name="Öppna året").click()
+        said(page, expect, "2025 är öppnat för rapportering.")
+        expect(main.get_by_role("heading", name="Läget för 2025")).to_be_visible()
+        full_shot(page, "round-opened-sv")
+    # 2. the weekly reminders, before the deadline, through a real SMTP server
+    from aiosmtpd.controller import Controller
+
+    from dashboard.cli.commands import main as cli
+
+    inbox, port = Inbox(), _free_port()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        for k, v in {"DASHBOARD_SMTP_HOST": "127.0.0.1", "DASHBOARD_SMTP_PORT": str(port),
+                     "DASHBOARD_ACCESS_FILE": str(access)}.items():  # fmt: skip
+            monkeypatch.setenv(k, v)
+        today = (date.today() + timedelta(days=1)).isoformat()
+        assert cli(["remind", "--data", str(data), "--today", today, "--url", app.url]) == 0
+    finally:
+        smtp.stop()
+    mails = {str(m["To"]): m.get_content() for m in inbox.mails}
+    assert set(mails) == {"ka@exempelby.se", "kurt@exempelby.se", "tea@exempelby.se"}
+    assert "Körutbyte med vänorten (Bidrar inte till något mål)" in mails["kurt@exempelby.se"]
+    assert TEKNIK not in mails["kurt@exempelby.se"]
+    assert f"{app.url}/round?org=exempelby&round=2025&lang=sv" in mails["tea@exempelby.se"]
+    # 3. Kurt sees his part only, and marks it ready
+    with signed_in(browser, app, "kurt", expect, ROUND) as page:
+        main = page.get_by_test_id("stMain")
+        expect(
+            main.get_by_role("heading", name="Det här efterfrågas av dig för 2025")
+        ).to_be_visible()
+        expect(main).to_contain_text("Körutbyte med vänorten")
+        expect(main).not_to_contain_text(TEKNIK)
+        full_shot(page, "round-reporter-sv")
+        assert serious(page) == []
+        main.get_by_role("button", name="Klarmarkera").click()
+        said(page, expect, "Klarmarkerad.")
+    # 4. the coordinator returns it with a comment
+    with signed_in(browser, app, "ka", expect, ROUND) as page:
+        decide(page, expect, KULTUR, "Skicka tillbaka med kommentar", "Körutbytet saknar mål")
+        said(page, expect, "Tillbakaskickad med din kommentar.")
+    # 5. Kurt reads the comment, gives the choir exchange its goal, marks ready again
+    with signed_in(browser, app, "kurt", expect, ROUND) as page:
+        main = page.get_by_test_id("stMain")
+        expect(main).to_contain_text("Tillbakaskickad av samordnaren: Körutbytet saknar mål")
+        go(page, app, "activities?lang=sv&org=exempelby&year=2025")
+        main.get_by_text("Lägg till, rätta eller ta bort aktiviteter").click()
+        choose(page, main.get_by_role("combobox", name="Aktivitet", exact=True), "Körutbyte")
+        wait_idle(page)
+        form = main.get_by_test_id("stForm")
+        choose(page, form.get_by_role("combobox", name="Mål", exact=True), "Fler unga")
+        page.keyboard.press("Escape")
+        form.get_by_role("button", name="Spara").click()
+        said(page, expect, "Sparat.")
+        go(page, app, ROUND)
+        expect(main).to_contain_text("Inget saknas.")
+        main.get_by_role("button", name="Klarmarkera").click()
+        said(page, expect, "Klarmarkerad.")
+    # 6. Tea marks her part ready
+    with signed_in(browser, app, "tea", expect, ROUND) as page:
+        page.get_by_test_id("stMain").get_by_role("button", name="Klarmarkera").click()
+        said(page, expect, "Klarmarkerad.")
+    # 7. the coordinator enters the actual, assesses both goals, approves all, closes
+    with signed_in(
+        browser, app, "ka", expect, "evaluation?lang=sv&org=exempelby&year=2025"
+    ) as page:
+        main = page.get_by_test_id("stMain")
+        main.get_by_text("Rätta indikatorvärden och bedömningar för 2025").click()
+        forms = main.get_by_test_id("stForm")
+        forms.nth(0).get_by_label("Unga i utbyten: Utfall").fill("64")
+        forms.nth(0).get_by_role("button", name="Spara").click()
+        said(page, expect, "Sparat.")
+        forms = main.get_by_test_id("stForm")
+        for n, verdict in (("1", "Uppnått"), ("2", "I fas")):
+            choose(page, forms.nth(1).get_by_role("combobox", name=f"Mål {n}", exact=True), verdict)
+            forms.nth(1).get_by_label(f"Kommentar {n}", exact=True).fill(f"Bedömning av mål {n}")
+        forms.nth(1).get_by_role("button", name="Spara").click()
+        said(page, expect, "Sparat.")
+        go(page, app, ROUND)
+        for part in (KULTUR, TEKNIK, "Indikatorer"):
+            decide(page, expect, part, "Godkänn")
+            said(page, expect, "Godkänd.")
+        expect(main).to_contain_text("3 av 3 delar godkända · 2 av 2 mål bedömda")
+        full_shot(page, "round-all-approved-sv")
+        assert serious(page) == []
+        main.get_by_role("button", name="Stäng 2025").click()
+        said(page, expect, "2025 är stängt.")
+        # the board's report, as PDF and as Word, downloaded and opened
+        go(page, app, "evaluation?lang=sv&org=exempelby&year=2025")
+        files = {}
+        for label in ("Årsrapport (PDF)", "Årsrapport (Word)"):
+            with page.expect_download(timeout=STEP_MS * 2) as info:
+                main.get_by_role("button", name=label).click()
+            files[info.value.suggested_filename] = Path(info.value.path()).read_bytes()
+    assert set(files) == {"arsrapport_exempelby_2025.pdf", "arsrapport_exempelby_2025.docx"}
+    from docx import Document
+
+    from tests.test_board import structure, text_of
+
+    text = text_of(files["arsrapport_exempelby_2025.pdf"])
+    assert "Årsrapport 2025: internationellt arbete i Exempelby kommun" in text
+    assert "Året stängdes den" in text and "Bedömning av mål 1" in text
+    assert any(
+        t == "/Figure" and alt for t, alt in structure(files["arsrapport_exempelby_2025.pdf"])
+    )
+    word = Document(io.BytesIO(files["arsrapport_exempelby_2025.docx"]))
+    assert word.paragraphs[0].style.name == "Heading 1"
+    # 8. 2025 is read-only for Kurt now: his save is refused, with the reason
+    with signed_in(
+        browser, app, "kurt", expect, "activities?lang=sv&org=exempelby&year=2025"
+    ) as page:
+        main = page.get_by_test_id("stMain")
+        main.get_by_text("Lägg till, rätta eller ta bort aktiviteter").click()
+        choose(page, main.get_by_role("combobox", name="Aktivitet", exact=True), "Ungdomsläger")
+        wait_idle(page)
+        form = main.get_by_test_id("stForm")
+        form.get_by_label("Titel", exact=True).fill("Ändrad efter stängningen")
+        form.get_by_role("button", name="Spara").click()
+        # the refusal, in the problems' table (a grid: its cells are drawn, not visible text)
+        refused = main.get_by_text(re.compile("^Exempelby kommun har stängt 2025")).first
+        expect(refused).to_be_attached()
+        go(page, app, ROUND)
+        expect(main).to_contain_text("Exempelby kommun har stängt 2025")
+        full_shot(page, "round-closed-reporter-sv")
+    # 9. the neighbouring municipality's coordinator sees nothing of Exempelby's round
+    with signed_in(browser, app, "gun", expect, "round?lang=sv&org=exempelby&round=2025") as page:
+        main = page.get_by_test_id("stMain")
+        expect(main).to_contain_text("Inget år har öppnats för rapportering ännu.")
+        expect(page.locator("body")).not_to_contain_text("Exempelby")
