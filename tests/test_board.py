@@ -84,6 +84,7 @@ def test_the_pdf_is_tagged_pdf_ua_in_swedish_with_every_part(out: Path) -> None:
         "Mål 1. att stärka Gotland som mötesplats",
         "Bedömning:",
         "Internationella möten och",  # an indicator (its cell wraps after "och")
+        "Projekt som bidrar till mål 2",  # per goal, its projects
         "Nätverk: avgifter och vad de gav",
         "Projekt och EU-medfinansiering",
         "◇ illustrativ",

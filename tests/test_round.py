@@ -460,3 +460,23 @@ def test_reminders_without_an_smtp_server_say_so(live: Path, capsys) -> None:
     opened(live)
     assert remind(live, "2011-02-01") == 2
     assert "DASHBOARD_SMTP_HOST" in capsys.readouterr().err
+
+
+def test_the_page_shows_the_dashboard_as_it_was_at_closing(live: Path) -> None:
+    opened(live)
+    _close(live)
+    closed = next(r for r in read_rows(live, "rounds") if r["year"] == YEAR)["closed_snapshot"]
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "kurt@gotland.se", "email_verified": True}
+    at.query_params["lang"] = "sv"
+    at.query_params["round"] = str(YEAR)
+    at.run()
+    at.switch_page("dashboard/app/pages/round.py").run()
+    assert "Gotlands kommun har stängt 2010" in texts(at)
+    assert not [b for b in at.button if b.label == "Klarmarkera"]  # nothing left to report
+    next(
+        b for b in at.button if b.label == "Visa instrumentpanelen som den var vid stängningen"
+    ).click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["_as_of_version"] == closed

@@ -177,7 +177,7 @@ def build(
     if len(rollup):
         blocks.append(_status_chart(rollup, name, org, year, lang))
     blocks.append(Heading(2, t("board.goals", lang)))
-    acts, inds = words["goal_activities"], words["indicators"]
+    acts, inds, projects = words["goal_activities"], words["indicators"], words["projects"]
     for g in goals.to_dict("records"):
         code = str(g["goal_code"])
         blocks.append(Heading(3, t("board.goal", lang, code=code, title=str(g["goal_title"]))))
@@ -197,6 +197,16 @@ def build(
             )
         else:
             blocks.append(Para(t("board.goal.no_activities", lang)))
+        serving = projects.loc[[code in _codes(c) for c in projects["goal_codes"]]]
+        if len(serving):
+            blocks.append(
+                _table(
+                    t("board.goal.projects", lang, code=code),
+                    serving,
+                    ["title", "programme", "role", "status"],
+                    lang,
+                )
+            )
         theirs = inds.loc[inds["goal_code"].astype(str) == code]
         if len(theirs):
             blocks.append(
@@ -221,7 +231,6 @@ def build(
         )
     else:
         blocks.append(Para(t("board.none", lang)))
-    projects = words["projects"]
     blocks.append(Heading(2, t("board.projects", lang)))
     if len(projects):
         blocks.append(Para(t("board.projects.help", lang)))
@@ -237,6 +246,11 @@ def build(
         blocks.append(Para(t("board.none", lang)))
     blocks += [Heading(2, t("board.about", lang)), Para(t("board.illustrative", lang))]
     return Document(title, lang, tuple(blocks))
+
+
+def _codes(listed: object) -> set[str]:
+    """The goal codes a project's list names ("2, 3, 6")."""
+    return set() if _missing(listed) else {c.strip() for c in str(listed).split(",")}
 
 
 def _status_chart(rollup: pd.DataFrame, name: str, org: str, year: int, lang: str) -> Figure:

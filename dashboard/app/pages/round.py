@@ -113,6 +113,11 @@ def render(view: View) -> None:
             view.t("round.closed_org", org=view.orgs.get(str(r.org_id), r.org_id), year=str(year)),
             icon=":material/lock:",
         )
+        if not read_only and st.button(
+            view.t("round.as_closed"), key=f"round-as-closed-{r.org_id}-{year}"
+        ):  # the whole dashboard as it was when the year closed (read-only, as on History)
+            data.show_version(int(r.closed_snapshot))
+            st.rerun()
     parts = _visible(view, data.query("round_parts", Filters(orgs), year=year))
     if parts.empty:
         st.info(view.t("round.nothing_for_you"), icon=":material/info:")
