@@ -152,7 +152,11 @@ def go(page, app: Server, path: str) -> None:
 
 
 def said(page, expect, text: str) -> None:
-    expect(page.get_by_test_id("stMain").get_by_text(text).first).to_be_visible()
+    """*text* on the page: a write and the rerun after it can take long on a machine busy
+    with the rest of the suite, so it is given the first load's time."""
+    expect(page.get_by_test_id("stMain").get_by_text(text).first).to_be_visible(
+        timeout=FIRST_LOAD_MS * 2
+    )
     wait_idle(page)
 
 

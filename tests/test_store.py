@@ -338,3 +338,37 @@ def test_duckdb_is_the_pinned_release_with_its_extension_packages() -> None:
     assert duckdb.__version__ == "1.5.5"
     for name in EXTENSIONS:
         assert extension_file(name).is_file(), name
+
+
+def test_an_extension_file_is_verified_once_and_again_when_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB checks each extension's signature the first time a process loads it; later
+    instances load the same unchanged file without the check (~100 ms a file). A file that
+    changed since (another inode, size or time) is checked again: a tampered one is refused."""
+    import shutil
+
+    from dashboard.storage import engine
+    from dashboard.storage.location import Lake
+
+    real = engine.extension_file
+    lake = Lake(f"sqlite:{tmp_path / 'catalog.sqlite'}", str(tmp_path / "files") + "/", tmp_path)
+    monkeypatch.setattr(engine, "_VERIFIED", {})
+    engine._connect(lake, 1, "500MB").close()
+    first = dict(engine._VERIFIED)
+    assert set(first) == {real("ducklake"), real("sqlite_scanner")}
+    engine._connect(lake, 1, "500MB").close()
+    assert first == engine._VERIFIED  # known and unchanged: not checked again
+    tampered = tmp_path / "ducklake.duckdb_extension"
+    shutil.copyfile(real("ducklake"), tampered)
+    with tampered.open("r+b") as f:  # a byte of the code changed: its signature no longer holds
+        f.seek(1_000_000)
+        byte = f.read(1)
+        f.seek(1_000_000)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    monkeypatch.setattr(
+        engine, "extension_file", lambda n: tampered if n == "ducklake" else real(n)
+    )
+    engine._VERIFIED[tampered] = first[real("ducklake")]  # recorded for another file's state
+    with pytest.raises(duckdb.Error, match="(?i)signature"):
+        engine._connect(lake, 1, "500MB")

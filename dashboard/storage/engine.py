@@ -84,6 +84,20 @@ def load_extensions(con: duckdb.DuckDBPyConnection, *names: str) -> None:
         con.execute(f"load '{extension_file(name)}'")
 
 
+# Extension files whose signature DuckDB checked in this process, with the state of the file
+# then (inode, size, modification time). Checking a signature costs ~100 ms a file, and a
+# new DuckDB instance is made per lake, snapshot reader and writer (in the tests, hundreds);
+# a file DuckDB has verified once is loaded by later instances of the process without the
+# check, as long as it is the same unchanged file (`_connect`).
+_VERIFIED: dict[Path, tuple[int, int, int]] = {}
+_VERIFIED_LOCK = threading.Lock()
+
+
+def _file_state(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 STORE_TIMEOUT_S = 2  # an object store or catalog server that does not answer in time is down
 MEMORY_ROWS = 250_000  # DASHBOARD_MEMORY_ROWS: datasets this small are read into memory
 SNAPSHOTS_KEPT = 8  # snapshots prepared in one process's reader at a time (oldest dropped)
@@ -104,6 +118,17 @@ def _sql_string(text: str) -> str:
 def _connect(lake: Lake, threads: int, memory_limit: str) -> duckdb.DuckDBPyConnection:
     """A new DuckDB instance with the lake's extensions loaded from their packages and
     nothing loaded or installed from the internet."""
+    names = ["ducklake", "sqlite_scanner" if lake.embedded else "postgres_scanner"]
+    if lake.remote_data:
+        names.append("httpfs")
+    files = [extension_file(n) for n in names]
+    states = {f: _file_state(f) for f in files if f.is_file()}
+    with _VERIFIED_LOCK:
+        # every file verified by DuckDB before in this process and unchanged since: loaded
+        # without a second check; else DuckDB checks each signature now (and a file that
+        # fails it is refused, as always). Either way the instance is then locked down: it
+        # loads nothing more (`_lock_down`; a writer runs only this module's SQL)
+        known = all(f in states and _VERIFIED.get(f) == states[f] for f in files)
     con = duckdb.connect(
         config={
             "threads": threads,
@@ -111,12 +136,13 @@ def _connect(lake: Lake, threads: int, memory_limit: str) -> duckdb.DuckDBPyConn
             "allow_community_extensions": False,
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
+            "allow_unsigned_extensions": known,
         }
     )
-    names = ["ducklake", "sqlite_scanner" if lake.embedded else "postgres_scanner"]
-    if lake.remote_data:
-        names.append("httpfs")
     load_extensions(con, *names)
+    if not known:
+        with _VERIFIED_LOCK:
+            _VERIFIED.update(states)
     if lake.remote_data:
         _s3_secret(con)
         # a store that does not answer is said within seconds, not after 30 s and retries
