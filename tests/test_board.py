@@ -74,10 +74,9 @@ def test_the_pdf_is_tagged_pdf_ua_in_swedish_with_every_part(out: Path) -> None:
     assert names.count("/H1") == 1 and "/H2" in names and "/H3" in names
     assert "/Table" in names and "/TH" in names and "/TD" in names
     figures = [alt for t, alt in tags if t == "/Figure"]
-    assert figures and all(
-        alt.startswith("Stapeldiagram, Indikatorernas status") for alt in figures
-    )
+    assert figures[0].startswith("Stapeldiagram, Indikatorernas status")
     assert "1: I fas 1" in figures[0]  # the chart's data said in words
+    assert all(alt.strip() for alt in figures)
     text = text_of(made)
     for part in (
         "Sammanfattning",
@@ -102,6 +101,24 @@ def test_the_pdf_is_tagged_pdf_ua_in_swedish_with_every_part(out: Path) -> None:
     assert len(pages) == 2 and all(p.stat().st_size > 20_000 for p in pages)
 
 
+def test_networks_and_eu_funding_are_charts_with_their_data_in_words(out: Path) -> None:
+    """Slagelse 2012 pays a network's fee and has an EU co-financed project: the report
+    draws both beside the status chart, each said in words in the user's language."""
+    made = board.for_year(out, "slagelse", 2012, "da", "pdf")
+    figures = [alt for t, alt in structure(made) if t == "/Figure"]
+    assert len(figures) == 3, figures
+    status, networks, funding = figures
+    assert status.startswith("Søjlediagram, Indikatorernes status")
+    assert networks.startswith("Punktdiagram, Omkostning over for bidrag.")
+    assert "Dansk-svensk-polsk udviklingsnetværk: 25.000 kr., Aktiviteter" in networks
+    assert funding.startswith("Søjlediagram, EU-medfinansiering pr. program og status.")
+    assert "403.770 €" in funding and "Igangværende" in funding
+    doc = Word(io.BytesIO(board.for_year(out, "slagelse", 2012, "sv", "docx")))
+    pictures = [str(e.get("descr")) for e in doc.element.body.iter() if e.tag.endswith("}docPr")]
+    assert [p.split(",")[0] for p in pictures] == ["Stapeldiagram", "Punktdiagram", "Stapeldiagram"]
+    assert "403\xa0770 €" in pictures[2]  # Swedish groups with a no-break space
+
+
 def test_the_word_document_has_headings_tables_and_pictures_with_alt_text(out: Path) -> None:
     made = board.for_year(out, ORG, YEAR, "en", "docx")
     doc = Word(io.BytesIO(made))
@@ -113,7 +130,9 @@ def test_the_word_document_has_headings_tables_and_pictures_with_alt_text(out: P
     assert ("Heading 3", "Goal 1. att stärka Gotland som mötesplats") in heads
     assert doc.tables and all(t.rows[0]._tr.trPr.xpath("./w:tblHeader") for t in doc.tables)
     pictures = [e for e in doc.element.body.iter() if e.tag.endswith("}docPr")]
-    assert pictures and all(str(p.get("descr")).startswith("Bar chart, ") for p in pictures)
+    assert pictures and str(pictures[0].get("descr")).startswith("Bar chart, Indicator status")
+    kinds = {str(p.get("descr")).split(",")[0] for p in pictures}
+    assert kinds <= {"Bar chart", "Scatter chart"}
     assert len(doc.inline_shapes) == len(pictures)
 
 

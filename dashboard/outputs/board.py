@@ -36,9 +36,9 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import evaluation_figures
+from dashboard.charts import evaluation_figures, network_figures, project_figures
 from dashboard.i18n import fmt_date, fmt_int, fmt_money, fmt_num, fmt_pct, plotly_separators, t
-from dashboard.model import contract
+from dashboard.model import codes, contract
 from dashboard.model.filters import Filters
 from dashboard.model.verdicts import status_label
 from dashboard.outputs import report
@@ -221,6 +221,9 @@ def build(
     blocks.append(Heading(2, t("board.networks", lang)))
     if len(nets):
         blocks.append(Para(t("board.networks.help", lang)))
+        chart = _networks_chart(db, filters, lang)
+        if chart is not None:
+            blocks.append(chart)
         blocks.append(
             _table(
                 t("board.networks", lang),
@@ -234,6 +237,9 @@ def build(
     blocks.append(Heading(2, t("board.projects", lang)))
     if len(projects):
         blocks.append(Para(t("board.projects.help", lang)))
+        chart = _funding_chart(db, filters, lang)
+        if chart is not None:
+            blocks.append(chart)
         blocks.append(
             _table(
                 t("board.projects", lang),
@@ -278,6 +284,82 @@ def _status_chart(rollup: pd.DataFrame, name: str, org: str, year: int, lang: st
         )
         said.append(f"{r['goal_code']}: {counts or t('board.chart.none', lang)}")
     alt = t("board.chart.alt", lang, title=title) + " " + "; ".join(said) + "."
+    return Figure(title, alt, png(fig))
+
+
+def _networks_chart(db: Database, filters: Filters, lang: str) -> Figure | None:
+    """The Networks page's cost against contribution for the organisation's year, its
+    points said in words: fee, activities and goals served per network."""
+    value = db.df("network_value", params_for("network_value", filters))
+    if value.empty:
+        return None
+    kinds = {k: codes.label("network_kind", k, lang) for k in codes.DOMAINS["network_kind"]}
+    title = t("networks.value", lang)
+    fig = network_figures.cost_contribution(
+        value,
+        {
+            "title": title,
+            "x": t("networks.fees_axis", lang),
+            "y": t("networks.activities", lang),
+            "fees": t("networks.fees_axis", lang),
+            "other_costs": t("col.other_costs", lang),
+            "goals": t("networks.goals", lang),
+            "members": t("networks.members", lang),
+            "no_fee": t("networks.no_fee", lang),
+            "log": t("networks.log", lang),
+        },
+        plotly_separators(lang),
+        kinds,
+        lang=lang,
+    )
+    said = []
+    for r in value.to_dict("records"):
+        fee = (
+            fmt_money(r["fees"], str(r["currency"]), lang)
+            if not _missing(r["fees"]) and not _missing(r["currency"])
+            else t("networks.no_fee", lang)
+        )
+        said.append(
+            f"{r['network']}: {fee}, {t('networks.activities', lang)} "
+            f"{fmt_int(r['activities'], lang)}, {t('networks.goals', lang)} "
+            f"{fmt_int(r['goals_served'], lang)}"
+        )
+    alt = t("board.chart.alt.networks", lang, title=title) + " " + "; ".join(said) + "."
+    return Figure(title, alt, png(fig, height=480))
+
+
+def _funding_chart(db: Database, filters: Filters, lang: str) -> Figure | None:
+    """The Projects page's EU co-financing by programme and status (one panel per
+    currency, never added across), said in words per programme."""
+    funding = db.df("project_funding", params_for("project_funding", filters))
+    rows = funding[funding["currency"].notna() & funding["eu_funding"].notna()]
+    if rows.empty:
+        return None
+    statuses = {
+        s: codes.label("project_status", s, lang) for s in project_figures.PROJECT_STATUS_ORDER
+    }
+    title = t("board.chart.eu_funding", lang)
+    none = t("projects.no_programme", lang)
+    fig = project_figures.funding_bars(
+        funding,
+        "eu_funding",
+        {
+            "title": title,
+            "x": t("col.eu_funding", lang),
+            "none": none,
+            "projects": t("col.projects", lang),
+        },
+        plotly_separators(lang),
+        statuses,
+    )
+    said = [
+        f"{none if _missing(r['programme']) else r['programme']}, "
+        f"{statuses.get(str(r['status']), str(r['status']))}: "
+        f"{fmt_money(r['eu_funding'], str(r['currency']), lang)} "
+        f"({t('col.projects', lang)} {fmt_int(r['projects'], lang)})"
+        for r in rows.to_dict("records")
+    ]
+    alt = t("board.chart.alt.funding", lang, title=title) + " " + "; ".join(said) + "."
     return Figure(title, alt, png(fig))
 
 
