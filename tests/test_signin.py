@@ -149,30 +149,31 @@ def signed_in(browser, app: Server, sub: str, expect, path: str = "") -> Iterato
         ctx.close()
 
 
-def choose(page, box, typed: str, attempts: int = 4) -> None:
+def choose(page, box, typed: str, waits: tuple[int, ...] = (2_000, 4_000, 8_000, 15_000)) -> None:
     """Open a select box, type the choice's words and take it. A rerun may replace the box
     while it is clicked (Streamlit redraws after every change), so it is tried again on a
-    fresh element, a few times, before the step fails."""
-    for attempt in range(attempts):
+    fresh element, each time waiting longer (*waits*, ms): a list that opens opens within
+    moments, and a click that missed is retried at once rather than after 10 s."""
+    for attempt, wait in enumerate(waits):
         try:
             wait_idle(page)
             page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)  # nothing moves any more
-            box.click(timeout=10_000)
-            page.get_by_role("option").first.wait_for(timeout=10_000)
+            box.click(timeout=wait)
+            page.get_by_role("option").first.wait_for(timeout=wait)
             page.keyboard.type(typed)
             option = page.get_by_role("option", name=re.compile(re.escape(typed))).first
-            option.click(timeout=10_000)
+            option.click(timeout=wait)
             # taken only when the box shows it (a click on a list being redrawn may miss): a
             # select box as its input's value, a multiselect as a chip
             page.wait_for_function(
                 """([el, typed]) => el.value.includes(typed) || (el.closest(
                     '[data-testid="stMultiSelect"]') || el).textContent.includes(typed)""",
-                arg=[box.element_handle(timeout=10_000), typed],
-                timeout=10_000,
+                arg=[box.element_handle(timeout=wait), typed],
+                timeout=wait,
             )
             return
         except Exception:
-            if attempt == attempts - 1:
+            if attempt == len(waits) - 1:
                 raise
             page.keyboard.press("Escape")
 
