@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dashboard.imports.ingest import ingest
-from dashboard.storage.engine import Database
+from dashboard.storage import Change
+from dashboard.storage.engine import Database, forget
+from dashboard.storage.location import lake_at
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -35,6 +39,30 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "data"
     ingest(SAMPLE_SOURCE, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def fresh_sample(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """A new dataset folder holding the sample as just imported, for a test that changes it.
+
+    The sample is imported once per worker and each kind of import (by the server's user,
+    or recorded as by *who*) is copied: a copy is the same lake (its catalog names the
+    files relative to the folder, `engine._attach`), made in milliseconds instead of the
+    import's second. The template's instances are closed before the copy, so the SQLite
+    catalog is whole in its main file (no write-ahead log in flight)."""
+    made: dict[str | None, Path] = {}
+
+    def copy(dest: Path, who: str | None = None) -> Path:
+        if who not in made:
+            src = tmp_path_factory.mktemp("sample-template") / "data"
+            change = None if who is None else Change(who, "import", person=None)
+            ingest(SAMPLE_SOURCE, src, change=change)
+            forget(lake_at(src))
+            made[who] = src
+        shutil.copytree(made[who], dest)
+        return dest
+
+    return copy
 
 
 @pytest.fixture(scope="session")

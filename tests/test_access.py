@@ -30,10 +30,8 @@ GOTLAND_VALUE = "gotland-ill-international-meetings"  # its 2009 actual is 18
 
 
 @pytest.fixture
-def out(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, folder, change=Change("import", "import", person=None))
-    return folder
+def out(tmp_path: Path, fresh_sample) -> Path:
+    return fresh_sample(tmp_path / "data", who="import")
 
 
 def actual(out: Path, indicator: str, year: int) -> float | None:

@@ -11,10 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.imports import editing
-from dashboard.imports.ingest import ingest
 from dashboard.model.access import Grant, Person
 from dashboard.storage import history
-from tests.conftest import ROOT, SAMPLE_SOURCE
+from tests.conftest import ROOT
 from tests.helpers import AUTH, read_rows, stored
 
 ACCESS = """
@@ -34,9 +33,8 @@ SAVED = "Sparat. Ändringen syns på alla sidor och i historiken."
 
 
 @pytest.fixture
-def out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, folder)
+def out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_sample) -> Path:
+    folder = fresh_sample(tmp_path / "data")
     access = tmp_path / "access.toml"
     access.write_text(ACCESS, encoding="utf-8")
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(folder))

@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 
 from dashboard.imports import editing
-from dashboard.imports.ingest import ingest
 from dashboard.model.access import Grant, Person
 from dashboard.model.problems import ImportFailed
 from dashboard.storage import history
-from tests.conftest import SAMPLE_SOURCE
 from tests.helpers import read_rows, stored
 
 GOTLAND = Person("Gustav", "gustav@gotland.se", (Grant("gotland", "coordinator"),), False)
@@ -21,10 +19,8 @@ VIEWER = Person("Vera", "vera@gotland.se", (Grant("gotland", "viewer"),), True)
 
 
 @pytest.fixture
-def out(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, folder)
-    return folder
+def out(tmp_path: Path, fresh_sample) -> Path:
+    return fresh_sample(tmp_path / "data")
 
 
 def goals_of(folder: Path, activity: str) -> list[str]:

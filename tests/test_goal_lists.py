@@ -5,6 +5,7 @@ range is refused; a one-goal column refuses a list; a goal number is one goal.""
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from dashboard.imports.ingest import check, ingest
 from dashboard.model import sheets
 from dashboard.model.access import Grant, Person, Scope
 from dashboard.outputs.workbook import sheets_bytes, workbook_bytes
+from dashboard.storage.engine import forget
+from dashboard.storage.location import lake_at
 from tests.conftest import SAMPLE_SOURCE
 from tests.helpers import read_rows
 
@@ -26,14 +29,21 @@ def links(out: Path) -> set[tuple[str, str]]:
     return {(r["activity_id"], r["goal_id"]) for r in read_rows(out, "activity_goals")}
 
 
-@pytest.fixture
-def out(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, folder)
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory: pytest.TempPathFactory, fresh_sample) -> Path:
+    """The sample with Gotland's goals renumbered to codes with separators, saved once."""
+    folder = fresh_sample(tmp_path_factory.mktemp("coded") / "data")
     goals = editing.load(folder, "gotland", 0, "sv", "goals")
     renamed = [dict(g, number=CODES.get(str(g["number"]), g["number"])) for g in goals]
     editing.save(folder, "gotland", 0, "sv", goals, renamed, ADMIN, part="goals")
+    forget(lake_at(folder))  # whole in its catalog file before it is copied
     return folder
+
+
+@pytest.fixture
+def out(tmp_path: Path, coded: Path) -> Path:
+    """A copy of `coded` per test: a test may import or save into it."""
+    return Path(shutil.copytree(coded, tmp_path / "data"))
 
 
 def test_codes_with_separators_come_back_from_an_unchanged_workbook(out: Path) -> None:

@@ -11,13 +11,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.imports import editing, rounds, undo
-from dashboard.imports.ingest import ingest
 from dashboard.imports.uploads import coordinator_workbook, import_upload
 from dashboard.model.access import Grant, Person, Policy, Scope
 from dashboard.model.problems import ImportFailed
 from dashboard.model.rounds import INDICATORS, RoundRefused
 from dashboard.storage import history
-from tests.conftest import ROOT, SAMPLE_SOURCE
+from tests.conftest import ROOT
 from tests.helpers import AUTH, read_rows
 
 ORG, YEAR = "gotland", 2010
@@ -89,10 +88,8 @@ COORD, KURT, TEA, IVAR, KIM = (
 
 
 @pytest.fixture
-def out(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, folder)
-    return folder
+def out(tmp_path: Path, fresh_sample) -> Path:
+    return fresh_sample(tmp_path / "data")
 
 
 def opened(out: Path) -> Path:

@@ -12,7 +12,6 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.imports import uploads, workbook
-from dashboard.imports.ingest import ingest
 from dashboard.model import sheets
 from dashboard.model.access import Grant, Person, Scope
 from dashboard.model.filters import Filters
@@ -20,8 +19,6 @@ from dashboard.model.problems import ImportFailed
 from dashboard.model.view import View
 from dashboard.outputs.workbook import sheets_bytes
 from dashboard.storage import history
-from dashboard.storage.publishing import Change
-from tests.conftest import SAMPLE_SOURCE
 from tests.helpers import read_rows
 
 EVERY = Scope.everything()
@@ -30,10 +27,8 @@ ADMIN = Person("Ada", "ada@region.se", (Grant("*", "admin"),), True)
 
 
 @pytest.fixture
-def out(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    ingest(SAMPLE_SOURCE, folder, change=Change("import", "import", person=None))
-    return folder
+def out(tmp_path: Path, fresh_sample) -> Path:
+    return fresh_sample(tmp_path / "data", who="import")
 
 
 def gotland_book(out: Path, stray: str | None = None) -> bytes:
