@@ -111,17 +111,23 @@ def expect():
 
 # ---------------------------------------------------------------- the order files start in
 
-# Seconds each of the slowest files took on the 2-core machine (make test, -n 2): they start
-# first, so the run does not end waiting on one long file while the other worker is idle.
+# Seconds each of the slowest files took on the 2-core machine (make test, -n 2, 2026-12-04):
+# they start first, so the run does not end on one long file while the other worker is idle.
 SLOW_FILES = {
-    "test_signin.py": 151,
-    "test_accessibility.py": 119,
-    "test_browser_walk.py": 118,
-    "test_benchmarks.py": 100,
-    "test_checklists.py": 30,
-    "test_browser.py": 84,
-    "test_readable_everywhere.py": 67,
-    "test_one_evaluation.py": 43,
+    "test_signin.py": 205,
+    "test_accessibility.py": 183,
+    "test_round_browser.py": 154,
+    "test_browser_walk.py": 143,
+    "test_benchmarks.py": 119,
+    "test_browser.py": 115,
+    "test_partial.py": 112,
+    "test_checklists.py": 99,
+    "test_round.py": 80,
+    "test_readable_everywhere.py": 80,
+    "test_store.py": 59,
+    "test_scope_walk.py": 58,
+    "test_board.py": 55,
+    "test_one_evaluation.py": 45,
 }
 
 
