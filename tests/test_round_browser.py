@@ -251,8 +251,11 @@ def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
     ) as page:
         main = page.get_by_test_id("stMain")
         main.get_by_text("Rätta indikatorvärden och bedömningar för 2025").click()
+        wait_idle(page)  # the forms are drawn whole before a field is typed in
         forms = main.get_by_test_id("stForm")
-        forms.nth(0).get_by_label("Unga i utbyten: Utfall").fill("64")
+        field = forms.nth(0).get_by_label("Unga i utbyten: Utfall")
+        field.fill("64")
+        expect(field).to_have_value("64")  # typed, not lost to a redraw, before saving
         forms.nth(0).get_by_role("button", name="Spara").click()
         said(page, expect, "Sparat.")
         forms = main.get_by_test_id("stForm")
