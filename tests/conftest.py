@@ -48,8 +48,7 @@ def fresh_sample(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path
     The sample is imported once per worker and each kind of import (by the server's user,
     or recorded as by *who*) is copied: a copy is the same lake (its catalog names the
     files relative to the folder, `engine._attach`), made in milliseconds instead of the
-    import's second. The template's instances are closed before the copy, so the SQLite
-    catalog is whole in its main file (no write-ahead log in flight)."""
+    import's second (`copy_lake`)."""
     made: dict[str | None, Path] = {}
 
     def copy(dest: Path, who: str | None = None) -> Path:
@@ -57,12 +56,18 @@ def fresh_sample(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path
             src = tmp_path_factory.mktemp("sample-template") / "data"
             change = None if who is None else Change(who, "import", person=None)
             ingest(SAMPLE_SOURCE, src, change=change)
-            forget(lake_at(src))
             made[who] = src
-        shutil.copytree(made[who], dest)
-        return dest
+        return copy_lake(made[who], dest)
 
     return copy
+
+
+def copy_lake(src: Path, dest: Path) -> Path:
+    """A copy of the dataset folder *src* at *dest*, the same lake. This process's instances
+    of *src* are closed first, so its SQLite catalog is whole in its main file."""
+    forget(lake_at(src))
+    shutil.copytree(src, dest)
+    return dest
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ range is refused; a one-goal column refuses a list; a goal number is one goal.""
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -16,9 +15,7 @@ from dashboard.imports.ingest import check, ingest
 from dashboard.model import sheets
 from dashboard.model.access import Grant, Person, Scope
 from dashboard.outputs.workbook import sheets_bytes, workbook_bytes
-from dashboard.storage.engine import forget
-from dashboard.storage.location import lake_at
-from tests.conftest import SAMPLE_SOURCE
+from tests.conftest import SAMPLE_SOURCE, copy_lake
 from tests.helpers import read_rows
 
 ADMIN = Person("Ada", "ada@region.se", (Grant("*", "admin"),), True)
@@ -36,14 +33,13 @@ def coded(tmp_path_factory: pytest.TempPathFactory, fresh_sample) -> Path:
     goals = editing.load(folder, "gotland", 0, "sv", "goals")
     renamed = [dict(g, number=CODES.get(str(g["number"]), g["number"])) for g in goals]
     editing.save(folder, "gotland", 0, "sv", goals, renamed, ADMIN, part="goals")
-    forget(lake_at(folder))  # whole in its catalog file before it is copied
     return folder
 
 
 @pytest.fixture
 def out(tmp_path: Path, coded: Path) -> Path:
     """A copy of `coded` per test: a test may import or save into it."""
-    return Path(shutil.copytree(coded, tmp_path / "data"))
+    return copy_lake(coded, tmp_path / "data")
 
 
 def test_codes_with_separators_come_back_from_an_unchanged_workbook(out: Path) -> None:
