@@ -12,6 +12,9 @@ from dashboard.imports.ingest import ingest
 from dashboard.storage import Change
 from dashboard.storage.engine import Database, forget
 from dashboard.storage.location import lake_at
+from tests.streamlit_once import scan_components_once
+
+scan_components_once()  # once per worker, as a served app scans once (tests/streamlit_once.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
