@@ -32,7 +32,7 @@ from dashboard.model import codes, sheets
 from dashboard.model.access import Scope
 from dashboard.model.contract import TABLES
 from dashboard.model.problems import ERROR, ImportFailed, Problem
-from dashboard.storage import Change, arrow_schema, has_dataset, read_table, row_count, write_table
+from dashboard.storage import Change, arrow_schema, has_dataset, read_table, row_counts, write_table
 
 __all__ = ["ImportFailed", "Outcome", "Problem", "check_source", "ingest"]
 
@@ -464,7 +464,7 @@ def ingest(
     if checked.problems:
         raise ImportFailed(checked.problems, checked.warnings)
     live = has_dataset(out)
-    before = {t.name: row_count(out, t) if live else None for t in TABLES}
+    before = row_counts(out, TABLES) if live else {t.name: None for t in TABLES}
     derive(checked.parsed)
     scope = checked.scope
     if scope is not None:  # only the given tables' rows of the organisations it speaks for

@@ -1003,7 +1003,7 @@ def dataset_rows(
     is not read whole). The scope has no default: this reads the dataset."""
     from pathlib import Path
 
-    from dashboard.storage import read_table
+    from dashboard.storage import DatasetError, read_table, stamp
 
     if not isinstance(scope, Scope):
         raise ScopeMissing(f"dataset_rows needs the reader's Scope, not {scope!r}")
@@ -1013,8 +1013,13 @@ def dataset_rows(
         if not orgs:
             return {tb.name: [] for tb in TABLE_BY_NAME.values()}
     out: dict[str, list[dict[str, object]]] = {}
+    folder = Path(str(folder))
+    try:  # every table of one snapshot (and "which is the newest" asked once, not per table)
+        version: int | None = stamp(folder)
+    except DatasetError:  # a catalog that does not answer: each read says so (None) as before
+        version = None
     for tb in TABLE_BY_NAME.values():
-        data = read_table(Path(str(folder)), tb, orgs=list(orgs) if orgs else None)
+        data = read_table(folder, tb, orgs=list(orgs) if orgs else None, version=version)
         out[tb.name] = [] if data is None else data.to_pylist()
     return only_orgs(out, list(orgs)) if orgs else out
 

@@ -25,6 +25,7 @@ from dashboard.storage.dataset import (
     read_manifest,
     read_table,
     row_count,
+    row_counts,
     stamp,
     write_table,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "read_table",
     "restore",
     "row_count",
+    "row_counts",
     "seen",
     "stamp",
     "upgrade",

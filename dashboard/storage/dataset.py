@@ -28,9 +28,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard.model.contract import SUMMARIES, TABLES, Table
+from dashboard.model.contract import Table
 from dashboard.model.migrations import CONTRACT_VERSION, conform, stored_names
-from dashboard.storage.engine import DatasetError, Engine, _identity, engine_for
+from dashboard.storage.engine import META, DatasetError, Engine, _identity, engine_for
 from dashboard.storage.location import Lake, data_dir, data_location, lake_at
 
 __all__ = ["data_dir", "data_location"]  # where the dataset is: storage.location
@@ -130,19 +130,18 @@ def has_dataset(out: Path) -> bool:
 
 
 def lake_tables(lake: Lake, version: int | None = None) -> set[str]:
-    """The tables of the lake (at *version*)."""
-    eng = engine_for(lake)
+    """The tables of the lake (at snapshot *version*; the newest where None), from the
+    catalog's table list in one query (`engine.META`)."""
+    live = "end_snapshot is null"
     if version is None:
-        rows = eng.rows("select table_name from duckdb_tables() where database_name = 'lake'")
-        return {str(r[0]) for r in rows}
-    found = set()
-    for t in TABLES + SUMMARIES:
-        try:
-            eng.rows(f"select 1 from lake.{t.name} at (version => {int(version)}) limit 0")
-            found.add(t.name)
-        except Exception:
-            continue
-    return found
+        rows = engine_for(lake).rows(f"select table_name from {META}.ducklake_table where {live}")
+    else:
+        rows = engine_for(lake).rows(
+            f"select table_name from {META}.ducklake_table where begin_snapshot <= $v "
+            f"and ({live} or end_snapshot > $v)",
+            {"v": int(version)},
+        )
+    return {str(r[0]) for r in rows}
 
 
 def _at(version: int | None) -> str:
@@ -155,6 +154,22 @@ def row_count(out: Path, table: Table, version: int | None = None) -> int | None
         return int(_engine(out).rows(f"select count(*) from lake.{table.name}{_at(version)}")[0][0])
     except Exception:
         return None
+
+
+def row_counts(out: Path, tables: Sequence[Table]) -> dict[str, int | None]:
+    """How many rows each of *tables* holds now (None: absent or unreadable), in one
+    query of one snapshot rather than a DuckLake transaction a table (~15 ms each)."""
+    try:
+        have = lake_tables(lake_at(Path(out)))
+        present = [t.name for t in tables if t.name in have]
+        found: dict[str, int | None] = {t.name: None for t in tables}
+        if present:
+            sql = "select " + ", ".join(f"(select count(*) from lake.{n})" for n in present)
+            for name, n in zip(present, _engine(out).rows(sql)[0], strict=True):
+                found[name] = int(n)
+        return found
+    except Exception:
+        return {t.name: row_count(out, t) for t in tables}
 
 
 _COLUMNS: dict[tuple[Lake, int, str, int], list[str]] = {}  # a snapshot's never change

@@ -271,6 +271,15 @@ def _projection(table: Table, stored: set[str], contract: int) -> str:
     return ", ".join(out)
 
 
+# DuckLake's own catalog tables, as its specification names them (ducklake_snapshot,
+# ducklake_table: https://ducklake.select/docs/stable/specification/tables/overview), in the
+# database DuckLake attaches for the catalog "lake". Read directly, a question such as "the
+# newest snapshot" or "the tables at snapshot n" is one catalog query (~4 ms measured on the
+# sample's SQLite catalog) instead of a DuckLake transaction, which loads the catalog's
+# state first (`lake.current_snapshot()` ~9 ms, `duckdb_tables()` ~24 ms, one probe of a
+# table at a snapshot ~7 ms; a save asked "the newest snapshot" 73 times).
+META = "__ducklake_metadata_lake"
+
 INLINED = "ducklake_inlined_data"  # what `filename` says of a row kept in the catalog
 
 
@@ -373,7 +382,7 @@ class Engine:
         catalog that does not answer breaks this instance: the next use makes a new one,
         whose new connection finds the catalog once it is back."""
         try:
-            found = self.rows("select id from lake.current_snapshot()")
+            found = self.rows(f"select max(snapshot_id) from {META}.ducklake_snapshot")
         except duckdb.Error:
             self.broken = True
             raise

@@ -50,6 +50,7 @@ from dashboard.storage.dataset import (
     write_table,
 )
 from dashboard.storage.engine import (
+    META,
     SQL_TYPES,
     CommitConflict,
     Damaged,
@@ -418,9 +419,13 @@ class _Locks:
 
     @classmethod
     def read(cls, w: Writer, base: int, change: Change) -> _Locks:
-        have = {
+        have = {  # the lake's tables at *base*, from the catalog's list (`engine.META`)
             r[0]
-            for r in w.rows("select table_name from duckdb_tables() where database_name = 'lake'")
+            for r in w.rows(
+                f"select table_name from {META}.ducklake_table where begin_snapshot <= $v "
+                "and (end_snapshot is null or end_snapshot > $v)",
+                {"v": int(base)},
+            )
         }
         if not base or not {"rounds", "round_parts"} <= have:
             return cls(base, frozenset(), frozenset(), change)
