@@ -1003,7 +1003,7 @@ def dataset_rows(
     is not read whole). The scope has no default: this reads the dataset."""
     from pathlib import Path
 
-    from dashboard.storage import DatasetError, read_table, stamp
+    from dashboard.storage import DatasetError, read_table, read_tables, stamp
 
     if not isinstance(scope, Scope):
         raise ScopeMissing(f"dataset_rows needs the reader's Scope, not {scope!r}")
@@ -1018,8 +1018,13 @@ def dataset_rows(
         version: int | None = stamp(folder)
     except DatasetError:  # a catalog that does not answer: each read says so (None) as before
         version = None
+    wanted = list(orgs) if orgs else None
+    if version is None:
+        found = {tb.name: read_table(folder, tb, orgs=wanted) for tb in TABLE_BY_NAME.values()}
+    else:
+        found = read_tables(folder, list(TABLE_BY_NAME.values()), wanted, version)
     for tb in TABLE_BY_NAME.values():
-        data = read_table(folder, tb, orgs=list(orgs) if orgs else None, version=version)
+        data = found[tb.name]
         out[tb.name] = [] if data is None else data.to_pylist()
     return only_orgs(out, list(orgs)) if orgs else out
 

@@ -276,6 +276,13 @@ def _count(w: Writer, sql: str, params: Mapping[str, Any] | None = None) -> int:
     return int(w.rows(sql, params)[0][0])
 
 
+def _counts(w: Writer, *relations: str) -> list[int]:
+    """The row counts of *relations* in one query (each query of the write's transaction
+    costs ~3 ms of DuckLake's own before any row is read)."""
+    found = w.rows("select " + ", ".join(f"(select count(*) from {r})" for r in relations))
+    return [int(n) for n in found[0]]
+
+
 def _apply(
     w: Writer,
     out: Path,
@@ -331,10 +338,7 @@ def _apply(
             f"select {_cols(table)} from lake.{table.name}{where}",
             params,
         )
-        n_old, n_new = (
-            _count(w, "select count(*) from _old"),
-            _count(w, "select count(*) from _new"),
-        )
+        n_old, n_new = _counts(w, "_old", "_new")
         if max(n_old, n_new) > DIFF_ROWS_LIMIT:  # replaced whole and counted
             locks.check(w, table, source, big=True)
             w.execute(f"delete from lake.{table.name}{where}", params)
@@ -345,10 +349,7 @@ def _apply(
             continue
         w.execute("create or replace temp table _gone as from _old except from _new")
         w.execute("create or replace temp table _came as from _new except from _old")
-        n_gone, n_came = (
-            _count(w, "select count(*) from _gone"),
-            _count(w, "select count(*) from _came"),
-        )
+        n_gone, n_came = _counts(w, "_gone", "_came")
         if not n_gone and not n_came:
             continue
         locks.check(w, table, source)
@@ -373,7 +374,9 @@ def _apply(
             w,
             None if None in touched_scopes else sorted({o for s in touched_scopes if s for o in s}),
         )
-    rows_now = {t.name: _count(w, f"select count(*) from lake.{t.name}") for t in TABLES}
+    rows_now = dict(
+        zip((t.name for t in TABLES), _counts(w, *(f"lake.{t.name}" for t in TABLES)), strict=True)
+    )
     return {
         "action": change.action,
         "orgs": list(history.orgs_touched(changes)),
