@@ -69,7 +69,7 @@ pdftools:
 
 ## Install everything and run every test (lint, unit, app, browser, benchmark smoke).
 test: $(STAMP) chromium haproxy postgresql pdftools lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 ## Style, format and types: Ruff, then mypy over the package (settings in pyproject.toml).
 lint: $(STAMP)

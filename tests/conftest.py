@@ -119,26 +119,51 @@ def expect():
 
 # ---------------------------------------------------------------- the order files start in
 
-# Seconds each of the slowest files took on the 2-core machine (make test, -n 2, 2026-12-04):
-# they start first, so the run does not end on one long file while the other worker is idle.
-SLOW_FILES = {
+# Seconds each of the slowest files took on the 2-core machine (-n 2, 2026-12-04). xdist
+# hands out whole files (`--dist loadfile`) in the collection order, kept as given by
+# `--no-loadscope-reorder` (else it sorts files by their number of tests and the few-test
+# browser files start last). Each browser file (a `streamlit run` and a Chromium of its
+# own) is put beside a heavy file without a browser: two browser files at once made both
+# ~1.5x slower (the run took 26 min instead of 19), and a long file left for the end keeps
+# one worker idle while the other finishes it.
+BROWSER_FILES = {
     "test_signin.py": 205,
     "test_accessibility.py": 183,
     "test_round_browser.py": 154,
     "test_browser_walk.py": 143,
-    "test_benchmarks.py": 119,
+    "test_benchmarks.py": 119,  # floor.py draws in Chromium, load.py runs HAProxy
     "test_browser.py": 115,
+    "test_deploy.py": 30,
+}
+OTHER_FILES = {
     "test_partial.py": 112,
+    "test_round.py": 111,
     "test_checklists.py": 99,
-    "test_round.py": 80,
+    "test_access.py": 93,
+    "test_goal_lists.py": 82,
+    "test_edit_forms.py": 82,
     "test_readable_everywhere.py": 80,
     "test_store.py": 59,
     "test_scope_walk.py": 58,
+    "test_editing.py": 55,
     "test_board.py": 55,
     "test_one_evaluation.py": 45,
 }
 
 
+def file_order(names: list[str]) -> dict[str, int]:
+    """Each file's place: browser and other files taken in turn, slowest first, then the
+    rest as collected."""
+    browser = sorted((n for n in names if n in BROWSER_FILES), key=lambda n: -BROWSER_FILES[n])
+    other = sorted((n for n in names if n in OTHER_FILES), key=lambda n: -OTHER_FILES[n])
+    turns = [n for pair in zip(browser, other, strict=False) for n in pair]
+    rest = browser[len(turns) // 2 :] + other[len(turns) // 2 :]
+    first = turns + rest
+    later = [n for n in dict.fromkeys(names) if n not in first]
+    return {n: i for i, n in enumerate(first + later)}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slowest files first (xdist's loadfile hands out whole files in this order)."""
-    items.sort(key=lambda item: -SLOW_FILES.get(item.path.name, 0))
+    """Files in `file_order` (tests within a file keep their order: the sort is stable)."""
+    place = file_order([item.path.name for item in items])
+    items.sort(key=lambda item: place[item.path.name])
