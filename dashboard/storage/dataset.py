@@ -16,17 +16,15 @@ the one place (with the data path) the locked-down DuckDB may read.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -214,13 +212,13 @@ def read_table(
     columns: list[str] | None = None,
     orgs: Sequence[str] | None = None,
     version: int | None = None,
-    cursor: duckdb.DuckDBPyConnection | None = None,
+    reader: Callable[[str, Mapping[str, Any]], pa.Table] | None = None,
 ) -> pa.Table | None:
     """One table of the dataset (at *version*, a snapshot; else the newest), only
     *columns* and only the rows of *orgs* where given, in today's contract
     (`migrations.conform`: a snapshot written under an older contract reads as if written
-    today), in its sort order; None when it is absent or unreadable. *cursor*: the reader's
-    open transaction (`read_tables`)."""
+    today), in its sort order; None when it is absent or unreadable. *reader*: the reads
+    of an open transaction (`read_tables`)."""
     schema = arrow_schema(table)
     if columns is not None:
         schema = pa.schema([schema.field(c) for c in columns])
@@ -245,7 +243,7 @@ def read_table(
             if kept is not None:
                 _READS.move_to_end(key)
                 return kept
-        found = _read_at(out, table, columns, orgs, version, schema, has_org, cursor)
+        found = _read_at(out, table, columns, orgs, version, schema, has_org, reader)
         if found is not None and found.num_rows <= READS_KEPT_ROWS:
             with _READS_LOCK:
                 _READS[key] = found
@@ -266,16 +264,11 @@ def read_tables(
     state). A read that fails there is made again on its own, so each says what it says
     alone (None: absent or unreadable)."""
     found: dict[str, pa.Table | None] = {}
-    with _engine(out).cursor() as cur:
-        cur.execute("begin transaction")
-        try:
-            for t in tables:
-                found[t.name] = read_table(out, t, orgs=orgs, version=version, cursor=cur)
-                if found[t.name] is None:
-                    break  # the transaction may be aborted: the rest are read on their own
-        finally:
-            with contextlib.suppress(duckdb.Error):
-                cur.execute("rollback")  # it only read
+    with _engine(out).reads() as reader:
+        for t in tables:
+            found[t.name] = read_table(out, t, orgs=orgs, version=version, reader=reader)
+            if found[t.name] is None:
+                break  # the transaction may be aborted: the rest are read on their own
     for t in tables:
         if found.get(t.name) is None:
             found[t.name] = read_table(out, t, orgs=orgs, version=version)
@@ -297,7 +290,7 @@ def _read_at(
     version: int,
     schema: pa.Schema,
     has_org: bool,
-    cursor: duckdb.DuckDBPyConnection | None = None,
+    reader: Callable[[str, Mapping[str, Any]], pa.Table] | None = None,
 ) -> pa.Table | None:
     """`read_table`'s read of one snapshot."""
     contract = contract_version(out, version)
@@ -314,10 +307,7 @@ def _read_at(
         f"from lake.{table.name}{_at(version)}{where}"
         + (f" order by {', '.join(order)}" if order else "")
     )
-    if cursor is None:
-        data = _engine(out).arrow(sql, params)
-    else:
-        data = cursor.execute(sql, params).to_arrow_table()
+    data = (reader or _engine(out).arrow)(sql, params)
     if not stored:
         data = data.drop_columns(["_"])
     data = conform(table.name, data, contract, arrow_schema(table), columns)

@@ -26,7 +26,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -376,6 +376,18 @@ class Engine:
     def arrow(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> pa.Table:
         with self.cursor() as cur:
             return cur.execute(sql, params or {}).to_arrow_table()
+
+    @contextlib.contextmanager
+    def reads(self) -> Iterator[Callable[[str, Mapping[str, Any]], pa.Table]]:
+        """A reader whose queries share one transaction (each DuckLake transaction starts
+        by loading the catalog's state); it only reads, and is rolled back at the end."""
+        with self.cursor() as cur:
+            cur.execute("begin transaction")
+            try:
+                yield lambda sql, params: cur.execute(sql, params or {}).to_arrow_table()
+            finally:
+                with contextlib.suppress(duckdb.Error):
+                    cur.execute("rollback")
 
     def current(self) -> int:
         """The lake's newest snapshot (a commit of another process is seen at once). A
