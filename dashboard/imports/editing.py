@@ -135,11 +135,17 @@ def _table_rows(folder: Path, table: str) -> list[dict[str, object]]:
 def network_users(folder: Path) -> dict[str, set[str]]:
     """Which organisations use each network (a membership or an activity), by network id."""
     from dashboard.model.contract import TABLE_BY_NAME
-    from dashboard.storage import read_table
+    from dashboard.storage import DatasetError, read_table, stamp
 
+    try:  # both tables of one snapshot, as `workbook.dataset_rows` reads its tables
+        version: int | None = stamp(folder)
+    except DatasetError:
+        version = None
     users: dict[str, set[str]] = {}
     for table in ("memberships", "activities"):
-        data = read_table(folder, TABLE_BY_NAME[table], columns=["org_id", "network_id"])
+        data = read_table(
+            folder, TABLE_BY_NAME[table], columns=["org_id", "network_id"], version=version
+        )
         if data is None:
             continue
         orgs, nets = (data.column(c).to_pylist() for c in ("org_id", "network_id"))

@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from dashboard.model.contract import Table
 from dashboard.model.migrations import CONTRACT_VERSION, conform, stored_names
-from dashboard.storage.engine import META, DatasetError, Engine, _identity, engine_for
+from dashboard.storage.engine import META, DatasetError, Engine, _identity, engine_for, live_at
 from dashboard.storage.location import Lake, data_dir, data_location, lake_at
 
 __all__ = ["data_dir", "data_location"]  # where the dataset is: storage.location
@@ -132,15 +132,13 @@ def has_dataset(out: Path) -> bool:
 def lake_tables(lake: Lake, version: int | None = None) -> set[str]:
     """The tables of the lake (at snapshot *version*; the newest where None), from the
     catalog's table list in one query (`engine.META`)."""
-    live = "end_snapshot is null"
     if version is None:
-        rows = engine_for(lake).rows(f"select table_name from {META}.ducklake_table where {live}")
+        where, params = "end_snapshot is null", {}
     else:
-        rows = engine_for(lake).rows(
-            f"select table_name from {META}.ducklake_table where begin_snapshot <= $v "
-            f"and ({live} or end_snapshot > $v)",
-            {"v": int(version)},
-        )
+        where, params = live_at(), {"v": int(version)}
+    rows = engine_for(lake).rows(
+        f"select table_name from {META}.ducklake_table where {where}", params
+    )
     return {str(r[0]) for r in rows}
 
 
@@ -189,9 +187,7 @@ def stored_columns(out: Path, table: Table, version: int | None = None) -> list[
         rows = _engine(lake).rows(
             f"select t.table_name, c.column_name from {META}.ducklake_column c "
             f"join {META}.ducklake_table t using (table_id) where c.parent_column is null "
-            "and c.begin_snapshot <= $v and (c.end_snapshot is null or c.end_snapshot > $v) "
-            "and t.begin_snapshot <= $v and (t.end_snapshot is null or t.end_snapshot > $v) "
-            "order by t.table_name, c.column_order",
+            f"and {live_at('c')} and {live_at('t')} order by t.table_name, c.column_order",
             {"v": int(version)},
         )
         every: dict[str, list[str]] = {}

@@ -280,6 +280,14 @@ def _projection(table: Table, stored: set[str], contract: int) -> str:
 # table at a snapshot ~7 ms; a save asked "the newest snapshot" 73 times).
 META = "__ducklake_metadata_lake"
 
+
+def live_at(alias: str = "") -> str:
+    """The condition on a catalog row (a table's, a column's) that it is part of snapshot
+    `$v`: begun at or before it and not ended by then."""
+    p = f"{alias}." if alias else ""
+    return f"{p}begin_snapshot <= $v and ({p}end_snapshot is null or {p}end_snapshot > $v)"
+
+
 INLINED = "ducklake_inlined_data"  # what `filename` says of a row kept in the catalog
 
 

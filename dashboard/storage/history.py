@@ -359,7 +359,7 @@ def _touched(out: Path, version: int) -> set[str]:
     other table's `table_changes` is empty; asking costs ~0.25 s a table, and a save
     touches one or two of seventeen. Kept per snapshot: its record never changes."""
     from dashboard.storage.dataset import _engine
-    from dashboard.storage.engine import META, _identity
+    from dashboard.storage.engine import META, _identity, live_at
 
     lake = lake_at(out)
     key = (lake, _identity(lake), int(version))
@@ -367,8 +367,7 @@ def _touched(out: Path, version: int) -> set[str]:
     if found is None:
         eng = _engine(out)
         live = eng.rows(
-            f"select table_id, table_name from {META}.ducklake_table where begin_snapshot <= $v "
-            "and (end_snapshot is null or end_snapshot > $v)",
+            f"select table_id, table_name from {META}.ducklake_table where {live_at()}",
             {"v": int(version)},
         )
         said = eng.rows(

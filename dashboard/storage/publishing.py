@@ -56,6 +56,7 @@ from dashboard.storage.engine import (
     Damaged,
     DatasetError,
     Writer,
+    live_at,
     summary_sql,
     wait_s,
     writer_for,
@@ -272,10 +273,6 @@ def _order(table: Table) -> str:
     return f" order by {', '.join(table.sort_by)}" if table.sort_by else ""
 
 
-def _count(w: Writer, sql: str, params: Mapping[str, Any] | None = None) -> int:
-    return int(w.rows(sql, params)[0][0])
-
-
 def _counts(w: Writer, *relations: str) -> list[int]:
     """The row counts of *relations* in one query (each query of the write's transaction
     costs ~3 ms of DuckLake's own before any row is read)."""
@@ -320,7 +317,7 @@ def _apply(
         if repair and orgs is None:
             had = int((read_manifest(out).get("rows") or {}).get(table.name) or 0)
             _remake(w, table, path)
-            after = _count(w, f"select count(*) from lake.{table.name}")
+            after = _counts(w, f"lake.{table.name}")[0]
             changes[table.name] = history.TableChange(had, after)
             touched_scopes.append(None)
             continue
@@ -328,7 +325,7 @@ def _apply(
         if orgs is not None:
             where = f" where {PARTITION_COLUMN} in (select unnest($orgs))"
             params = {"orgs": orgs}
-        before = _count(w, f"select count(*) from lake.{table.name}")
+        before = _counts(w, f"lake.{table.name}")[0]
         w.execute(
             f"create or replace temp table _new as select {_cols(table)} from read_parquet($f)",
             {"f": str(path)},
@@ -343,7 +340,7 @@ def _apply(
             locks.check(w, table, source, big=True)
             w.execute(f"delete from lake.{table.name}{where}", params)
             w.execute(f"insert into lake.{table.name} select * from _new")  # staged sorted
-            after = _count(w, f"select count(*) from lake.{table.name}")
+            after = _counts(w, f"lake.{table.name}")[0]
             changes[table.name] = history.TableChange(before, after)
             touched_scopes.append(orgs)
             continue
@@ -358,7 +355,7 @@ def _apply(
             w.execute(f"delete from lake.{table.name} t using _gone g where {on}")
         if n_came:
             w.execute(f"insert into lake.{table.name} select * from _came{_order(table)}")
-        after = _count(w, f"select count(*) from lake.{table.name}")
+        after = _counts(w, f"lake.{table.name}")[0]
         touched_scopes.append(orgs)
         if n_gone + n_came > ITEMISED_IN_PYTHON and PARTITION_COLUMN in _names(table):
             changes[table.name] = _change_in_sql(w, table, before, after)
@@ -425,9 +422,7 @@ class _Locks:
         have = {  # the lake's tables at *base*, from the catalog's list (`engine.META`)
             r[0]
             for r in w.rows(
-                f"select table_name from {META}.ducklake_table where begin_snapshot <= $v "
-                "and (end_snapshot is null or end_snapshot > $v)",
-                {"v": int(base)},
+                f"select table_name from {META}.ducklake_table where {live_at()}", {"v": int(base)}
             )
         }
         if not base or not {"rounds", "round_parts"} <= have:
