@@ -231,21 +231,44 @@ def _sql_literal(value: object) -> str:
     return _sql_string(str(value))
 
 
-def _contract_at(cur: duckdb.DuckDBPyConnection, snapshot: int) -> int:
-    """The contract a snapshot was written under: the last recorded change's at or before it."""
+def _record_at(cur: duckdb.DuckDBPyConnection, snapshot: int) -> tuple[int, dict | None]:
+    """What the record says of a snapshot, from the catalog's own table (`META`): the
+    contract it was written under (the last recorded change's at or before it; 1 where
+    none names one) and the rows of each contract table its own commit counted (None
+    where it did not)."""
     rows = cur.execute(
-        "select commit_extra_info from lake.snapshots() where snapshot_id <= $s "
-        "and commit_extra_info is not null order by snapshot_id desc",
+        f"select snapshot_id, commit_extra_info from {META}.ducklake_snapshot_changes "
+        "where snapshot_id <= $s and commit_extra_info is not null order by snapshot_id desc",
         {"s": int(snapshot)},
     ).fetchall()
-    for (extra,) in rows:
+    counted: dict | None = None
+    for sid, extra in rows:
         try:
             info = json.loads(extra)
         except ValueError:
             continue
-        if isinstance(info, dict) and "contract" in info:
-            return int(info["contract"])
-    return 1
+        if not isinstance(info, dict):
+            continue
+        if int(sid) == int(snapshot) and isinstance(info.get("rows"), dict):
+            counted = info["rows"]
+        if "contract" in info:
+            return int(info["contract"]), counted
+    return 1, counted
+
+
+def columns_at(cur: duckdb.DuckDBPyConnection, snapshot: int) -> dict[str, list[str]]:
+    """Every table's columns at *snapshot*, in order, in one read of the catalog's column
+    list (`META`) rather than a DuckLake transaction a table."""
+    rows = cur.execute(
+        f"select t.table_name, c.column_name from {META}.ducklake_column c "
+        f"join {META}.ducklake_table t using (table_id) where c.parent_column is null "
+        f"and {live_at('c')} and {live_at('t')} order by t.table_name, c.column_order",
+        {"v": int(snapshot)},
+    ).fetchall()
+    every: dict[str, list[str]] = {}
+    for name, column in rows:
+        every.setdefault(str(name), []).append(str(column))
+    return every
 
 
 def _projection(table: Table, stored: set[str], contract: int) -> str:
@@ -367,6 +390,7 @@ class Engine:
         self._lock = threading.Lock()
         self._prepared: OrderedDict[int, tuple[str, bool]] = OrderedDict()
         self._users: dict[int, int] = {}
+        self._held: dict[int, frozenset[str]] = {}  # the lake's tables of a prepared snapshot
         # set when a data file read as damaged: DuckDB keeps the bytes of the lake's files
         # (they never change), so the damage would stay after a repair; the next
         # `engine_for` makes a new instance, which reads the files again
@@ -420,31 +444,64 @@ class Engine:
         schema = f"v{int(snapshot)}"
         with self.cursor() as cur:
             try:
-                in_memory = self._fill(cur, schema, snapshot)
+                # one transaction: DuckLake loads the catalog's state once, not once a
+                # table (measured on the sample: ~0.55 s -> ~0.3 s a snapshot)
+                cur.execute("begin transaction")
+                in_memory, held = self._fill(cur, schema, snapshot)
+                cur.execute("commit")
             except duckdb.Error:
+                with contextlib.suppress(duckdb.Error):
+                    cur.execute("rollback")
                 cur.execute(f"drop schema if exists memory.{schema} cascade")
                 raise
         with self._lock:
             self._prepared[snapshot] = (schema, in_memory)
+            self._held[snapshot] = held
             self._users[snapshot] = self._users.get(snapshot, 0) + 1
             while len(self._prepared) > SNAPSHOTS_KEPT:
                 old = next((s for s in self._prepared if not self._users.get(s)), None)
                 if old is None:
                     break
                 del self._prepared[old]
+                self._held.pop(old, None)
                 self._con.execute(f"drop schema if exists memory.v{old} cascade")
         return schema, in_memory
+
+    @contextlib.contextmanager
+    def in_memory(self, snapshot: int, table: str) -> Iterator[str | None]:
+        """The in-memory schema of *snapshot* while the block runs, if this process has
+        one already (a small dataset a page read) and *table* is in the lake at that
+        snapshot: its tables are in today's columns, as `read_table` conforms them. A read
+        there costs well under a millisecond, against ~15-60 ms a table through DuckLake;
+        a snapshot never changes, so the two hold the same rows. None: not prepared, not
+        in memory, or a round table the lake lacks (nothing is prepared for the asking:
+        that costs a whole snapshot's read)."""
+        with self._lock:
+            found = self._prepared.get(int(snapshot))
+            if found is None or not found[1] or table not in self._held.get(int(snapshot), ()):
+                found = None
+            else:
+                self._users[int(snapshot)] = self._users.get(int(snapshot), 0) + 1
+        try:
+            yield None if found is None else found[0]
+        finally:
+            if found is not None:
+                self.release(int(snapshot))
 
     def release(self, snapshot: int) -> None:
         with self._lock:
             self._users[snapshot] = max(0, self._users.get(snapshot, 0) - 1)
 
-    def _fill(self, cur: duckdb.DuckDBPyConnection, schema: str, snapshot: int) -> bool:
+    def _fill(
+        self, cur: duckdb.DuckDBPyConnection, schema: str, snapshot: int
+    ) -> tuple[bool, frozenset[str]]:
+        """Make *schema* hold *snapshot*: whether in memory, and which of its tables the
+        lake has (a yearly round's table it lacks is made empty)."""
         at = f"at (version => {int(snapshot)})"
         cur.execute(f"create schema if not exists memory.{schema}")
         names = [t.name for t in TABLES + SUMMARIES]
         have = {r[0] for r in cur.execute(
-            "select table_name from duckdb_tables() where database_name = 'lake'"
+            f"select table_name from {META}.ducklake_table where {live_at()}", {"v": snapshot}
         ).fetchall()}  # fmt: skip
         lacking = [n for n in names if n not in have]
         if lacking:
@@ -454,15 +511,20 @@ class Engine:
                 "lacks_files",
                 tables=", ".join(lacking),
             )
-        total = cur.execute(
-            "select " + " + ".join(f"(select count(*) from lake.{n} {at})" for n in names)
-        ).fetchone()
-        small = total is not None and total[0] <= memory_rows()
-        contract = _contract_at(cur, snapshot)
+        contract, counted = _record_at(cur, snapshot)
+        known = {  # the contract tables' rows as the snapshot's commit counted them
+            n: int(v) for n, v in (counted or {}).items() if n in names and isinstance(v, int)
+        }
+        rest = [n for n in names if n not in known]
+        total = sum(known.values())
+        if rest:
+            total += cur.execute(
+                "select " + " + ".join(f"(select count(*) from lake.{n} {at})" for n in rest)
+            ).fetchone()[0]  # type: ignore[index]
+        small = total <= memory_rows()
+        columns = columns_at(cur, snapshot)
         for t in TABLES + SUMMARIES:
-            stored = {
-                r[0] for r in cur.execute(f"describe select * from lake.{t.name} {at}").fetchall()
-            }
+            stored = set(columns.get(t.name, ()))
             cols = _projection(t, stored, contract)
             if small:
                 cur.execute(
@@ -486,7 +548,7 @@ class Engine:
         cur.execute(f"use memory.{schema}")
         for macros in sorted(MACRO_DIR.glob("*.sql")):
             cur.execute(macros.read_text(encoding="utf-8"))
-        return small
+        return small, frozenset(have)
 
     def close(self) -> None:
         self._con.close()
