@@ -312,3 +312,94 @@ def test_a_large_change_is_recorded_alike_in_sql(tmp_path: Path, monkeypatch) ->
         ingest(edited_sample(tmp_path / str(limit)), out)
         records.append([(e.orgs, e.tables) for e in history.entries(out)])
     assert records[0] == records[1]
+
+
+# ---------------------------------------------------------------- what a write knows already
+
+
+def _true_counts(out: Path) -> dict[str, int]:
+    from dashboard.storage.engine import engine_for
+    from dashboard.storage.location import lake_at
+
+    eng = engine_for(lake_at(out))
+    return {t.name: int(eng.rows(f"select count(*) from lake.{t.name}")[0][0]) for t in TABLES}
+
+
+def _save_one(out: Path, title_suffix: str, add: bool = False) -> None:
+    from dashboard.imports import editing
+    from dashboard.model.access import Grant, Person
+
+    ada = Person("Ada", "ada@region.se", (Grant("*", "admin"),), True)
+    rows = editing.load(out, "gotland", 2009, "sv")
+    edited = [dict(r) for r in rows]
+    edited[0]["activity_title"] = f"{edited[0]['activity_title']} {title_suffix}"
+    if add:
+        edited.append({"activity_title": "Ny aktivitet", "goals": "1", "source": "test"})
+    editing.save(out, "gotland", 2009, "sv", rows, edited, ada, title_suffix)
+
+
+def test_each_commit_records_the_true_rows_whether_or_not_its_base_recorded_them(
+    fresh_sample, tmp_path: Path
+) -> None:
+    """A write starts from the rows its base snapshot's commit recorded and follows DuckDB's
+    counts of each delete and insert; where the base was made otherwise (here a change by
+    hand, with no record) it counts. Either way the new record is the lake's true count."""
+    from dashboard.storage.dataset import read_manifest, recorded_rows, stamp
+    from dashboard.storage.engine import forget, writer_for
+    from dashboard.storage.location import lake_at
+
+    out = fresh_sample(tmp_path / "data")
+    _save_one(out, "(1)", add=True)  # from a recorded base
+    assert read_manifest(out)["rows"] == _true_counts(out)
+    assert recorded_rows(out, stamp(out)) == _true_counts(out)
+    # commits without a record: one activity and its goal links removed by hand
+    w = writer_for(lake_at(out))
+    w.execute("delete from lake.activity_goals where activity_id = 'gotland-2010-01'")
+    w.execute("delete from lake.activities where activity_id = 'gotland-2010-01'")
+    forget(lake_at(out))
+    assert recorded_rows(out, stamp(out)) is None
+    _save_one(out, "(2)")  # from a base without a record: counted
+    assert recorded_rows(out, stamp(out)) == _true_counts(out)
+    assert read_manifest(out)["rows"]["activities"] == _true_counts(out)["activities"]
+
+
+def test_a_snapshot_reads_the_same_from_memory_as_through_the_lake(
+    fresh_sample, tmp_path: Path
+) -> None:
+    """Once a page has made a snapshot ready, `read_table` reads it from the process's
+    memory: every table, whole, by organisation and by columns, gives what the lake gives;
+    a yearly round's table the lake lacks stays absent (None), not an empty table."""
+    from dashboard.model.contract import ROUND_TABLES, SUMMARIES
+    from dashboard.storage import dataset
+    from dashboard.storage.dataset import stamp
+    from dashboard.storage.engine import Database, engine_for
+    from dashboard.storage.location import lake_at
+    from tests.helpers import drop_lake_table
+
+    out = fresh_sample(tmp_path / "data")
+    drop_lake_table(out, "round_events")
+    v = stamp(out)
+    asks = [
+        (t, cols, orgs)
+        for t in (*TABLES, *SUMMARIES, *ROUND_TABLES)
+        for cols, orgs in ((None, None), (None, ("gotland",)), ([t.columns[-1].name], None))
+    ]
+
+    def read_all() -> list:
+        dataset._READS.clear()  # what was read before would be given again
+        return [dataset.read_table(out, t, columns=c, orgs=o, version=v) for t, c, o in asks]
+
+    through_lake = read_all()
+    eng = engine_for(lake_at(out))
+    Database(out)  # a page's read: the snapshot is now in memory
+    with eng.in_memory(v, "activities") as held:
+        assert held is not None
+    with eng.in_memory(v, "round_events") as held:
+        assert held is None
+    from_memory = read_all()
+    assert [a[0].name for a in asks if through_lake[asks.index(a)] is None] == ["round_events"] * 3
+    for (t, c, o), lake_read, memory_read in zip(asks, through_lake, from_memory, strict=True):
+        assert (lake_read is None) == (memory_read is None), t.name
+        if lake_read is not None:
+            assert memory_read is not None and memory_read.equals(lake_read), (t.name, c, o)
+            assert lake_read.num_rows or t.name.startswith("round") or o, t.name

@@ -400,9 +400,10 @@ def _apply(
         "restored_from": change.restored_from,
         "undoes": change.undoes,
         "source": source,
-        "rows": {t.name: rows_now[t.name] for t in TABLES},
         "contract": CONTRACT_VERSION,
         **dict(change.extra or {}),
+        # last, never taken from *extra*: the next write starts from these (`_base_rows`)
+        "rows": {t.name: rows_now[t.name] for t in TABLES},
     }
 
 
