@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,11 +114,26 @@ def setup(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
         yield srv, data, access
 
 
+# each person's browser, signed in once and kept (as a person keeps a tab open between the
+# steps of the round): a sign-in through the provider costs ~7 s of the flow each time
+_SESSIONS: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_sessions(browser) -> Iterator[None]:  # closed before the browser is
+    yield
+    while _SESSIONS:
+        _SESSIONS.popitem()[1].close()
+
+
 @contextlib.contextmanager
 def signed_in(browser, app: Server, sub: str, expect, path: str) -> Iterator:
-    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="sv-SE")
-    page = ctx.new_page()
-    try:
+    """*sub*'s page at *path*: signed in through the provider the first time, then the same
+    browser opening the link again."""
+    ctx = _SESSIONS.get(sub)
+    if ctx is None:
+        ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="sv-SE")
+        page = ctx.new_page()
         page.goto(f"{app.url}/?lang=sv", timeout=FIRST_LOAD_MS)
         page.get_by_role("button", name="Logga in").click(timeout=FIRST_LOAD_MS)
         page.locator("input[name=sub]").fill(sub)
@@ -126,10 +142,11 @@ def signed_in(browser, app: Server, sub: str, expect, path: str) -> Iterator:
         page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
             timeout=FIRST_LOAD_MS
         )
-        go(page, app, path)
-        yield page
-    finally:
-        ctx.close()
+        _SESSIONS[sub] = ctx
+    page = ctx.pages[0]
+    go(page, app, path)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Inloggad:")
+    yield page
 
 
 def serious(page) -> list[str]:
