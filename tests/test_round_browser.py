@@ -276,6 +276,12 @@ def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
         expect(field).to_have_value("64")  # typed, not lost to a redraw, before saving
         forms.nth(0).get_by_role("button", name="Spara").click()
         said(page, expect, "Sparat.")
+        # the page again, so that the next "Sparat." is the next save's and not this one's
+        # still on screen (seen once: the test went on before the assessments were saved)
+        go(page, app, "evaluation?lang=sv&org=exempelby&year=2025")
+        main.get_by_text("Rätta indikatorvärden och bedömningar för 2025").click()
+        wait_idle(page)
+        expect(main.get_by_text("Sparat.")).to_have_count(0)
         forms = main.get_by_test_id("stForm")
         for n, verdict in (("1", "Uppnått"), ("2", "I fas")):
             choose(page, forms.nth(1).get_by_role("combobox", name=f"Mål {n}", exact=True), verdict)
