@@ -28,7 +28,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard.model.contract import TABLES, Table
+from dashboard.model.contract import Table
 from dashboard.model.migrations import CONTRACT_VERSION, conform, stored_names
 from dashboard.storage.engine import (
     META,
@@ -36,6 +36,7 @@ from dashboard.storage.engine import (
     Engine,
     _identity,
     columns_at,
+    counted_rows,
     engine_for,
     live_at,
 )
@@ -170,12 +171,7 @@ def recorded_rows(out: Path, version: int) -> dict[str, int] | None:
     costs nothing, counted again ~7 ms a table through DuckLake."""
     for sid, _, _, _, info in reversed(record_extras(out)):
         if sid == int(version):
-            rows = info.get("rows")
-            if not isinstance(rows, dict) or not all(
-                isinstance(rows.get(t.name), int) for t in TABLES
-            ):
-                return None
-            return {t.name: int(rows[t.name]) for t in TABLES}
+            return counted_rows(info)
     return None
 
 
