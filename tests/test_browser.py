@@ -300,6 +300,33 @@ CHARTS_DRAWN = """() =>
         (el) => el.offsetParent === null || el.querySelector('.main-svg'))"""
 
 
+STANDS_STILL = """(el) => new Promise((done) => {
+    let last = JSON.stringify(el.getBoundingClientRect());
+    let still = 0;
+    const look = () => {
+        const now = JSON.stringify(el.getBoundingClientRect());
+        still = now === last ? still + 1 : 0;
+        last = now;
+        if (still >= 5) done(true); else setTimeout(look, 50);
+    };
+    setTimeout(look, 50);
+})"""
+
+
+def press(page, target) -> None:
+    """Click *target* (a form's Spara, a round's Klarmarkera) once the page stands still: no
+    run in flight, every chart drawn and the button where it was for 250 ms. Playwright's
+    own check (two animation frames) misses a chart above that draws a moment later and
+    pushes the form down between the check and the click, which then lands beside the
+    button and does nothing (seen twice in the round's flow on a busy machine: the year's
+    actual never saved)."""
+    wait_idle(page)
+    page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
+    target.scroll_into_view_if_needed(timeout=STEP_MS)
+    target.evaluate(STANDS_STILL)
+    target.click()
+
+
 def shot(page, name: str) -> None:
     """A full-page screenshot: the window grows to the scrolling main area's height first."""
     SHOTS.mkdir(parents=True, exist_ok=True)

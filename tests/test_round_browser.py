@@ -29,6 +29,7 @@ from tests.test_browser import (
     VIEWPORT,
     Server,
     _free_port,
+    press,
     run_server,
     wait_idle,
 )
@@ -187,7 +188,7 @@ def decide(page, expect, part: str, button: str, comment: str = "") -> None:
     choose(page, form.get_by_role("combobox", name="Del", exact=True), part)
     if comment:
         form.get_by_label(re.compile("^Kommentar")).fill(comment)
-    form.get_by_role("button", name=button).click()
+    press(page, form.get_by_role("button", name=button))
 
 
 def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
@@ -201,7 +202,7 @@ def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
         form = main.get_by_test_id("stForm").first
         expect(form.get_by_label("Rapportår")).to_have_value("2025")
         wait_idle(page)  # no run in flight whose redraw could swallow the submit
-        form.get_by_role("button", name="Öppna året").click()
+        press(page, form.get_by_role("button", name="Öppna året"))
         said(page, expect, "2025 är öppnat för rapportering.")
         expect(main.get_by_role("heading", name="Läget för 2025")).to_be_visible()
         full_shot(page, "round-opened-sv")
@@ -236,7 +237,7 @@ def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
         expect(main).not_to_contain_text(TEKNIK)
         full_shot(page, "round-reporter-sv")
         assert serious(page) == []
-        main.get_by_role("button", name="Klarmarkera").click()
+        press(page, main.get_by_role("button", name="Klarmarkera"))
         said(page, expect, "Klarmarkerad.")
     # 4. the coordinator returns it with a comment
     with signed_in(browser, app, "ka", expect, ROUND) as page:
@@ -253,15 +254,15 @@ def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
         form = main.get_by_test_id("stForm")
         choose(page, form.get_by_role("combobox", name="Mål", exact=True), "Fler unga")
         page.keyboard.press("Escape")
-        form.get_by_role("button", name="Spara").click()
+        press(page, form.get_by_role("button", name="Spara"))
         said(page, expect, "Sparat.")
         go(page, app, ROUND)
         expect(main).to_contain_text("Inget saknas.")
-        main.get_by_role("button", name="Klarmarkera").click()
+        press(page, main.get_by_role("button", name="Klarmarkera"))
         said(page, expect, "Klarmarkerad.")
     # 6. Tea marks her part ready
     with signed_in(browser, app, "tea", expect, ROUND) as page:
-        page.get_by_test_id("stMain").get_by_role("button", name="Klarmarkera").click()
+        press(page, page.get_by_test_id("stMain").get_by_role("button", name="Klarmarkera"))
         said(page, expect, "Klarmarkerad.")
     # 7. the coordinator enters the actual, assesses both goals, approves all, closes
     with signed_in(
@@ -274,7 +275,7 @@ def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
         field = forms.nth(0).get_by_label("Unga i utbyten: Utfall")
         field.fill("64")
         expect(field).to_have_value("64")  # typed, not lost to a redraw, before saving
-        forms.nth(0).get_by_role("button", name="Spara").click()
+        press(page, forms.nth(0).get_by_role("button", name="Spara"))
         said(page, expect, "Sparat.")
         # the page again, so that the next "Sparat." is the next save's and not this one's
         # still on screen (seen once: the test went on before the assessments were saved)
@@ -286,7 +287,7 @@ def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
         for n, verdict in (("1", "Uppnått"), ("2", "I fas")):
             choose(page, forms.nth(1).get_by_role("combobox", name=f"Mål {n}", exact=True), verdict)
             forms.nth(1).get_by_label(f"Kommentar {n}", exact=True).fill(f"Bedömning av mål {n}")
-        forms.nth(1).get_by_role("button", name="Spara").click()
+        press(page, forms.nth(1).get_by_role("button", name="Spara"))
         said(page, expect, "Sparat.")
         go(page, app, ROUND)
         for part in (KULTUR, TEKNIK, "Indikatorer"):
@@ -295,14 +296,14 @@ def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
         expect(main).to_contain_text("3 av 3 delar godkända · 2 av 2 mål bedömda")
         full_shot(page, "round-all-approved-sv")
         assert serious(page) == []
-        main.get_by_role("button", name="Stäng 2025").click()
+        press(page, main.get_by_role("button", name="Stäng 2025"))
         said(page, expect, "2025 är stängt.")
         # the board's report, as PDF and as Word, downloaded and opened
         go(page, app, "evaluation?lang=sv&org=exempelby&year=2025")
         files = {}
         for label in ("Årsrapport (PDF)", "Årsrapport (Word)"):
             with page.expect_download(timeout=STEP_MS * 2) as info:
-                main.get_by_role("button", name=label).click()
+                press(page, main.get_by_role("button", name=label))
             files[info.value.suggested_filename] = Path(info.value.path()).read_bytes()
     assert set(files) == {"arsrapport_exempelby_2025.pdf", "arsrapport_exempelby_2025.docx"}
     from docx import Document
@@ -327,7 +328,7 @@ def test_a_year_is_opened_reported_returned_approved_closed_and_reported(
         wait_idle(page)
         form = main.get_by_test_id("stForm")
         form.get_by_label("Titel", exact=True).fill("Ändrad efter stängningen")
-        form.get_by_role("button", name="Spara").click()
+        press(page, form.get_by_role("button", name="Spara"))
         # the refusal, in the problems' table (a grid: its cells are drawn, not visible text)
         refused = main.get_by_text(re.compile("^Exempelby kommun har stängt 2025")).first
         expect(refused).to_be_attached()

@@ -33,6 +33,7 @@ from tests.test_browser import (
     VIEWPORT,
     Server,
     _free_port,
+    press,
     run_server,
     wait_idle,
 )
@@ -252,7 +253,7 @@ def test_a_gotland_coordinator_undoes_a_change_and_cannot_restore_a_version(
         wait_idle(page)
         expect(main.get_by_role("button", name=re.compile("^Återställ"))).to_have_count(0)
         main.get_by_label("Varför (syns i historiken)").fill("ångrar rättelsen")
-        main.get_by_role("button", name="Ångra ändringen i version 2").click()
+        press(page, main.get_by_role("button", name="Ångra ändringen i version 2"))
         expect(main.get_by_text("Ändringen i version 2 är ångrad som version 3.")).to_be_visible()
     last = history.entries(dataset)[-1]
     assert (last.version, last.action, last.who) == (3, "undo", "gustav@gotland.se")
@@ -280,7 +281,7 @@ def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
         page.keyboard.press("Escape")
         expect(form.get_by_text("3. Omvärldsbevakning")).to_be_visible()
         form.get_by_label("Kommentar (syns i historiken)").fill("mål 3 saknades")
-        form.get_by_role("button", name="Spara").click()
+        press(page, form.get_by_role("button", name="Spara"))
         expect(main.get_by_text("Sparat.")).to_be_visible()
         # the goal matrix now marks goal 3 for the exchange (its download: the table as shown)
         page.goto(f"{app.url}/goals?lang=sv&org=gavle&year=2012", timeout=FIRST_LOAD_MS)
@@ -328,7 +329,7 @@ def test_a_coordinator_enters_an_actual_and_an_assessment(
             "Internationella möten och konferenser på Gotland: Utfall"
         )
         actual.fill("23")
-        forms.nth(0).get_by_role("button", name="Spara").click()
+        press(page, forms.nth(0).get_by_role("button", name="Spara"))
         expect(main.get_by_text("Sparat.")).to_be_visible()
         wait_idle(page)
         forms = main.get_by_test_id("stForm")
@@ -336,7 +337,7 @@ def test_a_coordinator_enters_an_actual_and_an_assessment(
         comment = forms.nth(1).get_by_label("Kommentar 1", exact=True)
         comment.fill("Fler möten än målet.")
         expect(comment).to_have_value("Fler möten än målet.")
-        forms.nth(1).get_by_role("button", name="Spara").click()
+        press(page, forms.nth(1).get_by_role("button", name="Spara"))
         wait_idle(page)
         expect(main.get_by_text("Sparat.")).to_be_visible()
         # the first save's "Sparat." may still be the one on screen: wait for the second
@@ -371,7 +372,7 @@ def test_a_coordinator_closes_a_project_in_the_projects_form(
         for other in ("Slagelse", "Gävle", "Västmanland", "alvsbyn", "gavle", "vkl"):
             assert other not in text, other
         choose(page, form.get_by_role("combobox", name="Status", exact=True), "Avslutat")
-        form.get_by_role("button", name="Spara").click()
+        press(page, form.get_by_role("button", name="Spara"))
         wait_idle(page)
         expect(main.get_by_text("Sparat.")).to_be_visible()
     rows = stored(dataset, "projects").to_pylist()
@@ -425,7 +426,7 @@ def test_a_coordinator_imports_their_own_workbook_and_not_another_organisations(
         main.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(own))
         expect(main.get_by_text("Vad importen ersätter")).to_be_visible()
         main.get_by_text("Jag vill ersätta de här raderna för Gotlands kommun").click()
-        main.get_by_role("button", name="Importera arbetsboken").click()
+        press(page, main.get_by_role("button", name="Importera arbetsboken"))
         expect(main.get_by_text(re.compile(r"^Datasetet är ersatt"))).to_be_visible()
     last = history.entries(dataset)[-1]
     assert (last.who, last.action, last.orgs) == ("gustav@gotland.se", "import", ("gotland",))
