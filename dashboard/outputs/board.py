@@ -41,7 +41,7 @@ from dashboard.i18n import fmt_date, fmt_int, fmt_money, fmt_num, fmt_pct, plotl
 from dashboard.model import codes, contract
 from dashboard.model.filters import Filters
 from dashboard.model.verdicts import status_label
-from dashboard.outputs import report
+from dashboard.outputs import chartpage, report
 from dashboard.sql.queries import params_for
 from dashboard.storage import Database, stamp
 
@@ -385,6 +385,7 @@ def _charts() -> None:
     os.environ.setdefault("BROWSER_PATH", str(CHROMIUM))
     if not Path(os.environ["BROWSER_PATH"]).exists():
         raise ChartsUnavailable(os.environ["BROWSER_PATH"])
+    chartpage.mend()  # its page asked in the right context (see chartpage)
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
     _started[0] = True
 
