@@ -327,6 +327,23 @@ def press(page, target) -> None:
     target.click()
 
 
+def type_in(page, field, text: str, tries: int = 3) -> None:
+    """Fill *field* once the page stands still and see that the text stayed. A run started by
+    the change before (a select box's choice that fills the form) may redraw the form after
+    the fill and put the old value back; a Spara then saves nothing new (seen once in the
+    round's flow: the title typed after picking an activity was gone when Spara was
+    pressed, and the refusal it should have met never came)."""
+    for _ in range(tries):
+        wait_idle(page)
+        page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
+        field.fill(text)
+        page.wait_for_timeout(300)  # a run the previous change asked for has begun by now
+        wait_idle(page)
+        if field.input_value() == text:
+            return
+    raise AssertionError(f"{text!r} did not stay in the field after {tries} tries")
+
+
 def shot(page, name: str) -> None:
     """A full-page screenshot: the window grows to the scrolling main area's height first."""
     SHOTS.mkdir(parents=True, exist_ok=True)

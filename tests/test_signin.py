@@ -35,6 +35,7 @@ from tests.test_browser import (
     _free_port,
     press,
     run_server,
+    type_in,
     wait_idle,
 )
 from tests.test_history import edited_sample
@@ -252,7 +253,7 @@ def test_a_gotland_coordinator_undoes_a_change_and_cannot_restore_a_version(
         choose(page, main.get_by_role("combobox", name="Visa vad en version ändrade"), "2")
         wait_idle(page)
         expect(main.get_by_role("button", name=re.compile("^Återställ"))).to_have_count(0)
-        main.get_by_label("Varför (syns i historiken)").fill("ångrar rättelsen")
+        type_in(page, main.get_by_label("Varför (syns i historiken)"), "ångrar rättelsen")
         press(page, main.get_by_role("button", name="Ångra ändringen i version 2"))
         expect(main.get_by_text("Ändringen i version 2 är ångrad som version 3.")).to_be_visible()
     last = history.entries(dataset)[-1]
@@ -280,7 +281,7 @@ def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
         choose(page, form.get_by_role("combobox", name="Mål", exact=True), "Omvärldsbevakning")
         page.keyboard.press("Escape")
         expect(form.get_by_text("3. Omvärldsbevakning")).to_be_visible()
-        form.get_by_label("Kommentar (syns i historiken)").fill("mål 3 saknades")
+        type_in(page, form.get_by_label("Kommentar (syns i historiken)"), "mål 3 saknades")
         press(page, form.get_by_role("button", name="Spara"))
         expect(main.get_by_text("Sparat.")).to_be_visible()
         # the goal matrix now marks goal 3 for the exchange (its download: the table as shown)
@@ -328,14 +329,14 @@ def test_a_coordinator_enters_an_actual_and_an_assessment(
         actual = forms.nth(0).get_by_label(
             "Internationella möten och konferenser på Gotland: Utfall"
         )
-        actual.fill("23")
+        type_in(page, actual, "23")
         press(page, forms.nth(0).get_by_role("button", name="Spara"))
         expect(main.get_by_text("Sparat.")).to_be_visible()
         wait_idle(page)
         forms = main.get_by_test_id("stForm")
         choose(page, forms.nth(1).get_by_role("combobox", name="Mål 1", exact=True), "I fas")
         comment = forms.nth(1).get_by_label("Kommentar 1", exact=True)
-        comment.fill("Fler möten än målet.")
+        type_in(page, comment, "Fler möten än målet.")
         expect(comment).to_have_value("Fler möten än målet.")
         press(page, forms.nth(1).get_by_role("button", name="Spara"))
         wait_idle(page)
