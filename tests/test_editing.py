@@ -86,6 +86,43 @@ def test_the_later_of_two_saves_of_the_same_rows_is_refused(out: Path) -> None:
     assert now[0]["activity_title"].endswith("(Annas rättelse)") and now[0]["cost"] == 12000
 
 
+def test_a_save_landing_between_anothers_check_and_write_is_not_written_over(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Machines of a shared catalog hold no common lock: Anna's save (on another machine)
+    commits after Bo's save has checked the rows and before it writes. Bo's save is then
+    refused with Anna's row, not written over it (seen once in test_store's two machines:
+    both saves of one row were recorded and the first was lost)."""
+    import contextlib
+
+    from dashboard.storage import publishing
+
+    monkeypatch.setattr(publishing, "locked", lambda _out: contextlib.nullcontext())
+    anna_reads = editing.load(out, "gotland", 2009, "sv")
+    bo_reads = editing.load(out, "gotland", 2009, "sv")
+    mine = [dict(r) for r in anna_reads]
+    mine[0]["activity_title"] = "Almedalsveckans invigning (Annas rättelse)"
+    theirs = [dict(r) for r in bo_reads]
+    theirs[0].update(cost=12000, currency="SEK")
+    other_machine = [lambda: editing.save(out, "gotland", 2009, "sv", anna_reads, mine, GOTLAND)]
+    write = publishing._publish_locked
+
+    def anna_commits_first(*args, **kwargs):  # after Bo's guard, before Bo's write
+        while other_machine:
+            other_machine.pop()()
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(publishing, "_publish_locked", anna_commits_first)
+    with pytest.raises(editing.Conflict) as info:
+        editing.save(out, "gotland", 2009, "sv", bo_reads, theirs, GOTLAND)
+    assert not other_machine  # Anna's save did run in between
+    assert [r["activity_title"] for r in info.value.changed] == [mine[0]["activity_title"]]
+    now = editing.load(out, "gotland", 2009, "sv")
+    assert now[0]["activity_title"] == mine[0]["activity_title"]
+    assert now[0]["cost"] == anna_reads[0]["cost"]
+    assert [e.action for e in history.entries(out)].count("save") == 1
+
+
 def test_two_people_saving_different_rows_of_one_year_both_succeed(out: Path) -> None:
     """Anna corrects one activity, Bo (who read before Anna saved) another, and a third
     person adds one: all three saves stand, none undoes another."""

@@ -143,9 +143,14 @@ def publish(
                 clean_staging(out)
                 if needs_upgrade(out):  # a dataset of an older contract: today's shape first
                     _publish_locked(out, _rewrite_all(out), "upgrade", _upgrade_change(out))
+                # the lake the guard judges is the one the write is made on: a commit of
+                # another machine after this stamp makes the write's commit a conflict
+                # (`_publish_locked`), and the guard decides again on what that one left
+                writer_for(lake_at(out))  # a new lake is made before its first stamp
+                base = stamp(out)
                 if change.guard is not None:
                     change.guard(out)
-                return _publish_locked(out, write, source, change, repair)
+                return _publish_locked(out, write, source, change, repair, base)
         except Damaged:
             if repair:  # a save of some organisations cannot mend a table: an import can
                 raise
@@ -201,11 +206,13 @@ def _publish_locked(
     source: str,
     change: Change,
     repair: bool = False,
+    base: int | None = None,
 ) -> dict[str, int]:
-    """`publish`'s work, under the lock it holds."""
+    """`publish`'s work, under the lock it holds, on the lake at snapshot *base* (read
+    now when not given): where another commit came after it, CommitConflict."""
     w = writer_for(lake_at(out))
     with w.lock:
-        base = stamp(out)
+        base = stamp(out) if base is None else base
         staged = staging_dir(out)
         try:
             counts = dict(write(staged))
