@@ -337,6 +337,10 @@ def type_in(page, field, text: str, tries: int = 3) -> None:
         wait_idle(page)
         page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
         field.fill(text)
+        # leave the field as a person does before clicking Spara: the form takes the value
+        # when the field loses focus (once, in the round's flow, a save right after typing
+        # reached the server without the typed actual and "Sparat." was shown all the same)
+        field.press("Tab")
         page.wait_for_timeout(300)  # a run the previous change asked for has begun by now
         wait_idle(page)
         if field.input_value() == text:
