@@ -313,6 +313,12 @@ STANDS_STILL = """(el) => new Promise((done) => {
 })"""
 
 
+def settle(page) -> None:
+    """No run in flight and every chart drawn: nothing on the page moves any more."""
+    wait_idle(page)
+    page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
+
+
 def press(page, target) -> None:
     """Click *target* (a form's Spara, a round's Klarmarkera) once the page stands still: no
     run in flight, every chart drawn and the button where it was for 250 ms. Playwright's
@@ -320,8 +326,7 @@ def press(page, target) -> None:
     pushes the form down between the check and the click, which then lands beside the
     button and does nothing (seen twice in the round's flow on a busy machine: the year's
     actual never saved)."""
-    wait_idle(page)
-    page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
+    settle(page)
     target.scroll_into_view_if_needed(timeout=STEP_MS)
     target.evaluate(STANDS_STILL)
     target.click()
@@ -334,8 +339,7 @@ def type_in(page, field, text: str, tries: int = 3) -> None:
     round's flow: the title typed after picking an activity was gone when Spara was
     pressed, and the refusal it should have met never came)."""
     for _ in range(tries):
-        wait_idle(page)
-        page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
+        settle(page)
         field.fill(text)
         # leave the field as a person does before clicking Spara: the form takes the value
         # when the field loses focus (once, in the round's flow, a save right after typing

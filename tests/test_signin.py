@@ -27,7 +27,6 @@ from dashboard.storage.publishing import Change
 from tests.conftest import SAMPLE_SOURCE
 from tests.helpers import stored
 from tests.test_browser import (
-    CHARTS_DRAWN,
     FIRST_LOAD_MS,
     STEP_MS,
     VIEWPORT,
@@ -35,6 +34,7 @@ from tests.test_browser import (
     _free_port,
     press,
     run_server,
+    settle,
     type_in,
     wait_idle,
 )
@@ -158,8 +158,7 @@ def choose(page, box, typed: str, waits: tuple[int, ...] = (2_000, 4_000, 8_000,
     moments, and a click that missed is retried at once rather than after 10 s."""
     for attempt, wait in enumerate(waits):
         try:
-            wait_idle(page)
-            page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)  # nothing moves any more
+            settle(page)
             box.click(timeout=wait)
             page.get_by_role("option").first.wait_for(timeout=wait)
             page.keyboard.type(typed)

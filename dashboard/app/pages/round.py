@@ -169,8 +169,9 @@ def _step(view: View, step: str, org: str, year: int, **more: object) -> None:
             changes.round_step(step, org, year, view.person, **more)
     except changes.RoundRefused as exc:
         values = {k: str(v) for k, v in exc.values.items()}
-        if "state" in values:  # a part's state in the reader's words, never its code
-            values["state"] = codes.label("round_state", values["state"], view.lang)
+        for key in ("state", "to"):  # a part's states in the reader's words, never codes
+            if key in values:
+                values[key] = codes.label("round_state", values[key], view.lang)
         st.error(view.t(f"round.refused.{exc.key}", **values), icon=":material/block:")
         return
     except PermissionError:
