@@ -206,6 +206,16 @@ def test_years_given_backwards_are_read_the_right_way_round(app) -> None:
     assert "finns inte i data" not in notes
 
 
+def test_a_range_partly_outside_the_data_shows_the_years_it_has(app) -> None:
+    """A link to 2008–2010 (the sample starts in 2009) shows 2009–2010, says so, and the
+    address becomes the range shown; it does not fall back to every year."""
+    at = app(org="gotland", **{"from": "2008", "to": "2010"})
+    notes = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")
+    assert "åren som länken anger (2008–2010) visas som 2009–2010" in notes, notes
+    assert "alla år visas" not in notes and "Året" not in notes
+    assert (at.query_params["from"], at.query_params["to"]) == ("2009", "2010")
+
+
 def test_a_missing_dataset_shows_a_message_not_a_traceback(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "nothing"))
     at = AppTest.from_file(APP, default_timeout=60).run()

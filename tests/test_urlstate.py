@@ -70,10 +70,76 @@ def test_reversed_years_are_read_the_right_way_round() -> None:
 
 
 def test_garbled_years_fall_back() -> None:
-    for params in ({"year": ["twenty"]}, {"from": ["2010"]}, {"from": ["2013"], "to": ["2030"]}):
+    for params in (
+        {"year": ["twenty"]},
+        {"from": ["2010"], "to": ["soon"]},
+        {"year": ["2030"]},  # one year, not in the data
+        {"year": ["2008"]},
+        {"from": ["2020"], "to": ["2030"]},  # no year of the range in the data
+        {"from": ["2001"], "to": ["2008"]},
+        {"to": ["2008"]},
+        {"from": ["2015"]},
+    ):
         state = parse(params, ORGS, GOAL_ORG, YEARS)
-        assert (state.filters.year_from, state.filters.year_to) == (None, None)
-        assert [n.key for n in state.notices] == ["notice.bad_year"]
+        assert (state.filters.year_from, state.filters.year_to) == (None, None), params
+        assert [n.key for n in state.notices] == ["notice.bad_year"], params
+
+
+def test_a_range_partly_outside_the_data_is_cut_to_the_data() -> None:
+    """A link to a strategy period (2013–2030) shows the years of it the data has, and
+    says so; it does not fall back to every year."""
+    cases = {
+        ("2013", "2030"): (2013, 2014, "2013–2030"),
+        ("2008", "2010"): (2009, 2010, "2008–2010"),
+        ("2000", "2030"): (2009, 2014, "2000–2030"),
+    }
+    for (frm, to), (lo, hi, value) in cases.items():
+        state = parse({"from": [frm], "to": [to]}, ORGS, GOAL_ORG, YEARS)
+        assert (state.filters.year_from, state.filters.year_to) == (lo, hi)
+        assert [(n.key, dict(n.values)) for n in state.notices] == [
+            (
+                "notice.years_clamped",
+                {"value": value, "lo": 2009, "hi": 2014, "shown": f"{lo}–{hi}"},
+            )
+        ]
+        # the link the app writes back is the range shown, and reads back without a notice
+        again = parse(
+            {
+                k: v if isinstance(v, list) else [v]
+                for k, v in to_params(state.filters, "sv").items()
+            },
+            ORGS,
+            GOAL_ORG,
+            YEARS,
+        )
+        assert again.filters == state.filters and again.notices == ()
+    # backwards and partly outside: both said, in that order
+    state = parse({"from": ["2030"], "to": ["2012"]}, ORGS, GOAL_ORG, YEARS)
+    assert (state.filters.year_from, state.filters.year_to) == (2012, 2014)
+    assert [n.key for n in state.notices] == ["notice.years_reversed", "notice.years_clamped"]
+
+
+def test_one_end_of_the_range_runs_to_the_data_s_edge() -> None:
+    state = parse({"from": ["2011"]}, ORGS, GOAL_ORG, YEARS)
+    assert (state.filters.year_from, state.filters.year_to, state.notices) == (2011, 2014, ())
+    state = parse({"to": ["2011"]}, ORGS, GOAL_ORG, YEARS)
+    assert (state.filters.year_from, state.filters.year_to, state.notices) == (2009, 2011, ())
+    state = parse({"to": ["2030"]}, ORGS, GOAL_ORG, YEARS)  # every year, and said
+    assert (state.filters.year_from, state.filters.year_to) == (2009, 2014)
+    assert [n.key for n in state.notices] == ["notice.years_clamped"]
+
+
+def test_every_year_notice_reads_in_every_language() -> None:
+    """The notices name the asked years, the data's span and what is shown, in words that
+    fit a single year as well as a range (no "Året 2008–2010")."""
+    from dashboard.i18n import LANGS, t
+
+    for lang in LANGS:
+        for params in ({"year": ["2030"]}, {"from": ["2008"], "to": ["2010"]}):
+            for n in parse(params, ORGS, GOAL_ORG, YEARS).notices:
+                text = t(n.key, lang, **n.values)
+                assert "{" not in text and "2009–2014" in text, (lang, text)
+                assert "2030" in text or "2008–2010" in text, (lang, text)
 
 
 def test_filters_is_a_pure_value() -> None:

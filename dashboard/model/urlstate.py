@@ -89,33 +89,61 @@ def parse(
         elif v not in goals:
             goals.append(v)
 
-    year_from = year_to = None
-    single = values("year")
-    asked = [single[0], single[0]] if single else [*values("from")[:1], *values("to")[:1]]
-    if asked:
-        parsed = [_int(a) for a in asked]
-        lo, hi = years if years else (None, None)
-        if len(parsed) == 2 and None not in parsed and parsed[0] > parsed[1]:  # type: ignore[operator]
-            parsed = [parsed[1], parsed[0]]
-            notices.append(
-                Notice(
-                    "notice.years_reversed",
-                    {"value": "–".join(asked), "lo": parsed[0], "hi": parsed[1]},
-                )
-            )
-        ok = (
-            len(parsed) == 2
-            and None not in parsed
-            and lo is not None
-            and lo <= parsed[0] <= parsed[1] <= hi  # type: ignore[operator]
-        )
-        if ok:
-            year_from, year_to = parsed
-        else:
-            notices.append(
-                Notice("notice.bad_year", {"value": "–".join(asked), "lo": lo, "hi": hi})
-            )
+    year_from, year_to, year_notices = read_years(
+        values("year"), values("from"), values("to"), years
+    )
+    notices += year_notices
     return UrlState(lang, Filters(tuple(orgs), year_from, year_to, tuple(goals)), tuple(notices))
+
+
+def read_years(
+    single: Sequence[str],
+    froms: Sequence[str],
+    tos: Sequence[str],
+    years: tuple[int, int] | None,
+) -> tuple[int | None, int | None, list[Notice]]:
+    """The years a link asks for, fitted to the data's span *years*: the one rule for
+    `year`, `from` and `to`.
+
+    - `year=Y` is one year; it must be in the data.
+    - `from` alone runs to the data's last year, `to` alone from its first.
+    - Years the wrong way round are read the right way, and said.
+    - A range partly outside the data is cut to the years the data has, and said (a link
+      to a strategy period 2021–2030 shows 2021 to the data's last year, not every year).
+    - Anything else (not a number, no year of the range in the data) shows every year, and
+      is said.
+
+    Returns (from, to, notices); (None, None) means every year.
+    """
+    asked = [single[0], single[0]] if single else [*froms[:1], *tos[:1]]
+    if not asked:
+        return None, None, []
+    shown = "–".join(asked)
+    lo, hi = years if years else (None, None)
+    parsed = [_int(a) for a in asked]
+    if single:
+        first = last = parsed[0]
+    else:
+        first = parsed[0] if froms else lo
+        last = (parsed[-1] if tos else hi) if froms else parsed[0]
+    bad = [Notice("notice.bad_year", {"value": shown, "lo": lo, "hi": hi})]
+    if first is None or last is None or lo is None or hi is None or None in parsed:
+        return None, None, bad
+    notices: list[Notice] = []
+    if first > last and (single or (froms and tos)):  # both ends asked, the wrong way round
+        first, last = last, first
+        notices.append(Notice("notice.years_reversed", {"value": shown, "lo": first, "hi": last}))
+    if last < lo or first > hi or (single and not lo <= first <= hi):
+        return None, None, bad
+    if first < lo or last > hi:
+        first, last = max(first, lo), min(last, hi)
+        notices.append(
+            Notice(
+                "notice.years_clamped",
+                {"value": shown, "lo": lo, "hi": hi, "shown": f"{first}–{last}"},
+            )
+        )
+    return first, last, notices
 
 
 def to_params(filters: Filters, lang: str) -> dict[str, str | list[str]]:
