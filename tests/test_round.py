@@ -362,6 +362,32 @@ def test_the_page_opens_a_year_and_the_reporter_marks_ready_in_swedish(live: Pat
     assert "Tillbakaskickad av samordnaren: Två aktiviteter saknar mål" in texts(rep)
 
 
+def test_a_step_another_session_took_first_is_refused_in_the_reader_s_words(
+    live: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kurt presses Klarmarkera while, on another machine, the part is marked ready and
+    approved between his page's read and his step (the race the step's check is for): the
+    press is refused, naming the part's state as the reader says it, never its code."""
+    from dashboard.app import changes
+
+    opened(live)
+    stale = session("kurt@gotland.se")
+    real = changes.round_step
+
+    def after_the_others(*args: object, **more: object) -> None:
+        rounds.mark_ready(live, ORG, YEAR, KULTUR, KURT)
+        rounds.approve(live, ORG, YEAR, KULTUR, COORD)
+        real(*args, **more)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(changes, "round_step", after_the_others)
+    next(b for b in stale.button if b.label == "Klarmarkera").click().run()
+    assert not stale.exception, stale.exception
+    shown = texts(stale)
+    assert "Det steget kan inte tas nu: delen är Godkänd." in shown, shown
+    assert "approved" not in shown and "ready" not in shown
+    assert parts(live)[KULTUR] == "approved"
+
+
 def test_another_organisations_coordinator_sees_no_round_of_gotland(live: Path) -> None:
     opened(live)
     at = session("kim@slagelse.dk")
