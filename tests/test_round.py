@@ -386,6 +386,9 @@ def test_a_step_another_session_took_first_is_refused_in_the_reader_s_words(
     assert "Det steget kan inte tas nu: delen är Godkänd." in shown, shown
     assert "approved" not in shown and "ready" not in shown
     assert parts(live)[KULTUR] == "approved"
+    # the page is drawn again from what is stored now: the part's state, no Klarmarkera
+    assert "Läge: **Godkänd**" in shown, shown
+    assert not any(b.label == "Klarmarkera" for b in stale.button)
 
 
 def test_another_organisations_coordinator_sees_no_round_of_gotland(live: Path) -> None:

@@ -6,6 +6,7 @@ history apply as everywhere else."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -131,8 +132,18 @@ def flash() -> None:
     stays open after the save."""
     slot = st.container()
     message = st.session_state.pop(FLASH, None)
-    if message:
+    if isinstance(message, Refusal):
+        slot.error(message.text, icon=":material/block:")
+    elif message:
         slot.success(message, icon=":material/check_circle:")
+
+
+class Refusal(NamedTuple):
+    """A step refused because the rows or states moved on under the page: said above the
+    page drawn again from what is stored now (not under a page that still shows the
+    state the person acted on)."""
+
+    text: str
 
 
 def _label(part: str, r: dict) -> str:

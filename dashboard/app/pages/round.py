@@ -172,8 +172,15 @@ def _step(view: View, step: str, org: str, year: int, **more: object) -> None:
         for key in ("state", "to"):  # a part's states in the reader's words, never codes
             if key in values:
                 values[key] = codes.label("round_state", values[key], view.lang)
-        st.error(view.t(f"round.refused.{exc.key}", **values), icon=":material/block:")
-        return
+        text = view.t(f"round.refused.{exc.key}", **values)
+        if exc.key != "move":
+            st.error(text, icon=":material/block:")
+            return
+        # the part moved on under this page (another machine's step): drawn again from
+        # what is stored now, the refusal above it
+        data.clear()
+        st.session_state[editform.FLASH] = editform.Refusal(text)
+        st.rerun()
     except PermissionError:
         st.error(view.t("edit.not_allowed"), icon=":material/block:")
         return
