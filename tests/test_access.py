@@ -274,10 +274,10 @@ def _paused_save(out: Path, entered: threading.Event, go_on: threading.Event) ->
     calls: list[int] = []
 
     def slow_load(*args, **kwargs):
-        # the save reads the rows to put its edit on, its guard reads them early (to say a
-        # conflict before the checks) and again under the lock, where it pauses
+        # the save reads the rows to put its edit on, and its guard reads them again under
+        # the lock, where it pauses
         calls.append(1)
-        if len(calls) == 3:  # read for the rebase, early, then under the lock
+        if len(calls) == 2:  # read for the rebase, then under the lock
             entered.set()
             go_on.wait(10)
         return real_load(*args, **kwargs)

@@ -34,8 +34,11 @@ from dashboard.imports.checks import ParsedTable
 from dashboard.model.contract import TABLE_BY_NAME, TABLES
 from dashboard.model.problems import Problem
 from dashboard.storage import (
+    DatasetError,
     others_having,
     read_table,
+    read_tables,
+    stamp,
     write_for,
 )
 
@@ -91,14 +94,16 @@ def owner(
 def small_live(out: Path) -> dict[str, list[dict]]:
     """Every live row of the tables that are not partitioned (they grow with the number of
     organisations, not of activities): what a workbook's names are resolved against."""
-    found = {}
-    for table in TABLES:
-        if table.partitioned:
-            continue
-        data = read_table(out, table)
-        if data is not None:
-            found[table.name] = data.to_pylist()
-    return found
+    small = [t for t in TABLES if not t.partitioned]
+    try:  # every table of one snapshot, in one transaction (not a transaction a table)
+        version: int | None = stamp(out)
+    except DatasetError:  # a catalog that does not answer: each read says so (None)
+        version = None
+    if version is None:
+        read = {t.name: read_table(out, t) for t in small}
+    else:
+        read = read_tables(out, small, None, version)
+    return {name: data.to_pylist() for name, data in read.items() if data is not None}
 
 
 def scope(out: Path, small: dict[str, list[dict]], orgs: Sequence[str]) -> Scope:
