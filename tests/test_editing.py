@@ -254,3 +254,14 @@ def test_deleting_an_organisations_last_membership_is_refused_too(out: Path) -> 
     with pytest.raises(editing.LastRowOfYear):
         editing.save(out, "alvsbyn", 0, "sv", base, [], admin, part="memberships")
     assert editing.load(out, "alvsbyn", 0, "sv", "memberships") == base
+
+
+def test_a_one_year_part_reads_each_table_with_a_year_as_that_year_s_rows() -> None:
+    """`editing.load` filters the tables with a `year` column to the year before making
+    sheet rows (a save at ten million activities spent a quarter of its time on the other
+    years' rows): the list is every such table of the contract, so a new one is not
+    forgotten, and holds none without the column."""
+    from dashboard.model.contract import TABLES
+
+    with_year = {t.name for t in TABLES if any(c.name == "year" for c in t.columns)}
+    assert set(editing.YEARLY) == with_year

@@ -121,8 +121,18 @@ def load(
         tables = {part: _table_rows(folder, part)}
     else:
         tables = workbook.dataset_rows(folder, Scope.only([org]), [org])
+    if spec.per_year:  # the other years' rows are not made into sheet rows to be dropped
+        tables = {
+            name: [r for r in rows if r.get("year") == year] if name in YEARLY else rows
+            for name, rows in tables.items()
+        }
     rows = sheets.sheet_rows(tables, lang)[spec.sheet]
     return [r for r in rows if r.get("year") == year] if spec.per_year else rows
+
+
+# the tables a one-year part's sheet rows come from, each row of one year (an activity's
+# goal links carry its year); what the rows name (goals, networks, indicators) is not
+YEARLY = ("activities", "activity_goals", "indicator_values", "goal_assessments")
 
 
 def _table_rows(folder: Path, table: str) -> list[dict[str, object]]:
