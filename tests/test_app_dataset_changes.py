@@ -46,6 +46,9 @@ def test_a_replaced_dataset_falls_back_in_an_open_session(live: Path) -> None:
     assert "gavle is no longer in it" in notes
     assert "now covers 2019–2020" in notes
     assert at.selectbox(key="f_org").value == ALL_ORGS
+    # none of the years chosen (2009-2012) is left: every year, as a link to them shows
+    # (`urlstate.fit_span`), not the one year at the new span's edge
+    assert tuple(at.select_slider(key="f_years").value) == (2019, 2020)
     at.switch_page("dashboard/app/pages/activities.py").run()
     assert not at.exception and not at.error
 

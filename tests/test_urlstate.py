@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dashboard.model.filters import Filters
 from dashboard.model.urlstate import parse, to_params
 
@@ -149,3 +151,16 @@ def test_filters_is_a_pure_value() -> None:
     source = (PROJECT_ROOT / "dashboard" / "model" / "filters.py").read_text()
     assert "from dashboard" not in source and "import duckdb" not in source
     assert hash(Filters(("a",), 2019, 2019, ("g",))) == hash(Filters(("a",), 2019, 2019, ("g",)))
+
+
+def test_one_rule_fits_a_link_s_years_and_a_kept_selection_to_the_data() -> None:
+    """`fit_span` is what both a link (`read_years`) and a session whose dataset was
+    replaced (`sidebar.fit_state`) use: cut to the years the data has, none left -> None."""
+    from dashboard.model.urlstate import fit_span
+
+    assert fit_span(2008, 2010, YEARS) == (2009, 2010)
+    assert fit_span(2013, 2030, YEARS) == (2013, 2014)
+    assert fit_span(2010, 2012, YEARS) == (2010, 2012)
+    assert fit_span(2015, 2020, YEARS) is None and fit_span(2001, 2008, YEARS) is None
+    source = (Path(__file__).parent.parent / "dashboard" / "app" / "sidebar.py").read_text()
+    assert "fit_span(" in source and "min(max(" not in source

@@ -13,7 +13,7 @@ from dashboard.app import data
 from dashboard.i18n import pick_language, t
 from dashboard.model import safe
 from dashboard.model.filters import Filters
-from dashboard.model.urlstate import FILTER_KEYS, parse
+from dashboard.model.urlstate import FILTER_KEYS, fit_span, parse
 
 K_URL = "_url_written"  # the query parameters this session last put in the address bar
 
@@ -119,7 +119,7 @@ def fit_state(orgs: list[str], years: tuple[int, int]) -> None:
         if not isinstance(value, tuple | list) or len(value) != 2:
             continue
         a, b = int(value[0]), int(value[1])
-        fitted = (min(max(a, lo), hi), min(max(b, lo), hi))
+        fitted = fit_span(a, b, years) or (lo, hi)  # none of its years left: every year
         if fitted != (a, b):
             st.session_state[key] = fitted
             if key == K_YEARS or K_YEARS not in st.session_state:

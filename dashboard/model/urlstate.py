@@ -133,10 +133,11 @@ def read_years(
     if first > last and (single or (froms and tos)):  # both ends asked, the wrong way round
         first, last = last, first
         notices.append(Notice("notice.years_reversed", {"value": shown, "lo": first, "hi": last}))
-    if last < lo or first > hi or (single and not lo <= first <= hi):
+    fitted = fit_span(first, last, (lo, hi))
+    if fitted is None:
         return None, None, bad
-    if first < lo or last > hi:
-        first, last = max(first, lo), min(last, hi)
+    if fitted != (first, last):
+        first, last = fitted
         notices.append(
             Notice(
                 "notice.years_clamped",
@@ -144,6 +145,16 @@ def read_years(
             )
         )
     return first, last, notices
+
+
+def fit_span(first: int, last: int, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The years *first*–*last* that the data's *span* has, or None when it has none of
+    them (then every year is shown): the one rule for a link's years and for a selection
+    the dataset's new span no longer holds (`sidebar.fit_state`)."""
+    lo, hi = span
+    if last < lo or first > hi:
+        return None
+    return max(first, lo), min(last, hi)
 
 
 def to_params(filters: Filters, lang: str) -> dict[str, str | list[str]]:
