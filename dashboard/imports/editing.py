@@ -30,7 +30,7 @@ from dashboard.model.access import Person, Scope
 from dashboard.model.contract import TABLE_BY_NAME
 from dashboard.model.problems import ImportFailed
 from dashboard.outputs.workbook import sheets_bytes
-from dashboard.storage import Change, DatasetError, read_table
+from dashboard.storage import Change, DatasetError, read_table, stamp
 
 ID = sheets.ID
 # What an edit fixes itself: the organisation it is made for, the year it covers and the
@@ -121,13 +121,12 @@ def load(
         tables = {part: _table_rows(folder, part)}
     else:
         tables = workbook.dataset_rows(folder, Scope.only([org]), [org])
-    if spec.per_year:  # the other years' rows are not made into sheet rows to be dropped
+    if spec.per_year:  # this year's rows only (the other years' are not made into sheet rows)
         tables = {
             name: [r for r in rows if r.get("year") == year] if name in YEARLY else rows
             for name, rows in tables.items()
         }
-    rows = sheets.sheet_rows(tables, lang)[spec.sheet]
-    return [r for r in rows if r.get("year") == year] if spec.per_year else rows
+    return sheets.sheet_rows(tables, lang)[spec.sheet]
 
 
 # the tables a one-year part's sheet rows come from, each row of one year (an activity's
@@ -136,8 +135,6 @@ YEARLY = ("activities", "activity_goals", "indicator_values", "goal_assessments"
 
 
 def _table_rows(folder: Path, table: str) -> list[dict[str, object]]:
-    from dashboard.model.contract import TABLE_BY_NAME
-    from dashboard.storage import read_table
 
     data = read_table(folder, TABLE_BY_NAME[table])
     return [] if data is None else data.to_pylist()
@@ -145,9 +142,6 @@ def _table_rows(folder: Path, table: str) -> list[dict[str, object]]:
 
 def network_users(folder: Path) -> dict[str, set[str]]:
     """Which organisations use each network (a membership or an activity), by network id."""
-    from dashboard.model.contract import TABLE_BY_NAME
-    from dashboard.storage import DatasetError, read_table, stamp
-
     try:  # both tables of one snapshot, as `workbook.dataset_rows` reads its tables
         version: int | None = stamp(folder)
     except DatasetError:

@@ -34,11 +34,9 @@ from dashboard.imports.checks import ParsedTable
 from dashboard.model.contract import TABLE_BY_NAME, TABLES
 from dashboard.model.problems import Problem
 from dashboard.storage import (
-    DatasetError,
     others_having,
     read_table,
     read_tables,
-    stamp,
     write_for,
 )
 
@@ -94,15 +92,7 @@ def owner(
 def small_live(out: Path) -> dict[str, list[dict]]:
     """Every live row of the tables that are not partitioned (they grow with the number of
     organisations, not of activities): what a workbook's names are resolved against."""
-    small = [t for t in TABLES if not t.partitioned]
-    try:  # every table of one snapshot, in one transaction (not a transaction a table)
-        version: int | None = stamp(out)
-    except DatasetError:  # a catalog that does not answer: each read says so (None)
-        version = None
-    if version is None:
-        read = {t.name: read_table(out, t) for t in small}
-    else:
-        read = read_tables(out, small, None, version)
+    read = read_tables(out, [t for t in TABLES if not t.partitioned])  # one snapshot
     return {name: data.to_pylist() for name, data in read.items() if data is not None}
 
 

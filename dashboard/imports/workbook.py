@@ -1003,7 +1003,7 @@ def dataset_rows(
     is not read whole). The scope has no default: this reads the dataset."""
     from pathlib import Path
 
-    from dashboard.storage import DatasetError, read_table, read_tables, stamp
+    from dashboard.storage import read_tables
 
     if not isinstance(scope, Scope):
         raise ScopeMissing(f"dataset_rows needs the reader's Scope, not {scope!r}")
@@ -1014,15 +1014,8 @@ def dataset_rows(
             return {tb.name: [] for tb in TABLE_BY_NAME.values()}
     out: dict[str, list[dict[str, object]]] = {}
     folder = Path(str(folder))
-    try:  # every table of one snapshot (and "which is the newest" asked once, not per table)
-        version: int | None = stamp(folder)
-    except DatasetError:  # a catalog that does not answer: each read says so (None) as before
-        version = None
-    wanted = list(orgs) if orgs else None
-    if version is None:
-        found = {tb.name: read_table(folder, tb, orgs=wanted) for tb in TABLE_BY_NAME.values()}
-    else:
-        found = read_tables(folder, list(TABLE_BY_NAME.values()), wanted, version)
+    # every table of one snapshot ("which is the newest" asked once, not per table)
+    found = read_tables(folder, list(TABLE_BY_NAME.values()), list(orgs) if orgs else None)
     for tb in TABLE_BY_NAME.values():
         data = found[tb.name]
         out[tb.name] = [] if data is None else data.to_pylist()

@@ -125,7 +125,7 @@ def read_years(
         first = last = parsed[0]
     else:
         first = parsed[0] if froms else lo
-        last = (parsed[-1] if tos else hi) if froms else parsed[0]
+        last = parsed[-1] if tos else hi
     bad = [Notice("notice.bad_year", {"value": shown, "lo": lo, "hi": hi})]
     if first is None or last is None or lo is None or hi is None or None in parsed:
         return None, None, bad

@@ -273,12 +273,21 @@ def read_table(
 
 
 def read_tables(
-    out: Path, tables: Sequence[Table], orgs: Sequence[str] | None, version: int
+    out: Path,
+    tables: Sequence[Table],
+    orgs: Sequence[str] | None = None,
+    version: int | None = None,
 ) -> dict[str, pa.Table | None]:
-    """`read_table` of each of *tables* at snapshot *version*, in one DuckLake transaction
-    (about half the time of a transaction a table: each begins by loading the catalog's
-    state). A read that fails there is made again on its own, so each says what it says
-    alone (None: absent or unreadable)."""
+    """`read_table` of each of *tables* at snapshot *version* (None: the newest, asked
+    once, so every table is of one snapshot), in one DuckLake transaction (about half the
+    time of a transaction a table: each begins by loading the catalog's state). A read that
+    fails there is made again on its own, so each says what it says alone (None: absent or
+    unreadable); so is every read when the catalog does not say which snapshot is newest."""
+    if version is None:
+        try:
+            version = stamp(out)
+        except DatasetError:  # a catalog that does not answer: each read says so (None)
+            return {t.name: read_table(out, t, orgs=orgs) for t in tables}
     found: dict[str, pa.Table | None] = {}
     with _engine(out).reads() as reader:
         for t in tables:
