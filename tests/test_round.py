@@ -391,6 +391,31 @@ def test_a_step_another_session_took_first_is_refused_in_the_reader_s_words(
     assert not any(b.label == "Klarmarkera" for b in stale.button)
 
 
+def test_a_year_another_machine_opened_first_is_refused_above_the_page_drawn_again(
+    live: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for a refusal about the round itself (not a part's state): the coordinator
+    opens 2010 while another machine has just opened it; the page says so and is drawn
+    from what is stored, the year now followed."""
+    from dashboard.app import changes
+
+    at = session("ka@gotland.se")
+    real = changes.round_step
+
+    def after_the_other(*args: object, **more: object) -> None:
+        opened(live)
+        real(*args, **more)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(changes, "round_step", after_the_other)
+    exp = next(e for e in at.expander if e.label == "Öppna ett år för rapportering")
+    next(n for n in exp.number_input if n.label == "Rapportår").set_value(YEAR)
+    next(d for d in exp.date_input if d.label == "Sista dag").set_value(date(2011, 2, 15))
+    exp.button[0].click().run()
+    assert not at.exception, at.exception
+    assert "2010 är redan öppnat för den här organisationen." in texts(at)
+    assert any(h.value == "Läget för 2010" for h in at.header)
+
+
 def test_another_organisations_coordinator_sees_no_round_of_gotland(live: Path) -> None:
     opened(live)
     at = session("kim@slagelse.dk")

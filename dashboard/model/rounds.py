@@ -113,6 +113,11 @@ def on_time(due: date, ready_at: datetime | None, today: date) -> bool | None:
 MISSING = ("without_goal", "cost_without_currency", "without_actual", "no_activities")
 
 
+# refusals about what the person wrote in the step's form (said beside it, the text kept);
+# every other refusal is about the round as stored, which may have moved on under the page
+ABOUT_INPUT = frozenset({"comment_needed", "reason_needed"})
+
+
 def can_close(states: Mapping[str, str], goals: int, assessed: int) -> str | None:
     """Why the round cannot be closed yet (a `round.refused.*` key), or None: every part
     approved and every goal of the year assessed."""

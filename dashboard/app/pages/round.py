@@ -173,10 +173,10 @@ def _step(view: View, step: str, org: str, year: int, **more: object) -> None:
             if key in values:
                 values[key] = codes.label("round_state", values[key], view.lang)
         text = view.t(f"round.refused.{exc.key}", **values)
-        if exc.key != "move":
+        if exc.key in rounds.ABOUT_INPUT:
             st.error(text, icon=":material/block:")
             return
-        # the part moved on under this page (another machine's step): drawn again from
+        # the round moved on under this page (another machine's step): drawn again from
         # what is stored now, the refusal above it
         data.clear()
         st.session_state[editform.FLASH] = editform.Refusal(text)
