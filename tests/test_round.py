@@ -324,6 +324,14 @@ def session(email: str) -> AppTest:
     return at
 
 
+def open_on_page(at: AppTest) -> None:
+    """The coordinator opens 2010 with the page's form, deadline 15 February 2011."""
+    exp = next(e for e in at.expander if e.label == "Öppna ett år för rapportering")
+    next(n for n in exp.number_input if n.label == "Rapportår").set_value(YEAR)
+    next(d for d in exp.date_input if d.label == "Sista dag").set_value(date(2011, 2, 15))
+    exp.button[0].click().run()
+
+
 def texts(at: AppTest) -> str:
     return "\n".join(
         str(e.value)
@@ -334,10 +342,7 @@ def texts(at: AppTest) -> str:
 
 def test_the_page_opens_a_year_and_the_reporter_marks_ready_in_swedish(live: Path) -> None:
     at = session("ka@gotland.se")
-    exp = next(e for e in at.expander if e.label == "Öppna ett år för rapportering")
-    next(n for n in exp.number_input if n.label == "Rapportår").set_value(YEAR)
-    next(d for d in exp.date_input if d.label == "Sista dag").set_value(date(2011, 2, 15))
-    exp.button[0].click().run()
+    open_on_page(at)
     assert not at.exception, at.exception
     assert "2010 är öppnat för rapportering." in texts(at)
     assert any(h.value == "Läget för 2010" for h in at.header)
@@ -407,10 +412,7 @@ def test_a_year_another_machine_opened_first_is_refused_above_the_page_drawn_aga
         real(*args, **more)  # type: ignore[arg-type]
 
     monkeypatch.setattr(changes, "round_step", after_the_other)
-    exp = next(e for e in at.expander if e.label == "Öppna ett år för rapportering")
-    next(n for n in exp.number_input if n.label == "Rapportår").set_value(YEAR)
-    next(d for d in exp.date_input if d.label == "Sista dag").set_value(date(2011, 2, 15))
-    exp.button[0].click().run()
+    open_on_page(at)
     assert not at.exception, at.exception
     assert "2010 är redan öppnat för den här organisationen." in texts(at)
     assert any(h.value == "Läget för 2010" for h in at.header)
