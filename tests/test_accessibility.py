@@ -19,12 +19,12 @@ import pytest
 from tests.helpers import ALL_PAGES
 from tests.test_browser import (
     CHARTS_DRAWN,
-    FIRST_LOAD_MS,
     SHOTS,
     STEP_MS,
     VIEWPORT,
     Server,
     click_tabs,
+    open_app,
     run_server,
     wait_idle,
 )
@@ -55,12 +55,8 @@ def main_h1(page):
 
 
 def open_page(page, url: str) -> None:
-    page.goto(url, timeout=FIRST_LOAD_MS)
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-        timeout=FIRST_LOAD_MS
-    )
-    page.get_by_role("heading", level=1).first.wait_for(timeout=STEP_MS)
-    wait_idle(page)
+    """*url*'s page with its charts drawn (by its sidebar link when the query stays)."""
+    open_app(page, url)
     page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
 
 

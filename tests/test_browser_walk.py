@@ -24,12 +24,11 @@ from tests.test_browser import (
     CHARTS_DRAWN,
     CHROMIUM,
     CHROMIUM_ARGS,
-    FIRST_LOAD_MS,
     SHOTS,
     STEP_MS,
     Server,
+    open_app,
     run_server,
-    wait_idle,
 )
 
 pytestmark = pytest.mark.browser
@@ -166,12 +165,7 @@ def test_every_page_reads_whole_in_the_language(
             path = "" if spec.default else spec.name
             query = "&".join(q for q in (f"lang={lang}", SELECTIONS[lang]) if q)
             page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-            page.goto(f"{walk_server.url}/{path}?{query}")
-            page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-                timeout=FIRST_LOAD_MS
-            )
-            page.get_by_role("heading", level=1).first.wait_for(timeout=STEP_MS)
-            wait_idle(page)
+            open_app(page, f"{walk_server.url}/{path}?{query}")
             page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)  # plotly draws after the run
             page.wait_for_timeout(300)  # and the grids size themselves to their boxes
             for width in WIDTHS:

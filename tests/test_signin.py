@@ -32,6 +32,7 @@ from tests.test_browser import (
     VIEWPORT,
     Server,
     _free_port,
+    open_app,
     press,
     run_server,
     settle,
@@ -143,9 +144,7 @@ def signed_in(browser, app: Server, sub: str, expect, path: str = "") -> Iterato
             timeout=FIRST_LOAD_MS
         )
         if path:  # the provider sends the user back to the start page; go on from there
-            page.goto(f"{app.url}/{path}?lang=sv", timeout=FIRST_LOAD_MS)
-            page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
-            wait_idle(page)
+            open_app(page, f"{app.url}/{path}?lang=sv")
         yield page
     finally:
         ctx.close()
@@ -207,26 +206,28 @@ def test_a_gavle_reporter_sees_nothing_of_gotland(browser, app: Server, expect) 
         page.keyboard.press("Escape")
         assert options == ["Alla organisationer", "Gävle kommun"]
         # every page, and a crafted link to Gotland
-        for path in ("", "goals", "activities", "networks", "projects", "evaluation", "history"):
-            for query in ("lang=sv", "lang=sv&org=gotland&year=2009"):
-                page.goto(f"{app.url}/{path}?{query}", timeout=FIRST_LOAD_MS)
-                page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
-                wait_idle(page)
+        for query in ("lang=sv", "lang=sv&org=gotland&year=2009"):
+            for path in (
+                "",
+                "goals",
+                "activities",
+                "networks",
+                "projects",
+                "evaluation",
+                "history",
+            ):
+                open_app(page, f"{app.url}/{path}?{query}")
                 text = main_text(page)
                 for other in ("Gotlands kommun", "Slagelse", "Hansedagar", "Västmanland"):
                     assert other not in text, (path, query, other)
         # the download of the whole selection
-        page.goto(f"{app.url}/activities?lang=sv&org=gotland", timeout=FIRST_LOAD_MS)
-        page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
-        wait_idle(page)
+        open_app(page, f"{app.url}/activities?lang=sv&org=gotland")
         with page.expect_download(timeout=STEP_MS) as info:
             page.get_by_test_id("stDownloadButton").first.get_by_role("button").click()
         rows = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
         assert len(rows) > 1 and all(r.startswith("Gävle kommun;") for r in rows[1:])
         # a reporter restores nothing
-        page.goto(f"{app.url}/history?lang=sv", timeout=FIRST_LOAD_MS)
-        page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
-        wait_idle(page)
+        open_app(page, f"{app.url}/history?lang=sv")
         expect(page.get_by_role("button", name=re.compile("^Återställ"))).to_have_count(0)
 
 
@@ -284,9 +285,7 @@ def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
         press(page, form.get_by_role("button", name="Spara"))
         expect(main.get_by_text("Sparat.")).to_be_visible()
         # the goal matrix now marks goal 3 for the exchange (its download: the table as shown)
-        page.goto(f"{app.url}/goals?lang=sv&org=gavle&year=2012", timeout=FIRST_LOAD_MS)
-        page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
-        wait_idle(page)
+        open_app(page, f"{app.url}/goals?lang=sv&org=gavle&year=2012")
         with page.expect_download(timeout=STEP_MS) as info:
             page.get_by_test_id("stMain").get_by_test_id("stDownloadButton").first.get_by_role(
                 "button"
@@ -300,9 +299,7 @@ def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
             h.split(".")[0].strip() for h, v in zip(header, exchange, strict=False) if v == "1"
         }
         assert {"1", "3"} <= served, (header, exchange)
-        page.goto(f"{app.url}/history?lang=sv", timeout=FIRST_LOAD_MS)
-        page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for()
-        wait_idle(page)
+        open_app(page, f"{app.url}/history?lang=sv")
         expect(page.get_by_test_id("stMain")).to_contain_text("Version")
     row = next(r for r in editing.load(dataset, "gavle", 2012, "sv") if "Elevutbyte" in str(
         r["activity_title"]))  # fmt: skip
@@ -386,10 +383,8 @@ def test_a_viewer_finds_no_way_to_edit(browser, app: Server, expect) -> None:
     with signed_in(browser, app, "vera", expect) as page:
         expect(page.get_by_test_id("stSidebar")).to_contain_text("läsare (Gotlands kommun)")
         for path in ("goals", "activities", "networks", "projects", "evaluation", "history"):
-            page.goto(f"{app.url}/{path}?lang=sv&org=gotland&year=2009", timeout=FIRST_LOAD_MS)
+            open_app(page, f"{app.url}/{path}?lang=sv&org=gotland&year=2009")
             main = page.get_by_test_id("stMain")
-            main.get_by_role("heading", level=1).wait_for()
-            wait_idle(page)
             expect(main.get_by_test_id("stForm")).to_have_count(0)
             expect(main.get_by_text(re.compile("^(Lägg till|Rätta) "))).to_have_count(0)
             expect(main.get_by_role("button", name=re.compile("^(Spara|Återställ)"))).to_have_count(
