@@ -319,10 +319,11 @@ def open_app(page, url: str, timeout: int = FIRST_LOAD_MS) -> None:
     and filters), the page is reached by its link in the sidebar, as a reader moves between
     pages; otherwise, and for the page already shown (a reload: a fresh run), *url* is
     loaded. A load costs Chromium more than twice a link's work (0.75 s of renderer CPU a
-    page against 0.33 s, measured 2026-12-05), and the browser tests open ~150 pages: the
-    links took ~40 s of the suite's CPU time off. The link keeps the query, and the address
-    is checked afterwards, so the page read is the one *url* names: a query the app changed
-    on the way (a filter a reader may not use) is loaded as a link instead."""
+    page against 0.33 s, measured 2026-12-05): the walk, the axe checks and the sign-in
+    tests took 31 s less together (summed over the suite's files, -n 2). The link keeps
+    the query, and the address is checked afterwards, so the page read is the one *url*
+    names: a query the app changed on the way (a filter a reader may not use) is loaded
+    as a link instead."""
     here, there = urlsplit(page.url), urlsplit(url)
     same_app = (here.scheme, here.netloc) == (there.scheme, there.netloc)
     if (
