@@ -119,7 +119,7 @@ def expect():
 
 # ---------------------------------------------------------------- the order files start in
 
-# Seconds each of the slowest files took on the 2-core machine (-n 2, 2026-12-05). xdist
+# Seconds each of the slowest files took on the 2-core machine (-n 2, 2026-12-05, late). xdist
 # hands out whole files (`--dist loadfile`) in the collection order, kept as given by
 # `--no-loadscope-reorder` (else it sorts files by their number of tests and the few-test
 # browser files start last). Each browser file (a `streamlit run` and a Chromium of its
@@ -127,26 +127,27 @@ def expect():
 # ~1.5x slower (2026-12-04: 26 min instead of 19), and a long file left for the end keeps
 # one worker idle while the other finishes it.
 BROWSER_FILES = {
-    "test_accessibility.py": 95,
-    "test_signin.py": 95,
-    "test_round_browser.py": 81,
-    "test_browser_walk.py": 76,
-    "test_browser.py": 58,
-    "test_benchmarks.py": 53,  # floor.py draws in Chromium, load.py runs HAProxy
-    "test_deploy.py": 12,
+    "test_signin.py": 103,
+    "test_accessibility.py": 84,
+    "test_round_browser.py": 82,
+    "test_browser.py": 59,
+    "test_browser_walk.py": 55,
+    "test_benchmarks.py": 52,  # floor.py draws in Chromium, load.py runs HAProxy
+    "test_deploy.py": 11,
 }
 OTHER_FILES = {
-    "test_partial.py": 32,
-    "test_readable_everywhere.py": 32,
-    "test_checklists.py": 30,
+    "test_checklists.py": 32,
     "test_round.py": 29,
-    "test_access.py": 25,
-    "test_store.py": 21,
-    "test_scope_walk.py": 19,
-    "test_one_evaluation.py": 17,
-    "test_board.py": 16,
+    "test_partial.py": 27,
+    "test_access.py": 24,
+    "test_store.py": 24,
+    "test_readable_everywhere.py": 21,
+    "test_one_evaluation.py": 20,
+    "test_board.py": 19,
+    "test_scope_walk.py": 17,
     "test_app_dataset_changes.py": 16,
-    "test_import_hardening.py": 15,
+    "test_import_hardening.py": 16,
+    "test_history.py": 13,
     "test_edit_forms.py": 13,
 }
 
