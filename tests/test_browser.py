@@ -345,6 +345,12 @@ def open_app(page, url: str, timeout: int = FIRST_LOAD_MS) -> None:
                 parse_qsl(there.query)
             ):
                 return
+    load(page, url, timeout)
+
+
+def load(page, url: str, timeout: int = FIRST_LOAD_MS) -> None:
+    """Load *url* (a fresh session and run, as a link opened or a reload) and wait until the
+    run is over."""
     page.goto(url, timeout=timeout)
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
         timeout=timeout

@@ -29,6 +29,7 @@ from tests.test_browser import (
     VIEWPORT,
     Server,
     _free_port,
+    load,
     press,
     run_server,
     settle,
@@ -166,9 +167,8 @@ def serious(page) -> list[str]:
 
 
 def go(page, app: Server, path: str) -> None:
-    page.goto(f"{app.url}/{path}", timeout=FIRST_LOAD_MS)
-    page.get_by_test_id("stMain").get_by_role("heading", level=1).wait_for(timeout=FIRST_LOAD_MS)
-    wait_idle(page)
+    """*path* loaded afresh: the flow relies on a new run (a message of the step before gone)."""
+    load(page, f"{app.url}/{path}")
 
 
 def said(page, expect, text: str) -> None:

@@ -270,10 +270,8 @@ def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
     from dashboard.imports import editing
 
     with signed_in(browser, app, "anna", expect, "activities") as page:
-        page.goto(f"{app.url}/activities?lang=sv&org=gavle&year=2012", timeout=FIRST_LOAD_MS)
+        open_app(page, f"{app.url}/activities?lang=sv&org=gavle&year=2012")
         main = page.get_by_test_id("stMain")
-        main.get_by_role("heading", level=1).wait_for()
-        wait_idle(page)
         main.get_by_text("Lägg till, rätta eller ta bort aktiviteter").click()
         choose(page, main.get_by_role("combobox", name="Aktivitet", exact=True), "Elevutbyte")
         wait_idle(page)
@@ -316,10 +314,8 @@ def test_a_coordinator_enters_an_actual_and_an_assessment(
     from dashboard.imports import editing
 
     with signed_in(browser, app, "gustav", expect, "evaluation") as page:
-        page.goto(f"{app.url}/evaluation?lang=sv&org=gotland&year=2013", timeout=FIRST_LOAD_MS)
+        open_app(page, f"{app.url}/evaluation?lang=sv&org=gotland&year=2013")
         main = page.get_by_test_id("stMain")
-        main.get_by_role("heading", level=1).wait_for()
-        wait_idle(page)
         main.get_by_text("Rätta indikatorvärden och bedömningar för 2013").click()
         forms = main.get_by_test_id("stForm")
         actual = forms.nth(0).get_by_label(
