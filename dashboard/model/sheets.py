@@ -10,6 +10,7 @@ edited alike.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -216,7 +217,18 @@ def note(key: str, lang: str) -> str:
 
 
 def norm(text: object) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text)).strip().lower())
+    """A name as it is matched: NFC, trimmed, lower case, one space between words."""
+    return _norm(text) if isinstance(text, str) else _norm(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _norm(text: str) -> str:
+    # kept: a save resolves a workbook's names against every live name of the small
+    # tables (at 10 million activities 33,000 projects, 110,000 calls, 0.2 s a save)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).strip().lower())
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def slug(text: object, limit: int = 40) -> str:
