@@ -378,7 +378,9 @@ def _apply(
         gone = came = 0
         if n_gone:
             on = " and ".join(f't."{k}" is not distinct from g."{k}"' for k in table.key)
-            gone = _done(w, f"delete from lake.{table.name} t using _gone g where {on}")
+            if orgs is not None:  # the rows of *orgs* only: their files, not every file
+                on += f" and t.{PARTITION_COLUMN} in (select unnest($orgs))"
+            gone = _done(w, f"delete from lake.{table.name} t using _gone g where {on}", params)
         if n_came:
             came = _done(w, f"insert into lake.{table.name} select * from _came{_order(table)}")
         after = rows_now[table.name] = before - gone + came
