@@ -265,3 +265,59 @@ def test_a_one_year_part_reads_each_table_with_a_year_as_that_year_s_rows() -> N
 
     with_year = {t.name for t in TABLES if any(c.name == "year" for c in t.columns)}
     assert set(editing.YEARLY) == with_year
+
+
+def test_a_read_is_kept_until_its_table_changes_and_never_outlives_a_change(out: Path) -> None:
+    """`read_table` keeps a read under the snapshot since which its table holds those rows
+    (`held_since`): a save of activities leaves the projects' read standing (the next save
+    does not read them again), a save of projects is read anew, and an earlier snapshot
+    still reads as it was."""
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.storage import lake_at, read_table, stamp
+    from dashboard.storage.dataset import held_since
+
+    projects, acts = TABLE_BY_NAME["projects"], TABLE_BY_NAME["activities"]
+    lake = lake_at(out)
+    v1 = stamp(out)
+    before = read_table(out, projects)
+    assert before is not None
+
+    base = editing.load(out, "gotland", 2009, "sv")
+    edited = [dict(r) for r in base]
+    edited[0]["activity_title"] = "Rättad titel"
+    editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND)
+    v2 = stamp(out)
+    assert v2 > v1
+    assert held_since(lake, "activities", v2) == v2
+    assert held_since(lake, "projects", v2) == held_since(lake, "projects", v1) < v2
+    assert read_table(out, projects) is before  # kept: not read again
+    titles = read_table(out, acts, ["title"], ["gotland"])
+    assert titles is not None and "Rättad titel" in titles["title"].to_pylist()
+
+    base = editing.load(out, "gotland", 2009, "sv", "projects")
+    assert base, "the sample's Gotland has projects"
+    edited = [dict(r) for r in base]
+    edited[0]["project_title"] = "Omdöpt projekt"
+    editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND, part="projects")
+    v3 = stamp(out)
+    assert held_since(lake, "projects", v3) == v3
+    now = read_table(out, projects)
+    assert now is not None and "Omdöpt projekt" in now["title"].to_pylist()
+    assert "Omdöpt projekt" not in before["title"].to_pylist()
+    was = read_table(out, projects, version=v2)
+    assert was is not None and was["title"].to_pylist() == before["title"].to_pylist()
+
+
+def test_rows_read_again_are_the_callers_own(out: Path) -> None:
+    """`as_rows` turns a kept read into dicts once, but every caller gets dicts of its own:
+    one that changes them (the import derives columns in place) changes nobody else's."""
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.storage import as_rows, read_table
+
+    data = read_table(out, TABLE_BY_NAME["organisations"])
+    assert data is not None
+    first = as_rows(data)
+    first[0]["name"] = "Ändrad"
+    again = as_rows(read_table(out, TABLE_BY_NAME["organisations"]))  # type: ignore[arg-type]
+    assert again[0]["name"] != "Ändrad"
+    assert again == data.to_pylist()

@@ -30,7 +30,7 @@ from dashboard.model.access import Person, Scope
 from dashboard.model.contract import TABLE_BY_NAME
 from dashboard.model.problems import ImportFailed
 from dashboard.outputs.workbook import sheets_bytes
-from dashboard.storage import Change, DatasetError, read_table, stamp
+from dashboard.storage import Change, DatasetError, as_rows, read_table, stamp
 
 ID = sheets.ID
 # What an edit fixes itself: the organisation it is made for, the year it covers and the
@@ -137,7 +137,7 @@ YEARLY = ("activities", "activity_goals", "indicator_values", "goal_assessments"
 def _table_rows(folder: Path, table: str) -> list[dict[str, object]]:
 
     data = read_table(folder, TABLE_BY_NAME[table])
-    return [] if data is None else data.to_pylist()
+    return [] if data is None else as_rows(data)
 
 
 def network_users(folder: Path) -> dict[str, set[str]]:

@@ -32,7 +32,15 @@ from dashboard.model import codes, sheets
 from dashboard.model.access import Scope
 from dashboard.model.contract import TABLES
 from dashboard.model.problems import ERROR, ImportFailed, Problem
-from dashboard.storage import Change, arrow_schema, has_dataset, read_table, row_counts, write_table
+from dashboard.storage import (
+    Change,
+    arrow_schema,
+    as_rows,
+    has_dataset,
+    read_table,
+    row_counts,
+    write_table,
+)
 
 __all__ = ["ImportFailed", "Outcome", "Problem", "check_source", "ingest"]
 
@@ -111,7 +119,7 @@ def _kept_tables(
             data = read_table(out, table)
             if data is None:
                 continue
-            rows = data.to_pylist()
+            rows = as_rows(data)
         kept[table.name] = ParsedTable(
             table, f"{table.name}.parquet", rows, list(range(2, len(rows) + 2))
         )
@@ -224,7 +232,7 @@ def _live_rows(out: Path | None) -> dict[str, list[dict]]:
     for table in TABLES:
         data = read_table(out, table)
         if data is not None:
-            found[table.name] = data.to_pylist()
+            found[table.name] = as_rows(data)
     return found
 
 

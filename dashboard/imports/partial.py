@@ -34,6 +34,7 @@ from dashboard.imports.checks import ParsedTable
 from dashboard.model.contract import TABLE_BY_NAME, TABLES
 from dashboard.model.problems import Problem
 from dashboard.storage import (
+    as_rows,
     others_having,
     read_table,
     read_tables,
@@ -93,7 +94,7 @@ def small_live(out: Path) -> dict[str, list[dict]]:
     """Every live row of the tables that are not partitioned (they grow with the number of
     organisations, not of activities): what a workbook's names are resolved against."""
     read = read_tables(out, [t for t in TABLES if not t.partitioned])  # one snapshot
-    return {name: data.to_pylist() for name, data in read.items() if data is not None}
+    return {name: as_rows(data) for name, data in read.items() if data is not None}
 
 
 def scope(out: Path, small: dict[str, list[dict]], orgs: Sequence[str]) -> Scope:
@@ -103,7 +104,7 @@ def scope(out: Path, small: dict[str, list[dict]], orgs: Sequence[str]) -> Scope
     for table in TABLES:
         if table.partitioned:
             data = read_table(out, table, orgs=sorted(s.orgs))
-            s.rows[table.name] = [] if data is None else data.to_pylist()
+            s.rows[table.name] = [] if data is None else as_rows(data)
         elif table.name in SHARED:
             s.rows[table.name] = list(small.get(table.name, []))
         else:

@@ -1003,7 +1003,7 @@ def dataset_rows(
     is not read whole). The scope has no default: this reads the dataset."""
     from pathlib import Path
 
-    from dashboard.storage import read_tables
+    from dashboard.storage import as_rows, read_tables
 
     if not isinstance(scope, Scope):
         raise ScopeMissing(f"dataset_rows needs the reader's Scope, not {scope!r}")
@@ -1018,7 +1018,7 @@ def dataset_rows(
     found = read_tables(folder, list(TABLE_BY_NAME.values()), list(orgs) if orgs else None)
     for tb in TABLE_BY_NAME.values():
         data = found[tb.name]
-        out[tb.name] = [] if data is None else data.to_pylist()
+        out[tb.name] = [] if data is None else as_rows(data)
     return only_orgs(out, list(orgs)) if orgs else out
 
 

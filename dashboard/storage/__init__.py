@@ -14,11 +14,13 @@ module inside it, so a change of storage engine is a change behind this list.
 - versions (snapshots): `entries`, `seen`, `last_version`, `previous_version`, `kept`,
   `version_rows`, `changed_rows`, `Owners`, `key_of`, `restore`, `prune`, `iter_csv_rows`;
 - the folder layout before DuckLake moved into a lake: `migrate`;
-- a synthetic dataset for benchmarks and demos: `generate`.
+- a synthetic dataset for benchmarks and demos: `generate`;
+- rows as dicts, turned into dicts once for a table read again: `as_rows`.
 """
 
 from dashboard.storage.dataset import (
     arrow_schema,
+    as_rows,
     data_dir,
     data_location,
     has_dataset,
@@ -71,6 +73,7 @@ __all__ = [
     "Owners",
     "Pair",
     "arrow_schema",
+    "as_rows",
     "changed_rows",
     "check_out",
     "data_dir",
