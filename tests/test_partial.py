@@ -14,7 +14,7 @@ import pyarrow.csv as pacsv
 import pytest
 
 from dashboard.imports import editing, partial
-from dashboard.imports.ingest import ingest
+from dashboard.imports.ingest import Outcome, ingest
 from dashboard.model.access import Grant, Person
 from dashboard.model.contract import SUMMARIES, TABLE_BY_NAME, TABLES
 from dashboard.model.problems import ImportFailed
@@ -36,18 +36,18 @@ def rows_of(folder: Path) -> dict[str, list[tuple]]:
     return found
 
 
-Edit = Callable[[Path], None]
+Edit = Callable[[Path], Outcome]
 
 
 def edit_activity(org: str, year: int) -> Edit:
-    def run(out: Path) -> None:
+    def run(out: Path) -> Outcome:
         base = editing.load(out, org, year, "sv")
         edited = [dict(r) for r in base]
         edited[0]["activity_title"] = f"{edited[0]['activity_title']} (rättad)"
         edited[0]["goals"] = None  # serves no goal now: the summaries count it
         edited = edited[:-1] if len(edited) > 2 else edited  # one deleted
         edited.append({"activity_title": "Ny aktivitet", "goals": "1", "source": "test"})
-        editing.save(out, org, year, "sv", base, edited, ADMIN)
+        return editing.save(out, org, year, "sv", base, edited, ADMIN)
 
     return run
 
@@ -55,9 +55,10 @@ def edit_activity(org: str, year: int) -> Edit:
 def edit_part(org: str, part: str, change: Callable[[list[dict]], list[dict]]) -> Edit:
     """An edit of a part that covers every year (projects, memberships, goals, ...)."""
 
-    def run(out: Path) -> None:
+    def run(out: Path) -> Outcome:
         base = editing.load(out, org, 0, "sv", part)
-        editing.save(out, org, 0, "sv", base, change([dict(r) for r in base]), ADMIN, part=part)
+        edited = change([dict(r) for r in base])
+        return editing.save(out, org, 0, "sv", base, edited, ADMIN, part=part)
 
     return run
 
@@ -66,14 +67,18 @@ def same_both_ways(folder: Path, tmp: Path, edit: Edit, monkeypatch) -> None:
     fast, whole = tmp / "fast" / "data", tmp / "whole" / "data"
     for d in (fast, whole):
         shutil.copytree(folder, d)
-    edit(fast)
+    said = edit(fast)
     monkeypatch.setattr(partial, "ENABLED", False)
-    edit(whole)
+    said_whole = edit(whole)
     monkeypatch.setattr(partial, "ENABLED", True)
     a, b = rows_of(fast), rows_of(whole)
     assert a != rows_of(folder)  # the edit changed something
     for name in a:
         assert a[name] == b[name], name
+    # the rows the save says the dataset holds are the lake's, and the same both ways
+    held = {t.name: len(a[t.name]) for t in TABLES}
+    assert {t.name: said.counts[t.name] for t in TABLES} == held
+    assert {t.name: said_whole.counts[t.name] for t in TABLES} == held
 
 
 @pytest.fixture(scope="module")
@@ -114,14 +119,15 @@ def test_an_edit_gives_the_dataset_the_whole_import_gives(
 def test_values_and_assessments_the_same_both_ways(
     sample: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    def run(out: Path) -> None:
+    def run(out: Path) -> Outcome:
         for part in ("indicator_values", "assessments"):
             table = "goal_assessments" if part == "assessments" else part
             year = max(r["year"] for r in read_table(out, TABLE_BY_NAME[table]).to_pylist())
             base = editing.load(out, "slagelse", year, "sv", part)
             field = "actual" if part == "indicator_values" else "comment"
             edited = [dict(r, **{field: 7 if field == "actual" else "Ny analys"}) for r in base]
-            editing.save(out, "slagelse", year, "sv", base, edited, ADMIN, part=part)
+            said = editing.save(out, "slagelse", year, "sv", base, edited, ADMIN, part=part)
+        return said
 
     same_both_ways(sample, tmp_path, run, monkeypatch)
 

@@ -179,9 +179,9 @@ def write(
     tables: Mapping[str, pa.Table],
 ) -> dict[str, int]:
     """Write the dataset with S's rows replaced into *staged* (`storage.write_for`)."""
-    others = {
+    others = {  # of the tables written only (a save of activities writes no small table)
         t.name: [r for r in s.small.get(t.name, []) if not s.owned(t.name, r)]
         for t in TABLES
-        if not t.partitioned and t.name not in SHARED
+        if not t.partitioned and t.name not in SHARED and t.name in given
     }
     return write_for(out, staged, s.orgs, given, tables, others, SHARED)

@@ -128,7 +128,8 @@ def publish(
     summaries: bool = True,
 ) -> dict[str, int]:
     """Stage a change with *write(staging_folder)* and apply it to the lake at *out* as one
-    transaction recorded as *change*; returns the row counts *write* reported. On any
+    transaction recorded as *change*; returns the rows each table holds after it (as the
+    commit records them; a table *write* staged that is not the contract's: its count). On any
     error nothing changes. *write* and the change's guard run under the lock, against the
     lake as it is then, and again should another machine commit first. (*summaries* is
     kept for the callers: the summaries of what a write touches are always rebuilt.)"""
@@ -229,7 +230,7 @@ def _publish_locked(
                 w.rollback()
                 raise
             _step("committed")
-            return counts
+            return {**counts, **info["rows"]}  # the lake's own count of each table
         finally:
             shutil.rmtree(staged, ignore_errors=True)
 

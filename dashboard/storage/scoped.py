@@ -49,22 +49,16 @@ def write_for(
     """Stage the dataset with the rows of *orgs* replaced: *tables* are the checked rows
     (theirs, and every row of a *shared* table), in the contract's schema; *others* the
     other organisations' rows of each small table, as stored. Returns the rows per table
-    the dataset will hold."""
+    staged (a partitioned table's: those of *orgs*); `publish` answers with the lake's own
+    count of each table after the change."""
     counts: dict[str, int] = {}
     now = row_counts(out, TABLES)  # one query, not one DuckLake transaction a table
     for table in TABLES:
         if table.name not in given:
             counts[table.name] = now[table.name] or 0
         elif table.partitioned:
-            write_table(staged, table, tables[table.name])
+            counts[table.name] = write_table(staged, table, tables[table.name])
             stage_scope(staged, table, sorted(orgs))
-            theirs = _engine(out).rows(
-                f"select count(*) from lake.{table.name} "
-                f"where {PARTITION_COLUMN} in (select unnest($orgs))",
-                {"orgs": sorted(orgs) or [""]},
-            )[0][0]
-            total = now[table.name] or 0
-            counts[table.name] = total - int(theirs) + tables[table.name].num_rows
         elif table.name in shared:
             counts[table.name] = write_table(staged, table, tables[table.name])
         else:
