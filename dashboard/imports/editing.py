@@ -349,7 +349,7 @@ def _save_on_now(
         if found is not None:
             raise found if last else _Moved()
 
-    data = sheets_bytes({spec.sheet: rows}, lang, room=0)
+    data = sheets_bytes({spec.sheet: rows}, lang, room=0, for_people=False)
     who = person.email or person.label
     change = Change(who=who, action="save", comment=comment, guard=guard, person=person)
     label = sheets.sheet_title(spec.sheet, lang)
