@@ -225,9 +225,10 @@ def child_apptest(folder: Path, org: str, year: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from dashboard.app import chart_panel, data
-    from tests.streamlit_once import scan_components_once
+    from tests.streamlit_once import compile_scripts_once, scan_components_once
 
     scan_components_once()  # the served app scans once; AppTest would on every first run
+    compile_scripts_once()  # and compiles each page script once; AppTest on every run
     os.environ["DASHBOARD_DATA_DIR"] = str(folder)
     res = {}
     for page in PAGES:

@@ -7,11 +7,20 @@ distributions, 0.9 s of a first page run's 1.2 s measured on the sample (cProfil
 2026-12-04). The packages cannot change while a test run or a benchmark runs, so the scan's
 answer is kept for the process, as the served app keeps it. Used by the tests (conftest) and
 by the benchmarks that time AppTest reruns, so that neither times the scan as the page's.
+
+The same holds for the scripts' bytecode: a served app compiles each page script once
+(`ScriptCache`, kept by its runtime), AppTest makes a new cache for every run, so each
+run parsed and rewrote (Streamlit's "magic") the app script and its page again: 17 % of
+the script time of the readable check (yappi, 2026-12-05). `compile_scripts_once` keeps
+one cache for the process, whose entries are made again when a script file changes.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import threading
+from typing import Any
 
 
 def scan_components_once() -> None:
@@ -21,3 +30,46 @@ def scan_components_once() -> None:
     scan = manifest_scanner.scan_component_manifests
     if getattr(scan, "cache_info", None) is None:  # not wrapped yet
         manifest_scanner.scan_component_manifests = functools.cache(scan)  # type: ignore[assignment]
+
+
+def compile_scripts_once() -> None:
+    """Make every AppTest of this process share one script cache, as a served app does."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    if isinstance(getattr(app_test, "ScriptCache", None), _Shared):
+        return
+
+    class Kept(ScriptCache):
+        """A script cache whose entry is made again when its file's size or time changed
+        (a test that writes a page script, then runs it)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self._stamps: dict[str, tuple[int, int]] = {}
+            self._guard = threading.Lock()
+
+        def get_bytecode(self, script_path: str) -> Any:
+            path = os.path.abspath(script_path)
+            st = os.stat(path)
+            stamp = (st.st_mtime_ns, st.st_size)
+            with self._guard:
+                if self._stamps.get(path) != stamp:
+                    with self._lock:
+                        self._cache.pop(path, None)
+                    self._stamps[path] = stamp
+            return super().get_bytecode(path)
+
+    shared = _Shared(Kept())  # the pages' manager's cache and the script runner's
+    app_test.ScriptCache = shared  # type: ignore[attr-defined,misc]
+    local_script_runner.ScriptCache = shared  # type: ignore[attr-defined,misc]
+
+
+class _Shared:
+    """Stands for the `ScriptCache` class in `app_test`: "making" one gives the one kept."""
+
+    def __init__(self, cache: Any) -> None:
+        self.cache = cache
+
+    def __call__(self) -> Any:
+        return self.cache
