@@ -168,3 +168,27 @@ def test_an_import_repairs_a_dataset_whose_data_file_is_missing(
     finally:
         db.close()
     assert entries(copy)[-1].action == "import"
+
+
+def test_the_record_of_changes_names_the_tables_a_commit_changed() -> None:
+    """`held_since` reads DuckLake's record of each commit: a table named by its id or
+    created in the main schema changed; anything it cannot attribute (a schema, a view, an
+    id it does not know) counts as a change of every table, never as none."""
+    from dashboard.storage.engine import _Changed, _note
+
+    known = _Changed(first=0)
+    tables = {1: "activities", 2: "organisations"}
+    _note(known, 1, 'created_table:"main"."rounds",inserted_into_table:1', tables)
+    _note(known, 2, "inlined_insert:2,deleted_from_table:2", tables)
+    _note(known, 3, "inserted_into_table:1", tables)
+    assert known.since("rounds", 3) == 1
+    assert known.since("organisations", 3) == 2 and known.since("organisations", 1) == 0
+    assert known.since("activities", 2) == 1 and known.since("activities", 3) == 3
+    _note(known, 4, 'created_schema:"other"', tables)
+    _note(known, 5, "inserted_into_table:99", tables)  # an id it does not know
+    _note(known, 6, "", tables)  # a commit that says nothing
+    assert [known.since(t, v) for t, v in (("rounds", 4), ("organisations", 5), ("x", 6))] == [
+        4,
+        5,
+        6,
+    ]

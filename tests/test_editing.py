@@ -321,3 +321,50 @@ def test_rows_read_again_are_the_callers_own(out: Path) -> None:
     again = as_rows(read_table(out, TABLE_BY_NAME["organisations"]))  # type: ignore[arg-type]
     assert again[0]["name"] != "Ändrad"
     assert again == data.to_pylist()
+
+
+def test_a_new_snapshot_copies_the_tables_a_save_left_and_reads_the_ones_it_changed(
+    out: Path, monkeypatch
+) -> None:
+    """The pages' snapshot held in memory after a save (`Engine._fill`): the tables the
+    save did not change are copied from the snapshot held before, the ones it changed are
+    read from the lake, and what the pages query is the lake's (the new title, the
+    project as it was)."""
+    from dashboard.model.filters import Filters
+    from dashboard.sql.queries import params_for
+    from dashboard.storage import engine
+    from dashboard.storage.engine import Database
+
+    asked: dict[str, bool] = {}
+    same = engine._Kept.same
+
+    def spy(self: engine._Kept, table: str) -> bool:
+        asked[table] = same(self, table)
+        return asked[table]
+
+    monkeypatch.setattr(engine._Kept, "same", spy)
+    f = Filters(("gotland",), 2009, 2009)
+    projects_before = Database(out).df("project_portfolio", params_for("project_portfolio", f))
+    assert not asked  # the first snapshot had nothing to copy from
+
+    base = editing.load(out, "gotland", 2009, "sv")
+    edited = [dict(r) for r in base]
+    edited[0]["activity_title"] = "Rättad i minnet"
+    editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND)
+    db = Database(out)
+    acts = db.df("activities", params_for("activities", f, search=None, limit=200, offset=0))
+    assert "Rättad i minnet" in acts["title"].tolist()
+    assert asked["activities"] is False and asked["summary_activities"] is False
+    assert asked["organisations"] and asked["projects"] and asked["goals"]
+    projects_after = db.df("project_portfolio", params_for("project_portfolio", f))
+    assert projects_after.equals(projects_before)
+
+    asked.clear()
+    base = editing.load(out, "gotland", 2009, "sv", "projects")
+    edited = [dict(r) for r in base]
+    edited[0]["project_title"] = "Omdöpt i minnet"
+    editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND, part="projects")
+    db = Database(out)
+    titles = db.df("project_portfolio", params_for("project_portfolio", f))["title"].tolist()
+    assert "Omdöpt i minnet" in titles
+    assert asked["projects"] is False and asked["activities"] is True

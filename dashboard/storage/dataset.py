@@ -16,7 +16,6 @@ the one place (with the data path) the locked-down DuckDB may read.
 
 from __future__ import annotations
 
-import bisect
 import json
 import shutil
 import tempfile
@@ -24,7 +23,6 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +39,7 @@ from dashboard.storage.engine import (
     columns_at,
     counted_rows,
     engine_for,
+    held_since,
     live_at,
 )
 from dashboard.storage.location import Lake, data_dir, data_location, lake_at
@@ -328,100 +327,6 @@ def read_tables(
         if found.get(t.name) is None:
             found[t.name] = read_table(out, t, orgs=orgs, version=version)
     return found
-
-
-def held_since(lake: Lake, table: str, version: int) -> int:
-    """The snapshot since which *table* has held what it holds at snapshot *version*: the
-    last one at or before it whose commit changed the table (a key its reads are kept
-    under, so a save of the activities does not make every small table be read again:
-    ~80 ms a save at a million activities, 0.2 s at ten). Where the lake's record of
-    changes cannot be read, *version* itself (a read of every snapshot, as before)."""
-    try:
-        return _changes(lake, version).since(table, version)
-    except Exception:
-        return version
-
-
-@dataclass
-class _Changed:
-    """Which snapshots changed which table, from the catalog's record of changes
-    (`ducklake_snapshot_changes`), read once and then only for snapshots not seen yet: a
-    snapshot's record never changes, and a new snapshot always has a higher id. A change
-    the record names by a table id this process knows changes that table; anything else
-    (a table created, a schema, an id not known) counts as a change of every table."""
-
-    seen: int = -1  # the newest snapshot read
-    seen_time: str = ""  # its time: a catalog made anew under the same name is noticed
-    first: int = 0  # the oldest snapshot the record still holds
-    by_table: dict[str, list[int]] = field(default_factory=dict)
-    every: list[int] = field(default_factory=list)
-
-    def since(self, table: str, version: int) -> int:
-        found = self.first
-        for ids in (self.by_table.get(table, ()), self.every):
-            i = bisect.bisect_right(ids, version)
-            if i:
-                found = max(found, ids[i - 1])
-        return found
-
-
-_CHANGED: dict[tuple[Lake, int], _Changed] = {}
-_CHANGED_LOCK = threading.Lock()
-
-
-def _changes(lake: Lake, version: int) -> _Changed:
-    """The lake's `_Changed`, read up to snapshot *version* at least (the catalog is asked
-    only for a snapshot newer than the newest seen)."""
-    key = (lake, _identity(lake))
-    with _CHANGED_LOCK:
-        known = _CHANGED.get(key)
-        if known is not None and version <= known.seen:
-            return known
-        eng = _engine(lake)
-        rows: list = []
-        if known is not None:
-            rows = _changes_from(eng, known.seen)
-            if not rows or (int(rows[0][0]), str(rows[0][1])) != (known.seen, known.seen_time):
-                known = None  # not the catalog read before (made anew): from its start
-        if known is None:
-            known = _Changed()
-            rows = _changes_from(eng, 0)
-            known.first = int(rows[0][0]) if rows else 0
-        tables: dict[int, str] | None = None
-        for sid, when, said in rows:
-            if int(sid) <= known.seen:
-                continue
-            if tables is None:
-                tables = {
-                    int(i): str(n)
-                    for i, n in eng.rows(f"select table_id, table_name from {META}.ducklake_table")
-                }
-            _note(known, int(sid), str(said or ""), tables)
-            known.seen, known.seen_time = int(sid), str(when)
-        _CHANGED[key] = known
-        return known
-
-
-def _changes_from(eng: Engine, first: int) -> list:
-    return eng.rows(
-        f"select s.snapshot_id, cast(s.snapshot_time as varchar), c.changes_made "
-        f"from {META}.ducklake_snapshot s left join {META}.ducklake_snapshot_changes c "
-        f"using (snapshot_id) where s.snapshot_id >= $k order by 1",
-        {"k": first},
-    )
-
-
-def _note(known: _Changed, sid: int, said: str, tables: Mapping[int, str]) -> None:
-    """Add snapshot *sid*'s record of changes ("inserted_into_table:11,inlined_delete:11")."""
-    hit = set()
-    for token in said.split(","):
-        value = token.partition(":")[2]
-        if not (value.isdigit() and int(value) in tables):
-            known.every.append(sid)  # a table created, a schema, an id not known: all
-            return
-        hit.add(tables[int(value)])
-    for name in hit:
-        known.by_table.setdefault(name, []).append(sid)
 
 
 # a snapshot never changes: what was read of it is kept (a save reads its organisation's
