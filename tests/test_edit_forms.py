@@ -281,3 +281,42 @@ def test_an_activitys_network_and_project_are_chosen_in_the_form(out: Path) -> N
         r for r in editing.load(out, "slagelse", 2012, "sv") if r[editing.ID] == first[editing.ID]
     )
     assert now["project"] == chosen and now["network"] == first["network"]
+
+
+def test_what_a_person_chose_in_a_form_is_saved_when_its_lists_changed_meanwhile(
+    out: Path,
+) -> None:
+    """Kim chooses a project and a type for an activity; before Spara, someone else adds a
+    project, so the form's list of projects is another when the button is pressed. What
+    Kim chose is saved, every field of it: a field's choice is kept by the form's key, not
+    by the list as it was drawn (unkeyed, the changed list made a new box holding the
+    stored value, and Kim's choice was silently not saved)."""
+    at = session("kim@slagelse.dk", "activities")
+    exp = form_of(at, ACTIVITY_FORM)
+    next(w for w in exp.number_input if w.label == "År").set_value(2012).run()
+    first = editing.load(out, "slagelse", 2012, "sv")[0]
+    pick(at, form_of(at, ACTIVITY_FORM), "Aktivitet", str(first[editing.ID]))
+    exp = form_of(at, ACTIVITY_FORM)
+    project = next(s for s in exp.selectbox if s.label == "Projekt")
+    chosen = next(o for o in project.options if o and o != first["project"])
+    project.set_value(chosen)
+    kind = next(s for s in exp.selectbox if s.label == "Typ")
+    kind_chosen = next(o for o in kind.options if o and o != first["activity_type"])
+    kind.set_value(kind_chosen)
+    field(exp, "Titel").input("Rättad av Kim")
+    # meanwhile, another coordinator of Slagelse adds a project
+    other = Person("Ola", "ola@slagelse.dk", (Grant("slagelse", "coordinator"),), False)
+    base = editing.load(out, "slagelse", 0, "sv", "projects")
+    added = {**base[0], "project_title": "Aaa nytt projekt", "acronym": None}
+    added.pop(editing.ID, None)
+    editing.save(out, "slagelse", 0, "sv", base, [*base, added], other, part="projects")
+    submit(at, exp)
+    assert SAVED in [s.value for s in at.success], [e.value for e in at.error]
+    now = next(
+        r for r in editing.load(out, "slagelse", 2012, "sv") if r[editing.ID] == first[editing.ID]
+    )
+    assert (now["activity_title"], now["project"], now["activity_type"]) == (
+        "Rättad av Kim",
+        chosen,
+        kind_chosen,
+    )

@@ -396,6 +396,32 @@ def test_a_step_another_session_took_first_is_refused_in_the_reader_s_words(
     assert not any(b.label == "Klarmarkera" for b in stale.button)
 
 
+def test_the_part_chosen_to_approve_stays_chosen_when_another_becomes_ready_meanwhile(
+    live: Path,
+) -> None:
+    """The coordinator chooses a part in the approve-or-return form; before they press
+    Godkänn, a reporter elsewhere marks another part ready, which moves it to the top of the
+    list. The part they chose is the one approved: the choice is kept by the form's key,
+    not by the list as it was drawn (it once fell back to the list's first part)."""
+    opened(live)
+    at = session("ka@gotland.se")
+    form = next(f for f in at.get("form") if any(b.label == "Godkänn" for b in f.button))
+    box = form.selectbox[0]
+    listed = list(box.options)
+    assert len(listed) >= 3, listed
+    drafts = [p for p in parts(live) if parts(live)[p] != "ready"]
+    assert len(drafts) >= 3, drafts
+    chosen, other = drafts[1], drafts[-1]
+    box.set_value(chosen)
+    who = TEA if other == TEKNIK else KURT if other == KULTUR else COORD
+    rounds.mark_ready(live, ORG, YEAR, other, who)  # on another machine, meanwhile
+    next(b for b in form.button if b.label == "Godkänn").click().run()
+    assert not at.exception, at.exception
+    now = parts(live)
+    assert now[chosen] == "approved", (chosen, now)
+    assert now[other] == "ready", now
+
+
 def test_a_year_another_machine_opened_first_is_refused_above_the_page_drawn_again(
     live: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -159,3 +159,36 @@ def test_an_implausible_value_waits_for_the_person_to_confirm_it(out: Path) -> N
     next(b for b in at.button if b.label == "Spara").click().run()
     assert not at.exception, at.exception
     assert lead_actual(out) == 75
+
+
+def test_a_value_typed_stays_with_its_indicator_when_the_rows_move_meanwhile(
+    out: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Rut types an actual for one indicator; before she presses Spara, the coordinator
+    imports a new indicator that the year's list shows above it. Her value is saved for
+    the indicator she typed it at, the new one gets none: the form's fields are keyed by
+    the indicator, never by its place in the list (keyed by place, her value went to the
+    new indicator)."""
+    from dashboard.imports.ingest import ingest
+    from tests.conftest import SAMPLE_SOURCE
+
+    at = session("sv", 2014)
+    actual = next(
+        w
+        for w in at.text_input
+        if w.label.startswith("Yderligere projekter") and "Utfall" in w.label
+    )
+    actual.input("4")
+    src = tmp_path / "meanwhile"
+    src.mkdir()
+    lines = (SAMPLE_SOURCE / "indicators.csv").read_text(encoding="utf-8").splitlines()
+    lines.append("slagelse-aaa-new,slagelse,slagelse-t2,Aaa nyt indikator,projects,higher,,,,test")
+    (src / "indicators.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ingest(src, out)
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception, at.exception
+    rows = editing.load(out, "slagelse", 2014, "sv", "indicator_values")
+    by_id = {str(r["indicator_id"]): r["actual"] for r in rows}
+    assert by_id.get("slagelse-partner-projects") == 4.0, by_id
+    assert by_id.get("slagelse-aaa-new") is None, by_id

@@ -158,11 +158,20 @@ def _label(part: str, r: dict) -> str:
     return f"{r.get('network')} ({r.get('since_year')})"
 
 
-def pick_one(label: str, options: list[str], now: object) -> str | None:
+def field_key(form: str, column: str) -> str:
+    """The key of a form's field: the form's key (`form_key`) and the column. Unkeyed, a
+    field is known by its label, list and default, so a list another person's save changed
+    before the button was pressed made it a new field holding the stored value, and the
+    person's choice was silently not saved; keyed, it holds what they chose. A new form
+    (after a save, another row) has new keys, so its fields start from the stored row."""
+    return f"{form}:{column}"
+
+
+def pick_one(label: str, options: list[str], now: object, key: str | None = None) -> str | None:
     """A drop-down of names (a strategy, a network) with an empty first choice."""
     options = sorted({*options, *([str(now)] if now else [])}, key=str.lower)
     at = options.index(str(now)) + 1 if now and str(now) in options else 0
-    return st.selectbox(label, ["", *options], index=at) or None
+    return st.selectbox(label, ["", *options], index=at, key=key) or None
 
 
 def row_form(view: View, part: str, title_key: str) -> None:
@@ -203,20 +212,25 @@ def row_form(view: View, part: str, title_key: str) -> None:
         skip = ("organisation", "goals_source") + (() if part == "goals" else ("strategy",))
         new: dict[str, object] = dict(row)
         typed: dict[str, numbers.NumberField] = {}
-        with st.form(form_key(f"ef_form_{part}_{org}_{pick}")):
+        form = form_key(f"ef_form_{part}_{org}_{pick}")
+        with st.form(form):
             for c in sheet.cols:
                 if c.key in skip:
                     continue
                 label = sheets.header(c.key, lang)
                 now = row.get(c.key)
                 if c.key == "strategy":
-                    new[c.key] = pick_one(label, strategies, now)
+                    new[c.key] = pick_one(label, strategies, now, field_key(form, c.key))
                 elif c.key == "part_of":
-                    new[c.key] = pick_one(label, [n for n in networks if n != now], now)
+                    others = [n for n in networks if n != now]
+                    new[c.key] = pick_one(label, others, now, field_key(form, c.key))
                 elif c.domain:
                     words = codes.choices(c.domain, lang)
                     at = words.index(now) + 1 if now in words else 0
-                    new[c.key] = st.selectbox(label, ["", *words], index=at) or None
+                    new[c.key] = (
+                        st.selectbox(label, ["", *words], index=at, key=field_key(form, c.key))
+                        or None
+                    )
                 elif c.key == "goals":
                     had = editing.goal_codes(now)
                     chosen = st.multiselect(
@@ -225,19 +239,26 @@ def row_form(view: View, part: str, title_key: str) -> None:
                         default=[g for g in had if g in goal_words],
                         format_func=lambda c: goal_words.get(c, c),
                         select_all=False,  # Streamlit's 'Select all' is English only
+                        key=field_key(form, c.key),
                     )
                     new[c.key] = editing.goal_list(chosen)
                 elif c.key == "network":
-                    new[c.key] = pick_one(label, networks, now)
+                    new[c.key] = pick_one(label, networks, now, field_key(form, c.key))
                 elif c.key in NUMBERS or c.key in YEARS:
-                    typed[c.key] = numbers.number_field(st, label, now, lang, whole=c.key in YEARS)
+                    typed[c.key] = numbers.number_field(
+                        st, label, now, lang, key=field_key(form, c.key), whole=c.key in YEARS
+                    )
                 else:
-                    text = st.text_input(label, "" if now is None else str(now))
+                    text = st.text_input(
+                        label, "" if now is None else str(now), key=field_key(form, c.key)
+                    )
                     new[c.key] = text.strip() or None
-            comment = st.text_input(view.t("edit.comment"))
+            comment = st.text_input(view.t("edit.comment"), key=field_key(form, "comment"))
             # a network is shared and never removed (the workbook only adds and updates)
             delete = (
-                bool(row) and part not in editing.SHARED and st.checkbox(view.t("edit.delete.row"))
+                bool(row)
+                and part not in editing.SHARED
+                and st.checkbox(view.t("edit.delete.row"), key=field_key(form, "delete"))
             )
             saved = st.form_submit_button(view.t("edit.save"), type="primary")
         if not saved:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import streamlit as st
 
@@ -144,21 +145,35 @@ def _edit(view: View) -> None:
         ]
         types = codes.choices("activity_type", lang)
         statuses = codes.choices("activity_status", lang)
-        with st.form(editform.form_key(f"ed_form_{org}_{year}_{pick}")):
-            title = st.text_input(view.t("col.title"), str(row.get("activity_title") or ""))
-            dept = st.text_input(view.t("col.department"), str(row.get("department") or ""))
+        # every field keyed by the form: a field whose list changes before Spara (another
+        # person's save adds a project) keeps what this person chose (`editform.field_key`)
+        form = editform.form_key(f"ed_form_{org}_{year}_{pick}")
+        k = partial(editform.field_key, form)
+        with st.form(form):
+            title = st.text_input(
+                view.t("col.title"), str(row.get("activity_title") or ""), key=k("title")
+            )
+            dept = st.text_input(
+                view.t("col.department"), str(row.get("department") or ""), key=k("department")
+            )
             kind = st.selectbox(
                 view.t("col.activity_type"),
                 ["", *types],
                 index=_position(types, row.get("activity_type")),
+                key=k("activity_type"),
             )
             status = st.selectbox(
                 view.t("col.status"),
                 ["", *statuses],
                 index=_position(statuses, row.get("activity_status")),
+                key=k("activity_status"),
             )
-            cost = numbers.number_field(st, view.t("col.cost"), row.get("cost"), lang)
-            currency = st.text_input(view.t("col.currency"), str(row.get("currency") or ""))
+            cost = numbers.number_field(
+                st, view.t("col.cost"), row.get("cost"), lang, key=k("cost")
+            )
+            currency = st.text_input(
+                view.t("col.currency"), str(row.get("currency") or ""), key=k("currency")
+            )
             had = changes.goal_codes(row.get("goals"))
             chosen = st.multiselect(
                 view.t("col.goal_codes"),
@@ -166,12 +181,19 @@ def _edit(view: View) -> None:
                 default=[c for c in had if c in goal_words],
                 format_func=lambda c: goal_words.get(c, c),
                 select_all=False,  # Streamlit's 'Select all' is English only
+                key=k("goals"),
             )
-            network = editform.pick_one(view.t("col.network"), networks, row.get("network"))
-            project = editform.pick_one(view.t("col.project"), projects, row.get("project"))
-            source = st.text_input(view.t("col.source"), str(row.get("source") or ""))
-            comment = st.text_input(view.t("edit.comment"))
-            delete = bool(row) and st.checkbox(view.t("edit.delete"))
+            network = editform.pick_one(
+                view.t("col.network"), networks, row.get("network"), key=k("network")
+            )
+            project = editform.pick_one(
+                view.t("col.project"), projects, row.get("project"), key=k("project")
+            )
+            source = st.text_input(
+                view.t("col.source"), str(row.get("source") or ""), key=k("source")
+            )
+            comment = st.text_input(view.t("edit.comment"), key=k("comment"))
+            delete = bool(row) and st.checkbox(view.t("edit.delete"), key=k("delete"))
             saved = st.form_submit_button(view.t("edit.save"), type="primary")
         warned = f"ed_warn_{org}_{year}"
         editform.pending_warnings(view, warned)

@@ -401,12 +401,15 @@ def _edit(view: View, plan: verdicts.Plan) -> None:
                 rows = {str(r["goal"]): r for r in base}
                 for g in goals.itertuples():
                     rows.setdefault(str(g.code), {"goal": g.code, "assessment_status": None})
-            with st.form(editform.form_key(f"ev_form_{part}_{org}_{year}")):
+            form = editform.form_key(f"ev_form_{part}_{org}_{year}")
+            with st.form(form):
                 st.markdown(f"**{view.t(f'edit.{part}')}**")
                 new: list[dict[str, object]] = []
                 typed: list[tuple[dict, numbers.NumberField, numbers.NumberField]] = []
-                for n, (label, r) in enumerate(rows.items()):
-                    k = editform.form_key(f"ev_{part}_{org}_{year}_{n}")
+                for label, r in rows.items():
+                    # keyed by the row's name, never its place: an indicator another person
+                    # adds meanwhile must not take over what was typed for another one
+                    k = editform.field_key(form, label)
                     if part == "indicator_values":
                         c1, c2 = st.columns(2)
                         target = numbers.number_field(
@@ -434,8 +437,11 @@ def _edit(view: View, plan: verdicts.Plan) -> None:
                 source = st.text_input(
                     view.t("edit.source"),
                     view.t("edit.source.default", who=person.label, date=str(date.today())),
+                    key=editform.field_key(form, ":source"),
                 )
-                comment = st.text_input(view.t("edit.comment"))
+                comment = st.text_input(
+                    view.t("edit.comment"), key=editform.field_key(form, ":comment")
+                )
                 saved = st.form_submit_button(view.t("edit.save"), type="primary")
             warned = f"ev_warn_{part}_{org}_{year}"
             editform.pending_warnings(view, warned)

@@ -302,6 +302,10 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
                 view.t("round.decide.part"),
                 ready + [p for p in states if p not in ready],  # those waiting first
                 format_func=partial(_choice, view, states),
+                # keyed: the choice is the part, whatever order the list has when the button
+                # is pressed (unkeyed, a part marked ready meanwhile made it a new box, whose
+                # first part was then the one approved)
+                key=editform.form_key(f"round-decide-part-{org}-{year}"),
             )
             comment = st.text_area(view.t("round.decide.comment"))
             left, right = st.columns(2)
