@@ -282,22 +282,31 @@ def as_rows(data: pa.Table) -> list[dict[str, Any]]:
     of the dicts 0.025 s."""
     with _ROWS_LOCK:
         hit = _ROWS.get(id(data))
+        if hit is not None and hit[0]() is data:
+            _ROWS.move_to_end(id(data))
     if hit is not None and hit[0]() is data:
         rows = hit[1]
     else:
         rows = data.to_pylist()
-        with _ROWS_LOCK:
-            _ROWS[id(data)] = (weakref.ref(data), rows)
-        weakref.finalize(data, _forget_rows, id(data))
+        if len(rows) <= ROWS_KEPT:
+            with _ROWS_LOCK:
+                _ROWS[id(data)] = (weakref.ref(data), rows)
+                # dicts take several times the bytes of the Arrow table: at most ROWS_KEPT
+                while sum(len(r) for _, r in _ROWS.values()) > ROWS_KEPT:
+                    _ROWS.popitem(last=False)
+            weakref.finalize(data, _forget_rows, id(data))
     return [dict(r) for r in rows]
 
 
 def _forget_rows(ident: int) -> None:
     with _ROWS_LOCK:
-        _ROWS.pop(ident, None)
+        found = _ROWS.get(ident)
+        if found is not None and found[0]() is None:
+            _ROWS.pop(ident, None)
 
 
-_ROWS: dict[int, tuple[weakref.ref, list[dict[str, Any]]]] = {}
+ROWS_KEPT = 250_000  # rows kept as dicts in a process (the small tables at 10M: 117,000)
+_ROWS: OrderedDict[int, tuple[weakref.ref, list[dict[str, Any]]]] = OrderedDict()
 _ROWS_LOCK = threading.Lock()
 
 

@@ -663,8 +663,9 @@ class _Changed:
     """Which snapshots changed which table, from the catalog's record of changes
     (`ducklake_snapshot_changes`), read once and then only for snapshots not seen yet: a
     snapshot's record never changes, and a new snapshot always has a higher id. A change
-    the record names by a table id this process knows changes that table; anything else
-    (a table created, a schema, an id not known) counts as a change of every table."""
+    the record names by a table id this process knows, or a table created in the main
+    schema, changes that table; anything else (a schema, a view, an id not known) counts
+    as a change of every table (`_note`)."""
 
     seen: int = -1  # the newest snapshot read
     seen_time: str = ""  # its time: a catalog made anew under the same name is noticed
@@ -680,9 +681,26 @@ class _Changed:
                 found = max(found, ids[i - 1])
         return found
 
+    def changed_in(self, version: int) -> frozenset[str] | None:
+        """The tables the commit of snapshot *version* changed; None: every table."""
+        i = bisect.bisect_left(self.every, version)
+        if i < len(self.every) and self.every[i] == version:
+            return None
+        return frozenset(
+            name
+            for name, ids in self.by_table.items()
+            if (j := bisect.bisect_left(ids, version)) < len(ids) and ids[j] == version
+        )
+
 
 _CHANGED: dict[tuple[Lake, int], _Changed] = {}
 _CHANGED_LOCK = threading.Lock()
+
+
+def changed_in(lake: Lake, version: int) -> frozenset[str] | None:
+    """The tables the commit of snapshot *version* changed, as the lake's record of changes
+    says (`_note`); None: every table (a change the record does not attribute)."""
+    return _changes(lake, version).changed_in(version)
 
 
 def _changes(lake: Lake, version: int) -> _Changed:

@@ -22,7 +22,6 @@ only their organisations' parts of a change (`Entry.seen_by`).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -353,30 +352,26 @@ def changed_rows(out: Path, version: int, table: Table) -> dict[str, Pair] | Non
 
 
 def _touched(out: Path, version: int) -> set[str]:
-    """The tables whose rows the commit of snapshot *version* may have changed: those of
-    the lake then that its record of changes (`ducklake_snapshot_changes`: "inserted_into_
-    table:6,inlined_delete:6,created_table:"main"."goals"") names by id or by name. Every
-    other table's `table_changes` is empty; asking costs ~0.25 s a table, and a save
-    touches one or two of seventeen. Kept per snapshot: its record never changes."""
+    """The tables of the lake then whose rows the commit of snapshot *version* may have
+    changed, as the lake's record of changes says (`engine.changed_in`, the one reading
+    of that record). Every other table's `table_changes` is empty; asking costs ~0.25 s a
+    table, and a save touches one or two of seventeen. Kept per snapshot."""
     from dashboard.storage.dataset import _engine
-    from dashboard.storage.engine import META, _identity, live_at
+    from dashboard.storage.engine import META, _identity, changed_in, live_at
 
     lake = lake_at(out)
     key = (lake, _identity(lake), int(version))
     found = _TOUCHED.get(key)
     if found is None:
-        eng = _engine(out)
-        live = eng.rows(
-            f"select table_id, table_name from {META}.ducklake_table where {live_at()}",
-            {"v": int(version)},
-        )
-        said = eng.rows(
-            f"select changes_made from {META}.ducklake_snapshot_changes where snapshot_id = $v",
-            {"v": int(version)},
-        )
-        text = " ".join(str(r[0] or "") for r in said)
-        ids = set(re.findall(r":(\d+)\b", text))
-        found = {str(name) for tid, name in live if str(tid) in ids or f'"{name}"' in text}
+        live = {
+            str(r[0])
+            for r in _engine(out).rows(
+                f"select table_name from {META}.ducklake_table where {live_at()}",
+                {"v": int(version)},
+            )
+        }
+        said = changed_in(lake, int(version))
+        found = live if said is None else live & said
         _TOUCHED[key] = found
     return found
 
