@@ -290,12 +290,16 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
         mine = parts.loc[parts["org_id"] == org]
         st.subheader(view.t("round.decide.title", org=view.orgs.get(org, org), year=str(year)))
         if r.state == "closed":
-            with st.form(editform.form_key(f"round-reopen-{org}-{year}")):
-                reason = st.text_input(view.t("round.reopen.reason"))
+            form = editform.form_key(f"round-reopen-{org}-{year}")
+            with st.form(form):
+                reason = st.text_input(
+                    view.t("round.reopen.reason"), key=editform.field_key(form, "reason")
+                )
                 if st.form_submit_button(view.t("round.reopen.button")):
                     _step(view, "reopen", org, year, reason=reason)
             continue
-        with st.form(editform.form_key(f"round-decide-{org}-{year}")):
+        form = editform.form_key(f"round-decide-{org}-{year}")
+        with st.form(form):
             states = dict(zip(mine["part"], mine["state"], strict=True))
             ready = [p for p, s in states.items() if s == "ready"]
             part = st.selectbox(
@@ -305,9 +309,11 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
                 # keyed: the choice is the part, whatever order the list has when the button
                 # is pressed (unkeyed, a part marked ready meanwhile made it a new box, whose
                 # first part was then the one approved)
-                key=editform.form_key(f"round-decide-part-{org}-{year}"),
+                key=editform.field_key(form, "part"),
             )
-            comment = st.text_area(view.t("round.decide.comment"))
+            comment = st.text_area(
+                view.t("round.decide.comment"), key=editform.field_key(form, "comment")
+            )
             left, right = st.columns(2)
             approve = left.form_submit_button(view.t("round.approve.button"), type="primary")
             back = right.form_submit_button(view.t("round.return.button"))
