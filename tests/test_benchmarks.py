@@ -85,3 +85,23 @@ def test_floor_benchmark_draws_the_same_and_times_both(sample_dir: Path) -> None
     charts = rows["networks"][2].strip()
     assert not charts.startswith("0 "), f"no chart found on Networks: {proc.stdout}"
     assert float(rows["networks"][5]) > 0 and float(rows["networks"][6]) > 0
+
+
+def test_suite_cpu_counts_a_childs_cpu_by_kind() -> None:
+    """`benchmarks/suite_cpu.py` names the command it ran and counts the CPU its child spent
+    (a busy loop of ~0.3 s), and returns the child's exit code."""
+    import suite_cpu
+
+    assert suite_cpu.kind("/usr/lib/chromium/chromium --type=renderer --lang=sv") == (
+        "chromium renderer"
+    )
+    assert suite_cpu.kind("python -m streamlit run streamlit_app.py") == "streamlit server"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "suite_cpu.py"), "--", sys.executable, "-c",
+         "import time, sys\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\n"
+         "sys.exit(3)"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| python -c"))
+    assert float(row.rsplit("|", 2)[1]) >= 0.2, done.stdout
