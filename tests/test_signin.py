@@ -171,6 +171,11 @@ def choose(page, box, typed: str, waits: tuple[int, ...] = (2_000, 4_000, 8_000,
                 arg=[box.element_handle(timeout=wait), typed],
                 timeout=wait,
             )
+            # and the run the choice started has ended: until it has, the form drawn for the
+            # previous choice stands beside the new one (seen once in CI: two "Titel" fields,
+            # a strict-mode failure, right after picking an activity)
+            page.wait_for_timeout(300)
+            wait_idle(page)
             return
         except Exception:
             if attempt == len(waits) - 1:
