@@ -368,3 +368,17 @@ def test_a_new_snapshot_copies_the_tables_a_save_left_and_reads_the_ones_it_chan
     titles = db.df("project_portfolio", params_for("project_portfolio", f))["title"].tolist()
     assert "Omdöpt i minnet" in titles
     assert asked["projects"] is False and asked["activities"] is True
+
+
+def test_getting_ready_to_save_opens_the_writer_and_makes_no_lake_where_there_is_none(
+    out: Path, tmp_path: Path
+) -> None:
+    from dashboard.storage.engine import _WRITERS
+    from dashboard.storage.location import lake_at
+
+    editing.ready(out)
+    assert lake_at(out) in _WRITERS
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    editing.ready(empty)  # no dataset yet: nothing opened, nothing made
+    assert lake_at(empty) not in _WRITERS and list(empty.iterdir()) == []

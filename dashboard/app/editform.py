@@ -5,6 +5,8 @@ history apply as everywhere else."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -119,6 +121,30 @@ def implausible(value: object, known: list[object], factor: float = 5.0) -> bool
 GENERATION = "_form_generation"  # counts this session's saves (see form_key)
 
 
+_READY: set[str] = set()  # the datasets this process has got ready to save to
+_READY_LOCK = threading.Lock()
+
+
+def get_ready() -> None:
+    """Get this process ready to save to the dataset (`editing.ready`) in the background,
+    once per dataset: called where an edit form is drawn, so that the person's first save
+    does not wait for the writer's connection and the first reads. A failure here is not
+    the person's: their save opens what it needs itself and says what went wrong."""
+    folder = data.data_dir()
+    with _READY_LOCK:
+        if str(folder) in _READY:
+            return
+        _READY.add(str(folder))
+
+    def run() -> None:
+        try:
+            editing.ready(folder)
+        except Exception:  # the save opens what it needs again, and reports
+            logging.getLogger(__name__).warning("could not get ready to save", exc_info=True)
+
+    threading.Thread(target=run, name="malbild-ready-to-save", daemon=True).start()
+
+
 def form_key(name: str) -> str:
     """The key of an edit form: *name* and how many saves this session has made, so that
     after each save every form is a new one (its fields from the saved rows, a new row's
@@ -184,6 +210,7 @@ def row_form(view: View, part: str, title_key: str) -> None:
     orgs = [o for o in view.orgs if person.may(editing.PARTS[part].action, o)]
     if not orgs:
         return
+    get_ready()
     lang = view.lang
     sheet = sheets.SHEET_BY_KEY[editing.PARTS[part].sheet]
     with st.expander(view.t(title_key), icon=":material/edit:"):

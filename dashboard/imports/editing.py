@@ -23,14 +23,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.imports import workbook
+from dashboard.imports import partial, workbook
 from dashboard.imports.ingest import Outcome, ingest
 from dashboard.model import sheets
 from dashboard.model.access import Person, Scope
 from dashboard.model.contract import TABLE_BY_NAME
 from dashboard.model.problems import ImportFailed
 from dashboard.outputs.workbook import sheets_bytes
-from dashboard.storage import Change, DatasetError, as_rows, read_table, stamp
+from dashboard.storage import (
+    Change,
+    DatasetError,
+    as_rows,
+    has_dataset,
+    read_table,
+    ready_to_write,
+    stamp,
+)
 
 ID = sheets.ID
 # What an edit fixes itself: the organisation it is made for, the year it covers and the
@@ -110,6 +118,21 @@ class Conflict(Exception):
     changed: list[dict[str, object]]
     added: list[dict[str, object]]
     removed: list[dict[str, object]]
+
+
+def ready(folder: Path) -> None:
+    """Do ahead what a process's first save of *folder* would otherwise do while a person
+    waits (0.62 s against 0.24 s for the next save, at 1M activities): open the writer,
+    import openpyxl for the edit's workbook and read the small tables the save's names are
+    resolved against (kept per snapshot, `partial.small_live`). Called in the background
+    when an edit form is drawn (`editform.get_ready`), so only a process where someone may
+    edit pays for a writer."""
+    import openpyxl  # noqa: F401  (the edit's workbook, `sheets_bytes`)
+
+    if not has_dataset(folder):  # nothing to save to yet: the first import makes the lake
+        return
+    ready_to_write(folder)
+    partial.small_live(folder)
 
 
 def load(

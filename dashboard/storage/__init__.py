@@ -56,6 +56,7 @@ from dashboard.storage.publishing import (
     locked,
     migrate,
     publish,
+    ready_to_write,
     restore,
     upgrade,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "read_manifest",
     "read_table",
     "read_tables",
+    "ready_to_write",
     "restore",
     "row_count",
     "row_counts",

@@ -164,6 +164,15 @@ def publish(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def ready_to_write(out: Path) -> None:
+    """Open this process's writer of the dataset at *out* ahead of its first write (its
+    DuckDB connection, extensions and catalog: 0.14 s at 1M activities that a person's
+    first save would otherwise wait for). Nothing when there is no dataset there yet: a
+    writer would make an empty lake."""
+    if has_dataset(out):
+        writer_for(lake_at(out))
+
+
 def needs_upgrade(out: Path) -> bool:
     """Whether the dataset at *out* was written under an older contract than today's."""
     return has_dataset(out) and contract_version(out) < CONTRACT_VERSION
