@@ -170,7 +170,9 @@ def ready_to_write(out: Path) -> None:
     first save would otherwise wait for). Nothing when there is no dataset there yet: a
     writer would make an empty lake."""
     if has_dataset(out):
-        writer_for(lake_at(out))
+        w = writer_for(lake_at(out))
+        with w.lock:  # and its first look at the catalog (40 ms against 13 ms for the next)
+            w.rows("select max(snapshot_id) from lake.snapshots()")
 
 
 def needs_upgrade(out: Path) -> bool:
