@@ -126,3 +126,11 @@ AUTH = {
     "client_secret": "malbild-secret",
     "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
 }
+
+
+def writer_open(folder) -> bool:
+    """Whether this process holds a writer of the dataset at *folder* (`engine.writer_for`)."""
+    from dashboard.storage.engine import _WRITERS
+    from dashboard.storage.location import lake_at
+
+    return lake_at(folder) in _WRITERS

@@ -14,7 +14,7 @@ from dashboard.imports import editing
 from dashboard.model.access import Grant, Person
 from dashboard.storage import history
 from tests.conftest import ROOT
-from tests.helpers import AUTH, read_rows, stored
+from tests.helpers import AUTH, read_rows, stored, writer_open
 
 ACCESS = """
 read = "all"
@@ -322,13 +322,6 @@ def test_what_a_person_chose_in_a_form_is_saved_when_its_lists_changed_meanwhile
     )
 
 
-def _writer_open(folder: Path) -> bool:
-    from dashboard.storage.engine import _WRITERS
-    from dashboard.storage.location import lake_at
-
-    return lake_at(folder) in _WRITERS
-
-
 def test_a_drawn_form_gets_the_process_ready_to_save_and_no_form_does_not(out: Path) -> None:
     """A person who may edit sees a form, and the process opens its writer in the background
     (`editform.get_ready`), so their first save does not wait for it; a page with no form
@@ -337,9 +330,9 @@ def test_a_drawn_form_gets_the_process_ready_to_save_and_no_form_does_not(out: P
 
     session("rut@slagelse.dk", "goals")  # a reporter: no strategy, goal or network form
     time.sleep(1.0)  # what a background start would have had, had there been one
-    assert not _writer_open(out)
+    assert not writer_open(out)
     session("kim@slagelse.dk", "goals")
     deadline = time.monotonic() + 30
-    while not _writer_open(out) and time.monotonic() < deadline:
+    while not writer_open(out) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _writer_open(out)
+    assert writer_open(out)

@@ -11,7 +11,7 @@ from dashboard.imports import editing
 from dashboard.model.access import Grant, Person
 from dashboard.model.problems import ImportFailed
 from dashboard.storage import history
-from tests.helpers import read_rows, stored
+from tests.helpers import read_rows, stored, writer_open
 
 GOTLAND = Person("Gustav", "gustav@gotland.se", (Grant("gotland", "coordinator"),), False)
 GAVLE = Person("Anna", "anna@gavle.se", (Grant("gavle", "reporter", "Kulturförvaltningen"),), False)
@@ -373,12 +373,9 @@ def test_a_new_snapshot_copies_the_tables_a_save_left_and_reads_the_ones_it_chan
 def test_getting_ready_to_save_opens_the_writer_and_makes_no_lake_where_there_is_none(
     out: Path, tmp_path: Path
 ) -> None:
-    from dashboard.storage.engine import _WRITERS
-    from dashboard.storage.location import lake_at
-
     editing.ready(out)
-    assert lake_at(out) in _WRITERS
+    assert writer_open(out)
     empty = tmp_path / "nothing"
     empty.mkdir()
     editing.ready(empty)  # no dataset yet: nothing opened, nothing made
-    assert lake_at(empty) not in _WRITERS and list(empty.iterdir()) == []
+    assert not writer_open(empty) and list(empty.iterdir()) == []

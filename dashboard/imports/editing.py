@@ -34,7 +34,6 @@ from dashboard.storage import (
     Change,
     DatasetError,
     as_rows,
-    has_dataset,
     read_table,
     ready_to_write,
     stamp,
@@ -129,10 +128,8 @@ def ready(folder: Path) -> None:
     edit pays for a writer."""
     import openpyxl  # noqa: F401  (the edit's workbook, `sheets_bytes`)
 
-    if not has_dataset(folder):  # nothing to save to yet: the first import makes the lake
-        return
-    ready_to_write(folder)
-    partial.small_live(folder)
+    if ready_to_write(folder):  # else nothing to save to yet: the first import makes the lake
+        partial.small_live(folder)
 
 
 def load(
