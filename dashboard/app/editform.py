@@ -127,9 +127,10 @@ _READY_LOCK = threading.Lock()
 
 def get_ready() -> None:
     """Get this process ready to save to the dataset (`editing.ready`) in the background,
-    once per dataset: called where an edit form is drawn, so that the person's first save
-    does not wait for the writer's connection and the first reads. A failure here is not
-    the person's: their save opens what it needs itself and says what went wrong."""
+    once per dataset: called where a form that writes is drawn (`form_key`), so that the
+    person's first save does not wait for the writer's connection and the first reads. A
+    failure here is not the person's: their save opens what it needs itself and says what
+    went wrong."""
     folder = data.data_dir()
     with _READY_LOCK:
         if str(folder) in _READY:
@@ -148,7 +149,10 @@ def get_ready() -> None:
 def form_key(name: str) -> str:
     """The key of an edit form: *name* and how many saves this session has made, so that
     after each save every form is a new one (its fields from the saved rows, a new row's
-    empty) and a repeated click of the old form saves nothing."""
+    empty) and a repeated click of the old form saves nothing. Every form or button that
+    writes is keyed here, so each one drawn also gets the process ready to save
+    (`get_ready`), with nothing for a page to remember."""
+    get_ready()
     return f"{name}_{st.session_state.get(GENERATION, 0)}"
 
 
@@ -210,7 +214,6 @@ def row_form(view: View, part: str, title_key: str) -> None:
     orgs = [o for o in view.orgs if person.may(editing.PARTS[part].action, o)]
     if not orgs:
         return
-    get_ready()
     lang = view.lang
     sheet = sheets.SHEET_BY_KEY[editing.PARTS[part].sheet]
     with st.expander(view.t(title_key), icon=":material/edit:"):

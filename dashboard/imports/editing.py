@@ -124,8 +124,8 @@ def ready(folder: Path) -> None:
     waits (0.62 s against 0.24 s for the next save, at 1M activities): open the writer,
     import openpyxl for the edit's workbook and read the small tables the save's names are
     resolved against (kept per snapshot, `partial.small_live`). Called in the background
-    when an edit form is drawn (`editform.get_ready`), so only a process where someone may
-    edit pays for a writer."""
+    when a form that writes is drawn (`editform.get_ready`), so only a process where
+    someone may edit pays for a writer."""
     import openpyxl  # noqa: F401  (the edit's workbook, `sheets_bytes`)
 
     if ready_to_write(folder):  # else nothing to save to yet: the first import makes the lake

@@ -113,7 +113,6 @@ def _edit(view: View) -> None:
     orgs = _editable_orgs(view)
     if not orgs or data.as_of() is not None:  # an earlier version is read-only
         return
-    editform.get_ready()
     lang = view.lang
     with st.expander(view.t("edit.title"), icon=":material/edit:"):
         c1, c2 = st.columns(2)

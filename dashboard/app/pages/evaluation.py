@@ -373,7 +373,6 @@ def _edit(view: View, plan: verdicts.Plan) -> None:
     orgs = [o for o in view.orgs if person.may("edit_values", o)]
     if not orgs:
         return
-    editform.get_ready()
     lang = view.lang
     with st.expander(view.t("edit.values.title", year=plan.label(lang)), icon=":material/edit:"):
         org = ui.pick(st, view.t("filter.orgs"), orgs, view.orgs, "ev_org")
