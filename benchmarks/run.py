@@ -219,8 +219,8 @@ def sent(at) -> tuple[int, int]:
     return size, rows
 
 
-def child_apptest(folder: Path, org: str, year: int) -> dict:
-    """Rerun time of each page after an organisation change and then a year change."""
+def child_apptest(folder: Path, org: str, year: int, pages: tuple[str, ...] = PAGES) -> dict:
+    """Rerun time of each of *pages* after an organisation change and then a year change."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -231,7 +231,7 @@ def child_apptest(folder: Path, org: str, year: int) -> dict:
     compile_scripts_once()  # and compiles each page script once; AppTest on every run
     os.environ["DASHBOARD_DATA_DIR"] = str(folder)
     res = {}
-    for page in PAGES:
+    for page in pages:
         st.cache_data.clear()
         data.clear()
         chart_panel.clear_built()
@@ -433,7 +433,7 @@ def report(results: dict, command: str) -> str:
             )
         lines += [
             "",
-            f"Peak memory of the AppTest process (Streamlit + DuckDB, every page drawn): "
+            f"Peak memory of the AppTest process (Streamlit + DuckDB) that {pages_drawn(r)}: "
             f"{r['apptest']['peak_mb']:.0f} MB.",
             "",
             "### One-organisation question: DuckDB against a pandas baseline (ms)",
@@ -541,7 +541,7 @@ def targets(results: dict) -> list[str]:
         + verdict(
             peak < t["peak_mb"],
             f"{r['query_peak_mb']:.0f} MB for all page queries, {r['apptest']['peak_mb']:.0f} "
-            "MB for the AppTest process drawing every page.",
+            f"MB for the AppTest process that {pages_drawn(r)}.",
         )
     )
     ratios = []
@@ -603,7 +603,13 @@ def targets(results: dict) -> list[str]:
 # --------------------------------------------------------------------------- main
 
 
-def run_size(size: str, cache: Path, warm: int) -> dict:
+def pages_drawn(r: dict) -> str:
+    """What the AppTest process drew: every page, or the ones `--pages` named."""
+    drawn = tuple(r["apptest"]["pages"])
+    return "drew every page" if set(drawn) >= set(PAGES) else "drew " + ", ".join(drawn)
+
+
+def run_size(size: str, cache: Path, warm: int, pages: tuple[str, ...] = PAGES) -> dict:
     print(f"[{size}] dataset", file=sys.stderr)
     folder = build(size, cache)
     org, year = pick_selection(folder)
@@ -611,7 +617,7 @@ def run_size(size: str, cache: Path, warm: int) -> dict:
     print(f"[{size}] queries (org {org}, year {year})", file=sys.stderr)
     qs = child(["queries", *a, str(warm)])
     print(f"[{size}] apptest", file=sys.stderr)
-    app = child(["apptest", *a])
+    app = child(["apptest", *a, ",".join(pages)])
     print(f"[{size}] pandas", file=sys.stderr)
     pand = child(["pandas", *a, str(3 if SIZES[size] >= 10_000_000 else 5)])
     print(f"[{size}] streamlit run", file=sys.stderr)
@@ -636,7 +642,7 @@ def main(argv: list[str] | None = None) -> int:
         if kind == "queries":
             res = child_queries(folder_p, org, year_i, int(rest[0]))
         elif kind == "apptest":
-            res = child_apptest(folder_p, org, year_i)
+            res = child_apptest(folder_p, org, year_i, tuple(rest[0].split(",")))
         else:
             res = child_pandas(folder_p, org, year_i, int(rest[0]))
         print(json.dumps(res))
@@ -646,15 +652,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     ap.add_argument("--cache", default=str(ROOT / "benchmarks" / ".cache"))
     ap.add_argument("--warm", type=int, default=7, help="warm runs per query")
+    ap.add_argument(
+        "--pages",
+        default=",".join(PAGES),
+        help="pages whose reruns AppTest times (comma-separated; default: every page that "
+        "reads the dataset; the smoke test takes three, as each page costs ~1.5 s)",
+    )
     args = ap.parse_args(argv)
     sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         ap.error(f"unknown size(s) {unknown}; known: {', '.join(SIZES)}")
+    pages = tuple(x.strip() for x in args.pages.split(",") if x.strip())
+    if not pages or set(pages) - set(PAGES):
+        ap.error(f"--pages takes some of: {', '.join(PAGES)}")
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
-        "sizes": {s: run_size(s, Path(args.cache), args.warm) for s in sizes},
+        "sizes": {s: run_size(s, Path(args.cache), args.warm, pages) for s in sizes},
     }
     command = "python benchmarks/run.py " + " ".join(argv)
     out = Path(args.out)
