@@ -497,6 +497,11 @@ def test_every_code_word_reads_back_as_its_code() -> None:
             for lang in LANGS:
                 assert codes.resolve(domain, codes.label(domain, code, lang).upper()) == code
     assert codes.currency("kr", "DK") == "DKK" and codes.currency("kr", "SE") == "SEK"
+    # ISO 4217, withdrawn codes included (an amount of 1998 in marks), written in any case
+    assert [codes.currency(c, "SE") for c in ("nok", "DEM", "Fim", "€")] == [
+        "NOK", "DEM", "FIM", "EUR"
+    ]  # fmt: skip
+    assert [codes.currency(c, "SE") for c in ("SKE", "ABC", "XAU", "XXX", "kronen")] == [None] * 5
 
 
 def test_the_template_lists_words_notes_and_drop_downs_in_the_language(tmp_path) -> None:

@@ -135,6 +135,18 @@ BAD_CASES = [
         "100,kronen",
         "activities.csv:2:currency: 'kronen' is not an ISO 4217 code (EUR, SEK)",
     ),
+    (  # three letters that are no currency: a typing slip is refused, not kept as one
+        "activities",
+        "100,SEK",
+        "100,SKE",
+        "activities.csv:2:currency: 'SKE' is not an ISO 4217 code (EUR, SEK)",
+    ),
+    (  # ISO 4217's "no currency" names no money an amount can be in
+        "activities",
+        "100,SEK",
+        "100,XXX",
+        "activities.csv:2:currency: 'XXX' is not an ISO 4217 code (EUR, SEK)",
+    ),
     (
         "activities",
         "done,100",

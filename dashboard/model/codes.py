@@ -428,16 +428,32 @@ KRONA_BY_COUNTRY = {"SE": "SEK", "DK": "DKK", "NO": "NOK", "IS": "ISK"}
 KRONA_WORDS = ("kr", "kr.", "kronor", "kroner", "krona", "krone", "kronur")
 
 
+# ISO 4217 codes that name no money an amount can be in: gold, silver, palladium, platinum,
+# the bond-market units, "testing" and "no currency"
+NOT_MONEY = frozenset({"XAU", "XAG", "XPD", "XPT", "XBA", "XBB", "XBC", "XBD", "XTS", "XXX"})
+
+
+@cache
+def iso_currencies() -> frozenset[str]:
+    """The ISO 4217 codes an amount may be in: CLDR's list as Babel ships it (today's and
+    withdrawn ones, so that an amount of 1998 in DEM or FIM is kept as written), less
+    `NOT_MONEY`. A typing slip (SKE for SEK) matches none and is refused, never stored
+    as a currency of its own that every money table would then sum apart."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies()) - NOT_MONEY
+
+
 def currency(text: str, country: str | None) -> str | None:
     """The ISO 4217 code for what was written (SEK, sek, €, kr in a Swedish organisation),
-    or None when it cannot be decided."""
+    or None when it cannot be decided or names no currency."""
     word = text.strip()
     low = word.lower()
     if low in KRONA_WORDS:
         return KRONA_BY_COUNTRY.get(country or "")
     if low in CURRENCY_WORDS:
         return CURRENCY_WORDS[low]
-    if re.fullmatch(r"[A-Za-z]{3}", word):
+    if re.fullmatch(r"[A-Za-z]{3}", word) and word.upper() in iso_currencies():
         return word.upper()
     return None
 
