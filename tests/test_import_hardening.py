@@ -176,6 +176,26 @@ def test_control_characters_are_removed_with_a_warning(tmp_path) -> None:
     assert [p.key for p in checked.warnings] == ["control_removed"]
 
 
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\ufeff", "\u00ad", "\u2060", "\u200e", "\u202e", "\u2066"]
+)
+def test_invisible_characters_pasted_into_an_id_or_a_text_are_removed_with_a_warning(
+    tmp_path, invisible
+) -> None:
+    """A zero-width space or a direction mark copied from a web page makes "a-01" another
+    id than the "a-01" the goal links name (every link then "unknown"), and an override can
+    show a title in another order than it is stored."""
+    src = mini(tmp_path)
+    text = (src / "activities.csv").read_text("utf-8")
+    text = text.replace("a-01,", f"a-01{invisible},", 1).replace("Visit", f"Vi{invisible}sit")
+    (src / "activities.csv").write_text(text, "utf-8")
+    checked = check(src)
+    assert checked.problems == []
+    rows = checked.parsed["activities"].rows
+    assert (rows[0]["activity_id"], rows[2]["title"]) == ("a-01", "Visit")
+    assert {p.key for p in checked.warnings} == {"control_removed"}
+
+
 # ---------------------------------------------------------------- workbooks
 
 
@@ -322,6 +342,57 @@ def test_one_cause_of_many_problems_is_reported_first_and_grouped(tmp_path) -> N
         "with the same problem (rows 3, 4)"
     )
     assert len(report(check(src).problems, "en", limit=1)) == 2  # capped, with a last line
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [  # a separator too many (an unquoted "Visit, Visby"), a quote left open, one inside
+        (
+            "a-03,a,2020,Visit, Visby,Office,visit,n1,pa1,done,250.5,SEK,fixture",
+            "4:M: ett värde i en kolumn utan rubrik skulle gå förlorat",
+        ),
+        (
+            'a-03,a,2020,"Visit,Office,visit,n1,pa1,done,250.5,SEK,fixture',
+            '4:-: ett värde här börjar med ett citattecken (") som aldrig avslutas',
+        ),
+        (
+            'a-03,a,2020,"Visit" Visby,Office,visit,n1,pa1,done,250.5,SEK,fixture',
+            "4:-: ett citattecken inne i ett värde",
+        ),
+        (  # a value of more than a million characters: no title is, a file run together is
+            "a-03,a,2020," + "x" * 1_000_001 + ",Office,visit,n1,pa1,done,250.5,SEK,fixture",
+            "4:-: ett värde längre än 1\xa0000\xa0000 tecken",
+        ),
+    ],
+    ids=["separator-too-many", "quote-left-open", "quote-inside", "field-too-large"],
+)
+def test_a_csv_row_that_does_not_fit_its_header_is_named_first_and_nothing_is_written(
+    tmp_path, capsys, row, said
+) -> None:
+    """A value under no heading would be dropped, and a file the quotes break is not read
+    at all: both are refused at the row (as Excel numbers it), in the reader's language,
+    before the unknown activities the other tables then name."""
+    src = mini(tmp_path)
+    rows = (src / "activities.csv").read_text("utf-8").splitlines()
+    rows[3] = row
+    (src / "activities.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    out = tmp_path / "d"
+    assert main(["ingest", str(src), "--out", str(out), "--lang", "sv"]) == 1
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith(f"activities.csv:{said}"), first
+    assert not out.exists()
+
+
+def test_a_note_beside_a_sheets_table_is_refused_not_dropped(tmp_path) -> None:
+    def edit(wb: Workbook) -> None:
+        wb["activities"]["N3"] = "kolla med Eva"  # two columns right of the last heading
+
+    found = _problems_of_book(tmp_path, _workbook_of_mini(edit))
+    assert found == [
+        "book.xlsx[activities]:3:N: a value in a column without a heading would be lost: give "
+        "the column its heading, or empty the cell (a comma in a CSV value needs quotation "
+        "marks)"
+    ]
 
 
 def test_messages_follow_the_chosen_language(tmp_path, capsys) -> None:

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from dashboard.imports.sources import EXCEL_ERRORS, ExcelError, FormulaWithoutValue, RawTable
+from dashboard.imports.sources import (
+    EXCEL_ERRORS,
+    ExcelError,
+    FormulaWithoutValue,
+    RawTable,
+    column_letter,
+)
 from dashboard.model import codes
 from dashboard.model.contract import MAX_YEAR, MIN_YEAR, TABLE_BY_NAME, TABLES, Column, Table
 from dashboard.model.problems import WARNING, Problem
@@ -28,7 +34,13 @@ EXCEL_EPOCH = date(1899, 12, 30)
 MIN_SERIAL = (date(MIN_YEAR, 1, 1) - EXCEL_EPOCH).days
 MAX_SERIAL = (date(MAX_YEAR, 12, 31) - EXCEL_EPOCH).days
 INT64 = 2**63 - 1
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters (tab and newline kept) and the invisible ones text pasted from a web page
+# or Word brings: soft hyphen, zero-width space, word joiner, left-to-right and right-to-left
+# marks, embeddings, overrides and isolates (which can also show a text in another order than
+# it is stored). An id holding one is another id than the one the eye reads.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u200e\u200f\u2060\u202a-\u202e\u2066-\u2069]"
+)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 # digits grouped by threes with one kind of space or apostrophe, then decimals or an exponent
 _GROUPED = re.compile(
@@ -213,7 +225,8 @@ def _check_date_range(d: date) -> date:
 
 
 def clean_text(text: str) -> tuple[str, bool]:
-    """Text without control characters (tab and newline kept); True when any were removed."""
+    """Text without control and invisible characters (`_CONTROL`; tab and newline kept);
+    True when any were removed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # a byte-order mark inside a file (two files joined) is no character of the text
     cleaned = _CONTROL.sub("", text).replace("\ufeff", "")
@@ -392,10 +405,19 @@ def parse_table(
     index = _header_index(table, raw, problems)
     labels = dict(labels or {})
     parsed = ParsedTable(table, raw.file, [], [], labels)
+    headed = {j for j, h in enumerate(raw.header) if h.strip()}
     for i, cells in enumerate(raw.rows):
         if all(_blank(c) for c in cells):
             continue
         n = raw.line(i)
+        for at, cell in enumerate(cells):
+            if at not in headed and not _blank(cell):
+                # a value under no heading would be dropped: a CSV row with one separator
+                # too many (an unquoted "Bryssel, Belgien"), or a note beside the table
+                problems.append(
+                    Problem.of(raw.file, n, column_letter(at), "value_without_heading",
+                               table=table.name)
+                )  # fmt: skip
         row: dict[str, object] = {}
         for col in table.input_columns:
             j = index.get(col.name)

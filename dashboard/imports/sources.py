@@ -212,6 +212,27 @@ def _count_outside_quotes(line: str, ch: str) -> int:
     return n
 
 
+def _csv_problem(name: str, row: int, exc: csv.Error) -> Problem:
+    """What Python's csv module found, in a message of the catalogues (its own text is
+    English only)."""
+    text = str(exc)
+    if "expected after" in text:  # "',' expected after '\"'": a quote inside a field
+        return Problem.of(name, row, "-", "csv_stray_quote")
+    if "unexpected end of data" in text:  # a field's opening quote is never closed
+        return Problem.of(name, row, "-", "csv_open_quote")
+    if "field larger than field limit" in text:
+        return Problem.of(name, row, "-", "csv_field_too_large", limit=MAX_FIELD)
+    return Problem.of(name, row, "-", "bad_csv", reason=text)
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet's letter of column *index* (0-based: 0 is A, 26 is AA), as a
+    coordinator finds a CSV file's column in Excel too."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
 def read_csv_bytes(data: bytes, name: str, problems: list[Problem]) -> RawTable | None:
     """Read one CSV file as Excel writes it: any of its encodings, ',' ';' or tab."""
     decoded = decode(data, name, problems)
@@ -233,7 +254,9 @@ def read_csv_bytes(data: bytes, name: str, problems: list[Problem]) -> RawTable 
             rows.append(list(row))
             lines.append(reader.line_num)
     except csv.Error as exc:
-        problems.append(Problem.of(name, reader.line_num, "-", "bad_csv", reason=str(exc)))
+        # at the record being read (a spreadsheet row), not the physical line the reader
+        # stopped at: a quote left open is noticed only at the end of the file
+        problems.append(_csv_problem(name, len(rows) + 2, exc))
         return None
     if header_row is None:
         problems.append(Problem.of(name, 1, "-", "empty_file"))

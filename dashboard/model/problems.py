@@ -73,9 +73,11 @@ class Problem:
         return self.line("en")
 
     def sort_key(self) -> tuple:
-        """Whole files and headers first, then tables in the contract's order, then rows."""
+        """Whole files and headers first (a file that cannot be read at all, whatever row it
+        stopped at: the unknown ids it leaves in other tables follow from it), then tables
+        in the contract's order, then rows."""
         return (
-            0 if self.row <= 1 else 1,
+            0 if self.row <= 1 or self.column == "-" else 1,
             _TABLE_ORDER.get(self.table, len(_TABLE_ORDER)),
             self.file,
             self.row,
