@@ -128,6 +128,19 @@ def test_the_history_command_prints_csv_newest_first_by_organisation(
     assert [r[0] for r in rows[1:]] == ["1"]  # the edit did not touch Slagelse
 
 
+def test_the_history_commands_csv_keeps_a_name_or_comment_that_looks_like_a_formula_text(
+    fresh_sample, tmp_path: Path, capsys
+) -> None:
+    """A display name from the sign-in or a typed comment opens in a spreadsheet as the text
+    it is, as in every CSV the app writes (`export.neutralise`)."""
+    out = fresh_sample(tmp_path / "data")
+    name, comment = '=HYPERLINK("http://evil.example","Bo")', "@SUM(1+1)*cmd|' /C calc'!A0"
+    ingest(edited_sample(tmp_path), out, change=Change(name, "import", comment, person=None))
+    assert main(["history", "--data", str(out), "--limit", "1"]) == 0
+    row = list(csv.reader(io.StringIO(capsys.readouterr().out)))[1]
+    assert (row[2], row[6]) == ("'" + name, "'" + comment)
+
+
 def test_a_dataset_of_the_folder_layout_moves_into_a_lake_with_its_history(
     tmp_path: Path, capsys
 ) -> None:

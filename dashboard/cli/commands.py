@@ -298,9 +298,13 @@ def _cmd_history(args: argparse.Namespace) -> int:
         gone = prune(out, args.prune)
         print(f"expired {len(gone)} snapshot(s); the record keeps every change")
         return 0
+    from dashboard.outputs.export import neutralise
+
+    # a comment or a name from the sign-in ("=HYPERLINK(…)") stays text in a spreadsheet,
+    # as in every CSV the app writes (`export.neutralise`)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     for row in iter_csv_rows(out, args.org, args.limit):
-        writer.writerow(row)
+        writer.writerow([neutralise(v) if isinstance(v, str) else v for v in row])
     return 0
 
 
