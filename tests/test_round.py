@@ -541,6 +541,52 @@ def test_reminders_without_an_smtp_server_say_so(live: Path, capsys) -> None:
     assert "DASHBOARD_SMTP_HOST" in capsys.readouterr().err
 
 
+class RefusesSecond(Inbox):
+    """A real SMTP server that takes one mail, then refuses the rest (a full mailbox)."""
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.mails:
+            return "552 Requested mail action aborted: exceeded storage allocation"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_mail_server_that_is_down_or_refuses_is_said_with_what_was_sent(
+    live: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No traceback: the server and its answer, and how many of the reminders went before
+    it; with nothing due the server is not called at all; a day that is none is refused."""
+    from aiosmtpd.controller import Controller
+
+    from dashboard.cli.commands import main
+    from deploy.local import free_port
+
+    closed = free_port()  # nothing listens there
+    monkeypatch.setenv("DASHBOARD_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("DASHBOARD_SMTP_PORT", str(closed))
+    assert remind(live, "2011-02-01") == 0  # no year is open: nothing due, no connection
+    assert "0 reminder(s): nothing is due" in capsys.readouterr().out
+    opened(live)
+    assert remind(live, "2011-02-01") == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: the mail server 127.0.0.1:{closed} did not take the reminders")
+    assert err.rstrip().endswith("0 of 4 were sent before it") and "Traceback" not in err
+    inbox, port = RefusesSecond(), free_port()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        monkeypatch.setenv("DASHBOARD_SMTP_PORT", str(port))
+        assert remind(live, "2011-02-01") == 2
+    finally:
+        server.stop()
+    err = capsys.readouterr().err
+    assert "exceeded storage allocation" in err and "1 of 4 were sent before it" in err
+    assert len(inbox.mails) == 1
+    with pytest.raises(SystemExit) as usage:
+        main(["remind", "--data", str(live), "--today", "1 feb 2011"])
+    assert usage.value.code == 2
+    assert "'1 feb 2011' is no day written YYYY-MM-DD" in capsys.readouterr().err
+
+
 def test_the_page_shows_the_dashboard_as_it_was_at_closing(live: Path) -> None:
     opened(live)
     _close(live)

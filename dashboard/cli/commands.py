@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -186,12 +187,10 @@ def _cmd_query(args: argparse.Namespace) -> int:
 def _cmd_remind(args: argparse.Namespace) -> int:
     """The yearly round's weekly digests (`outputs.reminders`): printed with --dry-run,
     else sent through the SMTP server the settings name."""
-    from datetime import date
-
     from dashboard.model.access import policy
     from dashboard.outputs import reminders
 
-    today = date.fromisoformat(args.today) if args.today else date.today()
+    today = args.today or date.today()
     url = args.url or os.environ.get("DASHBOARD_URL", "").strip() or "http://localhost:8501"
     rules = policy()
     folder = dataset_path(args.data) if args.data else data_dir()
@@ -208,7 +207,18 @@ def _cmd_remind(args: argparse.Namespace) -> int:
     if smtp is None:
         print("error: set DASHBOARD_SMTP_HOST (or use --dry-run)", file=sys.stderr)
         return 2
-    sent = reminders.send(mails, smtp)
+    if not mails:  # no open year asks anything of anyone: the mail server is not called
+        print("0 reminder(s): nothing is due")
+        return 0
+    try:
+        sent = reminders.send(mails, smtp)
+    except reminders.SendFailed as exc:
+        print(
+            f"error: the mail server {smtp.host}:{smtp.port} did not take the reminders "
+            f"({exc}); {exc.sent} of {len(mails)} were sent before it",
+            file=sys.stderr,
+        )
+        return 2
     print(f"{sent} reminder(s) sent through {smtp.host}:{smtp.port}")
     return 0
 
@@ -553,7 +563,9 @@ def build_parser() -> argparse.ArgumentParser:
         "remind", help="send the yearly round's weekly reminders (run it from a scheduler)"
     )
     p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
-    p.add_argument("--today", help="the day to remind as of (YYYY-MM-DD; default: today)")
+    p.add_argument(
+        "--today", type=_day, help="the day to remind as of (YYYY-MM-DD; default: today)"
+    )
     p.add_argument("--url", help="the dashboard's address for the links (default: DASHBOARD_URL)")
     p.add_argument("--dry-run", action="store_true", help="print the mails instead of sending")
     p.set_defaults(func=_cmd_remind)
@@ -564,6 +576,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
     p.set_defaults(func=_cmd_synth)
     return parser
+
+
+def _day(text: str) -> date:
+    """A day given on the command line, or argparse's usage message saying what it is not."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is no day written YYYY-MM-DD") from None
 
 
 def main(argv: list[str] | None = None) -> int:

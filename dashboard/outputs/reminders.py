@@ -300,22 +300,34 @@ def digests(out: Path, policy: Policy, today: date, base_url: str) -> list[Mail]
     return mails
 
 
+class SendFailed(Exception):
+    """The SMTP server could not be reached or refused a mail: how many went before."""
+
+    def __init__(self, sent: int, cause: BaseException) -> None:
+        super().__init__(str(cause) or cause.__class__.__name__)
+        self.sent = sent
+
+
 def send(mails: Iterable[Mail], smtp: Smtp) -> int:
     """Send *mails* over one connection to the SMTP server; how many were sent. An error
-    of the server stops the run (the scheduler runs it again next week, or now by hand)."""
+    of the server stops the run (the scheduler runs it again next week, or now by hand)
+    and is raised as `SendFailed`, saying how many were sent before it."""
     sent = 0
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
-        if smtp.starttls:
-            server.starttls()
-        if smtp.user:
-            server.login(smtp.user, smtp.password)
-        for mail in mails:
-            msg = EmailMessage()
-            msg["From"] = smtp.sender
-            msg["To"] = mail.to
-            msg["Subject"] = mail.subject
-            msg["Content-Language"] = mail.lang
-            msg.set_content(mail.body)
-            server.send_message(msg)
-            sent += 1
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
+            if smtp.starttls:
+                server.starttls()
+            if smtp.user:
+                server.login(smtp.user, smtp.password)
+            for mail in mails:
+                msg = EmailMessage()
+                msg["From"] = smtp.sender
+                msg["To"] = mail.to
+                msg["Subject"] = mail.subject
+                msg["Content-Language"] = mail.lang
+                msg.set_content(mail.body)
+                server.send_message(msg)
+                sent += 1
+    except (OSError, smtplib.SMTPException) as exc:  # SMTPException is an OSError too
+        raise SendFailed(sent, exc) from exc
     return sent
