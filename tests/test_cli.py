@@ -54,6 +54,29 @@ def test_query_errors_exit_2(mini_dir: Path, capsys) -> None:
     assert main(["query", "activities", "--year", "2019", "--from", "2018"]) == 2
 
 
+def test_a_slip_in_the_commands_arguments_is_said_not_answered_with_an_empty_file(
+    mini_dir: Path, tmp_path: Path, capsys
+) -> None:
+    """An organisation id the dataset does not hold, a range the wrong way round, an export
+    to a file that is no workbook, a count below one: each said in one line, exit 2."""
+    data = ["--data", str(mini_dir)]
+    assert main(["query", "activities", *data, "--org", "a", "--org", "zz"]) == 2
+    assert "error: unknown organisation(s) zz" in capsys.readouterr().err
+    assert main(["query", "activities", *data, "--from", "2020", "--to", "2019"]) == 2
+    assert "error: --from 2020 is after --to 2019" in capsys.readouterr().err
+    assert main(["export", *data, "--out", str(tmp_path / "a.csv")]) == 2
+    assert "error: --out must name an .xlsx workbook" in capsys.readouterr().err
+    assert not (tmp_path / "a.csv").exists()
+    for bad in (["--limit", "-1"], ["--prune", "0"]):
+        try:
+            main(["history", *data, *bad])
+        except SystemExit as usage:
+            assert usage.code == 2
+        else:
+            raise AssertionError(f"{bad} was taken")
+        assert "is no whole number of 1 or more" in capsys.readouterr().err
+
+
 def test_module_entry_point_runs(mini_dir: Path) -> None:
     res = subprocess.run(
         [sys.executable, "-m", "dashboard", "query", "project_portfolio", "--data", str(mini_dir)],

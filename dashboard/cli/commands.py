@@ -109,27 +109,44 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unknown_orgs(folder: Path, given: Sequence[str] | None) -> list[str]:
+    """The organisation ids of *given* the dataset does not hold: a typing slip is said,
+    not answered with an empty file (`export`, `query`)."""
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.storage import read_table
+
+    if not given:
+        return []
+    orgs = read_table(folder, TABLE_BY_NAME["organisations"])
+    known = set(orgs.column("org_id").to_pylist()) if orgs is not None else set()
+    return [o for o in given if o not in known]
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from dashboard.imports.workbook import dataset_rows
-    from dashboard.model.contract import TABLE_BY_NAME
     from dashboard.outputs.workbook import workbook_bytes
-    from dashboard.storage import Database, DatasetError, read_table
+    from dashboard.storage import Database, DatasetError
 
+    if Path(args.out).suffix.lower() != ".xlsx":
+        print("error: --out must name an .xlsx workbook", file=sys.stderr)
+        return 2
     folder = dataset_path(args.data) if args.data else data_dir()
     try:
         Database(folder).close()  # the same checks as the dashboard: a readable dataset
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.org:
-        orgs = read_table(folder, TABLE_BY_NAME["organisations"])
-        known = set(orgs.column("org_id").to_pylist()) if orgs is not None else set()
-        unknown = [o for o in args.org if o not in known]
-        if unknown:
-            print(f"error: unknown organisation(s) {', '.join(unknown)}", file=sys.stderr)
-            return 2
+    unknown = _unknown_orgs(folder, args.org)
+    if unknown:
+        print(f"error: unknown organisation(s) {', '.join(unknown)}", file=sys.stderr)
+        return 2
     rows = dataset_rows(folder, Scope.everything(), tuple(args.org or ()))  # the server's
-    Path(args.out).write_bytes(workbook_bytes(rows, args.lang))
+    if args.contract:  # the 12 tables with their ids: for another system, or an audit
+        from dashboard.outputs.template import template_xlsx
+
+        Path(args.out).write_bytes(template_xlsx(args.lang, rows))
+    else:
+        Path(args.out).write_bytes(workbook_bytes(rows, args.lang))
     print(f"wrote {sum(len(v) for v in rows.values())} rows to {args.out}")
     return 0
 
@@ -156,11 +173,18 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return 2
     year_from = args.year if args.year is not None else args.year_from
     year_to = args.year if args.year is not None else args.year_to
+    if year_from is not None and year_to is not None and year_from > year_to:
+        print(f"error: --from {year_from} is after --to {year_to}", file=sys.stderr)
+        return 2
     filters = Filters(tuple(args.org or ()), year_from, year_to, tuple(args.goal or ()))
     try:
         query = load_query(args.name)
         extra = {"search": args.search, "limit": None, "offset": 0}
         db = Database(dataset_path(args.data) if args.data else data_dir())
+        unknown = _unknown_orgs(db.folder, args.org)
+        if unknown:
+            print(f"error: unknown organisation(s) {', '.join(unknown)}", file=sys.stderr)
+            return 2
         params = params_for(query.name, filters, **extra)
         out = sys.stdout.buffer
         shape = None
@@ -441,9 +465,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("history", help="print the record of changes as CSV, newest first")
     p.add_argument("--data", default=str(data_dir()), help="dataset folder")
     p.add_argument("--org", help="only changes that touched this organisation (its id)")
-    p.add_argument("--limit", type=int, help="at most this many changes")
-    p.add_argument("--prune", type=int, metavar="KEEP", help="remove all but the newest KEEP "
-                   "versions' files (the record itself is kept)")  # fmt: skip
+    p.add_argument("--limit", type=_at_least_one, help="at most this many changes")
+    p.add_argument("--prune", type=_at_least_one, metavar="KEEP",
+                   help="remove all but the newest KEEP versions' files (the record itself "
+                   "is kept)")  # fmt: skip
     p.set_defaults(func=_cmd_history)
 
     p = sub.add_parser("restore", help="publish an earlier version again, as a new version")
@@ -502,6 +527,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write the dataset as the coordinator's workbook")
     p.add_argument("--out", required=True, help="PATH.xlsx")
+    p.add_argument(
+        "--contract",
+        action="store_true",
+        help="the contract's 12 tables with their ids (the 12-table template filled in; "
+        "it imports back as the same rows)",
+    )
     p.add_argument("--org", action="append", help="organisation id (repeatable; default: all)")
     p.add_argument("--lang", default="sv", choices=LANGS, help="language of sheets")
     p.add_argument("--data", help="dataset folder (default: DASHBOARD_DATA_DIR or data/)")
@@ -576,6 +607,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
     p.set_defaults(func=_cmd_synth)
     return parser
+
+
+def _at_least_one(text: str) -> int:
+    """A count given on the command line that must be 1 or more (`--limit`, `--prune`:
+    keeping 0 versions would leave no dataset)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is no whole number of 1 or more")
+    return n
 
 
 def _day(text: str) -> date:

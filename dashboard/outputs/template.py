@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from dashboard.i18n import t
@@ -105,9 +106,14 @@ def template_zip(lang: str = "en") -> bytes:
     return buf.getvalue()
 
 
-def template_xlsx(lang: str = "en") -> bytes:
+def template_xlsx(lang: str = "en", rows: Mapping[str, Sequence[Mapping]] | None = None) -> bytes:
     """A workbook with a sheet per table and a reference sheet describing every column, all
-    in *lang* (the reference sheet's name starts with "_": the import passes it by)."""
+    in *lang* (the reference sheet's name starts with "_": the import passes it by).
+
+    With *rows* (each table's rows, by contract column), each sheet holds them: the
+    contract's own export (`python -m dashboard export --contract`), ids included, which the
+    import reads back as the same rows. A text is written as a text cell, so a title that
+    begins with "=" is neither run as a formula nor changed by a leading apostrophe."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Alignment, Font
@@ -134,6 +140,11 @@ def template_xlsx(lang: str = "en") -> bytes:
         for i, h in enumerate(headers, start=1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(h) + 4)
         ws.freeze_panes = "A2"
+        for row in (rows or {}).get(tb.name, ()):
+            ws.append([row.get(c.name) for c in tb.input_columns])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = TYPE_STRING
     for cell in about[1]:
         cell.font = Font(bold=True)
     for row in about.iter_rows(min_row=2):
