@@ -93,3 +93,44 @@ def test_the_statement_quotes_the_framework_words_streamlit_really_shows() -> No
             assert word in frontend, (lang, word)
         assert "per file" in frontend  # "… per file", the size hint
         assert "Drag and drop file here" not in statement and "Browse files" not in statement
+
+
+# counts whose number is never one: a limit, a selection over the limit, a verb after it
+NEVER_ONE = {
+    "data.workbook.too_big": "shown only above the limit of activities",
+    "goals.hierarchy.too_many": "the chart's limit",
+    "projects.target.more": "the chart's limit",
+    "mail.missing": "a verb follows the number",
+    "round.mine.missing": "a verb follows the number",
+}
+
+
+def test_a_count_of_one_reads_in_the_singular() -> None:
+    """A Swedish text that puts a plural after a counted number ("{n} varningar") has its
+    form for one (`KEY.one`, which `i18n.tn` takes), unless its number is never one: "1
+    varningar", "… och 1 rader till" and "1 rader i 1 tabeller" were once shown."""
+    from dashboard.i18n import tn
+
+    plural = re.compile(r"\{(n|rows|tables)\} (\w+)")
+    flagged = [
+        k
+        for k, v in TEXTS.items()
+        if not k.endswith(".one")
+        and f"{k}.one" not in TEXTS
+        and k not in NEVER_ONE
+        and (m := plural.search(v["sv"]))
+        and re.search(r"(er|ar|or|na|da|ta|ade)$", m.group(2))
+    ]
+    assert flagged == []
+    assert tn("problem.more_rows", 1, "sv", n="1", rows="3") == (
+        "… och 1 rad till med samma problem (rad 3)"
+    )
+    assert tn("data.upload.warnings", 1, "da", n="1").startswith("1 advarsel ")
+    assert tn("history.kind.removed", 1, "sv", n="1") == "1 borttagen"
+    assert tn("projects.no_amounts", 1, "en", n="1").startswith("1 secured project has")
+    rows, tables = tn("count.rows", 1, "sv", n="1"), tn("count.tables", 1, "sv", n="1")
+    from dashboard.i18n import t
+
+    assert t("data.upload.ok", "sv", rows=rows, tables=tables) == (
+        "Inga problem: 1 rad i 1 tabell kan importeras."
+    )

@@ -225,7 +225,7 @@ def test_the_history_page_lists_changes_and_shows_before_and_after(
     assert list(changes["Version"]) == ["2", "1"] or list(changes["Version"]) == [2, 1]
     assert list(changes["Vem"]) == ["Bo", "Anna"]
     assert changes["Organisationer"].iloc[0] == "Gotlands kommun"
-    assert "Aktiviteter 1 ändrade, 1 borttagna" in changes["Tabeller"].iloc[0]
+    assert "Aktiviteter 1 ändrad, 1 borttagen" in changes["Tabeller"].iloc[0]
     shown = [d.value for d in at.dataframe[1:]]
     titles = [t for df in shown if "Titel" in df for t in df["Titel"]]
     # the corrected activity before and after, and the deleted one as it was

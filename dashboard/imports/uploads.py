@@ -32,7 +32,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import PROJECT_ROOT
-from dashboard.i18n import fmt_int, t, tn
+from dashboard.i18n import fmt_int, tn
 from dashboard.imports.ingest import Outcome, check, ingest
 from dashboard.model.access import Person, Scope, ScopeMissing
 from dashboard.model.problems import ImportFailed, Problem, group
@@ -115,16 +115,7 @@ class UploadCheck:
         rows = []
         for g in group(self.warnings if warnings else self.problems):
             p = g.first
-            more = len(g.rows) - 1
-            message = p.text(lang)
-            if more:
-                message += " " + t(
-                    "problem.more_rows",
-                    lang,
-                    n=fmt_int(more, lang),
-                    rows=", ".join(str(r) for r in g.rows[1:6]) + (", …" if more > 5 else ""),
-                )
-            rows.append((p.file, p.row, p.column, message))
+            rows.append((p.file, p.row, p.column, p.text(lang) + g.more(lang)))
         return pd.DataFrame(rows, columns=["file", "row", "column", "message"])
 
     def text(self, lang: str) -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from dashboard.i18n import fmt_int, t
+from dashboard.i18n import fmt_int, t, tn
 from dashboard.model.contract import TABLES
 
 ERROR = "error"
@@ -121,12 +121,16 @@ class Group:
 
     def line(self, lang: str) -> str:
         """The first problem, then '… and N more rows with the same problem (rows …)'."""
-        text = self.first.line(lang)
+        return self.first.line(lang) + self.more(lang)
+
+    def more(self, lang: str) -> str:
+        """' … and N more rows with the same problem (rows …)', or '' for one row: the
+        printed line's ending and the Data page's message column alike."""
         more = len(self.rows) - 1
-        if more:
-            shown = ", ".join(str(r) for r in self.rows[1:6]) + (", …" if more > 5 else "")
-            text += " " + t("problem.more_rows", lang, n=fmt_int(more, lang), rows=shown)
-        return text
+        if not more:
+            return ""
+        shown = ", ".join(str(r) for r in self.rows[1:6]) + (", …" if more > 5 else "")
+        return " " + tn("problem.more_rows", more, lang, n=fmt_int(more, lang), rows=shown)
 
 
 def group(problems: Iterable[Problem]) -> list[Group]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dashboard.i18n import t
+from dashboard.i18n import t, tn
 from dashboard.model import safe
 from dashboard.model.access import Person, Scope, ScopeMissing
 from dashboard.model.filters import Filters
@@ -34,6 +34,10 @@ class View:
     def t(self, key: str, **values: object) -> str:
         """Translate *key* into the view's language."""
         return t(key, self.lang, **values)
+
+    def tn(self, key: str, count: int, **values: object) -> str:
+        """*key* for *count* things in the view's language (`i18n.tn`: "1 varning")."""
+        return tn(key, count, self.lang, **values)
 
     def md(self, key: str, **values: object) -> str:
         """Translate *key* for a Markdown context (markdown, captions, alerts, metric

@@ -185,7 +185,8 @@ def _upload(view: View) -> tuple[str, bytes, changes.UploadCheck] | None:
     result = changes.check_upload(name, payload, view.reader, shown)
     bar.empty()
     if result.warnings:
-        with st.expander(view.t("data.upload.warnings", n=fmt_int(len(result.warnings), lang))):
+        n = len(result.warnings)
+        with st.expander(view.tn("data.upload.warnings", n, n=fmt_int(n, lang))):
             grids.show_table(view, result.frame(lang, warnings=True), "data-warnings")
     if result.problems:
         st.error(
@@ -217,11 +218,12 @@ def _upload(view: View) -> tuple[str, bytes, changes.UploadCheck] | None:
     if not result.ok:
         st.warning(view.t("data.upload.empty"))
         return None
+    rows = sum(result.rows.values())
     st.success(
         view.t(
             "data.upload.ok",
-            rows=fmt_int(sum(result.rows.values()), lang),
-            tables=fmt_int(len(result.rows), lang),
+            rows=view.tn("count.rows", rows, n=fmt_int(rows, lang)),
+            tables=view.tn("count.tables", len(result.rows), n=fmt_int(len(result.rows), lang)),
         ),
         icon=":material/check_circle:",
     )

@@ -27,7 +27,7 @@ def changes_frame(view: View, entries: list[data.Entry]) -> pd.DataFrame:
             codes.table_label(name, view.lang)
             + " "
             + ", ".join(
-                view.t(f"history.kind.{k}", n=fmt_int(n, view.lang))
+                view.tn(f"history.kind.{k}", n, n=fmt_int(n, view.lang))
                 for k, n in (v.get("counts") or {}).items()
                 if n
             )
@@ -68,7 +68,7 @@ def _what_it_did(view: View, entry: data.Entry, previous: int | None) -> None:
             total = int((v.get("counts") or {}).get(kind, len(keys)))
             if not total:
                 continue
-            st.caption(view.t(f"history.kind.{kind}", n=fmt_int(total, view.lang)))
+            st.caption(view.tn(f"history.kind.{kind}", total, n=fmt_int(total, view.lang)))
             if len(keys) < total:
                 st.caption(view.t("history.first_keys", n=fmt_int(len(keys), view.lang)))
             before = (

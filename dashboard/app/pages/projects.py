@@ -102,7 +102,8 @@ def _secured(view: View, totals: pd.DataFrame) -> None:
                 )
             )
     for _, r in totals[totals["currency"].isna()].iterrows():
-        st.caption(view.t("projects.no_amounts", n=fmt_int(r["projects"], lang)))
+        n = int(r["projects"])
+        st.caption(view.tn("projects.no_amounts", n, n=fmt_int(n, lang)))
     grids.table_with_download(view, totals, "project_totals", "project_totals")
 
 
