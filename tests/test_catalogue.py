@@ -122,6 +122,16 @@ def test_a_count_of_one_reads_in_the_singular() -> None:
         and re.search(r"(er|ar|or|na|da|ta|ade)$", m.group(2))
     ]
     assert flagged == []
+    # "problem(s)" in English and Danish: each text of a number of problems has its one
+    problems = [
+        k
+        for k, v in TEXTS.items()
+        if not k.endswith(".one")
+        and re.search(r"\{n\} (more )?problem", v["en"])
+        and f"{k}.one" not in TEXTS
+    ]
+    assert problems == []
+    assert "(s)" not in tn("edit.refused", 1, "en", n="1")
     assert tn("problem.more_rows", 1, "sv", n="1", rows="3") == (
         "… och 1 rad till med samma problem (rad 3)"
     )

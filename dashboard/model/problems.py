@@ -150,5 +150,5 @@ def report(problems: Iterable[Problem], lang: str, limit: int = 40) -> list[str]
     lines = [g.line(lang) for g in groups[:limit]]
     if len(groups) > limit:
         rest = sum(len(g.rows) for g in groups[limit:])
-        lines.append(t("problem.more_groups", lang, n=fmt_int(rest, lang)))
+        lines.append(tn("problem.more_groups", rest, lang, n=fmt_int(rest, lang)))
     return lines

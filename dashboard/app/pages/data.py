@@ -266,7 +266,11 @@ def _import_checked(view: View, name: str, payload: bytes, result: changes.Uploa
             with st.spinner(view.t("data.replace.running")):
                 outcome = changes.import_upload(name, payload, view.reader, view.person, orgs)
         except ImportFailed as exc:
-            st.error(view.t("data.replace.failed", n=fmt_int(len(exc.problems), lang)))
+            st.error(
+                view.tn(
+                    "data.replace.failed", len(exc.problems), n=fmt_int(len(exc.problems), lang)
+                )
+            )
             failed = changes.UploadCheck(exc.problems, exc.warnings)
             grids.show_table(view, failed.frame(lang), "data-replace-problems")
             return

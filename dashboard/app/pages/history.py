@@ -171,7 +171,11 @@ def _undo(view: View, version: int) -> None:
             grids.show_table(view, frame, f"undo-conflict-{name}")
         return
     except ImportFailed as exc:
-        st.error(view.t("history.undo.failed", n=fmt_int(len(exc.problems), view.lang)))
+        st.error(
+            view.tn(
+                "history.undo.failed", len(exc.problems), n=fmt_int(len(exc.problems), view.lang)
+            )
+        )
         grids.show_table(view, changes.UploadCheck(exc.problems).frame(view.lang), "undo-problems")
         return
     _done(view.t("history.undone", version=version, new=new))
