@@ -416,3 +416,79 @@ def test_a_snapshot_reads_the_same_from_memory_as_through_the_lake(
         if lake_read is not None:
             assert memory_read is not None and memory_read.equals(lake_read), (t.name, c, o)
             assert lake_read.num_rows or t.name.startswith("round") or o, t.name
+
+
+SAVES = """
+import sys
+from pathlib import Path
+from dashboard.imports import editing
+from dashboard.model.access import Grant, Person
+admin = Person("Ada", "ada@x.se", (Grant("*", "admin"),), True)
+for title in sys.argv[2:]:
+    rows = editing.load(Path(sys.argv[1]), "gotland", 2011, "sv")
+    edited = [dict(r) for r in rows]
+    edited[0]["activity_title"] = title
+    editing.save(Path(sys.argv[1]), "gotland", 2011, "sv", rows, edited, admin, "backup test")
+"""
+
+
+@pytest.mark.parametrize("later", [["D"], ["D", "E"]], ids=["one-save", "two-saves"])
+def test_a_backup_put_back_while_the_app_runs_is_read_as_it_is_not_as_kept(
+    fresh_sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, later: list[str]
+) -> None:
+    """A backup of the catalog restored in place (SQLite's own backup API, as
+    `sqlite3 catalog.sqlite ".restore backup"` does; the file keeps its inode) while this
+    process runs: another machine's saves then get the snapshot ids this process has kept
+    reads of (B's, C's). What it reads, through the storage and on a page, is the restored
+    history's (D, E), never what it kept of the old one."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.storage import stamp
+    from dashboard.storage.engine import Database
+    from tests.conftest import ROOT
+
+    out = fresh_sample(tmp_path / "data")
+    catalog = out / "catalog.sqlite"
+
+    def saved(*titles: str) -> None:  # by another process, as another machine would
+        subprocess.run([sys.executable, "-c", SAVES, str(out), *titles], check=True, cwd=ROOT)
+
+    def copy(src: Path, dest: Path) -> None:
+        a, b = sqlite3.connect(src), sqlite3.connect(dest)
+        a.backup(b)
+        a.close()
+        b.close()
+
+    def titles() -> set[str]:
+        acts = read_table(out, TABLES[6], orgs=["gotland"]).column("title").to_pylist()
+        rows = Database(out, snapshot=stamp(out)).df("organisations")  # a page's connection
+        assert len(rows)
+        return {t for t in acts if t in "ABCDE"}
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(out))
+    page = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    page.query_params["lang"] = "sv"
+    page.query_params["org"] = "gotland"
+    page.query_params["from"] = "2011"
+    page.query_params["to"] = "2011"
+    page.run()
+    page.switch_page("dashboard/app/pages/activities.py").run()
+
+    def on_page() -> set[str]:
+        page.run()
+        assert not page.exception, page.exception
+        shown = {str(v) for df in page.dataframe for v in df.value.astype(str).stack()}
+        return {t for t in "ABCDE" if t in shown}
+
+    saved("A")
+    copy(catalog, tmp_path / "backup.sqlite")
+    for title in ("B", "C"):  # B's and C's snapshots read and kept
+        saved(title)
+        assert (titles(), on_page()) == ({title}, {title})
+    copy(tmp_path / "backup.sqlite", catalog)
+    saved(*later)
+    assert (titles(), on_page()) == ({later[-1]}, {later[-1]})

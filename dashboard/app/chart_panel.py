@@ -72,7 +72,7 @@ def _built(view: View, key: tuple[Hashable, ...], build: Callable[[], Any]) -> A
     only read it or pass it to Streamlit."""
     from dashboard.app import data
 
-    k = (*key, view.filters, view.lang, data.source_key(), data.stamp(), data.scope())
+    k = (*key, view.filters, view.lang, *data.reading(), data.scope())
     return _figures.get_or_make(k, build)
 
 

@@ -28,6 +28,7 @@ from dashboard.storage import (
     data_dir,
     entries,
     forget,
+    history_key,
     kept,
     lake_at,
     read_manifest,
@@ -42,9 +43,9 @@ ALL = Filters()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _database(folder: str, stamp: float = 0.0) -> Database:
-    """A connection per dataset folder and snapshot (a snapshot never changes, so its
-    connection never goes stale; a small dataset is held in memory)."""
+def _database(folder: str, history: int, stamp: float = 0.0) -> Database:
+    """A connection per dataset folder, catalog history and snapshot (a snapshot never
+    changes, so its connection never goes stale; a small dataset is held in memory)."""
     return Database(Path(folder), snapshot=int(stamp))
 
 
@@ -94,7 +95,16 @@ def folder() -> Path:
 
 def database() -> Database:
     """The process-wide connection over the snapshot this session reads."""
-    return _database(source_key(), stamp())
+    return _database(*reading())
+
+
+def reading() -> tuple[str, int, float]:
+    """What this session reads, as every cache of it keys it: the dataset's folder, which
+    history of its catalog (`storage.history_key`: a backup put back while the app runs gives
+    snapshot ids anew, so an id alone could name another history's snapshot) and the
+    snapshot."""
+    snapshot = stamp()  # first: reading the newest snapshot is what notices a history
+    return source_key(), history_key(data_dir()), snapshot
 
 
 def stamp() -> float:
@@ -143,15 +153,22 @@ _results: Kept[pd.DataFrame] = Kept(1024)  # query results of this process
 
 
 def _query(
-    name: str, filters: Filters, folder: str, stamp: float, extra: tuple[tuple[str, Any], ...]
+    name: str,
+    filters: Filters,
+    folder: str,
+    history: int,
+    stamp: float,
+    extra: tuple[tuple[str, Any], ...],
 ) -> pd.DataFrame:
     """A query's result, computed once per (name, filters, dataset, stamp, extra) and shared
     by every session of the process (`dashboard.app.kept`). Each caller gets a shallow copy:
     with pandas' copy-on-write (the default since pandas 3) nothing a caller does to its
     copy, adding a column or changing a cell, reaches the kept result."""
     df = _results.get_or_make(
-        (name, filters, folder, stamp, extra),
-        lambda: _database(folder, stamp).df(name, params_for(name, filters, **dict(extra))),
+        (name, filters, folder, history, stamp, extra),
+        lambda: _database(folder, history, stamp).df(
+            name, params_for(name, filters, **dict(extra))
+        ),
     )
     return df.copy(deep=False)
 
@@ -233,7 +250,7 @@ def query(
     allowed = scope() if allowed is None else allowed
     _check_narrowable(name, allowed)
     f = scoped(filters, allowed)
-    df = _query(name, f, source_key(), stamp(), tuple(sorted(extra.items())))
+    df = _query(name, f, *reading(), tuple(sorted(extra.items())))
     return _only_readable(df, allowed)
 
 
@@ -248,7 +265,7 @@ def query_each(
 def every_organisation() -> pd.DataFrame:
     """Every organisation of the dataset, whatever this session may read: only for the
     shell, to work out what the signed-in person may read (the scope itself)."""
-    return _query("organisations", ALL, source_key(), stamp(), ())
+    return _query("organisations", ALL, *reading(), ())
 
 
 def batches(name: str, filters: Filters, allowed: Scope, **extra: Any) -> Iterator[pa.RecordBatch]:

@@ -7,7 +7,7 @@ module inside it, so a change of storage engine is a change behind this list.
 - where: `Lake`, `lake_at` (a folder's catalog and data path), `data_dir`/`data_location`;
 - read: `Database` (one snapshot, for the pages' queries), `read_table` (a table, at a
   snapshot where given), `row_count`, `has_dataset`, `read_manifest`, `stamp` (the newest
-  snapshot);
+  snapshot), `history_key` (which history of the catalog it is in: a backup put back is another);
 - write: `publish` (one transaction, with its `Change` record), `upgrade` (a dataset of
   an older contract in today's, `model.migrations`), `check_out`, `locked`, `write_table`
   (staging a table), `write_for` (the rows of a few organisations);
@@ -24,6 +24,7 @@ from dashboard.storage.dataset import (
     data_dir,
     data_location,
     has_dataset,
+    history_key,
     read_manifest,
     read_table,
     read_tables,
@@ -84,6 +85,7 @@ __all__ = [
     "forget",
     "generate",
     "has_dataset",
+    "history_key",
     "iter_csv_rows",
     "kept",
     "key_of",

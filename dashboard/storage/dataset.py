@@ -485,6 +485,14 @@ def read_manifest(out: Path) -> dict:
     }
 
 
+def history_key(out: Path) -> int:
+    """Which catalog, and which history of it, the lake at *out* is now (a number): it
+    changes when the catalog file is made anew or a backup is put back while this process
+    runs (`engine.Engine.current` notices ids given again), so a cache keyed by it and a
+    snapshot id never serves a snapshot of another history. Ask it after `stamp`."""
+    return _identity(lake_at(Path(out)))
+
+
 def stamp(out: Path) -> int:
     """The newest snapshot of the lake at *out* (0: none). Read through DuckDB: the SQLite
     catalog file is not read directly (DuckDB's SQLite writes it in WAL mode with locks of

@@ -436,13 +436,30 @@ class Engine:
     def current(self) -> int:
         """The lake's newest snapshot (a commit of another process is seen at once). A
         catalog that does not answer breaks this instance: the next use makes a new one,
-        whose new connection finds the catalog once it is back."""
+        whose new connection finds the catalog once it is back.
+
+        The newest snapshot seen before is asked for again in the same query: when it is
+        gone or has another time, the catalog was put back from a backup (copied over the
+        file in place, or a database restored) and its snapshot ids are being given anew,
+        so this process's reads kept by snapshot id are of another history
+        (`_history_went_back`)."""
+        lake = self.lake
+        seen = _NEWEST_SEEN.get(lake)
         try:
-            found = self.rows(f"select max(snapshot_id) from {META}.ducklake_snapshot")
+            found = self.rows(
+                f"select snapshot_id, cast(snapshot_time as varchar) from {META}.ducklake_snapshot "
+                f"where snapshot_id = (select max(snapshot_id) from {META}.ducklake_snapshot) "
+                "or snapshot_id = $seen order by snapshot_id desc",
+                {"seen": -1 if seen is None else seen[0]},
+            )
         except duckdb.Error:
             self.broken = True
             raise
-        return int(found[0][0])
+        newest = (int(found[0][0]), str(found[0][1]))
+        if seen is not None and (seen[0], seen[1]) not in {(int(i), str(t)) for i, t in found}:
+            _history_went_back(lake)
+        _NEWEST_SEEN[lake] = newest
+        return newest[0]
 
     def prepare(self, snapshot: int) -> tuple[str, bool]:
         """The schema holding *snapshot* (made on first use): its schema name and whether
@@ -634,14 +651,32 @@ _ENGINES: dict[tuple[Lake, int], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
+# per lake: the newest snapshot this process has seen (its id and time), and how often it
+# found the catalog's history gone back (`Engine.current`)
+_NEWEST_SEEN: dict[Lake, tuple[int, str]] = {}
+_HISTORIES: dict[Lake, int] = {}
+
+
+def _history_went_back(lake: Lake) -> None:
+    """The catalog holds another history than the one this process read (a backup put
+    back while it ran): every read kept under the old identity is let go, the reader and
+    the writer are made anew."""
+    _HISTORIES[lake] = _HISTORIES.get(lake, 0) + 1
+    with _WRITERS_LOCK:
+        _WRITERS.pop(lake, None)  # its connection is closed when no write holds it
+
+
 def _identity(lake: Lake) -> int:
-    """Which catalog file the lake is now (a folder removed and imported again is a new
-    catalog: its inode), so an instance never reads a catalog that is gone."""
+    """Which catalog the lake is now, as the keys of what this process keeps of it say:
+    its file (a folder removed and imported again is a new catalog: its inode), and how
+    often its history was seen to go back (`_history_went_back`: a backup copied over the
+    file keeps the inode), so nothing is ever read from a catalog or history that is gone."""
+    went_back = _HISTORIES.get(lake, 0)
     catalog = lake.catalog_file
     if catalog is None:
-        return 0
+        return went_back
     try:
-        return catalog.stat().st_ino
+        return catalog.stat().st_ino * 1_000 + went_back % 1_000
     except OSError:
         return -1
 
