@@ -233,6 +233,9 @@ def test_the_history_page_lists_changes_and_shows_before_and_after(
     assert "Internationella dagen" in titles
     statuses = {v for df in shown if "Status" in df for v in df["Status"]}
     assert statuses == {"Planerad"}  # the stored code in the reader's words
+    # the ids given by name are headed by what they name, never "…-id" over a title
+    headers = {c for df in shown for c in df.columns}
+    assert "Aktivitet" in headers and not any(h.endswith("-id") for h in headers), headers
     # filter by person
     at.main.selectbox[0].set_value("Anna").run()
     assert list(at.dataframe[0].value["Vem"]) == ["Anna"]

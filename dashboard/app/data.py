@@ -22,6 +22,7 @@ from dashboard.model.tables import stacked
 from dashboard.outputs.export import csv_chunks
 from dashboard.sql.queries import load_query, params_for
 from dashboard.storage import (
+    NAMED_BY,
     Database,
     DatasetError,
     Entry,
@@ -336,13 +337,21 @@ def version_rows(
     allowed = scope()
     live = data_dir()
     df = _version_rows.get_or_make(
-        (str(live), version, table, keys, orgs),
+        (str(live), history_key(live), version, table, keys, orgs),  # ids of one history
         lambda: _stored_rows(live, version, table, keys, orgs),
     )
     if allowed.limited and "org_id" in df:
         assert allowed.orgs is not None
         df = df.loc[df["org_id"].isin(sorted(allowed.orgs))]
     return df.copy(deep=False)
+
+
+def version_labels(lang: str) -> dict[str, str]:
+    """Headers for the id columns `version_rows` gives by name ("Aktivitet", not
+    "Aktivitets-id" over a title): one per column `storage.NAMED_BY` names."""
+    from dashboard.i18n import t
+
+    return {col: t(f"named.{col}", lang) for col in NAMED_BY}
 
 
 def previous_version(version: int) -> int | None:

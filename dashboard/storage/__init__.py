@@ -12,7 +12,8 @@ module inside it, so a change of storage engine is a change behind this list.
   an older contract in today's, `model.migrations`), `check_out`, `locked`, `write_table`
   (staging a table), `write_for` (the rows of a few organisations);
 - versions (snapshots): `entries`, `seen`, `last_version`, `previous_version`, `kept`,
-  `version_rows`, `changed_rows`, `Owners`, `key_of`, `restore`, `prune`, `iter_csv_rows`;
+  `version_rows` (ids given by name: `NAMED_BY`), `changed_rows`, `Owners`, `key_of`,
+  `restore`, `prune`, `iter_csv_rows`;
 - the folder layout before DuckLake moved into a lake: `migrate`;
 - a synthetic dataset for benchmarks and demos: `generate`;
 - rows as dicts, turned into dicts once for a table read again: `as_rows`.
@@ -35,6 +36,7 @@ from dashboard.storage.dataset import (
 )
 from dashboard.storage.engine import CommitConflict, Database, DatasetError, forget
 from dashboard.storage.history import (
+    NAMED_BY,
     Entry,
     Owners,
     Pair,
@@ -66,6 +68,7 @@ from dashboard.storage.synth import generate
 
 __all__ = [
     "CATALOG_ENV",
+    "NAMED_BY",
     "Change",
     "CommitConflict",
     "Database",

@@ -76,12 +76,17 @@ def _what_it_did(view: View, entry: data.Entry, previous: int | None) -> None:
             )
             after = _rows(entry.version, name, keys, entry.orgs) if kind != "removed" else None
             coded = {c: d for (t, c), d in codes.COLUMN_DOMAIN.items() if t == name}
-            if before is not None:
-                st.markdown(view.t("history.before"))
-                grids.show_table(view, before, f"h-{entry.version}-{name}-{kind}-b", coded=coded)
-            if after is not None:
-                st.markdown(view.t("history.after"))
-                grids.show_table(view, after, f"h-{entry.version}-{name}-{kind}-a", coded=coded)
+            labels = data.version_labels(view.lang)  # ids shown by name, headed by what they name
+            for shown, when, end in (
+                (before, "history.before", "b"),
+                (after, "history.after", "a"),
+            ):
+                if shown is not None:
+                    st.markdown(view.t(when))
+                    grids.show_table(
+                        view, shown, f"h-{entry.version}-{name}-{kind}-{end}", labels=labels,
+                        coded=coded,
+                    )  # fmt: skip
 
 
 def render(view: View) -> None:
