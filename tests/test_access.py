@@ -255,6 +255,45 @@ def test_an_undo_is_refused_where_a_later_change_touched_the_same_rows(out: Path
     assert actual(out, GOTLAND_VALUE, 2009) == 99
 
 
+def test_a_refused_undo_shows_the_rows_in_the_way_by_name_on_the_history_page(
+    out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The History page's refusal lists the rows a later change touched as they are now,
+    with names for ids as the page shows a version's rows: the indicator, not its id."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import AUTH
+
+    set_actual(out, GUSTAV, "gotland", 2009, 99)
+    first = history.last_version(out)
+    set_actual(out, GUSTAV, "gotland", 2009, 100)
+    access = tmp_path / "access.toml"
+    access.write_text(
+        '[[grant]]\nemail = "gustav@gotland.se"\norg = "gotland"\nrole = "coordinator"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(out))
+    monkeypatch.setenv("DASHBOARD_ACCESS_FILE", str(access))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "gustav@gotland.se", "email_verified": True}
+    at.query_params["lang"] = "sv"
+    at.run()
+    at.switch_page("dashboard/app/pages/history.py").run()
+    box = next(s for s in at.selectbox if s.label == "Visa vad en version ändrade")
+    box.set_value(first).run()
+    next(b for b in at.button if b.label == f"Ångra ändringen i version {first}").click().run()
+    assert not at.exception, at.exception
+    assert at.error[0].value.startswith("Inte ångrad: senare ändringar rör 1 av samma rader")
+    shown = at.dataframe[-1].value
+    cells = set(shown.astype(str).stack())
+    name = next(
+        r["name"] for r in read_rows(out, "indicators") if r["indicator_id"] == GOTLAND_VALUE
+    )
+    assert name in cells and GOTLAND_VALUE not in cells, cells
+    assert actual(out, GOTLAND_VALUE, 2009) == 100
+
+
 def test_an_undo_of_an_added_activity_removes_it_and_its_goal_links(out: Path) -> None:
     base = editing.load(out, "gotland", 2009, "sv")
     new = dict(base[0], **{editing.ID: None, "activity_title": "Ny aktivitet", "goals": "1"})

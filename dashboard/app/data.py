@@ -381,17 +381,21 @@ def may_undo(person: Person, version: int) -> bool:
 def conflict_frames(
     rows: list[tuple[str, str, dict[str, object] | None]], deleted: str
 ) -> list[tuple[str, pd.DataFrame]]:
-    """The rows a refused undo names, per table, as they are now, of the organisations
-    this session may read (a deleted row: its key and *deleted*)."""
-    allowed = scope()
-    by_table: dict[str, list[dict[str, object]]] = {}
-    for table, key, row in rows:
-        if row is not None and "org_id" in row and not allowed.allows(row["org_id"]):
-            continue
-        by_table.setdefault(table, []).append(
-            row if row is not None else {"row_name": f"{key}: {deleted}"}
-        )
-    return [(t, pd.DataFrame(r)) for t, r in by_table.items()]
+    """The rows a refused undo names, per table, as they are now, with names for ids as the
+    History page shows a version's rows (`version_rows`, read through this session's scope);
+    a row a later change deleted: its key and *deleted*."""
+    now = live_version()
+    out: list[tuple[str, pd.DataFrame]] = []
+    for table in dict.fromkeys(t for t, _, _ in rows):
+        there = tuple(k for t, k, row in rows if t == table and row is not None)
+        gone = [k for t, k, row in rows if t == table and row is None]
+        frames = [version_rows(now, table, there, ())] if there else []
+        if gone:
+            frames.append(pd.DataFrame({"row_name": [f"{k}: {deleted}" for k in gone]}))
+        frames = [f for f in frames if len(f)]
+        if frames:
+            out.append((table, pd.concat(frames, ignore_index=True)))
+    return out
 
 
 # -------------------------------------------------------------- the board's document
