@@ -344,7 +344,7 @@ def test_networks_all_sections_and_illustrative_marks(app) -> None:
     ]
     assert len(at.get("plotly_chart")) == 4
     captions = " ".join(c.value for c in at.caption)
-    assert "rader är illustrativa (◇)" in captions
+    assert "Illustrativa rader (◇): " in captions
     # money per currency, never summed: DKK (Slagelse) and SEK side by side
     fees = next(m.value for m in at.metric if m.label == "Medlemsavgifter i urvalet")
     # Swedish writes its own krona as kr, another krona by its code
