@@ -405,13 +405,15 @@ def parse_table(
     index = _header_index(table, raw, problems)
     labels = dict(labels or {})
     parsed = ParsedTable(table, raw.file, [], [], labels)
-    headed = {j for j, h in enumerate(raw.header) if h.strip()}
+    width = len(raw.header)
+    unheaded = [j for j, h in enumerate(raw.header) if not h.strip()]
     for i, cells in enumerate(raw.rows):
         if all(_blank(c) for c in cells):
             continue
         n = raw.line(i)
-        for at, cell in enumerate(cells):
-            if at not in headed and not _blank(cell):
+        # only the cells under no heading are looked at (most rows have none)
+        for at in [*unheaded, *range(width, len(cells))]:
+            if at < len(cells) and not _blank(cells[at]):
                 # a value under no heading would be dropped: a CSV row with one separator
                 # too many (an unquoted "Bryssel, Belgien"), or a note beside the table
                 problems.append(
