@@ -345,7 +345,7 @@ def test_cli_ingest_reports_and_exits_non_zero(tmp_path: Path, capsys) -> None:
     assert code == 1
     assert "projects.csv:2:eu_funding: EU funding 1600 exceeds total budget 1000" in err
     assert "activities.csv:2:cost: amount -100 is negative" in err
-    assert "2 problem(s); nothing was written." in err
+    assert "2 problems; nothing was written." in err
     assert not (tmp_path / "data").exists()
 
 

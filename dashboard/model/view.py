@@ -43,3 +43,7 @@ class View:
         """Translate *key* for a Markdown context (markdown, captions, alerts, metric
         labels): the values, which may come from the data or a link, are escaped."""
         return t(key, self.lang, **{k: safe.md(v) for k, v in values.items()})
+
+    def mdn(self, key: str, count: int, **values: object) -> str:
+        """`md` for *count* things (`tn`: "for goal 3", "for goals 3; 5")."""
+        return tn(key, count, self.lang, **{k: safe.md(v) for k, v in values.items()})

@@ -160,7 +160,10 @@ def _rollup_section(view: View, rollup: pd.DataFrame, year: str, lang: str, slug
         st.success(view.t("evaluation.covered", year=year), icon=":material/check_circle:")
     differ = verdicts.disagreements(rollup, view.orgs)
     if differ:
-        st.info(view.md("evaluation.disagree", codes="; ".join(differ)), icon=":material/forum:")
+        st.info(
+            view.mdn("evaluation.disagree", len(differ), codes="; ".join(differ)),
+            icon=":material/forum:",
+        )
     shown = verdicts.readable(rollup[ROLLUP_COLUMNS], ("verdict", "assessment_status"), lang)
     grids.show_table(view, shown, "eval-rollup")
     downloads.download(
