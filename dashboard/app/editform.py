@@ -14,7 +14,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app import data, grids, numbers, ui
-from dashboard.i18n import fmt_int
 from dashboard.imports import editing
 from dashboard.model import codes, sheets
 from dashboard.model.filters import Filters
@@ -58,9 +57,7 @@ def save_and_report(
         st.session_state.pop(state_key, None)
         return False
     except editing.FormRefused as exc:  # at the form's rows and fields, not a file's
-        st.error(
-            view.tn("edit.refused", len(exc.problems), n=fmt_int(len(exc.problems), view.lang))
-        )
+        st.error(view.tn("edit.refused", len(exc.problems)))
         found = pd.DataFrame(
             [(exc.row_of(p.row), p.column, p.text(view.lang)) for p in exc.problems],
             columns=["row_name", "field", "message"],
@@ -68,9 +65,7 @@ def save_and_report(
         grids.show_table(view, found, f"{table_key}-problems")
         return False
     except ImportFailed as exc:
-        st.error(
-            view.tn("edit.refused", len(exc.problems), n=fmt_int(len(exc.problems), view.lang))
-        )
+        st.error(view.tn("edit.refused", len(exc.problems)))
         found = UploadCheck(exc.problems, exc.warnings).frame(view.lang)
         grids.show_table(view, found, f"{table_key}-problems")
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dashboard.i18n import t, tn
+from dashboard.i18n import fmt_int, t, tn
 from dashboard.model import safe
 from dashboard.model.access import Person, Scope, ScopeMissing
 from dashboard.model.filters import Filters
@@ -36,7 +36,9 @@ class View:
         return t(key, self.lang, **values)
 
     def tn(self, key: str, count: int, **values: object) -> str:
-        """*key* for *count* things in the view's language (`i18n.tn`: "1 varning")."""
+        """*key* for *count* things in the view's language (`i18n.tn`: "1 varning"), its
+        `{n}` the count as the language writes it ("1 250") unless given."""
+        values.setdefault("n", fmt_int(count, self.lang))
         return tn(key, count, self.lang, **values)
 
     def md(self, key: str, **values: object) -> str:

@@ -186,7 +186,7 @@ def _upload(view: View) -> tuple[str, bytes, changes.UploadCheck] | None:
     bar.empty()
     if result.warnings:
         n = len(result.warnings)
-        with st.expander(view.tn("data.upload.warnings", n, n=fmt_int(n, lang))):
+        with st.expander(view.tn("data.upload.warnings", n)):
             grids.show_table(view, result.frame(lang, warnings=True), "data-warnings")
     if result.problems:
         st.error(
@@ -222,8 +222,8 @@ def _upload(view: View) -> tuple[str, bytes, changes.UploadCheck] | None:
     st.success(
         view.t(
             "data.upload.ok",
-            rows=view.tn("count.rows", rows, n=fmt_int(rows, lang)),
-            tables=view.tn("count.tables", len(result.rows), n=fmt_int(len(result.rows), lang)),
+            rows=view.tn("count.rows", rows),
+            tables=view.tn("count.tables", len(result.rows)),
         ),
         icon=":material/check_circle:",
     )
@@ -266,11 +266,7 @@ def _import_checked(view: View, name: str, payload: bytes, result: changes.Uploa
             with st.spinner(view.t("data.replace.running")):
                 outcome = changes.import_upload(name, payload, view.reader, view.person, orgs)
         except ImportFailed as exc:
-            st.error(
-                view.tn(
-                    "data.replace.failed", len(exc.problems), n=fmt_int(len(exc.problems), lang)
-                )
-            )
+            st.error(view.tn("data.replace.failed", len(exc.problems)))
             failed = changes.UploadCheck(exc.problems, exc.warnings)
             grids.show_table(view, failed.frame(lang), "data-replace-problems")
             return

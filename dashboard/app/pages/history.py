@@ -27,9 +27,7 @@ def changes_frame(view: View, entries: list[data.Entry]) -> pd.DataFrame:
             codes.table_label(name, view.lang)
             + " "
             + ", ".join(
-                view.tn(f"history.kind.{k}", n, n=fmt_int(n, view.lang))
-                for k, n in (v.get("counts") or {}).items()
-                if n
+                view.tn(f"history.kind.{k}", n) for k, n in (v.get("counts") or {}).items() if n
             )
             for name, v in e.tables.items()
         )
@@ -68,7 +66,7 @@ def _what_it_did(view: View, entry: data.Entry, previous: int | None) -> None:
             total = int((v.get("counts") or {}).get(kind, len(keys)))
             if not total:
                 continue
-            st.caption(view.tn(f"history.kind.{kind}", total, n=fmt_int(total, view.lang)))
+            st.caption(view.tn(f"history.kind.{kind}", total))
             if len(keys) < total:
                 st.caption(view.t("history.first_keys", n=fmt_int(len(keys), view.lang)))
             before = (
@@ -176,11 +174,7 @@ def _undo(view: View, version: int) -> None:
             grids.show_table(view, frame, f"undo-conflict-{name}")
         return
     except ImportFailed as exc:
-        st.error(
-            view.tn(
-                "history.undo.failed", len(exc.problems), n=fmt_int(len(exc.problems), view.lang)
-            )
-        )
+        st.error(view.tn("history.undo.failed", len(exc.problems)))
         grids.show_table(view, changes.UploadCheck(exc.problems).frame(view.lang), "undo-problems")
         return
     _done(view.t("history.undone", version=version, new=new))

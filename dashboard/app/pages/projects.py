@@ -103,7 +103,7 @@ def _secured(view: View, totals: pd.DataFrame) -> None:
             )
     for _, r in totals[totals["currency"].isna()].iterrows():
         n = int(r["projects"])
-        st.caption(view.tn("projects.no_amounts", n, n=fmt_int(n, lang)))
+        st.caption(view.tn("projects.no_amounts", n))
     grids.table_with_download(view, totals, "project_totals", "project_totals")
 
 
