@@ -128,6 +128,11 @@ def ready(folder: Path) -> None:
     someone may edit pays for a writer."""
     import openpyxl  # noqa: F401  (the edit's workbook, `sheets_bytes`)
 
+    from dashboard.i18n import LANGS
+    from dashboard.i18n.languages import language
+
+    for lang in LANGS:  # Babel's number symbols, which the sheet's numbers are read by
+        language(lang).decimal  # noqa: B018  (loaded on first use: 11 ms)
     if ready_to_write(folder):  # else nothing to save to yet: the first import makes the lake
         partial.small_live(folder)
 
