@@ -16,6 +16,7 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard.app.kept import Kept
+from dashboard.i18n import t
 from dashboard.model.access import Person, Scope, ScopeMissing
 from dashboard.model.filters import Filters
 from dashboard.model.tables import stacked
@@ -337,7 +338,7 @@ def version_rows(
     allowed = scope()
     live = data_dir()
     df = _version_rows.get_or_make(
-        (str(live), history_key(live), version, table, keys, orgs),  # ids of one history
+        (*reading()[:2], version, table, keys, orgs),  # folder and history, as every cache
         lambda: _stored_rows(live, version, table, keys, orgs),
     )
     if allowed.limited and "org_id" in df:
@@ -349,8 +350,6 @@ def version_rows(
 def version_labels(lang: str) -> dict[str, str]:
     """Headers for the id columns `version_rows` gives by name ("Aktivitet", not
     "Aktivitets-id" over a title): one per column `storage.NAMED_BY` names."""
-    from dashboard.i18n import t
-
     return {col: t(f"named.{col}", lang) for col in NAMED_BY}
 
 
@@ -386,9 +385,9 @@ def conflict_frames(
     a row a later change deleted: its key and *deleted*."""
     now = live_version()
     out: list[tuple[str, pd.DataFrame]] = []
-    for table in dict.fromkeys(t for t, _, _ in rows):
-        there = tuple(k for t, k, row in rows if t == table and row is not None)
-        gone = [k for t, k, row in rows if t == table and row is None]
+    for table in dict.fromkeys(name for name, _, _ in rows):
+        there = tuple(k for name, k, row in rows if name == table and row is not None)
+        gone = [k for name, k, row in rows if name == table and row is None]
         frames = [version_rows(now, table, there, ())] if there else []
         if gone:
             frames.append(pd.DataFrame({"row_name": [f"{k}: {deleted}" for k in gone]}))
