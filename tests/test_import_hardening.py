@@ -252,6 +252,86 @@ def test_workbook_artefacts_are_refused_with_a_hint(tmp_path) -> None:
     )
 
 
+def test_a_percentage_in_a_workbook_is_refused_with_what_the_cell_shows(tmp_path) -> None:
+    """Typing "40 %" in Excel stores 0.4 drawn with a percent format; an indicator in
+    percent holds 40, so the cell is refused naming what it shows (stored as 0.4 before,
+    a hundredth of what was meant). A percent sign that is a literal of the format
+    ("0 %" quoted, "0\\%") shows the number itself and is read as it is."""
+
+    def edit(wb: Workbook) -> None:
+        values = wb["indicator_values"]
+        values["C4"], values["C4"].number_format = 0.4, "0%"  # ib 2019's target
+        values["D4"], values["D4"].number_format = 0.125, "0.0%"  # and its actual
+        values["C5"], values["C5"].number_format = 40, '0" %"'  # a literal: 40
+        values["C3"], values["C3"].number_format = 4, "0\\%"  # escaped: 4
+        acts = wb["activities"]
+        acts["J2"], acts["J2"].number_format = 1, "0%"  # a cost
+        acts["C3"], acts["C3"].number_format = 2019, "0%"  # a year
+        acts["D4"], acts["D4"].number_format = 0.4, "0%"  # a title: the text it shows
+
+    path = tmp_path / "book.xlsx"
+    _workbook_of_mini(edit).save(path)
+    checked = check(path)
+    book = "book.xlsx"
+    assert lines(checked.problems) == [
+        f"{book}[activities]:2:cost: the cell shows 100 % but holds 1: write 100 in a cell "
+        "without the percent format (a percentage is its number of percent)",
+        f"{book}[activities]:3:year: the cell shows 201,900 % but holds 2019: write 201,900 in "
+        "a cell without the percent format (a percentage is its number of percent)",
+        f"{book}[indicator_values]:4:target: the cell shows 40 % but holds 0.4: write 40 in "
+        "a cell without the percent format (a percentage is its number of percent)",
+        f"{book}[indicator_values]:4:actual: the cell shows 12.5 % but holds 0.125: write "
+        "12.5 in a cell without the percent format (a percentage is its number of percent)",
+    ]
+
+
+def test_a_percent_sign_is_refused_in_a_file_a_workbook_in_swedish_and_a_form(tmp_path) -> None:
+    """The same rule on every read of a number: a CSV file's "40 %", the coordinator's
+    workbook in Swedish (a percent-formatted cell, as Excel stores a typed "40 %"), and the
+    evaluation form's field (the one reader of typed numbers)."""
+    from dashboard.imports.checks import CellError, read_typed
+    from dashboard.model.problems import Problem
+
+    src = mini(tmp_path)
+    text = (src / "indicator_values.csv").read_text("utf-8").replace("ib,2020,40,", "ib,2020,40 %,")
+    (src / "indicator_values.csv").write_text(text, "utf-8")
+    assert lines(check(src).problems) == [
+        "indicator_values.csv:5:target: '40 %': write the number without the percent sign, "
+        "40 (a percentage is its number of percent)"
+    ]
+    data = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, data)
+    book = tmp_path / "gavle.xlsx"
+    assert (
+        main(["export", "--data", str(data), "--org", "gavle", "--lang", "sv", "--out", str(book)])
+        == 0
+    )
+    wb = load_workbook(book)
+    ws = wb["Indikatorvärden"]
+    row = next(r for r in ws.iter_rows(min_row=2) if "utan internationell" in str(r[1].value))
+    row[4].value, row[4].number_format = 0.42, "0%"  # Utfall, typed as "42 %"
+    wb.save(book)
+    before = snapshot(data)
+    with pytest.raises(ImportFailed) as failed:
+        ingest(book, data)
+    assert [(p.file, p.row, p.column, p.text("sv")) for p in failed.value.problems] == [
+        (
+            "gavle.xlsx[Indikatorvärden]",
+            row[4].row,
+            "Utfall",
+            "cellen visar 42 % men innehåller 0,42: skriv 42 i en cell utan procentformat "
+            "(en andel anges i antal procent)",
+        )
+    ]
+    assert snapshot(data) == before  # nothing written
+    with pytest.raises(CellError) as typed:
+        read_typed("12,5 %", ",")
+    shown = Problem.of("-", 0, "Utfall", typed.value.key, **typed.value.values).text("sv")
+    assert (
+        shown == "'12,5 %': skriv talet utan procenttecken, 12,5 (en andel anges i antal procent)"
+    )
+
+
 def test_merged_cells_down_one_column_are_filled_and_across_refused(tmp_path) -> None:
     def edit(wb: Workbook) -> None:
         acts = wb["activities"]

@@ -21,6 +21,7 @@ from dashboard.imports.sources import (
     EXCEL_ERRORS,
     ExcelError,
     FormulaWithoutValue,
+    PercentCell,
     RawTable,
     column_letter,
 )
@@ -110,6 +111,10 @@ def parse_number(text: str, decimal: str | None) -> float | int:
     English 1500.
     """
     raw = text.strip().replace("\u2212", "-")
+    if raw.endswith("%") and raw[:-1].strip():
+        # "40 %": the contract writes a percentage as its number of percent (an indicator
+        # in percent holds 40), so the sign is refused, not dropped nor read as 0.4
+        raise CellError("percent_sign", value=raw, number=raw[:-1].strip())
     if _SPACES.search(raw) and not _GROUPED.fullmatch(raw):
         # a space or an apostrophe separates thousands only in groups of three: "100 50",
         # "1'5" or a year "20 09" is a typing slip, never 10050, 15 or 2009
@@ -258,6 +263,10 @@ def parse_cell(
         return None, False
     if isinstance(value, float) and not math.isfinite(value):
         raise CellError("not_finite", value=str(value))
+    if isinstance(value, PercentCell):
+        if col.type == "str":
+            return _parse_text(str(value), col, table)
+        raise CellError("percent_format", shown=value.shown, value=float(value.value))
     if col.type == "str":
         return _parse_text(value, col, table)
     if col.type == "int":

@@ -43,6 +43,53 @@ class FormulaWithoutValue:
     formula: str
 
 
+@dataclass(frozen=True)
+class PercentCell:
+    """A number cell drawn with a percent format. Excel shows 0.4 as "40 %", and typing
+    "40 %" in a cell stores 0.4 so; the contract writes a percentage as its number of
+    percent (an indicator in percent: 40), so such a cell is refused naming what it shows,
+    never stored as 0.4 nor guessed to be 40 (`checks.parse_cell`)."""
+
+    value: float
+
+    @property
+    def shown(self) -> float:
+        """The number of percent the cell shows (0.4 -> 40, without 40.00000000000001)."""
+        from decimal import Decimal
+
+        return float(Decimal(repr(float(self.value))) * 100)
+
+    def __str__(self) -> str:
+        """What the cell shows ("40 %"), for a text column or a name looked up."""
+        return f"{self.shown:g} %"
+
+
+# a percent sign in a number format, not one in quotes, escaped or in brackets ("0.0%")
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _percent_styles(wb: object) -> frozenset[int]:
+    """The workbook's cell styles whose number format shows a number as a percentage."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    custom = list(getattr(wb, "_number_formats", []) or [])
+    found = set()
+    for idx, style in enumerate(getattr(wb, "_cell_styles", []) or []):
+        num = getattr(style, "numFmtId", 0) or 0
+        code = (
+            BUILTIN_FORMATS.get(num)
+            if num < BUILTIN_FORMATS_MAX_SIZE
+            else (
+                custom[num - BUILTIN_FORMATS_MAX_SIZE]
+                if num - BUILTIN_FORMATS_MAX_SIZE < len(custom)
+                else None
+            )
+        )
+        if code and "%" in _FORMAT_LITERALS.sub("", code):
+            found.add(idx)
+    return frozenset(found)
+
+
 EXCEL_ERRORS = (
     "#N/A",
     "#REF!",
@@ -282,8 +329,18 @@ def _sheet_parser_class() -> type:
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
+        percent_styles: frozenset[int] = frozenset()
+
         def parse_cell(self, element):
             cell = super().parse_cell(element)
+            value = cell["value"]
+            if (
+                cell["data_type"] == "n"
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and cell.get("style_id") in self.percent_styles
+            ):
+                cell["value"] = PercentCell(value)
             formula = element.find(FORMULA_TAG)
             if formula is not None and element.findtext(VALUE_TAG, None) in (None, ""):
                 if cell["data_type"] not in ("s", "inlineStr") or cell["value"] in (None, ""):
@@ -319,6 +376,7 @@ def _sheet_rows(
             date_formats=wb._date_formats,  # type: ignore[attr-defined]
             timedelta_formats=wb._timedelta_formats,  # type: ignore[attr-defined]
         )
+        parser.percent_styles = _percent_styles(wb)
         for idx, cells in parser.parse():
             values: list[object] = []
             for c in cells:
