@@ -166,6 +166,32 @@ def test_non_numbers_are_refused_as_amounts(tmp_path, cost, message) -> None:
     assert f"activities.csv:2:cost: {message}" in lines(check(src).problems)
 
 
+@pytest.mark.parametrize(
+    ("cost", "number"),
+    [("1 000 kr", "1 000"), ("SEK 1 000", "1 000"), ("€ 1.000", "1.000"), ("500:-", "500"),
+     ("12 500,00 kr", "12 500,00")],
+)  # fmt: skip
+def test_an_amount_with_its_currency_is_refused_saying_what_to_write(
+    tmp_path, cost, number
+) -> None:
+    """Refused in a file and in a form alike, with the amount to write (not a hint about
+    spacing thousands, which was given for "1 000 kr" before)."""
+    from dashboard.imports.checks import CellError, read_typed
+    from dashboard.model.problems import Problem
+
+    src = mini(tmp_path)
+    text = (src / "activities.csv").read_text("utf-8").replace("100,SEK", f'"{cost}",SEK', 1)
+    (src / "activities.csv").write_text(text, "utf-8")
+    assert lines(check(src).problems) == [
+        f"activities.csv:2:cost: '{cost}': write the amount alone, {number}, and its currency "
+        "in the currency column"
+    ]
+    with pytest.raises(CellError) as typed:
+        read_typed(cost, ",")
+    shown = Problem.of("-", 0, "Kostnad", typed.value.key, **typed.value.values).text("sv")
+    assert shown == f"'{cost}': skriv beloppet utan valuta, {number}, och valutan i valutakolumnen"
+
+
 def test_control_characters_are_removed_with_a_warning(tmp_path) -> None:
     src = mini(tmp_path)
     text = (src / "activities.csv").read_text("utf-8").replace("Conference", "Con\x00fer\x0bence")

@@ -102,6 +102,15 @@ class ParsedTable:
 # ---------------------------------------------------------------- numbers
 
 
+# an amount written with a currency before or after it ("1 000 kr", "EUR 500", "500:-")
+# (a code as ISO writes it, "kr", "euro", a currency sign or the Swedish ":-"; "1oo" is a
+# typing slip, not 1 in the currency "oo")
+_CURRENCY = r"(?:[A-Z]{3}|(?i:kr\.?|euro?)|[€$£¥]|:-)"
+_CURRENCY_BESIDE = re.compile(
+    rf"{_CURRENCY}\s*(?P<before>[-+\u2212]?\d.*)|(?P<after>.*\d)\s*{_CURRENCY}"
+)
+
+
 def parse_number(text: str, decimal: str | None) -> float | int:
     """A number written as text, read by the file's decimal mark or refused when ambiguous.
 
@@ -115,6 +124,17 @@ def parse_number(text: str, decimal: str | None) -> float | int:
         # "40 %": the contract writes a percentage as its number of percent (an indicator
         # in percent holds 40), so the sign is refused, not dropped nor read as 0.4
         raise CellError("percent_sign", value=raw, number=raw[:-1].strip())
+    money = _CURRENCY_BESIDE.fullmatch(raw)
+    if money:
+        # "1 000 kr", "€ 1.000", "500:-": an amount with its currency; refused with what to
+        # write (the amount alone, the currency in its own column), not as a slip of spacing
+        number = (money["before"] or money["after"]).strip()
+        try:
+            parse_number(number, decimal)
+        except CellError:
+            pass
+        else:
+            raise CellError("currency_in_number", value=raw, number=number)
     if _SPACES.search(raw) and not _GROUPED.fullmatch(raw):
         # a space or an apostrophe separates thousands only in groups of three: "100 50",
         # "1'5" or a year "20 09" is a typing slip, never 10050, 15 or 2009
