@@ -101,16 +101,26 @@ def test_a_decimal_typed_in_the_evaluation_form_is_stored_as_meant(
     assert lead_actual(out) == 7.5
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("100 50", "mellanslag och apostrof får bara skilja tusental"),
+        ("40 %", "skriv talet utan procenttecken, 40"),  # a percentage is its number
+        ("3 000 kr", "skriv beloppet utan valuta, 3 000"),
+    ],
+)
 def test_a_number_that_is_no_number_is_shown_at_its_field_and_nothing_is_saved(
     out: Path,  # noqa: F811
+    typed: str,
+    said: str,
 ) -> None:
     at = session("sv", 2014)
     actual = next(w for w in at.text_input if "lead partner" in w.label and w.value == "")
     label = actual.label
-    actual.input("100 50")
+    actual.input(typed)
     next(b for b in at.button if b.label == "Spara").click().run()
     errors = [e.value for e in at.error]
-    assert any(e.startswith(label) and "100 50" in e for e in errors), errors
+    assert any(e.startswith(label) and typed in e and said in e for e in errors), errors
     assert any(e.startswith("Inget sparades") for e in errors)
     assert lead_actual(out) is None
     assert [e.action for e in history.entries(out)] == ["import"]
