@@ -69,25 +69,17 @@ _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
 def _percent_styles(wb: object) -> frozenset[int]:
-    """The workbook's cell styles whose number format shows a number as a percentage."""
+    """The workbook's cell styles whose number format shows a number as a percentage
+    (openpyxl's own STRIP_RE leaves an escaped "\\%" in, which shows a literal sign)."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 
-    custom = list(getattr(wb, "_number_formats", []) or [])
-    found = set()
-    for idx, style in enumerate(getattr(wb, "_cell_styles", []) or []):
-        num = getattr(style, "numFmtId", 0) or 0
-        code = (
-            BUILTIN_FORMATS.get(num)
-            if num < BUILTIN_FORMATS_MAX_SIZE
-            else (
-                custom[num - BUILTIN_FORMATS_MAX_SIZE]
-                if num - BUILTIN_FORMATS_MAX_SIZE < len(custom)
-                else None
-            )
-        )
-        if code and "%" in _FORMAT_LITERALS.sub("", code):
-            found.add(idx)
-    return frozenset(found)
+    custom = getattr(wb, "_number_formats", None) or []
+    codes = {**BUILTIN_FORMATS, **dict(enumerate(custom, BUILTIN_FORMATS_MAX_SIZE))}
+    return frozenset(
+        idx
+        for idx, style in enumerate(getattr(wb, "_cell_styles", None) or [])
+        if "%" in _FORMAT_LITERALS.sub("", codes.get(getattr(style, "numFmtId", 0), "") or "")
+    )
 
 
 EXCEL_ERRORS = (
@@ -364,7 +356,7 @@ def _merges(parser: object) -> list[tuple[int, int, int, int]]:
 
 
 def _sheet_rows(
-    wb: object, ws: object, parser_class: type
+    wb: object, ws: object, parser_class: type, percent: frozenset[int]
 ) -> tuple[dict[int, list[object]], list[tuple[int, int, int, int]]]:
     rows: dict[int, list[object]] = {}
     with ws._get_source() as src:  # type: ignore[attr-defined]
@@ -376,7 +368,7 @@ def _sheet_rows(
             date_formats=wb._date_formats,  # type: ignore[attr-defined]
             timedelta_formats=wb._timedelta_formats,  # type: ignore[attr-defined]
         )
-        parser.percent_styles = _percent_styles(wb)
+        parser.percent_styles = percent
         for idx, cells in parser.parse():
             values: list[object] = []
             for c in cells:
@@ -450,12 +442,13 @@ def read_xlsx_bytes(
         return {}
     out: dict[str, RawTable] = {}
     parser_class = _sheet_parser_class()
+    percent = _percent_styles(wb)
     sheets = list(wb.worksheets)
     try:
         for i, ws in enumerate(sheets):
             file = f"{name}[{ws.title}]"
             try:
-                rows, merges = _sheet_rows(wb, ws, parser_class)
+                rows, merges = _sheet_rows(wb, ws, parser_class, percent)
             except Exception as exc:  # a cut-off or forbidden XML stream inside the zip
                 key = "xml_forbidden" if _forbidden(exc) else "bad_sheet"
                 problems.append(Problem.of(file, 0, "-", key, reason=_reason(exc)))
