@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,8 +39,7 @@ from dashboard.storage import synth
 from dashboard.storage.dataset import read_table
 from dashboard.storage.engine import Database
 
-out, n, saves = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-queries = sys.argv[4].split(",")
+out, n = Path(sys.argv[1]), int(sys.argv[2])
 found = {}
 t = time.perf_counter()
 synth.generate(n, out, seed=1)
@@ -51,17 +51,8 @@ t = time.perf_counter()
 db = Database(out)
 found["open_ms"] = (time.perf_counter() - t) * 1000
 found["org"] = org
-for label, f in (("org+year", Filters((org,), year, year)), ("all", Filters())):
-    for q in queries:
-        p = params_for(q, f, search=None, limit=200, offset=0)
-        db.df(q, p)
-        ts = []
-        for _ in range(9):
-            s = time.perf_counter()
-            db.df(q, p)
-            ts.append((time.perf_counter() - s) * 1000)
-        found[f"{q} {label}"] = statistics.median(ts)
-db.close()
+FILTERS = {"org+year": Filters((org,), year, year), "all": Filters()}
+print(json.dumps(found), flush=True)
 
 def disk(path):
     seen, total = set(), 0
@@ -73,35 +64,76 @@ def disk(path):
                 total += st.st_blocks * 512
     return total
 
-from dashboard.imports import editing
-from dashboard.model.access import Grant, Person
-who = Person("bench", "bench@example.org", (Grant("*", "admin"),), True)
-times, grew = [], []
-for i in range(saves + 1):  # the first warms the process (extensions, the record)
-    rows = editing.load(out, org, year, "sv")
-    edited = [dict(r) for r in rows]
-    edited[0]["activity_title"] = f"Rättad {i}"
-    before = disk(out.parent)
-    t = time.perf_counter()
-    editing.save(out, org, year, "sv", rows, edited, who, "bench")
-    if i:
-        times.append(time.perf_counter() - t)
-        grew.append(disk(out.parent) - before)
-found["save_s"] = times
-found["save_mb"] = [g / 1e6 for g in grew]
-print(json.dumps(found))
+def saves(k):
+    from dashboard.imports import editing
+    from dashboard.model.access import Grant, Person
+    who = Person("bench", "bench@example.org", (Grant("*", "admin"),), True)
+    times, grew = [], []
+    for i in range(k + 1):  # the first warms the process (extensions, the record)
+        rows = editing.load(out, org, year, "sv")
+        edited = [dict(r) for r in rows]
+        edited[0]["activity_title"] = f"Rättad {i}"
+        before = disk(out.parent)
+        t = time.perf_counter()
+        editing.save(out, org, year, "sv", rows, edited, who, "bench")
+        if i:
+            times.append(time.perf_counter() - t)
+            grew.append(disk(out.parent) - before)
+    return {"save_s": times, "save_mb": [g / 1e6 for g in grew]}
+
+warm = set()
+for line in sys.stdin:  # "query NAME LABEL RUNS" or "save K"
+    cmd = line.split()
+    if cmd[0] == "save":
+        print(json.dumps(saves(int(cmd[1]))), flush=True)
+        continue
+    q, label, runs = cmd[1], cmd[2], int(cmd[3])
+    p = params_for(q, FILTERS[label], search=None, limit=200, offset=0)
+    if (q, label) not in warm:
+        db.df(q, p)
+        warm.add((q, label))
+    ts = []
+    for _ in range(runs):
+        s = time.perf_counter()
+        db.df(q, p)
+        ts.append((time.perf_counter() - s) * 1000)
+    print(json.dumps(ts), flush=True)
+db.close()
 """
 
+ROUNDS, RUNS = 9, 3  # each query: 9 turns of 3 runs in each layout, the layouts alternating
 
-def child(code_root: Path, out: Path, n: int, saves: int) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(out), str(n), str(saves), ",".join(QUERIES)],
-        cwd=code_root, env={**os.environ, "PYTHONPATH": str(code_root)},
-        capture_output=True, text=True, timeout=7200,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+
+class Child:
+    """One layout's process: it generates and opens its dataset, then times what it is told
+    (one request at a time, so that the two never run at once)."""
+
+    def __init__(self, code_root: Path, out: Path, n: int) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(out), str(n)],
+            cwd=code_root, env={**os.environ, "PYTHONPATH": str(code_root)},
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.found = self.answer()
+
+    def answer(self):
+        """The child's next answer: its next line that is JSON (the generator may print)."""
+        while True:
+            line = self.proc.stdout.readline()  # type: ignore[union-attr]
+            if not line:
+                raise RuntimeError(f"the child stopped (exit {self.proc.wait()})")
+            if line.startswith(("{", "[")):
+                return json.loads(line)
+
+    def ask(self, line: str):
+        self.proc.stdin.write(line + "\n")  # type: ignore[union-attr]
+        self.proc.stdin.flush()  # type: ignore[union-attr]
+        return self.answer()
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=60)
 
 
 def main() -> int:
@@ -109,6 +141,7 @@ def main() -> int:
     ap.add_argument("--activities", type=int, default=1_000_000)
     ap.add_argument("--saves", type=int, default=3)
     args = ap.parse_args()
+    times: dict[tuple[str, str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp) / "folder-layout"
         subprocess.run(
@@ -116,28 +149,40 @@ def main() -> int:
             cwd=ROOT, check=True, capture_output=True,
         )  # fmt: skip
         try:
-            folder = child(old, Path(tmp) / "a" / "data", args.activities, args.saves)
-            lake = child(ROOT, Path(tmp) / "b" / "data", args.activities, args.saves)
+            # generated one after the other (each generation has both cores), then asked in turn
+            folder = Child(old, Path(tmp) / "a" / "data", args.activities)
+            lake = Child(ROOT, Path(tmp) / "b" / "data", args.activities)
+            kids = {"folder": folder, "lake": lake}
+            for turn in range(ROUNDS):
+                for q in QUERIES:
+                    for label in ("org+year", "all"):
+                        order = ("folder", "lake") if turn % 2 == 0 else ("lake", "folder")
+                        for who in order:
+                            got = kids[who].ask(f"query {q} {label} {RUNS}")
+                            times.setdefault((who, q, label), []).extend(got)
+            saved = {who: kid.ask(f"save {args.saves}") for who, kid in kids.items()}
+            for kid in kids.values():
+                kid.close()
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT)
     print(
-        f"{args.activities:,} activities, organisation {lake['org']}, 2020; medians of 9 warm runs"
+        f"{args.activities:,} activities, organisation {lake.found['org']}, 2020; medians of "
+        f"{ROUNDS * RUNS} warm runs, the two layouts taking turns ({ROUNDS} turns of {RUNS})"
     )
     print("| | folder layout | DuckLake | ratio |")
     print("|---|---:|---:|---:|")
     for key in ("generate_s", "open_ms"):
-        print(f"| {key} | {folder[key]:.1f} | {lake[key]:.1f} | {lake[key] / folder[key]:.2f} |")
+        a, b = folder.found[key], lake.found[key]
+        print(f"| {key} | {a:.1f} | {b:.1f} | {b / a:.2f} |")
     for q in QUERIES:
         for label in ("org+year", "all"):
-            k = f"{q} {label}"
-            a, b = folder[k], lake[k]
-            print(f"| {k} ms | {a:.1f} | {b:.1f} | {b / a:.2f} |")
-    saves_a = ", ".join(f"{s:.2f}" for s in folder["save_s"])
-    saves_b = ", ".join(f"{s:.2f}" for s in lake["save_s"])
-    print(f"| save one activity, s | {saves_a} | {saves_b} | |")
-    disk_a = ", ".join(f"{m:.2f}" for m in folder["save_mb"])
-    disk_b = ", ".join(f"{m:.2f}" for m in lake["save_mb"])
-    print(f"| disk per save, MB | {disk_a} | {disk_b} | |")
+            a = statistics.median(times[("folder", q, label)])
+            b = statistics.median(times[("lake", q, label)])
+            print(f"| {q} {label} ms | {a:.1f} | {b:.1f} | {b / a:.2f} |")
+    for key, what in (("save_s", "save one activity, s"), ("save_mb", "disk per save, MB")):
+        a_ = ", ".join(f"{s:.2f}" for s in saved["folder"][key])
+        b_ = ", ".join(f"{s:.2f}" for s in saved["lake"][key])
+        print(f"| {what} | {a_} | {b_} | |")
     return 0
 
 

@@ -192,3 +192,31 @@ def test_the_record_of_changes_names_the_tables_a_commit_changed() -> None:
         5,
         6,
     ]
+
+
+def test_files_are_matched_by_column_name_only_where_their_columns_differ(tmp_path: Path) -> None:
+    """A large table's view reads its Parquet files without `union_by_name` (each query's
+    bind read every file's schema) unless the files differ: then a plain read drops a
+    column or refuses the files, depending on which file comes first."""
+    from dashboard.storage.engine import _schemas_differ
+
+    con = duckdb.connect()
+    made = {
+        "a": "select 'x' as id, 'n' as name",
+        "b": "select 'z' as id, 'o' as name",
+        "more": "select 'y' as id, 'm' as name, 1.5 as score",
+        "typed": "select 'y' as id, 1 as name",
+    }
+    f = {}
+    for key, sql in made.items():
+        f[key] = str(tmp_path / f"{key}.parquet")
+        con.execute(f"copy ({sql}) to '{f[key]}'")
+    assert not _schemas_differ(con, [f["a"]])
+    assert not _schemas_differ(con, [f["a"], f["b"]])
+    assert _schemas_differ(con, [f["a"], f["more"]])
+    assert _schemas_differ(con, [f["typed"], f["a"]])
+    # why it matters: read plainly, the column of the second file is lost
+    plain = con.sql(f"select * from read_parquet({[f['a'], f['more']]})").columns
+    assert "score" not in plain
+    by_name = con.sql(f"select * from read_parquet({[f['a'], f['more']]}, union_by_name = true)")
+    assert sorted(by_name.fetchall()) == [("x", "n", None), ("y", "m", 1.5)]
