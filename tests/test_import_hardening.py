@@ -745,3 +745,35 @@ def test_a_project_or_indicator_name_that_matches_nothing_says_the_closest(tmp_p
         "'Internationella besök och kontakt' matchar inget; närmast: "
         "Internationella besök och kontakter"
     ) in found, found
+
+
+def test_a_true_or_false_cell_is_refused_as_excel_writes_it_in_every_kind_of_column(
+    tmp_path,
+) -> None:
+    """A ticked box or a comparison (=B2>0) leaves TRUE or FALSE in a cell; no column stores
+    one, and the message names it as the reader's Excel does (SANT, FALSK), not as Python
+    does ("väntade ett tal, fick 'True'" before)."""
+
+    def edit(wb: Workbook) -> None:
+        acts = wb["activities"]
+        acts["J2"] = True  # a cost
+        acts["C3"] = False  # a year
+        acts["D4"] = True  # a title
+        wb["projects"]["H2"] = False  # a start date
+
+    path = tmp_path / "book.xlsx"
+    _workbook_of_mini(edit).save(path)
+    found = check(path).problems
+    assert sorted((p.file, p.row, p.column, p.text("sv")) for p in found) == [
+        ("book.xlsx[activities]", 2, "cost", "cellen innehåller sanningsvärdet SANT (en "
+         "kryssruta eller en jämförelse), inte ett värde som kolumnen kan lagra"),
+        ("book.xlsx[activities]", 3, "year", "cellen innehåller sanningsvärdet FALSKT (en "
+         "kryssruta eller en jämförelse), inte ett värde som kolumnen kan lagra"),
+        ("book.xlsx[activities]", 4, "title", "cellen innehåller sanningsvärdet SANT (en "
+         "kryssruta eller en jämförelse), inte ett värde som kolumnen kan lagra"),
+        ("book.xlsx[projects]", 2, "start_date", "cellen innehåller sanningsvärdet FALSKT "
+         "(en kryssruta eller en jämförelse), inte ett värde som kolumnen kan lagra"),
+    ]  # fmt: skip
+    by_column = {p.column: p for p in found}
+    assert "sandhedsværdien SAND (" in by_column["cost"].text("da")
+    assert "truth value FALSE (" in by_column["year"].text("en")

@@ -296,13 +296,20 @@ def parse_cell(
     return _parse_date(value, epoch), False
 
 
+def _truth(value: bool) -> CellError:
+    """A cell Excel holds as TRUE or FALSE (a ticked box, a comparison such as =B2>0): no
+    column stores one, and the message names it as the user's Excel writes it (SANT,
+    FALSK), not as Python does ("True")."""
+    return CellError("truth_true" if value else "truth_false")
+
+
 def _parse_text(value: object, col: Column, table: str) -> tuple[object, bool]:
     code = (table, col.name) in CODE_COLUMNS
     if isinstance(value, datetime | date | time):
         shown = value.isoformat() if not isinstance(value, datetime) else value.date().isoformat()
         raise CellError("date_in_text", value=shown)
     if isinstance(value, bool):
-        raise CellError("bool_in_text", value=str(value))
+        raise _truth(value)
     if isinstance(value, float):
         if value.is_integer():
             value = int(value)
@@ -322,7 +329,7 @@ def _parse_text(value: object, col: Column, table: str) -> tuple[object, bool]:
 
 def _parse_int(value: object, col: Column, decimal: str | None) -> int:
     if isinstance(value, bool):
-        raise CellError("not_whole", value=str(value))
+        raise _truth(value)
     if isinstance(value, datetime | date):
         raise CellError("date_in_number", value=str(value)[:10])
     if isinstance(value, int):
@@ -348,7 +355,7 @@ def _parse_int(value: object, col: Column, decimal: str | None) -> int:
 
 def _parse_float(value: object, decimal: str | None) -> float:
     if isinstance(value, bool):
-        raise CellError("not_a_number", value=str(value))
+        raise _truth(value)
     if isinstance(value, datetime | date | time):
         raise CellError("date_in_number", value=str(value)[:10])
     if isinstance(value, int):
@@ -369,7 +376,7 @@ def _parse_date(value: object, epoch: date = EXCEL_EPOCH) -> date:
     if isinstance(value, time):
         raise CellError("bad_date", value=value.isoformat())
     if isinstance(value, bool):
-        raise CellError("bad_date", value=str(value))
+        raise _truth(value)
     if isinstance(value, int | float):
         return _excel_date(float(value), value, epoch)
     text = str(value).strip()
