@@ -283,6 +283,8 @@ def parse_cell(
         return None, False
     if isinstance(value, float) and not math.isfinite(value):
         raise CellError("not_finite", value=str(value))
+    if isinstance(value, bool):  # before the kinds: a bool is also an int to Python
+        raise _truth(value)
     if isinstance(value, PercentCell):
         if col.type == "str":
             return _parse_text(str(value), col, table)
@@ -299,7 +301,7 @@ def parse_cell(
 def _truth(value: bool) -> CellError:
     """A cell Excel holds as TRUE or FALSE (a ticked box, a comparison such as =B2>0): no
     column stores one, and the message names it as the user's Excel writes it (SANT,
-    FALSK), not as Python does ("True")."""
+    FALSKT), not as Python does ("True")."""
     return CellError("truth_true" if value else "truth_false")
 
 
@@ -308,8 +310,6 @@ def _parse_text(value: object, col: Column, table: str) -> tuple[object, bool]:
     if isinstance(value, datetime | date | time):
         shown = value.isoformat() if not isinstance(value, datetime) else value.date().isoformat()
         raise CellError("date_in_text", value=shown)
-    if isinstance(value, bool):
-        raise _truth(value)
     if isinstance(value, float):
         if value.is_integer():
             value = int(value)
@@ -328,8 +328,6 @@ def _parse_text(value: object, col: Column, table: str) -> tuple[object, bool]:
 
 
 def _parse_int(value: object, col: Column, decimal: str | None) -> int:
-    if isinstance(value, bool):
-        raise _truth(value)
     if isinstance(value, datetime | date):
         raise CellError("date_in_number", value=str(value)[:10])
     if isinstance(value, int):
@@ -354,8 +352,6 @@ def _parse_int(value: object, col: Column, decimal: str | None) -> int:
 
 
 def _parse_float(value: object, decimal: str | None) -> float:
-    if isinstance(value, bool):
-        raise _truth(value)
     if isinstance(value, datetime | date | time):
         raise CellError("date_in_number", value=str(value)[:10])
     if isinstance(value, int):
@@ -375,8 +371,6 @@ def _parse_date(value: object, epoch: date = EXCEL_EPOCH) -> date:
         return _check_date_range(value)
     if isinstance(value, time):
         raise CellError("bad_date", value=value.isoformat())
-    if isinstance(value, bool):
-        raise _truth(value)
     if isinstance(value, int | float):
         return _excel_date(float(value), value, epoch)
     text = str(value).strip()
