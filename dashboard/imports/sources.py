@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from dashboard.model.problems import WARNING, Problem
@@ -55,8 +56,6 @@ class PercentCell:
     @property
     def shown(self) -> float:
         """The number of percent the cell shows (0.4 -> 40, without 40.00000000000001)."""
-        from decimal import Decimal
-
         return float(Decimal(repr(float(self.value))) * 100)
 
     def __str__(self) -> str:

@@ -325,16 +325,20 @@ def live_at(alias: str = "") -> str:
 INLINED = "ducklake_inlined_data"  # what `filename` says of a row kept in the catalog
 
 
+def _sql_list(files: list[str]) -> str:
+    """*files* as an SQL list of string literals (what `read_parquet` takes)."""
+    return "[" + ", ".join(_sql_string(f) for f in files) + "]"
+
+
 def _schemas_differ(cur: duckdb.DuckDBPyConnection, files: list[str]) -> bool:
     """Whether the Parquet *files* differ in their columns' names or types (a file written
     before the table was remade in another shape): only then must a read match their
-    columns by name. DuckDB's `union_by_name` reads every
-    file's schema each time a query binds the view: on the 1M benchmark's lake (one file a
-    table) goal_coverage for one organisation and year took 10.6-12.4 ms with it and
-    8.9-9.1 ms without (2026-12-06)."""
+    columns by name. DuckDB's `union_by_name` reads every file's schema each time a query
+    binds the view: on the 1M benchmark's lake goal_coverage for one organisation and year
+    took 10.6-12.4 ms with it and 8.9-9.1 ms without (2026-12-06)."""
     if len(files) < 2:
         return False
-    listed = "[" + ", ".join(_sql_string(f) for f in files) + "]"
+    listed = _sql_list(files)
     found = cur.execute(
         "select count(distinct cols) from (select file_name, "
         "list(name || ' ' || coalesce(type, '') order by name) as cols "
@@ -366,7 +370,7 @@ def _resolved(cur: duckdb.DuckDBPyConnection, schema: str, table: Table, at: str
         inlined = None
     parts = []
     if files:
-        listed = "[" + ", ".join(_sql_string(f) for f in files) + "]"
+        listed = _sql_list(files)
         written = dict(
             cur.execute(
                 f"select file_name, num_rows from parquet_file_metadata({listed})"
@@ -381,12 +385,12 @@ def _resolved(cur: duckdb.DuckDBPyConnection, schema: str, table: Table, at: str
             # 16.3-18.4 ms with a list of one against 14.5-15.0 ms, 2026-12-06)
             parts.append(f"read_parquet({_sql_string(whole[0])})")
         elif whole:
-            one = "[" + ", ".join(_sql_string(f) for f in whole) + "]"
+            one = _sql_list(whole)
             by_name = ", union_by_name = true" if _schemas_differ(cur, whole) else ""
             parts.append(f"read_parquet({one}{by_name})")
         if short:
             # only the files a row was deleted from since: the positions they no longer show
-            some = "[" + ", ".join(_sql_string(f) for f in short) + "]"
+            some = _sql_list(short)
             cur.execute(
                 f"create or replace table memory.{schema}._gone_{name} as "
                 f"select filename, file_row_number from read_parquet({some}, filename = true, "
