@@ -3,13 +3,21 @@ and two people saving the same rows."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from dashboard.i18n import LANGS
 from dashboard.imports import editing
+from dashboard.imports.checks import CellError, parse_cell
+from dashboard.imports.sources import read_form, read_xlsx_bytes
+from dashboard.model import sheets
 from dashboard.model.access import Grant, Person
+from dashboard.model.contract import Column
 from dashboard.model.problems import ImportFailed
+from dashboard.outputs.workbook import sheets_bytes
 from dashboard.storage import history
 from tests.helpers import read_rows, stored, writer_open
 
@@ -408,3 +416,84 @@ def test_getting_ready_reads_what_every_save_checks_so_the_first_save_does_not(
     editing.save(out, "gotland", 2009, "sv", base, edited, COORD)
     assert read, "the save read nothing from the lake: the count would prove nothing"
     assert not {"rounds", "round_parts"} & set(read), read
+
+
+# what a form's row or a row read from the dataset may hand a save, in any column
+FORM_VALUES: list[object] = [
+    None, "", " ", "  Studiebesök i Gdańsk ", '=HYPERLINK("http://x")', "'7", "+46 8 123",
+    0, 7, -3, 1.5, 2.0, -0.0, 1e20, 2**40, True, False, Decimal("1.50"), Decimal("3"),
+    date(2021, 3, 4), datetime(2021, 3, 4, 5, 6, 7), "2021-03-04", "1,5", "1 500,25", "1.5",
+    "a\tb", "a\nb", "ä\xa0b", "x\u200by", "#N/A", "12 %", "samtliga", "1, 4",
+]  # fmt: skip
+
+
+def _as_checked(value: object) -> object:
+    """A cell up to what the checks cannot tell apart (`checks.parse_cell` reads 2 and 2.0,
+    a date and its midnight, alike)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date()
+    return value
+
+
+def _date_read(value: object) -> object:
+    """What the checks make of a date column's cell: the date, or refused."""
+    try:
+        return parse_cell(value, Column("d", "date", ""), ",")[0]
+    except CellError:
+        return "refused"
+
+
+def test_a_form_is_read_as_the_workbook_it_stands_for() -> None:
+    """A save hands the import its rows as cells (`read_form`), not a workbook written and
+    read back: every sheet in every language, every column holding each kind of value a
+    form or the dataset gives, reads as the workbook gave it (headers, sheet rows,
+    blank rows left out, the marker sheet). A date column's cell is compared as the checks
+    read it: a workbook gives a number there as the date of that serial (0 as midnight),
+    the form the number, which the checks read as that serial's date or refuse alike (a
+    form's date field gives text, so no number reaches a date column from a form)."""
+    for lang in LANGS:
+        for sheet in sheets.SHEETS:
+            cols = sheets.layout(sheet)
+            dated = [i for i, c in enumerate(cols) if c.key in sheets.DATE_COLUMNS]
+            rows = [{c.key: v for c in cols} for v in FORM_VALUES]
+            name = f"{sheets.sheet_title(sheet.key, lang)}.xlsx"
+            found: list = []
+            book = sheets_bytes({sheet.key: rows}, lang, room=0, for_people=False)
+            want = read_xlsx_bytes(book, name, found)
+            got = read_form({sheet.key: rows}, lang, name).tables
+            assert found == [] and list(got) == list(want), (lang, sheet.key)
+            for title, table in want.items():
+                mine = got[title]
+                assert (mine.file, mine.header, mine.lines) == (
+                    table.file,
+                    table.header,
+                    table.lines,
+                ), (lang, title)
+                width = max([len(table.header), *(len(r) for r in [*table.rows, *mine.rows])])
+                for a, b in zip(table.rows, mine.rows, strict=True):
+                    padded = [[*r, *[None] * (width - len(r))] for r in (a, b)]
+                    for row in padded:
+                        for i in dated if table.header else ():  # not the marker sheet
+                            row[i] = _date_read(row[i])
+                    assert [_as_checked(v) for v in padded[0]] == [
+                        _as_checked(v) for v in padded[1]
+                    ], (lang, title, a, b)
+
+
+def test_text_no_workbook_may_hold_is_cleaned_in_a_save_not_a_crash(out: Path) -> None:
+    """A vertical tab (Word's line break) or another control character pasted into a form
+    is removed with a warning, as from any file; writing the save's workbook had raised
+    openpyxl's IllegalCharacterError, and the page showed a crash."""
+    base = editing.load(out, "gotland", 2009, "sv")
+    edited = [dict(r) for r in base]
+    edited[0]["activity_title"] = "Studiebesök\x0b i Gdańsk\x01"
+    outcome = editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND)
+    assert [(w.key, w.row, w.column) for w in outcome.warnings] == [
+        ("control_removed", 2, "Aktivitet")
+    ]
+    titles = {r["activity_id"]: r["title"] for r in read_rows(out, "activities")}
+    assert titles[str(base[0][editing.ID])] == "Studiebesök i Gdańsk"

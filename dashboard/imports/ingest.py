@@ -27,7 +27,13 @@ import pyarrow as pa
 
 from dashboard.imports import partial, workbook
 from dashboard.imports.checks import ParsedTable, derive, validate
-from dashboard.imports.sources import RawTable, read_csv_bytes, read_path, read_xlsx_bytes
+from dashboard.imports.sources import (
+    FormSheets,
+    RawTable,
+    read_csv_bytes,
+    read_path,
+    read_xlsx_bytes,
+)
 from dashboard.model import codes, sheets
 from dashboard.model.access import Scope
 from dashboard.model.contract import TABLES
@@ -138,11 +144,16 @@ def _put(raw: dict[str, RawTable], name: str, table: RawTable, problems: list[Pr
     raw[name] = table
 
 
-def _read(
-    files: list[tuple[str, bytes]] | Path, problems: list[Problem], progress: Progress | None
-) -> dict[str, RawTable]:
+Source = Path | list[tuple[str, bytes]] | FormSheets
+"""What an import reads: a folder or file on the server, uploaded files as (name, bytes),
+or a form's rows already read as the workbook they stand for (`sources.read_form`)."""
+
+
+def _read(files: Source, problems: list[Problem], progress: Progress | None) -> dict[str, RawTable]:
     if isinstance(files, Path):
         return read_path(files, problems)
+    if isinstance(files, FormSheets):
+        return dict(files.tables)
     raw: dict[str, RawTable] = {}
     for name, data in files:
         lower = name.lower()
@@ -158,7 +169,7 @@ def _read(
 
 
 def check(
-    source: Path | list[tuple[str, bytes]],
+    source: Source,
     out: Path | None = None,
     progress: Progress | None = None,
     reader: Scope | None = None,
@@ -450,7 +461,7 @@ def _refuse_others(checked: Checked, orgs: Sequence[str] | None) -> None:
 
 
 def ingest(
-    source: Path | list[tuple[str, bytes]],
+    source: Source,
     out: Path,
     progress: Progress | None = None,
     change: Change | None = None,
@@ -489,6 +500,6 @@ def ingest(
         def write(staged: Path) -> dict[str, int]:
             return {t.name: write_table(staged, t, tables[t.name]) for t in TABLES}
 
-    name = source.name if isinstance(source, Path) else ", ".join(n for n, _ in source)
+    name = ", ".join(n for n, _ in source) if isinstance(source, list) else source.name
     counts = publish(out, write, source=name, change=change, summaries=scope is None)
     return Outcome(counts, _outcomes(checked, before, counts), checked.warnings)

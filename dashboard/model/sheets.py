@@ -247,6 +247,34 @@ TEXT_COLUMNS = {"number", "goals", "goal", "parent"}  # stored as text: Excel wo
 DATE_COLUMNS = {"adopted_on", "valid_from", "valid_to", "start_date", "end_date"}
 
 
+def layout(sheet: Sheet) -> list[Col]:
+    """The columns of *sheet* as a workbook lays them out: a hidden id column first, except
+    on the sheets whose rows are named by what they are about (a membership, a value, an
+    assessment)."""
+    if sheet.key in ("memberships", "indicator_values", "assessments"):
+        return list(sheet.cols)
+    return [Col(ID, None, width=10), *sheet.cols]
+
+
+def column_title(col: Col, lang: str) -> str:
+    """The header a workbook writes over *col*: the id column's is the same in every
+    language (so a workbook in any language finds it)."""
+    return ID if col.key == ID else header(col.key, lang)
+
+
+def cell_value(col: Col, row: Mapping[str, object], ids: bool = True) -> object:
+    """What a workbook's cell of *col* holds for sheet row *row*: the column's key (or its
+    contract column), text in a text column (goal numbers Excel would make dates), no id
+    when *ids* is False (the template)."""
+    if col.key == ID:
+        v = row.get(ID) if ids else None
+    else:
+        v = row.get(col.key, row.get(col.target) if col.target else None)
+    if v is not None and (col.key in TEXT_COLUMNS or col.key == ID):
+        return str(v)
+    return v
+
+
 _PLAIN_CODE = re.compile(r"[^\s,;\"“”()]+")
 
 

@@ -20,8 +20,10 @@ from dashboard.model.sheets import (
     README_KEY,
     SHEETS,
     TEXT_COLUMNS,
-    Col,
+    cell_value,
+    column_title,
     header,
+    layout,
     note,
     sheet_rows,
     sheet_title,
@@ -76,12 +78,8 @@ def sheets_bytes(
         if sheet.key not in rows:  # a partial workbook (an edit) holds only its own sheets
             continue
         ws = wb.create_sheet(sheet_title(sheet.key, lang))
-        cols = (
-            [Col(ID, None, width=10), *sheet.cols]
-            if sheet.key != "memberships" and sheet.key not in ("indicator_values", "assessments")
-            else list(sheet.cols)
-        )
-        ws.append([ID if c.key == ID else header(c.key, lang) for c in cols])
+        cols = layout(sheet)
+        ws.append([column_title(c, lang) for c in cols])
         for i, c in enumerate(cols, start=1):
             cell = ws.cell(1, i)
             cell.font, cell.fill = bold, fill
@@ -93,17 +91,7 @@ def sheets_bytes(
                 ws.column_dimensions[get_column_letter(i)].hidden = True
         body = rows[sheet.key]
         for r in body:
-            values: list[object] = []
-            for c in cols:
-                v = (
-                    r.get(ID)
-                    if c.key == ID
-                    else r.get(c.key, r.get(c.target) if c.target else None)
-                )
-                if c.key == ID and not ids:
-                    v = None
-                values.append(v)
-            ws.append(values)
+            ws.append([cell_value(c, r, ids) for c in cols])
         n = 1 + len(body) + room  # the last row formatted: the header, the rows, the room
         for i, c in enumerate(cols, start=1):
             letter = get_column_letter(i)
@@ -119,8 +107,6 @@ def sheets_bytes(
                 cell = ws.cell(line, i)
                 if c.key in TEXT_COLUMNS or c.key == ID:
                     cell.number_format = "@"
-                    if cell.value is not None:
-                        cell.value = str(cell.value)
                 elif c.key in DATE_COLUMNS:
                     cell.number_format = "yyyy-mm-dd"
                 if isinstance(cell.value, str):
