@@ -52,6 +52,26 @@ def test_a_space_or_apostrophe_outside_groups_of_three_is_refused(text: str) -> 
             parse_number(text, decimal)
 
 
+@pytest.mark.parametrize("text", ["9" * 400, "9" * 5000, "9" * 400 + ",5", "1e999", "-1e400"])
+def test_a_number_past_any_amount_is_refused_as_too_large_not_a_crash(text: str) -> None:
+    """Four hundred nines in a cell or a form field raised OverflowError (an int too large
+    for a float) and five thousand Python's ValueError for long digit strings; "1e999" was
+    called infinite. Each is refused as too large, the value shortened in the message, in
+    a form (whole or not) and in a file's number and year columns."""
+    from dashboard.imports.checks import parse_cell
+    from dashboard.model.contract import TABLE_BY_NAME
+
+    for whole in (False, True):
+        with pytest.raises(CellError) as typed:
+            read_typed(text, ",", whole)
+        assert typed.value.key == "too_large" and len(str(typed.value.values["value"])) <= 40
+    for column in ("cost", "year"):
+        col = TABLE_BY_NAME["activities"].column(column)
+        with pytest.raises(CellError) as cell:
+            parse_cell(text, col, ",", "activities")
+        assert cell.value.key == "too_large", column
+
+
 def test_a_stored_number_survives_the_form_in_every_language() -> None:
     """What a field shows is read back to the same value, in every language."""
     values = [7.5, 0.1, 1500.0, 1234567.891, -2.25, 1e-7, 3.0, 99.99]

@@ -141,6 +141,8 @@ def parse_number(text: str, decimal: str | None) -> float | int:
         raise CellError("bad_grouping", value=raw)
     t = _SPACES.sub("", raw)
     if re.fullmatch(r"[+-]?\d+", t):
+        if len(t.lstrip("+-")) > 300:  # past any amount and a float's range (1.8e308)
+            raise CellError("too_large", value=_shortened(text.strip()))
         return int(t)
     m = re.fullmatch(r"([+-]?)(\d[\d.,]*)(?:[eE]([+-]?\d+))?", t)
     if not m:
@@ -174,9 +176,14 @@ def parse_number(text: str, decimal: str | None) -> float | int:
     else:
         number = body
     value = float(sign + number + (f"e{exp}" if exp else ""))
-    if not math.isfinite(value):
-        raise CellError("not_finite", value=text.strip())
+    if not math.isfinite(value):  # digits that overflow a float ("1e999", 400 nines)
+        raise CellError("too_large", value=_shortened(text.strip()))
     return value
+
+
+def _shortened(text: str, most: int = 40) -> str:
+    """A long value as a message names it: its start and an ellipsis."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def read_typed(text: str | None, decimal: str, whole: bool = False) -> float | int | None:
