@@ -777,3 +777,53 @@ def test_a_true_or_false_cell_is_refused_as_excel_writes_it_in_every_kind_of_col
     by_column = {p.column: p for p in found}
     assert "sandhedsværdien SAND (" in by_column["cost"].text("da")
     assert "truth value FALSE (" in by_column["year"].text("en")
+
+
+@pytest.mark.parametrize("written", ["2009,0", "2.009", " 2009 "])
+def test_a_year_written_as_text_replaces_that_year_as_the_checks_read_it(
+    tmp_path, fresh_sample, written: str
+) -> None:
+    """A coordinator's workbook speaks for the years its rows are stored under: a year
+    written "2009,0" or "2.009" (2009 to the checks in a Swedish workbook) replaces 2009's
+    rows. The years it spoke for were read by a reader of their own (`int(float(...))`)
+    and the rows were added beside the live ones: 16 activities became 32. The row's id
+    and the strategy its goal numbers are read in come from the same reading."""
+    import io
+
+    from dashboard.imports import uploads
+    from dashboard.model.access import Scope
+
+    out = fresh_sample(tmp_path / "data")
+
+    def year_2009() -> dict[str, set[str]]:
+        acts = [r for r in read_rows(out, "activities") if r["org_id"] == "gotland"]
+        ids = {r["activity_id"] for r in acts if r["year"] == 2009}
+        links = {
+            f"{r['activity_id']}>{r['goal_id']}"
+            for r in read_rows(out, "activity_goals")
+            if r["activity_id"] in ids
+        }
+        return {"titles": {r["title"] for r in acts if r["year"] == 2009}, "links": links}
+
+    before = year_2009()
+    book_bytes = uploads.coordinator_workbook(out, Scope.only(["gotland"]), ("gotland",), "sv")
+    wb = load_workbook(io.BytesIO(book_bytes))
+    acts = wb["Aktiviteter"]
+    year_col = [c.value for c in acts[1]].index("År")
+    changed = 0
+    for row in acts.iter_rows(min_row=2):
+        if row[year_col].value == 2009:
+            row[0].value = None  # no id: rows as a coordinator types them
+            row[year_col].value = written
+            row[year_col].number_format = "@"
+            changed += 1
+    assert changed == 16
+    book = tmp_path / "gotland.xlsx"
+    wb.save(book)
+    ingest(book, out, orgs=("gotland",))
+    after = year_2009()
+    assert after["titles"] == before["titles"] and len(after["titles"]) == 16
+    assert all(
+        i.startswith("gotland-2009-") for i in (link.split(">")[0] for link in after["links"])
+    )
+    assert len(after["links"]) == len(before["links"])  # goal numbers read in 2009's strategy

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from dashboard.imports import partial, workbook
-from dashboard.imports.checks import ParsedTable, derive, validate
+from dashboard.imports.checks import CellError, ParsedTable, derive, parse_cell, validate
 from dashboard.imports.sources import (
     FormSheets,
     RawTable,
@@ -36,7 +36,7 @@ from dashboard.imports.sources import (
 )
 from dashboard.model import codes, sheets
 from dashboard.model.access import Scope
-from dashboard.model.contract import TABLES
+from dashboard.model.contract import TABLE_BY_NAME, TABLES
 from dashboard.model.problems import ERROR, ImportFailed, Problem
 from dashboard.storage import (
     Change,
@@ -264,13 +264,13 @@ def _out_of_scope(
         if raw is None:
             continue
         i, j = raw.header.index(col_org), raw.header.index("year")
-        years[table] = {(r[i], _year(r[j])) for r in raw.rows}
+        years[table] = {(r[i], _year(r[j], raw.decimal)) for r in raw.rows}
     proj_org = {r["project_id"]: r["org_id"] for r in live.get("projects", [])}
     raw_iv = conv.raw.get("indicator_values")
     iv_years = set()
     if raw_iv is not None:
         i, j = raw_iv.header.index("indicator_id"), raw_iv.header.index("year")
-        iv_years = {(r[i], _year(r[j])) for r in raw_iv.rows}
+        iv_years = {(r[i], _year(r[j], raw_iv.decimal)) for r in raw_iv.rows}
     act_years = years.get("activities", set())
 
     def keep(table: str, r: dict) -> bool:
@@ -300,11 +300,19 @@ def _out_of_scope(
     return out
 
 
-def _year(value: object) -> object:
+def _year(value: object, decimal: str | None) -> object:
+    """A row's year as the checks read it (`parse_cell` on the year column, by the sheet's
+    decimal mark): the years a workbook speaks for must be the years its rows are stored
+    under, or a year written "2009,0" (2009 to the checks) replaced nothing and the
+    workbook's rows were added beside the live ones. A year the checks refuse is kept as
+    written: the import is refused at that cell anyway."""
     try:
-        return int(float(str(value).strip())) if value is not None else None
-    except ValueError:
+        return parse_cell(value, _YEAR, decimal)[0]
+    except CellError:
         return value
+
+
+_YEAR = TABLE_BY_NAME["activities"].column("year")
 
 
 def check_source(

@@ -28,7 +28,7 @@ from typing import Any
 from dashboard import PROJECT_ROOT
 from dashboard.i18n import LANGS
 from dashboard.i18n.languages import language
-from dashboard.imports.checks import CellError, parse_cell
+from dashboard.imports.checks import EXCEL_EPOCH, CellError, parse_cell
 from dashboard.imports.sources import RawTable
 from dashboard.model.access import Scope, ScopeMissing
 from dashboard.model.contract import TABLE_BY_NAME
@@ -223,11 +223,15 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _typed(value: object, type_: str) -> object:
+def _typed(value: object, type_: str, decimal: str | None, epoch: date) -> object:
+    """A cell read as the checks will read it (`parse_cell`, the workbook's decimal mark and
+    date system), or None when they will refuse it: the year an id and a strategy are
+    chosen by is the year the row is stored under ("2.009" is 2009 in a Swedish workbook,
+    a serial date counts from the workbook's epoch)."""
     from dashboard.model.contract import Column
 
     try:
-        return parse_cell(value, Column("x", type_, ""), None)[0]  # type: ignore[arg-type]
+        return parse_cell(value, Column("x", type_, ""), decimal, epoch=epoch)[0]  # type: ignore[arg-type]
     except CellError:
         return None
 
@@ -334,9 +338,15 @@ class _Resolver:
     """Turns the coordinator's sheets into the contract's tables, reporting what it cannot."""
 
     def __init__(
-        self, sheets: dict[str, _Rows], live: Mapping[str, list[dict]], problems: list[Problem]
+        self,
+        sheets: dict[str, _Rows],
+        live: Mapping[str, list[dict]],
+        problems: list[Problem],
+        decimal: str | None = None,
+        epoch: date = EXCEL_EPOCH,
     ) -> None:
         self.sheets = sheets
+        self.decimal, self.epoch = decimal, epoch  # how the checks will read its cells
         self.live = live
         self.problems = problems
         self.ix = _empty_index()
@@ -345,6 +355,10 @@ class _Resolver:
         self.network_names: list[str] = []  # names and acronyms as written, for hints
 
     # -- helpers
+    def typed(self, value: object, type_: str) -> object:
+        """A cell as the checks will read it (`_typed`)."""
+        return _typed(value, type_, self.decimal, self.epoch)
+
     def problem(self, rows: _Rows, line: int, col: str, key: str, **values: Any) -> None:
         self.problems.append(
             Problem.of(
@@ -606,8 +620,8 @@ class _Resolver:
             self.ix.strategies[(org, norm(sid))] = sid
             span = (
                 org,
-                _typed(row.get("valid_from"), "date"),
-                _typed(row.get("valid_to"), "date"),
+                self.typed(row.get("valid_from"), "date"),
+                self.typed(row.get("valid_to"), "date"),
                 title or sid,
             )
             self.ix.strategy_span[sid] = span  # type: ignore[assignment]
@@ -755,7 +769,7 @@ class _Resolver:
             self.ix.project_names.setdefault(org, []).extend(k for k in (title, acronym) if k)
             placed.append((row, line, org, pid))
         for row, line, org, pid in placed:
-            start = _typed(row.get("start_date"), "date")
+            start = self.typed(row.get("start_date"), "date")
             sid = (
                 self.strategy(rows, line, row, org, start.year if isinstance(start, date) else None)
                 if _text(row.get("goals"))
@@ -807,7 +821,7 @@ class _Resolver:
             org = self.org(rows, line, row)
             if org is None:
                 continue
-            year = _typed(row.get("year"), "int")
+            year = self.typed(row.get("year"), "int")
             title = _text(row.get("activity_title"))
             aid = _text(row.get(ID)) or ids.take(
                 f"{org}-{year if year is not None else 'x'}-{slug(title or 'x', 40)}"
@@ -883,7 +897,7 @@ class _Resolver:
                 self.ix.indicator_names.setdefault(org, []).append(name)
             goal = None
             if _text(row.get("goal")):
-                by = _typed(row.get("baseline_year"), "int")
+                by = self.typed(row.get("baseline_year"), "int")
                 sid = self.strategy(rows, line, row, org, by if isinstance(by, int) else None)
                 goal = self.one_goal(rows, line, "goal", row.get("goal"), sid)
             self.emit(
@@ -933,7 +947,7 @@ class _Resolver:
             org = self.org(rows, line, row)
             if org is None:
                 continue
-            year = _typed(row.get("year"), "int")
+            year = self.typed(row.get("year"), "int")
             sid = self.strategy(rows, line, row, org, year if isinstance(year, int) else None)
             goal = self.one_goal(rows, line, "goal", row.get("goal"), sid)
             self.emit(
@@ -980,7 +994,7 @@ def to_contract(
     decimal = language(lang).decimal if lang in LANGS else None
     epoch = next((r.epoch for r in raw.values()), RawTable("", [], []).epoch)  # one workbook
     sheets = _read_sheets(raw, problems)
-    resolver = _Resolver(sheets, live or {}, problems)
+    resolver = _Resolver(sheets, live or {}, problems, decimal, epoch)
     resolver.run()
     out: dict[str, RawTable] = {}
     labels: dict[str, dict[str, str]] = {}
