@@ -222,3 +222,19 @@ def test_a_value_typed_stays_with_its_indicator_when_the_rows_move_meanwhile(
     by_id = {str(r["indicator_id"]): r["actual"] for r in rows}
     assert by_id.get("slagelse-partner-projects") == 4.0, by_id
     assert by_id.get("slagelse-aaa-new") is None, by_id
+
+
+def test_a_fraction_in_a_whole_number_cell_is_named_as_the_language_writes_it() -> None:
+    """A workbook's number cell 2021.5 in a year column: the message shows the number as the
+    reader's language writes it ('2021.5', Python's repr, in every language before)."""
+    from dashboard.imports.checks import parse_cell
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.model.problems import Problem
+
+    with pytest.raises(CellError) as cell:
+        parse_cell(2021.5, TABLE_BY_NAME["activities"].column("year"), None, "activities")
+    shown = {
+        lang: Problem.of("a.xlsx", 2, "År", cell.value.key, **cell.value.values).text(lang)
+        for lang in ("sv", "da", "en")
+    }
+    assert "021,5" in shown["sv"] and "021,5" in shown["da"] and "021.5" in shown["en"], shown

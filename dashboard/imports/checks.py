@@ -341,7 +341,7 @@ def _parse_int(value: object, col: Column, decimal: str | None) -> int:
         n = value
     elif isinstance(value, float):
         if not value.is_integer():
-            raise CellError("not_whole", value=repr(value))
+            raise CellError("not_whole", value=value)  # shown as the language writes it
         n = int(value)
     else:
         try:
