@@ -176,8 +176,8 @@ def parse_number(text: str, decimal: str | None) -> float | int:
     else:
         number = body
     value = float(sign + number + (f"e{exp}" if exp else ""))
-    if not math.isfinite(value):  # digits that overflow a float ("1e999", 400 nines)
-        raise CellError("too_large", value=_shortened(text.strip()))
+    if not math.isfinite(value):  # "1e999", or hundreds of digits with a decimal mark
+        raise CellError("not_finite", value=_shortened(text.strip()))
     return value
 
 
