@@ -497,3 +497,68 @@ def test_text_no_workbook_may_hold_is_cleaned_in_a_save_not_a_crash(out: Path) -
     ]
     titles = {r["activity_id"]: r["title"] for r in read_rows(out, "activities")}
     assert titles[str(base[0][editing.ID])] == "Studiebesök i Gdańsk"
+
+
+ADMIN = Person("Ada", "ada@x.se", (Grant("*", "admin"),), True)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            ("gotland", 2010, "activities", "activity_title"),
+            ("gotland", 2009, "activities", "activity_title"),
+        ),
+        (
+            ("gotland", 2009, "activities", "activity_title"),
+            ("gavle", 2012, "activities", "activity_title"),
+        ),
+        (("gotland", 0, "memberships", "source"), ("gavle", 0, "memberships", "source")),
+        (("gotland", 0, "projects", "source"), ("slagelse", 0, "projects", "source")),
+        (
+            ("slagelse", 2012, "indicator_values", "source"),
+            ("slagelse", 2013, "indicator_values", "source"),
+        ),
+        (
+            ("slagelse", 2012, "assessments", "comment"),
+            ("slagelse", 2013, "assessments", "comment"),
+        ),
+        (("gotland", 0, "goals", "wording"), ("gotland", 2009, "activities", "activity_title")),
+    ],
+)
+def test_a_save_that_lands_between_anothers_check_and_write_is_not_undone(
+    out: Path, monkeypatch: pytest.MonkeyPatch, first: tuple, second: tuple
+) -> None:
+    """Machines of a shared catalog hold no common lock (and on one machine a save's checks
+    run before it takes the lock): A's save of other rows commits after B's save has read
+    and checked its rows and before B writes. B's save had staged what it read: every
+    organisation's rows of a small table (memberships, projects, indicator values,
+    assessments) and the organisation's other years of activities, and so undid A's save
+    without a word. Now B's save is read and checked again on the lake as A left it
+    (`publish(expect=...)`, LakeMoved), and both saves stand."""
+    import contextlib
+
+    from dashboard.storage import publishing
+
+    monkeypatch.setattr(publishing, "locked", lambda _out: contextlib.nullcontext())
+    (org_a, year_a, part_a, field_a), (org_b, year_b, part_b, field_b) = first, second
+    a_reads = editing.load(out, org_a, year_a, "sv", part_a)
+    b_reads = editing.load(out, org_b, year_b, "sv", part_b)
+    mine = [dict(a_reads[0], **{field_a: "A:s ändring"}), *map(dict, a_reads[1:])]
+    theirs = [dict(b_reads[0], **{field_b: "B:s ändring"}), *map(dict, b_reads[1:])]
+    other_machine = [
+        lambda: editing.save(out, org_a, year_a, "sv", a_reads, mine, ADMIN, part=part_a)
+    ]
+    write = publishing._publish_locked
+
+    def a_commits_first(*args, **kwargs):  # after B's check, before B's write
+        while other_machine:
+            other_machine.pop()()
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(publishing, "_publish_locked", a_commits_first)
+    editing.save(out, org_b, year_b, "sv", b_reads, theirs, ADMIN, part=part_b)
+    assert not other_machine  # A's save did run in between
+    assert editing.load(out, org_a, year_a, "sv", part_a)[0][field_a] == "A:s ändring"
+    assert editing.load(out, org_b, year_b, "sv", part_b)[0][field_b] == "B:s ändring"
+    assert [e.action for e in history.entries(out)].count("save") == 2

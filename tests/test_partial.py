@@ -214,3 +214,59 @@ def test_a_dataset_moved_from_the_folder_layout_records_one_saved_row_as_one(
     assert counts == {"added": 0, "changed": 1, "removed": 0}
     titles = {r[editing.ID]: r["activity_title"] for r in editing.load(out, "a", 2019, "sv")}
     assert titles[edited[0][editing.ID]] == "Rättad titel" and len(titles) == len(base)
+
+
+def test_an_id_the_organisation_has_in_another_year_is_refused_as_such(
+    sample: Path, tmp_path: Path
+) -> None:
+    """A save of one year is read, checked and written for that year's rows alone
+    (`partial.Scope.years`); an id of the organisation's own row of another year is still
+    refused, named as that (the whole-organisation check had said "duplicate, first on row
+    18", a row of no sheet the person saw)."""
+    out = tmp_path / "data"
+    shutil.copytree(sample, out)
+    acts = read_table(out, TABLE_BY_NAME["activities"], orgs=["gotland"]).to_pylist()
+    other = next(r["activity_id"] for r in acts if r["year"] == 2010)
+    base = editing.load(out, "gotland", 2009, "sv")
+    edited = [*base, {editing.ID: other, "activity_title": "Kopierad rad", "source": "x"}]
+    with pytest.raises(ImportFailed) as refused:
+        editing.save(out, "gotland", 2009, "sv", base, edited, ADMIN)
+    assert [p.key for p in refused.value.problems] == ["id_taken_other_year"]
+    said = refused.value.problems[0].text("sv")
+    assert said == f"id:t {other} används redan av organisationens rad från ett annat år"
+
+
+def test_a_workbook_of_some_years_activities_replaces_those_years_only(
+    sample: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """A workbook that holds activities only speaks for the years its rows name: Gävle's
+    2012 and 2013 (one row changed, one dropped, one added in each), not 2014; the same
+    dataset as the whole-dataset import gives, and its scope read those years alone."""
+    from dashboard.imports.ingest import check
+    from dashboard.imports.workbook import dataset_rows
+    from dashboard.model.access import Scope
+    from dashboard.outputs.workbook import sheets_bytes
+
+    def run(out: Path) -> Outcome:
+        rows = []
+        for year in (2012, 2013):
+            year_rows = editing.load(out, "gavle", year, "sv")
+            year_rows[0] = dict(year_rows[0], activity_title="Rättad titel")
+            new = {"organisation": "Gävle kommun", "year": year, "source": "test"}
+            rows += [*year_rows[:-1], {**new, "activity_title": f"Ny {year}"}]
+        data = sheets_bytes({"activities": rows}, "sv", room=0, for_people=False)
+        book = [("gavle.xlsx", data)]
+        if partial.ENABLED:  # (the whole-dataset import it is compared with has no scope)
+            scope = check(book, out).scope
+            assert scope is not None and scope.years == {2012, 2013}
+            assert {r["year"] for r in scope.rows["activities"]} == {2012, 2013}
+        return ingest(book, out, orgs=("gavle",))
+
+    before = dataset_rows(sample, Scope.only(["gavle"]), ["gavle"])["activities"]
+    same_both_ways(sample, tmp_path, run, monkeypatch)
+    after = read_table(tmp_path / "fast" / "data", TABLE_BY_NAME["activities"], orgs=["gavle"])
+    titles = {(r["year"], r["title"]) for r in after.to_pylist()}
+    assert {(2012, "Ny 2012"), (2013, "Ny 2013"), (2012, "Rättad titel")} <= titles
+    assert sorted(r for r in titles if r[0] == 2014) == sorted(
+        (r["year"], r["title"]) for r in before if r["year"] == 2014
+    )

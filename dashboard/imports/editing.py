@@ -34,6 +34,7 @@ from dashboard.model.problems import ImportFailed
 from dashboard.storage import (
     Change,
     DatasetError,
+    LakeMoved,
     as_rows,
     read_table,
     ready_to_write,
@@ -142,8 +143,10 @@ def load(
     spec = PARTS[part]
     if part in SHARED:
         tables = {part: _table_rows(folder, part)}
-    else:
-        tables = workbook.dataset_rows(folder, Scope.only([org]), [org])
+    else:  # a one-year part reads its year's rows only
+        tables = workbook.dataset_rows(
+            folder, Scope.only([org]), [org], [year] if spec.per_year else None
+        )
     if spec.per_year:  # this year's rows only (the other years' are not made into sheet rows)
         tables = {
             name: [r for r in rows if r.get("year") == year] if name in YEARLY else rows
@@ -321,8 +324,8 @@ def save(
     for _ in range(SAVE_ATTEMPTS - 1):
         try:
             return _save_on_now(folder, org, year, lang, base, edited, person, comment, part)
-        except _Moved:
-            continue  # another save came first: this edit is made again on its rows
+        except (_Moved, LakeMoved):
+            continue  # another save came first: this edit is made again on the rows now
     return _save_on_now(folder, org, year, lang, base, edited, person, comment, part, last=True)
 
 

@@ -40,11 +40,14 @@ from dashboard.model.contract import TABLE_BY_NAME, TABLES
 from dashboard.model.problems import ERROR, ImportFailed, Problem
 from dashboard.storage import (
     Change,
+    DatasetError,
+    LakeMoved,
     arrow_schema,
     as_rows,
     has_dataset,
     read_table,
     row_counts,
+    stamp,
     write_table,
 )
 
@@ -197,7 +200,7 @@ def check(
         raw, labels = conv.raw, conv.labels
         if small and conv.orgs and partial.ENABLED:  # only its organisations' rows
             assert out is not None
-            scope = partial.scope(out, small, sorted(conv.orgs))
+            scope = partial.scope(out, small, sorted(conv.orgs), _years_only(conv))
             live = scope.rows
             known = partial.outside_refs(scope)
         else:
@@ -298,6 +301,21 @@ def _out_of_scope(
                 spec, f"{spec.name}.parquet", rows, list(range(2, len(rows) + 2))
             )
     return out
+
+
+def _years_only(conv: workbook.Converted) -> list[int] | None:
+    """The years a workbook that holds activities only (a save of the Activities form, a
+    workbook of this year's activities) speaks for: it is then read, checked and written
+    for those years of its organisations alone (`partial.Scope.years`). None for any
+    other workbook, or when a year is not one the checks read (they refuse it)."""
+    raw = conv.raw.get("activities")
+    if raw is None or not set(conv.raw) <= partial.YEARLY_ONLY:
+        return None
+    j = raw.header.index("year")
+    years = {_year(r[j] if j < len(r) else None, raw.decimal) for r in raw.rows}
+    if not years or not all(isinstance(y, int) for y in years):
+        return None
+    return sorted(y for y in years if isinstance(y, int))
 
 
 def _year(value: object, decimal: str | None) -> object:
@@ -483,9 +501,47 @@ def ingest(
     organisations a coordinator's workbook may speak for (`_refuse_others`); *reader*:
     whose names it may use and be told of (`check`; None: the server's command line).
     """
-    from dashboard.storage import check_out, publish
+    from dashboard.storage import check_out
 
     check_out(out)
+    for attempt in range(READ_AGAIN):
+        try:
+            return _ingest_at(_newest(out), source, out, progress, change, orgs, reader)
+        except LakeMoved:
+            # another save came between the check and the write: checked again on the lake
+            # as it is now (a form's save rebases its edit first: `editing.save`)
+            if (change is not None and change.guard is not None) or attempt == READ_AGAIN - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+READ_AGAIN = 4  # an import read and checked again this often when the lake moved meanwhile
+
+
+def _newest(out: Path) -> int | None:
+    """The lake's newest snapshot, which the check is about to read; None before the first
+    import (or when the catalog does not answer: the check says so)."""
+    if not has_dataset(out):
+        return None
+    try:
+        return stamp(out)
+    except DatasetError:
+        return None
+
+
+def _ingest_at(
+    at: int | None,
+    source: Source,
+    out: Path,
+    progress: Progress | None,
+    change: Change | None,
+    orgs: Sequence[str] | None,
+    reader: Scope | None,
+) -> Outcome:
+    """`ingest` of a check made on the lake at snapshot *at*, written only if the lake is
+    still at *at* under the lock (`publish(expect=at)`, else LakeMoved)."""
+    from dashboard.storage import publish
+
     checked = check(source, out, progress, reader)
     _refuse_others(checked, orgs)
     if checked.problems:
@@ -509,5 +565,5 @@ def ingest(
             return {t.name: write_table(staged, t, tables[t.name]) for t in TABLES}
 
     name = ", ".join(n for n, _ in source) if isinstance(source, list) else source.name
-    counts = publish(out, write, source=name, change=change, summaries=scope is None)
+    counts = publish(out, write, source=name, change=change, summaries=scope is None, expect=at)
     return Outcome(counts, _outcomes(checked, before, counts), checked.warnings)

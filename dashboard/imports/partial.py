@@ -20,6 +20,13 @@ workbook can change. Writing is per organisation too: the tables the workbook do
 hold are not written; a partitioned table's staged rows are S's and replace only S's rows
 in the lake (`storage.write_for`); a small table is the others' rows as stored plus S's new
 ones; and the summaries are rebuilt for S alone, in the same transaction.
+
+A workbook that holds activities only (a save of the Activities form) narrows S to its
+organisations' rows of the years it names (`Scope.years`): at 10 million activities an
+organisation holds seventeen years of them, and checking and rewriting every year made a
+save of one year's corrected activity seconds long. The activities' own rules within an
+organisation are per row or per key; the one that reaches across years, an id unique in
+the table, is checked against the lake like another organisation's id.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from dashboard.model.contract import TABLE_BY_NAME, TABLES
 from dashboard.model.problems import Problem
 from dashboard.storage import (
     as_rows,
+    other_years_having,
     others_having,
     read_table,
     read_tables,
@@ -50,11 +58,17 @@ ID_KEYS = {  # tables whose rows have an id of their own, unique across organisa
 
 @dataclass
 class Scope:
-    """The organisations an import speaks for and the live rows it is checked against."""
+    """The organisations an import speaks for and the live rows it is checked against.
+
+    *years*: for a workbook that holds activities only (every save of the Activities
+    form), the years it speaks for; then the partitioned tables with a year column are
+    read, checked and written for S's rows of those years alone, and an id they give is
+    checked against every other row (S's other years too) in the lake. None: all years."""
 
     orgs: frozenset[str]
     rows: dict[str, list[dict]]  # live rows of S (and every row of the shared tables)
     small: dict[str, list[dict]]  # live rows of every table that is not partitioned
+    years: frozenset[int] | None = None
 
     def owned(self, table: str, row: Mapping[str, object]) -> bool:
         """Whether a row is one of S's (a shared table's rows are everyone's)."""
@@ -97,13 +111,22 @@ def small_live(out: Path) -> dict[str, list[dict]]:
     return {name: as_rows(data) for name, data in read.items() if data is not None}
 
 
-def scope(out: Path, small: dict[str, list[dict]], orgs: Sequence[str]) -> Scope:
-    """The live rows of *orgs*: their files of the partitioned tables, their rows of the
-    others, and every row of the shared tables."""
-    s = Scope(frozenset(orgs), {}, small)
+YEARLY_ONLY = frozenset({"activities", "activity_goals"})  # what a year scope may write
+
+
+def scope(
+    out: Path,
+    small: dict[str, list[dict]],
+    orgs: Sequence[str],
+    years: Sequence[int] | None = None,
+) -> Scope:
+    """The live rows of *orgs*: their files of the partitioned tables (of *years* only,
+    where given, in those with a year column), their rows of the others, and every row
+    of the shared tables."""
+    s = Scope(frozenset(orgs), {}, small, None if years is None else frozenset(years))
     for table in TABLES:
         if table.partitioned:
-            data = read_table(out, table, orgs=sorted(s.orgs))
+            data = read_table(out, table, orgs=sorted(s.orgs), years=_years(s))
             s.rows[table.name] = [] if data is None else as_rows(data)
         elif table.name in SHARED:
             s.rows[table.name] = list(small.get(table.name, []))
@@ -121,14 +144,19 @@ def outside_refs(s: Scope) -> dict[tuple[str, str], set]:
     }
 
 
+def _years(s: Scope) -> list[int] | None:
+    return None if s.years is None else sorted(s.years)
+
+
 def _outside_ids(out: Path, s: Scope, table: str, key: str, wanted: set) -> set:
-    """Which of *wanted* are ids of other organisations' rows of *table*."""
+    """Which of *wanted* are ids of rows of *table* outside the scope (other
+    organisations', and S's of other years in a year scope)."""
     if not wanted:
         return set()
     spec = TABLE_BY_NAME[table]
     if not spec.partitioned:
         return {r[key] for r in s.small.get(table, []) if not s.owned(table, r)} & wanted
-    return others_having(out, spec, s.orgs, key, wanted)
+    return others_having(out, spec, s.orgs, key, wanted, _years(s))
 
 
 def cross_checks(
@@ -142,10 +170,16 @@ def cross_checks(
         had = {r.get(key) for r in s.rows.get(table, [])}
         new = {r.get(key) for r in p.rows if r.get(key) not in had and r.get(key) is not None}
         taken = _outside_ids(out, s, table, key, new)
+        mine = (  # in a year scope: S's own rows of another year
+            other_years_having(out, TABLE_BY_NAME[table], s.orgs, key, taken, sorted(s.years))
+            if s.years is not None and TABLE_BY_NAME[table].partitioned
+            else set()
+        )
         for row, n, file in p.items():
             if row.get(key) in taken:
+                said = "id_taken_other_year" if row.get(key) in mine else "id_taken"
                 problems.append(
-                    Problem.of(file, n, p.col(key), "id_taken", table=table, value=row.get(key))
+                    Problem.of(file, n, p.col(key), said, table=table, value=row.get(key))
                 )
     # a project S removes that another organisation's activity still belongs to
     projects = parsed.get("projects")
@@ -168,7 +202,9 @@ def cross_checks(
 
 
 def _named_outside(out: Path, s: Scope, projects: set) -> set:
-    return others_having(out, TABLE_BY_NAME["activities"], s.orgs, "project_id", projects)
+    return others_having(
+        out, TABLE_BY_NAME["activities"], s.orgs, "project_id", projects, _years(s)
+    )
 
 
 def write(
@@ -184,4 +220,6 @@ def write(
         for t in TABLES
         if not t.partitioned and t.name not in SHARED and t.name in given
     }
-    return write_for(out, staged, s.orgs, given, tables, others, SHARED)
+    if s.years is not None:
+        assert set(given) <= YEARLY_ONLY, given  # a year scope writes its years' rows only
+    return write_for(out, staged, s.orgs, given, tables, others, SHARED, _years(s))

@@ -34,7 +34,7 @@ from dashboard.storage.dataset import (
     stamp,
     write_table,
 )
-from dashboard.storage.engine import CommitConflict, Database, DatasetError, forget
+from dashboard.storage.engine import CommitConflict, Database, DatasetError, LakeMoved, forget
 from dashboard.storage.history import (
     NAMED_BY,
     Entry,
@@ -63,7 +63,7 @@ from dashboard.storage.publishing import (
     restore,
     upgrade,
 )
-from dashboard.storage.scoped import others_having, write_for
+from dashboard.storage.scoped import other_years_having, others_having, write_for
 from dashboard.storage.synth import generate
 
 __all__ = [
@@ -75,6 +75,7 @@ __all__ = [
     "DatasetError",
     "Entry",
     "Lake",
+    "LakeMoved",
     "Owners",
     "Pair",
     "arrow_schema",
@@ -96,6 +97,7 @@ __all__ = [
     "last_version",
     "locked",
     "migrate",
+    "other_years_having",
     "others_having",
     "previous_version",
     "prune",

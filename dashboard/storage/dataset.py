@@ -89,15 +89,23 @@ def write_table(folder: Path, table: Table, data: pa.Table) -> int:
     return data.num_rows
 
 
-def stage_scope(folder: Path, table: Table, orgs: Sequence[str]) -> None:
-    """Say that *table*'s staged rows replace only the rows of *orgs*."""
+def stage_scope(
+    folder: Path, table: Table, orgs: Sequence[str], years: Sequence[int] | None = None
+) -> None:
+    """Say that *table*'s staged rows replace only the rows of *orgs* (of *years* only,
+    where given and the table has a year column)."""
     path = folder / SCOPE
     scope = json.loads(path.read_text("utf-8")) if path.is_file() else {}
-    scope[table.name] = sorted(set(orgs))
+    has_year = any(c.name == YEAR_COLUMN for c in table.columns)
+    scope[table.name] = {
+        "orgs": sorted(set(orgs)),
+        "years": sorted({int(y) for y in years}) if years is not None and has_year else None,
+    }
     path.write_text(json.dumps(scope), encoding="utf-8")
 
 
-def staged_scope(folder: Path) -> dict[str, list[str]]:
+def staged_scope(folder: Path) -> dict[str, dict[str, Any]]:
+    """Per staged table, the organisations (and years, or None) its rows replace."""
     path = folder / SCOPE
     return json.loads(path.read_text("utf-8")) if path.is_file() else {}
 
@@ -231,9 +239,11 @@ def read_table(
     orgs: Sequence[str] | None = None,
     version: int | None = None,
     reader: Callable[[str, Mapping[str, Any]], pa.Table] | None = None,
+    years: Sequence[int] | None = None,
 ) -> pa.Table | None:
     """One table of the dataset (at *version*, a snapshot; else the newest), only
-    *columns* and only the rows of *orgs* where given, in today's contract
+    *columns* and only the rows of *orgs* (and of *years*, in a table with a year) where
+    given, in today's contract
     (`migrations.conform`: a snapshot written under an older contract reads as if written
     today), in its sort order; None when it is absent or unreadable. *reader*: the reads
     of an open transaction (`read_tables`)."""
@@ -256,13 +266,14 @@ def read_table(
             table.name,
             cols,
             orgs if orgs is None else tuple(orgs),
+            years if years is None else tuple(years),
         )
         with _READS_LOCK:
             kept = _READS.get(key)
             if kept is not None:
                 _READS.move_to_end(key)
                 return kept
-        found = _read_at(out, table, columns, orgs, version, schema, has_org, reader)
+        found = _read_at(out, table, columns, orgs, version, schema, has_org, reader, years)
         if found is not None and found.nbytes <= READS_KEPT_BYTES // 8:
             with _READS_LOCK:
                 _READS[key] = found
@@ -310,11 +321,40 @@ _ROWS: OrderedDict[int, tuple[weakref.ref, list[dict[str, Any]]]] = OrderedDict(
 _ROWS_LOCK = threading.Lock()
 
 
+def part_filter(
+    table: Table, orgs: Sequence[str] | None, years: Sequence[int] | None, alias: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """The SQL condition (and its bound parameters) for the rows of *orgs* and, in a
+    table with a year column, of *years*, its columns named through *alias* where given;
+    None: that part not applied; "" when neither applies. The one rule of which rows a
+    scoped read, check and write touch."""
+    names = {c.name for c in table.columns}
+    at = f"{alias}." if alias else ""
+    terms: list[str] = []
+    params: dict[str, Any] = {}
+    if orgs is not None and PARTITION_COLUMN in names:
+        terms.append(f"{at}{PARTITION_COLUMN} in (select unnest($orgs))")
+        params["orgs"] = list(orgs)
+    if years is not None and YEAR_COLUMN in names:
+        terms.append(f"{at}{YEAR_COLUMN} in (select unnest($years))")
+        params["years"] = [int(y) for y in years]
+    return " and ".join(terms), params
+
+
+def _where(condition: str) -> str:
+    """` where condition`, or nothing for no condition."""
+    return f" where {condition}" if condition else ""
+
+
+YEAR_COLUMN = "year"
+
+
 def read_tables(
     out: Path,
     tables: Sequence[Table],
     orgs: Sequence[str] | None = None,
     version: int | None = None,
+    years: Sequence[int] | None = None,
 ) -> dict[str, pa.Table | None]:
     """`read_table` of each of *tables* at snapshot *version* (None: the newest, asked
     once, so every table is of one snapshot), in one DuckLake transaction (about half the
@@ -325,16 +365,18 @@ def read_tables(
         try:
             version = stamp(out)
         except DatasetError:  # a catalog that does not answer: each read says so (None)
-            return {t.name: read_table(out, t, orgs=orgs) for t in tables}
+            return {t.name: read_table(out, t, orgs=orgs, years=years) for t in tables}
     found: dict[str, pa.Table | None] = {}
     with _engine(out).reads() as reader:
         for t in tables:
-            found[t.name] = read_table(out, t, orgs=orgs, version=version, reader=reader)
+            found[t.name] = read_table(
+                out, t, orgs=orgs, version=version, reader=reader, years=years
+            )
             if found[t.name] is None:
                 break  # the transaction may be aborted: the rest are read on their own
     for t in tables:
         if found.get(t.name) is None:
-            found[t.name] = read_table(out, t, orgs=orgs, version=version)
+            found[t.name] = read_table(out, t, orgs=orgs, version=version, years=years)
     return found
 
 
@@ -361,13 +403,12 @@ def _read_at(
     schema: pa.Schema,
     has_org: bool,
     reader: Callable[[str, Mapping[str, Any]], pa.Table] | None = None,
+    years: Sequence[int] | None = None,
 ) -> pa.Table | None:
     """`read_table`'s read of one snapshot: from the snapshot's tables in memory where
     this process holds them (`Engine.in_memory`), else through DuckLake."""
-    where, params = "", {}
-    if orgs is not None and has_org:
-        where = f" where {PARTITION_COLUMN} in (select unnest($orgs))"
-        params = {"orgs": list(orgs)}
+    cond, params = part_filter(table, orgs if has_org else None, years)
+    where = _where(cond)
     eng = _engine(out)
     with eng.in_memory(version, table.name) as held:
         if held is not None:

@@ -964,6 +964,12 @@ class CommitConflict(Exception):
     is made again against the lake as it is now (`publishing.publish`)."""
 
 
+class LakeMoved(CommitConflict):
+    """The lake has a newer snapshot than the one a write's rows were read and checked at
+    (`publishing.publish(expect=...)`): writing them would undo what came in between, so
+    the write is read and checked again on the lake as it is now by its caller."""
+
+
 class Writer:
     """The process's writing DuckDB instance over one lake: one transaction at a time."""
 

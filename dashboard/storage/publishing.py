@@ -42,6 +42,7 @@ from dashboard.storage.dataset import (
     contract_version,
     has_dataset,
     lake_tables,
+    part_filter,
     read_manifest,
     read_table,
     recorded_rows,
@@ -57,6 +58,7 @@ from dashboard.storage.engine import (
     CommitConflict,
     Damaged,
     DatasetError,
+    LakeMoved,
     Writer,
     live_at,
     summary_sql,
@@ -127,13 +129,19 @@ def publish(
     source: str,
     change: Change | None = None,
     summaries: bool = True,
+    expect: int | None = None,
 ) -> dict[str, int]:
     """Stage a change with *write(staging_folder)* and apply it to the lake at *out* as one
     transaction recorded as *change*; returns the rows each table holds after it (as the
     commit records them; a table *write* staged that is not the contract's: its count). On any
     error nothing changes. *write* and the change's guard run under the lock, against the
-    lake as it is then, and again should another machine commit first. (*summaries* is
-    kept for the callers: the summaries of what a write touches are always rebuilt.)"""
+    lake as it is then, and again should another machine commit first. A *write* that
+    stages rows read before the lock (an import's checked rows) names the snapshot they
+    were read at as *expect*: LakeMoved when the lake is newer by then (another save, on
+    this or another machine, came between the check and the write), for the caller to
+    read and check again; staging them would undo that save (the others' rows of a small
+    table, an organisation's other years). (*summaries* is kept for the callers: the
+    summaries of what a write touches are always rebuilt.)"""
     del summaries
     check_out(out)
     change = change or Change(who=default_who(), person=None)
@@ -150,6 +158,8 @@ def publish(
                 # (`_publish_locked`), and the guard decides again on what that one left
                 writer_for(lake_at(out))  # a new lake is made before its first stamp
                 base = stamp(out)
+                if expect is not None and base != expect:
+                    raise LakeMoved(f"snapshot {base} came after {expect}")
                 if change.guard is not None:
                     change.guard(out)
                 return _publish_locked(out, write, source, change, repair, base)
@@ -157,6 +167,8 @@ def publish(
             if repair:  # a save of some organisations cannot mend a table: an import can
                 raise
             repair = True  # made again: the tables it gives whole replace the damaged ones
+        except LakeMoved:
+            raise  # its rows are read and checked again by the caller
         except CommitConflict:
             RETRIES[0] += 1
             if attempt == ATTEMPTS - 1:
@@ -369,17 +381,17 @@ def _apply(
             continue
         if change.action == "upgrade":
             _reshape(w, table)
-        orgs = scope.get(table.name)
+        part = scope.get(table.name)
+        orgs = None if part is None else list(part["orgs"])
         if repair and orgs is None:
             had = int((read_manifest(out).get("rows") or {}).get(table.name) or 0)
             after = rows_now[table.name] = _remake(w, table, path)
             changes[table.name] = history.TableChange(had, after)
             touched_scopes.append(None)
             continue
-        where, params = "", {}
-        if orgs is not None:
-            where = f" where {PARTITION_COLUMN} in (select unnest($orgs))"
-            params = {"orgs": orgs}
+        years = None if part is None else part["years"]
+        inside, params = ("", {}) if part is None else part_filter(table, orgs, years)
+        where = f" where {inside}" if inside else ""
         if table.name not in rows_now:  # not in the record (or a table of the yearly round)
             rows_now[table.name] = _counts(w, f"lake.{table.name}")[0]
         before = rows_now[table.name]
@@ -410,8 +422,8 @@ def _apply(
         gone = came = 0
         if n_gone:
             on = " and ".join(f't."{k}" is not distinct from g."{k}"' for k in table.key)
-            if orgs is not None:  # the rows of *orgs* only: their files, not every file
-                on += f" and t.{PARTITION_COLUMN} in (select unnest($orgs))"
+            if inside:  # the rows of *orgs* (and years) only: their files, not every file
+                on += " and " + part_filter(table, orgs, years, alias="t")[0]
             gone = _done(w, f"delete from lake.{table.name} t using _gone g where {on}", params)
         if n_came:
             came = _done(w, f"insert into lake.{table.name} select * from _came{_order(table)}")

@@ -4,7 +4,9 @@ A table the change does not hold is not staged (left as it is); a partitioned ta
 staged rows are S's alone, marked as replacing only S's rows (`dataset.stage_scope`); a
 small table is staged whole: the others' rows as stored plus S's new ones. The summaries
 of S are rebuilt by the publish. `others_having` answers the checks' question "which of
-these ids do other organisations' rows have" in the lake, without reading them all.
+these ids do other organisations' rows have" in the lake, without reading them all. A
+change of one or a few years of S's activities (a save of the Activities form) stages,
+replaces and asks about S's rows of those years alone.
 """
 
 from __future__ import annotations
@@ -16,23 +18,48 @@ import pyarrow as pa
 
 from dashboard.model.contract import TABLES, Table
 from dashboard.storage.dataset import (
-    PARTITION_COLUMN,
     _engine,
     arrow_schema,
+    part_filter,
     row_counts,
     stage_scope,
     write_table,
 )
 
 
-def others_having(out: Path, table: Table, orgs: frozenset[str], column: str, wanted: set) -> set:
-    """Which of *wanted* other organisations' rows of *table* have in *column*."""
+def others_having(
+    out: Path,
+    table: Table,
+    orgs: frozenset[str],
+    column: str,
+    wanted: set,
+    years: Sequence[int] | None = None,
+) -> set:
+    """Which of *wanted* the rows of *table* outside the scope have in *column*: other
+    organisations' rows, and (where *years* are given) *orgs*' rows of other years."""
+    inside, params = part_filter(table, sorted(orgs) or [""], years)
+    return _having(out, table, column, wanted, f"not ({inside})", params)
+
+
+def other_years_having(
+    out: Path, table: Table, orgs: frozenset[str], column: str, wanted: set, years: Sequence[int]
+) -> set:
+    """Which of *wanted* the rows of *orgs* of years other than *years* have in *column*
+    (of `others_having`'s answer, those that are the organisation's own)."""
+    mine, params = part_filter(table, sorted(orgs) or [""], None)
+    other_years = "year not in (select unnest($years))"
+    params["years"] = [int(y) for y in years]
+    return _having(out, table, column, wanted, f"{mine} and {other_years}", params)
+
+
+def _having(out: Path, table: Table, column: str, wanted: set, condition: str, params: dict) -> set:
+    """The values of *wanted* that rows of *table* meeting *condition* have in *column*."""
     if not wanted:
         return set()
     rows = _engine(out).rows(
         f'select distinct "{column}" from lake.{table.name} where "{column}" in '
-        f"(select unnest($wanted)) and {PARTITION_COLUMN} not in (select unnest($orgs))",
-        {"wanted": sorted(wanted), "orgs": sorted(orgs) or [""]},
+        f"(select unnest($wanted)) and {condition}",
+        {"wanted": sorted(wanted), **params},
     )
     return {r[0] for r in rows}
 
@@ -45,6 +72,7 @@ def write_for(
     tables: Mapping[str, pa.Table],
     others: Mapping[str, list[dict]],
     shared: Sequence[str],
+    years: Sequence[int] | None = None,
 ) -> dict[str, int]:
     """Stage the dataset with the rows of *orgs* replaced: *tables* are the checked rows
     (theirs, and every row of a *shared* table), in the contract's schema; *others* the
@@ -58,7 +86,7 @@ def write_for(
             counts[table.name] = now[table.name] or 0
         elif table.partitioned:
             counts[table.name] = write_table(staged, table, tables[table.name])
-            stage_scope(staged, table, sorted(orgs))
+            stage_scope(staged, table, sorted(orgs), years)
         elif table.name in shared:
             counts[table.name] = write_table(staged, table, tables[table.name])
         else:
