@@ -94,6 +94,24 @@ def test_the_later_of_two_saves_of_the_same_rows_is_refused(out: Path) -> None:
     assert now[0]["activity_title"].endswith("(Annas rättelse)") and now[0]["cost"] == 12000
 
 
+def _commits_before_the_write(monkeypatch: pytest.MonkeyPatch, other_machine: list) -> None:
+    """The next save's write runs *other_machine*'s save first (after the save's checks and
+    guard, before its write), as another machine's commit lands: no lock is shared."""
+    import contextlib
+
+    from dashboard.storage import publishing
+
+    monkeypatch.setattr(publishing, "locked", lambda _out: contextlib.nullcontext())
+    write = publishing._publish_locked
+
+    def other_commits_first(*args, **kwargs):
+        while other_machine:
+            other_machine.pop()()
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(publishing, "_publish_locked", other_commits_first)
+
+
 def test_a_save_landing_between_anothers_check_and_write_is_not_written_over(
     out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,11 +119,6 @@ def test_a_save_landing_between_anothers_check_and_write_is_not_written_over(
     commits after Bo's save has checked the rows and before it writes. Bo's save is then
     refused with Anna's row, not written over it (seen once in test_store's two machines:
     both saves of one row were recorded and the first was lost)."""
-    import contextlib
-
-    from dashboard.storage import publishing
-
-    monkeypatch.setattr(publishing, "locked", lambda _out: contextlib.nullcontext())
     anna_reads = editing.load(out, "gotland", 2009, "sv")
     bo_reads = editing.load(out, "gotland", 2009, "sv")
     mine = [dict(r) for r in anna_reads]
@@ -113,14 +126,7 @@ def test_a_save_landing_between_anothers_check_and_write_is_not_written_over(
     theirs = [dict(r) for r in bo_reads]
     theirs[0].update(cost=12000, currency="SEK")
     other_machine = [lambda: editing.save(out, "gotland", 2009, "sv", anna_reads, mine, GOTLAND)]
-    write = publishing._publish_locked
-
-    def anna_commits_first(*args, **kwargs):  # after Bo's guard, before Bo's write
-        while other_machine:
-            other_machine.pop()()
-        return write(*args, **kwargs)
-
-    monkeypatch.setattr(publishing, "_publish_locked", anna_commits_first)
+    _commits_before_the_write(monkeypatch, other_machine)
     with pytest.raises(editing.Conflict) as info:
         editing.save(out, "gotland", 2009, "sv", bo_reads, theirs, GOTLAND)
     assert not other_machine  # Anna's save did run in between
@@ -536,11 +542,6 @@ def test_a_save_that_lands_between_anothers_check_and_write_is_not_undone(
     assessments) and the organisation's other years of activities, and so undid A's save
     without a word. Now B's save is read and checked again on the lake as A left it
     (`publish(expect=...)`, LakeMoved), and both saves stand."""
-    import contextlib
-
-    from dashboard.storage import publishing
-
-    monkeypatch.setattr(publishing, "locked", lambda _out: contextlib.nullcontext())
     (org_a, year_a, part_a, field_a), (org_b, year_b, part_b, field_b) = first, second
     a_reads = editing.load(out, org_a, year_a, "sv", part_a)
     b_reads = editing.load(out, org_b, year_b, "sv", part_b)
@@ -549,14 +550,7 @@ def test_a_save_that_lands_between_anothers_check_and_write_is_not_undone(
     other_machine = [
         lambda: editing.save(out, org_a, year_a, "sv", a_reads, mine, ADMIN, part=part_a)
     ]
-    write = publishing._publish_locked
-
-    def a_commits_first(*args, **kwargs):  # after B's check, before B's write
-        while other_machine:
-            other_machine.pop()()
-        return write(*args, **kwargs)
-
-    monkeypatch.setattr(publishing, "_publish_locked", a_commits_first)
+    _commits_before_the_write(monkeypatch, other_machine)
     editing.save(out, org_b, year_b, "sv", b_reads, theirs, ADMIN, part=part_b)
     assert not other_machine  # A's save did run in between
     assert editing.load(out, org_a, year_a, "sv", part_a)[0][field_a] == "A:s ändring"
