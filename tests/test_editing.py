@@ -556,3 +556,27 @@ def test_a_save_that_lands_between_anothers_check_and_write_is_not_undone(
     assert editing.load(out, org_a, year_a, "sv", part_a)[0][field_a] == "A:s ändring"
     assert editing.load(out, org_b, year_b, "sv", part_b)[0][field_b] == "B:s ändring"
     assert [e.action for e in history.entries(out)].count("save") == 2
+
+
+def test_a_save_that_other_saves_keep_coming_before_is_said_busy_and_writes_nothing(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When another save lands before this one's write at every attempt, the save gives
+    up with `editing.Busy` (the form says so and keeps what was typed), never a traceback
+    and never a write of rows checked on an older snapshot."""
+    from dashboard.storage import LakeMoved, publishing
+
+    tries = []
+
+    def always_moved(*args, **kwargs):
+        tries.append(1)
+        raise LakeMoved("snapshot 9 came after 8")
+
+    monkeypatch.setattr(publishing, "_publish_locked", always_moved)
+    base = editing.load(out, "gotland", 2009, "sv")
+    edited = [dict(base[0], activity_title="Ny titel"), *map(dict, base[1:])]
+    before = len(history.entries(out))
+    with pytest.raises(editing.Busy):
+        editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND)
+    assert len(tries) == editing.SAVE_ATTEMPTS
+    assert len(history.entries(out)) == before

@@ -48,6 +48,9 @@ def save_and_report(
     except editing.LastRowOfYear:
         st.error(view.t("edit.last_row"))
         return False
+    except editing.Busy:  # the form keeps what was typed
+        st.warning(view.t("edit.busy"))
+        return False
     except editing.Conflict as exc:
         st.warning(view.t("edit.conflict"))
         theirs = exc.changed + exc.added + exc.removed

@@ -33,6 +33,7 @@ from dashboard.model.contract import TABLE_BY_NAME
 from dashboard.model.problems import ImportFailed
 from dashboard.storage import (
     Change,
+    CommitConflict,
     DatasetError,
     LakeMoved,
     as_rows,
@@ -326,7 +327,15 @@ def save(
             return _save_on_now(folder, org, year, lang, base, edited, person, comment, part)
         except (_Moved, LakeMoved):
             continue  # another save came first: this edit is made again on the rows now
-    return _save_on_now(folder, org, year, lang, base, edited, person, comment, part, last=True)
+    try:
+        return _save_on_now(folder, org, year, lang, base, edited, person, comment, part, last=True)
+    except CommitConflict as exc:  # other saves kept coming first, every attempt
+        raise Busy(str(exc)) from exc
+
+
+class Busy(Exception):
+    """Other saves kept coming first at every attempt (a busy lake): nothing was written,
+    and the person's form keeps what they typed for them to save again."""
 
 
 SAVE_ATTEMPTS = 4
