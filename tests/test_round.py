@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.i18n import t
 from dashboard.imports import editing, rounds, undo
 from dashboard.imports.uploads import coordinator_workbook, import_upload
 from dashboard.model.access import Grant, Person, Policy, Scope
@@ -605,3 +606,27 @@ def test_the_page_shows_the_dashboard_as_it_was_at_closing(live: Path) -> None:
     ).click().run()
     assert not at.exception, at.exception
     assert at.session_state["_as_of_version"] == closed
+
+
+def test_a_step_other_writes_keep_coming_before_is_said_busy_in_the_reader_s_words(
+    live: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write of any page (here the Round page's Klarmarkera) that other machines' commits
+    kept coming before at every attempt says so in Swedish ("spara igen"), not the page's
+    general failure; nothing is written."""
+    from dashboard.app import changes
+    from dashboard.storage import CommitConflict
+
+    opened(live)
+    at = session("kurt@gotland.se")
+
+    def busy(*args: object, **more: object) -> None:
+        raise CommitConflict("snapshot 12 came after 11")
+
+    monkeypatch.setattr(changes, "round_step", busy)
+    next(b for b in at.button if b.label == "Klarmarkera").click().run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Andra ändringar sparades i samma stund, så inget sparades." in shown, shown
+    assert t("error.page", "sv") not in shown
+    assert parts(live)[KULTUR] != "ready"

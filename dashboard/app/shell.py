@@ -31,7 +31,7 @@ from dashboard.model import safe
 from dashboard.model.access import Scope
 from dashboard.model.urlstate import to_params
 from dashboard.model.view import View
-from dashboard.storage import DatasetError
+from dashboard.storage import CommitConflict, DatasetError
 
 K_VIEW = "_view"
 
@@ -240,9 +240,11 @@ def run_page(render: Callable[[View], None]) -> None:
     view = current_view()
     editform.flash()
     try:
-        guarded(render, view, reraise=(DatasetError,))()
+        guarded(render, view, reraise=(DatasetError, CommitConflict))()
     except DatasetError as exc:
         dataset_error(exc, view.lang)
+    except CommitConflict:  # other writes kept coming first (a step, an undo, an import)
+        st.warning(view.t("edit.busy"), icon=":material/sync_problem:")
 
 
 def page(spec: Page, view: View) -> st.Page:
