@@ -341,7 +341,7 @@ def part_filter(
     return " and ".join(terms), params
 
 
-def _where(condition: str) -> str:
+def where_sql(condition: str) -> str:
     """` where condition`, or nothing for no condition."""
     return f" where {condition}" if condition else ""
 
@@ -408,7 +408,7 @@ def _read_at(
     """`read_table`'s read of one snapshot: from the snapshot's tables in memory where
     this process holds them (`Engine.in_memory`), else through DuckLake."""
     cond, params = part_filter(table, orgs if has_org else None, years)
-    where = _where(cond)
+    where = where_sql(cond)
     eng = _engine(out)
     with eng.in_memory(version, table.name) as held:
         if held is not None:

@@ -50,6 +50,7 @@ from dashboard.storage.dataset import (
     staging_dir,
     stamp,
     table_path,
+    where_sql,
     write_table,
 )
 from dashboard.storage.engine import (
@@ -391,7 +392,7 @@ def _apply(
             continue
         years = None if part is None else part["years"]
         inside, params = ("", {}) if part is None else part_filter(table, orgs, years)
-        where = f" where {inside}" if inside else ""
+        where = where_sql(inside)
         if table.name not in rows_now:  # not in the record (or a table of the yearly round)
             rows_now[table.name] = _counts(w, f"lake.{table.name}")[0]
         before = rows_now[table.name]

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from dashboard.model.contract import TABLES, Table
 from dashboard.storage.dataset import (
+    YEAR_COLUMN,
     _engine,
     arrow_schema,
     part_filter,
@@ -47,7 +48,7 @@ def other_years_having(
     """Which of *wanted* the rows of *orgs* of years other than *years* have in *column*
     (of `others_having`'s answer, those that are the organisation's own)."""
     mine, params = part_filter(table, sorted(orgs) or [""], None)
-    other_years = "year not in (select unnest($years))"
+    other_years = f"{YEAR_COLUMN} not in (select unnest($years))"
     params["years"] = [int(y) for y in years]
     return _having(out, table, column, wanted, f"{mine} and {other_years}", params)
 
