@@ -580,3 +580,33 @@ def test_a_save_that_other_saves_keep_coming_before_is_said_busy_and_writes_noth
         editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND)
     assert len(tries) == editing.SAVE_ATTEMPTS
     assert len(history.entries(out)) == before
+
+
+def test_an_import_another_save_lands_before_is_checked_again_and_undoes_nothing(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Data page's import (no form, no guard): Gävle's workbook of its memberships
+    is checked, then Gotland's membership save commits before its write. The import is
+    read and checked again on the lake as that save left it (`ingest`, READ_AGAIN) and
+    written: both stand (the import stages the memberships table whole, every other
+    organisation's rows as it read them), each recorded once."""
+    from dashboard.imports.ingest import ingest
+    from dashboard.outputs.workbook import sheets_bytes
+
+    a_reads = editing.load(out, "gotland", 0, "sv", "memberships")
+    mine = [dict(a_reads[0], source="A:s ändring"), *map(dict, a_reads[1:])]
+    other_machine = [
+        lambda: editing.save(out, "gotland", 0, "sv", a_reads, mine, ADMIN, part="memberships")
+    ]
+    _commits_before_the_write(monkeypatch, other_machine)
+    rows = editing.load(out, "gavle", 0, "sv", "memberships")
+    rows[0] = dict(rows[0], source="Importerad rättelse")
+    data = sheets_bytes({"memberships": rows}, "sv", room=0, for_people=False)
+    ingest([("gavle.xlsx", data)], out, orgs=("gavle",))
+    assert not other_machine  # the save did land in between
+    assert editing.load(out, "gotland", 0, "sv", "memberships")[0]["source"] == "A:s ändring"
+    assert editing.load(out, "gavle", 0, "sv", "memberships")[0]["source"] == (
+        "Importerad rättelse"
+    )
+    actions = [e.action for e in history.entries(out)]
+    assert actions.count("save") == 1 and actions[-1] == "import", actions
