@@ -29,9 +29,10 @@ from dashboard.imports.ingest import Outcome, ingest
 from dashboard.imports.sources import read_form
 from dashboard.model import sheets
 from dashboard.model.access import Person, Scope
-from dashboard.model.contract import TABLE_BY_NAME
+from dashboard.model.contract import TABLE_BY_NAME, TABLES
 from dashboard.model.problems import ImportFailed
 from dashboard.storage import (
+    YEAR_COLUMN,
     Change,
     CommitConflict,
     DatasetError,
@@ -39,7 +40,7 @@ from dashboard.storage import (
     as_rows,
     read_table,
     ready_to_write,
-    stamp,
+    stamp_or_none,
 )
 
 ID = sheets.ID
@@ -144,21 +145,17 @@ def load(
     spec = PARTS[part]
     if part in SHARED:
         tables = {part: _table_rows(folder, part)}
-    else:  # a one-year part reads its year's rows only
+    else:  # a one-year part reads its year's rows of the YEARLY tables only, in the query
         tables = workbook.dataset_rows(
             folder, Scope.only([org]), [org], [year] if spec.per_year else None
         )
-    if spec.per_year:  # this year's rows only (the other years' are not made into sheet rows)
-        tables = {
-            name: [r for r in rows if r.get("year") == year] if name in YEARLY else rows
-            for name, rows in tables.items()
-        }
     return sheets.sheet_rows(tables, lang)[spec.sheet]
 
 
-# the tables a one-year part's sheet rows come from, each row of one year (an activity's
-# goal links carry its year); what the rows name (goals, networks, indicators) is not
-YEARLY = ("activities", "activity_goals", "indicator_values", "goal_assessments")
+# the tables a one-year part reads by its year (every table with a year column, as the
+# read's filter picks them: `storage.dataset.part_filter`; an activity's goal links carry
+# its year); what the rows name (goals, networks, indicators) is read whole
+YEARLY = tuple(t.name for t in TABLES if any(c.name == YEAR_COLUMN for c in t.columns))
 
 
 def _table_rows(folder: Path, table: str) -> list[dict[str, object]]:
@@ -169,10 +166,7 @@ def _table_rows(folder: Path, table: str) -> list[dict[str, object]]:
 
 def network_users(folder: Path) -> dict[str, set[str]]:
     """Which organisations use each network (a membership or an activity), by network id."""
-    try:  # both tables of one snapshot, as `workbook.dataset_rows` reads its tables
-        version: int | None = stamp(folder)
-    except DatasetError:
-        version = None
+    version = stamp_or_none(folder)  # both tables of one snapshot, as `dataset_rows` reads
     users: dict[str, set[str]] = {}
     for table in ("memberships", "activities"):
         data = read_table(

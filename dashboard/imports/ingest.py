@@ -40,14 +40,13 @@ from dashboard.model.contract import TABLE_BY_NAME, TABLES
 from dashboard.model.problems import ERROR, ImportFailed, Problem
 from dashboard.storage import (
     Change,
-    DatasetError,
     LakeMoved,
     arrow_schema,
     as_rows,
     has_dataset,
     read_table,
     row_counts,
-    stamp,
+    stamp_or_none,
     write_table,
 )
 
@@ -506,7 +505,7 @@ def ingest(
     check_out(out)
     for attempt in range(READ_AGAIN):
         try:
-            return _ingest_at(_newest(out), source, out, progress, change, orgs, reader)
+            return _ingest_at(stamp_or_none(out), source, out, progress, change, orgs, reader)
         except LakeMoved:
             # another save came between the check and the write: checked again on the lake
             # as it is now (a form's save rebases its edit first: `editing.save`)
@@ -516,17 +515,6 @@ def ingest(
 
 
 READ_AGAIN = 4  # an import read and checked again this often when the lake moved meanwhile
-
-
-def _newest(out: Path) -> int | None:
-    """The lake's newest snapshot, which the check is about to read; None before the first
-    import (or when the catalog does not answer: the check says so)."""
-    if not has_dataset(out):
-        return None
-    try:
-        return stamp(out)
-    except DatasetError:
-        return None
 
 
 def _ingest_at(

@@ -20,6 +20,7 @@ module inside it, so a change of storage engine is a change behind this list.
 """
 
 from dashboard.storage.dataset import (
+    YEAR_COLUMN,
     arrow_schema,
     as_rows,
     data_dir,
@@ -32,6 +33,7 @@ from dashboard.storage.dataset import (
     row_count,
     row_counts,
     stamp,
+    stamp_or_none,
     write_table,
 )
 from dashboard.storage.engine import CommitConflict, Database, DatasetError, LakeMoved, forget
@@ -69,6 +71,7 @@ from dashboard.storage.synth import generate
 __all__ = [
     "CATALOG_ENV",
     "NAMED_BY",
+    "YEAR_COLUMN",
     "Change",
     "CommitConflict",
     "Database",
@@ -111,6 +114,7 @@ __all__ = [
     "row_counts",
     "seen",
     "stamp",
+    "stamp_or_none",
     "upgrade",
     "version_rows",
     "write_for",

@@ -534,6 +534,17 @@ def history_key(out: Path) -> int:
     return _identity(lake_at(Path(out)))
 
 
+def stamp_or_none(out: Path) -> int | None:
+    """The newest snapshot a reader is about to read, or None before the first import or
+    when the catalog does not answer (the reads that follow say so)."""
+    if not has_dataset(out):
+        return None
+    try:
+        return stamp(out)
+    except DatasetError:
+        return None
+
+
 def stamp(out: Path) -> int:
     """The newest snapshot of the lake at *out* (0: none). Read through DuckDB: the SQLite
     catalog file is not read directly (DuckDB's SQLite writes it in WAL mode with locks of
