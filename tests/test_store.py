@@ -108,6 +108,11 @@ acts = read_table(out, TABLE_BY_NAME["activities"])
 done["titles"] = dict(zip(acts["activity_id"].to_pylist(), acts["title"].to_pylist()))
 done["record"] = [(e.version, e.who, e.action, e.comment) for e in entries(out)]
 done["version"] = max((e.version for e in entries(out)), default=0)
+# each change's time as the record gives it, beside the engine's own list of snapshots
+from dashboard.storage.dataset import _engine
+at = "strftime(snapshot_time at time zone 'UTC', '%Y-%m-%dT%H:%M:%S+00:00')"
+snaps = dict(_engine(out).rows(f"select snapshot_id, {at} from lake.snapshots()"))
+done["times"] = [(e.time, snaps.get(e.version)) for e in entries(out)]
 print(json.dumps(done, default=str))
 """
 
@@ -168,6 +173,10 @@ def test_two_machines_read_and_save_one_lake(region: dict, tmp_path: Path) -> No
     assert now["titles"]["gotland-2009-01"] == "Första raden"
     assert now["titles"]["gotland-2009-02"] == "Andra raden"
     comments = [r[3] for r in now["record"]]
+    # the record's times are the snapshots' (read from the PostgreSQL catalog's own tables)
+    assert now["times"] and all(mine and mine == theirs for mine, theirs in now["times"]), now[
+        "times"
+    ]
     assert "gotland-2009-01 on machine 0" in comments and "gotland-2009-02 on machine 1" in comments
     # two saves of the same row from the same view: the later is refused with the other's row
     one, other = together(

@@ -45,6 +45,7 @@ from dashboard.storage import (
     as_rows,
     has_dataset,
     read_table,
+    read_tables,
     row_counts,
     stamp_or_none,
     write_table,
@@ -110,10 +111,13 @@ def _split(found: list[Problem]) -> tuple[list[Problem], list[Problem]]:
 
 
 def _kept_tables(
-    out: Path | None, given: Iterable[str], live: Mapping[str, list[dict]] | None = None
+    out: Path | None,
+    given: Iterable[str],
+    live: Mapping[str, list[dict]] | None = None,
+    version: int | None = None,
 ) -> dict[str, ParsedTable]:
-    """The live tables a partial source leaves as they are, as parsed rows (taken from
-    *live* where the caller has already read them)."""
+    """The tables a partial source leaves as they are at snapshot *version*, as parsed
+    rows (taken from *live* where the caller has already read them)."""
     if out is None or not has_dataset(out):
         return {}
     kept: dict[str, ParsedTable] = {}
@@ -124,7 +128,7 @@ def _kept_tables(
         if live is not None and table.name in live:
             rows = live[table.name]
         else:
-            data = read_table(out, table)
+            data = read_table(out, table, version=version)
             if data is None:
                 continue
             rows = as_rows(data)
@@ -175,9 +179,11 @@ def check(
     out: Path | None = None,
     progress: Progress | None = None,
     reader: Scope | None = None,
+    version: int | None = None,
 ) -> Checked:
     """Read and validate a source (a path, or uploaded files as (name, bytes)) without
-    writing; *out* is the live dataset whose tables a partial source keeps.
+    writing; *out* is the live dataset whose tables a partial source keeps, read at
+    snapshot *version* (None: the newest; an import checks at the snapshot it writes on).
 
     *reader* is who sees the answer: a workbook's names are resolved, and the closest
     matches suggested, among the rows of the organisations they may read only (networks,
@@ -193,17 +199,17 @@ def check(
     known: dict[tuple[str, str], set] | None = None
     if workbook.is_coordinator(raw):
         kind = "coordinator"
-        small = partial.small_live(out) if out is not None and has_dataset(out) else {}
+        small = partial.small_live(out, version) if out is not None and has_dataset(out) else {}
         names = small if reader is None or not reader.limited else readable_rows(small, reader)
         conv = workbook.to_contract(raw, found, names)
         raw, labels = conv.raw, conv.labels
         if small and conv.orgs and partial.ENABLED:  # only its organisations' rows
             assert out is not None
-            scope = partial.scope(out, small, sorted(conv.orgs), _years_only(conv))
+            scope = partial.scope(out, small, sorted(conv.orgs), _years_only(conv), version)
             live = scope.rows
             known = partial.outside_refs(scope)
         else:
-            live = _live_rows(out)
+            live = _live_rows(out, version)
         extra = _out_of_scope(live, conv)
     else:
         tables: dict[str, RawTable] = {}
@@ -219,7 +225,7 @@ def check(
         found.append(Problem.of(where, 0, "-", "nothing_to_import"))
     if progress is not None:
         progress(0.8)
-    kept = _kept_tables(out, given, live)
+    kept = _kept_tables(out, given, live, version)
     parsed = validate(raw, found, kept, labels, extra, known) if (raw or kept) else {}
     if scope is not None:
         assert out is not None
@@ -238,15 +244,11 @@ def readable_rows(small: Mapping[str, list[dict]], reader: Scope) -> dict[str, l
     return mine
 
 
-def _live_rows(out: Path | None) -> dict[str, list[dict]]:
+def _live_rows(out: Path | None, version: int | None = None) -> dict[str, list[dict]]:
     if out is None or not has_dataset(out):
         return {}
-    found = {}
-    for table in TABLES:
-        data = read_table(out, table)
-        if data is not None:
-            found[table.name] = as_rows(data)
-    return found
+    read = read_tables(out, TABLES, version=version)  # one snapshot, one transaction
+    return {name: as_rows(data) for name, data in read.items() if data is not None}
 
 
 def _out_of_scope(
@@ -530,12 +532,12 @@ def _ingest_at(
     still at *at* under the lock (`publish(expect=at)`, else LakeMoved)."""
     from dashboard.storage import publish
 
-    checked = check(source, out, progress, reader)
+    checked = check(source, out, progress, reader, at)
     _refuse_others(checked, orgs)
     if checked.problems:
         raise ImportFailed(checked.problems, checked.warnings)
     live = has_dataset(out)
-    before = row_counts(out, TABLES) if live else {t.name: None for t in TABLES}
+    before = row_counts(out, TABLES, at) if live else {t.name: None for t in TABLES}
     derive(checked.parsed)
     scope = checked.scope
     if scope is not None:  # only the given tables' rows of the organisations it speaks for

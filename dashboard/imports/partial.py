@@ -44,7 +44,6 @@ from dashboard.storage import (
     as_rows,
     other_years_having,
     others_having,
-    read_table,
     read_tables,
     write_for,
 )
@@ -104,10 +103,11 @@ def owner(
     return org
 
 
-def small_live(out: Path) -> dict[str, list[dict]]:
-    """Every live row of the tables that are not partitioned (they grow with the number of
-    organisations, not of activities): what a workbook's names are resolved against."""
-    read = read_tables(out, [t for t in TABLES if not t.partitioned])  # one snapshot
+def small_live(out: Path, version: int | None = None) -> dict[str, list[dict]]:
+    """Every row at snapshot *version* (None: the newest) of the tables that are not
+    partitioned (they grow with the number of organisations, not of activities): what a
+    workbook's names are resolved against."""
+    read = read_tables(out, [t for t in TABLES if not t.partitioned], version=version)
     return {name: as_rows(data) for name, data in read.items() if data is not None}
 
 
@@ -119,14 +119,18 @@ def scope(
     small: dict[str, list[dict]],
     orgs: Sequence[str],
     years: Sequence[int] | None = None,
+    version: int | None = None,
 ) -> Scope:
-    """The live rows of *orgs*: their files of the partitioned tables (of *years* only,
-    where given, in those with a year column), their rows of the others, and every row
-    of the shared tables."""
+    """The rows of *orgs* at snapshot *version* (None: the newest; *small* read at the
+    same one): their rows of the partitioned tables (of *years* only, where given, in
+    those with a year column), their rows of the others, and every row of the shared
+    tables."""
     s = Scope(frozenset(orgs), {}, small, None if years is None else frozenset(years))
+    parted = [t for t in TABLES if t.partitioned]
+    read = read_tables(out, parted, orgs=sorted(s.orgs), version=version, years=_years(s))
     for table in TABLES:
         if table.partitioned:
-            data = read_table(out, table, orgs=sorted(s.orgs), years=_years(s))
+            data = read[table.name]
             s.rows[table.name] = [] if data is None else as_rows(data)
         elif table.name in SHARED:
             s.rows[table.name] = list(small.get(table.name, []))
