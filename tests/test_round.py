@@ -612,8 +612,8 @@ def test_a_step_other_writes_keep_coming_before_is_said_busy_in_the_reader_s_wor
     live: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A write of any page (here the Round page's Klarmarkera) that other machines' commits
-    kept coming before at every attempt says so in Swedish ("spara igen"), not the page's
-    general failure; nothing is written."""
+    kept coming before at every attempt says so in Swedish ("Försök igen"), once, above
+    the page drawn again, not as the page's general failure; nothing is written."""
     from dashboard.app import changes
     from dashboard.storage import CommitConflict
 
@@ -627,6 +627,11 @@ def test_a_step_other_writes_keep_coming_before_is_said_busy_in_the_reader_s_wor
     next(b for b in at.button if b.label == "Klarmarkera").click().run()
     assert not at.exception, at.exception
     shown = texts(at)
-    assert "Andra ändringar sparades i samma stund, så inget sparades." in shown, shown
+    assert "Andra ändringar sparades i samma stund, så inget sparades. Försök igen." in shown, shown
     assert t("error.page", "sv") not in shown
+    # above the page drawn again (not under the part the person acted on), and once
+    said = [w.value for w in at.warning]
+    assert said.count(t("edit.busy_step", "sv")) == 1, said
+    tree = [v if isinstance(v := getattr(n, "value", None), str) else None for n in at.main]
+    assert tree.index(t("edit.busy_step", "sv")) < tree.index(at.title[0].value), tree[:8]
     assert parts(live)[KULTUR] != "ready"

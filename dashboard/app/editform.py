@@ -166,8 +166,17 @@ def flash() -> None:
     message = st.session_state.pop(FLASH, None)
     if isinstance(message, Refusal):
         slot.error(message.text, icon=":material/block:")
+    elif isinstance(message, Busy):
+        slot.warning(message.text, icon=":material/sync_problem:")
     elif message:
         slot.success(message, icon=":material/check_circle:")
+
+
+class Busy(NamedTuple):
+    """A step that other writes kept coming before at every attempt (nothing written):
+    said above the page drawn again, as a refusal is."""
+
+    text: str
 
 
 class Refusal(NamedTuple):

@@ -238,13 +238,24 @@ def run_page(render: Callable[[View], None]) -> None:
     from dashboard.app import editform
 
     view = current_view()
+    after_busy = st.session_state.pop(_BUSY_RERUN, False)
     editform.flash()
     try:
         guarded(render, view, reraise=(DatasetError, CommitConflict))()
     except DatasetError as exc:
         dataset_error(exc, view.lang)
     except CommitConflict:  # other writes kept coming first (a step, an undo, an import)
-        st.warning(view.t("edit.busy"), icon=":material/sync_problem:")
+        if after_busy:  # the run drawn to say so met it again: said here, not drawn again
+            st.warning(view.t("edit.busy_step"), icon=":material/sync_problem:")
+            return
+        # said above the page drawn again from what is stored (nothing of the step was
+        # written), not under a page that shows the state the person acted on
+        st.session_state[editform.FLASH] = editform.Busy(view.t("edit.busy_step"))
+        st.session_state[_BUSY_RERUN] = True
+        st.rerun()
+
+
+_BUSY_RERUN = "_busy_rerun"  # this run draws the page again after a step said busy
 
 
 def page(spec: Page, view: View) -> st.Page:
