@@ -185,6 +185,13 @@ def test_the_command_line_writes_the_report(out: Path, tmp_path: Path, capsys) -
     assert main([*args, "--format", "docx", "--out", str(docx)]) == 0
     assert Word(str(docx)).core_properties.language == "da"
     assert main(["report", "--data", str(out), "--year", "2010", "--out", str(pdf)]) == 2
-    assert "one --org and one --year" in capsys.readouterr().err
+    assert "of one --org" in capsys.readouterr().err
+    # no --year: the organisation's last year with something to assess, as --help says
+    # (the compilation's and the Annual evaluation page's choice)
+    assert main(["report", "--data", str(out), "--org", ORG, "--out", str(pdf)]) == 0
+    said = capsys.readouterr().out
+    assert f"report of {ORG} for 2013 " in said, said  # the sample's last year of Gotland
+    assert main(["report", "--data", str(out), "--org", "nowhere", "--out", str(pdf)]) == 2
+    assert "no organisation 'nowhere'" in capsys.readouterr().err
     assert main(["report", "--data", str(out), "--org", "nowhere", "--year", "2010",
                  "--out", str(pdf)]) == 2  # fmt: skip

@@ -251,17 +251,22 @@ def _board_report(args: argparse.Namespace, out: Path, fmt: str) -> int:
     """The annual report for the board (`outputs.board`) of one organisation and year."""
     from dashboard.outputs import board
 
-    if len(args.org or ()) != 1 or args.year is None:
-        print("error: the report for the board is of one --org and one --year", file=sys.stderr)
+    if len(args.org or ()) != 1:
+        print("error: the report for the board is of one --org (and one --year)", file=sys.stderr)
         return 2
     try:
         folder = dataset_path(args.data) if args.data else data_dir()
-        made = board.for_year(folder, args.org[0], args.year, args.lang, fmt)
+        year = args.year
+        if year is None:  # as --help says: the organisation's last year to assess
+            year = board.last_year(folder, args.org[0])
+            if year is None:
+                raise LookupError(f"{args.org[0]} has no year with something to assess")
+        made = board.for_year(folder, args.org[0], year, args.lang, fmt)
     except LookupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     out.write_bytes(made)
-    print(f"wrote the annual report of {args.org[0]} for {args.year} to {out} ({len(made)} bytes)")
+    print(f"wrote the annual report of {args.org[0]} for {year} to {out} ({len(made)} bytes)")
     return 0
 
 

@@ -578,6 +578,20 @@ def for_year(folder: Path, org: str, year: int, lang: str, fmt: str) -> bytes:
     return pdf(doc) if fmt == "pdf" else docx(doc)
 
 
+def last_year(folder: Path, org: str) -> int | None:
+    """The year a report of *org* is of when none is named: its own last year with
+    something to assess, as the compilation and the Annual evaluation page choose it
+    (`report.plan_for`); None when it has none. LookupError: no such organisation."""
+    db = Database(folder, snapshot=stamp(folder))
+    try:
+        if org not in set(db.df("organisations", {})["org_id"]):
+            raise LookupError(f"no organisation {org!r}")
+        plan = report.plan_for(db, Filters((org,)))
+    finally:
+        db.close()
+    return None if plan is None else plan.year_of(org)
+
+
 def file_name(org: str, year: int, lang: str, ext: str) -> str:
     """The document's file name: what, whose, which year (arsrapport_gotland_2010.pdf)."""
     return f"{t('file.board', lang)}_{org}_{year}.{ext}"
