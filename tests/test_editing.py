@@ -610,3 +610,29 @@ def test_an_import_another_save_lands_before_is_checked_again_and_undoes_nothing
     )
     actions = [e.action for e in history.entries(out)]
     assert actions.count("save") == 1 and actions[-1] == "import", actions
+
+
+def test_a_part_s_form_is_read_from_the_tables_its_sheet_is_made_of(sample_dir: Path) -> None:
+    """Only the Activities form reads the partitioned tables (an organisation's activities
+    and their goal links, 121,406 rows at 10 million); every other part's form holds the
+    same rows as its sheet made from every table, for every organisation of the sample in
+    years of its values and assessments (in Swedish; the first one's in every language)."""
+    from dashboard.imports import workbook
+    from dashboard.model.access import Scope
+
+    orgs = sorted({r["org_id"] for r in read_rows(sample_dir, "organisations")})
+    years = [2009, 2012, 2013, 2022]  # the sample's years of values and of assessments
+    compared = 0
+    for org in orgs:
+        every = workbook.dataset_rows(sample_dir, Scope.only([org]), [org])
+        for year in years:
+            of_year = workbook.dataset_rows(sample_dir, Scope.only([org]), [org], [year])
+            for part, spec in editing.PARTS.items():
+                if part in (*editing.SHARED, "activities") or (not spec.per_year and year != 2009):
+                    continue
+                for lang in LANGS if org == orgs[0] else ("sv",):
+                    expected = sheets.sheet_rows(of_year if spec.per_year else every, lang)
+                    found = editing.load(sample_dir, org, year, lang, part)
+                    assert found == expected[spec.sheet], (org, year, part, lang)
+                    compared += bool(found)
+    assert compared > 25, compared  # forms with rows were compared, not only empty ones

@@ -147,9 +147,22 @@ def load(
         tables = {part: _table_rows(folder, part)}
     else:  # a one-year part reads its year's rows of the YEARLY tables only, in the query
         tables = workbook.dataset_rows(
-            folder, Scope.only([org]), [org], [year] if spec.per_year else None
+            folder, Scope.only([org]), [org], [year] if spec.per_year else None, _read_by(part)
         )
     return sheets.sheet_rows(tables, lang)[spec.sheet]
+
+
+# the tables that grow with the activities (at 10 million activities one organisation's
+# are 121,406 activities and their goal links): only the Activities sheet is made of them
+PARTITIONED = tuple(t.name for t in TABLES if t.partitioned)
+
+
+def _read_by(part: str) -> tuple[str, ...] | None:
+    """The tables a part's sheet is made of: every table for the activities, the others
+    without the partitioned ones (a project's form at 10M read them for 2.2 s)."""
+    if part == "activities":
+        return None
+    return tuple(t.name for t in TABLES if t.name not in PARTITIONED)
 
 
 # the tables a one-year part reads by its year (every table with a year column, as the

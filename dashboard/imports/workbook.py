@@ -1034,13 +1034,18 @@ def to_contract(
 
 
 def dataset_rows(
-    folder: object, scope: Scope, orgs: Sequence[str] = (), years: Sequence[int] | None = None
+    folder: object,
+    scope: Scope,
+    orgs: Sequence[str] = (),
+    years: Sequence[int] | None = None,
+    tables: Sequence[str] | None = None,
 ) -> dict[str, list[dict[str, object]]]:
     """The tables of a dataset folder as row dicts: of *orgs* (none: every organisation),
     narrowed to what *scope* may read (read with a filter on `org_id`, so a large dataset
     is not read whole); the tables with a year column only of *years* where given (a
     form of one year: at 10 million activities an organisation holds 121,406 activities,
-    6,843 of them in a year). The scope has no default: this reads the dataset."""
+    6,843 of them in a year); only *tables* where given (the others empty). The scope has
+    no default: this reads the dataset."""
     from pathlib import Path
 
     from dashboard.storage import as_rows, read_tables
@@ -1055,11 +1060,10 @@ def dataset_rows(
     out: dict[str, list[dict[str, object]]] = {}
     folder = Path(str(folder))
     # every table of one snapshot ("which is the newest" asked once, not per table)
-    found = read_tables(
-        folder, list(TABLE_BY_NAME.values()), list(orgs) if orgs else None, years=years
-    )
+    wanted = [tb for tb in TABLE_BY_NAME.values() if tables is None or tb.name in tables]
+    found = read_tables(folder, wanted, list(orgs) if orgs else None, years=years)
     for tb in TABLE_BY_NAME.values():
-        data = found[tb.name]
+        data = found.get(tb.name)
         out[tb.name] = [] if data is None else as_rows(data)
     return only_orgs(out, list(orgs)) if orgs else out
 
