@@ -636,3 +636,38 @@ def test_a_part_s_form_is_read_from_the_tables_its_sheet_is_made_of(sample_dir: 
                     assert found == expected[spec.sheet], (org, year, part, lang)
                     compared += bool(found)
     assert compared > 25, compared  # forms with rows were compared, not only empty ones
+
+
+def test_a_project_form_checks_its_rows_and_what_the_kept_activities_name(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save of the Projects form checks the projects' cells and keys, not again those of
+    the organisation's activities it leaves as stored (checked when written; 121,406 at
+    10M); what those activities name is still checked: a project they name cannot go."""
+    from dashboard.imports import checks
+    from dashboard.storage import stamp
+
+    checked: list[str] = []
+    real = checks._check_rows
+
+    def spy(p: checks.ParsedTable, countries: object, problems: list) -> None:
+        checked.append(p.table.name)
+        real(p, countries, problems)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checks, "_check_rows", spy)
+    base = editing.load(out, "gotland", 2009, "sv", "projects")
+    edited = [dict(r) for r in base]
+    edited[0]["project_title"] = "Omdöpt projekt"
+    editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND, part="projects")
+    assert "projects" in checked and "activities" not in checked, checked
+    assert "activity_goals" not in checked, checked
+    # a project an activity names, removed from the form: refused, nothing written
+    named = {r["project_id"] for r in read_rows(out, "activities") if r["org_id"] == "gotland"}
+    base = editing.load(out, "gotland", 2009, "sv", "projects")
+    kept = [dict(r) for r in base if r[editing.ID] not in named]
+    assert len(kept) < len(base), "the sample's Gotland has an activity naming a project"
+    before = stamp(out)
+    with pytest.raises(ImportFailed) as refused:
+        editing.save(out, "gotland", 2009, "sv", base, kept, GOTLAND, part="projects")
+    assert stamp(out) == before
+    assert any(p.key == "unknown_ref" for p in refused.value.problems), refused.value.problems
