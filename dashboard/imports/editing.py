@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from dashboard.imports import partial, workbook
@@ -60,9 +61,10 @@ class Part:
     action: str
     per_year: bool = True  # an edit covers one year (else every row of the organisation)
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
-        """The sheet's columns an edit writes besides the key, in the sheet's order."""
+        """The sheet's columns an edit writes besides the key, in the sheet's order (found
+        once: a save compares every row by them, 34,215 times for 6,843 activities)."""
         cols = sheets.SHEET_BY_KEY[self.sheet].cols
         return tuple(c.key for c in cols if c.key not in (*FIXED, *self.key))
 
