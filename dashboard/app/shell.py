@@ -238,7 +238,8 @@ def run_page(render: Callable[[View], None]) -> None:
     from dashboard.app import editform
 
     view = current_view()
-    after_busy = st.session_state.pop(_BUSY_RERUN, False)
+    # this run draws the page again after a step said busy (`flash` shows that, once)
+    after_busy = isinstance(st.session_state.get(editform.FLASH), editform.Busy)
     editform.flash()
     try:
         guarded(render, view, reraise=(DatasetError, CommitConflict))()
@@ -251,11 +252,7 @@ def run_page(render: Callable[[View], None]) -> None:
         # said above the page drawn again from what is stored (nothing of the step was
         # written), not under a page that shows the state the person acted on
         st.session_state[editform.FLASH] = editform.Busy(view.t("edit.busy_step"))
-        st.session_state[_BUSY_RERUN] = True
         st.rerun()
-
-
-_BUSY_RERUN = "_busy_rerun"  # this run draws the page again after a step said busy
 
 
 def page(spec: Page, view: View) -> st.Page:

@@ -30,7 +30,7 @@ from dashboard.imports.ingest import Outcome, ingest
 from dashboard.imports.sources import read_form
 from dashboard.model import sheets
 from dashboard.model.access import Person, Scope
-from dashboard.model.contract import TABLE_BY_NAME, TABLES
+from dashboard.model.contract import SMALL, TABLE_BY_NAME, TABLES
 from dashboard.model.problems import ImportFailed
 from dashboard.storage import (
     YEAR_COLUMN,
@@ -154,17 +154,14 @@ def load(
     return sheets.sheet_rows(tables, lang)[spec.sheet]
 
 
-# the tables that grow with the activities (at 10 million activities one organisation's
-# are 121,406 activities and their goal links): only the Activities sheet is made of them
-PARTITIONED = tuple(t.name for t in TABLES if t.partitioned)
-
-
 def _read_by(part: str) -> tuple[str, ...] | None:
-    """The tables a part's sheet is made of: every table for the activities, the others
-    without the partitioned ones (a project's form at 10M read them for 2.2 s)."""
+    """The tables a part's sheet is made of: every table for the activities, the small
+    ones for the others (only the Activities sheet is made of the partitioned tables: at
+    10 million activities one organisation's are 121,406 activities and their goal links,
+    which a project's form read for 2.2 s)."""
     if part == "activities":
         return None
-    return tuple(t.name for t in TABLES if t.name not in PARTITIONED)
+    return tuple(t.name for t in SMALL)
 
 
 # the tables a one-year part reads by its year (every table with a year column, as the

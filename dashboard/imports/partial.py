@@ -38,7 +38,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from dashboard.imports.checks import ParsedTable
-from dashboard.model.contract import TABLE_BY_NAME, TABLES
+from dashboard.model.contract import PARTITIONED, SMALL, TABLE_BY_NAME, TABLES
 from dashboard.model.problems import Problem
 from dashboard.storage import (
     as_rows,
@@ -107,7 +107,7 @@ def small_live(out: Path, version: int | None = None) -> dict[str, list[dict]]:
     """Every row at snapshot *version* (None: the newest) of the tables that are not
     partitioned (they grow with the number of organisations, not of activities): what a
     workbook's names are resolved against."""
-    read = read_tables(out, [t for t in TABLES if not t.partitioned], version=version)
+    read = read_tables(out, list(SMALL), version=version)
     return {name: as_rows(data) for name, data in read.items() if data is not None}
 
 
@@ -126,8 +126,9 @@ def scope(
     those with a year column), their rows of the others, and every row of the shared
     tables."""
     s = Scope(frozenset(orgs), {}, small, None if years is None else frozenset(years))
-    parted = [t for t in TABLES if t.partitioned]
-    read = read_tables(out, parted, orgs=sorted(s.orgs), version=version, years=_years(s))
+    read = read_tables(
+        out, list(PARTITIONED), orgs=sorted(s.orgs), version=version, years=_years(s)
+    )
     for table in TABLES:
         if table.partitioned:
             data = read[table.name]

@@ -486,6 +486,11 @@ TABLES: tuple[Table, ...] = (
 )
 
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+# the tables that grow with the activities (read and written by organisation and year) and
+# the small ones that grow with the organisations: what a save reads whole, and what every
+# form but the Activities is made of
+PARTITIONED: tuple[Table, ...] = tuple(t for t in TABLES if t.partitioned)
+SMALL: tuple[Table, ...] = tuple(t for t in TABLES if not t.partitioned)
 
 
 def _summary_col(name: str, type_: ColType, doc: str) -> Column:

@@ -560,10 +560,7 @@ def for_year(folder: Path, org: str, year: int, lang: str, fmt: str) -> bytes:
     closed year's as it was at closing (the snapshot the round keeps), else the newest."""
     db = Database(folder, snapshot=stamp(folder))
     try:
-        names = db.df("organisations", {})
-        name = dict(zip(names["org_id"], names["name"], strict=True)).get(org)
-        if name is None:
-            raise LookupError(f"no organisation {org!r}")
+        name = _name_of(db, org)
         when = closed(db, org, year)
     finally:
         db.close()
@@ -584,12 +581,20 @@ def last_year(folder: Path, org: str) -> int | None:
     (`report.plan_for`); None when it has none. LookupError: no such organisation."""
     db = Database(folder, snapshot=stamp(folder))
     try:
-        if org not in set(db.df("organisations", {})["org_id"]):
-            raise LookupError(f"no organisation {org!r}")
+        _name_of(db, org)
         plan = report.plan_for(db, Filters((org,)))
     finally:
         db.close()
     return None if plan is None else plan.year_of(org)
+
+
+def _name_of(db: Database, org: str) -> str:
+    """The organisation's name; LookupError when the dataset has no such organisation."""
+    names = db.df("organisations", {})
+    name = dict(zip(names["org_id"], names["name"], strict=True)).get(org)
+    if name is None:
+        raise LookupError(f"no organisation {org!r}")
+    return str(name)
 
 
 def file_name(org: str, year: int, lang: str, ext: str) -> str:
