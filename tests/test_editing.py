@@ -671,3 +671,47 @@ def test_a_project_form_checks_its_rows_and_what_the_kept_activities_name(
         editing.save(out, "gotland", 2009, "sv", base, kept, GOTLAND, part="projects")
     assert stamp(out) == before
     assert any(p.key == "unknown_ref" for p in refused.value.problems), refused.value.problems
+
+
+def test_a_form_reads_the_kept_activities_as_what_they_name(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save of a form other than the Activities reads the organisation's activities and
+    goal links as what they name, each combination once (a Projects save at 10M read
+    121,406 activities whole), and still refuses removing what they name: a goal an
+    activity serves cannot leave the Goals form; nothing is written."""
+    from dashboard.imports import partial
+    from dashboard.storage import stamp
+
+    scopes: list[partial.Scope] = []
+    real = partial.scope
+
+    def spy(*args: object, **kwargs: object) -> partial.Scope:
+        s = real(*args, **kwargs)  # type: ignore[arg-type]
+        scopes.append(s)
+        return s
+
+    monkeypatch.setattr(partial, "scope", spy)
+    base = editing.load(out, "gotland", 2009, "sv", "goals")
+    edited = [dict(r) for r in base]
+    editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND, part="goals")
+    acts, links = scopes[-1].rows["activities"], scopes[-1].rows["activity_goals"]
+    stored_acts = [r for r in read_rows(out, "activities") if r["org_id"] == "gotland"]
+    stored_links = [r for r in read_rows(out, "activity_goals") if r["org_id"] == "gotland"]
+    assert acts and all("activity_id" not in r and "title" not in r for r in acts), acts[:3]
+    assert {r["project_id"] for r in acts} == {r["project_id"] for r in stored_acts}
+    assert len(acts) < len(stored_acts), (len(acts), len(stored_acts))
+    assert {(r["goal_id"], r["org_id"]) for r in links} == {
+        (r["goal_id"], r["org_id"]) for r in stored_links
+    }
+    assert len(links) < len(stored_links) and all("activity_id" not in r for r in links)
+    # a goal a stored activity serves, removed from the form: refused, nothing written
+    served = {r["goal_id"] for r in stored_links}
+    base = editing.load(out, "gotland", 2009, "sv", "goals")
+    gone = next(r[editing.ID] for r in base if r[editing.ID] in served)
+    kept = [dict(r) for r in base if r[editing.ID] != gone]
+    before = stamp(out)
+    with pytest.raises(ImportFailed) as refused:
+        editing.save(out, "gotland", 2009, "sv", base, kept, GOTLAND, part="goals")
+    assert stamp(out) == before
+    assert any(p.key == "unknown_ref" for p in refused.value.problems), refused.value.problems

@@ -652,12 +652,18 @@ def _check_cross(parsed: Mapping[str, ParsedTable], problems: list[Problem]) -> 
     """Links that must stay within one organisation, and parent chains without cycles."""
     owner_of_goal = goal_org(parsed)
     goal_strategy = {r["goal_id"]: r["strategy_id"] for r in parsed["goals"].rows}
-    act_org = {r["activity_id"]: r["org_id"] for r in parsed["activities"].rows}
+    act_org = {  # kept activities are read without their ids (`partial.naming_columns`)
+        r["activity_id"]: r["org_id"] for r in parsed["activities"].rows if "activity_id" in r
+    }
     proj_org = {r["project_id"]: r["org_id"] for r in parsed["projects"].rows}
 
     def same_org(p: ParsedTable, owner: dict, key: str) -> None:
         for row, n, file in p.items():
-            org = owner.get(row.get(key)) if key != "org_id" else row.get("org_id")
+            # a stored goal link holds its organisation (derived when written); a kept
+            # one is read as its goal and organisation only (`partial.naming_columns`)
+            org = row.get("org_id")
+            if org is None and key != "org_id":
+                org = owner.get(row.get(key))
             g = row.get("goal_id")
             if g is None or org is None or g not in owner_of_goal:
                 continue
@@ -802,11 +808,16 @@ def validate(
     return parsed
 
 
-def derive(parsed: Mapping[str, ParsedTable]) -> None:
-    """Fill the derived columns that let DuckDB prune link tables by organisation and year."""
+def derive(parsed: Mapping[str, ParsedTable], tables: Collection[str] | None = None) -> None:
+    """Fill the derived columns that let DuckDB prune link tables by organisation and year,
+    in *tables* (None: all): a partial import writes the tables it gives only, and the
+    partitioned ones it keeps are read as what they name (`partial.scope`)."""
     owner = goal_org(parsed)
-    for row in parsed["goals"].rows:
-        row["org_id"] = owner.get(row["goal_id"])
+    if tables is None or "goals" in tables:
+        for row in parsed["goals"].rows:
+            row["org_id"] = owner.get(row["goal_id"])
+    if tables is not None and "activity_goals" not in tables:
+        return
     acts = {r["activity_id"]: r for r in parsed["activities"].rows}
     for row in parsed["activity_goals"].rows:
         act = acts[row["activity_id"]]

@@ -205,7 +205,9 @@ def check(
         raw, labels = conv.raw, conv.labels
         if small and conv.orgs and partial.ENABLED:  # only its organisations' rows
             assert out is not None
-            scope = partial.scope(out, small, sorted(conv.orgs), _years_only(conv), version)
+            scope = partial.scope(
+                out, small, sorted(conv.orgs), _years_only(conv), version, tuple(conv.raw)
+            )
             live = scope.rows
             known = partial.outside_refs(scope)
         else:
@@ -403,9 +405,9 @@ def preview(checked: Checked) -> list[Replaces]:
         r["strategy_id"]: r["org_id"]
         for r in (checked.parsed["strategies"].rows if "strategies" in checked.parsed else [])
     }
-    acts = {
+    acts = {  # of a workbook that gives activities (kept ones are read without ids)
         r["activity_id"]: r
-        for r in (checked.parsed["activities"].rows if "activities" in checked.parsed else [])
+        for r in (checked.parsed["activities"].rows if "activities" in checked.given else [])
     }
     act_org = {a: r["org_id"] for a, r in acts.items()}
 
@@ -538,8 +540,8 @@ def _ingest_at(
         raise ImportFailed(checked.problems, checked.warnings)
     live = has_dataset(out)
     before = row_counts(out, TABLES, at) if live else {t.name: None for t in TABLES}
-    derive(checked.parsed)
     scope = checked.scope
+    derive(checked.parsed, None if scope is None else checked.given)  # what is written
     if scope is not None:  # only the given tables' rows of the organisations it speaks for
         given = checked.given
         tables = to_arrow({n: checked.parsed[n] for n in given})

@@ -20,6 +20,7 @@ module inside it, so a change of storage engine is a change behind this list.
 """
 
 from dashboard.storage.dataset import (
+    PARTITION_COLUMN,
     YEAR_COLUMN,
     arrow_schema,
     as_rows,
@@ -71,6 +72,7 @@ from dashboard.storage.synth import generate
 __all__ = [
     "CATALOG_ENV",
     "NAMED_BY",
+    "PARTITION_COLUMN",
     "YEAR_COLUMN",
     "Change",
     "CommitConflict",

@@ -360,29 +360,41 @@ def read_tables(
     orgs: Sequence[str] | None = None,
     version: int | None = None,
     years: Sequence[int] | None = None,
+    columns: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, pa.Table | None]:
     """`read_table` of each of *tables* at snapshot *version* (None: the newest, asked
     once, so every table is of one snapshot), in one DuckLake transaction (about half the
     time of a transaction a table: each begins by loading the catalog's state). A read that
     fails there is made again on its own, so each says what it says alone (None: absent or
-    unreadable); so is every read when the catalog does not say which snapshot is newest."""
+    unreadable); so is every read when the catalog does not say which snapshot is newest.
+    *columns*: of the tables named there, only those columns."""
+    cols = {t.name: _columns_of(t, columns) for t in tables}
     if version is None:
         try:
             version = stamp(out)
         except DatasetError:  # a catalog that does not answer: each read says so (None)
-            return {t.name: read_table(out, t, orgs=orgs, years=years) for t in tables}
+            return {
+                t.name: read_table(out, t, cols[t.name], orgs=orgs, years=years) for t in tables
+            }
     found: dict[str, pa.Table | None] = {}
     with _engine(out).reads() as reader:
         for t in tables:
             found[t.name] = read_table(
-                out, t, orgs=orgs, version=version, reader=reader, years=years
+                out, t, cols[t.name], orgs=orgs, version=version, reader=reader, years=years
             )
             if found[t.name] is None:
                 break  # the transaction may be aborted: the rest are read on their own
     for t in tables:
         if found.get(t.name) is None:
-            found[t.name] = read_table(out, t, orgs=orgs, version=version, years=years)
+            found[t.name] = read_table(
+                out, t, cols[t.name], orgs=orgs, version=version, years=years
+            )
     return found
+
+
+def _columns_of(table: Table, columns: Mapping[str, Sequence[str]] | None) -> list[str] | None:
+    wanted = (columns or {}).get(table.name)
+    return None if wanted is None else list(wanted)
 
 
 # a snapshot never changes: what was read of it is kept (a save reads its organisation's
