@@ -368,7 +368,8 @@ def read_tables(
     fails there is made again on its own, so each says what it says alone (None: absent or
     unreadable); so is every read when the catalog does not say which snapshot is newest.
     *columns*: of the tables named there, only those columns."""
-    cols = {t.name: _columns_of(t, columns) for t in tables}
+    wanted = columns or {}
+    cols = {t.name: list(wanted[t.name]) if t.name in wanted else None for t in tables}
     if version is None:
         try:
             version = stamp(out)
@@ -390,11 +391,6 @@ def read_tables(
                 out, t, cols[t.name], orgs=orgs, version=version, years=years
             )
     return found
-
-
-def _columns_of(table: Table, columns: Mapping[str, Sequence[str]] | None) -> list[str] | None:
-    wanted = (columns or {}).get(table.name)
-    return None if wanted is None else list(wanted)
 
 
 # a snapshot never changes: what was read of it is kept (a save reads its organisation's
