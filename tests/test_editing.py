@@ -673,15 +673,9 @@ def test_a_project_form_checks_its_rows_and_what_the_kept_activities_name(
     assert any(p.key == "unknown_ref" for p in refused.value.problems), refused.value.problems
 
 
-def test_a_form_reads_the_kept_activities_as_what_they_name(
-    out: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A save of a form other than the Activities reads the organisation's activities and
-    goal links as what they name, each combination once (a Projects save at 10M read
-    121,406 activities whole), and still refuses removing what they name: a goal an
-    activity serves cannot leave the Goals form; nothing is written."""
+def scopes_seen(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every `partial.Scope` the saves made from here on build, in order."""
     from dashboard.imports import partial
-    from dashboard.storage import stamp
 
     scopes: list[partial.Scope] = []
     real = partial.scope
@@ -692,6 +686,19 @@ def test_a_form_reads_the_kept_activities_as_what_they_name(
         return s
 
     monkeypatch.setattr(partial, "scope", spy)
+    return scopes
+
+
+def test_a_form_reads_the_kept_activities_as_what_they_name(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save of a form other than the Activities reads the organisation's activities and
+    goal links as what they name, each combination once (a Projects save at 10M read
+    121,406 activities whole), and still refuses removing what they name: a goal an
+    activity serves cannot leave the Goals form; nothing is written."""
+    from dashboard.storage import stamp
+
+    scopes = scopes_seen(monkeypatch)
     base = editing.load(out, "gotland", 2009, "sv", "goals")
     edited = [dict(r) for r in base]
     editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND, part="goals")
@@ -715,3 +722,56 @@ def test_a_form_reads_the_kept_activities_as_what_they_name(
         editing.save(out, "gotland", 2009, "sv", base, kept, GOTLAND, part="goals")
     assert stamp(out) == before
     assert any(p.key == "unknown_ref" for p in refused.value.problems), refused.value.problems
+
+
+def test_an_activities_save_reads_checks_and_writes_the_rows_it_changed(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save of the Activities form speaks for the activities it changes, adds and
+    removes, not for the year (the largest organisation-year at 10M holds 6,843 and every
+    one was read, converted and checked again to correct one title): the scope holds the
+    corrected row alone; a new row gets the id the whole year's import would give it, so a
+    second "Studiebesök" beside a kept one is added, not refused; the rest of the year is
+    left as stored. A sheet that names a kept activity it does not speak for is refused,
+    and a scope of some activities is refused for anything but a year's activities."""
+    from dashboard.imports.ingest import ingest
+
+    scopes = scopes_seen(monkeypatch)
+    year_rows = lambda: [r for r in read_rows(out, "activities") if r["year"] == 2009]  # noqa: E731
+    stored_before = {r["activity_id"]: r for r in year_rows() if r["org_id"] == "gotland"}
+    base = editing.load(out, "gotland", 2009, "sv")
+    fixed = base[3][editing.ID]
+    edited = [
+        dict(r, activity_title="Rättad titel") if i == 3 else dict(r) for i, r in enumerate(base)
+    ]
+    editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND)
+    assert scopes[-1].ids == {fixed}
+    assert [r["activity_id"] for r in scopes[-1].rows["activities"]] == [fixed]
+    # two new rows of one title, in two saves, and a row removed beside them
+    new = {k: None for k in base[0]} | {"activity_title": "Studiebesök i Gdańsk", "source": "test"}
+    for n in (1, 2):
+        base = editing.load(out, "gotland", 2009, "sv")
+        gone = base[5][editing.ID] if n == 2 else None
+        edited = [dict(r) for r in base if r[editing.ID] != gone] + [dict(new)]
+        editing.save(out, "gotland", 2009, "sv", base, edited, GOTLAND)
+    now = {r["activity_id"]: r for r in year_rows() if r["org_id"] == "gotland"}
+    assert len(now) == len([r for r in year_rows() if r["org_id"] == "gotland"])  # no twin id
+    added = sorted(k for k in now if k not in stored_before)
+    assert added == ["gotland-2009-studiebesok-i-gdansk", "gotland-2009-studiebesok-i-gdansk-2"]
+    assert gone not in now and now[fixed]["title"] == "Rättad titel"
+    untouched = set(stored_before) - {fixed, gone}
+    assert {k: now[k] for k in untouched} == {k: stored_before[k] for k in untouched}
+    # a sheet that names a kept activity outside the ids it speaks for: refused
+    kept = next(iter(sorted(untouched)))
+    row = {**next(r for r in editing.load(out, "gotland", 2009, "sv") if r[editing.ID] == kept)}
+    row |= {"organisation": "Gotlands kommun", "year": 2009, "activity_title": "Tvilling"}
+    form = read_form({"activities": [row]}, "sv", "Aktiviteter.xlsx")
+    before = read_rows(out, "activities")
+    with pytest.raises(ImportFailed) as refused:
+        ingest(form, out, activity_ids={"gotland-2009-ny"})
+    assert [p.key for p in refused.value.problems] == ["id_taken"], refused.value.problems
+    with pytest.raises(ValueError):  # a scope of some activities is of activities alone
+        goals = editing.load(out, "gotland", 2009, "sv", "goals")
+        rows = [{**r, "organisation": "Gotlands kommun"} for r in goals]
+        ingest(read_form({"goals": rows}, "sv", "Mål.xlsx"), out, activity_ids={kept})
+    assert read_rows(out, "activities") == before

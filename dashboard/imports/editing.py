@@ -21,7 +21,7 @@ organisations or years never conflict: their saves do not touch these rows.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from dashboard.imports.sources import read_form
 from dashboard.model import sheets
 from dashboard.model.access import Person, Scope
 from dashboard.model.contract import SMALL, TABLE_BY_NAME, TABLES
-from dashboard.model.problems import ImportFailed
+from dashboard.model.problems import ImportFailed, Problem
 from dashboard.storage import (
     YEAR_COLUMN,
     Change,
@@ -45,6 +45,7 @@ from dashboard.storage import (
 )
 
 ID = sheets.ID
+TITLE = "activity_title"  # the Activities form's title column, which a new row's id is of
 # What an edit fixes itself: the organisation it is made for, the year it covers and the
 # row's hidden id; every other column of the part's sheet is the form's to keep or change.
 FIXED = ("organisation", "year", ID)
@@ -377,6 +378,9 @@ def _save_on_now(
         edited = [*edited, *(dict(r) for k, r in _by_id(base, part).items() if k not in kept)]
     if base and not edited:  # per year, or (projects, memberships) the organisation's last
         raise LastRowOfYear(org, year)
+    whole = edited  # the form's rows, as the person sees them (problems are said of these)
+    narrowed = _changed_only(base, edited, org, year) if part == "activities" else None
+    edited, ids, at = narrowed or (edited, None, list(range(len(edited))))
     name = _org_name(folder, org)
     rows = []
     for r in edited:
@@ -395,9 +399,48 @@ def _save_on_now(
     who = person.email or person.label
     change = Change(who=who, action="save", comment=comment, guard=guard, person=person)
     try:
-        return ingest(form, folder, change=change)
+        done = ingest(form, folder, change=change, activity_ids=ids)
     except ImportFailed as exc:
-        raise FormRefused(exc.problems, exc.warnings, [row_name(r) for r in rows]) from None
+        raise FormRefused(
+            _at_rows(exc.problems, at), _at_rows(exc.warnings, at), [row_name(r) for r in whole]
+        ) from None
+    return replace(done, warnings=_at_rows(done.warnings, at))
+
+
+def _at_rows(problems: Sequence[Problem], at: Sequence[int]) -> list[Problem]:
+    """*problems* of the sheet a save became, at the form's rows: the sheet's row i + 2
+    (under its header) is the form's row at[i] + 2 (a save of some activities holds
+    only the rows it changed)."""
+    return [replace(p, row=at[p.row - 2] + 2) if 0 <= p.row - 2 < len(at) else p for p in problems]
+
+
+def _changed_only(
+    base: Sequence[Mapping[str, object]],
+    edited: Sequence[Mapping[str, object]],
+    org: str,
+    year: int,
+) -> tuple[list[dict[str, object]], frozenset[str], list[int]] | None:
+    """The activities of an edit that it changes or adds (each new one with the id the
+    import would give it) and the ids the save speaks for: those and the ones it removes
+    (`partial.Scope.ids`), and where each changed row is among *edited*. None, and the
+    year is saved whole as the workbook would be, when it adds and changes none (a save of
+    nothing, or of removals alone, has no row to say which organisation and year it
+    speaks for), or when imports are not scoped at all."""
+    was = _by_id(base)
+    at = [i for i, r in enumerate(edited) if (k := (r.get(ID),)) not in was or not _same(r, was[k])]
+    changed = [edited[i] for i in at]
+    if not changed or not partial.ENABLED:
+        return None
+    taken = workbook.given_ids(edited)  # as the workbook would: the sheet's given ids
+    text = workbook.cell_text
+    rows = [
+        dict(r)
+        if text(r.get(ID))
+        else dict(r, **{ID: workbook.new_activity_id(taken, org, year, text(r.get(TITLE)))})
+        for r in changed
+    ]
+    removed = {str(k[0]) for k in was} - {str(r.get(ID)) for r in edited if r.get(ID)}
+    return rows, frozenset({str(r[ID]) for r in rows} | removed), at
 
 
 def _org_name(folder: Path, org: str) -> str:

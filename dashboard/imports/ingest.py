@@ -19,7 +19,7 @@ contract's tables first, so both go through the same checks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,6 +180,7 @@ def check(
     progress: Progress | None = None,
     reader: Scope | None = None,
     version: int | None = None,
+    activity_ids: Collection[str] | None = None,
 ) -> Checked:
     """Read and validate a source (a path, or uploaded files as (name, bytes)) without
     writing; *out* is the live dataset whose tables a partial source keeps, read at
@@ -187,7 +188,12 @@ def check(
 
     *reader* is who sees the answer: a workbook's names are resolved, and the closest
     matches suggested, among the rows of the organisations they may read only (networks,
-    which every organisation shares, among all). None: the server's own command line."""
+    which every organisation shares, among all). None: the server's own command line.
+
+    *activity_ids*: a save of the Activities form speaks for these activities of its year
+    alone (those it changed, added or removed), not for the year (`partial.Scope.ids`); a
+    source that is not a workbook of some years' activities is then refused as a mistake
+    of the program (ValueError), for read as a year it would remove every other one."""
     found: list[Problem] = []
     reading = (lambda x: progress(0.7 * x)) if progress is not None else None
     raw = _read(source, found, reading)
@@ -206,13 +212,21 @@ def check(
         if small and conv.orgs and partial.ENABLED:  # only its organisations' rows
             assert out is not None
             scope = partial.scope(
-                out, small, sorted(conv.orgs), _years_only(conv), version, tuple(conv.raw)
+                out,
+                small,
+                sorted(conv.orgs),
+                _years_only(conv),
+                version,
+                tuple(conv.raw),
+                activity_ids,
             )
             live = scope.rows
             known = partial.outside_refs(scope)
         else:
             live = _live_rows(out, version)
         extra = _out_of_scope(live, conv)
+    if activity_ids is not None and scope is None:
+        raise ValueError("some activities saved, but not as a scope of them: nothing written")
     else:
         tables: dict[str, RawTable] = {}
         aliases = codes.table_aliases()  # a table by its name or its name in a language
@@ -496,20 +510,24 @@ def ingest(
     change: Change | None = None,
     orgs: Sequence[str] | None = None,
     reader: Scope | None = None,
+    activity_ids: Collection[str] | None = None,
 ) -> Outcome:
     """Validate *source* and, only if it is clean, publish the dataset at *out*.
 
     Raises ImportFailed listing every problem; in that case nothing is written. *change*
     says who imports and why, for the history (default: the server's user). *orgs*: the
     organisations a coordinator's workbook may speak for (`_refuse_others`); *reader*:
-    whose names it may use and be told of (`check`; None: the server's command line).
+    whose names it may use and be told of (`check`; None: the server's command line);
+    *activity_ids*: the activities a form's save speaks for (`check`).
     """
     from dashboard.storage import check_out
 
     check_out(out)
     for attempt in range(READ_AGAIN):
         try:
-            return _ingest_at(stamp_or_none(out), source, out, progress, change, orgs, reader)
+            return _ingest_at(
+                stamp_or_none(out), source, out, progress, change, orgs, reader, activity_ids
+            )
         except LakeMoved:
             # another save came between the check and the write: checked again on the lake
             # as it is now (a form's save rebases its edit first: `editing.save`)
@@ -529,12 +547,13 @@ def _ingest_at(
     change: Change | None,
     orgs: Sequence[str] | None,
     reader: Scope | None,
+    activity_ids: Collection[str] | None = None,
 ) -> Outcome:
     """`ingest` of a check made on the lake at snapshot *at*, written only if the lake is
     still at *at* under the lock (`publish(expect=at)`, else LakeMoved)."""
     from dashboard.storage import publish
 
-    checked = check(source, out, progress, reader, at)
+    checked = check(source, out, progress, reader, at, activity_ids)
     _refuse_others(checked, orgs)
     if checked.problems:
         raise ImportFailed(checked.problems, checked.warnings)

@@ -195,7 +195,7 @@ def _cell_sign(value: object) -> str:
         value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    return norm(_text(value))
+    return norm(cell_text(value))
 
 
 @cache
@@ -214,7 +214,9 @@ def _example_rows() -> dict[str, set[tuple]]:
 # ---------------------------------------------------------------- resolving names to ids
 
 
-def _text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
+    """A cell as text the way names and ids are read: stripped, a whole float without its
+    ".0", None when empty."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -253,16 +255,7 @@ def _closest(word: str, candidates: Sequence[str]) -> str:
     return ", ".join(shown[f] for f in found) if found else "–"
 
 
-def _given_ids(rows: _Rows) -> set[str]:
-    """The ids a sheet gives (an exported workbook's hidden column); derived ids avoid them.
-
-    The live dataset's ids are not avoided: the workbook replaces those rows, and a row
-    without an id must get the same derived id on every import of the same file.
-    """
-    return {i for i in (_text(r.get(ID)) for r in rows.rows) if i}
-
-
-class _Ids:
+class Ids:
     """Ids already used in a table, so a derived id never takes another row's."""
 
     def __init__(self, used: set[str]) -> None:
@@ -274,6 +267,23 @@ class _Ids:
             cand, n = f"{wanted}-{n}", n + 1
         self.used.add(cand)
         return cand
+
+
+def new_activity_id(ids: Ids, org: str, year: object, title: str | None) -> str:
+    """The id an activity without one is given: its organisation, year and title, not one
+    of *ids*. The one rule: a form's save gives its new rows their ids by it before the
+    import (`editing`), and they must be those the import would give."""
+    return ids.take(f"{org}-{year if year is not None else 'x'}-{slug(title or 'x', 40)}")
+
+
+def given_ids(rows: Sequence[Mapping[str, object]]) -> Ids:
+    """The ids *rows* (a sheet's, as dicts) give (an exported workbook's hidden column):
+    what a new row's derived id avoids.
+
+    The live dataset's ids are not avoided: the workbook replaces those rows, and a row
+    without an id must get the same derived id on every import of the same file.
+    """
+    return Ids({i for i in (cell_text(r.get(ID)) for r in rows) if i})
 
 
 @dataclass
@@ -399,7 +409,7 @@ class _Resolver:
         return {r[key] for r in self.live.get(table, [])}
 
     def org(self, rows: _Rows, line: int, row: Mapping[str, object]) -> str | None:
-        name = _text(row.get("organisation"))
+        name = cell_text(row.get("organisation"))
         if name is None:
             # the workbook's own organisation; without an Organisation sheet, the dataset's
             known = self.own_orgs if self.own_orgs else set(self.ix.org_names)
@@ -432,7 +442,7 @@ class _Resolver:
     def strategy(
         self, rows: _Rows, line: int, row: Mapping[str, object], org: str, year: int | None
     ) -> str | None:
-        named = _text(row.get("strategy"))
+        named = cell_text(row.get("strategy"))
         mine = self._strategies_of(org)
         if named is not None:
             found = self.ix.strategies.get((org, norm(named)))
@@ -484,7 +494,7 @@ class _Resolver:
             return []
         if strategy is None:
             return []
-        text = _text(value) or ""
+        text = cell_text(value) or ""
         codes_in_order = self.ix.goal_codes.get(strategy, [])
         if norm(text.strip("() .")) in ALL_WORDS:
             return [self.ix.goals[(strategy, norm(c))] for c in codes_in_order]
@@ -545,7 +555,7 @@ class _Resolver:
         refused, never cut to its first goal."""
         found = self.goal_ids(rows, line, col, value, strategy)
         if len(found) > 1:
-            self.problem(rows, line, col, "wb_one_goal", value=_text(value) or "")
+            self.problem(rows, line, col, "wb_one_goal", value=cell_text(value) or "")
             return None
         return found[0] if found else None
 
@@ -588,17 +598,17 @@ class _Resolver:
         rows = self.sheets.get("organisation")
         if rows is None:
             return
-        ids = _Ids(_given_ids(rows))
+        ids = given_ids(rows.rows)
         for row, line in zip(rows.rows, rows.lines, strict=True):
-            name = _text(row.get("name"))
-            oid = _text(row.get(ID)) or ids.take(slug(name or "x", 30))
+            name = cell_text(row.get("name"))
+            oid = cell_text(row.get(ID)) or ids.take(slug(name or "x", 30))
             ids.used.add(oid)
             if name:
                 self.ix.orgs[norm(name)] = oid
             self.ix.orgs[norm(oid)] = oid
             self.ix.org_names[oid] = name or oid
             self.own_orgs.add(oid)
-            country = _text(row.get("country"))
+            country = cell_text(row.get("country"))
             self.ix.country[oid] = country.upper() if country else ""
             self.emit(
                 "organisations",
@@ -612,11 +622,11 @@ class _Resolver:
         rows = self.sheets.get("strategies")
         if rows is None:
             return
-        ids = _Ids(_given_ids(rows))
+        ids = given_ids(rows.rows)
         mine: set[str] = set()
         for row, line in zip(rows.rows, rows.lines, strict=True):
             org = self.org(rows, line, row)
-            title = _text(row.get("strategy_title"))
+            title = cell_text(row.get("strategy_title"))
             if org is None:
                 continue
             if org not in mine:  # the sheet's strategies replace the organisation's live ones
@@ -625,7 +635,7 @@ class _Resolver:
                     if span_[0] == org:
                         del self.ix.strategy_span[sid_]
                 self._mine.pop(org, None)
-            sid = _text(row.get(ID)) or ids.take(f"{org}-{slug(title or 'strategi', 30)}")
+            sid = cell_text(row.get(ID)) or ids.take(f"{org}-{slug(title or 'strategi', 30)}")
             ids.used.add(sid)
             if title:
                 self.ix.strategies[(org, norm(title))] = sid
@@ -652,14 +662,14 @@ class _Resolver:
         if rows is None:
             return
         placed: list[tuple[dict, int, str, str]] = []
-        ids = _Ids(_given_ids(rows))
+        ids = given_ids(rows.rows)
         fresh: set[str] = set()
         for row, line in zip(rows.rows, rows.lines, strict=True):
             org = self.org(rows, line, row)
             if org is None:
                 continue
             sid = self.strategy(rows, line, row, org, None)
-            code = _text(row.get("number"))
+            code = cell_text(row.get("number"))
             if sid is None:
                 continue
             if sid not in fresh:  # the sheet's goals replace the live ones of the strategy
@@ -667,7 +677,7 @@ class _Resolver:
                 self.ix.goal_codes[sid] = []
                 for k in [k for k in self.ix.goals if k[0] == sid]:
                     del self.ix.goals[k]
-            gid = _text(row.get(ID)) or ids.take(f"{sid}-g{slug(code or 'x', 12)}")
+            gid = cell_text(row.get(ID)) or ids.take(f"{sid}-g{slug(code or 'x', 12)}")
             ids.used.add(gid)
             if code is not None and (sid, norm(code)) in self.ix.goals:
                 # a second goal with the same number would take over every link to it
@@ -679,7 +689,7 @@ class _Resolver:
                     self.ix.goal_codes[sid].append(code)
             placed.append((row, line, sid, gid))
         for row, line, sid, gid in placed:
-            parent_code = _text(row.get("parent"))
+            parent_code = cell_text(row.get("parent"))
             parent = None
             if parent_code is not None:
                 parent = self.ix.goals.get((sid, norm(parent_code)))
@@ -713,11 +723,11 @@ class _Resolver:
         rows = self.sheets.get("networks")
         if rows is None:
             return
-        ids = _Ids(_given_ids(rows))
+        ids = given_ids(rows.rows)
         placed = []
         for row, line in zip(rows.rows, rows.lines, strict=True):
-            name, acronym = _text(row.get("name")), _text(row.get("acronym"))
-            nid = _text(row.get(ID)) or ids.take(slug(acronym or name or "x", 30))
+            name, acronym = cell_text(row.get("name")), cell_text(row.get("acronym"))
+            nid = cell_text(row.get(ID)) or ids.take(slug(acronym or name or "x", 30))
             ids.used.add(nid)
             for k in (name, acronym, nid):
                 if k:
@@ -725,10 +735,10 @@ class _Resolver:
             self.network_names += [k for k in (acronym, name) if k]
             placed.append((row, line, nid))
         names = [r["name"] for r in self.live.get("networks", [])] + [
-            _text(r.get("name")) or "" for r in rows.rows
+            cell_text(r.get("name")) or "" for r in rows.rows
         ]
         for row, line, nid in placed:
-            part = _text(row.get("part_of"))
+            part = cell_text(row.get("part_of"))
             parent = self.ref(
                 rows,
                 line,
@@ -751,7 +761,7 @@ class _Resolver:
             )
 
     def _network(self, rows: _Rows, line: int, row: Mapping[str, object]) -> str | None:
-        name = _text(row.get("network"))
+        name = cell_text(row.get("network"))
         if name is None:
             return None
         return self.ref(
@@ -767,14 +777,14 @@ class _Resolver:
         rows = self.sheets.get("projects")
         if rows is None:
             return
-        ids = _Ids(_given_ids(rows))
+        ids = given_ids(rows.rows)
         placed = []
         for row, line in zip(rows.rows, rows.lines, strict=True):
             org = self.org(rows, line, row)
             if org is None:
                 continue
-            title, acronym = _text(row.get("project_title")), _text(row.get("acronym"))
-            pid = _text(row.get(ID)) or ids.take(f"{org}-{slug(acronym or title or 'x', 30)}")
+            title, acronym = cell_text(row.get("project_title")), cell_text(row.get("acronym"))
+            pid = cell_text(row.get(ID)) or ids.take(f"{org}-{slug(acronym or title or 'x', 30)}")
             ids.used.add(pid)
             for k in (title, acronym, pid):
                 if k:
@@ -785,7 +795,7 @@ class _Resolver:
             start = self.typed(row.get("start_date"), "date")
             sid = (
                 self.strategy(rows, line, row, org, start.year if isinstance(start, date) else None)
-                if _text(row.get("goals"))
+                if cell_text(row.get("goals"))
                 else None
             )
             goals = self.goal_ids(rows, line, "goals", row.get("goals"), sid)
@@ -817,7 +827,9 @@ class _Resolver:
     ) -> None:
         """The goal links of one activity or project, with the row's own source unless the
         goals' source column says otherwise; problems point at the goals column."""
-        source = row.get("goals_source") if _text(row.get("goals_source")) else row.get("source")
+        source = (
+            row.get("goals_source") if cell_text(row.get("goals_source")) else row.get("source")
+        )
         labels = {
             "goal_id": rows.headers.get("goals", "goals"),
             "source": rows.headers.get("goals_source", "source"),
@@ -829,19 +841,17 @@ class _Resolver:
         rows = self.sheets.get("activities")
         if rows is None:
             return
-        ids = _Ids(_given_ids(rows))
+        ids = given_ids(rows.rows)
         for row, line in zip(rows.rows, rows.lines, strict=True):
             org = self.org(rows, line, row)
             if org is None:
                 continue
             year = self.typed(row.get("year"), "int")
-            title = _text(row.get("activity_title"))
-            aid = _text(row.get(ID)) or ids.take(
-                f"{org}-{year if year is not None else 'x'}-{slug(title or 'x', 40)}"
-            )
+            title = cell_text(row.get("activity_title"))
+            aid = cell_text(row.get(ID)) or new_activity_id(ids, org, year, title)
             ids.used.add(aid)
             project = None
-            pname = _text(row.get("project"))
+            pname = cell_text(row.get("project"))
             if pname is not None:
                 project = self.ref(
                     rows, line, "project", self.ix.projects.get((org, norm(pname))), pname,
@@ -849,7 +859,7 @@ class _Resolver:
                 )  # fmt: skip
             sid = (
                 self.strategy(rows, line, row, org, year if isinstance(year, int) else None)
-                if _text(row.get("goals"))
+                if cell_text(row.get("goals"))
                 else None
             )
             goals = self.goal_ids(rows, line, "goals", row.get("goals"), sid)
@@ -895,13 +905,13 @@ class _Resolver:
         rows = self.sheets.get("indicators")
         if rows is None:
             return
-        ids = _Ids(_given_ids(rows))
+        ids = given_ids(rows.rows)
         for row, line in zip(rows.rows, rows.lines, strict=True):
             org = self.org(rows, line, row)
             if org is None:
                 continue
-            name = _text(row.get("indicator_name"))
-            iid = _text(row.get(ID)) or ids.take(f"{org}-{slug(name or 'x', 40)}")
+            name = cell_text(row.get("indicator_name"))
+            iid = cell_text(row.get(ID)) or ids.take(f"{org}-{slug(name or 'x', 40)}")
             ids.used.add(iid)
             for k in (name, iid):
                 if k:
@@ -909,7 +919,7 @@ class _Resolver:
             if name:
                 self.ix.indicator_names.setdefault(org, []).append(name)
             goal = None
-            if _text(row.get("goal")):
+            if cell_text(row.get("goal")):
                 by = self.typed(row.get("baseline_year"), "int")
                 sid = self.strategy(rows, line, row, org, by if isinstance(by, int) else None)
                 goal = self.one_goal(rows, line, "goal", row.get("goal"), sid)
@@ -935,7 +945,7 @@ class _Resolver:
             org = self.org(rows, line, row)
             if org is None:
                 continue
-            name = _text(row.get("indicator"))
+            name = cell_text(row.get("indicator"))
             iid = self.ref(
                 rows,
                 line,

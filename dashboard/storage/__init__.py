@@ -20,6 +20,7 @@ module inside it, so a change of storage engine is a change behind this list.
 """
 
 from dashboard.storage.dataset import (
+    ACTIVITY_COLUMN,
     PARTITION_COLUMN,
     YEAR_COLUMN,
     arrow_schema,
@@ -70,6 +71,7 @@ from dashboard.storage.scoped import other_years_having, others_having, write_fo
 from dashboard.storage.synth import generate
 
 __all__ = [
+    "ACTIVITY_COLUMN",
     "CATALOG_ENV",
     "NAMED_BY",
     "PARTITION_COLUMN",

@@ -90,16 +90,26 @@ def write_table(folder: Path, table: Table, data: pa.Table) -> int:
 
 
 def stage_scope(
-    folder: Path, table: Table, orgs: Sequence[str], years: Sequence[int] | None = None
+    folder: Path,
+    table: Table,
+    orgs: Sequence[str],
+    years: Sequence[int] | None = None,
+    ids: Sequence[str] | None = None,
 ) -> None:
     """Say that *table*'s staged rows replace only the rows of *orgs* (of *years* only,
-    where given and the table has a year column)."""
+    where given and the table has a year column; of the activities *ids* only, where
+    given and the table has an activity id)."""
     path = folder / SCOPE
     scope = json.loads(path.read_text("utf-8")) if path.is_file() else {}
-    has_year = any(c.name == YEAR_COLUMN for c in table.columns)
+    names = {c.name for c in table.columns}
     scope[table.name] = {
         "orgs": sorted(set(orgs)),
-        "years": sorted({int(y) for y in years}) if years is not None and has_year else None,
+        "years": sorted({int(y) for y in years})
+        if years is not None and YEAR_COLUMN in names
+        else None,
+        "ids": sorted({str(i) for i in ids})
+        if ids is not None and ACTIVITY_COLUMN in names
+        else None,
     }
     path.write_text(json.dumps(scope), encoding="utf-8")
 
@@ -327,12 +337,17 @@ _ROWS_LOCK = threading.Lock()
 
 
 def part_filter(
-    table: Table, orgs: Sequence[str] | None, years: Sequence[int] | None, alias: str = ""
+    table: Table,
+    orgs: Sequence[str] | None,
+    years: Sequence[int] | None,
+    alias: str = "",
+    ids: Sequence[str] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The SQL condition (and its bound parameters) for the rows of *orgs* and, in a
-    table with a year column, of *years*, its columns named through *alias* where given;
-    None: that part not applied; "" when neither applies. The one rule of which rows a
-    scoped read, check and write touch."""
+    table with a year column, of *years*, and in a table with an activity id, of the
+    activities *ids*; its columns named through *alias* where given; None: that part not
+    applied; "" when none applies. The one rule of which rows a scoped read, check and
+    write touch."""
     names = {c.name for c in table.columns}
     at = f"{alias}." if alias else ""
     terms: list[str] = []
@@ -343,6 +358,9 @@ def part_filter(
     if years is not None and YEAR_COLUMN in names:
         terms.append(f"{at}{YEAR_COLUMN} in (select unnest($years))")
         params["years"] = [int(y) for y in years]
+    if ids is not None and ACTIVITY_COLUMN in names:
+        terms.append(f"{at}{ACTIVITY_COLUMN} in (select unnest($ids))")
+        params["ids"] = [str(i) for i in ids] or [""]
     return " and ".join(terms), params
 
 
@@ -352,6 +370,7 @@ def where_sql(condition: str) -> str:
 
 
 YEAR_COLUMN = "year"
+ACTIVITY_COLUMN = "activity_id"  # a save of some of a year's activities: theirs alone
 
 
 def read_tables(

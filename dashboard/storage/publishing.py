@@ -391,7 +391,8 @@ def _apply(
             touched_scopes.append(None)
             continue
         years = None if part is None else part["years"]
-        inside, params = ("", {}) if part is None else part_filter(table, orgs, years)
+        ids = None if part is None else part.get("ids")
+        inside, params = ("", {}) if part is None else part_filter(table, orgs, years, ids=ids)
         where = where_sql(inside)
         if table.name not in rows_now:  # not in the record (or a table of the yearly round)
             rows_now[table.name] = _counts(w, f"lake.{table.name}")[0]
@@ -424,7 +425,7 @@ def _apply(
         if n_gone:
             on = " and ".join(f't."{k}" is not distinct from g."{k}"' for k in table.key)
             if inside:  # the rows of *orgs* (and years) only: their files, not every file
-                on += " and " + part_filter(table, orgs, years, alias="t")[0]
+                on += " and " + part_filter(table, orgs, years, "t", ids)[0]
             gone = _done(w, f"delete from lake.{table.name} t using _gone g where {on}", params)
         if n_came:
             came = _done(w, f"insert into lake.{table.name} select * from _came{_order(table)}")

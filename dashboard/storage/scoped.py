@@ -5,8 +5,8 @@ staged rows are S's alone, marked as replacing only S's rows (`dataset.stage_sco
 small table is staged whole: the others' rows as stored plus S's new ones. The summaries
 of S are rebuilt by the publish. `others_having` answers the checks' question "which of
 these ids do other organisations' rows have" in the lake, without reading them all. A
-change of one or a few years of S's activities (a save of the Activities form) stages,
-replaces and asks about S's rows of those years alone.
+change of one or a few years of S's activities stages, replaces and asks about S's rows
+of those years alone; a save of the Activities form, of the activities it changed alone.
 """
 
 from __future__ import annotations
@@ -35,10 +35,12 @@ def others_having(
     column: str,
     wanted: set,
     years: Sequence[int] | None = None,
+    ids: Sequence[str] | None = None,
 ) -> set:
     """Which of *wanted* the rows of *table* outside the scope have in *column*: other
-    organisations' rows, and (where *years* are given) *orgs*' rows of other years."""
-    inside, params = part_filter(table, sorted(orgs) or [""], years)
+    organisations' rows, and (where *years* are given) *orgs*' rows of other years, and
+    (where *ids* are given) their other activities of those years."""
+    inside, params = part_filter(table, sorted(orgs) or [""], years, ids=ids)
     return _having(out, table, column, wanted, f"not ({inside})", params)
 
 
@@ -74,8 +76,10 @@ def write_for(
     others: Mapping[str, list[dict]],
     shared: Sequence[str],
     years: Sequence[int] | None = None,
+    ids: Sequence[str] | None = None,
 ) -> dict[str, int]:
-    """Stage the dataset with the rows of *orgs* replaced: *tables* are the checked rows
+    """Stage the dataset with the rows of *orgs* (of *years*, of the activities *ids*,
+    where given) replaced: *tables* are the checked rows
     (theirs, and every row of a *shared* table), in the contract's schema; *others* the
     other organisations' rows of each small table, as stored. Returns the rows per table
     staged (a partitioned table's: those of *orgs*); `publish` answers with the lake's own
@@ -87,7 +91,7 @@ def write_for(
             counts[table.name] = now[table.name] or 0
         elif table.partitioned:
             counts[table.name] = write_table(staged, table, tables[table.name])
-            stage_scope(staged, table, sorted(orgs), years)
+            stage_scope(staged, table, sorted(orgs), years, ids)
         elif table.name in shared:
             counts[table.name] = write_table(staged, table, tables[table.name])
         else:
