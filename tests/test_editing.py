@@ -775,3 +775,28 @@ def test_an_activities_save_reads_checks_and_writes_the_rows_it_changed(
         rows = [{**r, "organisation": "Gotlands kommun"} for r in goals]
         ingest(read_form({"goals": rows}, "sv", "Mål.xlsx"), out, activity_ids={kept})
     assert read_rows(out, "activities") == before
+
+
+def test_a_form_is_loaded_once_per_snapshot_and_handed_out_as_copies(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save loads the form's rows twice after the form did (its rebase, and its guard
+    under the lock): at one snapshot they are made once, each caller gets its own copy,
+    and a save in between (a new snapshot) is seen at the next load."""
+    made: list[int] = []
+    real = sheets.sheet_rows
+
+    def counted(*args: object, **kwargs: object) -> dict:
+        made.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sheets, "sheet_rows", counted)
+    first = editing.load(out, "gotland", 2009, "sv")
+    first[0]["activity_title"] = "Ändrad i en kopia"
+    again = editing.load(out, "gotland", 2009, "sv")
+    assert len(made) == 1 and again[0]["activity_title"] != "Ändrad i en kopia"
+    edited = [dict(r, activity_title="Ny titel") if i == 0 else r for i, r in enumerate(again)]
+    editing.save(out, "gotland", 2009, "sv", again, edited, GOTLAND)
+    assert editing.load(out, "gotland", 2009, "sv")[0]["activity_title"] == "Ny titel"
+    sv, en = (editing.load(out, "gotland", 2009, lang)[0] for lang in ("sv", "en"))
+    assert (sv["activity_status"], en["activity_status"]) == ("Planerad", "Planned")

@@ -1062,8 +1062,10 @@ def dataset_rows(
     orgs: Sequence[str] = (),
     years: Sequence[int] | None = None,
     tables: Sequence[str] | None = None,
+    version: int | None = None,
 ) -> dict[str, list[dict[str, object]]]:
-    """The tables of a dataset folder as row dicts: of *orgs* (none: every organisation),
+    """The tables of a dataset folder at snapshot *version* (None: the newest) as row
+    dicts: of *orgs* (none: every organisation),
     narrowed to what *scope* may read (read with a filter on `org_id`, so a large dataset
     is not read whole); the tables with a year column only of *years* where given (a
     form of one year: at 10 million activities an organisation holds 121,406 activities,
@@ -1084,7 +1086,7 @@ def dataset_rows(
     folder = Path(str(folder))
     # every table of one snapshot ("which is the newest" asked once, not per table)
     wanted = [tb for tb in TABLE_BY_NAME.values() if tables is None or tb.name in tables]
-    found = read_tables(folder, wanted, list(orgs) if orgs else None, years=years)
+    found = read_tables(folder, wanted, list(orgs) if orgs else None, version, years)
     for tb in TABLE_BY_NAME.values():
         data = found.get(tb.name)
         out[tb.name] = [] if data is None else as_rows(data)
