@@ -433,7 +433,9 @@ def _save_on_now(
     who = person.email or person.label
     change = Change(who=who, action="save", comment=comment, guard=guard, person=person)
     try:
-        done = ingest(form, folder, change=change, activity_ids=ids)
+        # the form speaks for *org*, whose names its rows are looked up by: indexed among
+        # its rows and the shared networks, not every organisation's (0.2 s at 10M)
+        done = ingest(form, folder, change=change, reader=Scope.only([org]), activity_ids=ids)
     except ImportFailed as exc:
         raise FormRefused(
             _at_rows(exc.problems, at), _at_rows(exc.warnings, at), [row_name(r) for r in whole]

@@ -40,7 +40,7 @@ are then outside S, like another organisation's).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -82,6 +82,9 @@ class Scope:
     small: dict[str, list[dict]]  # live rows of every table that is not partitioned
     years: frozenset[int] | None = None
     ids: frozenset[str] | None = None
+    # the other organisations' rows of each small table S does not share, as stored: what
+    # a write of that table keeps (split from S's in the one pass that finds S's)
+    others: dict[str, list[dict]] = field(default_factory=dict)
 
     def owned(self, table: str, row: Mapping[str, object]) -> bool:
         """Whether a row is one of S's (a shared table's rows are everyone's)."""
@@ -180,7 +183,11 @@ def scope(
         elif table.name in SHARED:
             s.rows[table.name] = list(small.get(table.name, []))
         else:
-            s.rows[table.name] = [r for r in small.get(table.name, []) if s.owned(table.name, r)]
+            mine: list[dict] = []
+            others: list[dict] = []
+            s.rows[table.name], s.others[table.name] = mine, others
+            for r in small.get(table.name, []):
+                (mine if s.owned(table.name, r) else others).append(r)
     return s
 
 
@@ -292,7 +299,7 @@ def write(
 ) -> dict[str, int]:
     """Write the dataset with S's rows replaced into *staged* (`storage.write_for`)."""
     others = {  # of the tables written only (a save of activities writes no small table)
-        t.name: [r for r in s.small.get(t.name, []) if not s.owned(t.name, r)]
+        t.name: s.others[t.name]
         for t in TABLES
         if not t.partitioned and t.name not in SHARED and t.name in given
     }
