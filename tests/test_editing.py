@@ -761,8 +761,18 @@ def test_an_activities_save_reads_checks_and_writes_the_rows_it_changed(
     assert gone not in now and now[fixed]["title"] == "Rättad titel"
     untouched = set(stored_before) - {fixed, gone}
     assert {k: now[k] for k in untouched} == {k: stored_before[k] for k in untouched}
+    # a save that only removes a row: that row alone goes, as the year's other rows stay
+    base = editing.load(out, "gotland", 2009, "sv")
+    dropped = base[-1][editing.ID]
+    editing.save(out, "gotland", 2009, "sv", base, [dict(r) for r in base[:-1]], GOTLAND)
+    assert len(scopes[-1].rows["activities"]) == 2  # the removed row and one kept as anchor
+    after = {r["activity_id"]: r for r in year_rows() if r["org_id"] == "gotland"}
+    assert set(after) == set(now) - {dropped}
+    assert {k: after[k] for k in after} == {k: now[k] for k in after}
+    counts = history.entries(out)[-1].tables["activities"]["counts"]
+    assert (counts["added"], counts["changed"], counts["removed"]) == (0, 0, 1), counts
     # a sheet that names a kept activity outside the ids it speaks for: refused
-    kept = next(iter(sorted(untouched)))
+    kept = next(iter(sorted(untouched - {dropped})))
     row = {**next(r for r in editing.load(out, "gotland", 2009, "sv") if r[editing.ID] == kept)}
     row |= {"organisation": "Gotlands kommun", "year": 2009, "activity_title": "Tvilling"}
     form = read_form({"activities": [row]}, "sv", "Aktiviteter.xlsx")

@@ -458,12 +458,16 @@ def _changed_only(
 ) -> tuple[list[dict[str, object]], frozenset[str], list[int]] | None:
     """The activities of an edit that it changes or adds (each new one with the id the
     import would give it) and the ids the save speaks for: those and the ones it removes
-    (`partial.Scope.ids`), and where each changed row is among *edited*. None, and the
-    year is saved whole as the workbook would be, when it adds and changes none (a save of
-    nothing, or of removals alone, has no row to say which organisation and year it
-    speaks for), or when imports are not scoped at all."""
+    (`partial.Scope.ids`), and where each changed row is among *edited*. A save that only
+    removes rows carries one kept row as it is stored, so that its sheet names its
+    organisation and year (written again unchanged, it changes nothing: the write compares
+    rows). None, and the year is saved whole as the workbook would be, for a save of
+    nothing, or when imports are not scoped at all."""
     was = _by_id(base)
     at = [i for i, r in enumerate(edited) if (k := (r.get(ID),)) not in was or not _same(r, was[k])]
+    removed = {str(k[0]) for k in was} - {str(r.get(ID)) for r in edited if r.get(ID)}
+    if not at and removed and edited:
+        at = [0]  # the anchor: a kept row, unchanged
     changed = [edited[i] for i in at]
     if not changed or not partial.ENABLED:
         return None
@@ -475,7 +479,6 @@ def _changed_only(
         else dict(r, **{ID: workbook.new_activity_id(taken, org, year, text(r.get(TITLE)))})
         for r in changed
     ]
-    removed = {str(k[0]) for k in was} - {str(r.get(ID)) for r in edited if r.get(ID)}
     return rows, frozenset({str(r[ID]) for r in rows} | removed), at
 
 
