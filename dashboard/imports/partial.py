@@ -44,13 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from dashboard.imports.checks import ParsedTable
 from dashboard.model.contract import PARTITIONED, SMALL, TABLE_BY_NAME, TABLES, Table
 from dashboard.model.problems import Problem
 from dashboard.storage import (
-    ACTIVITY_COLUMN,
     PARTITION_COLUMN,
     as_rows,
     other_years_having,
@@ -163,6 +161,11 @@ def scope(
         None if ids is None else frozenset(str(i) for i in ids),
     )
     kept = frozenset() if given is None else {t.name for t in PARTITIONED} - set(given)
+    # the activities *ids* are read alone (`part_filter`, the one rule of which rows), in
+    # the tables the import replaces
+    only = None
+    if s.ids is not None:
+        only = {t.name: sorted(s.ids) for t in PARTITIONED if t.name not in kept}
     read = read_tables(
         out,
         list(PARTITIONED),
@@ -170,15 +173,13 @@ def scope(
         version=version,
         years=_years(s),
         columns={name: naming_columns(TABLE_BY_NAME[name], kept) for name in kept},
+        ids=only,
     )
     for table in TABLES:
         if table.partitioned:
             data = read[table.name]
             if data is not None and table.name in kept:
                 data = data.group_by(data.column_names, use_threads=False).aggregate([])
-            elif data is not None and s.ids is not None and ACTIVITY_COLUMN in data.column_names:
-                wanted = pa.array(sorted(s.ids), pa.string())
-                data = data.filter(pc.is_in(data[ACTIVITY_COLUMN], value_set=wanted))
             s.rows[table.name] = [] if data is None else as_rows(data)
         elif table.name in SHARED:
             s.rows[table.name] = list(small.get(table.name, []))

@@ -255,10 +255,12 @@ def read_table(
     version: int | None = None,
     reader: Callable[[str, Mapping[str, Any]], pa.Table] | None = None,
     years: Sequence[int] | None = None,
+    ids: Sequence[str] | None = None,
 ) -> pa.Table | None:
     """One table of the dataset (at *version*, a snapshot; else the newest), only
-    *columns* and only the rows of *orgs* (and of *years*, in a table with a year) where
-    given, in today's contract
+    *columns* and only the rows of *orgs* (and of *years*, in a table with a year, and
+    of the activities *ids*, in a table with an activity id) where given (`part_filter`:
+    the one rule of which rows), in today's contract
     (`migrations.conform`: a snapshot written under an older contract reads as if written
     today), in its sort order; None when it is absent or unreadable. *reader*: the reads
     of an open transaction (`read_tables`)."""
@@ -282,13 +284,14 @@ def read_table(
             cols,
             orgs if orgs is None else tuple(orgs),
             years if years is None else tuple(years),
+            ids if ids is None else tuple(sorted(ids)),
         )
         with _READS_LOCK:
             kept = _READS.get(key)
             if kept is not None:
                 _READS.move_to_end(key)
                 return kept
-        found = _read_at(out, table, columns, orgs, version, schema, has_org, reader, years)
+        found = _read_at(out, table, columns, orgs, version, schema, has_org, reader, years, ids)
         if found is not None and found.nbytes <= READS_KEPT_BYTES // 8:
             with _READS_LOCK:
                 _READS[key] = found
@@ -380,34 +383,47 @@ def read_tables(
     version: int | None = None,
     years: Sequence[int] | None = None,
     columns: Mapping[str, Sequence[str]] | None = None,
+    ids: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, pa.Table | None]:
     """`read_table` of each of *tables* at snapshot *version* (None: the newest, asked
     once, so every table is of one snapshot), in one DuckLake transaction (about half the
     time of a transaction a table: each begins by loading the catalog's state). A read that
     fails there is made again on its own, so each says what it says alone (None: absent or
     unreadable); so is every read when the catalog does not say which snapshot is newest.
-    *columns*: of the tables named there, only those columns."""
+    *columns*: of the tables named there, only those columns; *ids*: of the tables named
+    there, only the rows of those activities."""
     wanted = columns or {}
     cols = {t.name: list(wanted[t.name]) if t.name in wanted else None for t in tables}
+    only = ids or {}
     if version is None:
         try:
             version = stamp(out)
         except DatasetError:  # a catalog that does not answer: each read says so (None)
             return {
-                t.name: read_table(out, t, cols[t.name], orgs=orgs, years=years) for t in tables
+                t.name: read_table(
+                    out, t, cols[t.name], orgs=orgs, years=years, ids=only.get(t.name)
+                )
+                for t in tables
             }
     found: dict[str, pa.Table | None] = {}
     with _engine(out).reads() as reader:
         for t in tables:
             found[t.name] = read_table(
-                out, t, cols[t.name], orgs=orgs, version=version, reader=reader, years=years
+                out,
+                t,
+                cols[t.name],
+                orgs=orgs,
+                version=version,
+                reader=reader,
+                years=years,
+                ids=only.get(t.name),
             )
             if found[t.name] is None:
                 break  # the transaction may be aborted: the rest are read on their own
     for t in tables:
         if found.get(t.name) is None:
             found[t.name] = read_table(
-                out, t, cols[t.name], orgs=orgs, version=version, years=years
+                out, t, cols[t.name], orgs=orgs, version=version, years=years, ids=only.get(t.name)
             )
     return found
 
@@ -436,10 +452,11 @@ def _read_at(
     has_org: bool,
     reader: Callable[[str, Mapping[str, Any]], pa.Table] | None = None,
     years: Sequence[int] | None = None,
+    ids: Sequence[str] | None = None,
 ) -> pa.Table | None:
     """`read_table`'s read of one snapshot: from the snapshot's tables in memory where
     this process holds them (`Engine.in_memory`), else through DuckLake."""
-    cond, params = part_filter(table, orgs if has_org else None, years)
+    cond, params = part_filter(table, orgs if has_org else None, years, ids=ids)
     where = where_sql(cond)
     eng = _engine(out)
     with eng.in_memory(version, table.name) as held:
