@@ -129,10 +129,10 @@ def expect():
 # one worker idle while the other finishes it.
 BROWSER_FILES = {
     "test_signin.py": 103,
-    "test_accessibility.py": 84,
+    "test_accessibility.py": 30,
     "test_round_browser.py": 82,
     "test_browser.py": 59,
-    "test_browser_walk.py": 55,
+    "test_browser_walk.py": 75,
     "test_benchmarks.py": 52,  # floor.py draws in Chromium, load.py runs HAProxy
     "test_deploy.py": 11,
 }

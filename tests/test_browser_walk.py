@@ -1,5 +1,5 @@
 """Every page, as a manager reads it, in a real browser: in Swedish, Danish and English, at
-1400 and 1024 px wide.
+1400 and 1024 px wide, and axe-core's WCAG 2.1 AA checks on the same page loads.
 
 On each page the walk checks what a reader would stop at: a card whose label or value is cut,
 a table wider or taller than its box with no scrollbar drawn (Streamlit draws them thin and
@@ -8,10 +8,16 @@ municipal intranet may reach no other), and on the Swedish and Danish pages an E
 of a list of those that once leaked through (in the text and in the names screen readers
 read). Chromium runs without its headless default of hiding scrollbars, so a scrollbar is
 measured as a person's browser draws it. Screenshots land in test-output/screenshots/walk_*.
+
+In Swedish and English the walk then runs axe-core (`test_accessibility.axe_violations`) on
+each page as it opened, with every table tab and expander open, and on the Data page with a
+workbook uploaded: one page load serves both (the axe checks had a walk of their own, 20
+loads, 2026-12-06). Results per page land in test-output/axe-results.json.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from dashboard.app.pages import PAGES
+from tests.test_accessibility import BLOCKING, RESULTS, ROOT, axe_violations, open_everything
 from tests.test_browser import (
     CHARTS_DRAWN,
     CHROMIUM,
@@ -29,18 +36,20 @@ from tests.test_browser import (
     Server,
     open_app,
     run_server,
+    wait_idle,
 )
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (1400, 1024)
-# one selection per language, so that between them the walk sees one organisation, all of
-# them and a range of years
+# one selection per language, so that between them the walk sees one organisation, two,
+# all of them and ranges of years; filters set as a manager opens a link to their selection
 SELECTIONS = {
-    "sv": "org=slagelse",
+    "sv": "org=gotland&from=2009&to=2012",
     "da": "",
-    "en": "org=gavle&from=2012&to=2014",
+    "en": "org=slagelse&org=vkl&from=2011&to=2014",
 }
+AXE_LANGS = ("sv", "en")  # the languages axe-core checks every page in
 # English that once stood on a Swedish or Danish page or in its files, and Python's own words
 # for a missing value; matched as whole words, case and all
 ENGLISH = (
@@ -160,6 +169,8 @@ def test_every_page_reads_whole_in_the_language(
         ),
     )
     found: list[str] = []
+    axe_found: dict[str, dict[str, list[str]]] = {}
+    blocking: list[str] = []
     try:
         for n, spec in enumerate(PAGES):
             path = "" if spec.default else spec.name
@@ -183,7 +194,41 @@ def test_every_page_reads_whole_in_the_language(
                 if width == min(WIDTHS):
                     SHOTS.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(SHOTS / f"walk_{spec.name}_{lang}_{width}.png"))
+            if lang in AXE_LANGS:
+                assert page.evaluate("document.documentElement.lang") == lang
+                axe_page(page, f"{lang}/{spec.name}", spec.name == "data", axe_found, blocking)
     finally:
         context.close()
+    if lang in AXE_LANGS:
+        kept = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+        kept = {k: v for k, v in kept.items() if not k.startswith(f"{lang}/")} | axe_found
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(kept, indent=1, ensure_ascii=False), encoding="utf-8")
     assert elsewhere == [], elsewhere
     assert found == [], "\n".join(found)
+    assert blocking == [], "\n".join(blocking)
+
+
+def axe_page(
+    page, name: str, upload: bool, found: dict[str, dict[str, list[str]]], blocking: list[str]
+) -> None:
+    """Target of issue 14: no violation of impact serious or critical on the page *name*:
+    as it opened (charts drawn), with every table tab and expander open, and, on the Data
+    page (*upload*), with a workbook uploaded and checked. Every violation goes into
+    *found*; the serious and critical ones into *blocking*."""
+    states = [("as opened", axe_violations(page))]
+    open_everything(page)
+    states.append(("tables and expanders open", axe_violations(page)))
+    if upload:
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            str(ROOT / "sample" / "malbild_sample_sv.xlsx")
+        )
+        page.get_by_test_id("stAlertContentSuccess").first.wait_for(timeout=STEP_MS)
+        wait_idle(page)
+        states.append(("workbook uploaded", axe_violations(page)))
+    for state, violations in states:
+        for v in violations:
+            found.setdefault(name, {}).setdefault(f"{v['impact']}: {v['id']}", []).append(state)
+            if v["impact"] in BLOCKING:
+                nodes = [n["target"] for n in v["nodes"][:3]]
+                blocking.append(f"{name} ({state}): {v['id']} {v['help']} {nodes}")
