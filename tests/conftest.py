@@ -12,10 +12,15 @@ from dashboard.imports.ingest import ingest
 from dashboard.storage import Change
 from dashboard.storage.engine import Database, forget
 from dashboard.storage.location import lake_at
-from tests.streamlit_once import compile_scripts_once, scan_components_once
+from tests.streamlit_once import (
+    compile_scripts_once,
+    scan_components_once,
+    wait_for_runs_without_polling,
+)
 
 scan_components_once()  # once per worker, as a served app scans once (tests/streamlit_once.py)
 compile_scripts_once()  # and compiles each script once
+wait_for_runs_without_polling()  # and waits for a run without waking every millisecond
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

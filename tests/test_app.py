@@ -382,3 +382,21 @@ def test_another_link_in_an_open_session_is_followed_and_a_click_is_not_undone(a
     assert at.select_slider(key="f_years").value == (2010, 2011)
     at.run()  # a rerun with the link the app wrote changes nothing
     assert at.selectbox(key="f_org").value == "gotland"
+
+
+def test_apptest_still_fails_a_run_that_outlives_its_timeout() -> None:
+    """AppTest waits for a run by joining its thread (`tests/streamlit_once.py`), not by
+    waking every millisecond: a run that is done is seen at once, and one that outlives the
+    timeout still fails with AppTest's message."""
+    import time
+
+    done = AppTest.from_string("import streamlit as st\nst.write('klar')")
+    started = time.monotonic()
+    done.run(timeout=5)
+    assert done.markdown[0].value == "klar" and time.monotonic() - started < 2
+    slow = AppTest.from_string(
+        "import time\nimport streamlit as st\nfor _ in range(200):\n"
+        "    time.sleep(0.02)\n    st.empty()\n"
+    )
+    with pytest.raises(RuntimeError, match="timed out after 0.3"):
+        slow.run(timeout=0.3)
