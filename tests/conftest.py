@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,12 @@ from tests.streamlit_once import (
     scan_components_once,
     wait_for_runs_without_polling,
 )
+
+# The suite's two workers share the machine's two cores: a DuckDB of two threads in each (the
+# app's default) had them contend for both on queries of a few hundred rows (the storage
+# and import files, -n 2: 102-104 -> 87-88 s, user CPU 171-174 -> 141-144 s, 2026-12-06).
+# Set before any engine is made; inherited by the servers and scripts the tests start.
+os.environ.setdefault("DASHBOARD_DUCKDB_THREADS", "1")
 
 scan_components_once()  # once per worker, as a served app scans once (tests/streamlit_once.py)
 compile_scripts_once()  # and compiles each script once

@@ -162,7 +162,6 @@ def test_every_page_has_its_module_and_title_in_every_language() -> None:
 # the benchmarks: each walks the registry, none a list of pages of its own
 WALKERS = (
     "tests/test_readable_everywhere.py",
-    "tests/test_accessibility.py",
     "tests/test_scope_walk.py",
     "tests/test_browser_walk.py",
     "tests/test_charts_accessible.py",
