@@ -376,6 +376,9 @@ def _apply(
     changes: dict[str, history.TableChange] = {}
     pending: list[tuple[Table, dict[str, history.Pair], int, int]] = []
     touched_scopes: list[list[str] | None] = []
+    # the years the summaries' sources are written in: their summaries of those years alone
+    # are rebuilt (None: every year, as for a write not scoped by year)
+    summary_years: set[int] | None = set()
     for table in TABLES + ROUND_TABLES:
         path = table_path(staged, table)
         if not path.is_file():
@@ -384,6 +387,11 @@ def _apply(
             _reshape(w, table)
         part = scope.get(table.name)
         orgs = None if part is None else list(part["orgs"])
+        if table.name in SUMMARY_SOURCES:
+            if part is None or part["years"] is None:
+                summary_years = None
+            elif summary_years is not None:
+                summary_years |= {int(y) for y in part["years"]}
         if repair and orgs is None:
             had = int((read_manifest(out).get("rows") or {}).get(table.name) or 0)
             after = rows_now[table.name] = _remake(w, table, path)
@@ -444,6 +452,7 @@ def _apply(
         _summaries(
             w,
             None if None in touched_scopes else sorted({o for s in touched_scopes if s for o in s}),
+            None if summary_years is None else sorted(summary_years),
         )
     uncounted = [t.name for t in TABLES if t.name not in rows_now]
     if uncounted:
@@ -643,22 +652,32 @@ def _in_transaction(w: Writer, spec: Table, cols: list[str]) -> pa.Table | None:
         return None
 
 
-def _summaries(w: Writer, orgs: list[str] | None) -> None:
-    """Rebuild the summary tables (of *orgs* only, where given) from the tables as the
-    transaction leaves them."""
-    where, params = "", {}
-    if orgs is not None:
-        where = f" where {PARTITION_COLUMN} in (select unnest($orgs))"
-        params = {"orgs": orgs}
-    for name in ("activities", "activity_goals"):
+SUMMARY_SOURCES = ("activities", "activity_goals")  # what `queries/summaries/` read
+
+
+def _summaries(w: Writer, orgs: list[str] | None, years: list[int] | None = None) -> None:
+    """Rebuild the summary tables (of *orgs* and *years* only, where given) from the
+    tables as the transaction leaves them. Each summary row is of one organisation and
+    year and counts that organisation-year's rows alone (`queries/summaries/`), so the
+    summaries of the organisation-years a write touched are rebuilt, by `part_filter`'s
+    rule: a save of one year at 10M copied and summed the organisation's 121,406
+    activities of every year (0.24 s)."""
+    for name in SUMMARY_SOURCES:
+        cond, params = part_filter(_TABLE[name], orgs, years)
         w.execute(
-            f"create or replace temp table {name} as select * from lake.{name}{where}", params
+            f"create or replace temp table {name} as "
+            f"select * from lake.{name}{where_sql(cond)}",
+            params,
         )
     for t in SUMMARIES:
-        w.execute(f"delete from lake.{t.name}{where}", params)
+        cond, params = part_filter(t, orgs, years)
+        w.execute(f"delete from lake.{t.name}{where_sql(cond)}", params)
         w.execute(f"insert into lake.{t.name} select {_cols(t)} from ({summary_sql(t)})")
-    for name in ("activities", "activity_goals"):
+    for name in SUMMARY_SOURCES:
         w.execute(f"drop table if exists temp.{name}")
+
+
+_TABLE = {t.name: t for t in TABLES}
 
 
 def restore(out: Path, version: int, change: Change) -> int:
