@@ -665,8 +665,7 @@ def _summaries(w: Writer, orgs: list[str] | None, years: list[int] | None = None
     for name in SUMMARY_SOURCES:
         cond, params = part_filter(_TABLE[name], orgs, years)
         w.execute(
-            f"create or replace temp table {name} as "
-            f"select * from lake.{name}{where_sql(cond)}",
+            f"create or replace temp table {name} as select * from lake.{name}{where_sql(cond)}",
             params,
         )
     for t in SUMMARIES:
