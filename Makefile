@@ -8,7 +8,14 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint data install clean bench chromium haproxy postgresql pdftools
 
 ## --no-compile: pip compiles no package's bytecode up front (36 s -> 25 s in a fresh clone);
-## Python compiles what it imports, once.
+## Python compiles what it imports, once, and keeps it (__pycache__, git-ignored). A machine
+## that sets PYTHONDONTWRITEBYTECODE (this one does; many container images do) would have
+## every process compile every module it imports again: the suite starts Python processes
+## by the dozen (its workers, the app's servers, the command line, the benchmarks' runs),
+## and a run took 877 busy core-seconds keeping the bytecode against 937-1094 compiling it
+## (2026-12-06).
+unexport PYTHONDONTWRITEBYTECODE
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
