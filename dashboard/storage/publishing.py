@@ -31,7 +31,14 @@ from typing import Any
 import pyarrow as pa
 
 from dashboard.model.access import Person
-from dashboard.model.contract import ROUND_TABLE_BY_NAME, ROUND_TABLES, SUMMARIES, TABLES, Table
+from dashboard.model.contract import (
+    ROUND_TABLE_BY_NAME,
+    ROUND_TABLES,
+    SUMMARIES,
+    TABLE_BY_NAME,
+    TABLES,
+    Table,
+)
 from dashboard.model.migrations import CONTRACT_VERSION, summary
 from dashboard.model.problems import ImportFailed, Problem
 from dashboard.storage import history
@@ -663,7 +670,7 @@ def _summaries(w: Writer, orgs: list[str] | None, years: list[int] | None = None
     rule: a save of one year at 10M copied and summed the organisation's 121,406
     activities of every year (0.24 s)."""
     for name in SUMMARY_SOURCES:
-        cond, params = part_filter(_TABLE[name], orgs, years)
+        cond, params = part_filter(TABLE_BY_NAME[name], orgs, years)
         w.execute(
             f"create or replace temp table {name} as select * from lake.{name}{where_sql(cond)}",
             params,
@@ -674,9 +681,6 @@ def _summaries(w: Writer, orgs: list[str] | None, years: list[int] | None = None
         w.execute(f"insert into lake.{t.name} select {_cols(t)} from ({summary_sql(t)})")
     for name in SUMMARY_SOURCES:
         w.execute(f"drop table if exists temp.{name}")
-
-
-_TABLE = {t.name: t for t in TABLES}
 
 
 def restore(out: Path, version: int, change: Change) -> int:
