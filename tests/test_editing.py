@@ -368,10 +368,22 @@ def test_a_new_snapshot_copies_the_tables_a_save_left_and_reads_the_ones_it_chan
     db = Database(out)
     acts = db.df("activities", params_for("activities", f, search=None, limit=200, offset=0))
     assert "Rättad i minnet" in acts["title"].tolist()
-    assert asked["activities"] is False and asked["summary_activities"] is False
+    assert asked["activities"] is False
+    # a title is in no summary: the save left them as they were (`engine.summary_reads`)
+    assert asked["summary_activities"] and asked["summary_goal_links"]
     assert asked["organisations"] and asked["projects"] and asked["goals"]
     projects_after = db.df("project_portfolio", params_for("project_portfolio", f))
     assert projects_after.equals(projects_before)
+
+    asked.clear()
+    base = editing.load(out, "gotland", 2010, "sv")
+    edited = [dict(r) for r in base]
+    costed = next(r for r in edited if r["cost"])
+    costed["cost"] += 1000
+    editing.save(out, "gotland", 2010, "sv", base, edited, GOTLAND)
+    Database(out).df("activities", params_for("activities", f, search=None, limit=200, offset=0))
+    # a cost is summed in summary_activities: rebuilt, and read from the lake
+    assert asked["activities"] is False and asked["summary_activities"] is False
 
     asked.clear()
     base = editing.load(out, "gotland", 2009, "sv", "projects")

@@ -120,3 +120,34 @@ def test_dataset_without_summaries_asks_for_a_reimport(sample_dir: Path, tmp_pat
     drop_lake_table(old, "summary_goal_links")
     with pytest.raises(DatasetError, match=r"summary_goal_links.*re-import"):
         Database(old)
+
+
+def test_summaries_match_their_tables_after_each_kind_of_save(tmp_path: Path, fresh_sample) -> None:
+    """A save changing only columns no summary reads (a title, a department) leaves the
+    summaries as they were (`engine.summary_reads`); one changing a cost, a currency or a
+    goal link rebuilds them. After each, the summaries are what their tables say."""
+    from dashboard.imports import editing
+    from dashboard.model.access import Grant, Person
+    from dashboard.storage.engine import summary_reads
+
+    reads = summary_reads()
+    assert reads is not None and {"cost", "goal_id", "year", "org_id"} <= reads
+    assert not {"title", "department", "status"} & reads
+    out = fresh_sample(tmp_path / "data")
+    admin = Person("t", "t@example.org", (Grant("*", "admin"),), True)
+
+    def save(change) -> None:
+        base = editing.load(out, "gotland", 2010, "sv")
+        edited = [dict(r) for r in base]
+        change(next(r for r in edited if r["cost"]))
+        editing.save(out, "gotland", 2010, "sv", base, edited, admin)
+        db = Database(out)
+        try:
+            _assert_summaries_match(db)
+        finally:
+            db.close()
+
+    save(lambda r: r.update(activity_title=r["activity_title"] + " (rättad)", department="IT"))
+    save(lambda r: r.update(cost=r["cost"] * 2))
+    save(lambda r: r.update(currency="EUR" if r["currency"] != "EUR" else "SEK"))
+    save(lambda r: r.update(goals=None))  # serves no goal now: counted without one

@@ -1061,6 +1061,45 @@ def summary_sql(table: Table) -> str:
     return parse_query(table.name, (SUMMARY_DIR / f"{table.name}.sql").read_text("utf-8")).sql
 
 
+_SUMMARY_READS: list[frozenset[str] | None] = []
+
+
+def summary_reads() -> frozenset[str] | None:
+    """The names of the columns the summary queries read, as DuckDB's parser finds their
+    column references (`json_serialize_sql`), whichever table they are of; None when one
+    reads every column (a star). A write that changes only other columns (an activity's
+    title) leaves every summary as it was, and does not rebuild them (`publishing`)."""
+    if not _SUMMARY_READS:
+        names: set[str] = set()
+        star = False
+
+        def walk(node: object) -> None:
+            nonlocal star
+            if isinstance(node, dict):
+                if node.get("class") == "COLUMN_REF":
+                    names.add(str(node["column_names"][-1]))
+                elif node.get("class") == "STAR" or node.get("type") == "STAR":
+                    star = True
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        con = duckdb.connect(":memory:")
+        try:
+            for t in SUMMARIES:
+                found = con.execute("select json_serialize_sql($s)", {"s": summary_sql(t)})
+                tree = json.loads(found.fetchall()[0][0])
+                if tree.get("error"):
+                    raise QueryError(f"{t.name}: {tree.get('error_message')}")
+                walk(tree)
+        finally:
+            con.close()
+        _SUMMARY_READS.append(None if star else frozenset(names))
+    return _SUMMARY_READS[0]
+
+
 def wait_s(attempt: int) -> float:
     """How long a write waits before it is made again after a conflict."""
     return min(2.0, 0.05 * (2**attempt))
