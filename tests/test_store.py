@@ -92,8 +92,18 @@ done = {}
 if cmd == "ingest":
     made = Change("it@region.se", "import", "the region's import", person=None)
     ingest(Path(args[0]), out, change=made)
-elif cmd == "title":  # org, year, activity id, new title; waits for "go" on stdin first
+elif cmd in ("title", "title-late"):  # org, year, activity id, new title; waits for "go"
     org, year, aid, title = args[0], int(args[1]), args[2], args[3]
+    if cmd == "title-late":  # and again once its write's transaction has looked at the lake
+        from dashboard.storage import publishing
+        first, looked = publishing._newest, []
+        def late(w):
+            now = first(w)
+            if not looked:
+                looked.append(now)
+                sys.stdout.write("looked\n"); sys.stdout.flush(); sys.stdin.readline()
+            return now
+        publishing._newest = late
     base = editing.load(out, org, year, "sv")
     edited = [dict(r, activity_title=title) if r[editing.ID] == aid else dict(r) for r in base]
     sys.stdout.write("ready\n"); sys.stdout.flush(); sys.stdin.readline()
@@ -195,6 +205,38 @@ def test_two_machines_read_and_save_one_lake(region: dict, tmp_path: Path) -> No
     assert (
         machine(env, b, "read")["titles"]["gotland-2009-03"] == undone["titles"]["gotland-2009-03"]
     )
+
+
+def test_a_save_landing_after_anothers_first_look_at_the_lake_is_not_overwritten(
+    region: dict, tmp_path: Path
+) -> None:
+    """Machine 1 saves a row after machine 0's save of it has checked that no commit came
+    since its form was read and its transaction has looked at the lake: the transaction
+    is fixed at that look, so DuckLake refuses machine 0's commit and its save, made
+    again, meets machine 1's row. A look at the catalog's own list does not fix it, and
+    machine 1's save was overwritten (both saved; 2026-12-06)."""
+    env = region["env"]
+    row = ("gotland", "2009", "gotland-2009-05")
+    late = subprocess.Popen(
+        [sys.executable, "-c", MACHINE, "title-late", *row, "Den sena", "machine 0"],
+        env=_env(env, tmp_path / "late"), cwd=ROOT, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert late.stdout is not None and late.stdin is not None
+    assert late.stdout.readline().strip() == "ready"
+    late.stdin.write("go\n")
+    late.stdin.flush()
+    assert late.stdout.readline().strip() == "looked"
+    (first,) = together(env, tmp_path / "first", (*row, "Den första"))
+    assert first.get("saved"), first
+    late.stdin.write("go\n")
+    late.stdin.flush()
+    stdout, stderr = late.communicate(timeout=180)
+    assert late.returncode == 0, stderr[-3000:]
+    done = json.loads(stdout.strip().splitlines()[-1])
+    refused = json.dumps(done.get("refused"), ensure_ascii=False)
+    assert not done.get("saved") and "Den första" in refused, done
+    assert done["titles"]["gotland-2009-05"] == "Den första"
 
 
 def test_the_app_serves_the_shared_lake_and_sees_another_machines_change(

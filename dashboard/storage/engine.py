@@ -1016,6 +1016,15 @@ class Writer:
     def arrow(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> pa.Table:
         return self._run(sql, params).to_arrow_table()
 
+    def temp_table(self, name: str, data: pa.Table) -> None:
+        """A temporary table *name* of the rows *data* (read elsewhere, as a snapshot the
+        transaction began at)."""
+        self._con.register("_arrow_rows", data)
+        try:
+            self._run(f"create or replace temp table {name} as from _arrow_rows", None)
+        finally:
+            self._con.unregister("_arrow_rows")
+
     def begin(self) -> None:
         self._con.execute("begin transaction")
 
