@@ -436,14 +436,16 @@ def _apply(
         )
         held = (
             read_table(out, table, orgs=orgs, version=base, years=years, ids=ids)
-            if base and change.action != "upgrade"
+            if base and orgs is not None and change.action != "upgrade"
             else None
         )
         if held is not None:
-            # the rows at *base*, the snapshot the write began at (checked above: none
-            # came since), as this process reads any snapshot: ~1-3 ms from what it keeps,
-            # where a read through the transaction asks DuckLake's catalog for the table's
-            # files again (~17 ms a table at 1M activities, 2026-12-06)
+            # the rows of *orgs* at *base*, the snapshot the write began at (checked above:
+            # none came since), as this process reads any snapshot: ~1-3 ms from what it
+            # keeps, where a read through the transaction asks DuckLake's catalog for the
+            # table's files again (~17 ms a table at 1M activities, 2026-12-06). A table
+            # written whole is read in the transaction, where DuckDB may spill: not into
+            # this process's memory at 10 million activities.
             w.temp_table("_old", held)
         else:
             w.execute(
