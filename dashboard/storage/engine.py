@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -1070,43 +1071,54 @@ def summary_sql(table: Table) -> str:
     return parse_query(table.name, (SUMMARY_DIR / f"{table.name}.sql").read_text("utf-8")).sql
 
 
-_SUMMARY_READS: list[frozenset[str] | None] = []
+@functools.cache
+def _summary_inputs() -> tuple[tuple[str, ...], frozenset[str] | None]:
+    """What the summary queries (`queries/summaries/`) read, as DuckDB's parser finds it
+    (`json_serialize_sql`): the tables they name, and the names of the columns they refer
+    to, whichever table those are of (None when one reads every column: a star)."""
+    tables: set[str] = set()
+    names: set[str] = set()
+    star = False
+
+    def walk(node: object) -> None:
+        nonlocal star
+        if isinstance(node, dict):
+            if node.get("class") == "COLUMN_REF":
+                names.add(str(node["column_names"][-1]))
+            elif node.get("type") == "BASE_TABLE":
+                tables.add(str(node["table_name"]))
+            elif node.get("class") == "STAR" or node.get("type") == "STAR":
+                star = True
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    con = duckdb.connect(":memory:")
+    try:
+        for t in SUMMARIES:
+            found = con.execute("select json_serialize_sql($s)", {"s": summary_sql(t)})
+            tree = json.loads(found.fetchall()[0][0])
+            if tree.get("error"):
+                raise QueryError(f"{t.name}: {tree.get('error_message')}")
+            walk(tree)
+    finally:
+        con.close()
+    return tuple(sorted(tables)), None if star else frozenset(names)
+
+
+def summary_sources() -> tuple[str, ...]:
+    """The contract's tables the summaries are built from: a write changing one of them
+    may change a summary (`publishing._summaries`)."""
+    return _summary_inputs()[0]
 
 
 def summary_reads() -> frozenset[str] | None:
-    """The names of the columns the summary queries read, as DuckDB's parser finds their
-    column references (`json_serialize_sql`), whichever table they are of; None when one
-    reads every column (a star). A write that changes only other columns (an activity's
-    title) leaves every summary as it was, and does not rebuild them (`publishing`)."""
-    if not _SUMMARY_READS:
-        names: set[str] = set()
-        star = False
-
-        def walk(node: object) -> None:
-            nonlocal star
-            if isinstance(node, dict):
-                if node.get("class") == "COLUMN_REF":
-                    names.add(str(node["column_names"][-1]))
-                elif node.get("class") == "STAR" or node.get("type") == "STAR":
-                    star = True
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        con = duckdb.connect(":memory:")
-        try:
-            for t in SUMMARIES:
-                found = con.execute("select json_serialize_sql($s)", {"s": summary_sql(t)})
-                tree = json.loads(found.fetchall()[0][0])
-                if tree.get("error"):
-                    raise QueryError(f"{t.name}: {tree.get('error_message')}")
-                walk(tree)
-        finally:
-            con.close()
-        _SUMMARY_READS.append(None if star else frozenset(names))
-    return _SUMMARY_READS[0]
+    """The names of the columns the summary queries read (None: every column). A write
+    that changes only other columns (an activity's title) leaves every summary as it was,
+    and does not rebuild them (`publishing`)."""
+    return _summary_inputs()[1]
 
 
 def wait_s(attempt: int) -> float:

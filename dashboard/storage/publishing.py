@@ -70,6 +70,7 @@ from dashboard.storage.engine import (
     Writer,
     live_at,
     summary_reads,
+    summary_sources,
     summary_sql,
     wait_s,
     writer_for,
@@ -402,7 +403,7 @@ def _apply(
     # the summaries' sources whose change reaches a summary: not a change of other
     # columns only (a title), which leaves every summary row as it was (`summary_reads`)
     summarised: set[str] = set()
-    reads = summary_reads()
+    reads, sources = summary_reads(), summary_sources()
     for table in TABLES + ROUND_TABLES:
         path = table_path(staged, table)
         if not path.is_file():
@@ -411,7 +412,7 @@ def _apply(
             _reshape(w, table)
         part = scope.get(table.name)
         orgs = None if part is None else list(part["orgs"])
-        if table.name in SUMMARY_SOURCES:
+        if table.name in sources:
             if part is None or part["years"] is None:
                 summary_years = None
             elif summary_years is not None:
@@ -479,7 +480,7 @@ def _apply(
             came = _done(w, f"insert into lake.{table.name} select * from _came{_order(table)}")
         after = rows_now[table.name] = before - gone + came
         touched_scopes.append(orgs)
-        if table.name in SUMMARY_SOURCES and _reaches_summaries(w, table, reads):
+        if table.name in sources and _reaches_summaries(w, table, reads):
             summarised.add(table.name)
         if n_gone + n_came > ITEMISED_IN_PYTHON and PARTITION_COLUMN in _names(table):
             changes[table.name] = _change_in_sql(w, table, before, after)
@@ -694,9 +695,6 @@ def _in_transaction(w: Writer, spec: Table, cols: list[str]) -> pa.Table | None:
         return None
 
 
-SUMMARY_SOURCES = ("activities", "activity_goals")  # what `queries/summaries/` read
-
-
 def _reaches_summaries(w: Writer, table: Table, reads: frozenset[str] | None) -> bool:
     """Whether the rows a write takes out of *table* (`_gone`) and puts in (`_came`) differ
     in a column a summary reads: rows equal there count the same in every summary."""
@@ -718,7 +716,7 @@ def _summaries(w: Writer, orgs: list[str] | None, years: list[int] | None = None
     summaries of the organisation-years a write touched are rebuilt, by `part_filter`'s
     rule: a save of one year at 10M copied and summed the organisation's 121,406
     activities of every year (0.24 s)."""
-    for name in SUMMARY_SOURCES:
+    for name in summary_sources():
         cond, params = part_filter(TABLE_BY_NAME[name], orgs, years)
         w.execute(
             f"create or replace temp table {name} as select * from lake.{name}{where_sql(cond)}",
@@ -728,7 +726,7 @@ def _summaries(w: Writer, orgs: list[str] | None, years: list[int] | None = None
         cond, params = part_filter(t, orgs, years)
         w.execute(f"delete from lake.{t.name}{where_sql(cond)}", params)
         w.execute(f"insert into lake.{t.name} select {_cols(t)} from ({summary_sql(t)})")
-    for name in SUMMARY_SOURCES:
+    for name in summary_sources():
         w.execute(f"drop table if exists temp.{name}")
 
 
