@@ -78,10 +78,15 @@ def main(argv: list[str]) -> int:
     seen = dict(start)
     busy0, t0 = busy_s(), time.monotonic()
     proc = subprocess.Popen(argv)
-    while proc.poll() is None:
+    # the child is sampled once more after it ended and before it is reaped (a zombie keeps
+    # its CPU times in /proc): its last moments are counted, not lost between two samples
+    # (a child of 0.3 CPU s was once counted as 0.1 on a loaded machine)
+    ended = os.WEXITED | os.WNOHANG | os.WNOWAIT
+    while os.waitid(os.P_PID, proc.pid, ended) is None:
         sample(seen)
         time.sleep(0.2)
     sample(seen)
+    proc.wait()
     wall, busy = time.monotonic() - t0, busy_s() - busy0
     per: collections.Counter[str] = collections.Counter()
     for key, (cpu, cmd) in seen.items():
