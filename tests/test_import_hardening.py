@@ -135,7 +135,8 @@ def test_numbers_as_text_are_read_by_the_files_language(tmp_path, cost, decimal,
     src = mini(tmp_path)
     text = (src / "activities.csv").read_text("utf-8")
     if decimal == ";":
-        rows = [ln.split(",") for ln in text.splitlines()]
+        # as Swedish Excel writes it: the other rows' decimals with commas too ("250,5")
+        rows = [[c.replace(".", ",") for c in ln.split(",")] for ln in text.splitlines()]
         rows[1][9] = cost
         text = "\n".join(";".join(r) for r in rows) + "\n"
     else:
@@ -144,6 +145,95 @@ def test_numbers_as_text_are_read_by_the_files_language(tmp_path, cost, decimal,
     checked = check(src)
     assert checked.problems == []
     assert checked.parsed["activities"].rows[0]["cost"] == expected
+
+
+def _seats(tmp_path: Path, seats: list[tuple[str, str]], sep: str, encoding: str = "utf-8"):
+    """The mini fixture with its two seated networks at *seats* (lat, lon as written), the
+    networks file written with *sep* between values: the import's check of it."""
+    src = mini(tmp_path)
+    rows = [ln.split(",") for ln in (src / "networks.csv").read_text("utf-8").splitlines()]
+    seated = [r for r in rows[1:] if r[6]]
+    for row, (lat, lon) in zip(seated, seats, strict=True):
+        row[6], row[7] = lat, lon
+    text = "\r\n".join(sep.join(r) for r in rows) + "\r\n"
+    (src / "networks.csv").write_bytes(text.encode(encoding))
+    return check(src)
+
+
+def _lon(checked) -> list[object]:
+    return [r["lon"] for r in checked.parsed["networks"].rows if r["lat"] is not None]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
+def test_a_file_that_does_not_say_its_language_is_read_by_what_its_numbers_show(
+    tmp_path, encoding
+) -> None:
+    """A tab-separated file (Excel's "Unicode text") says nothing of its decimal mark, but
+    "59.3293" can only be written with a decimal point: the same file's "-71.208" is then
+    -71.208, not refused as possibly -71 208; a Danish file's "55,6761" makes its "12,568"
+    twelve degrees and a bit."""
+    checked = _seats(tmp_path, [("59.3293", "18.0686"), ("46.8139", "-71.208")], "\t", encoding)
+    assert lines(checked.problems) == []
+    assert _lon(checked) == [18.0686, -71.208]
+    # a Danish export: decimal commas, so "12,568" is twelve and a half degrees and more
+    checked = _seats(tmp_path / "da", [("55,6761", "12,568"), ("58,3", "22,5")], "\t", encoding)
+    assert lines(checked.problems) == []
+    assert _lon(checked) == [12.568, 22.5]
+
+
+def test_numbers_that_read_two_ways_stay_refused_when_the_file_shows_nothing_or_both(
+    tmp_path,
+) -> None:
+    """Only numbers that read two ways (a tab file of them: nothing shown) or a file
+    showing both marks ("1,5" and "2.25"): the ambiguous number is refused as before."""
+    checked = _seats(tmp_path, [("58.300", "22.500"), ("46.813", "-71.208")], "\t")
+    assert len(lines(checked.problems)) == 4
+    assert all("reads as a decimal number" in p for p in lines(checked.problems))
+    checked = _seats(tmp_path / "both", [("59,3293", "18.0686"), ("46.813", "-71.208")], "\t")
+    assert [p.split(": ")[0] for p in lines(checked.problems)] == [
+        "networks.csv:4:lat",
+        "networks.csv:4:lon",
+    ]
+
+
+def test_a_semicolon_file_written_with_decimal_points_is_not_read_by_commas(tmp_path) -> None:
+    """Excel writes ';' where the decimal mark is ',', but another program (or a person)
+    may write ';' and decimal points. Its "57.6409" shows the points: "18.296" beside it is
+    refused as ambiguous, never stored as 18 296."""
+    checked = _seats(tmp_path, [("57.6409", "18.296"), ("46.8139", "-71.2082")], ";")
+    assert lines(checked.problems) == [
+        "networks.csv:2:lon: '18.296' reads as a decimal number in one language and as "
+        "thousands in another (the file does not say which); write it without a thousands "
+        "separator (1500 or 1.5)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "problem"),
+    [
+        (
+            "59.3",
+            "-71208",
+            "networks.csv:2:lon: -71208 is outside -180 to 180; check the decimal mark",
+        ),
+        (
+            "593293",
+            "18.0",
+            "networks.csv:2:lat: 593293 is outside -90 to 90; check the decimal mark",
+        ),
+        ("-90", "180", None),
+    ],
+)
+def test_a_latitude_or_longitude_off_the_globe_is_refused(tmp_path, lat, lon, problem) -> None:
+    checked = _seats(tmp_path, [(lat, lon), ("58.3", "22.5")], ",")
+    assert lines(checked.problems) == ([problem] if problem else [])
+
+
+def test_an_out_of_range_value_is_named_in_swedish_as_the_file_wrote_it(tmp_path) -> None:
+    checked = _seats(tmp_path, [("59,3", "-71208,5"), ("58,3", "22,5")], ";")
+    assert [p.line("sv") for p in checked.problems] == [
+        "networks.csv:2:lon: -71208,5 ligger utanför -180 till 180; kontrollera decimaltecknet"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -179,6 +179,43 @@ def parse_number(text: str, decimal: str | None) -> float | int:
     if not math.isfinite(value):  # "1e999", or hundreds of digits with a decimal mark
         raise CellError("not_finite", value=_shortened(text.strip()))
     return value
+
+
+def file_decimal(said: str | None, texts: Iterable[str]) -> str | None:
+    """The decimal mark to read a file's numbers written as text by: what the file says
+    (*said*: a semicolon CSV ',' and a comma CSV '.', as Excel writes them; a workbook its
+    language's) unless its own numbers show otherwise, and what they show when it says
+    nothing. None: unknown, so a number that reads two ways ("1,500") is refused.
+
+    Some numbers can only be written one way: "-71.20812" or "1234.5" only with a decimal
+    point, "1,5" or "1.234,5" only with a decimal comma, "1.000.000" only with a thousands
+    point. One export writes every number of a file one way, so a tab-separated file whose
+    coordinates read "59.3293" reads its "-71.208" as written instead of refusing it; a
+    semicolon file written with decimal points (another program's, or a hand-made one)
+    has its "18.296" refused as ambiguous instead of read as 18 296; a file whose numbers
+    show both marks is read by neither."""
+    seen: set[str] = set()
+    for text in texts:
+        t = _SPACES.sub("", text.strip()).lstrip("+-\u2212")
+        m = re.fullmatch(r"(\d[\d.,]*)(?:[eE][+-]?\d+)?", t)
+        if not m:
+            continue
+        body = m.group(1)
+        dots, commas = body.count("."), body.count(",")
+        if dots and commas:
+            seen.add("." if body.rfind(".") > body.rfind(",") else ",")
+        elif dots + commas == 1:
+            whole, frac = re.split(r"[.,]", body)
+            if len(frac) != 3 or len(whole) > 3 or t != body:  # not a group of thousands
+                seen.add("." if dots else ",")
+        elif dots > 1 or commas > 1:  # 1.000.000: the other mark is the decimal one
+            seen.add("," if dots else ".")
+        if len(seen) > 1:
+            return None
+    if not seen:
+        return said
+    shown = seen.pop()
+    return shown if said in (None, shown) else None
 
 
 def _shortened(text: str, most: int = 40) -> str:
@@ -442,6 +479,11 @@ def parse_table(
     index = _header_index(table, raw, problems)
     labels = dict(labels or {})
     parsed = ParsedTable(table, raw.file, [], [], labels)
+    numeric = [index[c.name] for c in table.input_columns
+               if c.type in ("int", "float") and c.name in index]  # fmt: skip
+    texts = (c for cells in raw.rows for j in numeric if j < len(cells)
+             for c in (cells[j],) if isinstance(c, str))  # fmt: skip
+    decimal = file_decimal(raw.decimal, texts)
     width = len(raw.header)
     unheaded = [j for j, h in enumerate(raw.header) if not h.strip()]
     for i, cells in enumerate(raw.rows):
@@ -462,7 +504,7 @@ def parse_table(
             j = index.get(col.name)
             value = cells[j] if j is not None and j < len(cells) else None
             try:
-                v, stripped = parse_cell(value, col, raw.decimal, table.name, raw.epoch)
+                v, stripped = parse_cell(value, col, decimal, table.name, raw.epoch)
             except CellError as exc:
                 problems.append(
                     Problem.of(
@@ -482,14 +524,19 @@ def parse_table(
                             table=table.name,
                         )
                     )
-                _check_value(parsed, n, col, v, problems)
+                _check_value(parsed, n, col, v, problems, value)
             row[col.name] = v
         parsed.rows.append(row)
         parsed.line.append(n)
     return parsed
 
 
-def _check_value(p: ParsedTable, n: int, col: Column, v: object, problems: list[Problem]) -> None:
+def _check_value(
+    p: ParsedTable, n: int, col: Column, v: object, problems: list[Problem], cell: object = None
+) -> None:
+    """The rules on one parsed value *v*; *cell* is what the file held (a message about a
+    number read from text names the text: "-71.208", not the -71 208 it was read as)."""
+
     def add(key: str, **values: Any) -> None:
         problems.append(Problem.of(p.file, n, p.col(col.name), key, table=p.table.name, **values))
 
@@ -501,6 +548,9 @@ def _check_value(p: ParsedTable, n: int, col: Column, v: object, problems: list[
         add("not_allowed", value=v, choices=", ".join(col.allowed))
     if col.year and not MIN_YEAR <= int(v) <= MAX_YEAR:  # type: ignore[call-overload]
         add("year_range", value=v, lo=MIN_YEAR, hi=MAX_YEAR)
+    if col.bounds and not col.bounds[0] <= float(v) <= col.bounds[1]:  # type: ignore[arg-type]
+        written = cell.strip() if isinstance(cell, str) else v
+        add("out_of_range", value=written, lo=col.bounds[0], hi=col.bounds[1])
     if col.money and float(v) < 0:  # type: ignore[arg-type]
         add("negative", value=v)
     if col.money and abs(float(v)) >= 1e15:  # type: ignore[arg-type]

@@ -65,6 +65,7 @@ COUNTRIES = (
 
 MIN_YEAR = 1950
 MAX_YEAR = 2100
+LATITUDE, LONGITUDE = (-90.0, 90.0), (-180.0, 180.0)  # degrees, WGS84
 ILLUSTRATIVE = "illustrative"
 
 
@@ -82,6 +83,9 @@ class Column:
     year: bool = False  # between MIN_YEAR and MAX_YEAR
     derived: bool = False  # written by the import, not filled in by users
     domain: str | None = None  # a coded column: the domain of its words (`codes.DOMAINS`)
+    # the least and greatest value the column may hold (a latitude lies within -90..90): a
+    # number read in the wrong language ("-71.208" as -71208) is refused, not drawn off the map
+    bounds: tuple[float, float] | None = None
 
     @property
     def kind(self) -> Kind:
@@ -152,8 +156,8 @@ TABLES: tuple[Table, ...] = (
                 domain="org_kind",
             ),
             Column("country", "str", "ISO 3166 country code.", required=True, allowed=COUNTRIES),
-            Column("lat", "float", "Latitude of the seat, WGS84."),
-            Column("lon", "float", "Longitude of the seat, WGS84."),
+            Column("lat", "float", "Latitude of the seat, WGS84.", bounds=LATITUDE),
+            Column("lon", "float", "Longitude of the seat, WGS84.", bounds=LONGITUDE),
             _source(),
         ),
         key=("org_id",),
@@ -248,8 +252,8 @@ TABLES: tuple[Table, ...] = (
                 "ISO 3166 country code, EU or INT for international.",
                 allowed=COUNTRIES,
             ),
-            Column("lat", "float", "Latitude of the seat or town, WGS84."),
-            Column("lon", "float", "Longitude of the seat or town, WGS84."),
+            Column("lat", "float", "Latitude of the seat or town, WGS84.", bounds=LATITUDE),
+            Column("lon", "float", "Longitude of the seat or town, WGS84.", bounds=LONGITUDE),
             _source(),
         ),
         key=("network_id",),

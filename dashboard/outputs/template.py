@@ -23,6 +23,8 @@ def _describe(col: Column) -> str:
         parts.append(f"Must exist in {col.ref[0]}.{col.ref[1]}.")
     if col.money:
         parts.append("Not negative; give the currency in the same row.")
+    if col.bounds:
+        parts.append(f"From {col.bounds[0]:g} to {col.bounds[1]:g}.")
     return " ".join(parts)
 
 
