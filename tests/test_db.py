@@ -262,3 +262,31 @@ def test_a_read_of_some_activities_takes_their_rows_in_the_query(
     assert got_links is not None and set(got_links.column("activity_id").to_pylist()) <= set(two)
     assert got_links.num_rows >= 2 and found["activities"].num_rows > 2  # type: ignore[union-attr]
     assert found["goals"] is not None and found["goals"].num_rows > 0
+
+
+def test_every_table_of_a_new_lake_has_its_statistics_and_no_rows_it_did_not_get(
+    tmp_path: Path,
+) -> None:
+    """`publishing._create`: a table never written to would have no statistics, and each
+    read of it would ask the catalog for them again (~35-40 ms instead of ~7 ms). The row
+    put in and taken out to make them leaves nothing: the round's tables are empty, and
+    nothing of them is in the change feed."""
+    from dashboard.imports.ingest import ingest
+    from dashboard.model.contract import ROUND_TABLES
+    from dashboard.storage.engine import META, engine_for
+    from dashboard.storage.location import lake_at
+    from tests.conftest import MINI_SOURCE
+    from tests.helpers import read_rows
+
+    out = tmp_path / "data"
+    ingest(MINI_SOURCE, out)
+    eng = engine_for(lake_at(out))
+    without = eng.rows(
+        f"select t.table_name from {META}.ducklake_table t left join "
+        f"{META}.ducklake_table_stats s using (table_id) "
+        "where t.end_snapshot is null and s.table_id is null"
+    )
+    assert without == []
+    for t in ROUND_TABLES:
+        assert read_rows(out, t.name) == []
+        assert eng.rows(f"select * from lake.table_changes('{t.name}', 0, 1)") == []
