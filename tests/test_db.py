@@ -290,3 +290,58 @@ def test_every_table_of_a_new_lake_has_its_statistics_and_no_rows_it_did_not_get
     for t in ROUND_TABLES:
         assert read_rows(out, t.name) == []
         assert eng.rows(f"select * from lake.table_changes('{t.name}', 0, 1)") == []
+
+
+@pytest.mark.parametrize(
+    ("sql", "bound"),
+    [
+        ("select org_id, count(*) from activities group by all", "activities"),
+        ("select org_id, count(*) from activities group by org_id", "activities"),
+        # each link meets one activity: joined on the whole key of activities
+        (
+            "select ag.org_id, count(*) from activity_goals ag join activities a "
+            "on a.activity_id = ag.activity_id and a.year = ag.year group by all",
+            "activity_goals",
+        ),
+        # not on the whole key of the joined table: a row may meet many
+        (
+            "select a.org_id, count(*) from activities a join activity_goals ag "
+            "on ag.activity_id = a.activity_id group by all",
+            None,
+        ),
+        ("select a.org_id, count(*) from activities a, goals g group by all", None),
+        (
+            "select a.org_id, count(*) from activities a join goals g "
+            "on g.goal_id = a.activity_id or g.goal_id = a.title group by all",
+            None,
+        ),
+        ("select org_id from activities", None),  # not grouped
+        ("select org_id, count(*) from activities group by all union all select 'x', 1", None),
+    ],
+)
+def test_a_summary_is_bounded_by_a_table_only_when_its_sql_says_so(sql: str, bound) -> None:
+    """`engine.summary_bounds`: a summary's rows are at most a table's only where its SQL
+    groups that table's rows, alone or joined on the whole key of the other table; then
+    a snapshot is judged small or large without counting the summaries (~45 ms)."""
+    import json
+
+    from dashboard.storage.engine import _grouped_from
+
+    con = duckdb.connect()
+    tree = json.loads(con.execute("select json_serialize_sql($s)", {"s": sql}).fetchall()[0][0])
+    assert _grouped_from(tree) == bound
+
+
+def test_the_summaries_bounds_decide_what_is_held_in_memory_without_a_count(monkeypatch) -> None:
+    from dashboard.storage import engine
+
+    assert engine.summary_bounds() == {
+        "summary_activities": "activities",
+        "summary_goal_links": "activity_goals",
+    }
+    sums = ["summary_activities", "summary_goal_links"]
+    monkeypatch.setenv("DASHBOARD_MEMORY_ROWS", "1000")
+    assert engine.small_enough({"activities": 300, "activity_goals": 200, "goals": 0}, sums)
+    assert engine.small_enough({"activities": 600, "activity_goals": 500}, sums) is False
+    assert engine.small_enough({"activities": 400, "activity_goals": 300}, sums) is None
+    assert engine.small_enough({"activities": 1}, ["goals"]) is None  # no bound: counted

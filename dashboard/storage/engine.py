@@ -37,7 +37,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.model.contract import ROUND_TABLES, SUMMARIES, TABLES, Table
+from dashboard.model.contract import ROUND_TABLES, SUMMARIES, TABLE_BY_NAME, TABLES, Table
 from dashboard.model.migrations import CONTRACT_VERSION, defaults, stored_names
 from dashboard.sql.queries import MACRO_DIR, SUMMARY_DIR, QueryError, bind, load_query, parse_query
 from dashboard.storage.location import Lake, data_dir, lake_at
@@ -604,12 +604,12 @@ class Engine:
             n: int(v) for n, v in (counted or {}).items() if n in names and isinstance(v, int)
         }
         rest = [n for n in names if n not in known]
-        total = sum(known.values())
-        if rest:
-            total += cur.execute(
+        small = small_enough(known, rest) if rest else sum(known.values()) <= memory_rows()
+        if small is None:  # the summaries' rows counted through DuckLake (~45 ms, sample)
+            found = cur.execute(
                 "select " + " + ".join(f"(select count(*) from lake.{n} {at})" for n in rest)
-            ).fetchone()[0]  # type: ignore[index]
-        small = total <= memory_rows()
+            ).fetchone()
+            small = sum(known.values()) + int(found[0] if found else 0) <= memory_rows()
         columns = columns_at(cur, snapshot)
         with self._reusable(snapshot, contract if small else None) as kept:
             for t in TABLES + SUMMARIES:
@@ -1106,6 +1106,89 @@ def _summary_inputs() -> tuple[tuple[str, ...], frozenset[str] | None]:
     finally:
         con.close()
     return tuple(sorted(tables)), None if star else frozenset(names)
+
+
+@functools.cache
+def summary_bounds() -> dict[str, str]:
+    """For each summary whose rows cannot outnumber one contract table's, that table: the
+    summary groups its rows (`group by`), alone or joined to another table on all of that
+    table's key, so each row of it meets at most one. Read from DuckDB's parse of the
+    summary's own SQL (`json_serialize_sql`), so a summary written otherwise has no bound
+    and is counted."""
+    con = duckdb.connect(":memory:")
+    try:
+        found = {}
+        for t in SUMMARIES:
+            tree = json.loads(
+                con.execute("select json_serialize_sql($s)", {"s": summary_sql(t)}).fetchall()[0][0]
+            )
+            bound = _grouped_from(tree)
+            if bound is not None:
+                found[t.name] = bound
+        return found
+    finally:
+        con.close()
+
+
+def _grouped_from(tree: Mapping[str, Any]) -> str | None:
+    """The table a parsed query's rows are at most as many as (see `summary_bounds`)."""
+    statements = tree.get("statements") or []
+    if tree.get("error") or len(statements) != 1:
+        return None
+    node = statements[0].get("node") or {}
+    grouped = node.get("aggregate_handling") == "FORCE_AGGREGATES" or node.get("group_expressions")
+    if node.get("type") != "SELECT_NODE" or not grouped or node.get("cte_map", {}).get("map"):
+        return None
+    source = node.get("from_table") or {}
+    if source.get("type") == "BASE_TABLE":
+        return str(source["table_name"])
+    left, right = source.get("left") or {}, source.get("right") or {}
+    if (
+        source.get("type") != "JOIN"
+        or source.get("join_type") not in ("INNER", "LEFT")
+        or source.get("ref_type") != "REGULAR"
+        or left.get("type") != "BASE_TABLE"
+        or right.get("type") != "BASE_TABLE"
+        or str(right.get("table_name")) not in TABLE_BY_NAME
+    ):
+        return None
+    # every key column of the right table equal to a column of the left, in an AND of
+    # equalities: each left row meets at most one right row
+    alias = str(right.get("alias") or right["table_name"])
+    cond = source.get("condition") or {}
+    terms = cond.get("children", []) if cond.get("type") == "CONJUNCTION_AND" else [cond]
+    pinned = set()
+    for term in terms:
+        if term.get("type") != "COMPARE_EQUAL":
+            continue
+        sides = [term.get("left") or {}, term.get("right") or {}]
+        refs: list[list[str]] = [
+            list(x.get("column_names") or []) for x in sides if x.get("class") == "COLUMN_REF"
+        ]
+        if len(refs) == 2 and all(len(r) == 2 for r in refs):
+            mine = [r for r in refs if r[0] == alias]
+            if len(mine) == 1:
+                pinned.add(str(mine[0][1]))
+    if not set(TABLE_BY_NAME[str(right["table_name"])].key) <= pinned:
+        return None
+    return str(left["table_name"])
+
+
+def small_enough(known: Mapping[str, int], rest: Sequence[str]) -> bool | None:
+    """Whether a snapshot whose contract tables hold *known* rows (as its commit counted
+    them) is held in memory, without counting the tables in *rest* (the summaries): yes
+    when even every summary at its bound fits, no when the counted tables alone do not;
+    None when only a count can say."""
+    bounds = summary_bounds()
+    if not all(n in bounds and bounds[n] in known for n in rest):
+        return None
+    least = sum(known.values())
+    most = least + sum(known[bounds[n]] for n in rest)
+    if most <= memory_rows():
+        return True
+    if least > memory_rows():
+        return False
+    return None
 
 
 def summary_sources() -> tuple[str, ...]:
