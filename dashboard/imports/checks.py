@@ -196,20 +196,20 @@ def file_decimal(said: str | None, texts: Iterable[str]) -> str | None:
     show both marks is read by neither."""
     seen: set[str] = set()
     for text in texts:
-        t = _SPACES.sub("", text.strip()).lstrip("+-\u2212")
-        m = re.fullmatch(r"(\d[\d.,]*)(?:[eE][+-]?\d+)?", t)
-        if not m:
+        marks = {m for m in ".," if m in text}
+        if not marks:
             continue
-        body = m.group(1)
-        dots, commas = body.count("."), body.count(",")
-        if dots and commas:
-            seen.add("." if body.rfind(".") > body.rfind(",") else ",")
-        elif dots + commas == 1:
-            whole, frac = re.split(r"[.,]", body)
-            if len(frac) != 3 or len(whole) > 3 or t != body:  # not a group of thousands
-                seen.add("." if dots else ",")
-        elif dots > 1 or commas > 1:  # 1.000.000: the other mark is the decimal one
-            seen.add("," if dots else ".")
+        try:  # read as `parse_number` reads a number when the mark is unknown
+            value = parse_number(text, None)
+        except CellError:  # not a number, or one that reads two ways: shows nothing
+            continue
+        if len(marks) == 2:  # 1,234.5 or 1.234,5: the later mark is the decimal one
+            seen.add("." if text.rfind(".") > text.rfind(",") else ",")
+        else:  # one kind of mark: a decimal one, unless the number is its digits alone
+            mantissa, _, exp = _SPACES.sub("", text).lower().partition("e")
+            digits = int(re.sub(r"\D", "", mantissa)) * 10 ** int(exp or 0)
+            (mark,) = marks
+            seen.add(mark if abs(value) != digits else ({".", ","} - marks).pop())
         if len(seen) > 1:
             return None
     if not seen:

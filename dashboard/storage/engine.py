@@ -1095,17 +1095,28 @@ def _summary_inputs() -> tuple[tuple[str, ...], frozenset[str] | None]:
             for value in node:
                 walk(value)
 
+    for tree in _summary_trees().values():
+        walk(tree)
+    return tuple(sorted(tables)), None if star else frozenset(names)
+
+
+@functools.cache
+def _summary_trees() -> dict[str, dict[str, Any]]:
+    """Each summary query as DuckDB's parser reads it (`json_serialize_sql`), parsed once
+    for what the summaries read (`_summary_inputs`) and how many rows they can hold
+    (`summary_bounds`)."""
     con = duckdb.connect(":memory:")
     try:
+        trees = {}
         for t in SUMMARIES:
             found = con.execute("select json_serialize_sql($s)", {"s": summary_sql(t)})
             tree = json.loads(found.fetchall()[0][0])
             if tree.get("error"):
                 raise QueryError(f"{t.name}: {tree.get('error_message')}")
-            walk(tree)
+            trees[t.name] = tree
+        return trees
     finally:
         con.close()
-    return tuple(sorted(tables)), None if star else frozenset(names)
 
 
 @functools.cache
@@ -1113,21 +1124,9 @@ def summary_bounds() -> dict[str, str]:
     """For each summary whose rows cannot outnumber one contract table's, that table: the
     summary groups its rows (`group by`), alone or joined to another table on all of that
     table's key, so each row of it meets at most one. Read from DuckDB's parse of the
-    summary's own SQL (`json_serialize_sql`), so a summary written otherwise has no bound
-    and is counted."""
-    con = duckdb.connect(":memory:")
-    try:
-        found = {}
-        for t in SUMMARIES:
-            tree = json.loads(
-                con.execute("select json_serialize_sql($s)", {"s": summary_sql(t)}).fetchall()[0][0]
-            )
-            bound = _grouped_from(tree)
-            if bound is not None:
-                found[t.name] = bound
-        return found
-    finally:
-        con.close()
+    summary's own SQL, so a summary written otherwise has no bound and is counted."""
+    bounds = {name: _grouped_from(tree) for name, tree in _summary_trees().items()}
+    return {name: bound for name, bound in bounds.items() if bound is not None}
 
 
 def _grouped_from(tree: Mapping[str, Any]) -> str | None:
