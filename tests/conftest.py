@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +34,28 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI_SOURCE = FIXTURES / "mini"
 SAMPLE_SOURCE = ROOT / "sample"
+_IN_MEMORY = pytest.StashKey[Path]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' folders in memory (under `/dev/shm`, a tmpfs on Linux) unless `--basetemp`
+    names one: the suite makes hundreds of lakes, and each commit's SQLite catalog and files
+    were synced to the disk for nothing (the history and editing files 40.8-41.8 s ->
+    38.9-40.1 s, 2026-12-07). A folder of this run's own (two runs at once must not empty
+    each other's), removed when the run ends (`pytest_unconfigure`): memory is not left
+    taken. Set before pytest's own hook fixes the folder; xdist gives each worker one
+    beneath it."""
+    shm = Path("/dev/shm")
+    if config.option.basetemp is None and shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        config.option.basetemp = tempfile.mkdtemp(prefix="malbild-tests-", dir=shm)
+        config.stash[_IN_MEMORY] = Path(config.option.basetemp)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_IN_MEMORY, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -142,10 +142,9 @@ def signed_in(browser, app: Server, sub: str, expect, path: str) -> Iterator:
         page.get_by_role("button", name="Logga in").click(timeout=FIRST_LOAD_MS)
         page.locator("input[name=sub]").fill(sub)
         page.get_by_role("button", name="Authorize").click()
+        # back at the start page, whose response set the session's cookie: *path* is
+        # loaded below at once, not after the start page's charts are drawn
         page.wait_for_url(re.compile(re.escape(app.url)), timeout=STEP_MS)
-        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-            timeout=FIRST_LOAD_MS
-        )
         _SESSIONS[sub] = ctx
     page = ctx.pages[0]
     go(page, app, path)
