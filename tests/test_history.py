@@ -315,6 +315,51 @@ def test_the_history_page_says_so_when_no_change_concerns_the_chosen_organisatio
     assert [i.value for i in at.info] == ["Ingen ändring rör de valda organisationerna."]
 
 
+def test_a_change_of_several_organisations_shows_the_rows_of_those_chosen(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """An import that corrected one activity of Gotland and one of Gävle, read on the
+    History page with Gotland chosen: Gotland's row only, and a caption saying the change
+    concerned others too; with no organisation chosen, both rows and no caption."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out)
+    src = tmp_path / "two"
+    shutil.copytree(SAMPLE_SOURCE, src)
+    acts = (src / "activities.csv").read_text(encoding="utf-8")
+    acts = acts.replace("Hansedagar i Novgorod", "Hansedagar i Novgorod (juni)", 1)
+    acts = acts.replace("Årlig sammanställning av", "Årlig sammanställning (rättad) av", 1)
+    (src / "activities.csv").write_text(acts, encoding="utf-8")
+    ingest(src, out)
+    assert set(history.entries(out)[-1].orgs) == {"gotland", "gavle"}
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(out))
+
+    def shown(org: str | None) -> tuple[list[str], list[str]]:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+        at.query_params["lang"] = "sv"
+        if org:
+            at.query_params["org"] = org
+        at.run()
+        at.switch_page("dashboard/app/pages/history.py").run()
+        assert not at.exception
+        titles = [t for d in at.dataframe[1:] if "Titel" in d.value for t in d.value["Titel"]]
+        return titles, [c.value for c in at.caption if c.value.startswith("Raderna visas")]
+
+    titles, said = shown("gotland")
+    assert "Hansedagar i Novgorod (juni)" in titles
+    assert not any(t.startswith("Årlig sammanställning") for t in titles), titles
+    assert said == [
+        "Raderna visas för de valda organisationerna (Gotlands kommun); ändringen rörde även "
+        "andra, och antalen gäller hela ändringen."
+    ]
+    titles, said = shown(None)
+    assert "Hansedagar i Novgorod (juni)" in titles and said == []
+    assert any(t.startswith("Årlig sammanställning (rättad)") for t in titles), titles
+
+
 def test_a_large_change_is_recorded_alike_in_sql(tmp_path: Path, monkeypatch) -> None:
     """Past ITEMISED_IN_PYTHON rows a change's record is worked out by DuckDB: the same
     record (keys, counts, whose rows) as the one worked out row by row."""

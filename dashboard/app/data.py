@@ -331,10 +331,15 @@ _version_rows: Kept[pd.DataFrame] = Kept(256)  # a version never changes once pu
 
 
 def version_rows(
-    version: int, table: str, keys: tuple[str, ...], orgs: tuple[str, ...]
+    version: int,
+    table: str,
+    keys: tuple[str, ...],
+    orgs: tuple[str, ...],
+    only: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Rows of a kept version (*keys* of *table*, as a change the reader sees lists them),
-    of the organisations this session may read only."""
+    of the organisations this session may read only, and of those in *only* when given
+    (the organisations the reader chose, of a change that concerned more)."""
     allowed = scope()
     live = data_dir()
     df = _version_rows.get_or_make(
@@ -344,6 +349,8 @@ def version_rows(
     if allowed.limited and "org_id" in df:
         assert allowed.orgs is not None
         df = df.loc[df["org_id"].isin(sorted(allowed.orgs))]
+    if only and "org_id" in df:
+        df = df.loc[df["org_id"].isin(list(only))]
     return df.copy(deep=False)
 
 

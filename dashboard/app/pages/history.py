@@ -48,10 +48,13 @@ def changes_frame(view: View, entries: list[data.Entry]) -> pd.DataFrame:
     )
 
 
-def _rows(version: int, table: str, keys: list[str], orgs: tuple[str, ...] = ()) -> pd.DataFrame:
+def _rows(
+    version: int, table: str, keys: list[str], orgs: tuple[str, ...], only: tuple[str, ...]
+) -> pd.DataFrame:
     """The rows of *table* with *keys* as version *version* holds them, names for ids, of
-    the organisations this reader may read (`data.version_rows`)."""
-    return data.version_rows(version, table, tuple(keys), tuple(orgs))
+    the organisations this reader may read, and of those chosen (*only*) when the change
+    concerned others too (`data.version_rows`)."""
+    return data.version_rows(version, table, tuple(keys), tuple(orgs), only)
 
 
 def _what_it_did(view: View, entry: data.Entry, previous: int | None) -> None:
@@ -59,6 +62,14 @@ def _what_it_did(view: View, entry: data.Entry, previous: int | None) -> None:
     if not entry.tables:
         st.caption(view.t("history.nothing"))
         return
+    # a change of several organisations (an administrator's import) read by someone who
+    # chose one of them: that one's rows, as every other page shows the organisations chosen
+    only = tuple(o for o in entry.orgs if o in view.filters.orgs)
+    if only and len(only) < len(entry.orgs):
+        names = ", ".join(view.orgs.get(o, o) for o in only)
+        st.caption(view.t("history.rows_of_chosen", orgs=names))
+    else:
+        only = ()
     for name, v in entry.tables.items():
         st.markdown(f"**{codes.table_label(name, view.lang)}**")
         for kind in KINDS:
@@ -70,9 +81,13 @@ def _what_it_did(view: View, entry: data.Entry, previous: int | None) -> None:
             if len(keys) < total:
                 st.caption(view.t("history.first_keys", n=fmt_int(len(keys), view.lang)))
             before = (
-                _rows(previous, name, keys, entry.orgs) if previous and kind != "added" else None
+                _rows(previous, name, keys, entry.orgs, only)
+                if previous and kind != "added"
+                else None
             )
-            after = _rows(entry.version, name, keys, entry.orgs) if kind != "removed" else None
+            after = (
+                _rows(entry.version, name, keys, entry.orgs, only) if kind != "removed" else None
+            )
             coded = {c: d for (t, c), d in codes.COLUMN_DOMAIN.items() if t == name}
             labels = data.version_labels(view.lang)  # ids shown by name, headed by what they name
             for shown, when, end in (
