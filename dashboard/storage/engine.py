@@ -604,7 +604,7 @@ class Engine:
             n: int(v) for n, v in (counted or {}).items() if n in names and isinstance(v, int)
         }
         rest = [n for n in names if n not in known]
-        small = small_enough(known, rest) if rest else sum(known.values()) <= memory_rows()
+        small = small_enough(known, rest)
         if small is None:  # the summaries' rows counted through DuckLake (~45 ms, sample)
             found = cur.execute(
                 "select " + " + ".join(f"(select count(*) from lake.{n} {at})" for n in rest)
