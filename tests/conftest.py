@@ -144,10 +144,18 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import CHROMIUM_ARGS
+    from tests.test_browser import CHROMIUM_ARGS, watch_socket
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        plain = b.new_context
+
+        def new_context(**options):  # every page counts what it sends (`press`)
+            ctx = plain(**options)
+            watch_socket(ctx)
+            return ctx
+
+        b.new_context = new_context  # type: ignore[method-assign]
         try:
             yield b
         finally:

@@ -160,6 +160,29 @@ def test_the_app_asks_nothing_of_the_internet_and_watches_no_files() -> None:
     assert config["server"]["fileWatcherType"] == "none"
 
 
+def test_a_server_writes_its_threads_stacks_to_its_log_on_sigusr1() -> None:
+    """IT's (and a failing browser test's) way to see where a hung page waits: SIGUSR1
+    makes the process write every thread's stack and go on running."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, time\n"
+        "from dashboard.app import shell\n"
+        "shell.stacks_on_request()\n"
+        "shell.stacks_on_request()  # once is enough, twice does no harm\n"
+        "os.kill(os.getpid(), signal.SIGUSR1)\n"
+        "time.sleep(0.2)\n"
+        "print('still running')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "still running"
+    assert "Current thread" in done.stderr and "in <module>" in done.stderr
+
+
 def test_download_holds_the_rows_of_the_selection(sample_dir: Path, monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(sample_dir))
     f = Filters(("gotland",), 2009, 2009, ("gotland-2009-g5",))

@@ -16,6 +16,7 @@ import csv
 import io
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -62,10 +63,21 @@ GOAL, GOAL_CODE = "gotland-2009-g5", "5"
 class Server:
     url: str
     log: Path
+    pid: int = 0
 
     def log_tail(self, lines: int = 80) -> str:
         text = self.log.read_text(encoding="utf-8", errors="replace")
         return "\n".join(text.splitlines()[-lines:])
+
+    def stacks(self, lines: int = 200) -> str:
+        """Every thread's stack of the server, as it writes them to its log on SIGUSR1
+        (`shell.stacks_on_request`), with the log's last *lines*: where a run waits when a
+        step's message never comes."""
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGUSR1)
+                time.sleep(1)
+        return self.log_tail(lines)
 
 
 def _free_port() -> int:
@@ -118,11 +130,11 @@ def run_server(
         "none",
         *args,
     ]
-    srv = Server(f"http://127.0.0.1:{port}", log)
     with log.open("wb") as out:
         proc = subprocess.Popen(
             cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
+        srv = Server(f"http://127.0.0.1:{port}", log, proc.pid)
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
             # poll() after the health check too: "ok" from another server on a reused port
@@ -388,17 +400,63 @@ def settle(page) -> None:
     page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
 
 
+# Counts what the page sends to the server and how often its connection closed: every
+# context the `browser` fixture makes runs it before the app's own code (`watch_socket`).
+SOCKET_WATCH = """(() => {
+    const seen = (window.__malbildSocket = {sent: 0, closed: 0});
+    const Plain = window.WebSocket;
+    window.WebSocket = class extends Plain {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('close', () => { seen.closed += 1; });
+        }
+        send(data) { seen.sent += 1; return super.send(data); }
+    };
+})()"""
+
+
+def watch_socket(ctx) -> None:
+    """Let `press` see whether a click reached the server (`SOCKET_WATCH`)."""
+    ctx.add_init_script(SOCKET_WATCH)
+
+
+def socket_seen(page) -> dict[str, int] | None:
+    """What the page has sent and how often its connection closed (None: not watched)."""
+    return page.evaluate("() => window.__malbildSocket || null")
+
+
 def press(page, target) -> None:
     """Click *target* (a form's Spara, a round's Klarmarkera) once the page stands still: no
     run in flight, every chart drawn and the button where it was for 250 ms. Playwright's
     own check (two animation frames) misses a chart above that draws a moment later and
     pushes the form down between the check and the click, which then lands beside the
     button and does nothing (seen twice in the round's flow on a busy machine: the year's
-    actual never saved)."""
-    settle(page)
-    target.scroll_into_view_if_needed(timeout=STEP_MS)
-    target.evaluate(STANDS_STILL)
-    target.click()
+    actual never saved).
+
+    A click that sends nothing to the server within a few seconds (the app sends its rerun
+    at once) did nothing at all: once in CI the round's "Öppna året" never reached the
+    server and the flow waited two minutes for a message. It is pressed again once, as a
+    person presses a button that did not react; a second click that sends nothing fails
+    here, naming the connection's state, instead of as a missing message later."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in (1, 2):
+        settle(page)
+        target.scroll_into_view_if_needed(timeout=STEP_MS)
+        target.evaluate(STANDS_STILL)
+        before = socket_seen(page)
+        target.click()
+        if before is None:
+            return
+        try:
+            page.wait_for_function(
+                "(n) => window.__malbildSocket.sent > n", arg=before["sent"], timeout=5_000
+            )
+            return
+        except PlaywrightTimeout:
+            now = socket_seen(page)
+            print(f"press: click {attempt} on {target} sent nothing ({before} -> {now})")
+    raise AssertionError(f"two clicks on {target} sent nothing to the server: {now}")
 
 
 def type_in(page, field, text: str, tries: int = 3) -> None:

@@ -33,6 +33,7 @@ from tests.test_browser import (
     press,
     run_server,
     settle,
+    socket_seen,
     type_in,
     wait_idle,
 )
@@ -115,7 +116,12 @@ def setup(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
         data, root / "server.log", port=port, args=("--secrets.files", str(secrets)),
         DASHBOARD_ACCESS_FILE=str(access),
     ) as srv:  # fmt: skip
+        _SERVER[:] = [srv]
         yield srv, data, access
+        _SERVER.clear()
+
+
+_SERVER: list[Server] = []  # the flow's server, whose threads `said` shows when it fails
 
 
 # each person's browser, signed in once and kept (as a person keeps a tab open between the
@@ -176,7 +182,13 @@ def said(page, expect, text: str) -> None:
     rerun after it can take long on a machine busy with the rest of the suite, so it is
     given the first load's time."""
     found = page.get_by_test_id("stMain").get_by_text(re.compile("^" + re.escape(text)))
-    expect(found.first).to_be_visible(timeout=FIRST_LOAD_MS * 2)
+    try:
+        expect(found.first).to_be_visible(timeout=FIRST_LOAD_MS * 2)
+    except AssertionError as exc:  # where the page and the server were, for CI's reader
+        server = _SERVER[0].stacks() if _SERVER else "(no server)"
+        raise AssertionError(
+            f"{exc}\nthe page's connection: {socket_seen(page)}\nthe server:\n{server}"
+        ) from None
     wait_idle(page)
 
 

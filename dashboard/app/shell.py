@@ -7,7 +7,9 @@ pages) and is mirrored into `st.query_params` (so a copied link reproduces the v
 
 from __future__ import annotations
 
+import faulthandler
 import json
+import signal
 from collections.abc import Callable
 
 import streamlit as st
@@ -62,6 +64,20 @@ def keep_caches_from_visitors() -> None:
         AppSession._handle_clear_cache_request = only_this_session  # type: ignore[method-assign]
 
 
+def stacks_on_request() -> None:
+    """Let `kill -USR1 <pid>` write every thread's stack to the server's log, once per
+    process: when a page hangs, IT (and a failing browser test) can see where each thread
+    waits without stopping the server or installing a debugger. Nothing else changes:
+    the signal is not otherwise used by Streamlit or Tornado."""
+    global _STACKS_ON_REQUEST
+    if not _STACKS_ON_REQUEST and hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
+        _STACKS_ON_REQUEST = True
+
+
+_STACKS_ON_REQUEST = False
+
+
 def dataset_error(exc: DatasetError, lang: str) -> None:
     """The app's own short message for a missing or damaged dataset (no paths, no
     commands: those go to the server's log), and forget the connection so the next click
@@ -83,6 +99,7 @@ def start() -> View:
     """Set up the page, read the link once, draw the sidebar; returns the View for pages."""
     st.set_page_config(page_title="Målbild", page_icon=str(PAGE_ICON), layout="wide")
     keep_caches_from_visitors()
+    stacks_on_request()
     st.session_state[downloads.K_OFFERED] = {}  # this run's downloads register themselves anew
     st.html(f"<style>{PAGE_CSS}</style>")  # see PAGE_CSS
     data.set_scope(Scope.only(()))  # nothing is read before the reader is known
