@@ -94,6 +94,36 @@ def test_concurrent_queries_from_threads(mini_db: Database) -> None:
     assert all(r == [4] for r in results[1::2])
 
 
+def test_a_process_first_readers_at_once_share_one_reader_and_one_snapshot(
+    mini_dir: Path, tmp_path: Path
+) -> None:
+    """A process's first page and its get-ready thread (or two first visitors) reading at
+    once: before, each made a reader and closed the other's under its query ("Connection
+    already closed"), and two making one snapshot's schema dropped each other's. Threads
+    start together on a lake this process has not read yet, each reads its own snapshot
+    handle; every read gives the rows and all share one reader."""
+    import threading
+
+    out = tmp_path / "data"
+    shutil.copytree(mini_dir, out)
+    params = {"org": ["a"], "year_from": None, "year_to": None, "goal": None}
+    start = threading.Barrier(8)
+
+    def one(_: int) -> tuple[list[int], object]:
+        start.wait()
+        db = Database(out)
+        try:
+            return db.df("goal_coverage", params)["activities"].tolist(), db._engine
+        finally:
+            db.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, range(8)))
+    expected = Database(out).df("goal_coverage", params)["activities"].tolist()
+    assert [r for r, _ in results] == [expected] * 8
+    assert len({id(e) for _, e in results}) == 1
+
+
 def test_missing_dataset_gives_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="no dataset at .* `make data`"):
         Database(tmp_path / "nothing")

@@ -434,6 +434,7 @@ class Engine:
         self._users: dict[int, int] = {}
         self._held: dict[int, frozenset[str]] = {}  # the lake's tables of a prepared snapshot
         self._contracts: dict[int, int] = {}  # the contract a prepared snapshot is read in
+        self._making: dict[int, threading.Lock] = {}  # held while a snapshot's schema is made
         # set when a data file read as damaged: DuckDB keeps the bytes of the lake's files
         # (they never change), so the damage would stay after a repair; the next
         # `engine_for` makes a new instance, which reads the files again
@@ -494,13 +495,37 @@ class Engine:
 
     def prepare(self, snapshot: int) -> tuple[str, bool]:
         """The schema holding *snapshot* (made on first use): its schema name and whether
-        its tables are in memory. The oldest unused snapshot is dropped past SNAPSHOTS_KEPT."""
+        its tables are in memory. The oldest unused snapshot is dropped past SNAPSHOTS_KEPT.
+
+        One thread makes a snapshot's schema; one that asks meanwhile waits for it and uses
+        it. Two making the same schema at once collided in DuckDB's catalog, and the loser's
+        clean-up dropped the schema the winner had just made and was reading (found by a
+        process's first page and its get-ready thread reading at once, 2026-12-07)."""
+        found = self._use_prepared(snapshot)
+        if found is not None:
+            return found
+        with self._lock:
+            making = self._making.setdefault(snapshot, threading.Lock())
+        with making:
+            found = self._use_prepared(snapshot)  # made while this thread waited
+            if found is not None:
+                return found
+            try:
+                return self._prepare(snapshot)
+            finally:
+                with self._lock:
+                    self._making.pop(snapshot, None)
+
+    def _use_prepared(self, snapshot: int) -> tuple[str, bool] | None:
+        """*snapshot*'s schema, counted as used, if it is made."""
         with self._lock:
             found = self._prepared.get(snapshot)
             if found is not None:
                 self._prepared.move_to_end(snapshot)
                 self._users[snapshot] = self._users.get(snapshot, 0) + 1
-                return found
+            return found
+
+    def _prepare(self, snapshot: int) -> tuple[str, bool]:
         schema = f"v{int(snapshot)}"
         with self.cursor() as cur:
             try:
@@ -834,22 +859,39 @@ def _note(known: _Changed, sid: int, said: str, tables: Mapping[int, str]) -> No
 
 
 def engine_for(lake: Lake, threads: int | None = None, memory_limit: str | None = None) -> Engine:
-    """The process's reader of *lake* (made on first use)."""
-    key = (lake, _identity(lake))
-    with _ENGINES_LOCK:
-        found = _ENGINES.get(key)
-    if found is not None and not found.broken:
+    """The process's reader of *lake* (made on first use).
+
+    One thread makes it; the others wait for it (`_MAKING_LOCK`). Two made at once (a
+    process's first page and its get-ready thread, or two first visitors) each replaced
+    the other's and closed its connection under a query still running on it: "Connection
+    already closed" on a page (2026-12-07)."""
+    found = _engine_known(lake)
+    if found is not None:
         return found
-    threads = threads or int(os.environ.get("DASHBOARD_DUCKDB_THREADS", "2"))
-    memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
-    made = Engine(lake, threads, memory_limit)
+    with _MAKING_LOCK:
+        found = _engine_known(lake)  # made while this thread waited
+        if found is not None:
+            return found
+        threads = threads or int(os.environ.get("DASHBOARD_DUCKDB_THREADS", "2"))
+        memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
+        made = Engine(lake, threads, memory_limit)
+        with _ENGINES_LOCK:
+            for old in [k for k in _ENGINES if k[0] == lake]:  # replaced, or broken
+                gone = _ENGINES.pop(old)
+                if not gone.broken:  # a broken one may still serve a query on another thread
+                    gone.close()
+            _ENGINES[(lake, _identity(lake))] = made
+        return made
+
+
+def _engine_known(lake: Lake) -> Engine | None:
+    """The process's working reader of *lake* as it is now (`_identity`), if it has one."""
     with _ENGINES_LOCK:
-        for old in [k for k in _ENGINES if k[0] == lake]:  # replaced, or broken
-            gone = _ENGINES.pop(old)
-            if not gone.broken:  # a broken one may still serve a query on another thread
-                gone.close()
-        _ENGINES[key] = made
-    return made
+        found = _ENGINES.get((lake, _identity(lake)))
+    return found if found is not None and not found.broken else None
+
+
+_MAKING_LOCK = threading.Lock()  # held while a reader is made: one at a time
 
 
 def forget(lake: Lake) -> None:
