@@ -6,6 +6,8 @@ import re
 import string
 from pathlib import Path
 
+import pytest
+
 from dashboard.i18n import LANGS, LOCALE_DIR, TEXTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,3 +149,13 @@ def test_a_count_of_one_reads_in_the_singular() -> None:
     assert t("data.upload.ok", "sv", rows=rows, tables=tables) == (
         "Inga problem: 1 rad i 1 tabell kan importeras."
     )
+
+
+def test_a_code_without_a_word_is_refused_not_shown_as_its_key() -> None:
+    """`codes.label` of a code its domain lacks raises: a page that would have shown
+    "code.round_state.open" fails in the tests that draw it instead."""
+    from dashboard.model import codes
+
+    assert codes.label("round_state", "open", "sv") == "Inte klarmarkerad"
+    with pytest.raises(KeyError, match="no code of round_state"):
+        codes.label("round_state", "opened", "sv")

@@ -11,6 +11,7 @@ a whole chart label or part of one, or (codes with an underscore) anywhere.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -132,20 +133,49 @@ def table_cells(at: AppTest) -> Iterator[tuple[str, str]]:
                     yield str(col), v
 
 
+@functools.cache
+def key_prefixes() -> frozenset[str]:
+    """The first parts of the catalogue's dotted keys ("code", "round", "col", ...)."""
+    from babel.messages import pofile
+
+    from dashboard.i18n import LOCALE_DIR
+
+    with (LOCALE_DIR / "en" / "LC_MESSAGES" / "malbild.po").open("rb") as fh:
+        return frozenset(str(m.id).split(".")[0] for m in pofile.read_po(fh) if "." in str(m.id))
+
+
+KEY = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")
+FILE_ENDINGS = {"csv", "xlsx", "zip", "pdf", "docx", "png", "json", "toml", "sql", "md", "txt"}
+
+
+def catalogue_keys(words: set[str], prefixes: frozenset[str]) -> set[str]:
+    """Words that read as a catalogue key a text was missing for ("code.round_state.open":
+    `t` gives the key back when the catalogue lacks it); a file's name ("data.csv") is none."""
+    return {
+        w
+        for w in words
+        if KEY.match(w)
+        and w.split(".")[0] in prefixes
+        and not (w.count(".") == 1 and w.split(".")[1] in FILE_ENDINGS)
+    }
+
+
 def offences(at: AppTest, ids: set[str], stored: set[str]) -> list[tuple[str, str, str]]:
     found = []
     underscored = {c for c in stored if "_" in c}
+    prefixes = key_prefixes()
     for where, text in page_texts(at):
         words = set(WORD.findall(text))
         parts = {p.strip() for p in re.split(r" · |, |\(|\)", text)}
-        for bad in (words & ids) | (words & underscored):
+        for bad in (words & ids) | (words & underscored) | catalogue_keys(words, prefixes):
             found.append((where, bad, text[:120]))
         if where == "chart":
             for bad in parts & stored:
                 found.append((where, bad, text[:120]))
     for col, cell in table_cells(at):
         words = set(WORD.findall(cell))
-        for bad in (words & ids) | (words & underscored) | ({cell.strip()} & stored):
+        keys = catalogue_keys(words, prefixes)
+        for bad in (words & ids) | (words & underscored) | ({cell.strip()} & stored) | keys:
             found.append((f"table:{col}", bad, cell[:120]))
     return found
 
@@ -185,6 +215,10 @@ def test_the_checker_finds_an_id_and_a_code() -> None:
 
     found = {(w, bad) for w, bad, _ in offences(Fake(), ids, stored)}  # type: ignore[arg-type]
     assert found == {("markdown", "alvsbyn"), ("markdown", "lead_partner"), ("chart", "running")}
+    # and a text the catalogue lacked, shown as its key (the Round page's choice of a part)
+    Fake.selectbox = (type("S", (), {"options": ["Tekniska (code.round_state.open)"]})(),)
+    found = {(w, bad) for w, bad, _ in offences(Fake(), set(), set())}  # type: ignore[arg-type]
+    assert ("filter", "code.round_state.open") in found
 
 
 def test_no_id_or_stored_code_on_any_page_of_the_sample(sample_dir: Path, monkeypatch) -> None:

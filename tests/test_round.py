@@ -368,6 +368,45 @@ def test_the_page_opens_a_year_and_the_reporter_marks_ready_in_swedish(live: Pat
     assert "Tillbakaskickad av samordnaren: Två aktiviteter saknar mål" in texts(rep)
 
 
+def test_the_coordinator_s_round_page_names_every_part_and_state_in_words(live: Path) -> None:
+    """The Round page as the coordinator reads it while parts are open, ready, returned and
+    approved carries no catalogue key, id or stored code (the readable check of every page
+    reads the sample, where no round is open): the approve-or-return choice once read
+    "Tekniska förvaltningen (code.round_state.open)". It names a part's state as the follow
+    view does, and returning a part not marked ready is refused in words."""
+    from tests.test_readable_everywhere import dataset_ids, offences, stored_codes
+
+    ids, stored = dataset_ids(live), stored_codes()
+
+    def offending(at: AppTest) -> list:  # the sign-in line's e-mail holds "gotland"
+        return [o for o in offences(at, ids, stored) if not o[2].startswith("Inloggad:")]
+
+    def decide(at: AppTest):  # the approve-or-return form
+        return next(f for f in at.get("form") if any(b.label == "Godkänn" for b in f.button))
+
+    at = session("ka@gotland.se")
+    open_on_page(at)
+    assert not at.exception, at.exception
+    assert offending(at) == []
+    box = decide(at).selectbox[0]
+    assert f"{TEKNIK} (Pågår)" in box.options, box.options  # its activities are entered
+    box.set_value(TEKNIK)
+    decide(at).text_area[0].input("Rätta målen")
+    next(b for b in decide(at).button if b.label == "Skicka tillbaka med kommentar").click().run()
+    assert not at.exception, at.exception
+    assert "Det steget kan inte tas nu: delen är Inte klarmarkerad." in texts(at), texts(at)
+    rounds.mark_ready(live, ORG, YEAR, KULTUR, KURT)
+    rounds.mark_ready(live, ORG, YEAR, TEKNIK, TEA)
+    rounds.give_back(live, ORG, YEAR, TEKNIK, COORD, "Rätta målen")
+    rounds.approve(live, ORG, YEAR, INDICATORS, COORD)
+    at = session("ka@gotland.se")
+    assert offending(at) == []
+    assert set(decide(at).selectbox[0].options) >= {
+        f"{KULTUR} (Klarmarkerad)",
+        f"{TEKNIK} (Tillbakaskickad)",
+    }, decide(at).selectbox[0].options
+
+
 def test_a_step_another_session_took_first_is_refused_in_the_reader_s_words(
     live: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

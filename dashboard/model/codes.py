@@ -32,8 +32,9 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "assessment_status": contract.ASSESSMENT_STATUSES,
     "activity_type": contract.ACTIVITY_TYPES,
     "unit": contract.UNITS,
-    # the yearly round's: a part's state as the follow view shows it, a step of its record
-    "round_state": rounds.SHOWN_STATES,
+    # the yearly round's: a part's state as the follow view shows it (and "open", a stored
+    # part not marked ready, as a refusal names it), a step of its record
+    "round_state": (*rounds.SHOWN_STATES, "open"),
     "round_event": contract.ROUND_EVENTS,
     "year_state": contract.ROUND_STATES,
 }
@@ -387,7 +388,11 @@ def normal(text: str) -> str:
 
 
 def label(domain: str, code: str, lang: str) -> str:
-    """A code's word in *lang* (the interface's text)."""
+    """A code's word in *lang* (the interface's text). A code that is none of its domain's
+    is refused, never shown as the catalogue's key: the Round page once offered parts as
+    "Tekniska förvaltningen (code.round_state.open)", a stored state that had no word."""
+    if code not in DOMAINS[domain]:
+        raise KeyError(f"{code!r} is no code of {domain}")
     return t(f"code.{domain}.{code}", lang)
 
 

@@ -302,10 +302,16 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
         with st.form(form):
             states = dict(zip(mine["part"], mine["state"], strict=True))
             ready = [p for p, s in states.items() if s == "ready"]
+            shown = {  # named as the follow view above names them ("Ej påbörjad", "Pågår")
+                p: rounds.shown_state(s, int(f), int(e))
+                for p, s, f, e in zip(
+                    mine["part"], mine["state"], mine["filled"], mine["entered"], strict=True
+                )
+            }
             part = st.selectbox(
                 view.t("round.decide.part"),
                 ready + [p for p in states if p not in ready],  # those waiting first
-                format_func=partial(_choice, view, states),
+                format_func=partial(_choice, view, shown),
                 # keyed: the choice is the part, whatever order the list has when the button
                 # is pressed (unkeyed, a part marked ready meanwhile made it a new box, whose
                 # first part was then the one approved)
@@ -350,7 +356,7 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
 
 
 def _choice(view: View, states: dict[str, str], part: str) -> str:
-    """A part as the approve-or-return choice names it: its name and state."""
+    """A part as the approve-or-return choice names it: its name and its shown state."""
     return f"{part_label(view, part)} ({codes.label('round_state', states[part], view.lang)})"
 
 
