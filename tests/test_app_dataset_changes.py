@@ -179,3 +179,31 @@ def test_a_visitors_clear_cache_request_clears_only_their_own_session(
     assert Visitor.cleared  # the visitor's own session is reset
     data.query("goal_coverage", Filters(("vkl",)), EVERY)
     assert calls == []  # everyone's cached results are still there
+
+
+def test_a_coordinator_s_workbook_says_what_it_imported_and_for_whom(
+    live: Path, monkeypatch
+) -> None:
+    """After a coordinator's workbook the page names the organisation and the workbook's
+    rows, not "the dataset was replaced" with every row of every organisation (it said
+    "Datasetet är ersatt: 486 rader importerade" for a workbook of 13 rows of one)."""
+    from dashboard.imports import uploads
+
+    monkeypatch.setenv("DASHBOARD_ALLOW_IMPORT", "1")
+    book = uploads.coordinator_workbook(live, EVERY, ("gotland",), "sv")
+    checked = uploads.in_child("check", "gotland.xlsx", book, live, EVERY)
+    rows = sum(checked.rows.values())
+    at = session(lang="sv")
+    at.switch_page("dashboard/app/pages/data.py").run()
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at.file_uploader(key="data-upload").upload("gotland.xlsx", book, xlsx).run()
+    assert not at.exception, at.exception
+    at.checkbox(key="data-import-sure").check().run()
+    at.button(key="data-replace").click().run()
+    assert not at.exception, at.exception
+    said = [s.value for s in at.success]
+    done = (
+        f"Importerat för Gotlands kommun: {rows} rader. Andra organisationers rader är som de var."
+    )
+    assert done in said, said
+    assert not any("Datasetet är ersatt" in s for s in said), said

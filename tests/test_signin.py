@@ -427,6 +427,6 @@ def test_a_coordinator_imports_their_own_workbook_and_not_another_organisations(
         expect(main.get_by_text("Vad importen ersätter")).to_be_visible()
         main.get_by_text("Jag vill ersätta de här raderna för Gotlands kommun").click()
         press(page, main.get_by_role("button", name="Importera arbetsboken"))
-        expect(main.get_by_text(re.compile(r"^Datasetet är ersatt"))).to_be_visible()
+        expect(main.get_by_text(re.compile(r"^Importerat för Gotlands kommun: "))).to_be_visible()
     last = history.entries(dataset)[-1]
     assert (last.who, last.action, last.orgs) == ("gustav@gotland.se", "import", ("gotland",))

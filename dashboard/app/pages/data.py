@@ -271,6 +271,15 @@ def _import_checked(view: View, name: str, payload: bytes, result: changes.Uploa
             grids.show_table(view, failed.frame(lang), "data-replace-problems")
             return
         data.clear()
+        if orgs:  # a coordinator's workbook: its rows of its organisations, nothing else
+            st.success(
+                view.md(
+                    "data.import.orgs.done",
+                    orgs=", ".join(result.names.get(o, o) for o in orgs),
+                    rows=view.tn("count.rows", sum(result.rows.values())),
+                )
+            )
+            return
         rows = sum(outcome.counts.values())
         st.success(i18n.tn("data.replace.done", rows, lang, rows=fmt_int(rows, lang)))
         st.caption(
