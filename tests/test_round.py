@@ -354,9 +354,12 @@ def test_the_page_opens_a_year_and_the_reporter_marks_ready_in_swedish(live: Pat
     assert KULTUR in "\n".join(s.value for s in rep.subheader)
     assert TEKNIK not in "\n".join(s.value for s in rep.subheader) + shown
     assert not any(h.value == "Läget för 2010" for h in rep.header)  # no follow view
+    where = "Rätta aktiviteterna på sidan Aktiviteter"
+    assert where in texts(rep)  # while the part can be changed, where to change it
     next(b for b in rep.button if b.label == "Klarmarkera").click().run()
     assert not rep.exception, rep.exception
     assert "Klarmarkerad." in texts(rep)
+    assert where not in texts(rep)  # and not once it is marked ready
     assert parts(live)[KULTUR] == "ready"
     # the coordinator returns it with a comment the reporter then reads
     at = session("ka@gotland.se")

@@ -230,13 +230,14 @@ def _asked_of_me(
                     f"round-missing-{org}-{part}",
                     labels={"kind": view.t("round.missing"), "title": view.t("col.title")},
                 )
-            where = (
-                "round.mine.where.indicators"
-                if part == rounds.INDICATORS
-                else ("round.mine.where.activities")
-            )
-            st.caption(view.t(where))
             if row["state"] in ("open", "returned") and not read_only:
+                # where to correct it: said only while the part can still be changed
+                where = (
+                    "round.mine.where.indicators"
+                    if part == rounds.INDICATORS
+                    else "round.mine.where.activities"
+                )
+                st.caption(view.t(where))
                 if st.button(
                     view.t("round.ready.button"),
                     key=editform.form_key(f"round-ready-{org}-{part}"),
