@@ -241,6 +241,48 @@ def test_the_history_page_lists_changes_and_shows_before_and_after(
     assert list(at.dataframe[0].value["Vem"]) == ["Anna"]
 
 
+def test_the_period_is_a_range_of_days_and_one_day_is_named_not_slid(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Changes of one day: the period is that day, named in a read-only field (a range
+    slider drew the same date at both ends, with nothing to slide). Changes of several
+    days: a range of them, every day at first."""
+    from datetime import date
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import i18n
+    from tests.conftest import ROOT
+
+    out = tmp_path / "data"
+    ingest(SAMPLE_SOURCE, out, change=Change("Anna", "import", person=None))
+    ingest(edited_sample(tmp_path), out, change=Change("Bo", "import", "rättad titel", person=None))
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(out))
+
+    def page() -> AppTest:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+        at.query_params["lang"] = "sv"
+        at.run()
+        at.switch_page("dashboard/app/pages/history.py").run()
+        assert not at.exception, at.exception
+        return at
+
+    at = page()
+    day = i18n.local_day(history.entries(out)[0].time)
+    assert not at.main.select_slider  # (the sidebar's years are one)
+    one = at.text_input(key="history_one_day")
+    assert one.label == "Period" and one.disabled
+    assert one.value == i18n.fmt_date(date.fromisoformat(day), "sv")
+    # the same changes as if made on two days
+    first = history.entries(out)[0].time
+    real = i18n.local_day
+    monkeypatch.setattr(i18n, "local_day", lambda t: "2026-12-01" if t == first else real(t))
+    at = page()
+    assert [s.label for s in at.main.select_slider] == ["Period"]
+    assert at.main.select_slider[0].value == ("2026-12-01", day)
+    assert len(at.dataframe[0].value) == 2
+
+
 def test_the_dashboard_as_it_was_at_an_earlier_version(tmp_path: Path, monkeypatch) -> None:
     from streamlit.testing.v1 import AppTest
 

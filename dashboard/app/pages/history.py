@@ -128,12 +128,21 @@ def render(view: View) -> None:
         format_func=lambda n: codes.table_label(n, view.lang) if n else view.t("history.all"),
     )
     days = sorted({i18n.local_day(e.time) for e in entries})  # in the organisation's zone
-    period = c3.select_slider(
-        view.t("history.period"),
-        days,
-        value=(days[0], days[-1]),
-        format_func=lambda d: i18n.fmt_date(date.fromisoformat(d), view.lang),
-    )
+    if len(days) == 1:  # one day: nothing to choose (a slider drew one date twice, no range)
+        period = (days[0], days[0])
+        c3.text_input(
+            view.t("history.period"),
+            i18n.fmt_date(date.fromisoformat(days[0]), view.lang),
+            disabled=True,
+            key="history_one_day",
+        )
+    else:
+        period = c3.select_slider(
+            view.t("history.period"),
+            days,
+            value=(days[0], days[-1]),
+            format_func=lambda d: i18n.fmt_date(date.fromisoformat(d), view.lang),
+        )
     shown = [
         e
         for e in entries
