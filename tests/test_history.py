@@ -273,13 +273,22 @@ def test_the_period_is_a_range_of_days_and_one_day_is_named_not_slid(
     one = at.text_input(key="history_one_day")
     assert one.label == "Period" and one.disabled
     assert one.value == i18n.fmt_date(date.fromisoformat(day), "sv")
-    # the same changes as if made on two days
-    first = history.entries(out)[0].time
-    real = i18n.local_day
-    monkeypatch.setattr(i18n, "local_day", lambda t: "2026-12-01" if t == first else real(t))
+    # the same changes as if the first had been made on 15 January 2020 (the two imports
+    # above may share their second: the first is told apart by its version, not its time)
+    from dataclasses import replace
+
+    from dashboard.app import data
+
+    first, real = history.entries(out)[0].version, data.changes
+    earlier = "2020-01-15T10:00:00+00:00"
+    monkeypatch.setattr(
+        data,
+        "changes",
+        lambda: [replace(e, time=earlier) if e.version == first else e for e in real()],
+    )
     at = page()
     assert [s.label for s in at.main.select_slider] == ["Period"]
-    assert at.main.select_slider[0].value == ("2026-12-01", day)
+    assert at.main.select_slider[0].value == ("2020-01-15", day)
     assert len(at.dataframe[0].value) == 2
 
 
