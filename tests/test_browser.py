@@ -621,7 +621,7 @@ def test_filters_links_downloads_and_language(browser, server: Server, expect) -
             page.keyboard.press("ArrowLeft")  # back to 2009 only
             expect(activities).to_have_text(str(len(org_year.ids)))
             expect(metric(page, "Goals served")).to_have_text(
-                f"{org_year.goals_served} of {org_year.goals_total} goals"
+                f"{org_year.goals_served} of {org_year.goals_total}"
             )
             expect(page).to_have_url(re.compile(rf"[?&]year={YEAR}(&|$)"))
             assert params(page) == {"lang": ["en"], "org": [ORG], "year": [str(YEAR)]}, page.url
@@ -633,7 +633,7 @@ def test_filters_links_downloads_and_language(browser, server: Server, expect) -
             expect(chip(page, "Goal", f"{GOAL_CODE}. utveckling")).to_be_visible()
             expect(activities).to_have_text(str(len(org_year_goal.ids)))
             expect(metric(page, "Goals served")).to_have_text(
-                f"{org_year_goal.goals_served} of {org_year_goal.goals_total} goals"
+                f"{org_year_goal.goals_served} of {org_year_goal.goals_total}"
             )
             expect(page).to_have_url(re.compile(rf"[?&]goal={GOAL}(&|$)"))
             overview_url = page.url
@@ -727,7 +727,7 @@ def test_filters_links_downloads_and_language(browser, server: Server, expect) -
             expect(page.get_by_role("heading", name="Översikt", level=1)).to_be_visible()
             expect(metric(page, "Aktiviteter")).to_have_text(str(len(org_year_goal.ids)))
             expect(metric(page, "Mål som tjänas")).to_have_text(
-                f"{org_year_goal.goals_served} av {org_year_goal.goals_total} mål"
+                f"{org_year_goal.goals_served} av {org_year_goal.goals_total}"
             )
             expect(page).to_have_url(re.compile(r"[?&]lang=sv(&|$)"))
             assert params(page)["org"] == [ORG] and params(page)["goal"] == [GOAL]

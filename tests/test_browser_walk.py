@@ -73,10 +73,23 @@ ENGLISH = (
 )
 
 CHECK = """() => {
+  // a card's label, value or delta, or any element inside them that cuts its text (the value
+  // "97 (66,0 %)" was drawn "97 (66,…" by an inner element while the card's own measured whole)
   const cut = [...document.querySelectorAll(
-      '[data-testid=stMetricLabel], [data-testid=stMetricValue]')]
-    .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+      '[data-testid=stMetricLabel], [data-testid=stMetricValue], [data-testid=stMetricDelta]')]
+    .filter(e => e.offsetParent !== null && [e, ...e.querySelectorAll('*')].some(
+      (x) => x.scrollWidth > x.clientWidth + 1))
     .map(e => e.innerText);
+  // a chart's title wider than its chart (Plotly never wraps a title: it ran off the edge)
+  for (const chart of document.querySelectorAll('.js-plotly-plot')) {
+    if (chart.offsetParent === null) continue;
+    const box = chart.getBoundingClientRect();
+    for (const title of chart.querySelectorAll('.gtitle')) {
+      const r = title.getBoundingClientRect();
+      if (r.width && (r.right > box.right + 1 || r.left < box.left - 1))
+        cut.push('chart title: ' + title.textContent);
+    }
+  }
   const hidden = [];
   for (const grid of document.querySelectorAll('[data-testid=stDataFrame]')) {
     const s = grid.querySelector('.dvn-scroller');
@@ -187,7 +200,7 @@ def test_every_page_reads_whole_in_the_language(
                     page.wait_for_timeout(300)  # plotly and the grids re-lay out at the width
                 seen = page.evaluate(CHECK)
                 where = f"{spec.name} ({lang}, {width} px)"
-                found += [f"{where}: card cut: {c!r}" for c in seen["cut"]]
+                found += [f"{where}: cut: {c!r}" for c in seen["cut"]]
                 found += [f"{where}: {h}" for h in seen["hidden"]]
                 if lang != "en":
                     found += [f"{where}: English {w!r}" for w in english_words(seen["text"], lang)]

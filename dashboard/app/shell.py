@@ -181,7 +181,9 @@ def start() -> View:
 # - sections are h2 under the page's h1 (WCAG 1.3.1, no skipped level), drawn at the size of
 #   Streamlit's subheader;
 # - the keyboard focus is always visible (WCAG 2.4.7), also where Streamlit draws none;
-# - a card's label and value wrap instead of being cut ("Mål med aktivitet eller…");
+# - a card's label, value and change wrap instead of being cut ("Mål med aktivitet eller…",
+#   "403.770 € · 14.260.000 SEK" drawn "403.770 € · 14…" at 1024 px: the label's rule alone
+#   left the values cut, unseen by the walk, which measured the card and not its text);
 # - a table's scrollbars are always drawn: Streamlit makes them thin and transparent until
 #   the pointer is over the grid, so the columns to the right of a wide table (Activities
 #   has twelve) were hidden with no sign that they were there.
@@ -191,7 +193,9 @@ PAGE_CSS = """
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p{color:#5E5D5B!important}
 [data-testid="stMain"] h2{font-size:1.5rem!important;padding-top:1rem!important}
 :focus-visible{outline:3px solid #0072B2!important;outline-offset:2px!important}
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] *
 {white-space:normal!important;overflow:visible!important;text-overflow:clip!important}
 [data-testid="stDataFrame"] .dvn-scroller
 {scrollbar-width:auto!important;scrollbar-color:#767676 #EDEDED!important}

@@ -4,13 +4,14 @@ figure shares, and small helpers the figure builders share."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.model import tables
+from dashboard.model import safe, tables
 
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -159,16 +160,46 @@ pio.templates[TEMPLATE] = go.layout.Template(
 )
 
 
+TITLE_CHARS = 56  # a chart title's line at most (Plotly never wraps a title)
+TITLE_SHORT = 32  # a longer title puts its explanation in brackets on a line of its own
+TITLE_LINE_PX = 24  # the room above the plot a title's further line takes
+
+
+def title_lines(title: str) -> list[str]:
+    """*title* in lines that fit its chart: a chart half the page wide at 1024 px ran
+    "Aktiviteter per mål (luckor = mål utan aktivitet)" off its edge. Past TITLE_SHORT
+    characters an explanation in brackets gets a line of its own; any line is wrapped at
+    TITLE_CHARS (a word longer than a line is never broken)."""
+    if len(title) <= TITLE_SHORT:
+        return [title]
+    head, sep, rest = title.partition(" (")
+    parts = [head, "(" + rest] if sep and head else [title]
+    return [
+        line
+        for part in parts
+        for line in textwrap.wrap(part, TITLE_CHARS, break_long_words=False, break_on_hyphens=False)
+    ]
+
+
 def layout(fig: go.Figure, title: str, separators: str, height: int = 420) -> go.Figure:
-    """The settings every chart shares: the title left, the legend above the plot (below
+    """The settings every chart shares: the title left, in lines that fit a chart half the
+    page wide (`title_lines`, written as literal text), the legend above the plot (below
     it, it covered the axis title), no text under 11 px (a label that does not fit is
     hidden, its value stays in the hover and the table), numbers written out in the
     language's way ("5 000 000", never "5M" or "100k")."""
+    lines = title_lines(title)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
+        title={
+            "text": safe.html("\n".join(lines)),
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 10},  # from the chart's top edge, every line of it
+        },
         separators=separators,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        height=height + TITLE_LINE_PX * (len(lines) - 1),
+        margin={"l": 10, "r": 10, "t": 90 + TITLE_LINE_PX * (len(lines) - 1), "b": 10},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
         uniformtext={"minsize": MIN_TEXT, "mode": "hide"},
         template=TEMPLATE,

@@ -83,7 +83,8 @@ def render(view: View) -> None:
         v = by.loc[m, "change"]
         return None if pd.isna(v) else int(v)
 
-    # two rows: five cards side by side cut off values like "8 av 10 mål" and amounts
+    # two rows: five cards side by side cut off values like "8 av 10 mål" and amounts; the
+    # goals' value is "7 av 7" under "Mål som tjänas" ("7 av 7 mål" was cut at 1024 px)
     c1, c2, c3 = st.columns(3)
     c1.metric(
         view.t("metric.activities"),
