@@ -433,11 +433,13 @@ def press(page, target) -> None:
     button and does nothing (seen twice in the round's flow on a busy machine: the year's
     actual never saved).
 
-    A click that sends nothing to the server within a few seconds (the app sends its rerun
-    at once) did nothing at all: once in CI the round's "Öppna året" never reached the
-    server and the flow waited two minutes for a message. It is pressed again once, as a
-    person presses a button that did not react; a second click that sends nothing fails
-    here, naming the connection's state, instead of as a missing message later."""
+    A click that sends nothing to the server within 10 s did nothing at all (the app sends
+    its rerun at once; 10 s gives a renderer busy with the rest of the suite time to, so a
+    slow first click is not pressed twice). Once in CI the round's "Öppna året" may not have
+    reached the server, and the flow waited two minutes for a message (the other suspect,
+    a race in a new server's first reads, is fixed in `engine_for`). It is pressed again
+    once, as a person presses a button that did not react; a second click that sends
+    nothing fails here, naming the connection's state, not as a missing message later."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in (1, 2):
@@ -450,7 +452,7 @@ def press(page, target) -> None:
             return
         try:
             page.wait_for_function(
-                "(n) => window.__malbildSocket.sent > n", arg=before["sent"], timeout=5_000
+                "(n) => window.__malbildSocket.sent > n", arg=before["sent"], timeout=10_000
             )
             return
         except PlaywrightTimeout:
