@@ -124,6 +124,25 @@ def test_a_process_first_readers_at_once_share_one_reader_and_one_snapshot(
     assert len({id(e) for _, e in results}) == 1
 
 
+def test_a_reader_replaced_after_a_backup_is_put_back_still_answers_a_query_under_way(
+    mini_dir: Path, tmp_path: Path
+) -> None:
+    """When the catalog's history goes back (a backup put back under a running server), the
+    process makes a new reader; the old one, which another thread may be reading through
+    at that moment, is let go rather than closed under its query."""
+    from dashboard.storage.engine import _history_went_back, engine_for
+    from dashboard.storage.location import lake_at
+
+    out = tmp_path / "data"
+    shutil.copytree(mini_dir, out)
+    lake = lake_at(out)
+    old = engine_for(lake)
+    _history_went_back(lake)
+    new = engine_for(lake)
+    assert new is not old
+    assert old.rows("select 42") == [(42,)]  # not closed under whoever was using it
+
+
 def test_missing_dataset_gives_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="no dataset at .* `make data`"):
         Database(tmp_path / "nothing")

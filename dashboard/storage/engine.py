@@ -876,10 +876,11 @@ def engine_for(lake: Lake, threads: int | None = None, memory_limit: str | None 
         memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
         made = Engine(lake, threads, memory_limit)
         with _ENGINES_LOCK:
-            for old in [k for k in _ENGINES if k[0] == lake]:  # replaced, or broken
-                gone = _ENGINES.pop(old)
-                if not gone.broken:  # a broken one may still serve a query on another thread
-                    gone.close()
+            # the reader of a catalog gone (put back from a backup: `_identity`) or broken is
+            # let go, not closed: another thread may be reading through it this moment, and
+            # it closes when the last reader of it is dropped (a cached page connection)
+            for old in [k for k in _ENGINES if k[0] == lake]:
+                _ENGINES.pop(old)
             _ENGINES[(lake, _identity(lake))] = made
         return made
 
