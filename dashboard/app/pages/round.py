@@ -47,14 +47,20 @@ def part_label(view: View, part: object) -> str:
     return view.t("round.part.indicators") if part == rounds.INDICATORS else str(part)
 
 
+def shown_states(parts: pd.DataFrame) -> list[str]:
+    """Each part's state as the follow view shows it (`rounds.shown_state`): the follow
+    table and the approve-or-return choice name a part's state alike."""
+    return [
+        rounds.shown_state(s, int(f), int(e))
+        for s, f, e in zip(parts["state"], parts["filled"], parts["entered"], strict=True)
+    ]
+
+
 def follow_frame(view: View, parts: pd.DataFrame, today: date) -> pd.DataFrame:
     """The follow view's rows: each part's shown state, counts, deadline and timeliness."""
     out = parts.copy()
     out["part_label"] = [part_label(view, p) for p in out["part"]]
-    out["state"] = [
-        rounds.shown_state(s, int(f), int(e))
-        for s, f, e in zip(out["state"], out["filled"], out["entered"], strict=True)
-    ]
+    out["state"] = shown_states(out)
     timely = []
     for due, ready_at, state in zip(out["due"], out["ready_at"], out["state"], strict=True):
         at = datetime.fromisoformat(str(ready_at)) if isinstance(ready_at, str) else None
@@ -303,16 +309,11 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
         with st.form(form):
             states = dict(zip(mine["part"], mine["state"], strict=True))
             ready = [p for p, s in states.items() if s == "ready"]
-            shown = {  # named as the follow view above names them ("Ej påbörjad", "Pågår")
-                p: rounds.shown_state(s, int(f), int(e))
-                for p, s, f, e in zip(
-                    mine["part"], mine["state"], mine["filled"], mine["entered"], strict=True
-                )
-            }
+            named = dict(zip(mine["part"], shown_states(mine), strict=True))  # as followed
             part = st.selectbox(
                 view.t("round.decide.part"),
                 ready + [p for p in states if p not in ready],  # those waiting first
-                format_func=partial(_choice, view, shown),
+                format_func=partial(_choice, view, named),
                 # keyed: the choice is the part, whatever order the list has when the button
                 # is pressed (unkeyed, a part marked ready meanwhile made it a new box, whose
                 # first part was then the one approved)
