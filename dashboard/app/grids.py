@@ -59,12 +59,6 @@ ROW_PX = 35  # a grid row's height
 ROWS_SHOWN = 25  # a table shows up to this many rows at once; more scroll (the bar is drawn)
 
 
-# room for a horizontal scrollbar as Windows and Chromium draw it (not overlaid): without it a
-# table wider than its box (most, beside the sidebar at 1024 px) lost a row's height to the
-# bar and scrolled up and down as well, one row of the History page's changes at a time
-SCROLLBAR_PX = 16
-
-
 DATE_WIDTH = 120  # px
 
 
@@ -107,8 +101,7 @@ def show_table(
         )
     shown, config = built_table(view, df, labels, coded)
     # every row when few, so the heading's count is what is seen
-    rows = min(len(df), ROWS_SHOWN)
-    px = ROW_PX * (rows + 1) + 3 + SCROLLBAR_PX if height == "auto" else int(height)
+    px = ROW_PX * (min(len(df), ROWS_SHOWN) + 1) + 3 if height == "auto" else int(height)
     st.dataframe(shown, hide_index=True, height=px, key=f"tbl-{key}", column_config=config)
 
 

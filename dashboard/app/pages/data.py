@@ -64,7 +64,7 @@ def _dataset(view: View) -> None:
     st.caption(view.t("data.tables.help"))
     overview = tables.copy()
     overview["table_name"] = [codes.table_label(n, view.lang) for n in overview["table_name"]]
-    grids.show_table(view, overview, "data-tables")  # its dozen rows in full, as every table
+    grids.show_table(view, overview, "data-tables")  # its dozen rows in full (ROWS_SHOWN)
     downloads.download(view, "data_tables", partial(for_download, view, overview), "data-tables")
 
 
