@@ -410,6 +410,23 @@ def test_the_coordinator_s_round_page_names_every_part_and_state_in_words(live: 
     }, decide(at).selectbox[0].options
 
 
+def test_a_step_of_the_round_reads_on_the_history_page_in_words(live: Path) -> None:
+    """The History page after a round's step: the change lists the round's tables by their
+    names and shows its rows (it failed with KeyError 'round_events', the round's tables
+    missing from the read of a version's rows, and named them 'round_parts')."""
+    at = session("ka@gotland.se")
+    open_on_page(at)
+    at.switch_page("dashboard/app/pages/history.py").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    newest = at.dataframe[0].value.iloc[0]
+    assert "Uppföljningens delar" in newest["Tabeller"], newest["Tabeller"]
+    assert "round_" not in newest["Tabeller"], newest["Tabeller"]
+    shown = [str(e.value) for kind in ("markdown", "subheader", "header") for e in at.get(kind)]
+    assert any("Uppföljningens steg" in s for s in shown), shown  # the rows' heading
+    assert not any("round_events" in s for s in shown), shown
+
+
 def test_a_step_another_session_took_first_is_refused_in_the_reader_s_words(
     live: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

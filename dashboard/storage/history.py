@@ -33,8 +33,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.model.access import Scope, ScopeMissing
+from dashboard.model.contract import ROUND_TABLE_BY_NAME, TABLE_BY_NAME, TABLES, Table
 from dashboard.model.contract import SUMMARIES as SUMMARY_TABLES
-from dashboard.model.contract import TABLE_BY_NAME, TABLES, Table
 from dashboard.storage.dataset import read_table, record_extras
 from dashboard.storage.engine import writer_for
 from dashboard.storage.location import lake_at, locked
@@ -543,7 +543,7 @@ def version_rows(
     by the name it stands for in that snapshot (a manager reads names). Only the rows of
     *orgs* (the change's) are read of a table kept per organisation. The keys come from a
     change as its reader may see it (`Entry.seen_by`): read through `data.version_rows`."""
-    spec = TABLE_BY_NAME[table]
+    spec = TABLE_BY_NAME.get(table) or ROUND_TABLE_BY_NAME[table]  # a round's step too
     found = read_table(
         out, spec, orgs=list(orgs) if orgs and spec.partitioned else None, version=version
     )
