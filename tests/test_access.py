@@ -235,7 +235,7 @@ def test_an_undo_of_a_wrong_value_keeps_the_others_later_saves(out: Path) -> Non
         new,
         "undo",
         wrong,
-        "gustav@gotland.se",
+        "Gustav <gustav@gotland.se>",  # recorded as a name and an address
     )
     assert set(last.tables) == {"indicator_values"} and last.orgs == ("gotland",)
 
@@ -495,3 +495,29 @@ def test_narrowing_an_empty_result_keeps_its_columns() -> None:
     assert list(_only_readable(empty, Scope.only(["gotland"])).columns) == ["org_id", "title"]
     rows = pd.DataFrame({"org_id": ["gotland", "gavle"], "title": ["a", "b"]})
     assert _only_readable(rows, Scope.only(["gotland"]))["title"].tolist() == ["a"]
+
+
+def test_a_change_records_a_name_and_an_address_and_shows_the_name() -> None:
+    """`Person.author` is what a change records: the name to show and the address that
+    identifies the person; a record written before names were kept (the address alone) is
+    still theirs (`wrote`: the undo of one's own change), and brackets or line breaks in a
+    provider's name cannot make the record read as someone else's address."""
+    from dashboard.model.access import author_email, author_key, author_name
+
+    assert GUSTAV.author == "Gustav <gustav@gotland.se>"
+    odd = Person("Eve <mallory@evil.se>\n", "eve@gotland.se", (), False)
+    assert odd.author == "Eve mallory@evil.se <eve@gotland.se>"
+    assert author_email(odd.author) == "eve@gotland.se"
+    assert author_name(odd.author) == "Eve mallory@evil.se"
+    assert Person("", "ada@region.se", (), False).author == "ada@region.se"
+    assert Person("IT", "", (), False).author == "IT"  # the command line's --who
+    for who in ("Gustav <gustav@gotland.se>", "gustav@gotland.se", "GUSTAV@gotland.se"):
+        assert GUSTAV.wrote(who), who
+        assert author_key(who) == "gustav@gotland.se"
+    assert not GUSTAV.wrote("Gustav <gustav@gavle.se>")
+    assert not GUSTAV.wrote("Gustav")  # a name alone is nobody's proof
+    assert (author_name("gustav@gotland.se"), author_name("IT"), author_email("IT")) == (
+        "gustav@gotland.se",
+        "IT",
+        "",
+    )

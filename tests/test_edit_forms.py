@@ -104,7 +104,7 @@ def test_a_coordinator_adds_a_goal_in_the_goals_form(out: Path) -> None:
     assert now["9"] == "Fler unga deltar i internationella utbyten"
     assert {k: v for k, v in now.items() if k != "9"} == before
     last = history.entries(out)[-1]
-    assert (last.who, last.action, last.orgs) == ("kim@slagelse.dk", "save", ("slagelse",))
+    assert (last.who, last.action, last.orgs) == ("kim <kim@slagelse.dk>", "save", ("slagelse",))
 
 
 def test_a_goal_without_wording_is_refused_at_its_row_and_column(out: Path) -> None:

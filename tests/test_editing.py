@@ -46,7 +46,7 @@ def test_correcting_an_activitys_goals_is_a_recorded_save(out: Path) -> None:
     last = history.entries(out)[-1]
     assert (last.action, last.who, last.comment, last.orgs) == (
         "save",
-        "gustav@gotland.se",
+        "Gustav <gustav@gotland.se>",
         "mål rättade",
         ("gotland",),
     )

@@ -127,7 +127,7 @@ def test_opening_asks_every_department_of_the_access_file_and_the_activities(out
     assert set(found) >= {KULTUR, TEKNIK, INDICATORS}
     assert set(found.values()) == {"open"}
     last = history.entries(out)[-1]
-    assert (last.action, last.who) == ("round", "ka@gotland.se")
+    assert (last.action, last.who) == ("round", "ka <ka@gotland.se>")
     assert "2010 opened" in last.comment
     with pytest.raises(RoundRefused) as again:
         opened(out)
@@ -175,7 +175,7 @@ def test_a_part_moves_ready_returned_ready_approved_and_each_step_is_recorded(ou
         if e["part"] == KULTUR
     ]
     assert [e[0] for e in events] == ["ready", "returned", "ready", "approved"]
-    assert events[1] == ("returned", "ka@gotland.se", "Mål saknas för två aktiviteter")
+    assert events[1] == ("returned", "ka <ka@gotland.se>", "Mål saknas för två aktiviteter")
     assert [e.action for e in history.entries(out)[-5:]] == ["round"] * 5
     # the coordinator approves a part nobody marked ready (indicators they entered)
     rounds.approve(out, ORG, YEAR, INDICATORS, COORD)
@@ -314,10 +314,10 @@ def live(out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return out
 
 
-def session(email: str) -> AppTest:
+def session(email: str, name: str = "") -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": email, "email_verified": True, "name": email}
+    at.user = {"is_logged_in": True, "email": email, "email_verified": True, "name": name or email}
     at.query_params["lang"] = "sv"
     at.run()
     at.switch_page("dashboard/app/pages/round.py").run()
@@ -425,6 +425,29 @@ def test_a_step_of_the_round_reads_on_the_history_page_in_words(live: Path) -> N
     shown = [str(e.value) for kind in ("markdown", "subheader", "header") for e in at.get(kind)]
     assert any("Uppföljningens steg" in s for s in shown), shown  # the rows' heading
     assert not any("round_events" in s for s in shown), shown
+
+
+def test_the_round_and_history_pages_name_who_took_each_step(live: Path) -> None:
+    """Names, not addresses: the record keeps "Karin Samordnare <ka@gotland.se>" (the
+    address identifies her), the Round page's steps and rounds, the History page's changes
+    and its choice of person show "Karin Samordnare" and no address."""
+    at = session("ka@gotland.se", "Karin Samordnare")
+    open_on_page(at)
+    rounds.mark_ready(live, ORG, YEAR, KULTUR, KURT)
+    assert history.entries(live)[-2].who == "Karin Samordnare <ka@gotland.se>"
+    at = session("ka@gotland.se", "Karin Samordnare")
+    cells = [str(v) for df in at.dataframe for v in df.value.to_numpy().ravel()]
+    assert "Karin Samordnare" in cells and "kurt" in cells, cells
+    assert not [c for c in cells if "@" in c], cells
+    at.switch_page("dashboard/app/pages/history.py").run()
+    assert not at.exception, at.exception
+    changes = at.dataframe[0].value
+    assert list(changes["Vem"][:2]) == ["kurt", "Karin Samordnare"], changes
+    assert not [c for c in changes["Vem"] if "@" in str(c)], changes
+    who = next(s for s in at.selectbox if s.label == "Vem")
+    assert "Karin Samordnare" in who.options and not [o for o in who.options if "@" in o]
+    who.set_value("Karin Samordnare").run()
+    assert set(at.dataframe[0].value["Vem"]) == {"Karin Samordnare"}
 
 
 def test_a_step_another_session_took_first_is_refused_in_the_reader_s_words(

@@ -268,7 +268,11 @@ def test_a_gotland_coordinator_undoes_a_change_and_cannot_restore_a_version(
         press(page, main.get_by_role("button", name="Ångra ändringen i version 2"))
         expect(main.get_by_text("Ändringen i version 2 är ångrad som version 3.")).to_be_visible()
     last = history.entries(dataset)[-1]
-    assert (last.version, last.action, last.who) == (3, "undo", "gustav@gotland.se")
+    assert (last.version, last.action, last.who) == (
+        3,
+        "undo",
+        "Gustav Gotland <gustav@gotland.se>",
+    )
     assert (last.comment, last.undoes, last.orgs) == ("ångrar rättelsen", 2, ("gotland",))
 
 
@@ -313,7 +317,11 @@ def test_a_reporter_corrects_an_activitys_goals_and_sees_it_in_the_history(
         r["activity_title"]))  # fmt: skip
     assert row["goals"] == "1, 3"
     last = [e for e in history.entries(dataset) if e.action == "save"][-1]
-    assert (last.who, last.comment, last.orgs) == ("anna@gavle.se", "mål 3 saknades", ("gavle",))
+    assert (last.who, last.comment, last.orgs) == (
+        "Anna Gävle <anna@gavle.se>",
+        "mål 3 saknades",
+        ("gavle",),
+    )
 
 
 def test_a_coordinator_enters_an_actual_and_an_assessment(
@@ -356,7 +364,7 @@ def test_a_coordinator_enters_an_actual_and_an_assessment(
         ("1", "I fas", "Fler möten än målet.")
     ]
     saves = [e for e in history.entries(dataset) if e.action == "save"][-2:]
-    assert [e.who for e in saves] == ["gustav@gotland.se"] * 2
+    assert [e.who for e in saves] == ["Gustav Gotland <gustav@gotland.se>"] * 2
 
 
 def test_a_coordinator_closes_a_project_in_the_projects_form(
@@ -380,7 +388,11 @@ def test_a_coordinator_closes_a_project_in_the_projects_form(
     rows = stored(dataset, "projects").to_pylist()
     assert next(r for r in rows if r["acronym"] == "TRANSPLAN")["status"] == "closed"
     last = history.entries(dataset)[-1]
-    assert (last.action, last.who, list(last.tables)) == ("save", "gustav@gotland.se", ["projects"])
+    assert (last.action, last.who, list(last.tables)) == (
+        "save",
+        "Gustav Gotland <gustav@gotland.se>",
+        ["projects"],
+    )
 
 
 def test_a_viewer_finds_no_way_to_edit(browser, app: Server, expect) -> None:
@@ -429,4 +441,8 @@ def test_a_coordinator_imports_their_own_workbook_and_not_another_organisations(
         press(page, main.get_by_role("button", name="Importera arbetsboken"))
         expect(main.get_by_text(re.compile(r"^Importerat för Gotlands kommun: "))).to_be_visible()
     last = history.entries(dataset)[-1]
-    assert (last.who, last.action, last.orgs) == ("gustav@gotland.se", "import", ("gotland",))
+    assert (last.who, last.action, last.orgs) == (
+        "Gustav Gotland <gustav@gotland.se>",
+        "import",
+        ("gotland",),
+    )

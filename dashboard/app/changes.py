@@ -111,7 +111,7 @@ def import_upload(
     orgs: tuple[str, ...] | None,
 ) -> Outcome:
     """Import an uploaded file into the live dataset (checked again, in a child process)."""
-    who = (person.email or person.label) if person else ""
+    who = person.author if person else ""
     done = uploads.in_child(
         "import", name, payload, data.data_dir(), reader, who=who, orgs=orgs, person=person
     )

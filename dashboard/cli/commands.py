@@ -411,8 +411,8 @@ def _server_admin(who: str | None) -> object:
     from dashboard.model.access import Grant, Person
     from dashboard.storage import default_who
 
-    name = who or default_who()
-    return Person(name, name, (Grant("*", "admin"),), True)
+    # recorded as given (`--who "Karin <ka@exempelby.se>"` or a plain name), not as an address
+    return Person(who or default_who(), "", (Grant("*", "admin"),), True)
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:

@@ -433,7 +433,7 @@ def _save_on_now(
 
     label = sheets.sheet_title(spec.sheet, lang)
     form = read_form({spec.sheet: rows}, lang, f"{label}.xlsx")
-    who = person.email or person.label
+    who = person.author
     change = Change(who=who, action="save", comment=comment, guard=guard, person=person)
     try:
         # the form speaks for *org*, whose names its rows are looked up by: indexed among

@@ -50,7 +50,7 @@ def _who(person: Person | None) -> str:
         from dashboard.storage import default_who
 
         return default_who()
-    return person.email or person.label
+    return person.author
 
 
 def _write(out: Path, person: Person | None, comment: str, step: Step) -> int:

@@ -115,7 +115,7 @@ def may_undo(person: Person | None, entry: Entry) -> bool:
 def _allowed(person: Person, owners: set[str], who: str) -> bool:
     for o in owners:
         if o == "":
-            if not (person.may("restore", "*") or who in (person.email, person.label)):
+            if not (person.may("restore", "*") or person.wrote(who)):
                 return False
         elif not person.may("undo", o):
             return False
@@ -165,7 +165,7 @@ def undo(out: Path, version: int, person: Person, comment: str = "") -> int:
             raise ImportFailed(errors)
         return partial.write(out, staged, s, given, tables)
 
-    who = person.email or person.label
+    who = person.author
     change = Change(who=who, action="undo", comment=comment, undoes=version, person=person)
     publish(out, write, source=f"undo of version {version}", change=change, summaries=False)
     return last_version(out)
@@ -198,7 +198,7 @@ def restore(out: Path, version: int, person: Person, seen: int | None, comment: 
         if seen is not None and last_version(live) != seen:
             raise Stale(seen)
 
-    who = person.email or person.label
+    who = person.author
     return publish_restore(
         out, version, Change(who, "restore", comment, guard=guard, person=person)
     )

@@ -39,6 +39,7 @@ server at the moment of the write (`Person.may`), never only by hiding a button.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -183,6 +184,50 @@ class Person:
     @property
     def label(self) -> str:
         return self.name or self.email
+
+    @property
+    def author(self) -> str:
+        """How a change records this person: "Name <address>", as e-mail and git write an
+        author. The address identifies them (the access file grants to it; two people may
+        share a name) and the name is what the History and Round pages show (names, not
+        ids). Angle brackets and line breaks in the provider's name are dropped, so the
+        record reads back as written."""
+        name = " ".join(re.sub(r"[<>]", " ", self.name).split())
+        if name and self.email:
+            return f"{name} <{self.email}>"
+        return self.email or self.name
+
+    def wrote(self, who: str) -> bool:
+        """Whether the record's *who* names this person: their address (before names were
+        recorded with it, only the address was) or, without one, their name."""
+        if self.email:
+            return author_email(who).lower() == self.email.strip().lower()
+        return bool(who) and who == self.author
+
+
+_AUTHOR = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>$")
+
+
+def author_name(who: str) -> str:
+    """The name a record's *who* shows ("Karin Samordnare" of "Karin Samordnare
+    <ka@exempelby.se>"); *who* itself when it holds no name (an address, the command
+    line's user)."""
+    found = _AUTHOR.match(who.strip())
+    return (found["name"] or found["email"]) if found else who
+
+
+def author_key(who: str) -> str:
+    """Who a record's *who* is, as one key for the same person written either way (an
+    address alone, as before names were recorded, or a name and an address)."""
+    return author_email(who).lower() or who
+
+
+def author_email(who: str) -> str:
+    """The address in a record's *who* ("" when it holds none)."""
+    found = _AUTHOR.match(who.strip())
+    if found:
+        return found["email"]
+    return who.strip() if "@" in who else ""
 
 
 def person(policy: Policy, claims: Mapping[str, object]) -> Person:

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.app import data, grids
 from dashboard.i18n import fmt_int
-from dashboard.model import codes
+from dashboard.model import access, codes
 from dashboard.model.view import View
 
 ACTIONS = ("import", "save", "restore", "undo", "upgrade", "baseline")
@@ -35,7 +35,11 @@ def changes_frame(view: View, entries: list[data.Entry]) -> pd.DataFrame:
             {
                 "version": e.version,
                 "time": i18n.fmt_time(e.time, view.lang),  # the organisation's zone
-                "who": view.t("history.who.unknown") if e.action == "baseline" else e.who,
+                "who": (
+                    view.t("history.who.unknown")
+                    if e.action == "baseline"
+                    else access.author_name(e.who)
+                ),
                 "action": view.t(f"history.action.{e.action}"),
                 "organisations": ", ".join(view.orgs.get(o, o) for o in e.orgs),
                 "tables_changed": tables or view.t("history.nothing"),
@@ -116,11 +120,15 @@ def render(view: View) -> None:
     if not entries:  # nothing for this selection: no period to choose from either
         st.info(view.t("history.none_selected"))
         return
-    people = sorted({e.who for e in entries})
+    # one choice a person, named as they were last recorded (names, not addresses)
+    names = {access.author_key(e.who): access.author_name(e.who) for e in entries}
+    people = sorted(names, key=lambda k: names[k].casefold())
     tables = sorted({t for e in entries for t in e.tables})
     c1, c2, c3 = st.columns(3)
     who = c1.selectbox(
-        view.t("history.who"), ["", *people], format_func=lambda p: p or view.t("history.all")
+        view.t("history.who"),
+        ["", *people],
+        format_func=lambda p: names[p] if p else view.t("history.all"),
     )
     table = c2.selectbox(
         view.t("history.table"),
@@ -146,7 +154,7 @@ def render(view: View) -> None:
     shown = [
         e
         for e in entries
-        if (not who or e.who == who)
+        if (not who or access.author_key(e.who) == who)
         and (not table or table in e.tables)
         and period[0] <= i18n.local_day(e.time) <= period[1]
     ]

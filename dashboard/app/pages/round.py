@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard.app import changes, chart_panel, data, editform, grids, sidebar
 from dashboard.charts import round_figures
 from dashboard.i18n import fmt_date, fmt_int, fmt_time, plotly_separators
-from dashboard.model import codes, rounds
+from dashboard.model import access, codes, rounds
 from dashboard.model.filters import Filters
 from dashboard.model.view import View
 from dashboard.outputs.export import file_slug
@@ -108,7 +108,10 @@ def render(view: View) -> None:
         view,
         shown[["org_id", "year", "due", "state", "changed_by", "changed_at"]]
         .rename(columns={"state": "round_state"})
-        .assign(changed_at=[fmt_time(v, view.lang) for v in shown["changed_at"]]),
+        .assign(
+            changed_by=[access.author_name(str(w or "")) for w in shown["changed_by"]],
+            changed_at=[fmt_time(v, view.lang) for v in shown["changed_at"]],
+        ),
         "round_rounds",
         "round-rounds",
         coded=CODED,
@@ -369,6 +372,7 @@ def _events(view: View, orgs: tuple[str, ...], year: int) -> None:
     found = found.assign(
         part=[part_label(view, p) if p else "" for p in found["part"]],
         time=[fmt_time(v, view.lang) for v in found["time"]],
+        who=[access.author_name(w) for w in found["who"]],  # a name, not an address
         # an opening's comment is its deadline, written as the language writes dates
         comment=[
             fmt_date(date.fromisoformat(str(c)), view.lang) if e == "opened" and c else c
