@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint data install clean bench chromium haproxy postgresql pdftools
+.PHONY: run test lint data install clean bench chromium headless-shell haproxy postgresql pdftools
 
 ## --no-compile: pip compiles no package's bytecode up front (36 s -> 25 s in a fresh clone);
 ## Python compiles what it imports, once, and keeps it (__pycache__, git-ignored). A machine
@@ -51,9 +51,14 @@ debian = @command -v $(2) >/dev/null 2>&1 || test -x /usr/bin/$(2) || test -x /u
 	    sudo apt-get update -qq && sudo apt-get install -y -qq $(1) >/dev/null; \
 	  else echo "$(3): apt-get install $(1)" >&2; exit 1; fi; }
 
-## Debian's chromium drives the browser test; installed here when missing and we may.
+## Debian's chromium draws the report's charts; installed here when missing and we may.
 chromium:
-	$(call debian,chromium,chromium,the browser test needs Debian's chromium)
+	$(call debian,chromium,chromium,the report's charts need Debian's chromium)
+
+## Debian's chromium-headless-shell (the same Blink as its chromium, without the desktop
+## browser: a quarter less CPU a page) drives the browser tests.
+headless-shell:
+	$(call debian,chromium-headless-shell,chromium-headless-shell,the browser tests need Debian's chromium-headless-shell)
 
 ## Debian's HAProxy is the load balancer the deployment test runs deploy/haproxy.cfg with.
 haproxy:
@@ -85,7 +90,7 @@ pdftools:
 ## Install everything and run every test (lint, unit, app, browser, benchmark smoke).
 ## The type check runs beside the tests, not before them: mypy keeps one core busy for ~15 s
 ## and the tests' first files start on the other (the run fails if either does).
-test: $(STAMP) chromium haproxy postgresql pdftools
+test: $(STAMP) chromium headless-shell haproxy postgresql pdftools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@$(BIN)/python -m mypy > $(VENV)/mypy.log 2>&1 & types=$$!; \

@@ -138,7 +138,7 @@ def browser():
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} not found: the browser tests need Debian's Chromium. "
-            "Install it with `sudo apt-get install chromium` (CI does); "
+            "Install it with `sudo apt-get install chromium-headless-shell` (`make test` does); "
             "do not run `playwright install`.",
             pytrace=False,
         )
