@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint data install clean bench chromium headless-shell haproxy postgresql pdftools
+.PHONY: run test lint data install clean bench chromium headless-shell fonts haproxy postgresql pdftools
 
 ## --no-compile: pip compiles no package's bytecode up front (36 s -> 25 s in a fresh clone);
 ## Python compiles what it imports, once, and keeps it (__pycache__, git-ignored). A machine
@@ -35,10 +35,11 @@ data: $(STAMP)
 	$(BIN)/python -m dashboard ingest sample --out data
 
 ## Install everything and open the dashboard on the sample data. The annual report's charts
-## are drawn in Debian's chromium: installed here when missing and we may (else the
-## dashboard still opens, and the report says chromium is missing).
+## are drawn in Debian's chromium-headless-shell and its text set in DejaVu Sans: installed
+## here when missing and we may (else the dashboard still opens, and the report says each
+## chart in words; `board.DEBIAN_PACKAGES`).
 run: $(STAMP)
-	-@$(MAKE) --no-print-directory chromium
+	-@$(MAKE) --no-print-directory headless-shell fonts
 	$(BIN)/python -m streamlit run streamlit_app.py --server.port $(PORT)
 
 # $(call debian,PACKAGE,PROGRAM,WHY): install Debian's PACKAGE when PROGRAM is missing and we
@@ -51,12 +52,12 @@ debian = @command -v $(2) >/dev/null 2>&1 || test -x /usr/bin/$(2) || test -x /u
 	    sudo apt-get update -qq && sudo apt-get install -y -qq $(1) >/dev/null; \
 	  else echo "$(3): apt-get install $(1)" >&2; exit 1; fi; }
 
-## Debian's chromium draws the report's charts; installed here when missing and we may.
+## Debian's chromium, a person's browser: the floor benchmark draws the pages in it.
 chromium:
-	$(call debian,chromium,chromium,the report's charts need Debian's chromium)
+	$(call debian,chromium,chromium,the floor benchmark needs Debian's chromium)
 
 ## Debian's chromium-headless-shell (the same Blink as its chromium, without the desktop
-## browser: a quarter less CPU a page) drives the browser tests.
+## browser: a quarter less CPU a page) drives the browser tests and draws the report's charts.
 headless-shell:
 	$(call debian,chromium-headless-shell,chromium-headless-shell,the browser tests need Debian's chromium-headless-shell)
 
@@ -77,8 +78,11 @@ postgresql:
 
 ## The report tests draw the PDF's pages with poppler's pdftoppm; the report is set in
 ## DejaVu Sans (fonts-dejavu-core: every letter of Swedish and Danish).
-pdftools:
+pdftools: fonts
 	$(call debian,poppler-utils,pdftoppm,the report tests draw PDF pages with pdftoppm)
+
+## DejaVu Sans, the report's font (every letter of Swedish, Danish and English).
+fonts:
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \

@@ -7,6 +7,7 @@ at closing; text from the data shown as text; the command line."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 from pathlib import Path
 
@@ -117,6 +118,50 @@ def test_networks_and_eu_funding_are_charts_with_their_data_in_words(out: Path) 
     pictures = [str(e.get("descr")) for e in doc.element.body.iter() if e.tag.endswith("}docPr")]
     assert [p.split(",")[0] for p in pictures] == ["Stapeldiagram", "Punktdiagram", "Stapeldiagram"]
     assert "403\xa0770 €" in pictures[2]  # Swedish groups with a no-break space
+
+
+def test_without_a_browser_the_report_says_each_chart_in_words(
+    out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server with no Chromium (a container built without it): the report is still
+    written, both ways, each chart as its caption and its data in words, and the log names
+    the missing browser; none of it is refused or half-written."""
+    missing = tmp_path / "no-chromium"
+    monkeypatch.setenv("BROWSER_PATH", str(missing))
+    monkeypatch.setattr(board, "_started", [False])  # as in a process that drew nothing yet
+    made = board.for_year(out, "slagelse", 2012, "da", "pdf")
+    assert [t for t, _ in structure(made) if t == "/Figure"] == []
+    text = text_of(made)
+    assert "Indikatorernes status" in text
+    assert "Dansk-svensk-polsk udviklingsnetværk: 25.000 kr., Aktiviteter" in text
+    assert "403.770 €" in text
+    assert str(missing) in caplog.text
+    doc = Word(io.BytesIO(board.for_year(out, "slagelse", 2012, "sv", "docx")))
+    assert len(doc.inline_shapes) == 0
+    said = [p.text for p in doc.paragraphs if "Stapeldiagram" in p.text]
+    assert len(said) == 2 and any("403\xa0770 €" in p for p in said), said
+
+
+def test_the_report_draws_in_the_first_browser_found(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Debian's headless shell where it is installed, else its chromium; BROWSER_PATH, where
+    set, wins."""
+    shell, full = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
+    full.touch()
+    monkeypatch.setattr(board, "BROWSERS", (shell, full))
+    monkeypatch.setattr(board, "_started", [False])
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    import kaleido
+
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda **_: None)
+    board._charts()
+    assert os.environ["BROWSER_PATH"] == str(full)
+    shell.touch()
+    monkeypatch.setattr(board, "_started", [False])
+    monkeypatch.delenv("BROWSER_PATH")
+    board._charts()
+    assert os.environ["BROWSER_PATH"] == str(shell)
 
 
 def test_the_word_document_has_headings_tables_and_pictures_with_alt_text(out: Path) -> None:

@@ -41,6 +41,27 @@ def test_the_dockerfile_copies_what_exists_and_runs_as_a_user() -> None:
     assert "streamlit_app.py" in cmd and "--server.address=0.0.0.0" in cmd
 
 
+def test_the_image_and_make_run_install_what_the_report_needs() -> None:
+    """The board's report draws its charts in Debian's headless Chromium and sets its text
+    in DejaVu Sans (`board.DEBIAN_PACKAGES`): the container image installs both (an image
+    without them wrote every report's charts as text), and so does `make run`."""
+    from dashboard.outputs.board import DEBIAN_PACKAGES
+
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    installs = [ln for ln in text.splitlines() if "apt-get install" in ln]
+    assert installs, "the Dockerfile installs nothing from Debian"
+    for package in DEBIAN_PACKAGES:
+        assert any(f" {package}" in ln for ln in installs), f"the image lacks {package}"
+    make = subprocess.run(
+        ["make", "-n", "-B", "headless-shell", "fonts"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert make.returncode == 0, make.stderr
+    run = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True)
+    assert "headless-shell fonts" in run.stdout, run.stdout
+    for package in DEBIAN_PACKAGES:
+        assert f"install -y -qq {package}" in make.stdout, (package, make.stdout)
+
+
 def test_the_compose_file_runs_replicas_behind_the_balancer() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
     services = compose["services"]
