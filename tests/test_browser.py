@@ -868,6 +868,7 @@ def test_markup_from_a_link_or_the_data_is_shown_as_text_on_every_page(
     network name, and in the link, render as the characters they are and fetch nothing."""
     import shutil
 
+    from dashboard.app.pages import PAGES
     from dashboard.imports.ingest import ingest
 
     src = tmp_path / "src"
@@ -925,6 +926,16 @@ def test_markup_from_a_link_or_the_data_is_shown_as_text_on_every_page(
                     expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
                     expect(page.get_by_role("button", name="Search").first).to_be_visible()
             shot(page, "overview_markup_payload")
+            # and every page with all organisations and no year: the notes and the panels'
+            # titles that list the organisations by name (the Evaluation page's note and its
+            # indicators' panels once drew the name's link and picture, 2026-12-07)
+            for spec in PAGES:
+                open_app(page, f"{srv.url}/{'' if spec.default else spec.name}?lang=sv")
+                page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS)
+                assert page.evaluate(LINKED) == 0, spec.name
+                if spec.name == "evaluation":  # the note names every organisation, as text
+                    text = page.get_by_test_id("stMain").inner_text().replace("\u2060", "")
+                    assert PAYLOAD in text.replace("\n", " "), text
         except Exception:
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / "FAILED_markup_payload.png"), full_page=True)

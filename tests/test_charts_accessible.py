@@ -91,3 +91,28 @@ def test_every_chart_has_a_title_a_table_and_visible_marks(
         assert len(tables) >= len(specs), page
     assert charts >= 8
     assert found == []
+
+
+def test_every_text_a_figure_shows_from_the_data_is_escaped_for_plotly() -> None:
+    """`safe.figure`, the guard every chart passes (`chart_panel.chart_with_table`): a
+    multicategory axis's labels (a list of lists: the Overview's organisations and goals)
+    and the annotations that title subplots (the Evaluation's indicators and organisations)
+    were drawn as markup, a link and all (2026-12-07); trace texts and ticks as well."""
+    from plotly.subplots import make_subplots
+
+    from dashboard.model import safe
+
+    bad = '<a href="https://example.invalid/h">a</a>'
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[bad, "plain & simple"])
+    fig.add_bar(y=[[bad, bad], ["1", "2"]], x=[1, 2], orientation="h", row=1, col=1)
+    fig.add_bar(x=[bad], y=[1], name=bad, hovertext=[bad], row=1, col=2)
+    fig.update_xaxes(tickmode="array", tickvals=[0], ticktext=[bad], row=1, col=1)
+    out = safe.figure(fig).to_plotly_json()
+    shown = json.dumps(out["data"]) + json.dumps(out["layout"])
+    assert "<a " not in shown and "</a>" not in shown
+    assert [a["text"] for a in out["layout"]["annotations"]] == [
+        '&lt;a href="https://example.invalid/h"&gt;a&lt;/a&gt;',
+        "plain &amp; simple",
+    ]
+    assert out["data"][0]["y"][0] == ['&lt;a href="https://example.invalid/h"&gt;a&lt;/a&gt;'] * 2
+    assert out["data"][0]["y"][1] == ["1", "2"] and list(out["data"][0]["x"]) == [1, 2]

@@ -18,7 +18,7 @@ from dashboard.model.problems import ImportFailed
 from dashboard.model.rounds import INDICATORS, RoundRefused
 from dashboard.storage import history
 from tests.conftest import ROOT
-from tests.helpers import AUTH, read_rows
+from tests.helpers import AUTH, as_read, read_rows
 
 ORG, YEAR = "gotland", 2010
 KULTUR = "Kultur- och fritidsförvaltningen"
@@ -334,10 +334,12 @@ def open_on_page(at: AppTest) -> None:
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(
-        str(e.value)
-        for kind in ("markdown", "caption", "info", "warning", "error", "success")
-        for e in getattr(at, kind)
+    return as_read(
+        "\n".join(
+            str(e.value)
+            for kind in ("markdown", "caption", "info", "warning", "error", "success")
+            for e in getattr(at, kind)
+        )
     )
 
 
@@ -351,8 +353,8 @@ def test_the_page_opens_a_year_and_the_reporter_marks_ready_in_swedish(live: Pat
     rep = session("kurt@gotland.se")
     assert any(h.value == "Det här efterfrågas av dig för 2010" for h in rep.header)
     shown = texts(rep)
-    assert KULTUR in "\n".join(s.value for s in rep.subheader)
-    assert TEKNIK not in "\n".join(s.value for s in rep.subheader) + shown
+    assert KULTUR in as_read("\n".join(s.value for s in rep.subheader))
+    assert TEKNIK not in as_read("\n".join(s.value for s in rep.subheader)) + shown
     assert not any(h.value == "Läget för 2010" for h in rep.header)  # no follow view
     where = "Rätta aktiviteterna på sidan Aktiviteter"
     assert where in texts(rep)  # while the part can be changed, where to change it
@@ -717,3 +719,20 @@ def test_a_step_other_writes_keep_coming_before_is_said_busy_in_the_reader_s_wor
     tree = [v if isinstance(v := getattr(n, "value", None), str) else None for n in at.main]
     assert tree.index(t("edit.busy_step", "sv")) < tree.index(at.title[0].value), tree[:8]
     assert parts(live)[KULTUR] != "ready"
+
+
+def test_a_comment_and_a_departments_name_are_shown_as_text_not_markup(live: Path) -> None:
+    """The coordinator's comment on a returned part, and the part's and organisation's names,
+    reach the reporter as the characters typed: a link, a picture or a colour in them is
+    written out (`view.md`), never drawn (it once drew them: a picture from another host
+    loaded in the reporter's browser)."""
+    comment = "[Logga in](https://example.invalid/a) ![x](https://example.invalid/i.png) :red[x]"
+    opened(live)
+    rounds.mark_ready(live, ORG, YEAR, KULTUR, KURT)
+    rounds.give_back(live, ORG, YEAR, KULTUR, COORD, comment)
+    rep = session("kurt@gotland.se")
+    said = [w.value for w in rep.warning if "Tillbakaskickad" in str(w.value)]
+    assert len(said) == 1, [w.value for w in rep.warning]
+    assert comment in as_read(said[0])
+    assert "](https" not in said[0] and "![x]" not in said[0] and ":red[" not in said[0]
+    assert all("\\-" in s.value for s in rep.subheader if "Kultur" in s.value)

@@ -13,7 +13,8 @@ value from the URL must show as the characters it is, so:
   a newline becomes Plotly's line break, so builders write line breaks as "\\n", never as
   markup, and data can never add any;
 - `figure(fig)` applies `html` to every text a figure shows from its data (axis
-  categories, labels, ids, hover texts, custom data, legend names, tick texts): the one
+  categories, labels, ids, hover texts, custom data, legend names, tick texts, the
+  annotations that title a figure's panels: an indicator's name, an organisation's): the one
   guard every chart passes through (`chart_panel.chart_with_table`).
 """
 
@@ -70,6 +71,9 @@ def figure(fig: go.Figure) -> go.Figure:
             if value is None or (attr in ("x", "y") and not _has_text(value)):
                 continue
             trace[attr] = _deep(value)
+    for note in fig.layout.annotations:  # the panels' titles of a figure of subplots
+        if isinstance(note.text, str):
+            note.text = html(note.text)
     for axis in _axes(fig):
         if axis.ticktext is not None:
             axis.ticktext = _deep(axis.ticktext)
@@ -79,10 +83,14 @@ def figure(fig: go.Figure) -> go.Figure:
 
 
 def _has_text(values: Any) -> bool:
+    """Whether *values* hold a string, at any depth: a multicategory axis's values are a
+    list of lists (organisation, goal), whose labels were once drawn as markup."""
     if isinstance(values, str):
         return True
+    if hasattr(values, "tolist"):
+        values = values.tolist()
     try:
-        return any(isinstance(v, str) for v in values)
+        return any(_has_text(v) for v in values if isinstance(v, str | list | tuple))
     except TypeError:
         return False
 

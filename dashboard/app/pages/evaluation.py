@@ -117,7 +117,7 @@ def render(view: View) -> None:
     st.title(view.t("evaluation.title", year=year))
     if plan.year is None:
         st.info(
-            view.t("evaluation.each_latest_note", years=plan.years_text(view.orgs)),
+            view.md("evaluation.each_latest_note", years=plan.years_text(view.orgs)),
             icon=":material/event:",
         )
     else:

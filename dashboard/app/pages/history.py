@@ -71,7 +71,7 @@ def _what_it_did(view: View, entry: data.Entry, previous: int | None) -> None:
     only = tuple(o for o in entry.orgs if o in view.filters.orgs)
     if only and len(only) < len(entry.orgs):
         names = ", ".join(view.orgs.get(o, o) for o in only)
-        st.caption(view.t("history.rows_of_chosen", orgs=names))
+        st.caption(view.md("history.rows_of_chosen", orgs=names))
     else:
         only = ()
     for name, v in entry.tables.items():

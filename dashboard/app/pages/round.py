@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard.app import changes, chart_panel, data, editform, grids, sidebar
 from dashboard.charts import round_figures
 from dashboard.i18n import fmt_date, fmt_int, fmt_time, plotly_separators
-from dashboard.model import access, codes, rounds
+from dashboard.model import access, codes, rounds, safe
 from dashboard.model.filters import Filters
 from dashboard.model.view import View
 from dashboard.outputs.export import file_slug
@@ -119,7 +119,7 @@ def render(view: View) -> None:
     )
     for r in shown.loc[shown["state"] == "closed"].itertuples():
         st.info(
-            view.t("round.closed_org", org=view.orgs.get(str(r.org_id), r.org_id), year=str(year)),
+            view.md("round.closed_org", org=view.orgs.get(str(r.org_id), r.org_id), year=str(year)),
             icon=":material/lock:",
         )
         if not read_only and st.button(
@@ -211,7 +211,7 @@ def _asked_of_me(
         row = parts.loc[(parts["org_id"] == org) & (parts["part"] == part)].iloc[0]
         state = rounds.shown_state(row["state"], int(row["filled"]), int(row["entered"]))
         with st.container(border=True):
-            st.subheader(f"{view.orgs.get(org, org)} · {part_label(view, part)}")
+            st.subheader(f"{safe.md(view.orgs.get(org, org))} · {safe.md(part_label(view, part))}")
             st.markdown(
                 view.t(
                     "round.mine.state",
@@ -223,7 +223,7 @@ def _asked_of_me(
             )
             if row["state"] == "returned" and row["comment"]:
                 st.warning(
-                    view.t("round.mine.returned", comment=str(row["comment"])),
+                    view.md("round.mine.returned", comment=str(row["comment"])),
                     icon=":material/undo:",
                 )
             lacks = missing.loc[(missing["org_id"] == org) & (missing["part"] == part)]
@@ -298,7 +298,7 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
     for org in sorted(org_rounds):
         r = org_rounds[org]
         mine = parts.loc[parts["org_id"] == org]
-        st.subheader(view.t("round.decide.title", org=view.orgs.get(org, org), year=str(year)))
+        st.subheader(view.md("round.decide.title", org=view.orgs.get(org, org), year=str(year)))
         if r.state == "closed":
             form = editform.form_key(f"round-reopen-{org}-{year}")
             with st.form(form):
@@ -348,7 +348,7 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
             )
         )
         if assessed < total:
-            st.caption(view.t("round.decide.assess", goals=str(goals["unassessed"].iloc[0])))
+            st.caption(view.md("round.decide.assess", goals=str(goals["unassessed"].iloc[0])))
         why = rounds.can_close(dict(zip(mine["part"], mine["state"], strict=True)), total, assessed)
         if why is not None:
             st.caption(view.t(f"round.refused.{why}", goals="", year=str(year)))
