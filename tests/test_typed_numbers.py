@@ -248,3 +248,20 @@ def test_a_fraction_in_a_whole_number_cell_is_named_as_the_language_writes_it() 
         for lang in ("sv", "da", "en")
     }
     assert "021,5" in shown["sv"] and "021,5" in shown["da"] and "021.5" in shown["en"], shown
+
+
+def test_a_name_from_the_data_in_a_fields_label_is_written_as_text(out: Path) -> None:  # noqa: F811
+    """Streamlit reads Markdown in a field's label: an indicator's name there is escaped
+    (`safe.md`), so a name holding a link or a picture shows as its characters."""
+    from dashboard.model import safe
+
+    names = [
+        str(r["indicator"]) for r in editing.load(out, "slagelse", 2013, "sv", "indicator_values")
+    ]
+    marked = [n for n in names if safe.md(n) != n]
+    assert marked, names  # the sample's names hold punctuation Markdown reads ("EU-...")
+    at = session("sv", 2013)
+    labels = [w.label for w in at.text_input]
+    for name in marked:
+        assert f"{safe.md(name)}: Utfall" in labels, (name, labels)
+        assert f"{name}: Utfall" not in labels

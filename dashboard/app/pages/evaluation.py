@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.app import chart_panel, data, downloads, grids, numbers, ui
 from dashboard.charts import evaluation_figures
 from dashboard.i18n import fmt_int, fmt_typed, plotly_separators
-from dashboard.model import verdicts
+from dashboard.model import safe, verdicts
 from dashboard.model.filters import Filters
 from dashboard.model.view import View
 from dashboard.outputs import report
@@ -413,13 +413,14 @@ def _edit(view: View, plan: verdicts.Plan) -> None:
                     # keyed by the row's name, never its place: an indicator another person
                     # adds meanwhile must not take over what was typed for another one
                     k = editform.field_key(form, label)
+                    shown = safe.md(label)  # a name or a code from the data, in a label (Markdown)
                     if part == "indicator_values":
                         c1, c2 = st.columns(2)
                         target = numbers.number_field(
-                            c1, f"{label}: {view.t('col.target')}", r.get("target"), lang, k + "t"
+                            c1, f"{shown}: {view.t('col.target')}", r.get("target"), lang, k + "t"
                         )
                         actual = numbers.number_field(
-                            c2, f"{label}: {view.t('col.actual')}", r.get("actual"), lang, k + "a"
+                            c2, f"{shown}: {view.t('col.actual')}", r.get("actual"), lang, k + "a"
                         )
                         typed.append((r, target, actual))
                     else:
@@ -427,13 +428,13 @@ def _edit(view: View, plan: verdicts.Plan) -> None:
                         now = r.get("assessment_status")
                         c1, c2 = st.columns([1, 2])
                         verdict = c1.selectbox(
-                            f"{view.t('col.goal')} {label}",
+                            f"{view.t('col.goal')} {shown}",
                             ["", *words],
                             index=words.index(now) + 1 if now in words else 0,
                             key=k + "v",
                         )
                         text = c2.text_input(
-                            f"{view.t('col.comment')} {label}", r.get("comment") or "", key=k + "c"
+                            f"{view.t('col.comment')} {shown}", r.get("comment") or "", key=k + "c"
                         )
                         if verdict:
                             new.append({**r, "assessment_status": verdict, "comment": text or None})

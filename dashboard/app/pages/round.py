@@ -181,7 +181,7 @@ def _step(view: View, step: str, org: str, year: int, **more: object) -> None:
         for key in ("state", "to"):  # a part's states in the reader's words, never codes
             if key in values:
                 values[key] = codes.label("round_state", values[key], view.lang)
-        text = view.t(f"round.refused.{exc.key}", **values)
+        text = view.md(f"round.refused.{exc.key}", **values)
         if exc.key in rounds.ABOUT_INPUT:
             st.error(text, icon=":material/block:")
             return
