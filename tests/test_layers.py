@@ -7,7 +7,8 @@ from Python but not from a reader), so a new module is checked the day it is add
   itself, never a module inside it, so a change of engine is a change behind it;
 - only the app imports Streamlit, only `dashboard.storage.engine` imports DuckDB;
 - the pages import no storage, no imports and no SQL, and cache nothing of their own;
-- no two modules import each other, directly or round a longer cycle.
+- no two modules import each other, directly or round a longer cycle;
+- no translation with values reaches a Streamlit call that reads Markdown unescaped.
 """
 
 from __future__ import annotations
@@ -204,3 +205,82 @@ def test_the_readmes_layout_is_the_tree() -> None:
     assert unlisted == []
     missing = [p for p in listed if not list(PROJECT_ROOT.glob(p.rstrip("/")))]
     assert missing == []
+
+
+# Streamlit calls that read Markdown in their text (the body, the label, a help or progress
+# text): a value from the data or a link must reach them escaped (`safe.md`)
+MARKDOWN_CALLS = {
+    "markdown", "caption", "info", "warning", "error", "success", "toast", "title", "header",
+    "subheader", "metric", "write", "expander", "tabs", "popover", "status", "spinner",
+    "button", "download_button", "form_submit_button", "link_button", "page_link", "checkbox",
+    "toggle", "radio", "selectbox", "multiselect", "select_slider", "slider", "text_input",
+    "text_area", "number_input", "date_input", "time_input", "file_uploader", "progress",
+}  # fmt: skip
+MARKDOWN_ARGS = {"label", "body", "help", "text"}
+
+
+def unescaped_translations(source: str) -> Iterator[tuple[int, str]]:
+    """(line, call) for each translation with values (`view.t(key, x=...)`, `tn(...)`)
+    inside a Markdown-reading call: such values are written as they are, so one from the
+    data draws its link, picture or colour. `view.md` and `view.mdn` escape them."""
+    for node in ast.walk(ast.parse(source)):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in MARKDOWN_CALLS
+        ):
+            continue
+        texts = node.args[:1] + [k.value for k in node.keywords if k.arg in MARKDOWN_ARGS]
+        for text in texts:
+            for inner in ast.walk(text):
+                if not isinstance(inner, ast.Call) or not inner.keywords:
+                    continue
+                if _called(inner) in ("t", "tn") and not all(
+                    _written_safe(k.value) for k in inner.keywords
+                ):
+                    yield node.lineno, ast.unparse(inner)[:80]
+
+
+# values that are text of the app's own or already escaped: a number, amount, share, date or
+# time as the language writes it, a translation, an escaped value (`safe.md`)
+SAFE_VALUES = {"fmt_int", "fmt_num", "fmt_money", "fmt_pct", "fmt_date", "fmt_time", "md", "t"}
+SAFE_VALUES |= {"tn", "mdn"}
+
+
+def _called(node: ast.AST) -> str | None:
+    if not isinstance(node, ast.Call):
+        return None
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return node.func.id if isinstance(node.func, ast.Name) else None
+
+
+def _written_safe(value: ast.expr) -> bool:
+    """Whether *value* is a constant, a formatted number or date, a translation or an
+    escaped value; `**{k: safe.md(v) ...}` counts by its values."""
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, ast.DictComp):
+        return _written_safe(value.value)
+    return _called(value) in SAFE_VALUES
+
+
+def test_no_value_reaches_markdown_unescaped() -> None:
+    """Every page and app module writes translations with values into Markdown through
+    `view.md`/`view.mdn` (a name, a code or a comment from the data, escaped), so a new
+    page cannot draw the data's markup by forgetting it: the Evaluation's note, the Round
+    page's headings and a returned part's comment once did (2026-12-07)."""
+    found = [
+        f"{path.relative_to(PROJECT_ROOT)}:{line}: {call}"
+        for path in sorted((PACKAGE / "app").rglob("*.py"))
+        for line, call in unescaped_translations(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "\n".join(found)
+
+
+def test_the_markdown_check_would_see_a_value_written_as_it_is() -> None:
+    bad = 'st.info(view.t("round.mine.returned", comment=row["comment"]))'
+    assert [line for line, _ in unescaped_translations(bad)] == [1]
+    good = 'st.info(view.md("round.mine.returned", comment=row["comment"]))'
+    assert list(unescaped_translations(good)) == []
+    assert list(unescaped_translations('st.info(view.t("loading"))')) == []

@@ -243,7 +243,9 @@ def _as_of_notice(lang: str) -> None:
     version = data.as_of()
     if version is None:
         return
-    st.sidebar.warning(t("history.as_of", lang, version=version), icon=":material/history:")
+    st.sidebar.warning(
+        t("history.as_of", lang, version=safe.md(version)), icon=":material/history:"
+    )
     st.sidebar.button(
         t("history.as_of.back", lang), on_click=data.show_version, args=(None,), key="as_of_back"
     )

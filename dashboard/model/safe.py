@@ -33,9 +33,18 @@ _TRACE_TEXT = ("x", "y", "text", "hovertext", "labels", "parents", "ids", "custo
 _WORD_JOINER = "\u2060"  # invisible; keeps GFM from turning "https://..." into a link
 
 
+class Markdown(str):
+    """Markdown the app wrote itself from escaped parts (the fault-report address as a
+    link): `md` leaves it as it is, so `View.md` can take it beside values from the data."""
+
+    __slots__ = ()
+
+
 def md(value: object) -> str:
     """*value* as literal text inside Markdown (no link, image, colour, formula, heading,
-    and no bare address turned into a link)."""
+    and no bare address turned into a link); `Markdown` the app wrote stays as it is."""
+    if isinstance(value, Markdown):
+        return str(value)
     text = str(value).replace("\r", " ").replace("\n", " ")
     text = re.sub(r"(?i)(https?|ftp|mailto)(:)", r"\1" + _WORD_JOINER + r"\2", text)
     text = re.sub(r"(?i)\b(www)(\.)", r"\1" + _WORD_JOINER + r"\2", text)

@@ -24,9 +24,9 @@ def contact_link(value: str) -> str | None:
     address and no https address (then the page says none is set)."""
     value = value.strip()
     if _EMAIL.fullmatch(value):
-        return f"[{safe.md(value)}](mailto:{value})"
+        return safe.Markdown(f"[{safe.md(value)}](mailto:{value})")
     if _URL.fullmatch(value):
-        return f"[{safe.md(value)}]({value})"
+        return safe.Markdown(f"[{safe.md(value)}]({value})")
     return None
 
 
@@ -40,10 +40,10 @@ def render(view: View) -> None:
         if section == "report":
             link = contact_link(os.environ.get(CONTACT_SETTING, ""))
             st.markdown(
-                view.t("a11y.report.text", contact=link) if link else view.t("a11y.report.unset")
+                view.md("a11y.report.text", contact=link) if link else view.t("a11y.report.unset")
             )
         else:
-            st.markdown(view.t(f"a11y.{section}.text", date=STATEMENT_DATE))
+            st.markdown(view.md(f"a11y.{section}.text", date=STATEMENT_DATE))
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

@@ -61,7 +61,7 @@ def render(view: View) -> None:
     page = 1
     if pages > 1:
         page = int(right.number_input(view.t("activities.page"), 1, pages, 1, key="act_page"))
-        right.caption(view.t("activities.page_of", page=page, pages=pages))
+        right.caption(view.md("activities.page_of", page=page, pages=pages))
     with st.spinner(view.t("loading")):
         rows = data.query(
             "activities", f, search=search, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE

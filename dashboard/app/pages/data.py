@@ -173,11 +173,11 @@ def _upload(view: View) -> tuple[str, bytes, changes.UploadCheck] | None:
         type=["xlsx", "csv", "zip"],
         accept_multiple_files=False,
         key="data-upload",
-        help=view.t("data.upload.help", mb=changes.max_upload_mb()),
+        help=view.md("data.upload.help", mb=changes.max_upload_mb()),
         label_visibility="collapsed",
         max_upload_size=changes.max_upload_mb(),
     )
-    st.caption(view.t("data.upload.help", mb=changes.max_upload_mb()))
+    st.caption(view.md("data.upload.help", mb=changes.max_upload_mb()))
     if not may_replace(view) and not may_import_any(view):
         st.info(view.t("data.replace.disabled"), icon=":material/lock:")
     if upload is None:
@@ -290,7 +290,7 @@ def _import_checked(view: View, name: str, payload: bytes, result: changes.Uploa
         st.success(i18n.tn("data.replace.done", rows, lang, rows=fmt_int(rows, lang)))
         st.caption(
             " · ".join(
-                view.t(
+                view.md(
                     f"data.table.{tb.action}",
                     table=codes.table_label(tb.table, lang),
                     after=fmt_int(tb.after, lang),

@@ -72,10 +72,10 @@ ASSESSMENT_COLUMNS = [
 def _year_note(view: View, year: int) -> None:
     f = view.filters
     if f.year_from is None and f.year_to is None:
-        st.info(view.t("evaluation.all_years_note", year=year), icon=":material/event:")
+        st.info(view.md("evaluation.all_years_note", year=year), icon=":material/event:")
     elif f.single_year is None:
         st.info(
-            view.t("evaluation.range_note", lo=f.year_from, hi=f.year_to, year=year),
+            view.md("evaluation.range_note", lo=f.year_from, hi=f.year_to, year=year),
             icon=":material/event:",
         )
 
@@ -114,7 +114,7 @@ def render(view: View) -> None:
         st.info(view.t("evaluation.no_year"))
         return
     year = plan.label(lang)
-    st.title(view.t("evaluation.title", year=year))
+    st.title(view.md("evaluation.title", year=year))
     if plan.year is None:
         st.info(
             view.md("evaluation.each_latest_note", years=plan.years_text(view.orgs)),
@@ -157,7 +157,7 @@ def _rollup_section(view: View, rollup: pd.DataFrame, year: str, lang: str, slug
             icon=":material/flag:",
         )
     else:
-        st.success(view.t("evaluation.covered", year=year), icon=":material/check_circle:")
+        st.success(view.md("evaluation.covered", year=year), icon=":material/check_circle:")
     differ = verdicts.disagreements(rollup, view.orgs)
     if differ:
         st.info(
@@ -211,7 +211,7 @@ def _indicators_section(
     f: Filters,
 ) -> None:
     """The section "evaluation.indicators": its heading, then its tables and charts, or a note."""
-    st.header(view.t("evaluation.indicators", year=year))
+    st.header(view.md("evaluation.indicators", year=year))
     if indicators.empty:
         st.info(view.t("evaluation.indicators.none"))
     else:
@@ -278,9 +278,9 @@ def _assessments_section(
     view: View, year: str, assessments: pd.DataFrame, lang: str, slug: str
 ) -> None:
     """The section "evaluation.assessments": its heading, then its tables and charts, or a note."""
-    st.header(view.t("evaluation.assessments", year=year))
+    st.header(view.md("evaluation.assessments", year=year))
     if assessments.empty:
-        st.info(view.t("evaluation.assessments.none", year=year))
+        st.info(view.md("evaluation.assessments.none", year=year))
     else:
         st.caption(view.t("evaluation.assessments.help"))
         grids.table_with_download(
@@ -300,7 +300,7 @@ def _assessments_section(
 def _compilation_section(view: View, year: str, plan: verdicts.Plan, lang: str, f: Filters) -> None:
     """The section "evaluation.compilation": its heading, then its tables and charts, or a note."""
     st.header(view.t("evaluation.compilation"))
-    st.caption(view.t("evaluation.compilation.help", year=year))
+    st.caption(view.md("evaluation.compilation.help", year=year))
     stem = report.file_stem(plan, lang)
 
     def compiled() -> report.Compilation:
@@ -377,7 +377,7 @@ def _edit(view: View, plan: verdicts.Plan) -> None:
     if not orgs:
         return
     lang = view.lang
-    with st.expander(view.t("edit.values.title", year=plan.label(lang)), icon=":material/edit:"):
+    with st.expander(view.md("edit.values.title", year=plan.label(lang)), icon=":material/edit:"):
         org = ui.pick(st, view.t("filter.orgs"), orgs, view.orgs, "ev_org")
         year = plan.year_of(org)
         if year is None:  # nothing of this organisation to evaluate yet

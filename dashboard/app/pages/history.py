@@ -62,7 +62,7 @@ def _rows(
 
 
 def _what_it_did(view: View, entry: data.Entry, previous: int | None) -> None:
-    st.header(view.t("history.change", version=entry.version))
+    st.header(view.md("history.change", version=entry.version))
     if not entry.tables:
         st.caption(view.t("history.nothing"))
         return
@@ -168,7 +168,7 @@ def render(view: View) -> None:
     _what_it_did(view, entry, data.previous_version(pick))
     if data.version_kept(entry.version):
         st.button(
-            view.t("history.show", version=entry.version),
+            view.md("history.show", version=entry.version),
             on_click=data.show_version,
             args=(entry.version,),
             key="history_show",
@@ -189,7 +189,7 @@ def _undo(view: View, version: int) -> None:
         return
     st.caption(view.t("history.undo.help"))
     comment = st.text_input(view.t("history.restore.comment"), key="undo-comment")
-    if not st.button(view.t("history.undo", version=version), key="undo", type="primary"):
+    if not st.button(view.md("history.undo", version=version), key="undo", type="primary"):
         return
     try:
         new = changes.undo_change(version, person, comment)
@@ -228,7 +228,7 @@ def _restore(view: View, version: int) -> None:
         return
     seen = st.session_state.setdefault("restore-seen", data.live_version())
     comment = st.text_input(view.t("history.restore.comment"), key="restore-comment")
-    if not st.button(view.t("history.restore", version=version), key="restore"):
+    if not st.button(view.md("history.restore", version=version), key="restore"):
         st.session_state["restore-seen"] = data.live_version()
         return
     try:
@@ -237,7 +237,7 @@ def _restore(view: View, version: int) -> None:
         st.error(view.t("history.restore_note"))
         return
     except changes.Stale:
-        st.error(view.t("history.restore.stale", now=data.live_version()))
+        st.error(view.md("history.restore.stale", now=data.live_version()))
         st.session_state["restore-seen"] = data.live_version()
         return
     _done(view.t("history.restored", version=version, new=new))

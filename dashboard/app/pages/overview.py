@@ -75,7 +75,7 @@ def render(view: View) -> None:
         st.caption(view.t("overview.no_delta"))
     if compared is not None:
         lo, hi = compared
-        st.caption(view.t("overview.delta", prev=str(lo) if lo == hi else f"{lo}–{hi}"))
+        st.caption(view.md("overview.delta", prev=str(lo) if lo == hi else f"{lo}–{hi}"))
     by = cards.set_index("measure")
     lang = view.lang
 

@@ -86,7 +86,7 @@ def _secured(view: View, totals: pd.DataFrame) -> None:
         for col, (_, r) in zip(cols, with_money.iterrows(), strict=False):
             cur = str(r["currency"])
             col.metric(
-                view.t("projects.metric.rate", cur=cur),
+                view.md("projects.metric.rate", cur=cur),
                 fmt_pct(r["eu_rate"], lang),
                 border=True,
                 help=view.t("projects.rate.help"),
@@ -153,7 +153,7 @@ def _targets(view: View, targets: pd.DataFrame, names: dict[str, str]) -> None:
             st.markdown(
                 f"**{safe.md(first['name'])}**  \n"
                 + f"{safe.md(names.get(first['org_id'], first['org_id']))}{goal} · "
-                + view.t("projects.target.role", role=_role_name(view, first["role"]).lower())
+                + view.md("projects.target.role", role=_role_name(view, first["role"]).lower())
                 + (f" · {view.t('source.illustrative')}" if invented else "")
             )
             for _, r in rows.iterrows():

@@ -103,7 +103,7 @@ def render(view: View) -> None:
     years = [str(y) for y in sorted(set(every["year"]), reverse=True)]
     year = int(sidebar.url_selectbox(view.t("round.year"), years, "round_year", "round"))
     shown = every.loc[every["year"] == year]
-    st.header(view.t("round.rounds", year=str(year)))
+    st.header(view.md("round.rounds", year=str(year)))
     grids.table_with_download(
         view,
         shown[["org_id", "year", "due", "state", "changed_by", "changed_at"]]
@@ -204,7 +204,7 @@ def _asked_of_me(
 ) -> None:
     """What is asked of a reporter: each of their parts, its state, what is missing, and
     the button that marks it ready."""
-    st.header(view.t("round.mine.title", year=str(year)))
+    st.header(view.md("round.mine.title", year=str(year)))
     orgs = tuple(sorted({o for o, _ in mine}))
     missing = data.query("round_missing", Filters(orgs), year=year)
     for org, part in mine:
@@ -213,7 +213,7 @@ def _asked_of_me(
         with st.container(border=True):
             st.subheader(f"{safe.md(view.orgs.get(org, org))} · {safe.md(part_label(view, part))}")
             st.markdown(
-                view.t(
+                view.md(
                     "round.mine.state",
                     state=codes.label("round_state", state, view.lang),
                     due=fmt_date(pd.Timestamp(row["due"]).date(), view.lang),
@@ -259,7 +259,7 @@ def _asked_of_me(
 
 def _follow(view: View, parts: pd.DataFrame, year: int, today: date) -> None:
     """The coordinator's view of the round: every part, as a chart and a table."""
-    st.header(view.t("round.follow.title", year=str(year)))
+    st.header(view.md("round.follow.title", year=str(year)))
     frame = follow_frame(view, parts, today)
     chart = frame.assign(
         part_label=[
@@ -351,9 +351,9 @@ def _decide(view: View, parts: pd.DataFrame, shown: pd.DataFrame, year: int) -> 
             st.caption(view.md("round.decide.assess", goals=str(goals["unassessed"].iloc[0])))
         why = rounds.can_close(dict(zip(mine["part"], mine["state"], strict=True)), total, assessed)
         if why is not None:
-            st.caption(view.t(f"round.refused.{why}", goals="", year=str(year)))
+            st.caption(view.md(f"round.refused.{why}", goals="", year=str(year)))
         if st.button(
-            view.t("round.close.button", year=str(year)),
+            view.md("round.close.button", year=str(year)),
             key=editform.form_key(f"round-close-{org}-{year}"),
             disabled=why is not None,
         ):
