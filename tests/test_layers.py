@@ -275,7 +275,7 @@ def test_no_value_reaches_markdown_unescaped() -> None:
         for path in sorted((PACKAGE / "app").rglob("*.py"))
         for line, call in unescaped_translations(path.read_text(encoding="utf-8"))
     ]
-    assert found == [], "\n".join(found)
+    assert found == [], "use view.md / view.mdn (values escaped) for these:\n" + "\n".join(found)
 
 
 def test_the_markdown_check_would_see_a_value_written_as_it_is() -> None:
