@@ -269,7 +269,7 @@ def _codes(listed: object) -> set[str]:
     return set() if _missing(listed) else {c.strip() for c in str(listed).split(",")}
 
 
-def _status_chart(rollup: pd.DataFrame, name: str, org: str, year: int, lang: str) -> Figure:
+def _status_chart(rollup: pd.DataFrame, name: str, org: str, year: int, lang: str) -> Block:
     """The Evaluation page's chart of indicators per goal by status, as a picture with its
     data said in words (the alternative text a screen reader reads)."""
     labels = {s: status_label(s, lang) for s in evaluation_figures.STATUS_ORDER}
@@ -294,10 +294,10 @@ def _status_chart(rollup: pd.DataFrame, name: str, org: str, year: int, lang: st
         )
         said.append(f"{r['goal_code']}: {counts or t('board.chart.none', lang)}")
     alt = t("board.chart.alt", lang, title=title) + " " + "; ".join(said) + "."
-    return Figure(title, alt, picture(fig))
+    return chart(title, alt, fig)
 
 
-def _networks_chart(db: Database, filters: Filters, lang: str) -> Figure | None:
+def _networks_chart(db: Database, filters: Filters, lang: str) -> Block | None:
     """The Networks page's cost against contribution for the organisation's year, its
     points said in words: fee, activities and goals served per network."""
     value = db.df("network_value", params_for("network_value", filters))
@@ -335,10 +335,10 @@ def _networks_chart(db: Database, filters: Filters, lang: str) -> Figure | None:
             f"{fmt_int(r['goals_served'], lang)}"
         )
     alt = t("board.chart.alt.networks", lang, title=title) + " " + "; ".join(said) + "."
-    return Figure(title, alt, picture(fig, height=480))
+    return chart(title, alt, fig, height=480)
 
 
-def _funding_chart(db: Database, filters: Filters, lang: str) -> Figure | None:
+def _funding_chart(db: Database, filters: Filters, lang: str) -> Block | None:
     """The Projects page's EU co-financing by programme and status (one panel per
     currency, never added across), said in words per programme."""
     funding = db.df("project_funding", params_for("project_funding", filters))
@@ -370,7 +370,7 @@ def _funding_chart(db: Database, filters: Filters, lang: str) -> Figure | None:
         for r in rows.to_dict("records")
     ]
     alt = t("board.chart.alt.funding", lang, title=title) + " " + "; ".join(said) + "."
-    return Figure(title, alt, picture(fig))
+    return chart(title, alt, fig)
 
 
 # ---------------------------------------------------------------- charts as pictures
@@ -392,31 +392,26 @@ def _charts() -> None:
 
     if _started[0]:
         return
-    found = next((b for b in BROWSERS if b.exists()), BROWSERS[0])
-    os.environ.setdefault("BROWSER_PATH", str(found))
-    if not Path(os.environ["BROWSER_PATH"]).exists():
-        raise ChartsUnavailable(os.environ["BROWSER_PATH"])
+    # looked for at each report until one is found: a browser installed later is used
+    # without a restart (nothing missing is written into BROWSER_PATH)
+    path = os.environ.get("BROWSER_PATH") or next((str(b) for b in BROWSERS if b.exists()), "")
+    if not path or not Path(path).exists():
+        raise ChartsUnavailable(path or " or ".join(str(b) for b in BROWSERS))
+    os.environ["BROWSER_PATH"] = path  # where Kaleido looks
     chartpage.mend()  # its page asked in the right context (see chartpage)
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
     _started[0] = True
 
 
-def picture(fig: go.Figure, width: int = 760, height: int | None = None) -> bytes:
-    """*fig* drawn (`png`), or no bytes where no browser is installed: the document is then
-    written with the chart's data in words in its place (`_shown`), not refused."""
+def chart(title: str, alt: str, fig: go.Figure, height: int | None = None) -> Block:
+    """*fig* as a figure with its picture and *alt*; where no browser is installed, as a
+    paragraph of its *title* and its data in words (*alt*): the document is written, not
+    refused, and the log says which browser it looked for."""
     try:
-        return png(fig, width, height)
+        return Figure(title, alt, png(fig, height=height))
     except ChartsUnavailable as exc:
         log.warning("the report's charts are written as text: no browser at %s", exc)
-        return b""
-
-
-def _shown(b: Block) -> Block:
-    """A figure without its picture (`picture`) as a paragraph: its caption, then its data
-    in words."""
-    if isinstance(b, Figure) and not b.png:
-        return Para(b.alt, lead=b.caption + ".")
-    return b
+        return Para(alt, lead=title + ".")
 
 
 def png(fig: go.Figure, width: int = 760, height: int | None = None) -> bytes:
@@ -482,7 +477,7 @@ def pdf(doc: Document) -> bytes:
     folder = Path(tempfile.mkdtemp(prefix="malbild-report-"))
     try:
         blocks = []
-        for i, b in enumerate(map(_shown, doc.blocks)):
+        for i, b in enumerate(doc.blocks):
             if isinstance(b, Heading):
                 blocks.append({"kind": "heading", "level": b.level, "text": b.text})
             elif isinstance(b, Para):
@@ -538,7 +533,7 @@ def docx(doc: Document) -> bytes:
     tag.set(qn("w:val"), lang_tag)
     rpr.append(tag)
     figures = 0
-    for b in map(_shown, doc.blocks):
+    for b in doc.blocks:
         if isinstance(b, Heading):
             word.add_heading(b.text, level=b.level)
         elif isinstance(b, Para):
