@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.app import chart_panel, data, grids
 from dashboard.app.sidebar import ALL_ORGS, SEVERAL_ORGS
-from dashboard.model.access import Scope
+from dashboard.model.access import Scope, ScopeMissing
 from dashboard.model.filters import Filters
 from tests.conftest import ROOT
 from tests.helpers import ALL_PAGES
@@ -203,11 +203,20 @@ def test_download_file_names_say_what_and_which_selection() -> None:
     from dashboard.model.view import View
     from dashboard.outputs.readable import file_name
 
-    assert file_name(View("sv", Filters(("gotland",), 2009, 2009)), "activities") == (
-        "aktiviteter_gotland_2009.csv"
+    every = Scope.everything()
+    gotland_2009 = View("sv", Filters(("gotland",), 2009, 2009), scope=every)
+    assert file_name(gotland_2009, "activities") == "aktiviteter_gotland_2009.csv"
+    assert file_name(View("en", Filters(), scope=every), "coverage") == (
+        "goal_coverage_all_all-years.csv"
     )
-    assert file_name(View("en", Filters()), "coverage") == "goal_coverage_all_all-years.csv"
-    assert file_name(View("sv", Filters()), "coverage") == "maltackning_alla_alla-ar.csv"
+    assert file_name(View("sv", Filters(), scope=every), "coverage") == (
+        "maltackning_alla_alla-ar.csv"
+    )
+    # a reader of Gävle only: "all organisations" is Gävle, and the name says so
+    gavle = View("sv", Filters(), scope=Scope.only(["gavle"]))
+    assert file_name(gavle, "activities") == "aktiviteter_gavle_alla-ar.csv"
+    with pytest.raises(ScopeMissing):  # a view without its reader names no file
+        file_name(View("sv", Filters()), "activities")
 
 
 def test_a_bad_link_falls_back_with_notices(app) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -220,31 +221,88 @@ MARKDOWN_ARGS = {"label", "body", "help", "text"}
 
 
 def unescaped_translations(source: str) -> Iterator[tuple[int, str]]:
-    """(line, call) for each translation with values (`view.t(key, x=...)`, `tn(...)`)
-    inside a Markdown-reading call: such values are written as they are, so one from the
-    data draws its link, picture or colour. `view.md` and `view.mdn` escape them."""
-    for node in ast.walk(ast.parse(source)):
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in MARKDOWN_CALLS
-        ):
+    """(line, call) for each translation with values (`view.t(key, x=...)`, `tn(...)`) or
+    f-string with values inside a Markdown-reading call: such values are written as they
+    are, so one from the data draws its link, picture or colour. `view.md` and `view.mdn`
+    escape a translation's values, `safe.md` any other value. A name counts as safe when
+    every value its function assigns to it is (`shown = safe.md(label)`)."""
+    tree = ast.parse(source)
+    scopes = [tree, *(n for n in ast.walk(tree) if isinstance(n, FUNCTIONS))]
+    for scope in scopes:
+        safe = _SafeValues(_assigned(scope))
+        for node in _own_nodes(scope):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in MARKDOWN_CALLS
+            ):
+                continue
+            texts = node.args[:1] + [k.value for k in node.keywords if k.arg in MARKDOWN_ARGS]
+            for text in texts:
+                for bad in _unescaped(text, safe):
+                    yield node.lineno, ast.unparse(bad)[:80]
+
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of *scope*, not those of the functions inside it (each is its own)."""
+    for child in ast.iter_child_nodes(scope):
+        if not isinstance(child, FUNCTIONS):
+            yield child
+            yield from _own_nodes(child)
+
+
+def _assigned(scope: ast.AST) -> dict[str, list[ast.expr]]:
+    """Every value *scope* assigns to each of its names (a name assigned by unpacking or a
+    loop, whose values are not known one by one, gets an unknown one)."""
+    found: dict[str, list[ast.expr]] = {}
+    for node in _own_nodes(scope):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            pairs = [(t, node.value) for t in targets]
+        elif isinstance(node, ast.For | ast.comprehension | ast.withitem | ast.NamedExpr):
+            target = node.optional_vars if isinstance(node, ast.withitem) else node.target
+            value = node.value if isinstance(node, ast.NamedExpr) else ast.Name("?")
+            pairs = [(target, value)] if target is not None else []
+        else:
             continue
-        texts = node.args[:1] + [k.value for k in node.keywords if k.arg in MARKDOWN_ARGS]
-        for text in texts:
-            for inner in ast.walk(text):
-                if not isinstance(inner, ast.Call) or not inner.keywords:
-                    continue
-                if _called(inner) in ("t", "tn") and not all(
-                    _written_safe(k.value) for k in inner.keywords
-                ):
-                    yield node.lineno, ast.unparse(inner)[:80]
+        for target, value in pairs:
+            if isinstance(target, ast.Name):
+                found.setdefault(target.id, []).append(value)
+            else:  # `lo, hi = pair`
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        found.setdefault(name.id, []).append(ast.Name("?"))
+    return found
+
+
+def _unescaped(text: ast.AST, safe: _SafeValues) -> Iterator[ast.AST]:
+    """The translations and f-strings in *text* writing a value as it is; what `md`/`mdn`
+    escape, and a translation's key (`view.t(f"a11y.{section}")`), are not looked into."""
+    if isinstance(text, ast.Call) and _called(text) in ("md", "mdn"):
+        return
+    if isinstance(text, ast.Call) and _called(text) in ("t", "tn"):
+        if not all(safe(k.value) for k in text.keywords):
+            yield text
+        for arg in text.args[1:]:
+            yield from _unescaped(arg, safe)
+        return
+    if isinstance(text, ast.JoinedStr):  # f"{label}: {problem}"
+        parts = [p.value for p in text.values if isinstance(p, ast.FormattedValue)]
+        if not all(safe(v) for v in parts):
+            yield text
+            return
+    for child in ast.iter_child_nodes(text):
+        yield from _unescaped(child, safe)
 
 
 # values that are text of the app's own or already escaped: a number, amount, share, date or
-# time as the language writes it, a translation, an escaped value (`safe.md`)
+# time as the language writes it, a translation, a table's name in the language, an escaped
+# value (`safe.md`)
 SAFE_VALUES = {"fmt_int", "fmt_num", "fmt_money", "fmt_pct", "fmt_date", "fmt_time", "md", "t"}
-SAFE_VALUES |= {"tn", "mdn"}
+SAFE_VALUES |= {"tn", "mdn", "table_label", "fmt_typed"}
 
 
 def _called(node: ast.AST) -> str | None:
@@ -255,14 +313,35 @@ def _called(node: ast.AST) -> str | None:
     return node.func.id if isinstance(node.func, ast.Name) else None
 
 
-def _written_safe(value: ast.expr) -> bool:
-    """Whether *value* is a constant, a formatted number or date, a translation or an
-    escaped value; `**{k: safe.md(v) ...}` counts by its values."""
-    if isinstance(value, ast.Constant):
-        return True
-    if isinstance(value, ast.DictComp):
-        return _written_safe(value.value)
-    return _called(value) in SAFE_VALUES
+@dataclass
+class _SafeValues:
+    """Whether a value is a constant, a formatted number or date, a translation, an
+    escaped value, or put together of those (`a if c else ""`, an f-string, `a + b`, a
+    name every assignment of which is); `**{k: safe.md(v) ...}` counts by its values."""
+
+    assigned: dict[str, list[ast.expr]]
+    looking: set[str] = field(default_factory=set)
+
+    def __call__(self, value: ast.expr) -> bool:
+        if isinstance(value, ast.Constant):
+            return True
+        if isinstance(value, ast.DictComp):
+            return self(value.value)
+        if isinstance(value, ast.IfExp):
+            return self(value.body) and self(value.orelse)
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            return self(value.left) and self(value.right)
+        if isinstance(value, ast.JoinedStr):
+            return all(self(p.value) for p in value.values if isinstance(p, ast.FormattedValue))
+        if isinstance(value, ast.Name) and value.id in self.assigned:
+            if value.id in self.looking:  # `x = x + ...`: as safe as its other values
+                return True
+            self.looking.add(value.id)
+            try:
+                return all(self(v) for v in self.assigned[value.id])
+            finally:
+                self.looking.discard(value.id)
+        return _called(value) in SAFE_VALUES
 
 
 def test_no_value_reaches_markdown_unescaped() -> None:
@@ -284,3 +363,5 @@ def test_the_markdown_check_would_see_a_value_written_as_it_is() -> None:
     good = 'st.info(view.md("round.mine.returned", comment=row["comment"]))'
     assert list(unescaped_translations(good)) == []
     assert list(unescaped_translations('st.info(view.t("loading"))')) == []
+    assert [line for line, _ in unescaped_translations('st.error(f"{label}: {problem}")')] == [1]
+    assert list(unescaped_translations('st.error(f"{safe.md(label)}: {md(problem)}")')) == []

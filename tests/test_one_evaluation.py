@@ -16,6 +16,7 @@ import pytest
 
 from dashboard.charts import evaluation_figures
 from dashboard.model import verdicts
+from dashboard.model.access import Scope
 from dashboard.model.filters import Filters
 from dashboard.outputs import report
 from dashboard.sql.queries import params_for
@@ -179,8 +180,10 @@ def test_file_names_say_the_year_evaluated(sample_db: Database) -> None:
     plan = report.plan_for(sample_db, Filters(("slagelse",), 2011, 2013))
     assert plan is not None
     # a range evaluates its last year: the workbook and the page's files say 2013 alike
-    assert report.file_stem(plan, "sv") == "arssammanstallning_slagelse_2013"
-    assert report.plan_slug(plan, "sv") == "slagelse_2013"
+    anyone = Scope.everything()
+    assert report.file_stem(plan, "sv", anyone) == "arssammanstallning_slagelse_2013"
+    assert report.plan_slug(plan, "sv", anyone) == "slagelse_2013"
     every = report.plan_for(sample_db, Filters())
     assert every is not None
-    assert report.plan_slug(every, "da") == "alle_seneste-aar"
+    assert report.plan_slug(every, "da", anyone) == "alle_seneste-aar"
+    assert report.plan_slug(every, "da", Scope.only(["vkl"])) == "vkl_seneste-aar"

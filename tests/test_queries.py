@@ -138,13 +138,34 @@ def test_indicator_status_rule(mini_db: Database) -> None:
 
 
 def test_file_slug_names_the_selection_in_the_language() -> None:
+    from dashboard.model.access import Scope
     from dashboard.outputs.export import file_slug
 
-    assert file_slug(Filters(("gotland",), 2009, 2009), "sv") == "gotland_2009"
-    assert file_slug(Filters(), "sv") == "alla_alla-ar"
-    assert file_slug(Filters(), "da") == "alle_alle-aar"
-    assert file_slug(Filters(), "en") == "all_all-years"
+    every = Scope.everything()
+    assert file_slug(Filters(("gotland",), 2009, 2009), "sv", every) == "gotland_2009"
+    assert file_slug(Filters(), "sv", every) == "alla_alla-ar"
+    assert file_slug(Filters(), "da", every) == "alle_alle-aar"
+    assert file_slug(Filters(), "en", every) == "all_all-years"
     # goals by how many (an id such as gavle-p1 is no name a reader knows)
-    assert file_slug(Filters(("a", "b"), 2019, 2020, ("a1",)), "sv") == "a-b_2019-2020_mal-1"
-    assert file_slug(Filters(("a", "b", "c", "d"), 2019, 2019), "da") == "4-organisationer_2019"
-    assert file_slug(Filters(("a",)), "sv", latest=True) == "a_senaste-aret"
+    two = Filters(("a", "b"), 2019, 2020, ("a1",))
+    assert file_slug(two, "sv", every) == "a-b_2019-2020_mal-1"
+    four = Filters(("a", "b", "c", "d"), 2019, 2019)
+    assert file_slug(four, "da", every) == "4-organisationer_2019"
+    assert file_slug(Filters(("a",)), "sv", every, latest=True) == "a_senaste-aret"
+
+
+def test_a_file_is_named_by_the_organisations_its_reader_may_read() -> None:
+    """An "all" is every organisation only for a reader of every one: a Gävle reporter's file
+    of "all organisations" holds Gävle's rows and is named so (a manager reading
+    aktiviteter_alla_... would take it for every municipality's)."""
+    from dashboard.model.access import Scope
+    from dashboard.outputs.export import file_slug
+
+    gavle = Scope.only(["gavle"])
+    assert file_slug(Filters(), "sv", gavle) == "gavle_alla-ar"
+    assert file_slug(Filters((), 2012, 2012), "en", Scope.only(["b", "a"])) == "a-b_2012"
+    many = Scope.only(["a", "b", "c", "d", "e"])
+    assert file_slug(Filters(), "sv", many) == "5-organisationer_alla-ar"
+    # a crafted link to another organisation reads nothing, and says so
+    assert file_slug(Filters(("gotland",)), "sv", gavle) == "0-organisationer_alla-ar"
+    assert file_slug(Filters(), "sv", Scope.only([])) == "0-organisationer_alla-ar"

@@ -237,6 +237,8 @@ def test_a_gavle_reporter_sees_nothing_of_gotland(browser, app: Server, expect) 
             page.get_by_test_id("stDownloadButton").first.get_by_role("button").click()
         rows = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
         assert len(rows) > 1 and all(r.startswith("Gävle kommun;") for r in rows[1:])
+        # named by what it holds: Gävle's (not "alla", every organisation's, to a manager)
+        assert info.value.suggested_filename.startswith("aktiviteter_gavle_")
         # a reporter restores nothing
         open_app(page, f"{app.url}/history?lang=sv")
         expect(page.get_by_role("button", name=re.compile("^Återställ"))).to_have_count(0)

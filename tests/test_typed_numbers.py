@@ -15,7 +15,7 @@ from dashboard.imports import editing
 from dashboard.imports.checks import CellError, parse_number, read_typed
 from dashboard.storage import history
 from tests.conftest import ROOT
-from tests.helpers import AUTH
+from tests.helpers import AUTH, as_read
 from tests.test_edit_forms import out  # noqa: F401  (the fixture: the sample, Slagelse's roles)
 
 
@@ -149,11 +149,25 @@ def test_a_number_that_is_no_number_is_shown_at_its_field_and_nothing_is_saved(
     label = actual.label
     actual.input(typed)
     next(b for b in at.button if b.label == "Spara").click().run()
-    errors = [e.value for e in at.error]
+    errors = [as_read(e.value) for e in at.error]
     assert any(e.startswith(label) and typed in e and said in e for e in errors), errors
     assert any(e.startswith("Inget sparades") for e in errors)
     assert lead_actual(out) is None
     assert [e.action for e in history.entries(out)] == ["import"]
+
+
+def test_a_field_s_problem_writes_what_was_typed_as_text(out: Path) -> None:  # noqa: F811
+    """The problem under a field quotes what was typed and names the field (an indicator's
+    name from the data): both as text, so a link or a picture typed is not drawn."""
+    at = session("sv", 2014)
+    actual = next(w for w in at.text_input if "lead partner" in w.label and w.value == "")
+    typed = "[7](https://example.org) ![x](https://example.org/x.png)"
+    actual.input(typed)
+    next(b for b in at.button if b.label == "Spara").click().run()
+    shown = [e.value for e in at.error if as_read(e.value).startswith(actual.label)]
+    assert shown and typed in as_read(shown[0]), [e.value for e in at.error]
+    assert "](" not in shown[0] and "https://" not in shown[0]  # escaped: no link, no picture
+    assert lead_actual(out) is None
 
 
 @pytest.mark.parametrize(

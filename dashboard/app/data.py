@@ -186,7 +186,6 @@ def _query(
 # a limited reader (`narrowable`), so a new query cannot read past the scope either.
 
 K_SCOPE = "_read_scope"  # the Scope of this session's reader
-NOTHING = "\x00"  # an organisation id no dataset has: a selection that reads no row
 
 
 def set_scope(scope: Scope) -> None:
@@ -215,11 +214,7 @@ def scoped(filters: Filters, allowed: Scope) -> Filters:
     organisation, and an organisation outside the scope (a crafted link) reads nothing."""
     if not isinstance(allowed, Scope):
         raise ScopeMissing(f"a read needs the reader's Scope, not {allowed!r}")
-    if not allowed.limited:
-        return filters
-    assert allowed.orgs is not None
-    orgs = allowed.narrow(filters.orgs) if filters.orgs else tuple(sorted(allowed.orgs))
-    return Filters(orgs or (NOTHING,), filters.year_from, filters.year_to, filters.goals)
+    return allowed.covering(filters)
 
 
 def narrowable(name: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.i18n import t
+from dashboard.model.safe import md
 
 
 @dataclass
@@ -34,7 +35,9 @@ class NumberField:
             return read_typed(self.text, decimal_mark(lang), self.whole), None
         except CellError as exc:
             problem = Problem.of("-", 0, self.label, exc.key, **exc.values).text(lang)
-            self.slot.error(f"{self.label}: {problem}", icon=":material/error:")
+            # the label may be an indicator's name and the problem quotes what was typed:
+            # both written as text, never as Markdown
+            self.slot.error(f"{md(self.label)}: {md(problem)}", icon=":material/error:")
             return None, problem
 
 

@@ -45,6 +45,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.model.filters import Filters
+
 ACCESS_SETTING = "DASHBOARD_ACCESS_FILE"
 ROLES = ("viewer", "reporter", "coordinator", "admin")
 ALL = "*"
@@ -278,6 +280,19 @@ class Scope:
     def narrow(self, orgs: Iterable[str]) -> tuple[str, ...]:
         """The organisations of *orgs* that may be read, in their order."""
         return tuple(o for o in orgs if self.allows(o))
+
+    def covering(self, filters: Filters) -> Filters:
+        """*filters* narrowed to what may be read: no organisation chosen means every
+        readable one, and an organisation outside the scope (a crafted link) reads nothing
+        (`NOTHING`). The one rule for what a read, and so a file's name, covers: a Gävle
+        reporter's "all organisations" is Gävle."""
+        if self.orgs is None:
+            return filters
+        orgs = self.narrow(filters.orgs) if filters.orgs else tuple(sorted(self.orgs))
+        return Filters(orgs or (NOTHING,), filters.year_from, filters.year_to, filters.goals)
+
+
+NOTHING = "\x00"  # an organisation id no dataset has: a selection that reads no row
 
 
 def scope_of(person: Person, orgs: Iterable[str]) -> Scope:

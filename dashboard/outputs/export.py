@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from dashboard.i18n import t
 from dashboard.i18n.languages import language
+from dashboard.model.access import NOTHING, Scope
 from dashboard.model.filters import Filters
 
 BOM = "\ufeff"
@@ -124,16 +125,20 @@ def csv_chunks(
     return iter_frames_csv(frames(), lang)
 
 
-def file_slug(filters: Filters, lang: str, latest: bool = False) -> str:
+def file_slug(filters: Filters, lang: str, scope: Scope, latest: bool = False) -> str:
     """A short file-name part naming a selection in *lang* (gotland_2009, alla_alla-ar,
     gavle_2012_mal-1): ASCII, so every system keeps the name; goals by how many (an id such
-    as gavle-p1 is no name a reader knows). *latest*: each organisation's latest year (the
-    Annual evaluation without a chosen year)."""
-    n = len(filters.orgs)
+    as gavle-p1 is no name a reader knows). The organisations are those the file holds for
+    the reader of *scope* (`Scope.covering`): a Gävle reporter's "all" is gavle, not alla,
+    which a manager would read as every organisation's. *latest*: each organisation's
+    latest year (the Annual evaluation without a chosen year)."""
+    filters = scope.covering(filters)
+    chosen = [o for o in filters.orgs if o != NOTHING]
+    n = len(chosen)
     if 0 < n <= 3:
-        orgs = "-".join(filters.orgs)
-    else:
-        orgs = t("file.slug.orgs", lang, n=n) if n else t("file.slug.all", lang)
+        orgs = "-".join(chosen)
+    else:  # every organisation, more than three, or none the reader may read
+        orgs = t("file.slug.orgs", lang, n=n) if filters.orgs else t("file.slug.all", lang)
     if latest:
         years = t("file.slug.latest", lang)
     elif filters.year_from is None and filters.year_to is None:

@@ -53,4 +53,4 @@ def file_name(view: View, what: str, slug: str | None = None) -> str:
     """Download file name in the view's language: what and for which selection
     (aktiviteter_gotland_2009.csv); *slug* names another selection than the filters' (the
     year an evaluation holds)."""
-    return f"{view.t('file.' + what)}_{slug or file_slug(view.filters, view.lang)}.csv"
+    return f"{view.t('file.' + what)}_{slug or file_slug(view.filters, view.lang, view.reader)}.csv"

@@ -22,6 +22,7 @@ import pandas as pd
 
 from dashboard.i18n import fmt_time, t, time_zone
 from dashboard.model import codes
+from dashboard.model.access import Scope
 from dashboard.model.codes import DATE_COLUMNS, MONEY_COLUMNS, SHARE_COLUMNS, YEAR_COLUMNS
 from dashboard.model.filters import Filters
 from dashboard.model.tables import stacked
@@ -266,17 +267,17 @@ def workbook_bytes(
     return buf.getvalue()
 
 
-def file_stem(plan: Plan, lang: str) -> str:
+def file_stem(plan: Plan, lang: str, scope: Scope) -> str:
     """File name without suffix: arssammanstallning_slagelse_2013."""
-    return f"{t('file.evaluation_compilation', lang)}_{plan_slug(plan, lang)}"
+    return f"{t('file.evaluation_compilation', lang)}_{plan_slug(plan, lang, scope)}"
 
 
-def plan_slug(plan: Plan, lang: str) -> str:
+def plan_slug(plan: Plan, lang: str, scope: Scope) -> str:
     """The file-name part naming what an evaluation holds: its organisations and the year
     evaluated, or 'senaste-aret' (each organisation's latest) when they differ."""
     if plan.year is None:
-        return file_slug(plan.selection, lang, latest=True)
-    return file_slug(plan.groups[0], lang)
+        return file_slug(plan.selection, lang, scope, latest=True)
+    return file_slug(plan.groups[0], lang, scope)
 
 
 def csv_zip(frames: Mapping[str, pd.DataFrame], lang: str, slug: str) -> bytes:
@@ -351,7 +352,10 @@ def compile_year(db: Database, filters: Filters, lang: str) -> Compilation | Non
     else:
         goals = t("evaluation.report.all", lang)
     imported = fmt_time(read_manifest(db.folder).get("imported_at"), lang)
-    return Compilation(plan, frames, orgs, goals, imported, plan_slug(plan, lang), by_id)
+    # *filters* come narrowed to the reader's organisations (`data.scoped`; the command
+    # line reads every one), so the name covers what they cover
+    slug = plan_slug(plan, lang, Scope.everything())
+    return Compilation(plan, frames, orgs, goals, imported, slug, by_id)
 
 
 def write_report(db: Database, filters: Filters, lang: str, out: Path) -> Compilation | None:

@@ -124,7 +124,8 @@ def _import(view: View) -> None:
             c2,
             view.t("data.workbook.export"),
             changes.workbook_maker(view.reader, f.orgs, lang),
-            f"{view.t('file.coordinator_export')}_{file_slug(Filters(f.orgs), view.lang)}.xlsx",
+            f"{view.t('file.coordinator_export')}_"
+            f"{file_slug(Filters(f.orgs), view.lang, view.reader)}.xlsx",
             XLSX,
             "dl-coordinator-export",
             icon=":material/table_view:",

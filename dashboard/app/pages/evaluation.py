@@ -137,7 +137,8 @@ def render(view: View) -> None:
         left.markdown(view.t("evaluation.rule.status"))
         right.markdown(view.t("evaluation.rule.verdict"))
 
-    slug = report.plan_slug(plan, lang)  # the files hold the year evaluated, not the range
+    # the files hold the year evaluated, not the range
+    slug = report.plan_slug(plan, lang, view.reader)
     _rollup_section(view, rollup, year, lang, slug)
     _indicators_section(view, year, indicators, lang, slug, trend, plan, f)
     _assessments_section(view, year, assessments, lang, slug)
@@ -270,7 +271,7 @@ def _indicators_section(
             verdicts.readable(trend[TREND_COLUMNS], ("status",), lang),
             "evaluation_trend",
             "eval-trend",
-            slug=file_slug(Filters(f.orgs, None, None, f.goals), lang),  # every year
+            slug=file_slug(Filters(f.orgs, None, None, f.goals), lang, view.reader),  # every year
         )
 
 
@@ -301,7 +302,7 @@ def _compilation_section(view: View, year: str, plan: verdicts.Plan, lang: str, 
     """The section "evaluation.compilation": its heading, then its tables and charts, or a note."""
     st.header(view.t("evaluation.compilation"))
     st.caption(view.md("evaluation.compilation.help", year=year))
-    stem = report.file_stem(plan, lang)
+    stem = report.file_stem(plan, lang, view.reader)
 
     def compiled() -> report.Compilation:
         comp = report.compile_year(data.database(), data.scoped(f, view.reader), lang)

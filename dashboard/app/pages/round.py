@@ -39,7 +39,8 @@ DUE_DAYS = 30  # a new round's deadline, by default: a month from today
 
 def _slug(view: View, orgs: tuple[str, ...], year: int) -> str:
     """The file names' selection: the organisations and the round's year."""
-    return file_slug(Filters(orgs if len(orgs) < len(view.orgs) else (), year, year), view.lang)
+    chosen = orgs if len(orgs) < len(view.orgs) else ()
+    return file_slug(Filters(chosen, year, year), view.lang, view.reader)
 
 
 def part_label(view: View, part: object) -> str:
