@@ -2,7 +2,7 @@
 at one organisation and year and at all, a new connection, saving one corrected activity,
 and the disk a save costs, on the same generated dataset.
 
-    .venv/bin/python benchmarks/lake.py --activities 1000000 [--saves 3]
+    .venv/bin/python benchmarks/lake.py --activities 1000000 [--saves 3] [--reruns 3]
 
 The folder layout is the code of the last commit before DuckLake (`FOLDER_COMMIT`), checked
 out into a temporary git worktree and run in child processes with this interpreter, so
@@ -81,11 +81,35 @@ def saves(k):
             grew.append(disk(out.parent) - before)
     return {"save_s": times, "save_mb": [g / 1e6 for g in grew]}
 
+_bench = []
+
+def rerun(page):
+    # the page's rerun after an organisation change and then a year change, by this code's
+    # own `benchmarks/run.py` (`child_apptest`: Streamlit's caches cleared first, AppTest)
+    if not _bench:
+        import importlib.util
+        import logging
+        logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode notes
+        spec = importlib.util.spec_from_file_location("bench_run", Path("benchmarks/run.py"))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        _bench.append(mod)
+    mod = _bench[0]
+    mod.PAGES = (page,)  # the folder layout's `child_apptest` walks the module's PAGES
+    try:
+        found = mod.child_apptest(out, org, year, pages=(page,))
+    except TypeError:
+        found = mod.child_apptest(out, org, year)
+    return found["pages"][page]
+
 warm = set()
-for line in sys.stdin:  # "query NAME LABEL RUNS" or "save K"
+for line in sys.stdin:  # "query NAME LABEL RUNS", "save K" or "rerun PAGE"
     cmd = line.split()
     if cmd[0] == "save":
         print(json.dumps(saves(int(cmd[1]))), flush=True)
+        continue
+    if cmd[0] == "rerun":
+        print(json.dumps(rerun(cmd[1])), flush=True)
         continue
     q, label, runs = cmd[1], cmd[2], int(cmd[3])
     p = params_for(q, FILTERS[label], search=None, limit=200, offset=0)
@@ -102,6 +126,8 @@ db.close()
 """
 
 ROUNDS, RUNS = 9, 3  # each query: 9 turns of 3 runs in each layout, the layouts alternating
+# the pages whose reruns are timed: those that read the dataset in both layouts
+PAGES = ("overview", "goals", "activities", "networks", "projects", "evaluation")
 
 
 class Child:
@@ -140,8 +166,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--activities", type=int, default=1_000_000)
     ap.add_argument("--saves", type=int, default=3)
+    ap.add_argument("--reruns", type=int, default=3, help="turns of each page's rerun")
     args = ap.parse_args()
     times: dict[tuple[str, str, str], list[float]] = {}
+    reruns: dict[tuple[str, str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp) / "folder-layout"
         subprocess.run(
@@ -160,6 +188,15 @@ def main() -> int:
                         for who in order:
                             got = kids[who].ask(f"query {q} {label} {RUNS}")
                             times.setdefault((who, q, label), []).extend(got)
+            # each page's rerun (an organisation chosen, then a year) in turn: AppTest with
+            # Streamlit's caches cleared, each layout's own app over its own dataset
+            for turn in range(args.reruns):
+                for page in PAGES:
+                    order = ("folder", "lake") if turn % 2 == 0 else ("lake", "folder")
+                    for who in order:
+                        got = kids[who].ask(f"rerun {page}")
+                        for step in ("org_ms", "year_ms"):
+                            reruns.setdefault((who, page, step), []).append(got[step])
             saved = {who: kid.ask(f"save {args.saves}") for who, kid in kids.items()}
             for kid in kids.values():
                 kid.close()
@@ -179,6 +216,11 @@ def main() -> int:
             a = statistics.median(times[("folder", q, label)])
             b = statistics.median(times[("lake", q, label)])
             print(f"| {q} {label} ms | {a:.1f} | {b:.1f} | {b / a:.2f} |")
+    for page in PAGES if args.reruns else ():
+        for step, what in (("org_ms", "an organisation chosen"), ("year_ms", "then a year")):
+            a = statistics.median(reruns[("folder", page, step)])
+            b = statistics.median(reruns[("lake", page, step)])
+            print(f"| {page} rerun, {what}, ms | {a:.0f} | {b:.0f} | {b / a:.2f} |")
     for key, what in (("save_s", "save one activity, s"), ("save_mb", "disk per save, MB")):
         a_ = ", ".join(f"{s:.2f}" for s in saved["folder"][key])
         b_ = ", ".join(f"{s:.2f}" for s in saved["lake"][key])

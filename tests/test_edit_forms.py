@@ -14,7 +14,7 @@ from dashboard.imports import editing
 from dashboard.model.access import Grant, Person
 from dashboard.storage import history
 from tests.conftest import ROOT
-from tests.helpers import AUTH, read_rows, stored, writer_open
+from tests.helpers import AUTH, as_read, read_rows, stored, writer_open
 
 ACCESS = """
 read = "all"
@@ -262,6 +262,23 @@ def test_a_possible_duplicate_activity_is_saved_only_once_confirmed(out: Path) -
         "data_duplicate_activities", params_for("data_duplicate_activities", Filters(("slagelse",)))
     )
     assert int(found.iloc[0]["items"]) == 1 and existing in str(found.iloc[0]["examples"])
+
+
+def test_a_warning_quotes_a_title_from_the_data_as_text(out: Path) -> None:
+    """The possible-duplicate warning quotes the other activity's title: a link or a
+    picture in it is written as text, not drawn (the warning waits for its confirmation,
+    kept as `safe.Markdown`, which only `View.md` makes)."""
+    title = "[Körutbyte](https://example.org) ![x](https://example.org/x.png)"
+    for attempt in range(2):
+        at, exp = new_activity_form(2012)
+        field(exp, "Titel").input(title)
+        field(exp, "Källa").input("Kims anteckningar")
+        submit(at, exp)
+        if attempt == 0:
+            assert SAVED in [s.value for s in at.success]
+    warned = [w.value for w in at.warning if "kan vara en dubblett" in w.value]
+    assert warned and title in as_read(warned[0]), [w.value for w in at.warning]
+    assert "](" not in warned[0] and "https://" not in warned[0]
 
 
 def test_an_activitys_network_and_project_are_chosen_in_the_form(out: Path) -> None:

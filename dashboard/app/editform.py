@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import pandas as pd
@@ -17,6 +17,7 @@ from dashboard.app import data, grids, numbers, ui
 from dashboard.imports import editing
 from dashboard.model import codes, sheets
 from dashboard.model.filters import Filters
+from dashboard.model.safe import Markdown
 from dashboard.model.view import View
 
 NEW = "__new__"
@@ -78,7 +79,7 @@ def save_and_report(
     # of a filled-in new row cannot add it again (its form is gone)
     st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
     # redraw the page at once, so what the save changed is on it; say so above it
-    st.session_state[FLASH] = view.t("edit.saved")
+    say_next(view.md("edit.saved"))
     st.rerun()
     return True  # pragma: no cover - st.rerun does not return
 
@@ -95,10 +96,12 @@ def pending_warnings(view: View, key: str) -> None:
     st.checkbox(view.t("edit.save_anyway"), key=f"{key}-ok")
 
 
-def confirmed(key: str, warnings: list[str]) -> bool:
+def confirmed(key: str, warnings: Sequence[Markdown]) -> bool:
     """Whether a save may go ahead: nothing to warn of, or the person saw exactly these
     warnings and ticked "Spara ändå" (a possible duplicate, an implausible value). Else
-    the warnings wait (`pending_warnings`) and the page is drawn again to show them."""
+    the warnings wait (`pending_warnings`) and the page is drawn again to show them.
+    They are Markdown made by `View.md` (a title or an indicator's name from the data in
+    them escaped): mypy refuses a text made with `t`, which would draw its markup."""
     ok = bool(st.session_state.get(f"{key}-ok"))
     if not warnings or (ok and tuple(st.session_state.get(key) or ()) == tuple(warnings)):
         st.session_state.pop(key, None)
@@ -158,6 +161,13 @@ def form_key(name: str) -> str:
     return f"{name}_{st.session_state.get(GENERATION, 0)}"
 
 
+def say_next(message: Markdown | Refusal | Busy) -> None:
+    """The message the next run shows above the page (`flash`): Markdown made by `View.md`
+    (mypy refuses a text made with `t`, whose values from the data would draw their
+    markup), or a refusal or busy notice holding such a text."""
+    st.session_state[FLASH] = message
+
+
 def flash() -> None:
     """The message of the save that caused this run, once, above the page. Its container
     is there on every run, so the elements below keep their places and an open form
@@ -176,7 +186,7 @@ class Busy(NamedTuple):
     """A step that other writes kept coming before at every attempt (nothing written):
     said above the page drawn again, as a refusal is."""
 
-    text: str
+    text: Markdown
 
 
 class Refusal(NamedTuple):
@@ -184,7 +194,7 @@ class Refusal(NamedTuple):
     page drawn again from what is stored now (not under a page that still shows the
     state the person acted on)."""
 
-    text: str
+    text: Markdown
 
 
 def _label(part: str, r: dict) -> str:

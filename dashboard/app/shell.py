@@ -274,7 +274,7 @@ def run_page(render: Callable[[View], None]) -> None:
             return
         # said above the page drawn again from what is stored (nothing of the step was
         # written), not under a page that shows the state the person acted on
-        st.session_state[editform.FLASH] = editform.Busy(view.t("edit.busy_step"))
+        editform.say_next(editform.Busy(view.md("edit.busy_step")))
         st.rerun()
 
 

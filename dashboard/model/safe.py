@@ -35,7 +35,8 @@ _WORD_JOINER = "\u2060"  # invisible; keeps GFM from turning "https://..." into 
 
 class Markdown(str):
     """Markdown the app wrote itself from escaped parts (the fault-report address as a
-    link): `md` leaves it as it is, so `View.md` can take it beside values from the data."""
+    link, a translation by `View.md` with its values escaped): `md` leaves it as it is, so
+    `View.md` can take it beside values from the data."""
 
     __slots__ = ()
 

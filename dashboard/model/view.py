@@ -41,11 +41,15 @@ class View:
         values.setdefault("n", fmt_int(count, self.lang))
         return tn(key, count, self.lang, **values)
 
-    def md(self, key: str, **values: object) -> str:
+    def md(self, key: str, **values: object) -> safe.Markdown:
         """Translate *key* for a Markdown context (markdown, captions, alerts, metric
-        labels): the values, which may come from the data or a link, are escaped."""
-        return t(key, self.lang, **{k: safe.md(v) for k, v in values.items()})
+        labels): the values, which may come from the data or a link, are escaped. The
+        result is `safe.Markdown`: what keeps a text for later (a warning waiting for its
+        confirmation) asks for that type, so mypy refuses one made with `t`."""
+        return safe.Markdown(t(key, self.lang, **{k: safe.md(v) for k, v in values.items()}))
 
-    def mdn(self, key: str, count: int, **values: object) -> str:
+    def mdn(self, key: str, count: int, **values: object) -> safe.Markdown:
         """`md` for *count* things (`tn`: "for goal 3", "for goals 3; 5")."""
-        return tn(key, count, self.lang, **{k: safe.md(v) for k, v in values.items()})
+        return safe.Markdown(
+            tn(key, count, self.lang, **{k: safe.md(v) for k, v in values.items()})
+        )

@@ -208,7 +208,7 @@ def _edit(view: View) -> None:
             if str(r[changes.ID]) != pick
             and str(r.get("activity_title") or "").strip().casefold() == title.strip().casefold()
         ]
-        warnings = [view.t("edit.duplicate", title=title.strip(), year=year)] if same else []
+        warnings = [view.md("edit.duplicate", title=title.strip(), year=year)] if same else []
         if not delete and not editform.confirmed(warned, warnings):
             return
         new = {

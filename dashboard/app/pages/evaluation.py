@@ -452,7 +452,7 @@ def _edit(view: View, plan: verdicts.Plan) -> None:
             editform.pending_warnings(view, warned)
             if not saved:
                 continue
-            warnings: list[str] = []
+            warnings: list[safe.Markdown] = []
             refused = False  # a number that could not be read: said at its field
             for r, target, actual in typed:  # read as the interface language writes numbers
                 values = numbers.read_numbers({"target": target, "actual": actual}, lang)
@@ -466,7 +466,7 @@ def _edit(view: View, plan: verdicts.Plan) -> None:
                     if value != r.get(field_) and editform.implausible(value, known):
                         shown = fmt_typed(value, lang)
                         warnings.append(
-                            view.t("edit.implausible", value=shown, indicator=r.get("indicator"))
+                            view.md("edit.implausible", value=shown, indicator=r.get("indicator"))
                         )
             if refused or not editform.confirmed(warned, warnings):
                 continue

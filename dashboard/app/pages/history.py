@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.app import data, grids
 from dashboard.i18n import fmt_int
-from dashboard.model import access, codes
+from dashboard.model import access, codes, safe
 from dashboard.model.view import View
 
 ACTIONS = ("import", "save", "restore", "undo", "upgrade", "baseline")
@@ -209,7 +209,7 @@ def _undo(view: View, version: int) -> None:
         st.error(view.tn("history.undo.failed", len(exc.problems)))
         grids.show_table(view, changes.UploadCheck(exc.problems).frame(view.lang), "undo-problems")
         return
-    _done(view.t("history.undone", version=version, new=new))
+    _done(view.md("history.undone", version=version, new=new))
 
 
 def _restore(view: View, version: int) -> None:
@@ -240,16 +240,16 @@ def _restore(view: View, version: int) -> None:
         st.error(view.md("history.restore.stale", now=data.live_version()))
         st.session_state["restore-seen"] = data.live_version()
         return
-    _done(view.t("history.restored", version=version, new=new))
+    _done(view.md("history.restored", version=version, new=new))
 
 
-def _done(message: str) -> None:
+def _done(message: safe.Markdown) -> None:
     """After an undo or a restore: the page drawn again at once, so the new version is in
     the list, with the message above it (as after a save)."""
     from dashboard.app import editform
 
     data.clear()
-    st.session_state[editform.FLASH] = message
+    editform.say_next(message)
     st.rerun()
 
 

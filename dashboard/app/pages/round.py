@@ -189,14 +189,14 @@ def _step(view: View, step: str, org: str, year: int, **more: object) -> None:
         # the round moved on under this page (another machine's step): drawn again from
         # what is stored now, the refusal above it
         data.clear()
-        st.session_state[editform.FLASH] = editform.Refusal(text)
+        editform.say_next(editform.Refusal(text))
         st.rerun()
     except PermissionError:
         st.error(view.t("edit.not_allowed"), icon=":material/block:")
         return
     data.clear()
     st.session_state[editform.GENERATION] = st.session_state.get(editform.GENERATION, 0) + 1
-    st.session_state[editform.FLASH] = view.t(f"round.done.{step}", year=str(year))
+    editform.say_next(view.md(f"round.done.{step}", year=str(year)))
     st.rerun()
 
 
