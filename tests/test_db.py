@@ -221,6 +221,39 @@ def test_an_import_repairs_a_dataset_whose_data_file_is_missing(
     assert entries(copy)[-1].action == "import"
 
 
+def test_a_table_that_cannot_be_read_is_never_taken_for_an_absent_one(
+    sample_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A table of a snapshot whose file is gone raises when read (`read_table`; only a
+    table the snapshot does not have reads as absent, None). So a restore of a version
+    whose file is gone is refused, in one line, and writes nothing: before, the unreadable
+    table read as absent, the restore wrote nothing and said "restored as version N"."""
+    from dashboard.cli import main
+    from dashboard.imports.ingest import ingest
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.storage import entries, read_table
+    from tests.conftest import SAMPLE_SOURCE
+
+    copy = tmp_path / "data"
+    shutil.copytree(sample_dir, copy)
+    first = entries(copy)[-1].version
+    edited = tmp_path / "edited"
+    shutil.copytree(SAMPLE_SOURCE, edited)
+    goals = edited / "goals.csv"
+    text = goals.read_text(encoding="utf-8")
+    goals.write_text(text.replace("att stärka Gotland", "att än mer stärka Gotland", 1), "utf-8")
+    ingest(edited, copy)  # a second version, so that restoring the first has work to do
+    versions = len(entries(copy))
+    table_file(copy, "activities").unlink()  # the file both versions share
+    with pytest.raises(DatasetError):
+        read_table(copy, TABLE_BY_NAME["activities"], version=first)
+    capsys.readouterr()
+    assert main(["restore", str(first), "--data", str(copy), "--who", "it"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and "\n" not in err and "activities" in err, err
+    assert len(entries(copy)) == versions  # nothing written
+
+
 def test_the_record_of_changes_names_the_tables_a_commit_changed() -> None:
     """`held_since` reads DuckLake's record of each commit: a table named by its id or
     created in the main schema changed; anything it cannot attribute (a schema, a view, an

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -373,6 +374,64 @@ def test_a_store_or_catalog_that_is_down_is_said_quickly_and_the_app_recovers(
     at.run()
     assert not at.exception and not at.error
     assert not at.sidebar.warning
+
+
+def test_the_command_line_says_what_failed_when_the_store_or_catalog_is_down(
+    region: dict, tmp_path: Path
+) -> None:
+    """`query`, `export`, `history`, `restore` and `ingest` on the region's lake (each a
+    process of its own, as typed), with the object store down and then the catalog down:
+    each says what failed in one line on standard error (exit 2, no traceback), in
+    seconds, and writes nothing; what needs only the part still up answers (the record of
+    changes is in the catalog: `history` answers while the store is down, and a restore
+    that the record's rows can make, kept in the catalog, is made); with both back each
+    reading command works again."""
+    env = {**_env(region["env"], tmp_path / "cli"), "DASHBOARD_MEMORY_ROWS": "0"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "dashboard", *args],
+            env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    versions = len(machine(region["env"], tmp_path / "m", "read")["record"])
+    reading = {
+        "query": ["query", "activities", "--org", "gotland", "--year", "2009"],
+        "export": ["export", "--out", str(tmp_path / "export.xlsx"), "--org", "gotland"],
+        "history": ["history", "--limit", "1"],
+    }
+    writing = {
+        "restore": ["restore", "1", "--who", "it@region.se"],
+        "ingest": ["ingest", str(SAMPLE_SOURCE), "--out", DATA],
+    }
+    made = 0  # the versions a restore made while the store was down
+    for down, answers in ((region["moto"], {"history", "restore"}), (region["pg"], set())):
+        down.stop()
+        try:
+            for name, args in {**reading, **writing}.items():
+                t = time.monotonic()
+                done = cli(*args)
+                took = time.monotonic() - t
+                err = done.stderr.strip()
+                if name == "history" and name in answers:
+                    assert done.returncode == 0 and done.stdout.startswith("version,"), err
+                    continue
+                if name == "restore" and name in answers and done.returncode == 0:
+                    said = done.stdout.strip()  # "version 1 restored as version 7"
+                    assert re.fullmatch(r"version 1 restored as version \d+", said), said
+                    made += 1
+                    continue
+                assert done.returncode == 2, (name, done.returncode, err)
+                last = err.splitlines()[-1] if err else ""
+                assert last.startswith("error: ") and "Traceback" not in err, (name, err)
+                assert took < 20, (name, took)
+        finally:
+            down.start()
+    for name, args in reading.items():  # both back
+        done = cli(*args)
+        assert done.returncode == 0, (name, done.stderr[-2000:])
+    record = machine(region["env"], tmp_path / "m", "read")["record"]
+    assert len(record) == versions + made, (versions, made, record)
 
 
 def test_a_location_outside_the_configured_lake_is_refused(tmp_path: Path) -> None:

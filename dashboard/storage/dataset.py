@@ -41,6 +41,7 @@ from dashboard.storage.engine import (
     engine_for,
     held_since,
     live_at,
+    read_failure,
 )
 from dashboard.storage.location import Lake, data_dir, data_location, lake_at
 
@@ -262,8 +263,12 @@ def read_table(
     of the activities *ids*, in a table with an activity id) where given (`part_filter`:
     the one rule of which rows), in today's contract
     (`migrations.conform`: a snapshot written under an older contract reads as if written
-    today), in its sort order; None when it is absent or unreadable. *reader*: the reads
-    of an open transaction (`read_tables`)."""
+    today), in its sort order; None when there is no dataset or the snapshot has no such
+    table. A table that is there but cannot be read (a data file removed or damaged, the
+    object store or the catalog not answering) raises `DatasetError`: a write that took it
+    for absent would publish without it (a restore that restored nothing and said it had,
+    a closed year's lock not seen). *reader*: the reads of an open transaction
+    (`read_tables`)."""
     schema = arrow_schema(table)
     if columns is not None:
         schema = pa.schema([schema.field(c) for c in columns])
@@ -296,10 +301,15 @@ def read_table(
         if found is not None and size <= READS_KEPT_BYTES // 8:
             _keep(key, found, size)
         return found
-    except DatasetError:
-        return None
-    except Exception:
-        return None
+    except DatasetError as exc:
+        if exc.key == "missing":  # no dataset (yet)
+            return None
+        raise
+    except Exception as exc:
+        failed = read_failure(lake_at(Path(out)), exc)
+        if failed is None:  # the table is not in that snapshot
+            return None
+        raise failed from exc
 
 
 def as_rows(data: pa.Table) -> list[dict[str, Any]]:

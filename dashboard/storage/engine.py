@@ -223,6 +223,17 @@ def _unreadable(where: str, exc: BaseException, shared: bool = False) -> Dataset
     )
 
 
+def read_failure(lake: Lake, exc: BaseException) -> DatasetError | None:
+    """What a failed read of one table of *lake* means: None when the snapshot has no
+    such table (DuckDB's catalog error: a table added to the contract later), else the
+    `DatasetError` that says what failed (a file, the store, the catalog)."""
+    if isinstance(exc, duckdb.CatalogException):
+        return None
+    if isinstance(exc, DatasetError):
+        return exc
+    return _unreadable(lake.describe(), exc, not lake.embedded or lake.remote_data)
+
+
 SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE"}
 
 

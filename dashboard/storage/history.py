@@ -36,7 +36,7 @@ from dashboard.model.access import Scope, ScopeMissing
 from dashboard.model.contract import ROUND_TABLE_BY_NAME, TABLE_BY_NAME, TABLES, Table
 from dashboard.model.contract import SUMMARIES as SUMMARY_TABLES
 from dashboard.storage.dataset import read_table, record_extras
-from dashboard.storage.engine import writer_for
+from dashboard.storage.engine import DatasetError, writer_for
 from dashboard.storage.location import lake_at, locked
 
 RECORD = "record"  # the lake's table of the record of expired snapshots
@@ -382,11 +382,15 @@ _TOUCHED: dict[tuple[Any, int, int], set[str]] = {}
 def entries(out: Path) -> list[Entry]:
     """The record of the dataset at *out*, oldest first: every change kept in the record
     table (of expired snapshots) and every snapshot's commit. The whole record, for the
-    server: a reader sees it through `seen(out, reader)`."""
+    server: a reader sees it through `seen(out, reader)`. No dataset yet: no record. A
+    catalog that does not answer or cannot be read raises (`DatasetError`): an empty
+    record would tell an auditor that nothing was ever changed."""
     try:
         extras = record_extras(out)
-    except Exception:
-        return []
+    except DatasetError as exc:
+        if exc.key == "missing":
+            return []
+        raise
     found: dict[int, Entry] = {e.version: e for e in _recorded(out)}
     for sid, when, author, message, info in extras:
         if not info.get("action"):
