@@ -36,7 +36,7 @@ from dashboard.model.access import Scope, ScopeMissing
 from dashboard.model.contract import ROUND_TABLE_BY_NAME, TABLE_BY_NAME, TABLES, Table
 from dashboard.model.contract import SUMMARIES as SUMMARY_TABLES
 from dashboard.storage.dataset import read_table, record_extras
-from dashboard.storage.engine import DatasetError, writer_for
+from dashboard.storage.engine import DatasetError, read_failure, writer_for
 from dashboard.storage.location import lake_at, locked
 
 RECORD = "record"  # the lake's table of the record of expired snapshots
@@ -429,15 +429,20 @@ def last_version(out: Path) -> int:
 
 
 def kept(out: Path, version: int) -> bool:
-    """Whether snapshot *version* can still be read (not expired by a prune)."""
+    """Whether snapshot *version* can still be read (not expired by a prune). A catalog
+    that cannot be asked raises (`DatasetError`), rather than have a restore say the
+    version was pruned."""
     from dashboard.storage.dataset import _engine
 
     try:
         rows = _engine(out).rows(
             "select count(*) from lake.snapshots() where snapshot_id = $v", {"v": int(version)}
         )
-    except Exception:
-        return False
+    except Exception as exc:
+        failed = read_failure(lake_at(Path(out)), exc)
+        if failed is None:
+            return False
+        raise failed from exc
     return bool(rows[0][0])
 
 
