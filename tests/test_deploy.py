@@ -104,6 +104,34 @@ def test_the_compose_file_runs_replicas_behind_the_balancer() -> None:
     assert app["build"]["dockerfile"] == "deploy/Dockerfile"
 
 
+@pytest.mark.parametrize(("found", "imports", "ends"), [(0, False, 0), (1, True, 0), (2, False, 2)])
+def test_the_first_start_imports_the_sample_only_where_there_is_no_dataset(
+    tmp_path: Path, found: int, imports: bool, ends: int
+) -> None:
+    """The init service's shell command, as compose runs it (`$$` is compose's `$`), with a
+    `python` that answers `has-dataset` with *found*: the sample is imported only when
+    there is no dataset yet (1); a dataset (0) is left alone, and a catalog that does not
+    answer (2) fails the start rather than import the sample over the region's dataset
+    once it answers again."""
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    shell, flag, script = compose["services"]["init"]["command"]
+    assert (shell, flag) == ("sh", "-c")
+    stub = tmp_path / "bin" / "python"
+    stub.parent.mkdir()
+    stub.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$3" = has-dataset ]; then exit {found}; fi\n'
+        f'echo "$@" >> {tmp_path / "ran"}\n',
+        encoding="utf-8",
+    )
+    stub.chmod(0o755)
+    env = {**os.environ, "PATH": f"{stub.parent}:{os.environ['PATH']}"}
+    done = subprocess.run(["sh", "-c", script.replace("$$", "$")], env=env, timeout=30)
+    assert done.returncode == ends
+    ran = (tmp_path / "ran").read_text(encoding="utf-8") if (tmp_path / "ran").exists() else ""
+    assert ("ingest sample --out /data/live" in ran) is imports, ran
+
+
 def test_haproxy_accepts_the_configuration_as_compose_runs_it() -> None:
     env = {**os.environ, "MALBILD_APP": "app:8501", "MALBILD_REPLICAS": "3",
            "MALBILD_COOKIE_KEY": "k"}  # fmt: skip

@@ -148,14 +148,19 @@ def _engine(out: Path | Lake) -> Engine:
 
 
 def has_dataset(out: Path) -> bool:
-    """True when *out* names a lake that holds the contract's tables."""
+    """True when *out* names a lake that holds the contract's tables; False where there is
+    none yet (no catalog file, an empty catalog database). A catalog server that does not
+    answer raises (`DatasetError`, "store_down"): taken for "none yet", a container's first
+    start would import the sample over the region's dataset once the server was back."""
     lake = lake_at(Path(out))
     catalog = lake.catalog_file
     if catalog is not None and not catalog.is_file():
         return False
     try:
         return "activities" in lake_tables(lake)
-    except DatasetError:
+    except DatasetError as exc:
+        if exc.key == "store_down":
+            raise
         return False
 
 
@@ -605,7 +610,8 @@ def history_key(out: Path) -> int:
 
 def stamp_or_none(out: Path) -> int | None:
     """The newest snapshot a reader is about to read, or None before the first import or
-    when the catalog does not answer (the reads that follow say so)."""
+    when the catalog cannot say which is newest (the reads that follow say why); a catalog
+    server that does not answer at all raises at once (`has_dataset`)."""
     if not has_dataset(out):
         return None
     try:
