@@ -371,6 +371,16 @@ def test_a_store_or_catalog_that_is_down_is_said_quickly_and_the_app_recovers(
         shown = [e.value for e in at.error] + [w.value for w in at.sidebar.warning]
         assert any("lagringen" in s for s in shown), shown
         assert took < 2 + 3, took
+        # the History page says the store does not answer, never "no history yet" (the
+        # record of changes is in the catalog: an empty one would tell an auditor that
+        # nothing was ever changed)
+        at.switch_page("dashboard/app/pages/history.py").run()
+        assert not at.exception
+        said = [i.value for i in at.info] + [e.value for e in at.error]
+        said += [w.value for w in at.sidebar.warning]
+        assert not any("ingen historik" in s for s in said), said
+        assert any("lagringen" in s for s in said), said
+        at.switch_page("dashboard/app/pages/activities.py")
     finally:
         pg.start()
     at.run()
