@@ -221,6 +221,41 @@ def test_an_import_repairs_a_dataset_whose_data_file_is_missing(
     assert entries(copy)[-1].action == "import"
 
 
+def test_a_restore_repairs_a_dataset_whose_newest_data_file_is_missing(
+    sample_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file a later import wrote is gone: the dataset cannot be read, and a restore
+    of the version before (whose files are there) mends it, as an import does."""
+    from dashboard.cli import main
+    from dashboard.imports.ingest import ingest
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.storage import entries, read_table
+    from tests.conftest import SAMPLE_SOURCE
+
+    copy = tmp_path / "data"
+    shutil.copytree(sample_dir, copy)
+    first = entries(copy)[-1].version
+    edited = tmp_path / "edited"
+    shutil.copytree(SAMPLE_SOURCE, edited)
+    acts = edited / "activities.csv"  # every title changed: a file of its own, not inlined
+    acts.write_text(acts.read_text(encoding="utf-8").replace(" i ", " uti "), "utf-8")
+    before = {p.name for p in (copy / "files" / "main" / "activities").glob("*.parquet")}
+    ingest(edited, copy)
+    made = [
+        p
+        for p in (copy / "files" / "main" / "activities").glob("*.parquet")
+        if p.name not in before and not p.name.endswith("-delete.parquet")
+    ]
+    assert len(made) == 1, made
+    made[0].unlink()
+    assert main(["query", "activities_count", "--data", str(copy)]) == 2
+    capsys.readouterr()
+    assert main(["restore", str(first), "--data", str(copy), "--who", "it"]) == 0
+    titles = read_table(copy, TABLE_BY_NAME["activities"], ["title"]).column("title")
+    assert len(titles) == 98 and not any(" uti " in t for t in titles.to_pylist())
+    assert entries(copy)[-1].action == "restore"
+
+
 def test_a_table_that_cannot_be_read_is_never_taken_for_an_absent_one(
     sample_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
