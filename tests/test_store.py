@@ -470,6 +470,50 @@ def test_the_command_line_says_what_failed_when_the_store_or_catalog_is_down(
     assert versions() == before + made  # nothing was written meanwhile but what was said
 
 
+def test_an_object_missing_from_the_store_is_said_and_an_import_repairs_it(
+    region: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The activities' data object removed from the bucket under the current snapshot: the
+    page says in the app's words that the data cannot be read (not Streamlit's error
+    page), within seconds; an import of the whole dataset makes the table anew and the
+    page reads again. (Last of the region's tests: it replaces the region's data.)"""
+    import boto3
+
+    for k, v in region["env"].items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("DASHBOARD_LOCAL_DIR", str(tmp_path / "app"))
+    monkeypatch.setenv("DASHBOARD_MEMORY_ROWS", "0")  # read from the store on every query
+    s3 = boto3.client(
+        "s3", endpoint_url=region["moto"].endpoint, region_name="us-east-1",
+        aws_access_key_id="test", aws_secret_access_key="test",
+    )  # fmt: skip
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix="region/main/activities/")
+    objects = [o["Key"] for o in listed.get("Contents", []) if o["Key"].endswith(".parquet")]
+    assert objects, listed
+    for key in objects:
+        s3.delete_object(Bucket=BUCKET, Key=key)
+    from dashboard.app import data
+
+    data.clear()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.query_params["lang"] = "sv"
+    at.query_params["org"] = "gotland"
+    t = time.monotonic()
+    at.run()
+    at.switch_page("dashboard/app/pages/activities.py").run()
+    took = time.monotonic() - t
+    assert not at.exception
+    said = [e.value for e in at.error] + [w.value for w in at.sidebar.warning]
+    assert any("skadad eller borttagen (activities)" in s for s in said), said
+    assert took < 2 + 6, took  # two runs of AppTest's own
+    assert machine(region["env"], tmp_path / "m", "ingest", str(SAMPLE_SOURCE))["version"]
+    data.clear()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    cells = [str(c) for d in at.dataframe for c in d.value.to_numpy().ravel()]
+    assert "Hansedagar i Novgorod" in cells, cells[:20]
+
+
 def test_a_location_outside_the_configured_lake_is_refused(tmp_path: Path) -> None:
     from dashboard.cli import main
 

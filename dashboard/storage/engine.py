@@ -209,7 +209,14 @@ def _unreadable(where: str, exc: BaseException, shared: bool = False) -> Dataset
     """What a failed read says: a data file damaged or removed ("unreadable", naming its
     table), or, of a shared lake, a store or catalog server that does not answer."""
     first = str(exc).splitlines()[0] if str(exc) else ""
-    if shared and re.search(r"HTTP|[Cc]onnect|timed out|timeout|could not|refused", first):
+    # an object the store answers it does not have is a data file gone, like a local one
+    # (mended by an import or a restore), not a store that does not answer
+    gone = re.search(r"HTTP 404|NoSuchKey|Not Found", str(exc))
+    if (
+        shared
+        and not gone
+        and re.search(r"HTTP|[Cc]onnect|timed out|timeout|could not|refused", first)
+    ):
         return DatasetError(
             f"the dataset at {where} does not answer ({exc.__class__.__name__}: {first})",
             "store_down",
