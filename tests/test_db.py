@@ -289,6 +289,65 @@ def test_a_table_that_cannot_be_read_is_never_taken_for_an_absent_one(
     assert len(entries(copy)) == versions  # nothing written
 
 
+def test_a_disk_that_takes_no_writes_is_said_as_such_by_every_command(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    """A full or read-only disk (here: each command's process may write no file larger
+    than 1 KB, RLIMIT_FSIZE, which needs no root): `query`, `export`, `history`, `restore`
+    and `ingest` each end with one line saying the disk is full or read-only (exit 2, no
+    traceback; not "damaged, re-import it", which would fail the same way), and nothing
+    is written. The app says it in the reader's language (`dataset.disk`)."""
+    import hashlib
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from dashboard.i18n import LANGS, t
+    from tests.conftest import ROOT, SAMPLE_SOURCE
+
+    copy = tmp_path / "data"
+    shutil.copytree(sample_dir, copy)
+    for extra in ("catalog.sqlite-wal", "catalog.sqlite-shm"):
+        (copy / extra).unlink(missing_ok=True)
+
+    def state() -> str:  # the catalog and the data files (SQLite may leave an empty log)
+        digest = hashlib.sha256()
+        for p in [copy / "catalog.sqlite", *sorted((copy / "files").rglob("*"))]:
+            if p.is_file():
+                digest.update(p.name.encode() + p.read_bytes())
+        return digest.hexdigest()
+
+    def small_files() -> None:  # in the child: a write past 1 KB fails (EFBIG), no signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    before = state()
+    commands = {
+        "query": ["query", "activities_count", "--data", str(copy)],
+        "export": ["export", "--out", str(tmp_path / "x.xlsx"), "--data", str(copy)],
+        "history": ["history", "--data", str(copy)],
+        "restore": ["restore", "1", "--data", str(copy), "--who", "it"],
+        "ingest": ["ingest", str(SAMPLE_SOURCE), "--out", str(copy)],
+    }
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    procs = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "dashboard", *args], cwd=ROOT, preexec_fn=small_files, **pipes
+        )
+        for name, args in commands.items()
+    }
+    for name, proc in procs.items():
+        _, err = proc.communicate(timeout=120)
+        lines = err.strip().splitlines()
+        assert proc.returncode == 2, (name, err)
+        assert lines and lines[-1].startswith("error: ") and "Traceback" not in err, (name, err)
+        assert "full or read-only" in lines[-1] and "re-import" not in lines[-1], (name, err)
+    assert state() == before
+    for lang in LANGS:
+        assert t("dataset.disk", lang) != "dataset.disk"
+
+
 def test_the_record_of_changes_names_the_tables_a_commit_changed() -> None:
     """`held_since` reads DuckLake's record of each commit: a table named by its id or
     created in the main schema changed; anything it cannot attribute (a schema, a view, an

@@ -209,6 +209,18 @@ def _unreadable(where: str, exc: BaseException, shared: bool = False) -> Dataset
     """What a failed read says: a data file damaged or removed ("unreadable", naming its
     table), or, of a shared lake, a store or catalog server that does not answer."""
     first = str(exc).splitlines()[0] if str(exc) else ""
+    # a disk that is full or read-only: even a read fails (SQLite opens its catalog's
+    # write-ahead log), and "re-import it" would fail the same way
+    if re.search(
+        r"disk I/O error|No space left|disk is full|[Rr]ead-only file system|readonly database",
+        str(exc),
+    ):
+        return DatasetError(
+            f"the dataset in {where} cannot be opened or written: its disk is full or "
+            f"read-only ({exc.__class__.__name__}: {first}); free space or allow writing, "
+            "then try again",
+            "disk",
+        )
     # an object the store answers it does not have is a data file gone, like a local one
     # (mended by an import or a restore), not a store that does not answer
     gone = re.search(r"HTTP 404|NoSuchKey|Not Found", str(exc))
