@@ -289,6 +289,26 @@ def test_a_table_that_cannot_be_read_is_never_taken_for_an_absent_one(
     assert len(entries(copy)) == versions  # nothing written
 
 
+def test_an_upload_onto_a_damaged_dataset_says_the_dataset_is_damaged_not_the_file(
+    sample_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One file imported into a lake whose activities' file is gone is checked in the
+    upload's child process (`uploads.in_child`), which reads the lake's other tables: the
+    child's `DatasetError` reaches the caller as itself (the command line's one line, the
+    page's dataset message), not as "the file needed more than 1500 MB of memory"."""
+    from dashboard.cli import main
+    from tests.conftest import SAMPLE_SOURCE
+
+    copy = tmp_path / "data"
+    shutil.copytree(sample_dir, copy)
+    table_file(copy, "activities").unlink()
+    capsys.readouterr()
+    assert main(["ingest", str(SAMPLE_SOURCE / "goals.csv"), "--out", str(copy)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "cannot be read" in err and "activities" in err, err
+    assert "memory" not in err, err
+
+
 def test_a_disk_that_takes_no_writes_is_said_as_such_by_every_command(
     sample_dir: Path, tmp_path: Path
 ) -> None:

@@ -36,7 +36,7 @@ from dashboard.i18n import fmt_int, tn
 from dashboard.imports.ingest import Outcome, check, ingest
 from dashboard.model.access import Person, Scope, ScopeMissing
 from dashboard.model.problems import ImportFailed, Problem, group
-from dashboard.storage import Change
+from dashboard.storage import Change, CommitConflict, DatasetError
 
 MAX_MEMBERS = 50
 log = logging.getLogger("malbild")
@@ -244,6 +244,10 @@ def _child_main() -> None:
         result = ("failed", (exc.problems, exc.warnings))
     except MemoryError:
         result = ("limit", None)
+    except DatasetError as exc:  # the dataset, not the file: said as the pages say it
+        result = ("dataset", (str(exc), exc.key, exc.values))
+    except CommitConflict as exc:  # other writes kept coming first
+        result = ("conflict", str(exc))
     sys.stdout.buffer.write(pickle.dumps(result))
     sys.stdout.flush()
 
@@ -329,6 +333,11 @@ def in_child(
         return value
     if kind == "failed":
         raise ImportFailed(*value)
+    if kind == "dataset":  # a dataset that cannot be read or written is no file's fault
+        message, key, values = value
+        raise DatasetError(message, key, **values)
+    if kind == "conflict":
+        raise CommitConflict(value)
     return _over(job, name, "upload_too_big_memory", mb=memory_mb)
 
 
