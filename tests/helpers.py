@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from dashboard.app.pages import PAGES
 from dashboard.model.filters import Filters
@@ -142,3 +147,33 @@ def writer_open(folder) -> bool:
     from dashboard.storage.location import lake_at
 
     return lake_at(folder) in _WRITERS
+
+
+def commands_at_once(
+    commands: Mapping[str, list[str]],
+    env: Mapping[str, str] | None = None,
+    limit: Callable[[], None] | None = None,
+) -> dict[str, tuple[int, str, str, float]]:
+    """Each command line (`python -m dashboard ARGS`, as typed) as a process of its own, all
+    started together (each may mostly wait, for a store's time-out): by name, its exit code,
+    output, errors and seconds since the start. *limit* runs in each child before it starts
+    (a resource limit)."""
+    root = Path(__file__).resolve().parent.parent
+    t = time.monotonic()
+    procs = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "dashboard", *args],
+            cwd=root,
+            env=None if env is None else dict(env),
+            preexec_fn=limit,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, args in commands.items()
+    }
+    found = {}
+    for name, proc in procs.items():
+        out, err = proc.communicate(timeout=120)
+        found[name] = (proc.returncode, out, err, time.monotonic() - t)
+    return found

@@ -12,7 +12,7 @@ import pytest
 
 from dashboard.sql.queries import QueryError, load_query, parse_query, query_names
 from dashboard.storage.engine import Database, DatasetError
-from tests.helpers import drop_lake_table, table_file
+from tests.helpers import commands_at_once, drop_lake_table, table_file
 
 
 def test_every_query_file_has_a_valid_header() -> None:
@@ -320,11 +320,9 @@ def test_a_disk_that_takes_no_writes_is_said_as_such_by_every_command(
     import hashlib
     import resource
     import signal
-    import subprocess
-    import sys
 
     from dashboard.i18n import LANGS, t
-    from tests.conftest import ROOT, SAMPLE_SOURCE
+    from tests.conftest import SAMPLE_SOURCE
 
     copy = tmp_path / "data"
     shutil.copytree(sample_dir, copy)
@@ -350,17 +348,9 @@ def test_a_disk_that_takes_no_writes_is_said_as_such_by_every_command(
         "restore": ["restore", "1", "--data", str(copy), "--who", "it"],
         "ingest": ["ingest", str(SAMPLE_SOURCE), "--out", str(copy)],
     }
-    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
-    procs = {
-        name: subprocess.Popen(
-            [sys.executable, "-m", "dashboard", *args], cwd=ROOT, preexec_fn=small_files, **pipes
-        )
-        for name, args in commands.items()
-    }
-    for name, proc in procs.items():
-        _, err = proc.communicate(timeout=120)
+    for name, (code, _, err, _) in commands_at_once(commands, limit=small_files).items():
         lines = err.strip().splitlines()
-        assert proc.returncode == 2, (name, err)
+        assert code == 2, (name, err)
         assert lines and lines[-1].startswith("error: ") and "Traceback" not in err, (name, err)
         assert "full or read-only" in lines[-1] and "re-import" not in lines[-1], (name, err)
     assert state() == before

@@ -25,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 from deploy.local import free_port
 from deploy.postgres import PostgresServer
 from tests.conftest import ROOT, SAMPLE_SOURCE
-from tests.helpers import ALL_PAGES
+from tests.helpers import ALL_PAGES, commands_at_once
 
 BUCKET = "malbild-region"
 DATA = f"s3://{BUCKET}/region"
@@ -401,32 +401,13 @@ def test_the_command_line_says_what_failed_when_the_store_or_catalog_is_down(
     again."""
     env = {**_env(region["env"], tmp_path / "cli"), "DASHBOARD_MEMORY_ROWS": "0"}
 
-    def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "dashboard", *args],
-            env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-
     def at_once(commands: dict[str, list[str]]) -> dict[str, tuple[int, str, str, float]]:
-        """Each command as a process of its own, all started together (each mostly waits
-        for the store's time-out): its exit code, output, errors and seconds."""
-        t = time.monotonic()
-        run = [sys.executable, "-m", "dashboard"]
-        pipe = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-        procs = {
-            name: subprocess.Popen([*run, *args], env=env, cwd=ROOT, text=True, **pipe)
-            for name, args in commands.items()
-        }
-        found = {}
-        for name, proc in procs.items():
-            out, err = proc.communicate(timeout=120)
-            found[name] = (proc.returncode, out, err, time.monotonic() - t)
-        return found
+        return commands_at_once(commands, env)
 
     def versions() -> int:  # the record's rows, as `history` prints them (a header first)
-        done = cli("history")
-        assert done.returncode == 0, done.stderr[-2000:]
-        return len(list(csv.reader(io.StringIO(done.stdout)))) - 1
+        code, out, err, _ = at_once({"history": ["history"]})["history"]
+        assert code == 0, err[-2000:]
+        return len(list(csv.reader(io.StringIO(out)))) - 1
 
     before = versions()
     reading = {

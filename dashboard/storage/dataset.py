@@ -36,12 +36,12 @@ from dashboard.storage.engine import (
     DatasetError,
     Engine,
     _identity,
+    absent_or_raise,
     columns_at,
     counted_rows,
     engine_for,
     held_since,
     live_at,
-    read_failure,
 )
 from dashboard.storage.location import Lake, data_dir, data_location, lake_at
 
@@ -306,15 +306,9 @@ def read_table(
         if found is not None and size <= READS_KEPT_BYTES // 8:
             _keep(key, found, size)
         return found
-    except DatasetError as exc:
-        if exc.key == "missing":  # no dataset (yet)
-            return None
-        raise
     except Exception as exc:
-        failed = read_failure(lake_at(Path(out)), exc)
-        if failed is None:  # the table is not in that snapshot
-            return None
-        raise failed from exc
+        absent_or_raise(lake_at(Path(out)), exc)
+        return None  # no dataset, or the table is not in that snapshot
 
 
 def as_rows(data: pa.Table) -> list[dict[str, Any]]:

@@ -242,15 +242,21 @@ def _unreadable(where: str, exc: BaseException, shared: bool = False) -> Dataset
     )
 
 
-def read_failure(lake: Lake, exc: BaseException) -> DatasetError | None:
-    """What a failed read of one table of *lake* means: None when the snapshot has no
-    such table (DuckDB's catalog error: a table added to the contract later), else the
-    `DatasetError` that says what failed (a file, the store, the catalog)."""
+def absent_or_raise(lake: Lake, exc: BaseException) -> None:
+    """What a failed read of *lake* means, the one rule for every storage read that may
+    answer "nothing": it returns (the caller answers nothing) when there is nothing to
+    read (no dataset yet, or a snapshot without that table: DuckDB's catalog error, a
+    table added to the contract later), and otherwise raises the `DatasetError` that says
+    what failed (a file, the store, the catalog, the disk). Called in an `except` block.
+    Never "nothing" for a failure: an empty answer is taken for the truth (a restore that
+    restored nothing, an empty record of changes)."""
     if isinstance(exc, duckdb.CatalogException):
-        return None
+        return
     if isinstance(exc, DatasetError):
-        return exc
-    return _unreadable(lake.describe(), exc, not lake.embedded or lake.remote_data)
+        if exc.key == "missing":
+            return
+        raise exc
+    raise _unreadable(lake.describe(), exc, not lake.embedded or lake.remote_data) from exc
 
 
 SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE"}

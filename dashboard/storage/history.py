@@ -36,7 +36,7 @@ from dashboard.model.access import Scope, ScopeMissing
 from dashboard.model.contract import ROUND_TABLE_BY_NAME, TABLE_BY_NAME, TABLES, Table
 from dashboard.model.contract import SUMMARIES as SUMMARY_TABLES
 from dashboard.storage.dataset import read_table, record_extras
-from dashboard.storage.engine import DatasetError, read_failure, writer_for
+from dashboard.storage.engine import absent_or_raise, writer_for
 from dashboard.storage.location import lake_at, locked
 
 RECORD = "record"  # the lake's table of the record of expired snapshots
@@ -387,10 +387,9 @@ def entries(out: Path) -> list[Entry]:
     record would tell an auditor that nothing was ever changed."""
     try:
         extras = record_extras(out)
-    except DatasetError as exc:
-        if exc.key == "missing":
-            return []
-        raise
+    except Exception as exc:
+        absent_or_raise(lake_at(Path(out)), exc)
+        return []
     found: dict[int, Entry] = {e.version: e for e in _recorded(out)}
     for sid, when, author, message, info in extras:
         if not info.get("action"):
@@ -439,10 +438,8 @@ def kept(out: Path, version: int) -> bool:
             "select count(*) from lake.snapshots() where snapshot_id = $v", {"v": int(version)}
         )
     except Exception as exc:
-        failed = read_failure(lake_at(Path(out)), exc)
-        if failed is None:
-            return False
-        raise failed from exc
+        absent_or_raise(lake_at(Path(out)), exc)
+        return False
     return bool(rows[0][0])
 
 

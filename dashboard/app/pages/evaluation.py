@@ -414,14 +414,14 @@ def _edit(view: View, plan: verdicts.Plan) -> None:
                     # keyed by the row's name, never its place: an indicator another person
                     # adds meanwhile must not take over what was typed for another one
                     k = editform.field_key(form, label)
-                    shown = safe.md(label)  # a name or a code from the data, in a label (Markdown)
+                    named = safe.md(label)  # a name or a code from the data, in a label (Markdown)
                     if part == "indicator_values":
                         c1, c2 = st.columns(2)
                         target = numbers.number_field(
-                            c1, f"{shown}: {view.t('col.target')}", r.get("target"), lang, k + "t"
+                            c1, f"{named}: {view.t('col.target')}", r.get("target"), lang, k + "t"
                         )
                         actual = numbers.number_field(
-                            c2, f"{shown}: {view.t('col.actual')}", r.get("actual"), lang, k + "a"
+                            c2, f"{named}: {view.t('col.actual')}", r.get("actual"), lang, k + "a"
                         )
                         typed.append((r, target, actual))
                     else:
@@ -429,13 +429,13 @@ def _edit(view: View, plan: verdicts.Plan) -> None:
                         now = r.get("assessment_status")
                         c1, c2 = st.columns([1, 2])
                         verdict = c1.selectbox(
-                            f"{view.t('col.goal')} {shown}",
+                            f"{view.t('col.goal')} {named}",
                             ["", *words],
                             index=words.index(now) + 1 if now in words else 0,
                             key=k + "v",
                         )
                         text = c2.text_input(
-                            f"{view.t('col.comment')} {shown}", r.get("comment") or "", key=k + "c"
+                            f"{view.t('col.comment')} {named}", r.get("comment") or "", key=k + "c"
                         )
                         if verdict:
                             new.append({**r, "assessment_status": verdict, "comment": text or None})
