@@ -347,6 +347,8 @@ def test_a_disk_that_takes_no_writes_is_said_as_such_by_every_command(
         "history": ["history", "--data", str(copy)],
         "restore": ["restore", "1", "--data", str(copy), "--who", "it"],
         "ingest": ["ingest", str(SAMPLE_SOURCE), "--out", str(copy)],
+        # one file: checked and imported in the upload's child process, the Data page's way
+        "ingest one file": ["ingest", str(SAMPLE_SOURCE / "goals.csv"), "--out", str(copy)],
     }
     for name, (code, _, err, _) in commands_at_once(commands, limit=small_files).items():
         lines = err.strip().splitlines()

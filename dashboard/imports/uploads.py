@@ -17,6 +17,7 @@ same problems, in the reader's language.
 
 from __future__ import annotations
 
+import errno
 import io
 import logging
 import os
@@ -39,6 +40,8 @@ from dashboard.model.problems import ImportFailed, Problem, group
 from dashboard.storage import Change, CommitConflict, DatasetError
 
 MAX_MEMBERS = 50
+# a disk that takes no more (full, over quota, read-only, a file-size limit)
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
 log = logging.getLogger("malbild")
 
 
@@ -246,6 +249,12 @@ def _child_main() -> None:
         result = ("limit", None)
     except DatasetError as exc:  # the dataset, not the file: said as the pages say it
         result = ("dataset", (str(exc), exc.key, exc.values))
+    except OSError as exc:
+        if exc.errno not in DISK_FULL:
+            raise
+        # staging on a disk that is full or read-only: the disk, not the file
+        said = f"the disk refused a write ({exc.strerror}: {exc.filename}); free space"
+        result = ("dataset", (said, "disk", {}))
     except CommitConflict as exc:  # other writes kept coming first
         result = ("conflict", str(exc))
     sys.stdout.buffer.write(pickle.dumps(result))

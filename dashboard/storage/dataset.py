@@ -150,8 +150,11 @@ def _engine(out: Path | Lake) -> Engine:
 def has_dataset(out: Path) -> bool:
     """True when *out* names a lake that holds the contract's tables; False where there is
     none yet (no catalog file, an empty catalog database). A catalog server that does not
-    answer raises (`DatasetError`, "store_down"): taken for "none yet", a container's first
-    start would import the sample over the region's dataset once the server was back."""
+    answer, or a disk that takes no writes (SQLite's catalog cannot even be opened there),
+    raises (`DatasetError`, "store_down" or "disk"): taken for "none yet", a container's
+    first start would import the sample over the region's dataset once the server was
+    back, and an upload would be checked as a whole new dataset ("organisations.csv is
+    missing")."""
     lake = lake_at(Path(out))
     catalog = lake.catalog_file
     if catalog is not None and not catalog.is_file():
@@ -159,7 +162,7 @@ def has_dataset(out: Path) -> bool:
     try:
         return "activities" in lake_tables(lake)
     except DatasetError as exc:
-        if exc.key == "store_down":
+        if exc.key in ("store_down", "disk"):
             raise
         return False
 
