@@ -53,13 +53,13 @@ def test_the_image_and_make_run_install_what_the_report_needs() -> None:
     for package in DEBIAN_PACKAGES:
         assert any(f" {package}" in ln for ln in installs), f"the image lacks {package}"
     make = subprocess.run(
-        ["make", "-n", "-B", "headless-shell", "fonts"], cwd=ROOT, capture_output=True, text=True
+        ["make", "-n", "-B", "debian-for-run"], cwd=ROOT, capture_output=True, text=True
     )
     assert make.returncode == 0, make.stderr
     run = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True)
-    assert "headless-shell fonts" in run.stdout, run.stdout
-    for package in DEBIAN_PACKAGES:
-        assert f"install -y -qq {package}" in make.stdout, (package, make.stdout)
+    assert "debian-for-run" in run.stdout, run.stdout
+    for package in DEBIAN_PACKAGES:  # each named with the file that shows it is installed
+        assert re.search(rf"(^|[ '\"]){re.escape(package)}:/", make.stdout), (package, make.stdout)
 
 
 def test_the_compose_file_runs_replicas_behind_the_balancer() -> None:
@@ -232,3 +232,34 @@ def test_a_browser_uses_the_dashboard_through_the_balancer(pair, browser, expect
         ctx.close()
     replicas.discard("")
     assert len(replicas) == 1, replicas
+
+
+def test_make_installs_every_missing_debian_package_in_one_apt_get(tmp_path: Path) -> None:
+    """`make test` installs what is missing of its Debian packages in one `apt-get update`
+    and one `apt-get install` (28 s on a fresh machine against 44 s for one each), and only
+    what is missing, a glob in a path included. Run with stand-ins for `apt-get` and `sudo`
+    that write down how they were called."""
+    calls = tmp_path / "calls"
+    for name, body in {
+        "apt-get": f'echo "apt-get $*" >> {calls}',
+        "sudo": 'exec "$@"',
+    }.items():
+        stub = tmp_path / name
+        stub.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+        stub.chmod(0o755)
+    needs = (
+        f"there:{ROOT / 'Makefile'} gone:{tmp_path}/nothing "
+        f"'globbed:{ROOT}/*/conftest.py' 'unmatched:{tmp_path}/*/nothing'"
+    )
+    done = subprocess.run(
+        ["make", "--no-print-directory", "debian-for-test", f"FOR_TEST={needs}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert calls.read_text(encoding="utf-8").splitlines() == [
+        "apt-get update -qq",
+        "apt-get install -y -qq gone unmatched",
+    ]
