@@ -14,6 +14,7 @@ from dashboard.imports.ingest import ingest
 from dashboard.storage import Change
 from dashboard.storage.engine import Database, forget
 from dashboard.storage.location import lake_at
+from tests.lanes import BrowserLane, file_order
 from tests.streamlit_once import (
     compile_scripts_once,
     scan_components_once,
@@ -172,54 +173,19 @@ def expect():
     return expect
 
 
-# ---------------------------------------------------------------- the order files start in
-
-# Seconds each of the slowest files took on the 2-core machine (-n 2, 2026-12-05, late). xdist
-# hands out whole files (`--dist loadfile`) in the collection order, kept as given by
-# `--no-loadscope-reorder` (else it sorts files by their number of tests and the few-test
-# browser files start last). Each browser file (a `streamlit run` and a Chromium of its
-# own) is put beside a heavy file without a browser: two browser files at once made both
-# ~1.5x slower (2026-12-04: 26 min instead of 19), and a long file left for the end keeps
-# one worker idle while the other finishes it.
-BROWSER_FILES = {
-    "test_signin.py": 103,
-    "test_accessibility.py": 30,
-    "test_round_browser.py": 82,
-    "test_browser.py": 59,
-    "test_browser_walk.py": 75,
-    "test_benchmarks.py": 52,  # floor.py draws in Chromium, load.py runs HAProxy
-    "test_deploy.py": 11,
-}
-OTHER_FILES = {
-    "test_checklists.py": 32,
-    "test_round.py": 29,
-    "test_partial.py": 27,
-    "test_access.py": 24,
-    "test_store.py": 24,
-    "test_readable_everywhere.py": 21,
-    "test_one_evaluation.py": 20,
-    "test_board.py": 19,
-    "test_scope_walk.py": 17,
-    "test_app_dataset_changes.py": 16,
-    "test_import_hardening.py": 16,
-    "test_history.py": 13,
-    "test_edit_forms.py": 13,
-}
-
-
-def file_order(names: list[str]) -> dict[str, int]:
-    """Each file's place: browser and other files taken in turn, slowest first, then the
-    rest as collected."""
-    browser = sorted((n for n in names if n in BROWSER_FILES), key=lambda n: -BROWSER_FILES[n])
-    other = sorted((n for n in names if n in OTHER_FILES), key=lambda n: -OTHER_FILES[n])
-    turns = [n for pair in zip(browser, other, strict=False) for n in pair]
-    rest = browser[len(turns) // 2 :] + other[len(turns) // 2 :]
-    first = turns + rest
-    later = [n for n in dict.fromkeys(names) if n not in first]
-    return {n: i for i, n in enumerate(first + later)}
+# ---------------------------------------------------------------- the order files run in
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Files in `file_order` (tests within a file keep their order: the sort is stable)."""
+    """Files in `lanes.file_order` (tests within a file keep their order: the sort is stable)."""
     place = file_order([item.path.name for item in items])
     items.sort(key=lambda item: place[item.path.name])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """With `--dist loadfile` (make test), the browser files run on one worker, the rest
+    beside them (`tests/lanes.py`); any other mode is xdist's own."""
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    return BrowserLane(config, log)
