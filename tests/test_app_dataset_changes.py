@@ -4,6 +4,8 @@ page, damaged and fixed. Nothing crashes; the app says what happened and recover
 from __future__ import annotations
 
 import io
+import logging
+import os
 import zipfile
 from pathlib import Path
 
@@ -148,6 +150,43 @@ def test_an_upload_is_checked_in_a_child_within_time_and_memory(live: Path, monk
     assert [p.key for p in big.problems] == ["upload_too_big_memory"]
     with pytest.raises(uploads.ImportFailed):
         uploads.in_child("import", "gotland.xlsx", book, live, EVERY)
+
+
+def test_a_fault_in_the_upload_child_is_said_as_ours_and_logged(
+    live: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A child that fails on a fault of the code (here made to raise, through a
+    sitecustomize the child imports at its start) says so, naming the file, and logs the
+    traceback: not "the file needed more memory", which sent a coordinator splitting a
+    workbook that was never the problem. A child killed by a signal (the kernel's OOM
+    killer) is still said as memory. Nothing is written either way."""
+    from dashboard.imports import uploads
+    from dashboard.model.contract import TABLES
+    from dashboard.storage.dataset import read_table
+
+    book = uploads.coordinator_workbook(live, EVERY, ("gotland",), "sv")
+    (tmp_path / "sitecustomize.py").write_text(
+        "import dashboard.imports.uploads as u, os, signal\n"
+        "def check_upload(*a, **k):\n"
+        "    if os.environ.get('FAULT') == 'kill':\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    raise RuntimeError('a fault of ours')\n"
+        "u.check_upload = u.import_upload = check_upload\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", f"{tmp_path}{os.pathsep}{ROOT}")
+    before = {t.name: read_table(live, t) for t in TABLES}
+    with caplog.at_level(logging.ERROR, logger="malbild"):
+        fault = uploads.in_child("check", "gotland.xlsx", book, live, EVERY)
+    assert [(p.file, p.key) for p in fault.problems] == [("gotland.xlsx", "upload_failed")]
+    assert "RuntimeError: a fault of ours" in caplog.text
+    with pytest.raises(uploads.ImportFailed) as failed:
+        uploads.in_child("import", "gotland.xlsx", book, live, EVERY)
+    assert [p.key for p in failed.value.problems] == ["upload_failed"]
+    monkeypatch.setenv("FAULT", "kill")
+    killed = uploads.in_child("check", "gotland.xlsx", book, live, EVERY)
+    assert [p.key for p in killed.problems] == ["upload_too_big_memory"]
+    assert all(before[t.name].equals(read_table(live, t)) for t in TABLES)
 
 
 def test_a_visitors_clear_cache_request_clears_only_their_own_session(

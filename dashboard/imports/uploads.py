@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from dashboard import PROJECT_ROOT
@@ -245,7 +246,7 @@ def _child_main() -> None:
             )
     except ImportFailed as exc:
         result = ("failed", (exc.problems, exc.warnings))
-    except MemoryError:
+    except (MemoryError, duckdb.OutOfMemoryException):  # the address-space backstop
         result = ("limit", None)
     except DatasetError as exc:  # the dataset, not the file: said as the pages say it
         result = ("dataset", (str(exc), exc.key, exc.values))
@@ -257,6 +258,11 @@ def _child_main() -> None:
         result = ("dataset", (said, "disk", {}))
     except CommitConflict as exc:  # other writes kept coming first
         result = ("conflict", str(exc))
+    except Exception:  # a fault of ours, not of the file nor of its size: logged by the parent
+        import traceback
+
+        print(traceback.format_exc(), file=sys.stderr, flush=True)
+        result = ("fault", None)
     sys.stdout.buffer.write(pickle.dumps(result))
     sys.stdout.flush()
 
@@ -336,8 +342,13 @@ def in_child(
     report_progress()
     if not result or not result[0]:
         log.warning("upload %s: child exited %s: %s", job, proc.returncode, " | ".join(errors[-5:]))
-        return _over(job, name, "upload_too_big_memory", mb=memory_mb)
+        if proc.returncode is not None and proc.returncode < 0:  # killed: the kernel's OOM
+            return _over(job, name, "upload_too_big_memory", mb=memory_mb)  # killer, or abort
+        return _over(job, name, "upload_failed")  # it ended without an answer: not the file's
     kind, value = pickle.loads(result[0])
+    if kind == "fault":
+        log.error("upload %s of %s failed in its child:\n%s", job, name, "\n".join(errors))
+        return _over(job, name, "upload_failed")
     if kind == "done":
         return value
     if kind == "failed":
@@ -347,6 +358,8 @@ def in_child(
         raise DatasetError(message, key, **values)
     if kind == "conflict":
         raise CommitConflict(value)
+    if kind != "limit":  # pragma: no cover - the child answers one of the kinds above
+        raise RuntimeError(f"the upload's child answered {kind!r}")
     return _over(job, name, "upload_too_big_memory", mb=memory_mb)
 
 
