@@ -328,12 +328,9 @@ print(json.dumps(found))
     assert all(v != "read" for v in found.values()), found
 
 
-def test_a_store_or_catalog_that_is_down_is_said_quickly_and_the_app_recovers(
-    region: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The object store down: a page that reads files says so in the app's words within
-    2 s; the catalog down: the app serves the snapshot it holds and says the store is
-    down; both back: the pages work again without a restart."""
+def activities_page(region: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The Activities page in Swedish for Gotland, served from the region's lake as an app
+    server of the region would (every query read from the store), drawn without a fault."""
     for k, v in region["env"].items():
         monkeypatch.setenv(k, v)
     monkeypatch.setenv("DASHBOARD_LOCAL_DIR", str(tmp_path / "app"))
@@ -347,6 +344,18 @@ def test_a_store_or_catalog_that_is_down_is_said_quickly_and_the_app_recovers(
     at.run()
     at.switch_page("dashboard/app/pages/activities.py").run()
     assert not at.exception and not at.error
+    return at
+
+
+def test_a_store_or_catalog_that_is_down_is_said_quickly_and_the_app_recovers(
+    region: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The object store down: a page that reads files says so in the app's words within
+    2 s; the catalog down: the app serves the snapshot it holds and says the store is
+    down; both back: the pages work again without a restart."""
+    from dashboard.app import data
+
+    at = activities_page(region, tmp_path, monkeypatch)
     moto, pg = region["moto"], region["pg"]
     moto.stop()
     try:
@@ -386,6 +395,59 @@ def test_a_store_or_catalog_that_is_down_is_said_quickly_and_the_app_recovers(
     at.run()
     assert not at.exception and not at.error
     assert not at.sidebar.warning
+
+
+def test_a_store_that_refuses_the_credentials_is_said_so_not_as_down_or_damaged(
+    region: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The object store answers, but refuses this server's key (HTTP 403: a key rotated or
+    expired; moto checking every request's credentials, which it knows none of): a page
+    says the store refused this server's access, not "does not answer" (the IT department
+    would look for a network fault) nor "damaged, re-import" (an import would fail the
+    same way); the command line says it in one line with exit 2; once the store accepts
+    the key again the page reads again."""
+    import urllib.request
+
+    from dashboard.app import data
+
+    def checking(count: str) -> None:  # moto's own switch: check credentials after *count*
+        req = urllib.request.Request(
+            f"{region['moto'].endpoint}/moto-api/reset-auth", data=count.encode(),
+            method="POST", headers={"Content-Type": "text/plain"},
+        )  # fmt: skip
+        with urllib.request.urlopen(req, timeout=5) as answer:
+            assert answer.status == 200
+
+    at = activities_page(region, tmp_path, monkeypatch)
+    checking("0")
+    try:
+        data.clear()
+        at.run()
+        assert not at.exception
+        shown = [e.value for e in at.error] + [w.value for w in at.sidebar.warning]
+        assert any("nekade den här servern åtkomst" in s for s in shown), shown
+        assert not any("svarar inte" in s or "importera" in s.lower() for s in shown), shown
+        done = commands_at_once(
+            {"query": ["query", "activities", "--org", "gotland"]}, dict(os.environ)
+        )["query"]
+        code, _, err, _ = done
+        last = err.strip().splitlines()[-1] if err.strip() else ""
+        assert code == 2 and last.startswith("error: "), (code, err[-2000:])
+        assert "refused this server's credentials" in last, last
+    finally:
+        checking("inf")
+    # the catalog's server refusing the user it is given (PostgreSQL: a role it does not
+    # know; the test's cluster trusts the loopback, so no password can be wrong here)
+    wrong = re.sub(r"user=\S+", "user=nobody_here", region["env"]["DASHBOARD_CATALOG"])
+    for name, (code, _, err, _) in commands_at_once(
+        {"query": ["query", "activities"], "history": ["history"], "has-dataset": ["has-dataset"]},
+        {**os.environ, "DASHBOARD_CATALOG": wrong},
+    ).items():
+        last = err.strip().splitlines()[-1] if err.strip() else ""
+        assert code == 2 and "refused this server's credentials" in last, (name, code, err)
+    data.clear()
+    at.run()
+    assert not at.exception and not at.error
 
 
 def test_the_command_line_says_what_failed_when_the_store_or_catalog_is_down(

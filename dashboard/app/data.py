@@ -24,6 +24,7 @@ from dashboard.outputs.export import csv_chunks
 from dashboard.sql.queries import load_query, params_for
 from dashboard.storage import (
     NAMED_BY,
+    STORE_FAILURES,
     Database,
     DatasetError,
     Entry,
@@ -128,9 +129,9 @@ def stamp() -> float:
         # a shared catalog that does not answer: the snapshot read last still serves what
         # this process holds of it (the pages say the store is down), until it is back
         last = _last_good.get(str(data_dir()))
-        if exc.key != "store_down" or last is None:
+        if exc.key not in STORE_FAILURES or last is None:
             raise
-        st.session_state[K_STORE_DOWN] = True
+        st.session_state[K_STORE_DOWN] = exc.key
         return float(last)
     _last_good[str(data_dir())] = newest
     if in_run:
@@ -147,7 +148,7 @@ def new_run() -> None:
 K_STAMP = "_stamp"  # the newest snapshot, as this rerun read it
 
 
-K_STORE_DOWN = "_store_down"  # this run served the last snapshot: the store did not answer
+K_STORE_DOWN = "_store_down"  # this run served the last snapshot: the store's failure (its key)
 _last_good: dict[str, int] = {}  # dataset folder -> the newest snapshot read last
 
 

@@ -33,7 +33,7 @@ from dashboard.model import safe
 from dashboard.model.access import Scope
 from dashboard.model.urlstate import to_params
 from dashboard.model.view import View
-from dashboard.storage import CommitConflict, DatasetError
+from dashboard.storage import STORE_FAILURES, CommitConflict, DatasetError
 
 K_VIEW = "_view"
 
@@ -91,7 +91,7 @@ def dataset_error(exc: DatasetError, lang: str) -> None:
         ),
         icon=":material/database:",
     )
-    if exc.key != "store_down":  # a store that is down keeps what this process holds
+    if exc.key not in STORE_FAILURES:  # a failing store keeps what this process holds
         data.clear()
 
 
@@ -154,8 +154,9 @@ def start() -> View:
     st.sidebar.caption(t("app.tagline", lang))
     for key, values in st.session_state.pop("_notices", []):
         st.sidebar.warning(url_notice(key, values, lang))
-    if st.session_state.get(data.K_STORE_DOWN):
-        st.sidebar.warning(t("dataset.store_down", lang), icon=":material/cloud_off:")
+    failure = st.session_state.get(data.K_STORE_DOWN)
+    if failure:  # served from what was read last: the store's failure said, as its key says
+        st.sidebar.warning(t(f"dataset.{failure}", lang), icon=":material/cloud_off:")
     filters = filters_in_sidebar(lang, org_names, years)
     st.sidebar.caption(t("filter.link", lang))
     if person is not None:

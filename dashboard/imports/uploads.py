@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from dashboard import PROJECT_ROOT
@@ -38,7 +37,7 @@ from dashboard.i18n import fmt_int, tn
 from dashboard.imports.ingest import Outcome, check, ingest
 from dashboard.model.access import Person, Scope, ScopeMissing
 from dashboard.model.problems import ImportFailed, Problem, group
-from dashboard.storage import Change, CommitConflict, DatasetError
+from dashboard.storage import OUT_OF_MEMORY, Change, CommitConflict, DatasetError
 
 MAX_MEMBERS = 50
 # a disk that takes no more (full, over quota, read-only, a file-size limit)
@@ -246,7 +245,7 @@ def _child_main() -> None:
             )
     except ImportFailed as exc:
         result = ("failed", (exc.problems, exc.warnings))
-    except (MemoryError, duckdb.OutOfMemoryException):  # the address-space backstop
+    except OUT_OF_MEMORY:  # the address-space backstop
         result = ("limit", None)
     except DatasetError as exc:  # the dataset, not the file: said as the pages say it
         result = ("dataset", (str(exc), exc.key, exc.values))

@@ -38,7 +38,15 @@ from dashboard.storage.dataset import (
     stamp_or_none,
     write_table,
 )
-from dashboard.storage.engine import CommitConflict, Database, DatasetError, LakeMoved, forget
+from dashboard.storage.engine import (
+    OUT_OF_MEMORY,
+    STORE_FAILURES,
+    CommitConflict,
+    Database,
+    DatasetError,
+    LakeMoved,
+    forget,
+)
 from dashboard.storage.history import (
     NAMED_BY,
     Entry,
@@ -74,7 +82,9 @@ __all__ = [
     "ACTIVITY_COLUMN",
     "CATALOG_ENV",
     "NAMED_BY",
+    "OUT_OF_MEMORY",
     "PARTITION_COLUMN",
+    "STORE_FAILURES",
     "YEAR_COLUMN",
     "Change",
     "CommitConflict",

@@ -33,6 +33,7 @@ from dashboard.model.contract import Table
 from dashboard.model.migrations import CONTRACT_VERSION, conform, stored_names
 from dashboard.storage.engine import (
     META,
+    STORE_FAILURES,
     DatasetError,
     Engine,
     _identity,
@@ -42,6 +43,7 @@ from dashboard.storage.engine import (
     engine_for,
     held_since,
     live_at,
+    store_failure,
 )
 from dashboard.storage.location import Lake, data_dir, data_location, lake_at
 
@@ -151,7 +153,7 @@ def has_dataset(out: Path) -> bool:
     """True when *out* names a lake that holds the contract's tables; False where there is
     none yet (no catalog file, an empty catalog database). A catalog server that does not
     answer, or a disk that takes no writes (SQLite's catalog cannot even be opened there),
-    raises (`DatasetError`, "store_down" or "disk"): taken for "none yet", a container's
+    raises (`DatasetError`, `STORE_FAILURES` or "disk"): taken for "none yet", a container's
     first start would import the sample over the region's dataset once the server was
     back, and an upload would be checked as a whole new dataset ("organisations.csv is
     missing")."""
@@ -162,7 +164,7 @@ def has_dataset(out: Path) -> bool:
     try:
         return "activities" in lake_tables(lake)
     except DatasetError as exc:
-        if exc.key in ("store_down", "disk"):
+        if exc.key in STORE_FAILURES or exc.key == "disk":
             raise
         return False
 
@@ -631,6 +633,4 @@ def stamp(out: Path) -> int:
     except DatasetError:
         raise
     except Exception as exc:
-        raise DatasetError(
-            f"the catalog of {lake.describe()} does not answer ({exc})", "store_down"
-        ) from exc
+        raise store_failure(lake.describe(), exc) from exc

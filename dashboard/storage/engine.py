@@ -57,6 +57,22 @@ class DatasetError(Exception):
         self.values = values
 
 
+# What DuckDB and Arrow raise when a process runs out of the memory it may take (Arrow's is
+# a MemoryError, DuckDB's is not): the upload's child says the file needed more memory.
+OUT_OF_MEMORY = (MemoryError, duckdb.OutOfMemoryException)
+
+# The keys of a failure of the shared store itself, not of the data in it: the store or
+# its catalog does not answer ("store_down"), or refuses this server's credentials
+# ("store_denied": a key rotated, a password changed). Neither is "no dataset yet" nor
+# "damaged, re-import it"; the app keeps serving what it read last and says which.
+STORE_FAILURES = frozenset({"store_down", "store_denied"})
+# what S3 (and S3-compatible stores) and PostgreSQL answer to credentials they refuse
+_DENIED = re.compile(
+    r"HTTP 403|AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|InvalidToken|"
+    r"ExpiredToken|password authentication failed|no pg_hba\.conf entry|permission denied for|"
+    r'role "[^"]*" does not exist'
+)
+
 EXTENSIONS = ("ducklake", "httpfs", "sqlite_scanner", "postgres_scanner")
 
 
@@ -224,21 +240,34 @@ def _unreadable(where: str, exc: BaseException, shared: bool = False) -> Dataset
     # an object the store answers it does not have is a data file gone, like a local one
     # (mended by an import or a restore), not a store that does not answer
     gone = re.search(r"HTTP 404|NoSuchKey|Not Found", str(exc))
-    if (
-        shared
-        and not gone
-        and re.search(r"HTTP|[Cc]onnect|timed out|timeout|could not|refused", first)
+    if shared and (
+        _DENIED.search(str(exc))
+        or (not gone and re.search(r"HTTP|[Cc]onnect|timed out|timeout|could not|refused", first))
     ):
-        return DatasetError(
-            f"the dataset at {where} does not answer ({exc.__class__.__name__}: {first})",
-            "store_down",
-        )
+        return store_failure(where, exc)
     files = sorted(set(re.findall(r"main/(\w+)/", first)))  # files/main/TABLE/ducklake-….parquet
     return DatasetError(
         f"the dataset in {where} cannot be read ({exc.__class__.__name__}: {first}); "
         "re-import it with `python -m dashboard ingest`",
         "unreadable",
         tables=", ".join(files) or "?",
+    )
+
+
+def store_failure(where: str, exc: BaseException) -> DatasetError:
+    """What a shared store or catalog that fails says (`STORE_FAILURES`): its credentials
+    refused, or no answer."""
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    if _DENIED.search(str(exc)):
+        return DatasetError(
+            f"the dataset at {where} refused this server's credentials "
+            f"({exc.__class__.__name__}: {first}); check the store's access key and the "
+            "catalog's password",
+            "store_denied",
+        )
+    return DatasetError(
+        f"the dataset at {where} does not answer ({exc.__class__.__name__}: {first})",
+        "store_down",
     )
 
 
