@@ -289,6 +289,40 @@ def test_a_table_that_cannot_be_read_is_never_taken_for_an_absent_one(
     assert len(entries(copy)) == versions  # nothing written
 
 
+def test_a_record_that_cannot_be_read_is_never_taken_for_todays_contract(
+    fresh_sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The contract a dataset was written under decides how its stored columns are read
+    and whether a write upgrades it first. When the record that names it cannot be read
+    (the catalog failing between two questions), the read raises: it was taken for today's
+    contract, so an older dataset's renamed columns would have read as missing, been kept
+    under the snapshot, and a write would have skipped the upgrade. Only where there is
+    nothing to ask (no such snapshot table: DuckDB's catalog error) is it today's."""
+    import duckdb
+
+    from dashboard.model.contract import TABLE_BY_NAME
+    from dashboard.model.migrations import CONTRACT_VERSION
+    from dashboard.storage import dataset, read_table, stamp
+
+    copy = fresh_sample(tmp_path / "data")
+    version = stamp(copy)
+
+    def failing(out: Path) -> list:
+        raise duckdb.IOException("IO Error: the catalog could not be read")
+
+    monkeypatch.setattr(dataset, "record_extras", failing)
+    with pytest.raises(DatasetError):
+        dataset.contract_version(copy)
+    with pytest.raises(DatasetError):
+        read_table(copy, TABLE_BY_NAME["networks"], version=version)
+
+    def nothing(out: Path) -> list:
+        raise duckdb.CatalogException("Catalog Error: Table with name ducklake_snapshot")
+
+    monkeypatch.setattr(dataset, "record_extras", nothing)
+    assert dataset.contract_version(copy) == CONTRACT_VERSION
+
+
 def test_an_upload_onto_a_damaged_dataset_says_the_dataset_is_damaged_not_the_file(
     sample_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

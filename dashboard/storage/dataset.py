@@ -556,14 +556,19 @@ def record_extras(out: Path) -> list[Extra]:
 
 def contract_version(out: Path, version: int | None = None) -> int:
     """The contract version the dataset (at snapshot *version*) was written under: the
-    one its last recorded change names; 1 for one that names none."""
+    one its last recorded change names; 1 for one that names none; today's where there is
+    no dataset to ask. A record that cannot be read raises (`engine.absent_or_raise`): this
+    decides how the stored columns are read and whether a write upgrades first, so a
+    guess of today's contract would read an older dataset's renamed columns as missing,
+    keep that read under the snapshot, and write over it without its upgrade."""
     lake = lake_at(Path(out))
     key = (lake, _identity(lake), -1 if version is None else int(version))
     if version is not None and key in _CONTRACTS:
         return _CONTRACTS[key]
     try:
         extras = record_extras(out)
-    except Exception:
+    except Exception as exc:
+        absent_or_raise(lake, exc)
         return CONTRACT_VERSION
     found = 1
     for sid, _, _, _, info in extras:
