@@ -924,7 +924,7 @@ def test_markup_from_a_link_or_the_data_is_shown_as_text_on_every_page(
                 if grids.count():
                     grids.first.hover()  # the grid's toolbar appears; its own CSV is hidden
                     expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
-                    expect(page.get_by_role("button", name="Search").first).to_be_visible()
+                    expect(page.get_by_role("button", name="Sök", exact=True).first).to_be_visible()
             shot(page, "overview_markup_payload")
             # and every page with all organisations and no year: the notes and the panels'
             # titles that list the organisations by name (the Evaluation page's note and its

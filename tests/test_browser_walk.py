@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from dashboard.app.pages import PAGES
+from dashboard.i18n import t
 from tests.test_accessibility import BLOCKING, RESULTS, ROOT, axe_violations, open_everything
 from tests.test_browser import (
     CHARTS_DRAWN,
@@ -62,6 +63,22 @@ ENGLISH = (
     r"_contract",
     r"Drag and drop",
     r"Browse files",
+    r"\bUpload\b",  # Streamlit's uploader button, and its "20MB per file"
+    r"\bper file\b",
+    # Streamlit's names of its controls, read by screen readers, and its placeholder
+    r"Link to heading",
+    r"Collapse sidebar",
+    r"\bSidebar\b",
+    r"\bApp pages\b",
+    r"\bFullscreen\b",
+    r"\bSearch\b",
+    r"Show/hide columns",
+    r"\bOpen\b",
+    r"\bClear all\b",
+    r"\bNo results\b",
+    r"\bfile upload\b",
+    r"\bHelp for\b",
+    r"Choose an option",
     r"\bUTC\b",
     r"\bNone\b",
     r"\bNaN\b",
@@ -104,8 +121,8 @@ CHECK = """() => {
     if (s.scrollHeight > s.clientHeight + 1 && !(drawn && s.offsetWidth > s.clientWidth))
       hidden.push('rows hidden below: ' + head);
   }
-  const labels = [...document.querySelectorAll('[aria-label]')]
-    .map(e => e.getAttribute('aria-label'));
+  const labels = [...document.querySelectorAll('[aria-label], [placeholder]')]
+    .map(e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('placeholder') || ''));
   const text = document.body.innerText + '\\n' + labels.join('\\n');
   return {cut, hidden, text};
 }"""
@@ -166,7 +183,7 @@ def test_english_word_list_finds_what_it_lists() -> None:
 
 @pytest.mark.parametrize("lang", list(SELECTIONS))
 def test_every_page_reads_whole_in_the_language(
-    scrollbar_browser, walk_server: Server, lang: str
+    scrollbar_browser, walk_server: Server, lang: str, expect
 ) -> None:
     host = urlsplit(walk_server.url).netloc
     context = scrollbar_browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
@@ -210,6 +227,14 @@ def test_every_page_reads_whole_in_the_language(
             if lang in AXE_LANGS:
                 assert page.evaluate("document.documentElement.lang") == lang
                 axe_page(page, f"{lang}/{spec.name}", spec.name == "data", axe_found, blocking)
+        # a select list that finds nothing says so in the language (Streamlit: "No results")
+        box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
+        box.click()
+        page.keyboard.type("zzqqxx")
+        expect(page.get_by_role("listbox")).to_contain_text(t("filter.no_results", lang))
+        found += [f"list ({lang}): English {w!r}" for w in english_words(
+            page.get_by_role("listbox").inner_text(), lang)]  # fmt: skip
+        page.keyboard.press("Escape")
     finally:
         context.close()
     if lang in AXE_LANGS:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard import PROJECT_ROOT
-from dashboard.app import data, downloads
+from dashboard.app import changes, data, downloads
 from dashboard.app.pages import PAGES_DIR, Page
 from dashboard.app.sidebar import (
     K_LANG,
@@ -203,6 +203,47 @@ PAGE_CSS = """
 """
 
 
+# Streamlit's own English names of its controls, as screen readers read them (aria-label)
+# and as empty boxes show them (placeholder), each with its text in the catalogue; read
+# on the Swedish pages on 2026-12-07 (`page_language` puts them in the language). "Help for
+# LABEL" is `framework.help_for`.
+FRAMEWORK_NAMES = {
+    "Link to heading": "framework.link_to_heading",
+    "Collapse sidebar": "framework.collapse_sidebar",
+    "Expand sidebar": "framework.expand_sidebar",
+    "Sidebar": "framework.sidebar",
+    "App pages": "framework.app_pages",
+    "Fullscreen": "framework.fullscreen",
+    "Close fullscreen": "framework.close_fullscreen",
+    "Search": "framework.search",
+    "Show/hide columns": "framework.show_hide_columns",
+    "Open": "framework.open",
+    "Close": "framework.close",
+    "Clear all": "framework.clear_all",
+    "file upload": "framework.file_upload",
+    "Choose an option": "framework.choose",
+    "Running...": "framework.running",
+}
+
+
+# Streamlit's own English texts (text, not names), each with its text in the catalogue:
+# the uploader's button, what it says while a file is dragged over it, and its size limit
+# ("20MB per file • XLSX, CSV, ZIP": the limit is Målbild's, `{mb}`; the types stay), and
+# a select list's answer when nothing matches.
+FRAMEWORK_TEXTS = {
+    "Upload": "data.upload.button",
+    "Drag and drop a file here": "data.upload.drop",
+    "per file": "data.upload.per_file",
+    "No results": "filter.no_results",
+}
+
+
+def _script_json(value: object) -> str:
+    """*value* as a JavaScript literal inside a script: JSON, with no '<' (Streamlit's
+    sanitiser would read "<all" as a tag, and no text may close the script)."""
+    return json.dumps(value).replace("<", "\\u003c")
+
+
 def page_language(lang: str) -> None:
     """Mark the document with the interface's language (`<html lang="sv">`), so a screen
     reader reads Swedish with Swedish pronunciation; Streamlit itself always says "en"
@@ -213,10 +254,24 @@ def page_language(lang: str) -> None:
     The same script names the year slider's two handles in the language: Streamlit names
     them "<label> — start" and "<label> — end" in English whatever the page's language, with
     no setting; they become "År, från" and "År, till" whenever Streamlit draws them. The
-    words are the catalogue's, written as JSON strings."""
+    words are the catalogue's, written as JSON strings.
+
+    And Streamlit's other words of its own: the file uploader's button "Upload", "Drag and
+    drop a file here" while a file is dragged over it and "20MB per file" beside the
+    accepted types, and a select list's "No results", all in English whatever the language, with no
+    setting (the accessibility statement listed them as a failure of WCAG 3.1.2); each is
+    put in the language whenever Streamlit draws it."""
     if lang not in LANGS:
         return
-    words = json.dumps([t("filter.years.from", lang), t("filter.years.to", lang)])
+    words = _script_json([t("filter.years.from", lang), t("filter.years.to", lang)])
+    names = _script_json({english: t(key, lang) for english, key in FRAMEWORK_NAMES.items()})
+    help_for = _script_json(t("framework.help_for", lang, label="\0").split("\0", 1))
+    upload = _script_json(
+        {
+            english: t(key, lang, mb=changes.max_upload_mb())
+            for english, key in FRAMEWORK_TEXTS.items()
+        }
+    )
     st.html(
         "<script>(function(){var l='" + lang + "',d=document.documentElement;"
         "function set(){if(d.lang!==l){d.lang=l;}}set();"
@@ -225,14 +280,37 @@ def page_language(lang: str) -> None:
         "window.__malbildLang.observe(d,{attributes:true,attributeFilter:['lang']});"
         "var w=" + words + ",ends=[' \u2014 start',' \u2014 end'];"
         # no '<' in the script: Streamlit's sanitiser reads "<all" as the start of a tag
-        "function fix(){document.querySelectorAll('input[aria-label]').forEach(function(el){"
-        "var a=el.getAttribute('aria-label');ends.forEach(function(e,i){"
-        "if(a.slice(-e.length)===e){el.setAttribute('aria-label',a.slice(0,-e.length)+', '+w[i]);}"
-        "});});}"
-        "fix();if(window.__malbildSlider){window.__malbildSlider.disconnect();}"
-        "window.__malbildSlider=new MutationObserver(fix);"
+        # the names screen readers read (aria-label) and the empty boxes' placeholders:
+        # Streamlit's own in English ("Search", "Help for Mål", "Choose an option"), and
+        # the slider's handles
+        "var names=" + names + ",help=" + help_for + ";"
+        "function fix(){document.querySelectorAll('[aria-label],[placeholder]')"
+        ".forEach(function(el){['aria-label','placeholder'].forEach(function(at){"
+        "var a=el.getAttribute(at);if(a===null){return;}var b=a;"
+        "if(Object.prototype.hasOwnProperty.call(names,a)){b=names[a];}"
+        "else if(a.indexOf('Help for ')===0){b=help[0]+a.slice(9)+help[1];}"
+        "else{ends.forEach(function(e,i){"
+        "if(a.slice(-e.length)===e){b=a.slice(0,-e.length)+', '+w[i];}});}"
+        "if(b!==a){el.setAttribute(at,b);}});});}"
+        # Streamlit's own English words: a text node that is one of them, or "NMB per file •
+        # TYPES"; looked for in what each change added (the whole page the first time)
+        "var u=" + upload + ";"
+        "var own='[data-testid=stFileUploader],[data-baseweb=popover],[role=listbox]';"
+        "function say(n){var v=n.nodeValue.trim(),p=n.parentElement;"
+        "if(!p){return;}if(!p.closest(own)){return;}"
+        "if(v!=='per file'){if(Object.prototype.hasOwnProperty.call(u,v)){"
+        "if(u[v]!==v){n.nodeValue=u[v];}return;}}"
+        "var m=v.match(/^[0-9.]+ ?[KMG]?B per file(.*)$/);if(m){n.nodeValue=u['per file']+m[1];}}"
+        "function words(r){if(r.nodeType===3){say(r);return;}if(r.nodeType!==1){return;}"
+        "var k=document.createTreeWalker(r,NodeFilter.SHOW_TEXT),n;"
+        "while((n=k.nextNode())){say(n);}}"
+        "function all(rs){fix();if(!rs){words(document.body);return;}"
+        "rs.forEach(function(r){if(r.type==='characterData'){say(r.target);}"
+        "else{r.addedNodes.forEach(words);}});}"
+        "all();if(window.__malbildSlider){window.__malbildSlider.disconnect();}"
+        "window.__malbildSlider=new MutationObserver(all);"
         "window.__malbildSlider.observe(document.body,{subtree:true,childList:true,"
-        "attributes:true,attributeFilter:['aria-label']});})();"
+        "characterData:true,attributes:true,attributeFilter:['aria-label','placeholder']});})();"
         "</script>",
         unsafe_allow_javascript=True,
     )
