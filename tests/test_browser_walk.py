@@ -27,6 +27,7 @@ import pytest
 
 from dashboard.app.pages import PAGES
 from dashboard.i18n import t
+from dashboard.i18n.languages import language
 from tests.test_accessibility import BLOCKING, RESULTS, ROOT, axe_violations, open_everything
 from tests.test_browser import (
     CHARTS_DRAWN,
@@ -75,6 +76,8 @@ ENGLISH = (
     r"Show/hide columns",
     r"\bOpen\b",
     r"\bClear all\b",
+    r"\bRemove\b",
+    r"\bAdd files\b",
     r"\bNo results\b",
     r"\bfile upload\b",
     r"\bHelp for\b",
@@ -88,6 +91,10 @@ ENGLISH = (
     r"\bINT\b",
     r"\bgoal-",
 )
+
+# the uploader's text and the names of everything in it (a file's, its remove button's)
+UPLOADER = """el => el.innerText + '\\n' + [...el.querySelectorAll('[aria-label]')]
+  .map(e => e.getAttribute('aria-label')).join('\\n')"""
 
 CHECK = """() => {
   // a card's label, value or delta, or any element inside them that cuts its text (the value
@@ -227,6 +234,14 @@ def test_every_page_reads_whole_in_the_language(
             if lang in AXE_LANGS:
                 assert page.evaluate("document.documentElement.lang") == lang
                 axe_page(page, f"{lang}/{spec.name}", spec.name == "data", axe_found, blocking)
+                if spec.name == "data":  # the uploader with a file in it: its names and size
+                    said = page.get_by_test_id("stFileUploader").evaluate(UPLOADER)
+                    found += [f"uploader ({lang}): English {w!r}" for w in english_words(
+                        said, lang)]  # fmt: skip
+                    size = re.search(r"[0-9]+[.,][0-9]+ KB", said)
+                    mark = language(lang).decimal
+                    if size is None or mark not in size.group(0):
+                        found.append(f"uploader ({lang}): size not as {lang} writes it: {said!r}")
         # a select list that finds nothing says so in the language (Streamlit: "No results")
         box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
         box.click()

@@ -78,19 +78,20 @@ def test_one_and_many_read_as_the_language_writes_them() -> None:
 
 def test_the_framework_words_put_in_the_language_are_streamlits_own() -> None:
     """The English words of Streamlit's own that the pages put in the language
-    (`shell.FRAMEWORK_NAMES`, the uploader's and the select list's words) are each in the
+    (`shell.FRAMEWORK_NAMES`, `FRAMEWORK_PREFIXES`, the uploader's and the select list's
+    words) are each in the
     installed Streamlit's frontend: a word Streamlit renames would otherwise stay English
     unseen. The accessibility statement quotes none of them as English any more (it once
     quoted "Drag and drop file here" while the uploader said "Upload")."""
     import streamlit
 
-    from dashboard.app.shell import FRAMEWORK_NAMES, FRAMEWORK_TEXTS
+    from dashboard.app.shell import FRAMEWORK_NAMES, FRAMEWORK_PREFIXES, FRAMEWORK_TEXTS
 
     bundle = Path(streamlit.__file__).parent / "static" / "static" / "js"
     frontend = "\n".join(
         p.read_text(encoding="utf-8", errors="replace") for p in bundle.glob("*.js")
     )
-    words = [*FRAMEWORK_NAMES, *FRAMEWORK_TEXTS, "Help for "]
+    words = [*FRAMEWORK_NAMES, *FRAMEWORK_TEXTS, *FRAMEWORK_PREFIXES]
     assert [w for w in words if w not in frontend] == []
     for lang in LANGS:
         statement = TEXTS["a11y.gaps.text"][lang]

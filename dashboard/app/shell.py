@@ -28,7 +28,7 @@ from dashboard.app.sidebar import (
 )
 from dashboard.app.signin import show_signed_in, sign_in
 from dashboard.app.ui import guarded, log
-from dashboard.i18n import LANG_NAMES, LANGS, pick_language, t
+from dashboard.i18n import LANG_NAMES, LANGS, language, pick_language, t
 from dashboard.model import safe
 from dashboard.model.access import Scope
 from dashboard.model.urlstate import to_params
@@ -223,7 +223,11 @@ FRAMEWORK_NAMES = {
     "file upload": "framework.file_upload",
     "Choose an option": "framework.choose",
     "Running...": "framework.running",
+    "Add files": "framework.add_files",
 }
+# the names made of Streamlit's English words and a label of ours: "Help for Mål" (a
+# tooltip's button), "Remove gotland.xlsx" (an uploaded file's); each text has `{label}`
+FRAMEWORK_PREFIXES = {"Help for ": "framework.help_for", "Remove ": "framework.remove"}
 
 
 # Streamlit's own English texts (text, not names), each with its text in the catalogue:
@@ -265,7 +269,13 @@ def page_language(lang: str) -> None:
         return
     words = _script_json([t("filter.years.from", lang), t("filter.years.to", lang)])
     names = _script_json({english: t(key, lang) for english, key in FRAMEWORK_NAMES.items()})
-    help_for = _script_json(t("framework.help_for", lang, label="\0").split("\0", 1))
+    prefixes = _script_json(
+        [
+            [english, *t(key, lang, label="\0").split("\0", 1)]
+            for english, key in FRAMEWORK_PREFIXES.items()
+        ]
+    )
+    decimal = _script_json(language(lang).decimal)
     upload = _script_json(
         {
             english: t(key, lang, mb=changes.max_upload_mb())
@@ -283,14 +293,20 @@ def page_language(lang: str) -> None:
         # the names screen readers read (aria-label) and the empty boxes' placeholders:
         # Streamlit's own in English ("Search", "Help for Mål", "Choose an option"), and
         # the slider's handles
-        "var names=" + names + ",help=" + help_for + ";"
+        # an uploaded file's size ("96.4KB", last in its text or name) as the language
+        # writes a number ("96,4 KB")
+        "var names=" + names + ",pre=" + prefixes + ",dec=" + decimal + ";"
+        "function size(v){return v.replace(/([0-9]+)(?:[.]([0-9]+))? ?([KMG]?B)$/,"
+        "function(x,i,f,un){return i+(f?dec+f:'')+' '+un;});}"
         "function fix(){document.querySelectorAll('[aria-label],[placeholder]')"
         ".forEach(function(el){['aria-label','placeholder'].forEach(function(at){"
-        "var a=el.getAttribute(at);if(a===null){return;}var b=a;"
-        "if(Object.prototype.hasOwnProperty.call(names,a)){b=names[a];}"
-        "else if(a.indexOf('Help for ')===0){b=help[0]+a.slice(9)+help[1];}"
-        "else{ends.forEach(function(e,i){"
+        "var a=el.getAttribute(at);if(a===null){return;}var b=a,hit=false;"
+        "if(Object.prototype.hasOwnProperty.call(names,a)){b=names[a];hit=true;}"
+        "pre.forEach(function(p){if(!hit){if(a.indexOf(p[0])===0){"
+        "b=p[1]+a.slice(p[0].length)+p[2];hit=true;}}});"
+        "if(!hit){ends.forEach(function(e,i){"
         "if(a.slice(-e.length)===e){b=a.slice(0,-e.length)+', '+w[i];}});}"
+        "if(el.closest('[data-testid=stFileUploader]')){b=size(b);}"
         "if(b!==a){el.setAttribute(at,b);}});});}"
         # Streamlit's own English words: a text node that is one of them, or "NMB per file •
         # TYPES"; looked for in what each change added (the whole page the first time)
@@ -300,7 +316,8 @@ def page_language(lang: str) -> None:
         "if(!p){return;}if(!p.closest(own)){return;}"
         "if(v!=='per file'){if(Object.prototype.hasOwnProperty.call(u,v)){"
         "if(u[v]!==v){n.nodeValue=u[v];}return;}}"
-        "var m=v.match(/^[0-9.]+ ?[KMG]?B per file(.*)$/);if(m){n.nodeValue=u['per file']+m[1];}}"
+        "var m=v.match(/^[0-9.]+ ?[KMG]?B per file(.*)$/);if(m){n.nodeValue=u['per file']+m[1];"
+        "return;}if(/^[0-9.]+ ?[KMG]?B$/.test(v)){var z=size(v);if(z!==v){n.nodeValue=z;}}}"
         "function words(r){if(r.nodeType===3){say(r);return;}if(r.nodeType!==1){return;}"
         "var k=document.createTreeWalker(r,NodeFilter.SHOW_TEXT),n;"
         "while((n=k.nextNode())){say(n);}}"
