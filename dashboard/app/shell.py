@@ -291,15 +291,14 @@ def page_language(lang: str) -> None:
         "var w=" + words + ",ends=[' \u2014 start',' \u2014 end'];"
         # no '<' in the script: Streamlit's sanitiser reads "<all" as the start of a tag
         # the names screen readers read (aria-label) and the empty boxes' placeholders:
-        # Streamlit's own in English ("Search", "Help for Mål", "Choose an option"), and
-        # the slider's handles
-        # an uploaded file's size ("96.4KB", last in its text or name) as the language
-        # writes a number ("96,4 KB")
+        # Streamlit's own in English ("Search", "Help for Mål", "Choose an option"), the
+        # slider's handles, and an uploaded file's size ("96.4KB", last in its text or
+        # name) as the language writes a number ("96,4 KB")
         "var names=" + names + ",pre=" + prefixes + ",dec=" + decimal + ";"
         "function size(v){return v.replace(/([0-9]+)(?:[.]([0-9]+))? ?([KMG]?B)$/,"
         "function(x,i,f,un){return i+(f?dec+f:'')+' '+un;});}"
-        "function fix(){document.querySelectorAll('[aria-label],[placeholder]')"
-        ".forEach(function(el){['aria-label','placeholder'].forEach(function(at){"
+        "var named='[aria-label],[placeholder]';"
+        "function fix(el){['aria-label','placeholder'].forEach(function(at){"
         "var a=el.getAttribute(at);if(a===null){return;}var b=a,hit=false;"
         "if(Object.prototype.hasOwnProperty.call(names,a)){b=names[a];hit=true;}"
         "pre.forEach(function(p){if(!hit){if(a.indexOf(p[0])===0){"
@@ -307,9 +306,11 @@ def page_language(lang: str) -> None:
         "if(!hit){ends.forEach(function(e,i){"
         "if(a.slice(-e.length)===e){b=a.slice(0,-e.length)+', '+w[i];}});}"
         "if(el.closest('[data-testid=stFileUploader]')){b=size(b);}"
-        "if(b!==a){el.setAttribute(at,b);}});});}"
+        "if(b!==a){el.setAttribute(at,b);}});}"
+        "function fixIn(r){if(r.nodeType!==1){return;}if(r.matches(named)){fix(r);}"
+        "r.querySelectorAll(named).forEach(fix);}"
         # Streamlit's own English words: a text node that is one of them, or "NMB per file •
-        # TYPES"; looked for in what each change added (the whole page the first time)
+        # TYPES"
         "var u=" + upload + ";"
         "var own='[data-testid=stFileUploader],[data-baseweb=popover],[role=listbox]';"
         "function say(n){var v=n.nodeValue.trim(),p=n.parentElement;"
@@ -321,9 +322,12 @@ def page_language(lang: str) -> None:
         "function words(r){if(r.nodeType===3){say(r);return;}if(r.nodeType!==1){return;}"
         "var k=document.createTreeWalker(r,NodeFilter.SHOW_TEXT),n;"
         "while((n=k.nextNode())){say(n);}}"
-        "function all(rs){fix();if(!rs){words(document.body);return;}"
+        # each looked for in what a change added or altered, not in the whole page again
+        # (the whole page the first time)
+        "function all(rs){if(!rs){fixIn(document.body);words(document.body);return;}"
         "rs.forEach(function(r){if(r.type==='characterData'){say(r.target);}"
-        "else{r.addedNodes.forEach(words);}});}"
+        "else if(r.type==='attributes'){fix(r.target);}"
+        "else{r.addedNodes.forEach(function(n){fixIn(n);words(n);});}});}"
         "all();if(window.__malbildSlider){window.__malbildSlider.disconnect();}"
         "window.__malbildSlider=new MutationObserver(all);"
         "window.__malbildSlider.observe(document.body,{subtree:true,childList:true,"

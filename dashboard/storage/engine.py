@@ -224,7 +224,7 @@ def _missing(lake: Lake) -> DatasetError:
 def _unreadable(where: str, exc: BaseException, shared: bool = False) -> DatasetError:
     """What a failed read says: a data file damaged or removed ("unreadable", naming its
     table), or, of a shared lake, a store or catalog server that does not answer."""
-    first = str(exc).splitlines()[0] if str(exc) else ""
+    first = _first_line(exc)
     # a disk that is full or read-only: even a read fails (SQLite opens its catalog's
     # write-ahead log), and "re-import it" would fail the same way
     if re.search(
@@ -254,10 +254,15 @@ def _unreadable(where: str, exc: BaseException, shared: bool = False) -> Dataset
     )
 
 
+def _first_line(exc: BaseException) -> str:
+    """The first line of *exc*'s message (DuckDB's run to several, with hints)."""
+    return str(exc).splitlines()[0] if str(exc) else ""
+
+
 def store_failure(where: str, exc: BaseException) -> DatasetError:
     """What a shared store or catalog that fails says (`STORE_FAILURES`): its credentials
     refused, or no answer."""
-    first = str(exc).splitlines()[0] if str(exc) else ""
+    first = _first_line(exc)
     if _DENIED.search(str(exc)):
         return DatasetError(
             f"the dataset at {where} refused this server's credentials "
@@ -1153,7 +1158,7 @@ class Writer:
         except duckdb.Error as exc:
             self.rollback()
             if _RACE.search(str(exc)):
-                raise CommitConflict(str(exc).splitlines()[0]) from exc
+                raise CommitConflict(_first_line(exc)) from exc
             raise
         return int(self._con.execute("select id from lake.current_snapshot()").fetchall()[0][0])
 
