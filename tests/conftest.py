@@ -26,6 +26,9 @@ from tests.streamlit_once import (
 # and import files, -n 2: 102-104 -> 87-88 s, user CPU 171-174 -> 141-144 s, 2026-12-06).
 # Set before any engine is made; inherited by the servers and scripts the tests start.
 os.environ.setdefault("DASHBOARD_DUCKDB_THREADS", "1")
+# and a write's DuckDB one thread too (the app's default: every core): 36 -> 31 CPU s for the
+# editing and partial-import files alone, three runs each side by side (2026-12-07)
+os.environ.setdefault("DASHBOARD_DUCKDB_WRITE_THREADS", "1")
 
 scan_components_once()  # once per worker, as a served app scans once (tests/streamlit_once.py)
 compile_scripts_once()  # and compiles each script once
@@ -128,6 +131,20 @@ def sample_db(sample_dir: Path) -> Database:
 
 
 # ---------------------------------------------------------------- the browser tests'
+
+
+@pytest.fixture(scope="session")
+def sample_server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The app over the sample, one for the worker's whole run: the browser files that only
+    read it (`test_browser.py`'s module server, the language walk, the accessibility
+    checks) share it, as they run one after another on one worker (`tests/lanes.py`). A
+    server each cost a start and a first run each (~3 s of a CPU-bound run); a file that
+    writes, signs in or needs other settings starts its own."""
+    from tests.test_browser import run_server
+
+    log = tmp_path_factory.mktemp("streamlit-sample") / "server.log"
+    with run_server(sample_dir, log) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

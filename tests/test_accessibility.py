@@ -11,7 +11,6 @@ impact to test-output/axe-results.json. Screenshots: test-output/screenshots/a11
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,6 @@ from tests.test_browser import (
     Server,
     click_tabs,
     open_app,
-    run_server,
     wait_idle,
 )
 
@@ -36,11 +34,10 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING = ("serious", "critical")
 
 
-@pytest.fixture(scope="module")
-def server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    log = tmp_path_factory.mktemp("streamlit-a11y") / "server.log"
-    with run_server(sample_dir, log) as srv:
-        yield srv
+@pytest.fixture
+def server(sample_server: Server) -> Server:
+    """The app over the sample, shared with the other browser files that only read it."""
+    return sample_server
 
 
 def main_h1(page):

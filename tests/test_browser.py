@@ -160,12 +160,11 @@ def run_server(
             stop(proc)
 
 
-@pytest.fixture(scope="module")
-def server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The app over a fresh import of the sample, for the whole module."""
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with run_server(sample_dir, log) as srv:
-        yield srv
+@pytest.fixture
+def server(sample_server: Server) -> Server:
+    """The app over a fresh import of the sample, shared with the other browser files that
+    only read it (`conftest.sample_server`)."""
+    return sample_server
 
 
 # --------------------------------------------------------------------------- expectations

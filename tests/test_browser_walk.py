@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,7 +35,6 @@ from tests.test_browser import (
     STEP_MS,
     Server,
     open_app,
-    run_server,
     wait_idle,
 )
 
@@ -135,11 +132,10 @@ CHECK = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def walk_server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    log = tmp_path_factory.mktemp("walk") / "server.log"
-    with run_server(sample_dir, log) as srv:
-        yield srv
+@pytest.fixture
+def walk_server(sample_server: Server) -> Server:
+    """The app over the sample, shared with the other browser files that only read it."""
+    return sample_server
 
 
 @pytest.fixture(scope="module")

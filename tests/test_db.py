@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,7 +12,14 @@ import duckdb
 import pytest
 
 from dashboard.sql.queries import QueryError, load_query, parse_query, query_names
-from dashboard.storage.engine import Database, DatasetError
+from dashboard.storage.engine import (
+    Database,
+    DatasetError,
+    Writer,
+    lake_at,
+    threads_setting,
+    write_threads,
+)
 from tests.helpers import commands_at_once, drop_lake_table, table_file
 
 
@@ -70,6 +78,26 @@ def test_connection_is_locked_down(mini_db: Database) -> None:
         assert cur.execute("select current_setting('threads')").fetchone()[0] == threads
         limit = cur.execute("select current_setting('memory_limit')").fetchone()[0]
         assert limit.endswith(("GB", "GiB", "MiB", "MB"))
+
+
+def test_a_writes_threads_come_from_its_setting_and_a_wrong_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DUCKDB_WRITE_THREADS", "3")
+    writer = Writer(lake_at(tmp_path / "lake"))
+    try:
+        assert writer.rows("select current_setting('threads')")[0][0] == 3
+    finally:
+        writer.close()
+    monkeypatch.delenv("DASHBOARD_DUCKDB_WRITE_THREADS")
+    assert write_threads() == (os.cpu_count() or 2)  # the app's default: every core
+    for wrong in ("0", "-1", "1.5", "two", "2 cores"):
+        monkeypatch.setenv("DASHBOARD_DUCKDB_WRITE_THREADS", wrong)
+        with pytest.raises(ValueError, match=f"DASHBOARD_DUCKDB_WRITE_THREADS.*{re.escape(wrong)}"):
+            write_threads()
+    monkeypatch.setenv("DASHBOARD_DUCKDB_THREADS", "many")  # the reader's, the same rule
+    with pytest.raises(ValueError, match="DASHBOARD_DUCKDB_THREADS"):
+        threads_setting("DASHBOARD_DUCKDB_THREADS", 2)
 
 
 def test_every_cursor_keeps_parquet_footers_cached(mini_db: Database) -> None:

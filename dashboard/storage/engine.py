@@ -942,7 +942,7 @@ def engine_for(lake: Lake, threads: int | None = None, memory_limit: str | None 
         found = _engine_known(lake)  # made while this thread waited
         if found is not None:
             return found
-        threads = threads or int(os.environ.get("DASHBOARD_DUCKDB_THREADS", "2"))
+        threads = threads or threads_setting("DASHBOARD_DUCKDB_THREADS", 2)
         memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
         made = Engine(lake, threads, memory_limit)
         with _ENGINES_LOCK:
@@ -1084,6 +1084,27 @@ class LakeMoved(CommitConflict):
     the write is read and checked again on the lake as it is now by its caller."""
 
 
+def threads_setting(name: str, default: int) -> int:
+    """The threads a DuckDB of this process uses, from the setting *name* (*default* when it
+    is unset); a value that is no whole number above 0 is refused, never guessed."""
+    found = os.environ.get(name, "").strip()
+    if not found:
+        return default
+    if not found.isdigit() or int(found) < 1:
+        raise ValueError(f"{name} must be a whole number above 0, not {found!r}")
+    return int(found)
+
+
+def write_threads() -> int:
+    """The threads a write's DuckDB uses: `DASHBOARD_DUCKDB_WRITE_THREADS`, else every core
+    (a write rebuilds the summaries, which at 10 million activities gain from them). A
+    server sharing its cores with others (a container given fewer CPUs than the machine
+    has, the test suite's two workers) sets fewer: a DuckDB of more threads than it gets
+    cores spends CPU on them for nothing on the few hundred rows of a save (the editing and
+    partial-import test files: 36 -> 31 CPU s with one thread against two, 2026-12-07)."""
+    return threads_setting("DASHBOARD_DUCKDB_WRITE_THREADS", os.cpu_count() or 2)
+
+
 class Writer:
     """The process's writing DuckDB instance over one lake: one transaction at a time."""
 
@@ -1094,7 +1115,7 @@ class Writer:
             Path(lake.data_path).mkdir(parents=True, exist_ok=True)
         # 1 GB and a spill folder inside the dataset folder: the summaries of 10M activities
         spill = lake.folder / ".spill"
-        con = _connect(lake, os.cpu_count() or 2, "1GB")
+        con = _connect(lake, write_threads(), "1GB")
         try:
             con.execute("set temp_directory = $d", {"d": str(spill)})
             _attach(con, lake, read_only=False)
