@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,8 +16,6 @@ from dashboard.storage.engine import (
     DatasetError,
     Writer,
     lake_at,
-    threads_setting,
-    write_threads,
 )
 from tests.helpers import commands_at_once, drop_lake_table, table_file
 
@@ -80,24 +77,16 @@ def test_connection_is_locked_down(mini_db: Database) -> None:
         assert limit.endswith(("GB", "GiB", "MiB", "MB"))
 
 
-def test_a_writes_threads_come_from_its_setting_and_a_wrong_one_is_refused(
+def test_a_writes_threads_come_from_its_setting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the setting's rule and its wrong values: tests/test_settings.py
     monkeypatch.setenv("DASHBOARD_DUCKDB_WRITE_THREADS", "3")
     writer = Writer(lake_at(tmp_path / "lake"))
     try:
         assert writer.rows("select current_setting('threads')")[0][0] == 3
     finally:
         writer.close()
-    monkeypatch.delenv("DASHBOARD_DUCKDB_WRITE_THREADS")
-    assert write_threads() == (os.cpu_count() or 2)  # the app's default: every core
-    for wrong in ("0", "-1", "1.5", "two", "2 cores"):
-        monkeypatch.setenv("DASHBOARD_DUCKDB_WRITE_THREADS", wrong)
-        with pytest.raises(ValueError, match=f"DASHBOARD_DUCKDB_WRITE_THREADS.*{re.escape(wrong)}"):
-            write_threads()
-    monkeypatch.setenv("DASHBOARD_DUCKDB_THREADS", "many")  # the reader's, the same rule
-    with pytest.raises(ValueError, match="DASHBOARD_DUCKDB_THREADS"):
-        threads_setting("DASHBOARD_DUCKDB_THREADS", 2)
 
 
 def test_every_cursor_keeps_parquet_footers_cached(mini_db: Database) -> None:

@@ -27,10 +27,11 @@ from dashboard.app.sidebar import (
     url_notice,
 )
 from dashboard.app.signin import show_signed_in, sign_in
-from dashboard.app.ui import guarded, log
+from dashboard.app.ui import guarded, log, setting_error
 from dashboard.i18n import LANG_NAMES, LANGS, language, pick_language, t
 from dashboard.model import safe
 from dashboard.model.access import Scope
+from dashboard.model.settings import SettingError
 from dashboard.model.urlstate import to_params
 from dashboard.model.view import View
 from dashboard.storage import STORE_FAILURES, CommitConflict, DatasetError
@@ -96,7 +97,18 @@ def dataset_error(exc: DatasetError, lang: str) -> None:
 
 
 def start() -> View:
-    """Set up the page, read the link once, draw the sidebar; returns the View for pages."""
+    """Set up the page, read the link once, draw the sidebar; returns the View for pages.
+    A server setting that is wrong stops the run with a message in the reader's language
+    (`ui.setting_error`), not Streamlit's English error page."""
+    try:
+        return _start()
+    except SettingError as exc:
+        setting_error(exc, st.session_state.get(K_LANG) or pick_language(st.context.locale))
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+def _start() -> View:
     st.set_page_config(page_title="Målbild", page_icon=str(PAGE_ICON), layout="wide")
     keep_caches_from_visitors()
     stacks_on_request()

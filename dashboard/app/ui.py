@@ -13,7 +13,9 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import fmt_int, fmt_money
+from dashboard.i18n import fmt_int, fmt_money, t
+from dashboard.model import safe
+from dashboard.model.settings import SettingError
 from dashboard.model.tables import illustrative_count
 from dashboard.model.view import View
 
@@ -49,12 +51,21 @@ def guarded(
             render(view)
         except reraise:
             raise
+        except SettingError as exc:  # read when first needed (an upload's limits)
+            setting_error(exc, view.lang)
         except Exception:  # the page-level catch: details go to the server log
             log.exception("page %s failed for %s", render.__module__, view.filters)
             st.error(view.t("error.page"), icon=":material/error:")
 
     page.__name__ = render.__module__.rsplit(".", 1)[-1]
     return page
+
+
+def setting_error(exc: SettingError, lang: str) -> None:
+    """A server setting that is wrong, said to the reader by its name (not its value) as
+    the server's fault; the log has the whole message for whoever runs the service."""
+    log.error("server setting refused: %s", exc)
+    st.error(t("error.setting", lang, name=safe.md(exc.name)), icon=":material/settings:")
 
 
 def pick(place: Any, label: str, options: Sequence[str], names: Mapping[str, str], key: str) -> str:

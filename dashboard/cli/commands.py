@@ -637,13 +637,15 @@ def _day(text: str) -> date:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code. A dataset that cannot be read or
     written (missing, damaged, a store or catalog that does not answer, a full disk, a
-    read-only folder) is said in one line, without a traceback, with exit code 2."""
+    read-only folder) or a server setting that is wrong (`model.settings`) is said in one
+    line, without a traceback, with exit code 2."""
+    from dashboard.model.settings import SettingError
     from dashboard.storage import CommitConflict, DatasetError
 
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except DatasetError as exc:
+    except (DatasetError, SettingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except CommitConflict as exc:
         print(f"error: other writes kept coming first; try again ({exc})", file=sys.stderr)

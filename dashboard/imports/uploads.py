@@ -1,8 +1,8 @@
 """The Data page's file handling: one uploaded file checked, and imported where allowed.
 
 The checking and the import run in a child process of their own (`in_child`), with a time
-limit (`DASHBOARD_UPLOAD_SECONDS`, default 300) and a memory limit
-(`DASHBOARD_UPLOAD_MEMORY_MB`, default 3000): a large workbook costs one process its
+limit (`DASHBOARD_UPLOAD_SECONDS`, default 60) and a memory limit
+(`DASHBOARD_UPLOAD_MEMORY_MB`, default 1500): a large workbook costs one process its
 seconds and memory, which are given back when it ends, and never holds the server's
 Python for the other users' clicks.
 
@@ -35,6 +35,7 @@ import pandas as pd
 from dashboard import PROJECT_ROOT
 from dashboard.i18n import fmt_int, tn
 from dashboard.imports.ingest import Outcome, check, ingest
+from dashboard.model import settings
 from dashboard.model.access import Person, Scope, ScopeMissing
 from dashboard.model.problems import ImportFailed, Problem, group
 from dashboard.storage import OUT_OF_MEMORY, Change, CommitConflict, DatasetError
@@ -47,10 +48,7 @@ log = logging.getLogger("malbild")
 
 def max_upload_mb() -> int:
     """The upload limit in megabytes (`DASHBOARD_UPLOAD_MB`, default 20)."""
-    try:
-        return max(1, int(os.environ.get("DASHBOARD_UPLOAD_MB", "20")))
-    except ValueError:
-        return 20
+    return settings.whole("DASHBOARD_UPLOAD_MB", 20)
 
 
 def unpack(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], list[Problem]]:
@@ -209,12 +207,12 @@ def coordinator_template(lang: str) -> bytes:
 
 
 def _limits() -> tuple[float, int]:
-    try:
-        seconds = float(os.environ.get("DASHBOARD_UPLOAD_SECONDS", "60"))
-        memory = int(os.environ.get("DASHBOARD_UPLOAD_MEMORY_MB", "1500"))
-    except ValueError:
-        seconds, memory = 60.0, 1500
-    return seconds, memory
+    """The child's time and memory limits (`DASHBOARD_UPLOAD_SECONDS`, default 60, and
+    `DASHBOARD_UPLOAD_MEMORY_MB`, default 1500)."""
+    return (
+        settings.seconds("DASHBOARD_UPLOAD_SECONDS", 60.0),
+        settings.whole("DASHBOARD_UPLOAD_MEMORY_MB", 1500),
+    )
 
 
 def _child_main() -> None:

@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from dashboard.i18n import LANGS, fmt_date, fmt_int, t
-from dashboard.model import codes, rounds
+from dashboard.model import codes, rounds, settings
 from dashboard.model.access import Grant, Person, Policy
 from dashboard.model.filters import Filters
 from dashboard.sql.queries import params_for
@@ -81,7 +81,7 @@ class Smtp:
         )
         return cls(
             host=host,
-            port=int(os.environ.get("DASHBOARD_SMTP_PORT", "25") or 25),
+            port=settings.whole("DASHBOARD_SMTP_PORT", 25, most=65535),
             user=os.environ.get("DASHBOARD_SMTP_USER", "").strip(),
             password=password,
             starttls=os.environ.get("DASHBOARD_SMTP_STARTTLS", "").strip().lower() == "true",

@@ -37,6 +37,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from dashboard.model import settings
 from dashboard.model.contract import ROUND_TABLES, SUMMARIES, TABLE_BY_NAME, TABLES, Table
 from dashboard.model.migrations import CONTRACT_VERSION, defaults, stored_names
 from dashboard.sql.queries import MACRO_DIR, SUMMARY_DIR, QueryError, bind, load_query, parse_query
@@ -127,7 +128,7 @@ _DAMAGED = (duckdb.IOException, duckdb.InvalidInputException, duckdb.HTTPExcepti
 
 def memory_rows() -> int:
     """Up to how many rows (all tables together) a dataset is held in memory."""
-    return int(os.environ.get("DASHBOARD_MEMORY_ROWS", MEMORY_ROWS))
+    return settings.whole("DASHBOARD_MEMORY_ROWS", MEMORY_ROWS, least=0)
 
 
 def _sql_string(text: str) -> str:
@@ -942,7 +943,7 @@ def engine_for(lake: Lake, threads: int | None = None, memory_limit: str | None 
         found = _engine_known(lake)  # made while this thread waited
         if found is not None:
             return found
-        threads = threads or threads_setting("DASHBOARD_DUCKDB_THREADS", 2)
+        threads = threads or settings.whole("DASHBOARD_DUCKDB_THREADS", 2)
         memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
         made = Engine(lake, threads, memory_limit)
         with _ENGINES_LOCK:
@@ -1084,17 +1085,6 @@ class LakeMoved(CommitConflict):
     the write is read and checked again on the lake as it is now by its caller."""
 
 
-def threads_setting(name: str, default: int) -> int:
-    """The threads a DuckDB of this process uses, from the setting *name* (*default* when it
-    is unset); a value that is no whole number above 0 is refused, never guessed."""
-    found = os.environ.get(name, "").strip()
-    if not found:
-        return default
-    if not found.isdigit() or int(found) < 1:
-        raise ValueError(f"{name} must be a whole number above 0, not {found!r}")
-    return int(found)
-
-
 def write_threads() -> int:
     """The threads a write's DuckDB uses: `DASHBOARD_DUCKDB_WRITE_THREADS`, else every core
     (a write rebuilds the summaries, which at 10 million activities gain from them). A
@@ -1102,7 +1092,7 @@ def write_threads() -> int:
     has, the test suite's two workers) sets fewer: a DuckDB of more threads than it gets
     cores spends CPU on them for nothing on the few hundred rows of a save (the editing and
     partial-import test files: 36 -> 31 CPU s with one thread against two, 2026-12-07)."""
-    return threads_setting("DASHBOARD_DUCKDB_WRITE_THREADS", os.cpu_count() or 2)
+    return settings.whole("DASHBOARD_DUCKDB_WRITE_THREADS", os.cpu_count() or 2)
 
 
 class Writer:

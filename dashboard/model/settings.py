@@ -1,0 +1,47 @@
+"""The server's numeric settings (environment variables an IT department sets), read by one
+rule: a value that is not what the setting takes is refused with the setting's name, never
+replaced by a default or a nearest value. A limit of 20 MB mistyped as "20MB" that quietly
+became 20 again, or a port "25x" that became 25, would hide the mistake until it mattered;
+`0` threads clamped to 1 would hide it for ever."""
+
+from __future__ import annotations
+
+import math
+import os
+
+
+class SettingError(ValueError):
+    """A setting whose value is not what it takes; the message names it and the value (for
+    the log and the command line), *name* the setting alone (for a page: its reader is told
+    which setting to report, not the value)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+def whole(name: str, default: int, least: int = 1, most: int | None = None) -> int:
+    """The whole-number setting *name* (*default* when unset or empty), from *least* to
+    *most*."""
+    found = os.environ.get(name, "").strip()
+    if not found:
+        return default
+    if not found.isdigit() or int(found) < least or (most is not None and int(found) > most):
+        span = f"from {least} to {most}" if most is not None else f"of {least} or more"
+        raise SettingError(name, f"{name} must be a whole number {span}, not {found!r}")
+    return int(found)
+
+
+def seconds(name: str, default: float) -> float:
+    """The setting *name* in seconds, a number above 0 (a point or a comma as decimal mark
+    is refused: "1,5" is one and a half in Swedish and fifteen in English)."""
+    found = os.environ.get(name, "").strip()
+    if not found:
+        return default
+    try:
+        value = float(found) if "," not in found else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise SettingError(name, f"{name} must be a number of seconds above 0, not {found!r}")
+    return value
