@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,40 @@ def test_a_wrong_setting_is_refused_with_its_name_and_a_right_one_read(
         with pytest.raises(SettingError) as found:
             read(tmp_path / f"wrong{n}", mini_dir)
         assert name in str(found.value) and repr(wrong) in str(found.value)
+
+
+def test_a_yes_or_no_or_a_choice_is_one_of_its_words_or_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dashboard.model import settings
+    from dashboard.outputs import reminders
+
+    monkeypatch.setenv("DASHBOARD_SMTP_HOST", "127.0.0.1")
+    for said, on in [("true", True), ("TRUE", True), ("1", True), ("yes", True), ("", False),
+                     ("false", False), ("0", False), ("No", False)]:  # fmt: skip
+        monkeypatch.setenv("DASHBOARD_SMTP_STARTTLS", said)
+        assert (Smtp.from_env() or pytest.fail("no SMTP settings")).starttls is on
+        monkeypatch.setenv("DASHBOARD_ALLOW_IMPORT", said)
+        assert settings.flag("DASHBOARD_ALLOW_IMPORT") is on
+    for wrong in ("on", "ja", "enabled", "2"):
+        monkeypatch.setenv("DASHBOARD_SMTP_STARTTLS", wrong)  # no password sent in clear
+        with pytest.raises(SettingError, match=f"DASHBOARD_SMTP_STARTTLS.*'{wrong}'"):
+            Smtp.from_env()
+    import pandas as pd
+
+    round_ = reminders._Round(
+        org="gotland", name="Region Gotland", country="SE", year=2025,
+        due=date(2025, 12, 1), parts=pd.DataFrame(), missing=pd.DataFrame(), goals=0,
+        assessed=0, unassessed="",
+    )  # fmt: skip
+    monkeypatch.setenv("DASHBOARD_MAIL_LANGUAGE", "da")
+    assert reminders._lang(round_) == "da"
+    monkeypatch.delenv("DASHBOARD_MAIL_LANGUAGE")
+    assert reminders._lang(round_) == "sv"  # the organisation's country's
+    for wrong in ("sv-SE", "swedish", "SV"):
+        monkeypatch.setenv("DASHBOARD_MAIL_LANGUAGE", wrong)
+        with pytest.raises(SettingError, match="DASHBOARD_MAIL_LANGUAGE"):
+            reminders._lang(round_)
 
 
 def test_an_unset_or_empty_setting_is_its_default(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,3 +45,29 @@ def seconds(name: str, default: float) -> float:
     if not math.isfinite(value) or value <= 0:
         raise SettingError(name, f"{name} must be a number of seconds above 0, not {found!r}")
     return value
+
+
+ON, OFF = ("1", "true", "yes"), ("0", "false", "no")
+
+
+def flag(name: str) -> bool:
+    """The yes-or-no setting *name*: 1, true or yes turn it on; unset, empty, 0, false or
+    no leave it off (any case). Anything else is refused: STARTTLS given as "on" must not
+    quietly send a password unencrypted, nor an import allowed as "True " stay refused
+    without a word."""
+    found = os.environ.get(name, "").strip().lower()
+    if found in ON:
+        return True
+    if not found or found in OFF:
+        return False
+    raise SettingError(name, f"{name} must be one of {', '.join(ON + OFF)}, not {found!r}")
+
+
+def choice(name: str, options: tuple[str, ...]) -> str | None:
+    """The setting *name*, one of *options*; None when unset or empty."""
+    found = os.environ.get(name, "").strip()
+    if not found:
+        return None
+    if found not in options:
+        raise SettingError(name, f"{name} must be one of {', '.join(options)}, not {found!r}")
+    return found

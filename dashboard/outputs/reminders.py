@@ -84,7 +84,7 @@ class Smtp:
             port=settings.whole("DASHBOARD_SMTP_PORT", 25, most=65535),
             user=os.environ.get("DASHBOARD_SMTP_USER", "").strip(),
             password=password,
-            starttls=os.environ.get("DASHBOARD_SMTP_STARTTLS", "").strip().lower() == "true",
+            starttls=settings.flag("DASHBOARD_SMTP_STARTTLS"),
             sender=os.environ.get("DASHBOARD_MAIL_FROM", "").strip() or cls.sender,
         )
 
@@ -160,10 +160,8 @@ def _rounds(out: Path) -> list[_Round]:
 
 def _lang(r: _Round) -> str:
     """The language of *r*'s mails: DASHBOARD_MAIL_LANGUAGE, else the organisation's."""
-    forced = os.environ.get("DASHBOARD_MAIL_LANGUAGE", "").strip()
-    if forced in LANGS:
-        return forced
-    return LANG_OF_COUNTRY.get(r.country, "en")
+    forced = settings.choice("DASHBOARD_MAIL_LANGUAGE", tuple(LANGS))
+    return forced or LANG_OF_COUNTRY.get(r.country, "en")
 
 
 def _part(part: str, lang: str) -> str:

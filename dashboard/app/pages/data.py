@@ -3,7 +3,6 @@ manager should fix in it, and the import (template, checking filled-in files, re
 
 from __future__ import annotations
 
-import os
 from functools import partial
 
 import streamlit as st
@@ -11,7 +10,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.app import changes, data, downloads, grids
 from dashboard.i18n import fmt_int, tn
-from dashboard.model import codes
+from dashboard.model import codes, settings
 from dashboard.model.filters import Filters
 from dashboard.model.problems import ImportFailed
 from dashboard.model.view import View
@@ -339,7 +338,7 @@ def may_replace(view: View) -> bool:
         return False
     if view.person is not None:
         return view.person.may("replace_dataset", "*")
-    return os.environ.get(ALLOW_IMPORT) == "1"
+    return settings.flag(ALLOW_IMPORT)
 
 
 def render(view: View) -> None:
