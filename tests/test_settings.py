@@ -28,11 +28,21 @@ def _reader_threads(tmp_path: Path, mini_dir: Path) -> int:
         return int(cur.execute("select current_setting('threads')").fetchone()[0])
 
 
+def _reader_memory(tmp_path: Path, mini_dir: Path) -> str:
+    """The memory limit of a reader made now, as DuckDB writes it."""
+    db = Database(copy_lake(mini_dir, tmp_path / "lake"))
+    with db.cursor() as cur:
+        return str(cur.execute("select current_setting('memory_limit')").fetchone()[0])
+
+
 # each setting: how the app reads it, a right value and what it reads as, wrong values
 READERS: dict[str, tuple[Callable[[Path, Path], object], str, object, tuple[str, ...]]] = {
     "DASHBOARD_DUCKDB_THREADS": (_reader_threads, "3", 3, ("0", "-1", "1.5", "two", "2 cores")),
     "DASHBOARD_DUCKDB_WRITE_THREADS": (
         lambda *_: engine.write_threads(), "3", 3, ("0", "x", "3.0"),
+    ),
+    "DASHBOARD_DUCKDB_MEMORY": (
+        _reader_memory, "512 MiB", "512.0 MiB", ("lots", "1G B", "-1GB", "1.5.GB", "80%"),
     ),
     "DASHBOARD_MEMORY_ROWS": (
         lambda *_: engine.memory_rows(), "0", 0, ("-1", "250 000", "250,000", "1e6"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 
 
 class SettingError(ValueError):
@@ -70,4 +71,17 @@ def choice(name: str, options: tuple[str, ...]) -> str | None:
         return None
     if found not in options:
         raise SettingError(name, f"{name} must be one of {', '.join(options)}, not {found!r}")
+    return found
+
+
+_SIZE = re.compile(r"(?i)^\d+(\.\d+)?\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)$")
+
+
+def size(name: str, default: str) -> str:
+    """The memory size *name* as DuckDB takes it ("1GB", "512 MiB"); *default* when unset."""
+    found = os.environ.get(name, "").strip()
+    if not found:
+        return default
+    if not _SIZE.match(found):
+        raise SettingError(name, f"{name} must be a size such as 1GB or 512MiB, not {found!r}")
     return found

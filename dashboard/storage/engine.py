@@ -944,7 +944,7 @@ def engine_for(lake: Lake, threads: int | None = None, memory_limit: str | None 
         if found is not None:
             return found
         threads = threads or settings.whole("DASHBOARD_DUCKDB_THREADS", 2)
-        memory_limit = memory_limit or os.environ.get("DASHBOARD_DUCKDB_MEMORY", "1GB")
+        memory_limit = memory_limit or settings.size("DASHBOARD_DUCKDB_MEMORY", "1GB")
         made = Engine(lake, threads, memory_limit)
         with _ENGINES_LOCK:
             # the reader of a catalog gone (put back from a backup: `_identity`) or broken is
