@@ -37,7 +37,9 @@ def _reader_memory(tmp_path: Path, mini_dir: Path) -> str:
 
 # each setting: how the app reads it, a right value and what it reads as, wrong values
 READERS: dict[str, tuple[Callable[[Path, Path], object], str, object, tuple[str, ...]]] = {
-    "DASHBOARD_DUCKDB_THREADS": (_reader_threads, "3", 3, ("0", "-1", "1.5", "two", "2 cores")),
+    "DASHBOARD_DUCKDB_THREADS": (
+        _reader_threads, "3", 3, ("0", "-1", "1.5", "two", "2 cores", "²", "٣"),
+    ),
     "DASHBOARD_DUCKDB_WRITE_THREADS": (
         lambda *_: engine.write_threads(), "3", 3, ("0", "x", "3.0"),
     ),
@@ -49,7 +51,8 @@ READERS: dict[str, tuple[Callable[[Path, Path], object], str, object, tuple[str,
     ),
     "DASHBOARD_UPLOAD_MB": (lambda *_: uploads.max_upload_mb(), "35", 35, ("0", "20MB", "2.5")),
     "DASHBOARD_UPLOAD_SECONDS": (
-        lambda *_: uploads._limits()[0], "1.5", 1.5, ("0", "-3", "1,5", "inf", "nan", "soon"),
+        lambda *_: uploads._limits()[0], "1.5", 1.5,
+        ("0", "-3", "1,5", "inf", "nan", "soon", "1_0", "1e3", "٣"),
     ),
     "DASHBOARD_UPLOAD_MEMORY_MB": (lambda *_: uploads._limits()[1], "800", 800, ("0", "1.5GB")),
     "DASHBOARD_SMTP_PORT": (

@@ -1,14 +1,19 @@
-"""The server's numeric settings (environment variables an IT department sets), read by one
-rule: a value that is not what the setting takes is refused with the setting's name, never
-replaced by a default or a nearest value. A limit of 20 MB mistyped as "20MB" that quietly
-became 20 again, or a port "25x" that became 25, would hide the mistake until it mattered;
-`0` threads clamped to 1 would hide it for ever."""
+"""The server's settings (environment variables an IT department sets: numbers, sizes,
+yes-or-no, one of a few words), read by one rule: a value that is not what the setting
+takes is refused with the setting's name, never replaced by a default or a nearest value.
+A limit of 20 MB mistyped as "20MB" that quietly became 20 again, or a port "25x" that
+became 25, would hide the mistake until it mattered; `0` threads clamped to 1 would hide it
+for ever. Digits are ASCII digits (`str.isdigit` also takes "²", which `int` refuses), and
+no underscores (`float` reads "1_0" as 10)."""
 
 from __future__ import annotations
 
 import math
 import os
 import re
+
+_WHOLE = re.compile(r"[0-9]+")  # fullmatch: ASCII digits only
+_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 
 class SettingError(ValueError):
@@ -27,22 +32,23 @@ def whole(name: str, default: int, least: int = 1, most: int | None = None) -> i
     found = os.environ.get(name, "").strip()
     if not found:
         return default
-    if not found.isdigit() or int(found) < least or (most is not None and int(found) > most):
+    if (
+        not _WHOLE.fullmatch(found)
+        or int(found) < least
+        or (most is not None and int(found) > most)
+    ):
         span = f"from {least} to {most}" if most is not None else f"of {least} or more"
         raise SettingError(name, f"{name} must be a whole number {span}, not {found!r}")
     return int(found)
 
 
 def seconds(name: str, default: float) -> float:
-    """The setting *name* in seconds, a number above 0 (a point or a comma as decimal mark
-    is refused: "1,5" is one and a half in Swedish and fifteen in English)."""
+    """The setting *name* in seconds, a number above 0 with a point as its decimal mark (a
+    comma is refused: "1,5" is one and a half in Swedish and fifteen in English)."""
     found = os.environ.get(name, "").strip()
     if not found:
         return default
-    try:
-        value = float(found) if "," not in found else math.nan
-    except ValueError:
-        value = math.nan
+    value = float(found) if _DECIMAL.match(found) else math.nan
     if not math.isfinite(value) or value <= 0:
         raise SettingError(name, f"{name} must be a number of seconds above 0, not {found!r}")
     return value
@@ -74,7 +80,7 @@ def choice(name: str, options: tuple[str, ...]) -> str | None:
     return found
 
 
-_SIZE = re.compile(r"(?i)^\d+(\.\d+)?\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)$")
+_SIZE = re.compile(r"(?i)^[0-9]+(\.[0-9]+)? ?(b|kb|mb|gb|tb|kib|mib|gib|tib)$")
 
 
 def size(name: str, default: str) -> str:
