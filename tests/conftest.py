@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,8 +14,8 @@ import pytest
 
 from dashboard.imports.ingest import ingest
 from dashboard.storage import Change
-from dashboard.storage.engine import Database, forget
-from dashboard.storage.location import lake_at
+from dashboard.storage.engine import Database
+from dashboard.storage.location import CATALOG_FILE
 from tests.lanes import BrowserLane, file_order
 from tests.streamlit_once import (
     compile_scripts_once,
@@ -117,10 +119,17 @@ def fresh_sample(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path
 
 
 def copy_lake(src: Path, dest: Path) -> Path:
-    """A copy of the dataset folder *src* at *dest*, the same lake. This process's instances
-    of *src* are closed first, so its SQLite catalog is whole in its main file."""
-    forget(lake_at(src))
-    shutil.copytree(src, dest)
+    """A copy of the dataset folder *src* at *dest*, the same lake. The SQLite catalog is
+    copied by SQLite's own backup (whole, with what its write-ahead log holds), so nothing
+    reading *src* is closed: closing this process's instances of it first, as this did
+    before, closed the session's `mini_db` under the tests that ran after a copy of
+    `mini_dir` (two failures in CI, 2026-12-07)."""
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns(f"{CATALOG_FILE}*"))
+    with (
+        contextlib.closing(sqlite3.connect(src / CATALOG_FILE)) as old,
+        contextlib.closing(sqlite3.connect(dest / CATALOG_FILE)) as new,
+    ):
+        old.backup(new)
     return dest
 
 

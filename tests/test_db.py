@@ -77,6 +77,20 @@ def test_connection_is_locked_down(mini_db: Database) -> None:
         assert limit.endswith(("GB", "GiB", "MiB", "MB"))
 
 
+def test_a_copy_of_a_dataset_leaves_its_readers_open(
+    mini_db: Database, mini_dir: Path, tmp_path: Path
+) -> None:
+    """`conftest.copy_lake` of a session's dataset: the session's reader of it still reads,
+    and the copy reads the same."""
+    from tests.conftest import copy_lake
+
+    query = {"org": None, "year_from": None, "year_to": None, "goal": None}
+    before = mini_db.df("goal_coverage", query)
+    copy = Database(copy_lake(mini_dir, tmp_path / "copy"))
+    assert mini_db.df("goal_coverage", query).equals(before)
+    assert copy.df("goal_coverage", query).equals(before)
+
+
 def test_a_writes_threads_come_from_its_setting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,20 +5,21 @@ command line says it in one line with exit code 2."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from dashboard.cli import main
 from dashboard.imports import uploads
 from dashboard.model.safe import md
 from dashboard.model.settings import SettingError
 from dashboard.outputs.reminders import Smtp
 from dashboard.storage import engine
 from dashboard.storage.engine import Database
-from tests.conftest import copy_lake
+from tests.conftest import ROOT, copy_lake
 
 
 def _reader_threads(tmp_path: Path, mini_dir: Path) -> int:
@@ -122,14 +123,17 @@ def test_an_unset_or_empty_setting_is_its_default(monkeypatch: pytest.MonkeyPatc
     assert uploads.max_upload_mb() == 20
 
 
-def test_the_command_line_says_a_wrong_setting_in_one_line(
-    mini_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("DASHBOARD_MEMORY_ROWS", "lots")
-    code = main(["query", "goal_coverage", "--data", str(mini_dir)])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert err == "error: DASHBOARD_MEMORY_ROWS must be a whole number of 0 or more, not 'lots'\n"
+def test_the_command_line_says_a_wrong_setting_in_one_line(mini_dir: Path) -> None:
+    """As typed: a process of its own, which reads its settings afresh."""
+    env = {**os.environ, "DASHBOARD_MEMORY_ROWS": "lots"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "dashboard", "query", "goal_coverage", "--data", str(mini_dir)],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == (
+        "error: DASHBOARD_MEMORY_ROWS must be a whole number of 0 or more, not 'lots'\n"
+    )
 
 
 def test_a_page_says_a_wrong_setting_in_the_readers_language(
