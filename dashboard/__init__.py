@@ -2,7 +2,7 @@
 
 The layers are packages, lowest first (each may import only those before it; a test,
 `tests/test_layers.py`, checks every import, also those inside functions):
-`i18n`, `model`, `sql`, `storage`, `charts`, `outputs`, `imports`, `app`, `cli`.
+`settings`, `i18n`, `model`, `sql`, `storage`, `charts`, `outputs`, `imports`, `app`, `cli`.
 """
 
 from pathlib import Path

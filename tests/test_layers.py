@@ -26,15 +26,16 @@ PACKAGE = PROJECT_ROOT / "dashboard"
 
 #: lowest first; each layer and what it may import (besides itself and `dashboard`)
 ALLOWED: dict[str, set[str]] = {
-    "i18n": set(),
-    "model": {"i18n"},
-    "sql": {"model", "i18n"},
-    "storage": {"sql", "model", "i18n"},
-    "charts": {"model", "i18n"},
-    "outputs": {"charts", "storage", "sql", "model", "i18n"},
-    "imports": {"outputs", "charts", "storage", "sql", "model", "i18n"},
-    "app": {"outputs", "charts", "imports", "storage", "sql", "model", "i18n"},
-    "cli": {"outputs", "charts", "imports", "storage", "sql", "model", "i18n"},
+    "settings": set(),
+    "i18n": {"settings"},
+    "model": {"i18n", "settings"},
+    "sql": {"model", "i18n", "settings"},
+    "storage": {"sql", "model", "i18n", "settings"},
+    "charts": {"model", "i18n", "settings"},
+    "outputs": {"charts", "storage", "sql", "model", "i18n", "settings"},
+    "imports": {"outputs", "charts", "storage", "sql", "model", "i18n", "settings"},
+    "app": {"outputs", "charts", "imports", "storage", "sql", "model", "i18n", "settings"},
+    "cli": {"outputs", "charts", "imports", "storage", "sql", "model", "i18n", "settings"},
 }
 PAGES_MAY_NOT = {"storage", "imports", "sql"}
 

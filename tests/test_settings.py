@@ -1,4 +1,4 @@
-"""The server's numeric settings: each read by one rule (`model.settings`), a wrong value
+"""The server's settings: each read by one rule (`dashboard.settings`), a wrong value
 refused with the setting's name, never replaced by its default or a nearest value; the
 command line says it in one line with exit code 2."""
 
@@ -10,13 +10,15 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from dashboard import i18n
 from dashboard.imports import uploads
 from dashboard.model.safe import md
-from dashboard.model.settings import SettingError
 from dashboard.outputs.reminders import Smtp
+from dashboard.settings import SettingError
 from dashboard.storage import engine
 from dashboard.storage.engine import Database
 from tests.conftest import ROOT, copy_lake
@@ -56,6 +58,10 @@ READERS: dict[str, tuple[Callable[[Path, Path], object], str, object, tuple[str,
         ("0", "-3", "1,5", "inf", "nan", "soon", "1_0", "1e3", "٣"),
     ),
     "DASHBOARD_UPLOAD_MEMORY_MB": (lambda *_: uploads._limits()[1], "800", 800, ("0", "1.5GB")),
+    "DASHBOARD_TIME_ZONE": (
+        lambda *_: i18n.time_zone(), "Europe/Copenhagen", ZoneInfo("Europe/Copenhagen"),
+        ("Europe/Stokholm", "CET+1", "../../etc/passwd", "Sverige"),
+    ),
     "DASHBOARD_SMTP_PORT": (
         lambda *_: (Smtp.from_env() or pytest.fail("no SMTP settings")).port,
         "587", 587, ("0", "70000", "25x", "smtp"),
@@ -81,7 +87,7 @@ def test_a_wrong_setting_is_refused_with_its_name_and_a_right_one_read(
 def test_a_yes_or_no_or_a_choice_is_one_of_its_words_or_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from dashboard.model import settings
+    from dashboard import settings
     from dashboard.outputs import reminders
 
     monkeypatch.setenv("DASHBOARD_SMTP_HOST", "127.0.0.1")
@@ -119,6 +125,7 @@ def test_an_unset_or_empty_setting_is_its_default(monkeypatch: pytest.MonkeyPatc
     assert engine.memory_rows() == engine.MEMORY_ROWS
     assert uploads.max_upload_mb() == 20
     assert uploads._limits() == (60.0, 1500)
+    assert i18n.time_zone() == ZoneInfo("Europe/Stockholm")
     monkeypatch.setenv("DASHBOARD_UPLOAD_MB", "  ")
     assert uploads.max_upload_mb() == 20
 
@@ -164,7 +171,7 @@ def test_a_wrong_setting_first_read_inside_a_page_is_said_there() -> None:
         from types import SimpleNamespace
 
         from dashboard.app.ui import guarded
-        from dashboard.model.settings import SettingError
+        from dashboard.settings import SettingError
 
         def render(view: object) -> None:
             raise SettingError("DASHBOARD_UPLOAD_SECONDS", "the whole message")

@@ -31,9 +31,9 @@ from dashboard.app.ui import guarded, log, setting_error
 from dashboard.i18n import LANG_NAMES, LANGS, language, pick_language, t
 from dashboard.model import safe
 from dashboard.model.access import Scope
-from dashboard.model.settings import SettingError
 from dashboard.model.urlstate import to_params
 from dashboard.model.view import View
+from dashboard.settings import SettingError
 from dashboard.storage import STORE_FAILURES, CommitConflict, DatasetError
 
 K_VIEW = "_view"

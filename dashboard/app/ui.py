@@ -15,9 +15,9 @@ import streamlit as st
 
 from dashboard.i18n import fmt_int, fmt_money, t
 from dashboard.model import safe
-from dashboard.model.settings import SettingError
 from dashboard.model.tables import illustrative_count
 from dashboard.model.view import View
+from dashboard.settings import SettingError
 
 log = logging.getLogger("malbild")
 

@@ -637,9 +637,9 @@ def _day(text: str) -> date:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code. A dataset that cannot be read or
     written (missing, damaged, a store or catalog that does not answer, a full disk, a
-    read-only folder) or a server setting that is wrong (`model.settings`) is said in one
+    read-only folder) or a server setting that is wrong (`dashboard.settings`) is said in one
     line, without a traceback, with exit code 2."""
-    from dashboard.model.settings import SettingError
+    from dashboard.settings import SettingError
     from dashboard.storage import CommitConflict, DatasetError
 
     args = build_parser().parse_args(argv)

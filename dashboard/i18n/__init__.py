@@ -11,12 +11,11 @@ back along the language's record (`Language.fallback`: Danish to Swedish, then E
 from __future__ import annotations
 
 import math
-import os
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from babel.numbers import (
@@ -26,6 +25,7 @@ from babel.numbers import (
     get_group_symbol,
 )
 
+from dashboard import settings
 from dashboard.i18n.languages import DEFAULT_LANG, LANGS, language
 
 LANG_NAMES = {code: language(code).name for code in LANGS}
@@ -154,11 +154,9 @@ DEFAULT_TIME_ZONE = "Europe/Stockholm"
 
 def time_zone() -> ZoneInfo:
     """The zone times are shown in (`DASHBOARD_TIME_ZONE`, e.g. Europe/Copenhagen for a
-    Danish municipality; Europe/Stockholm when unset or unknown). Times are stored in UTC."""
-    try:
-        return ZoneInfo(os.environ.get(TIME_ZONE) or DEFAULT_TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIME_ZONE)
+    Danish municipality; Europe/Stockholm when unset; a name of no zone is refused,
+    `settings.zone`). Times are stored in UTC."""
+    return settings.zone(TIME_ZONE, DEFAULT_TIME_ZONE)
 
 
 def fmt_time(value: datetime | str | None, lang: str) -> str:

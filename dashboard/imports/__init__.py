@@ -3,5 +3,5 @@ browser, an undo), read, checked against the contract and written through storag
 
 Layer rule: imports `dashboard.outputs` (an edit in the browser is a workbook the outputs'
 writer writes and the import reads back), `dashboard.charts`, `dashboard.storage`,
-`dashboard.sql`, `dashboard.model`, `dashboard.i18n`.
+`dashboard.sql`, `dashboard.model`, `dashboard.i18n`, `dashboard.settings`.
 """

@@ -32,10 +32,9 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import PROJECT_ROOT
+from dashboard import PROJECT_ROOT, settings
 from dashboard.i18n import fmt_int, tn
 from dashboard.imports.ingest import Outcome, check, ingest
-from dashboard.model import settings
 from dashboard.model.access import Person, Scope, ScopeMissing
 from dashboard.model.problems import ImportFailed, Problem, group
 from dashboard.storage import OUT_OF_MEMORY, Change, CommitConflict, DatasetError

@@ -2,5 +2,5 @@
 template) and how text is made inert, with no Streamlit.
 
 Layer rule: imports `dashboard.charts`, `dashboard.storage`, `dashboard.sql`, `dashboard.model`,
-`dashboard.i18n`; never `streamlit`.
+`dashboard.i18n`, `dashboard.settings`; never `streamlit`.
 """

@@ -31,8 +31,9 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from dashboard import settings
 from dashboard.i18n import LANGS, fmt_date, fmt_int, t
-from dashboard.model import codes, rounds, settings
+from dashboard.model import codes, rounds
 from dashboard.model.access import Grant, Person, Policy
 from dashboard.model.filters import Filters
 from dashboard.sql.queries import params_for

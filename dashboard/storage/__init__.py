@@ -1,8 +1,8 @@
 """Storage: the dataset on DuckLake, and every way it is read and written.
 
-Layer rule: imports `dashboard.sql`, `dashboard.model`, `dashboard.i18n`. Everything
-outside this package reaches the dataset through the names below (the façade), never a
-module inside it, so a change of storage engine is a change behind this list.
+Layer rule: imports `dashboard.sql`, `dashboard.model`, `dashboard.i18n`, `dashboard.settings`.
+Everything outside this package reaches the dataset through the names below (the façade),
+never a module inside it, so a change of storage engine is a change behind this list.
 
 - where: `Lake`, `lake_at` (a folder's catalog and data path), `data_dir`/`data_location`;
 - read: `Database` (one snapshot, for the pages' queries), `read_table` (a table, at a

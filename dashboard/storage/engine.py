@@ -37,7 +37,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.model import settings
+from dashboard import settings
 from dashboard.model.contract import ROUND_TABLES, SUMMARIES, TABLE_BY_NAME, TABLES, Table
 from dashboard.model.migrations import CONTRACT_VERSION, defaults, stored_names
 from dashboard.sql.queries import MACRO_DIR, SUMMARY_DIR, QueryError, bind, load_query, parse_query

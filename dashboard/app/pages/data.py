@@ -7,10 +7,10 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import i18n
+from dashboard import i18n, settings
 from dashboard.app import changes, data, downloads, grids
 from dashboard.i18n import fmt_int, tn
-from dashboard.model import codes, settings
+from dashboard.model import codes
 from dashboard.model.filters import Filters
 from dashboard.model.problems import ImportFailed
 from dashboard.model.view import View

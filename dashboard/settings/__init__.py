@@ -4,13 +4,18 @@ takes is refused with the setting's name, never replaced by a default or a neare
 A limit of 20 MB mistyped as "20MB" that quietly became 20 again, or a port "25x" that
 became 25, would hide the mistake until it mattered; `0` threads clamped to 1 would hide it
 for ever. Digits are ASCII digits (`str.isdigit` also takes "²", which `int` refuses), and
-no underscores (`float` reads "1_0" as 10)."""
+no underscores (`float` reads "1_0" as 10).
+
+Layer rule: imports nothing of ours (the standard library only); the lowest layer, which
+every other may import (`i18n` too: the time zone times are shown in is a setting).
+"""
 
 from __future__ import annotations
 
 import math
 import os
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _WHOLE = re.compile(r"[0-9]+")  # fullmatch: ASCII digits only
 _DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
@@ -91,3 +96,16 @@ def size(name: str, default: str) -> str:
     if not _SIZE.match(found):
         raise SettingError(name, f"{name} must be a size such as 1GB or 512MiB, not {found!r}")
     return found
+
+
+def zone(name: str, default: str) -> ZoneInfo:
+    """The time zone *name* names ("Europe/Copenhagen"); *default* when unset. A name the
+    zone database does not know is refused: a typo would show every time in the default
+    zone's hours (Helsinki's an hour off) without a word."""
+    found = os.environ.get(name, "").strip()
+    try:
+        return ZoneInfo(found or default)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingError(
+            name, f"{name} must name a time zone such as Europe/Stockholm, not {found!r}"
+        ) from None
