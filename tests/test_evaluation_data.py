@@ -25,6 +25,7 @@ from dashboard.model.access import Scope
 from dashboard.model.filters import Filters
 from dashboard.outputs import datainfo, report
 from dashboard.outputs.template import template_xlsx, template_zip
+from dashboard.settings import SettingError
 from dashboard.sql.queries import params_for
 from dashboard.storage.engine import Database
 from tests.conftest import ROOT, SAMPLE_SOURCE
@@ -616,7 +617,11 @@ def test_times_are_shown_in_the_organisations_zone(monkeypatch) -> None:
     assert local_day("2026-12-01T23:30:00+00:00") == "2026-12-02"  # the History's periods too
     monkeypatch.setenv("DASHBOARD_TIME_ZONE", "Atlantic/Reykjavik")
     assert fmt_time("2026-12-01T10:05:00+00:00", "en") == "Dec 1, 2026 10:05\u202fAM"
-    monkeypatch.setenv("DASHBOARD_TIME_ZONE", "Nowhere/Else")  # unknown: Stockholm
+    # a name of no zone is refused by name, not shown in Stockholm's hours (tests/test_settings)
+    monkeypatch.setenv("DASHBOARD_TIME_ZONE", "Nowhere/Else")
+    with pytest.raises(SettingError, match="DASHBOARD_TIME_ZONE"):
+        fmt_time("2026-12-01T10:05:00+00:00", "sv")
+    monkeypatch.delenv("DASHBOARD_TIME_ZONE")
     assert fmt_time("2026-12-01T10:05:00", "sv") == "1 dec. 2026 11:05"  # no zone: UTC
 
 
