@@ -17,8 +17,15 @@ import os
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_WHOLE = re.compile(r"[0-9]+")  # fullmatch: ASCII digits only
-_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+# each matched whole (fullmatch); ASCII digits only
+_WHOLE = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
+_SIZE = re.compile(r"(?i)[0-9]+(\.[0-9]+)? ?(b|kb|mb|gb|tb|kib|mib|gib|tib)")
+
+
+def _given(name: str) -> str:
+    """What the setting *name* says, without the spaces around it ("" when unset)."""
+    return os.environ.get(name, "").strip()
 
 
 class SettingError(ValueError):
@@ -34,7 +41,7 @@ class SettingError(ValueError):
 def whole(name: str, default: int, least: int = 1, most: int | None = None) -> int:
     """The whole-number setting *name* (*default* when unset or empty), from *least* to
     *most*."""
-    found = os.environ.get(name, "").strip()
+    found = _given(name)
     if not found:
         return default
     if (
@@ -50,10 +57,10 @@ def whole(name: str, default: int, least: int = 1, most: int | None = None) -> i
 def seconds(name: str, default: float) -> float:
     """The setting *name* in seconds, a number above 0 with a point as its decimal mark (a
     comma is refused: "1,5" is one and a half in Swedish and fifteen in English)."""
-    found = os.environ.get(name, "").strip()
+    found = _given(name)
     if not found:
         return default
-    value = float(found) if _DECIMAL.match(found) else math.nan
+    value = float(found) if _DECIMAL.fullmatch(found) else math.nan
     if not math.isfinite(value) or value <= 0:
         raise SettingError(name, f"{name} must be a number of seconds above 0, not {found!r}")
     return value
@@ -67,7 +74,7 @@ def flag(name: str) -> bool:
     no leave it off (any case). Anything else is refused: STARTTLS given as "on" must not
     quietly send a password unencrypted, nor an import allowed as "True " stay refused
     without a word."""
-    found = os.environ.get(name, "").strip().lower()
+    found = _given(name).lower()
     if found in ON:
         return True
     if not found or found in OFF:
@@ -77,7 +84,7 @@ def flag(name: str) -> bool:
 
 def choice(name: str, options: tuple[str, ...]) -> str | None:
     """The setting *name*, one of *options*; None when unset or empty."""
-    found = os.environ.get(name, "").strip()
+    found = _given(name)
     if not found:
         return None
     if found not in options:
@@ -85,15 +92,12 @@ def choice(name: str, options: tuple[str, ...]) -> str | None:
     return found
 
 
-_SIZE = re.compile(r"(?i)^[0-9]+(\.[0-9]+)? ?(b|kb|mb|gb|tb|kib|mib|gib|tib)$")
-
-
 def size(name: str, default: str) -> str:
     """The memory size *name* as DuckDB takes it ("1GB", "512 MiB"); *default* when unset."""
-    found = os.environ.get(name, "").strip()
+    found = _given(name)
     if not found:
         return default
-    if not _SIZE.match(found):
+    if not _SIZE.fullmatch(found):
         raise SettingError(name, f"{name} must be a size such as 1GB or 512MiB, not {found!r}")
     return found
 
@@ -102,7 +106,7 @@ def zone(name: str, default: str) -> ZoneInfo:
     """The time zone *name* names ("Europe/Copenhagen"); *default* when unset. A name the
     zone database does not know is refused: a typo would show every time in the default
     zone's hours (Helsinki's an hour off) without a word."""
-    found = os.environ.get(name, "").strip()
+    found = _given(name)
     try:
         return ZoneInfo(found or default)
     except (ZoneInfoNotFoundError, ValueError):
