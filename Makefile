@@ -77,12 +77,14 @@ debian-for-test:
 ## Install everything and run every test (lint, unit, app, browser, benchmark smoke).
 ## The type check runs beside the tests, not before them, at a lower priority: a fresh clone's
 ## mypy takes ~14 CPU s, given to it when a test waits (the run fails if either fails).
+## Three workers on two cores: the browser lane waits on its server and Chromium between
+## steps, and a third worker takes those waits (tests/lanes.py; 405-411 s -> 351 s, 2026-12-07).
 test:
 	@$(MAKE) --no-print-directory -j2 $(STAMP) debian-for-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@nice -n 10 $(BIN)/python -m mypy > $(VENV)/mypy.log 2>&1 & types=$$!; \
-	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15; \
+	$(BIN)/python -m pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=15; \
 	tests=$$?; wait $$types; typed=$$?; \
 	echo "mypy: $$(tail -n 1 $(VENV)/mypy.log)"; \
 	if [ $$typed -ne 0 ]; then cat $(VENV)/mypy.log; fi; \

@@ -16,14 +16,14 @@ from dashboard.imports.ingest import ingest
 from dashboard.storage import Change
 from dashboard.storage.engine import Database
 from dashboard.storage.location import CATALOG_FILE
-from tests.lanes import BrowserLane, file_order
+from tests.lanes import BrowserLane, file_order, lower_beside_the_lane
 from tests.streamlit_once import (
     compile_scripts_once,
     scan_components_once,
     wait_for_runs_without_polling,
 )
 
-# The suite's two workers share the machine's two cores: a DuckDB of two threads in each (the
+# The suite's workers share the machine's two cores: a DuckDB of two threads in each (the
 # app's default) had them contend for both on queries of a few hundred rows (the storage
 # and import files, -n 2: 102-104 -> 87-88 s, user CPU 171-174 -> 141-144 s, 2026-12-06).
 # Set before any engine is made; inherited by the servers and scripts the tests start.
@@ -206,6 +206,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Files in `lanes.file_order` (tests within a file keep their order: the sort is stable)."""
     place = file_order([item.path.name for item in items])
     items.sort(key=lambda item: place[item.path.name])
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Under the browser lane (`--dist loadfile` on workers), a worker running another file
+    gives the lane's server and Chromium the first call on the cores (`lanes.OTHER_NICE`)."""
+    if hasattr(item.config, "workerinput") and item.config.getoption("dist", None) == "loadfile":
+        lower_beside_the_lane(item.nodeid)
 
 
 @pytest.hookimpl(optionalhook=True)

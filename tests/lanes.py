@@ -1,23 +1,38 @@
 """Which test file a pytest-xdist worker takes next: the browser files in one lane.
 
-`make test` runs the files on two workers (`-n 2 --dist loadfile`). A browser file starts a
-Streamlit server and a Chromium of its own and keeps both busy, and two of them at once made
-both about 1.5x slower (2026-12-04). Ordering the files so that browser and other files take
-turns did not keep them apart: xdist hands a worker its next file while the current one
-still has two tests to run (a one-test file gets its next file as it starts), so which
-files ran side by side depended on where each file's tests ended. In one run on
-2026-12-07 the two workers ran browser files side by side for the first 282 s of 676 s.
+`make test` runs the files on three workers (`-n 3 --dist loadfile`) on the 2-core machine.
+A browser file starts a Streamlit server and a Chromium of its own and keeps both busy, and
+two of them at once made both about 1.5x slower (2026-12-04). Ordering the files so that
+browser and other files take turns did not keep them apart: xdist hands a worker its next
+file while the current one still has two tests to run (a one-test file gets its next file
+as it starts), so which files ran side by side depended on where each file's tests ended.
+In one run on 2026-12-07 the two workers ran browser files side by side for the first
+282 s of 676 s.
 
 `BrowserLane` decides by kind instead of by place: the first worker runs the browser files
 (slowest first), the others run everything else, and the first worker joins them once no
 browser file is left. The other files come slowest first, so that the run ends on short
-files on both workers. Only the kind and the order come from `BROWSER_FILES` and
-`OTHER_FILES` (seconds each file took, for the order only): a new file missing from both
-runs as an "other" file after the listed ones, which is slower at worst, never wrong.
+files. A worker that finds no other file left takes the last browser file waiting (the
+shortest) rather than stop while the lane still has several to run: side by side at the
+end, where the alternative is a core left idle. Only the kind and the order come from
+`BROWSER_FILES` and `OTHER_FILES` (seconds each file took, for the order only): a new file
+missing from both runs as an "other" file after the listed ones, which is slower at worst,
+never wrong.
+
+Why three workers on two cores, and a lower priority for the two that run other files
+(`OTHER_NICE`): the browser lane waits on its server and its Chromium between steps, and
+with two workers those waits left 75-80 of ~760 busy core-seconds a run idle (measured
+second by second, 2026-12-07); a third worker takes them. Its files take cores from the
+lane only when the lane wants them less (`nice`), and the lane's files are the run's
+longest (60-90 s each) and cannot be split, so the lane sets the run's end. Measured side
+by side in one session: two workers 405-411 s (idle 77 core-seconds), three with one of them
+lowered 369 s (idle 29), three with both other workers lowered and the script-only
+benchmarks moved off the lane (`test_benchmark_scripts.py`) 351 s.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -30,7 +45,7 @@ BROWSER_FILES = {
     "test_signin.py": 135,
     "test_round_browser.py": 121,
     "test_browser.py": 118,
-    "test_benchmarks.py": 71,  # floor.py draws in Chromium, load.py runs HAProxy
+    "test_benchmarks.py": 25,  # floor.py draws in Chromium, load.py runs HAProxy
     "test_accessibility.py": 48,
     "test_deploy.py": 16,  # a real HAProxy in front of two servers
 }
@@ -49,6 +64,7 @@ OTHER_FILES = {
     "test_one_evaluation.py": 32,
     "test_scope_walk.py": 23,
     "test_edit_forms.py": 20,
+    "test_benchmark_scripts.py": 20,  # benchmarks/run.py at 10k (its own process)
     "test_app.py": 18,
     "test_db.py": 18,
     "test_typed_numbers.py": 16,
@@ -64,6 +80,28 @@ def is_browser(scope: str) -> bool:
     return PurePosixPath(scope.split("::", 1)[0]).name in BROWSER_FILES
 
 
+# How much lower than the browser lane a worker running another file runs (`nice`, 0-19;
+# module docstring). 10: a third of the lane's share of a core when both want it, so that a
+# worker lowered is never starved of the seconds its own time limits allow (a server's
+# start, an AppTest run).
+OTHER_NICE = 10
+
+
+def lower_beside_the_lane(scope: str, nice: int = OTHER_NICE) -> bool:
+    """Lower this worker's priority to *nice* when it starts a file that is not a browser
+    file (once: an unprivileged process cannot raise it again; what it starts, a server
+    or a command, inherits it). The lane's worker runs other files only once no browser
+    file is left, so the lane is never lowered while it has browser files to run. Whether
+    it was lowered now."""
+    if is_browser(scope):
+        return False
+    now = os.getpriority(os.PRIO_PROCESS, 0)
+    if now >= nice:
+        return False
+    os.nice(nice - now)
+    return True
+
+
 def file_order(names: list[str]) -> dict[str, int]:
     """Each file's place: the browser files slowest first, then the other listed files slowest
     first, then the rest as collected. The scheduler takes the first of a kind it wants."""
@@ -76,7 +114,8 @@ def file_order(names: list[str]) -> dict[str, int]:
 
 
 class BrowserLane(LoadScopeScheduling):
-    """`--dist loadfile` with the browser files kept to one worker (module docstring)."""
+    """`--dist loadfile` with the browser files kept to one worker until the other files
+    are done (module docstring)."""
 
     def _lane(self) -> Any:
         """The worker that runs the browser files: the first one still taking work."""
@@ -89,7 +128,7 @@ class BrowserLane(LoadScopeScheduling):
         other = [s for s in scopes if not is_browser(s)]
         if node is self._lane():
             return (browser or other or [None])[0]
-        return (other or [None])[0]
+        return (other or browser[-1:] or [None])[0]
 
     def _assign_work_unit(self, node: Any) -> None:
         """As xdist's own, but the unit is the one `_next_scope` picks; a worker left with

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -56,7 +57,7 @@ def run(collection: list[str], workers: int = 2) -> list[Worker]:
         for node in nodes:
             pending = [
                 nodeid
-                for unit in lane.assigned_work[node].values()  # type: ignore[index]
+                for unit in lane.assigned_work.get(node, {}).values()  # type: ignore[call-overload]
                 for nodeid, done in unit.items()
                 if not done
             ]
@@ -86,11 +87,44 @@ def test_browser_files_run_on_one_worker_and_the_rest_beside_them() -> None:
     assert lane.shutting_down and other.shutting_down
 
 
-def test_a_worker_with_nothing_it_may_take_is_shut_down() -> None:
-    """Only browser files left: the second worker stops instead of waiting for work forever."""
-    lane, other = run(node_ids({"test_signin.py": 3, "test_browser.py": 3}))
+def test_a_worker_with_no_other_file_left_takes_the_shortest_browser_file() -> None:
+    """Only browser files left: the second worker takes the last one waiting (the shortest)
+    beside the lane's instead of standing idle; the lane takes the first."""
+    lane, other = run(node_ids({"test_signin.py": 3, "test_browser.py": 3, "test_deploy.py": 3}))
     assert lane.files == ["tests/test_signin.py", "tests/test_browser.py"]
-    assert other.files == [] and other.shutting_down
+    assert other.files == ["tests/test_deploy.py"]
+
+
+def test_a_worker_with_nothing_it_may_take_is_shut_down() -> None:
+    """Nothing left for it: the worker stops instead of waiting for work forever."""
+    lane, other, third = run(node_ids({"test_signin.py": 3, "test_app.py": 2}), workers=3)
+    assert lane.files == ["tests/test_signin.py"]
+    assert other.files + third.files == ["tests/test_app.py"]
+    assert other.shutting_down and third.shutting_down
+
+
+def test_a_worker_lowers_itself_for_another_file_and_only_once() -> None:
+    """`lower_beside_the_lane` in a process of its own (a priority cannot be raised again):
+    a browser file leaves it as it was, another file lowers it to the given niceness, a
+    second other file changes nothing."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os\nfrom tests.lanes import lower_beside_the_lane as lower\n"
+        "def at(): return os.getpriority(os.PRIO_PROCESS, 0)\n"
+        "now = at()\nto = min(now + 2, 19)\n"
+        "print(lower('tests/test_signin.py::test_x', to), at() - now)\n"
+        "print(lower('tests/test_app.py::test_x', to), at() - to)\n"
+        "print(lower('tests/test_db.py::test_x', to), at() - to)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=TESTS.parent, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    now = os.getpriority(os.PRIO_PROCESS, 0)
+    lowered = "True 0" if now < 19 else "False 0"  # already as low as it goes: nothing to do
+    assert done.stdout.split("\n")[:3] == ["False 0", lowered, "False 0"], done.stdout
 
 
 def test_every_browser_file_is_named_and_every_named_file_is_there() -> None:
