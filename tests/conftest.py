@@ -156,10 +156,12 @@ def sample_server(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory):
         yield srv
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Headless Debian Chromium, one per test module; missing Chromium is a failure, never
-    a skip."""
+    """Headless Debian Chromium, one per worker (the browser files run one after another on
+    one worker, `tests/lanes.py`; each test makes its own context, so nothing of one test's
+    pages, cookies or downloads reaches another's); missing Chromium is a failure, never a
+    skip. A launch costs ~1-1.5 CPU s; one per file cost five of them."""
     from tests.test_browser import CHROMIUM
 
     if not CHROMIUM.exists():
