@@ -18,6 +18,19 @@ import run as bench  # noqa: E402
 RERUN_PAGES = ("overview", "goals", "activities")
 
 
+def run_script(name: str, *args: str, timeout: float = 300, **env: str):
+    """`benchmarks/<name>` run as a person runs it, from the project's folder, with *env*
+    added to this process's environment; its output captured as text."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / name), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **env},
+    )
+
+
 def test_benchmark_runs_at_10k(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
     args = ["--sizes", "10k", "--warm", "1", "--cache", str(tmp_path / "cache"), "--out", str(out),
@@ -25,14 +38,7 @@ def test_benchmark_runs_at_10k(tmp_path: Path) -> None:
     # a smoke run: every part of the script once; the datasets are read from their files (as
     # at 1M and 10M), not loaded into memory on each of the 117 fresh connections. AppTest
     # times three pages' reruns (each page costs ~1.5 s; every page runs in AppTest elsewhere)
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "DASHBOARD_MEMORY_ROWS": "0"},
-    )
+    proc = run_script("run.py", *args, DASHBOARD_MEMORY_ROWS="0")
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
     for page, name, _ in bench.PAGE_QUERIES:
@@ -47,11 +53,8 @@ def test_benchmark_runs_at_10k(tmp_path: Path) -> None:
 def test_rerun_benchmark_times_each_organisation_as_a_rerun(sample_dir: Path) -> None:
     """benchmarks/reruns.py at its smallest: one page, two organisations, two rounds; the
     link's organisation is followed, so every rerun is timed and none fails."""
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "reruns.py"), "--data", str(sample_dir),
-         "--pages", "networks", "--orgs", "2", "--repeat", "2"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    proc = run_script("reruns.py", "--data", str(sample_dir), "--pages", "networks",
+                      "--orgs", "2", "--repeat", "2")  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     row = [ln for ln in proc.stdout.splitlines() if ln.startswith("| networks |")]
     assert len(row) == 1, proc.stdout
@@ -68,12 +71,9 @@ def test_suite_cpu_counts_a_childs_cpu_by_kind() -> None:
         "chromium renderer"
     )
     assert suite_cpu.kind("python -m streamlit run streamlit_app.py") == "streamlit server"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "suite_cpu.py"), "--", sys.executable, "-c",
-         "import time, sys\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\n"
-         "sys.exit(3)"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    done = run_script("suite_cpu.py", "--", sys.executable, "-c",
+        "import time, sys\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\n"
+        "sys.exit(3)", timeout=60)  # fmt: skip
     assert done.returncode == 3, done.stderr
     row = next(line for line in done.stdout.splitlines() if line.startswith("| python -c"))
     assert float(row.rsplit("|", 2)[1]) >= 0.2, done.stdout

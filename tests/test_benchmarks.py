@@ -4,9 +4,10 @@ chromium, `benchmarks/load.py` runs sessions through HAProxy. They run on the br
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
+
+from tests.test_benchmark_scripts import run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -17,11 +18,8 @@ def test_load_benchmark_runs_through_the_balancer(sample_dir: Path) -> None:
     through HAProxy to one replica, every click a full run of a page and no error."""
     import json
 
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "load.py"), "--sessions", "2", "--clicks",
-         "3", "--replicas", "1", "--data", str(sample_dir)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    proc = run_script("load.py", "--sessions", "2", "--clicks", "3", "--replicas", "1",
+                      "--data", str(sample_dir))  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     row = json.loads(proc.stdout.strip().splitlines()[-1])
     assert (row["sessions"], row["clicks"], row["errors"]) == (2, 6, 0), row
@@ -35,11 +33,8 @@ def test_floor_benchmark_draws_the_same_and_times_both(sample_dir: Path) -> None
     import floor
 
     assert floor.CHROMIUM.exists(), "Debian's chromium is needed (make test installs it)"
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "floor.py"), "--data", str(sample_dir),
-         "--org", "vkl", "--pages", "networks", "--runs", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    proc = run_script("floor.py", "--data", str(sample_dir), "--org", "vkl",
+                      "--pages", "networks", "--runs", "1", timeout=600)  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     rows = {ln.split("|")[1].strip(): ln.split("|") for ln in proc.stdout.splitlines()
             if ln.startswith("| networks |")}  # fmt: skip
