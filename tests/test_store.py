@@ -605,3 +605,78 @@ def test_an_extension_file_is_verified_once_and_again_when_it_changed(
     engine._VERIFIED[tampered] = first[real("ducklake")]  # recorded for another file's state
     with pytest.raises(duckdb.Error, match="(?i)signature"):
         engine._connect(lake, 1, "500MB")
+
+
+def test_a_verified_extension_is_recorded_for_the_next_process_and_only_a_safe_record_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that saw DuckDB verify an extension writes the file's state beside it, and
+    the next process (a command, an upload's child, another server) loads the same unchanged
+    file without the check. A record counts only when this user or root wrote it and nobody
+    else could have: shown with a copy whose signature no longer holds, which loads on a
+    record of its exact state written by this user, and is refused (checked, and failing)
+    with the record writable by others, recorded for another state, or when the file itself
+    is writable by others (then no record is written at all)."""
+    import shutil
+
+    from dashboard.storage import engine
+    from dashboard.storage.location import Lake
+
+    real = engine.extension_file
+    lake = Lake(f"sqlite:{tmp_path / 'catalog.sqlite'}", str(tmp_path / "files") + "/", tmp_path)
+    # another process loads the extensions: what it verified is recorded beside each file
+    code = (
+        "import sys; from pathlib import Path; from dashboard.storage import engine, location; "
+        "engine._connect(location.Lake(sys.argv[1], sys.argv[2], Path(sys.argv[3])), 1, '500MB')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, lake.catalog, lake.data_path, str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    for name in ("ducklake", "sqlite_scanner"):
+        record = real(name).with_name(real(name).name + engine.VERIFIED_SUFFIX)
+        assert engine._recorded(real(name)) == engine._file_state(real(name)), record
+    # this process, as a new one: the records stand for the check
+    monkeypatch.setattr(engine, "_VERIFIED", {})
+    engine._connect(lake, 1, "500MB").close()
+    assert set(engine._VERIFIED) == {real("ducklake"), real("sqlite_scanner")}
+
+    tampered = tmp_path / "ext" / "ducklake.duckdb_extension"
+    tampered.parent.mkdir()
+    shutil.copyfile(real("ducklake"), tampered)
+    with tampered.open("r+b") as f:  # a byte of its signature (the file's last 256 bytes,
+        f.seek(-1, os.SEEK_END)  # after the code) changed: the code loads, the check fails
+        byte = f.read(1)
+        f.seek(-1, os.SEEK_END)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    tampered.chmod(0o644)
+    monkeypatch.setattr(
+        engine, "extension_file", lambda n: tampered if n == "ducklake" else real(n)
+    )
+    record = tampered.with_name(tampered.name + engine.VERIFIED_SUFFIX)
+
+    def fresh_connect() -> None:  # as a new process would: nothing verified in it yet
+        monkeypatch.setattr(engine, "_VERIFIED", {})
+        engine._connect(lake, 1, "500MB").close()
+
+    with pytest.raises(duckdb.Error, match="(?i)signature"):
+        fresh_connect()  # no record: checked, and refused
+    record.write_text(" ".join(map(str, engine._file_state(tampered))), encoding="ascii")
+    record.chmod(0o644)
+    fresh_connect()  # this user's record of its exact state: not checked
+    record.chmod(0o666)  # a record anybody could have written
+    with pytest.raises(duckdb.Error, match="(?i)signature"):
+        fresh_connect()
+    record.chmod(0o644)
+    ino, size, mtime = engine._file_state(tampered)
+    record.write_text(f"{ino} {size} {mtime - 1}", encoding="ascii")  # another state's
+    with pytest.raises(duckdb.Error, match="(?i)signature"):
+        fresh_connect()
+    record.write_text(f"{ino} {size} {mtime}", encoding="ascii")
+    tampered.chmod(0o666)  # the file anybody could have changed: its record does not count
+    with pytest.raises(duckdb.Error, match="(?i)signature"):
+        fresh_connect()
+    record.unlink()
+    engine._record(tampered, engine._file_state(tampered))
+    assert not record.exists()  # nor is one written for it
