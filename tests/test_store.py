@@ -680,3 +680,20 @@ def test_a_verified_extension_is_recorded_for_the_next_process_and_only_a_safe_r
     record.unlink()
     engine._record(tampered, engine._file_state(tampered))
     assert not record.exists()  # nor is one written for it
+
+
+def test_an_image_records_every_extension_at_build_time() -> None:
+    """`record_verified` (run by deploy/Dockerfile as root): DuckDB checks each installed
+    extension now and each is recorded in its exact state, for a server of another user."""
+    from dashboard.storage import engine
+
+    names = ("ducklake", "sqlite_scanner", "postgres_scanner", "httpfs")
+    for name in names:
+        engine.extension_file(name).with_name(
+            engine.extension_file(name).name + engine.VERIFIED_SUFFIX
+        ).unlink(missing_ok=True)
+    recorded = engine.record_verified(names)
+    assert recorded == [engine.extension_file(n) for n in names]
+    for f in recorded:
+        assert engine._recorded(f) == engine._file_state(f)
+    assert "record_verified()" in (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")

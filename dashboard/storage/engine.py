@@ -148,6 +148,30 @@ def _recorded(path: Path) -> tuple[int, int, int] | None:
     return (ino, size, mtime)
 
 
+def record_verified(
+    names: Sequence[str] = ("ducklake", "sqlite_scanner", "postgres_scanner", "httpfs"),
+) -> list[Path]:
+    """Have DuckDB check the installed extensions *names* now and record each one verified
+    (`_record`); the files recorded. For an image built as root whose server runs as another
+    user, who may not write the records beside root's files (deploy/Dockerfile)."""
+    files = [extension_file(n) for n in names]
+    states = {f: _file_state(f) for f in files}
+    con = duckdb.connect(
+        config={
+            "allow_unsigned_extensions": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        }
+    )
+    try:
+        load_extensions(con, *names)  # a file that fails its check raises: nothing recorded
+    finally:
+        con.close()
+    for f, state in states.items():
+        _record(f, state)
+    return [f for f in files if _recorded(f) == states[f]]
+
+
 def _record(path: Path, state: tuple[int, int, int]) -> None:
     """Write beside extension file *path* the *state* DuckDB verified it in (whole or not at
     all: written aside, then renamed). A folder this user may not write to keeps no record:
