@@ -35,16 +35,6 @@ $(STAMP): pyproject.toml
 	       $(BIN)/python -m pip install --quiet --no-compile -e '.[dev]'; }
 	touch $(STAMP)
 
-## Bytecode of what the tests import, once, before the three workers start: on a fresh
-## install each worker compiled the same modules at the same moment as it collected the
-## tests (a collection takes 6.6 CPU s with nothing compiled, 2.0 s after; 2026-12-08).
-## Made again only after an install (a changed module of ours is compiled by the first
-## process that imports it, as always). A collection that fails is said by the run itself.
-WARM := $(VENV)/.compiled
-$(WARM): $(STAMP)
-	@$(BIN)/python -m pytest --collect-only -q -p no:cacheprovider > /dev/null 2>&1 \
-	  && touch $(WARM) || true
-
 install: $(STAMP)
 
 ## Build the sample dataset from the CSV files in sample/ with the same import users run.
@@ -101,7 +91,6 @@ test:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@nice -n 10 $(BIN)/python -m mypy > $(VENV)/mypy.log 2>&1 & types=$$!; \
-	$(MAKE) -s --no-print-directory $(WARM); \
 	$(BIN)/python -m pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=15; \
 	tests=$$?; wait $$types; typed=$$?; \
 	echo "mypy: $$(tail -n 1 $(VENV)/mypy.log)"; \
