@@ -57,12 +57,15 @@ def axe_violations(page) -> list[dict]:
     return Axe().run(page, options=options).response["violations"]
 
 
-def open_everything(page) -> None:
-    """Every 'Table' tab and every expander open, so axe sees what they hide."""
-    click_tabs(page, re.compile("^(Tabell|Table)$"))
+def open_everything(page) -> int:
+    """Every 'Table' tab and every expander open, so axe sees what they hide; how many were
+    opened (none: the page is as it was)."""
+    opened = click_tabs(page, re.compile("^(Tabell|Table)$"))
     for summary in page.locator('[data-testid="stExpander"] details:not([open]) > summary').all():
         summary.click()
+        opened += 1
     wait_idle(page)
+    return opened
 
 
 def test_the_page_language_follows_the_interface(server: Server, browser, expect) -> None:

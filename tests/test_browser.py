@@ -237,13 +237,13 @@ def wait_idle(page) -> None:
     )
 
 
-def click_tabs(page, name: str | re.Pattern) -> None:
-    """Open every tab called *name* (a chart's "Tabell"), one at a time: each click reruns
-    the page, and a list of tabs taken before it points at elements the rerun replaced (on
-    a loaded machine the clicks then time out on detached elements). The tabs are counted
-    again before every click, once the page stands still: a count taken while the page
-    before was still shown once pointed at a tab the new page did not have (a 40 s time-out
-    in CI)."""
+def click_tabs(page, name: str | re.Pattern) -> int:
+    """Open every tab called *name* (a chart's "Tabell"), one at a time; how many. Each
+    click reruns the page, and a list of tabs taken before it points at elements the rerun
+    replaced (on a loaded machine the clicks then time out on detached elements). The tabs
+    are counted again before every click, once the page stands still: a count taken while
+    the page before was still shown once pointed at a tab the new page did not have (a 40 s
+    time-out in CI)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     settle(page)
@@ -258,6 +258,7 @@ def click_tabs(page, name: str | re.Pattern) -> None:
                 tabs.nth(i).click(force=True, timeout=STEP_MS)
         settle(page)
         i += 1
+    return i
 
 
 def sidebar(page):
