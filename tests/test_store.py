@@ -625,6 +625,8 @@ def test_a_verified_extension_is_recorded_for_the_next_process_and_only_a_safe_r
     real = engine.extension_file
     lake = Lake(f"sqlite:{tmp_path / 'catalog.sqlite'}", str(tmp_path / "files") + "/", tmp_path)
     # another process loads the extensions: what it verified is recorded beside each file
+    for name in ("ducklake", "sqlite_scanner"):
+        real(name).with_name(real(name).name + engine.VERIFIED_SUFFIX).unlink(missing_ok=True)
     code = (
         "import sys; from pathlib import Path; from dashboard.storage import engine, location; "
         "engine._connect(location.Lake(sys.argv[1], sys.argv[2], Path(sys.argv[3])), 1, '500MB')"
