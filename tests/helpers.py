@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from dashboard import PROJECT_ROOT
 from dashboard.app.pages import PAGES
 from dashboard.model.filters import Filters
 from dashboard.sql.queries import params_for
@@ -177,3 +179,16 @@ def commands_at_once(
         out, err = proc.communicate(timeout=120)
         found[name] = (proc.returncode, out, err, time.monotonic() - t)
     return found
+
+
+def run_script(name: str, *args: str, timeout: float = 300, **env: str):
+    """`benchmarks/<name>` run as a person runs it, from the project's folder, with *env*
+    added to this process's environment; its output captured as text."""
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "benchmarks" / name), *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **env},
+    )

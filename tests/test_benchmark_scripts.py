@@ -5,8 +5,6 @@ servers and a browser are `test_benchmarks.py`, on the browser lane.)"""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,20 +13,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import run as bench  # noqa: E402
 
+from tests.helpers import run_script  # noqa: E402
+
 RERUN_PAGES = ("overview", "goals", "activities")
-
-
-def run_script(name: str, *args: str, timeout: float = 300, **env: str):
-    """`benchmarks/<name>` run as a person runs it, from the project's folder, with *env*
-    added to this process's environment; its output captured as text."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / name), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **env},
-    )
 
 
 def test_benchmark_runs_at_10k(tmp_path: Path) -> None:

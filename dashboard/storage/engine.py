@@ -148,6 +148,18 @@ def _recorded(path: Path) -> tuple[int, int, int] | None:
     return (ino, size, mtime)
 
 
+def _extension_rules(unsigned: bool) -> dict[str, Any]:
+    """What a new DuckDB instance of ours may load: nothing from the community repository,
+    nothing installed or loaded on its own, and unsigned files only where *unsigned* (every
+    file verified before and unchanged since, `_connect`)."""
+    return {
+        "allow_community_extensions": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "allow_unsigned_extensions": unsigned,
+    }
+
+
 def record_verified(
     names: Sequence[str] = ("ducklake", "sqlite_scanner", "postgres_scanner", "httpfs"),
 ) -> list[Path]:
@@ -156,13 +168,7 @@ def record_verified(
     user, who may not write the records beside root's files (deploy/Dockerfile)."""
     files = [extension_file(n) for n in names]
     states = {f: _file_state(f) for f in files}
-    con = duckdb.connect(
-        config={
-            "allow_unsigned_extensions": False,
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-        }
-    )
+    con = duckdb.connect(config=_extension_rules(unsigned=False))
     try:
         load_extensions(con, *names)  # a file that fails its check raises: nothing recorded
     finally:
@@ -225,14 +231,7 @@ def _connect(lake: Lake, threads: int, memory_limit: str) -> duckdb.DuckDBPyConn
                 _VERIFIED[f] = states[f]
         known = all(f in states and _VERIFIED.get(f) == states[f] for f in files)
     con = duckdb.connect(
-        config={
-            "threads": threads,
-            "memory_limit": memory_limit,
-            "allow_community_extensions": False,
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-            "allow_unsigned_extensions": known,
-        }
+        config={"threads": threads, "memory_limit": memory_limit, **_extension_rules(known)}
     )
     load_extensions(con, *names)
     if not known:
