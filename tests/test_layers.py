@@ -185,6 +185,35 @@ def test_the_check_would_see_a_cycle() -> None:
     assert ["dashboard.model.codes", "dashboard.model.view"] in cycles(texts)
 
 
+def unchecked_imports(texts: dict[str, str] | None = None) -> list[str]:
+    """Imports of our code that mypy reads as Any without a word: a module pyproject.toml
+    lists with `follow_imports = "skip"` (libraries' insides, skipped to keep the type check
+    short) may not be imported by us, or our calls into it would go unchecked."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    skipped = [
+        pattern
+        for override in config["tool"]["mypy"]["overrides"]
+        if override.get("follow_imports") == "skip"
+        for pattern in override["module"]
+    ]
+    return [
+        f"{name}:{line}: {target} (skipped by mypy as {pattern})"
+        for name, text in (texts or sources()).items()
+        for target, line in imports_of(text)
+        for pattern in skipped
+        if fnmatch(target, pattern) or f"{target}.*" == pattern
+    ]
+
+
+def test_mypy_skips_nothing_our_code_imports() -> None:
+    assert unchecked_imports() == []
+    probe = {"dashboard.app._probe": "def f():\n    import altair\n    import PIL.Image\n"}
+    assert len(unchecked_imports(probe)) == 2  # the check would see one
+
+
 def test_the_readmes_layout_is_the_tree() -> None:
     """Every module is in the README's layout block, and everything the block names is there."""
     from fnmatch import fnmatch
