@@ -18,6 +18,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,12 +128,37 @@ def app(provider: str, dataset: Path, tmp_path_factory: pytest.TempPathFactory) 
         yield srv
 
 
+# each person's browser, signed in once and kept for the module's later tests (as a person
+# keeps a tab open; `test_round_browser` does the same): the sign-in through the provider
+# is tested at each person's first test, and a later test opens its page in the same
+# browser (a new run of the app, the session's cookie). A sign-in cost ~3 CPU s of
+# Chromium's (the start page drawn in a new renderer, the provider's page, and back)
+# against ~0.9 s for a page opened in the kept one (2026-12-08).
+_SESSIONS: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_sessions(browser) -> Iterator[None]:  # closed before the browser is
+    yield
+    while _SESSIONS:
+        _SESSIONS.popitem()[1].close()
+
+
 @contextlib.contextmanager
 def signed_in(browser, app: Server, sub: str, expect, path: str = "") -> Iterator:
+    """*sub*'s page at *path* in Swedish: signed in through the provider the first time,
+    then the same browser opening the link again (checked to be still signed in)."""
+    url = f"{app.url}/{path}{'&' if '?' in path else '?'}lang=sv"  # *path* may hold a query
+    ctx = _SESSIONS.get(sub)
+    if ctx is not None:
+        page = ctx.pages[0]
+        load(page, url)
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("Inloggad:")
+        yield page
+        return
     # a Swedish browser: after the provider sends the user back, the app opens in Swedish
     ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="sv-SE")
     page = ctx.new_page()
-    url = f"{app.url}/{path}{'&' if '?' in path else '?'}lang=sv"  # *path* may hold a query
     try:
         page.goto(url, timeout=FIRST_LOAD_MS)
         expect(page.get_by_role("heading", name="Logga in på Målbild")).to_be_visible(
@@ -151,9 +177,11 @@ def signed_in(browser, app: Server, sub: str, expect, path: str = "") -> Iterato
             page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
                 timeout=FIRST_LOAD_MS
             )
-        yield page
-    finally:
+    except BaseException:
         ctx.close()
+        raise
+    _SESSIONS[sub] = ctx
+    yield page
 
 
 def choose(page, box, typed: str, waits: tuple[int, ...] = (2_000, 4_000, 8_000, 15_000)) -> None:
