@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from dashboard.app.grids import ROWS_SHOWN
 from dashboard.app.pages import PAGES
 from dashboard.i18n import t
 from dashboard.i18n.languages import language
@@ -124,12 +125,17 @@ CHECK = """() => {
       hidden.push('columns hidden to the right: ' + head);
     if (s.scrollHeight > s.clientHeight + 1 && !(drawn && s.offsetWidth > s.clientWidth))
       hidden.push('rows hidden below: ' + head);
+    // a table of few rows shows every one: none under its horizontal scrollbar (the last row
+    // of a table wider than its box was drawn under it, and a one-row table's only row)
+    const rows = Number(grid.querySelector('[role=grid]')?.getAttribute('aria-rowcount'));
+    if (rows && rows <= ROWS_SHOWN + 1 && s.scrollHeight > s.clientHeight + 1)
+      hidden.push('a row under the scrollbar: ' + head);
   }
   const labels = [...document.querySelectorAll('[aria-label], [placeholder]')]
     .map(e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('placeholder') || ''));
   const text = document.body.innerText + '\\n' + labels.join('\\n');
   return {cut, hidden, text};
-}"""
+}""".replace("ROWS_SHOWN", str(ROWS_SHOWN))
 
 
 @pytest.fixture

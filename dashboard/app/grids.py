@@ -59,6 +59,12 @@ ROW_PX = 35  # a grid row's height
 ROWS_SHOWN = 25  # a table shows up to this many rows at once; more scroll (the bar is drawn)
 
 
+# room for a horizontal scrollbar under the last row (a desktop browser's is up to 15 px):
+# a table wider than its box draws one, and without the room it covered the last row (a
+# one-row table's only row, at 1024 px); where the table fits, the room stays blank
+SCROLLBAR_PX = 16
+
+
 DATE_WIDTH = 120  # px
 
 
@@ -100,8 +106,9 @@ def show_table(
             )
         )
     shown, config = built_table(view, df, labels, coded)
-    # every row when few, so the heading's count is what is seen
-    px = ROW_PX * (min(len(df), ROWS_SHOWN) + 1) + 3 if height == "auto" else int(height)
+    # every row when few, so the heading's count is what is seen, and none under a scrollbar
+    rows = min(len(df), ROWS_SHOWN) + 1  # and the header
+    px = ROW_PX * rows + 3 + SCROLLBAR_PX if height == "auto" else int(height)
     st.dataframe(shown, hide_index=True, height=px, key=f"tbl-{key}", column_config=config)
 
 
