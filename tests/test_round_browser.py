@@ -124,23 +124,17 @@ def setup(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
 _SERVER: list[Server] = []  # the flow's server, whose threads `said` shows when it fails
 
 
-# each person's browser, signed in once and kept (as a person keeps a tab open between the
-# steps of the round): a sign-in through the provider costs ~7 s of the flow each time
-_SESSIONS: dict[str, Any] = {}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _close_sessions(browser) -> Iterator[None]:  # closed before the browser is
-    yield
-    while _SESSIONS:
-        _SESSIONS.popitem()[1].close()
+# each person's browser, signed in once and kept between the steps of the round (closed at
+# the module's end: `conftest._close_signed_in`); a sign-in through the provider costs ~7 s
+# of the flow each time
+SIGNED_IN: dict[str, Any] = {}
 
 
 @contextlib.contextmanager
 def signed_in(browser, app: Server, sub: str, expect, path: str) -> Iterator:
     """*sub*'s page at *path*: signed in through the provider the first time, then the same
     browser opening the link again."""
-    ctx = _SESSIONS.get(sub)
+    ctx = SIGNED_IN.get(sub)
     if ctx is None:
         ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="sv-SE")
         page = ctx.new_page()
@@ -151,7 +145,7 @@ def signed_in(browser, app: Server, sub: str, expect, path: str) -> Iterator:
         # back at the start page, whose response set the session's cookie: *path* is
         # loaded below at once, not after the start page's charts are drawn
         page.wait_for_url(re.compile(re.escape(app.url)), timeout=STEP_MS)
-        _SESSIONS[sub] = ctx
+        SIGNED_IN[sub] = ctx
     page = ctx.pages[0]
     go(page, app, path)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Inloggad:")

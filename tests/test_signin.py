@@ -128,20 +128,11 @@ def app(provider: str, dataset: Path, tmp_path_factory: pytest.TempPathFactory) 
         yield srv
 
 
-# each person's browser, signed in once and kept for the module's later tests (as a person
-# keeps a tab open; `test_round_browser` does the same): the sign-in through the provider
-# is tested at each person's first test, and a later test opens its page in the same
-# browser (a new run of the app, the session's cookie). A sign-in cost ~3 CPU s of
-# Chromium's (the start page drawn in a new renderer, the provider's page, and back)
-# against ~0.9 s for a page opened in the kept one (2026-12-08).
-_SESSIONS: dict[str, Any] = {}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _close_sessions(browser) -> Iterator[None]:  # closed before the browser is
-    yield
-    while _SESSIONS:
-        _SESSIONS.popitem()[1].close()
+# each person's browser, signed in once and kept for the module's later tests (closed at
+# the module's end: `conftest._close_signed_in`): the sign-in through the provider is
+# tested at each person's first test, and a later test opens its page in the same browser
+# (a new run of the app, the session's cookie)
+SIGNED_IN: dict[str, Any] = {}
 
 
 @contextlib.contextmanager
@@ -149,7 +140,7 @@ def signed_in(browser, app: Server, sub: str, expect, path: str = "") -> Iterato
     """*sub*'s page at *path* in Swedish: signed in through the provider the first time,
     then the same browser opening the link again (checked to be still signed in)."""
     url = f"{app.url}/{path}{'&' if '?' in path else '?'}lang=sv"  # *path* may hold a query
-    ctx = _SESSIONS.get(sub)
+    ctx = SIGNED_IN.get(sub)
     if ctx is not None:
         page = ctx.pages[0]
         load(page, url)
@@ -180,7 +171,7 @@ def signed_in(browser, app: Server, sub: str, expect, path: str = "") -> Iterato
     except BaseException:
         ctx.close()
         raise
-    _SESSIONS[sub] = ctx
+    SIGNED_IN[sub] = ctx
     yield page
 
 
